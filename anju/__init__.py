@@ -1,0 +1,1 @@
+"""anju (安居): rural housing safety guarantee information system."""

@@ -1,0 +1,197 @@
+"""Writes to users and their roles. Administrators act only inside their own
+subtree and can grant only roles they hold themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from anju.accounts.choices import ROLE_DEEPEST_LEVEL, Role
+from anju.accounts.models import User, UserRole
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+
+USER_FIELDS = ("username", "full_name", "phone", "organization", "region_id", "is_active")
+
+
+def _require_admin(acting_user: User) -> None:
+    if not (acting_user.is_superuser or acting_user.has_role(Role.ADMIN)):
+        raise PermissionDenied("只有系统管理员可以管理用户。")
+
+
+def _grantable(acting_user: User) -> set[str]:
+    return set(Role.values) if acting_user.is_superuser else set(acting_user.role_codes)
+
+
+def _check_region(acting_user: User, region: Region | None) -> None:
+    if region is None:
+        raise ValidationError({"region": "请选择所属区划。"})
+    if acting_user.is_superuser and acting_user.region_id is None:
+        return
+    if acting_user.region is None or not region.is_within(acting_user.region):
+        raise ValidationError({"region": "只能把用户设在您本人管辖的区划内。"})
+
+
+def _check_roles(acting_user: User, region: Region, roles: set[str], current: set[str]) -> None:
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": f"未知角色：{'、'.join(sorted(unknown))}"})
+    if not roles:
+        raise ValidationError({"roles": "至少选择一个角色。"})
+    grantable = _grantable(acting_user)
+    changed = roles ^ current
+    forbidden = changed - grantable
+    if forbidden:
+        labels = "、".join(Role(r).label for r in sorted(forbidden))
+        raise ValidationError({"roles": f"您本人不具有以下角色，不能授予或收回：{labels}"})
+    for role in sorted(roles):
+        deepest = ROLE_DEEPEST_LEVEL[role]
+        if region.level > deepest:
+            raise ValidationError(
+                {
+                    "roles": f"角色「{Role(role).label}」只能设在{RegionLevel(deepest).label}级或以上，"
+                    f"{region.name}是{region.level_label}级。"
+                }
+            )
+
+
+def _set_roles(user: User, roles: set[str]) -> None:
+    current = set(user.role_grants.values_list("role", flat=True))
+    user.role_grants.filter(role__in=current - roles).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(roles - current)])
+    user._role_codes = set(roles)
+
+
+def user_create(
+    *,
+    acting_user: User,
+    username: str,
+    password: str,
+    region: Region | None,
+    roles: Iterable[str],
+    full_name: str = "",
+    phone: str = "",
+    organization: str = "",
+) -> User:
+    """Create a user in the acting administrator's subtree."""
+    _require_admin(acting_user)
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": "请填写用户名。"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用。"})
+    _check_region(acting_user, region)
+    assert region is not None
+    role_set = set(roles)
+    _check_roles(acting_user, region, role_set, set())
+    candidate = User(username=username, full_name=full_name, phone=phone, organization=organization, region=region)
+    validate_password(password, candidate)
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        _set_roles(candidate, role_set)
+        after = model_snapshot(candidate, USER_FIELDS) | {"roles": sorted(role_set)}
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=candidate,
+            changes=changes_between({}, after),
+        )
+    return candidate
+
+
+def user_update(
+    *,
+    acting_user: User,
+    user: User,
+    region: Region | None,
+    roles: Iterable[str],
+    full_name: str,
+    phone: str,
+    organization: str,
+    is_active: bool,
+) -> User:
+    """Change a user's profile, region, roles or active flag."""
+    _require_admin(acting_user)
+    if not User.objects.visible_to(acting_user).filter(pk=user.pk).exists():
+        raise PermissionDenied("该用户不在您的管辖范围内。")
+    if user.pk == acting_user.pk and not is_active:
+        raise ValidationError({"is_active": "不能停用您本人的账号。"})
+    _check_region(acting_user, region)
+    assert region is not None
+    role_set = set(roles)
+    current = set(user.role_grants.values_list("role", flat=True))
+    _check_roles(acting_user, region, role_set, current)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = model_snapshot(locked, USER_FIELDS) | {"roles": sorted(current)}
+        locked.full_name = full_name
+        locked.phone = phone
+        locked.organization = organization
+        locked.region = region
+        locked.is_active = is_active
+        locked.save(update_fields=["full_name", "phone", "organization", "region", "is_active"])
+        _set_roles(locked, role_set)
+        after = model_snapshot(locked, USER_FIELDS) | {"roles": sorted(role_set)}
+        changes = changes_between(before, after)
+        if changes:
+            audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes)
+    return locked
+
+
+def user_reset_password(*, acting_user: User, user: User, password: str) -> None:
+    """An administrator sets a new password for a user in their subtree."""
+    _require_admin(acting_user)
+    if not User.objects.visible_to(acting_user).filter(pk=user.pk).exists():
+        raise PermissionDenied("该用户不在您的管辖范围内。")
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=acting_user, action=AuditAction.PASSWORD, obj=user, note="管理员重置密码")
+
+
+def user_change_own_password(*, user: User, old_password: str, new_password: str) -> None:
+    """A user changes their own password after proving the old one."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确。"})
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action=AuditAction.PASSWORD, obj=user, note="本人修改密码")
+
+
+def role_choices_for(acting_user: Any) -> list[tuple[str, str]]:
+    grantable = _grantable(acting_user)
+    return [(value, label) for value, label in Role.choices if value in grantable]
+
+
+def user_bootstrap_superuser(*, username: str, password: str, full_name: str = "系统管理员") -> User:
+    """The operator's first account, above the region tree (no region).
+
+    Used by ``manage.py create_operator`` (production: the password is typed in)
+    and by the demo loader. Audited with no actor.
+    """
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用。"})
+    user = User(username=username, full_name=full_name, is_superuser=True, is_staff=True)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        _set_roles(user, {Role.ADMIN})
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes=changes_between({}, model_snapshot(user, USER_FIELDS) | {"is_superuser": True}),
+            note="初始化超级管理员",
+        )
+    return user

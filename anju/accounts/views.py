@@ -1,0 +1,170 @@
+"""Login, own password, and user management inside the administrator's subtree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from anju.accounts import services
+from anju.accounts.choices import Role
+from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserFilterForm, UserForm
+from anju.accounts.models import User
+from anju.accounts.selectors import user_list as select_users
+from anju.core.scoping import get_visible_or_404
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = getattr(self.request, "session_expired", False)
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require_admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not (user.is_superuser or user.has_role(Role.ADMIN)):
+        raise PermissionDenied("只有系统管理员可以管理用户。")
+    return user
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(
+                user=user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改。")
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form, "page_title": "修改密码"})
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    acting = _require_admin(request)
+    filters = UserFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    qs = select_users(viewer=acting, q=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode(), "page_title": "用户管理"},
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    acting = _require_admin(request)
+    form = UserForm(request.POST or None, acting_user=acting)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            created = services.user_create(
+                acting_user=acting,
+                username=d["username"],
+                password=d["password1"],
+                region=d["region"],
+                roles=d["roles"],
+                full_name=d["full_name"],
+                phone=d["phone"],
+                organization=d["organization"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已创建用户 {created.username}。")
+            return redirect("accounts:user_detail", pk=created.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "page_title": "新增用户"})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = _require_admin(request)
+    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    return render(request, "accounts/user_detail.html", {"target": target, "page_title": str(target)})
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = _require_admin(request)
+    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    initial = {
+        "username": target.username,
+        "full_name": target.full_name,
+        "phone": target.phone,
+        "organization": target.organization,
+        "region": target.region,
+        "roles": sorted(target.role_codes),
+        "is_active": target.is_active,
+    }
+    form = UserForm(request.POST or None, initial=initial, acting_user=acting, editing=target)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.user_update(
+                acting_user=acting,
+                user=target,
+                region=d["region"],
+                roles=d["roles"],
+                full_name=d["full_name"],
+                phone=d["phone"],
+                organization=d["organization"],
+                is_active=d["is_active"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target, "page_title": f"编辑用户 {target.username}"})
+
+
+@login_required
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = _require_admin(request)
+    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_reset_password(acting_user=acting, user=target, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已重置 {target.username} 的密码。")
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/password_reset.html", {"form": form, "target": target, "page_title": "重置密码"})

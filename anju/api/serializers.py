@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from anju.accounts.models import User
+from anju.audit.models import AuditEvent
+from anju.jobs.models import Job
+from anju.regions.models import Region
+
+
+class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    level_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "level_label", "parent_code"]
+
+
+class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    region_code = serializers.CharField(source="region.code", read_only=True, default=None)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "organization", "region_code", "roles", "is_active"]
+
+    def get_roles(self, obj: User) -> list[str]:
+        return sorted(obj.role_codes)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "at", "actor_username", "ip", "channel", "action",
+            "object_type", "object_id", "object_repr", "region_code", "changes", "note",
+        ]
+
+
+class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "title", "status", "done", "total", "percent", "message", "result", "created_at", "finished_at"]
+
+    def to_representation(self, instance: Any) -> Any:
+        return super().to_representation(instance)

@@ -1,0 +1,88 @@
+"""The audit trail: one immutable row per change, written in the same
+transaction as the change itself (ADR 0003)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import RegionScopedQuerySet
+
+
+class AuditImmutableError(Exception):
+    """Raised when code tries to change or delete an audit row."""
+
+
+class AuditEventQuerySet(RegionScopedQuerySet["AuditEvent"]):
+    region_code_lookup = "region_code"
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditImmutableError("审计记录不可修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("审计记录不可删除。")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    TRANSITION = "transition", "流转"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    PASSWORD = "password", "修改密码"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, with before/after values.
+
+    ``region_code`` is the code of the region the object belongs to, so that the
+    log is scoped like everything else. Rows are never updated or deleted through
+    the application; on PostgreSQL a trigger refuses it at the database too.
+    """
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_username = models.CharField("操作人账号", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    channel = models.CharField("渠道", max_length=8, blank=True)
+    request_id = models.CharField("请求号", max_length=32, blank=True)
+    action = models.CharField("操作", max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField("对象类型", max_length=100)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_repr = models.CharField("对象", max_length=200)
+    region_code = models.CharField("所属区划代码", max_length=15, blank=True, db_index=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditImmutableError("审计记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("审计记录不可删除。")

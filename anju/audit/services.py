@@ -1,0 +1,93 @@
+"""Writing audit rows. Every service that changes data calls ``audit_record``
+inside its own ``transaction.atomic`` block, so the change and its audit row
+commit or roll back together."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from anju.audit.models import AuditAction, AuditEvent
+from anju.core.context import current_context
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_value(v) for v in sorted(value, key=str)] if isinstance(value, (set, frozenset)) else [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return str(value)
+
+
+def model_snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The JSON-safe values of an object's concrete fields (FKs by id)."""
+    names = list(fields) if fields is not None else [
+        f.attname for f in obj._meta.concrete_fields if f.name not in {"password"}
+    ]
+    return {name: _json_value(getattr(obj, name)) for name in names}
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"before": old, "after": new}} for the fields that differ."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            out[key] = {"before": old, "after": new}
+    return out
+
+
+def object_region_code(obj: models.Model) -> str:
+    code = getattr(obj, "audit_region_code", "")
+    return str(code or "")
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    region_code: str | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Record one audited act. ``obj`` fills type, id, repr and region when given."""
+    ctx = current_context()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+        region_code = region_code if region_code is not None else object_region_code(obj)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_username=(getattr(actor, "username", "") or "") if actor is not None else "",
+        ip=ctx.ip,
+        channel=ctx.channel,
+        request_id=ctx.request_id,
+        action=str(action),
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=(object_repr or "")[:200],
+        region_code=region_code or "",
+        changes=_json_value(changes or {}),
+        note=note,
+    )

@@ -1,0 +1,55 @@
+"""The audit log of one's region and the history of one object."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from anju.audit.models import AuditAction, AuditEvent
+from anju.core.navigation import AUDIT_ROLES
+from anju.core.scoping import RegionScopedQuerySet
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):  # type: ignore[union-attr]
+        raise PermissionDenied("您的角色不能查看审计日志。")
+    qs = AuditEvent.objects.visible_to(user)
+    actor = request.GET.get("actor", "").strip()
+    action = request.GET.get("action", "")
+    if actor:
+        qs = qs.filter(actor_username__icontains=actor)
+    if action in AuditAction.values:
+        qs = qs.filter(action=action)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"page": page, "actions": AuditAction.choices, "actor": actor, "action": action, "query": query.urlencode(), "page_title": "审计日志"},
+    )
+
+
+@login_required
+def object_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    """History of one object; visible only if the object itself is."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError) as exc:
+        raise Http404("对象不存在或不在您的管辖范围内。") from exc
+    manager_qs = model._default_manager.all()
+    if not isinstance(manager_qs, RegionScopedQuerySet):
+        raise Http404("对象不存在或不在您的管辖范围内。")
+    try:
+        obj = manager_qs.visible_to(request.user).get(pk=object_id)
+    except (model.DoesNotExist, ValueError) as exc:
+        raise Http404("对象不存在或不在您的管辖范围内。") from exc
+    events = AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/object_history.html", {"obj": obj, "page": page, "page_title": f"{obj} 的变更记录"})

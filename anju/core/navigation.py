@@ -1,0 +1,87 @@
+"""What each role sees first: the navigation and the role home pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anju.accounts.choices import Role
+
+AUDIT_ROLES = (Role.ADMIN, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ()  # empty: every signed-in user
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("首页", "core:home"),
+    NavItem("行政区划", "regions:browse"),
+    NavItem("用户管理", "accounts:user_list", (Role.ADMIN,)),
+    NavItem("审计日志", "audit:event_list", AUDIT_ROLES),
+    NavItem("后台任务", "jobs:job_list"),
+    NavItem("接口文档", "api:docs"),
+)
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    title: str
+    summary: str
+    duties: tuple[str, ...]
+
+
+ROLE_HOMES: dict[str, RoleHome] = {
+    Role.VILLAGE_CLERK: RoleHome(
+        "村信息员工作台",
+        "登记本村农户和房屋，用手机在现场记录排查（照片、定位）。",
+        ("登记农户与房屋信息", "入户排查并拍照定位", "跟进老人搬离危房"),
+    ),
+    Role.VILLAGE_HEAD: RoleHome(
+        "村主要负责人工作台",
+        "审核本村疑似危房清单并签字上报乡镇。",
+        ("审核疑似 C/D 级危房清单", "电子签字后报送乡镇"),
+    ),
+    Role.TOWNSHIP_OFFICER: RoleHome(
+        "乡镇建环办工作台",
+        "审核排查结果，组织鉴定，推进改造，按月报送。",
+        ("审核各村排查结果", "组织房屋安全性鉴定", "推进改造与竣工验收", "每月 5 日、20 日前报送"),
+    ),
+    Role.APPRAISER: RoleHome(
+        "鉴定人员工作台",
+        "按《农村住房安全性鉴定技术导则》评定房屋 A–D 级。",
+        ("现场查勘场地与构件", "评定构件 a–d 与房屋等级", "出具鉴定表"),
+    ),
+    Role.COUNTY_OFFICER: RoleHome(
+        "区/县住建局工作台",
+        "审批改造对象与方案，下达任务，督导检查，组织验收，逐级上报。",
+        ("审批建档与改造方案", "分解下达年度任务", "督导检查与整改", "组织竣工验收与销号"),
+    ),
+    Role.CIVIL_AFFAIRS: RoleHome(
+        "民政联络员工作台",
+        "提供低保、特困、低保边缘等名单，确认以房找人转介，共同审定档案。",
+        ("报送低收入群体名单", "确认以房找人转介", "共同审定一户一档"),
+    ),
+    Role.RURAL_REVITALIZATION: RoleHome(
+        "乡村振兴联络员工作台",
+        "提供易返贫致贫户、脱贫户等名单，确认以房找人转介，共同审定档案。",
+        ("报送监测户与脱贫户名单", "确认以房找人转介", "共同审定一户一档"),
+    ),
+    Role.CITY_OFFICER: RoleHome(
+        "市住建局工作台",
+        "查看各区县汇总，审核月度报送。",
+        ("查看区县汇总与进度", "审核区县月度报送"),
+    ),
+    Role.PROVINCE_OFFICER: RoleHome(
+        "省住建厅工作台",
+        "下达年度任务和动态新增任务，查看全省汇总。",
+        ("下达年度任务与动态任务", "查看全省动态清零情况"),
+    ),
+    Role.ADMIN: RoleHome(
+        "系统管理员工作台",
+        "管理本辖区的用户、角色、行政区划与配置。",
+        ("新增、停用用户并分配角色", "导入行政区划", "查看审计日志"),
+    ),
+}

@@ -1,0 +1,56 @@
+"""Region scoping, in one place.
+
+Every read of region-owned data starts from ``Model.objects.visible_to(user)``.
+A user sees the subtree of their own region (statistical division codes nest by
+prefix, so the subtree is ``code LIKE '<prefix>%'``) and nothing of a sibling's.
+Views turn "not visible" into a 404, the same answer as "does not exist".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def user_scope_prefix(user: Any) -> str | None:
+    """The code prefix a user may see; "" means everything, None means nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    region = getattr(user, "region", None)
+    if region is None:
+        # Only a superuser created by the operator may stand above the tree.
+        return "" if user.is_superuser else None
+    return str(region.prefix)
+
+
+class RegionScopedQuerySet(models.QuerySet[_M]):
+    """A queryset whose rows each belong to one region.
+
+    ``region_code_lookup`` names the path from the model to a region's 12/15-digit
+    code (``"region__code"`` by default, ``"code"`` for the Region model itself).
+    """
+
+    region_code_lookup = "region__code"
+
+    def visible_to(self, user: "User | Any") -> Self:
+        prefix = user_scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self.all()
+        return self.filter(**{f"{self.region_code_lookup}__startswith": prefix})
+
+
+def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Any, **lookup: Any) -> _M:
+    """Fetch one object the user may see; anything else is a 404."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("对象不存在或不在您的管辖范围内。") from exc

@@ -1,0 +1,62 @@
+"""Load the demo database for `make run`. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from anju.accounts.models import User
+from anju.accounts.services import user_bootstrap_superuser, user_create
+from anju.demo.data import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
+from anju.regions.models import Region
+from anju.regions.services import region_import
+
+REGIONS_FILE = Path(settings.BASE_DIR) / "anju" / "regions" / "data" / "demo_regions.csv"
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（屯留区、彭水县的行政区划与各角色演示账号）。仅用于开发演示。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-non-debug",
+            action="store_true",
+            help="在 DJANGO_DEBUG 关闭时也载入（会产生已知密码的账号，切勿用于生产）。",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_non_debug"]:
+            raise CommandError("演示数据含已知密码，只能在 DJANGO_DEBUG=1 时载入。")
+        with transaction.atomic():
+            superuser = User.objects.filter(username=SUPERUSER.username).first()
+            if superuser is None:
+                superuser = user_bootstrap_superuser(
+                    username=SUPERUSER.username, password=DEMO_PASSWORD, full_name=SUPERUSER.full_name
+                )
+            result = region_import(data=REGIONS_FILE.read_bytes(), filename=REGIONS_FILE.name, acting_user=superuser)
+            created_users = 0
+            regions = {r.code: r for r in Region.objects.filter(code__in=[u.region_code for u in DEMO_USERS])}
+            for demo in DEMO_USERS:
+                if User.objects.filter(username=demo.username).exists():
+                    continue
+                user_create(
+                    acting_user=superuser,
+                    username=demo.username,
+                    password=DEMO_PASSWORD,
+                    region=regions[demo.region_code],
+                    roles=demo.roles,
+                    full_name=demo.full_name,
+                    organization=demo.organization,
+                )
+                created_users += 1
+            self._load_extensions(superuser)
+        self.stdout.write(
+            f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。"
+        )
+
+    def _load_extensions(self, superuser: User) -> None:
+        """Later features add their demo data here (households, inspections, cases…)."""

@@ -1,0 +1,76 @@
+"""Long-running work (imports, exports, big reports) with visible progress."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import RegionScopedQuerySet
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    SUCCEEDED = "succeeded", "已完成"
+    FAILED = "failed", "失败"
+
+
+class JobQuerySet(RegionScopedQuerySet["Job"]):
+    region_code_lookup = "region_code"
+
+
+class Job(models.Model):
+    """One background job started by a user; the page polls it for progress.
+
+    ``region_code`` is the starter's region, so a job (and its result file) is
+    visible to the same subtree as the data it touched.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("类型", max_length=50)
+    title = models.CharField("名称", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("进度说明", max_length=300, blank=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    input_file = models.FileField("输入文件", upload_to="jobs/input/%Y/%m/", blank=True)
+    output_file = models.FileField("结果文件", upload_to="jobs/output/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="jobs"
+    )
+    region_code = models.CharField("区划代码", max_length=15, blank=True, db_index=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects: ClassVar[JobQuerySet] = JobQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

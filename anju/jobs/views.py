@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from anju.core.scoping import get_visible_or_404
+from anju.jobs.models import Job
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    qs = Job.objects.visible_to(request.user).select_related("created_by")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {"page": page, "page_title": "后台任务"})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = get_visible_or_404(Job.objects.select_related("created_by"), request.user, pk=pk)
+    template = "jobs/_job_status.html" if request.htmx else "jobs/job_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job, "page_title": job.title})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: str) -> FileResponse:
+    """The job's result file, for users who may see the job."""
+    job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
+    if not job.output_file:
+        raise Http404("该任务没有结果文件。")
+    name = job.output_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,235 @@
+"""Writes to the region tree. Imports are all-or-nothing and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from anju.audit.models import AuditAction, AuditEvent
+from anju.audit.services import audit_record
+from anju.core.context import current_context
+from anju.core.scoping import user_scope_prefix
+from anju.core.tabular import TabularError, read_rows
+from anju.regions.codes import RegionCodeError, level_of, normalize_code, parent_code_of
+from anju.regions.models import Region
+
+CODE_HEADERS = {"code", "区划代码", "代码", "统计用区划代码", "行政区划代码"}
+NAME_HEADERS = {"name", "名称", "区划名称", "单位名称"}
+PARENT_HEADERS = {"parent", "parent_code", "上级代码", "上级区划代码", "上级"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based row number in the file, as a spreadsheet shows it
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行「{self.column}」：{self.message}"
+
+
+@dataclass
+class RegionImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
+
+
+class RegionImportError(Exception):
+    def __init__(self, result: RegionImportResult) -> None:
+        super().__init__(f"导入失败：{len(result.errors)} 处错误，未写入任何数据。")
+        self.result = result
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    code: str
+    name: str
+
+
+def _locate_header(rows: list[list[str]]) -> tuple[int, int, int, int | None]:
+    for index, row in enumerate(rows[:20]):
+        cells = [c.strip().lower() for c in row]
+        code_col = next((i for i, c in enumerate(cells) if c in CODE_HEADERS), None)
+        name_col = next((i for i, c in enumerate(cells) if c in NAME_HEADERS), None)
+        if code_col is not None and name_col is not None:
+            parent_col = next((i for i, c in enumerate(cells) if c in PARENT_HEADERS), None)
+            return index, code_col, name_col, parent_col
+    raise TabularError("找不到表头：需要「区划代码」（code）和「名称」（name）两列，可选「上级代码」（parent）。")
+
+
+def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowError]]:
+    rows = list(read_rows(data, filename))
+    header_index, code_col, name_col, parent_col = _locate_header(rows)
+    parsed: list[_Row] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        line = index + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        cell = lambda i: row[i] if i is not None and i < len(row) else ""  # noqa: E731
+        code = normalize_code(cell(code_col))
+        name = cell(name_col).strip()
+        try:
+            level_of(code)
+        except RegionCodeError as exc:
+            errors.append(RowError(line, "区划代码", f"{code or '（空）'}：{exc}"))
+            continue
+        if not name:
+            errors.append(RowError(line, "名称", "名称不能为空"))
+            continue
+        if len(name) > 100:
+            errors.append(RowError(line, "名称", "名称超过 100 个字"))
+            continue
+        if parent_col is not None and cell(parent_col):
+            given = normalize_code(cell(parent_col))
+            expected = parent_code_of(code)
+            if given != expected:
+                errors.append(
+                    RowError(line, "上级代码", f"{given} 与区划代码不符，{code} 的上级应为 {expected}")
+                )
+                continue
+        if code in seen:
+            errors.append(RowError(line, "区划代码", f"{code} 重复（与第 {seen[code]} 行相同）"))
+            continue
+        seen[code] = line
+        parsed.append(_Row(line, code, name))
+    return parsed, errors
+
+
+def region_import(
+    *,
+    data: bytes,
+    filename: str,
+    acting_user: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> RegionImportResult:
+    """Import divisions from CSV/xlsx (code, name[, parent]).
+
+    Every row is checked first; any error means nothing is written and
+    ``RegionImportError`` carries the per-row reasons. Existing codes with the
+    same name are left alone, so re-importing a file changes nothing.
+    """
+    result = RegionImportResult()
+    try:
+        rows, errors = parse_region_file(data, filename)
+    except TabularError as exc:
+        result.errors.append(RowError(0, "文件", str(exc)))
+        raise RegionImportError(result) from exc
+    result.total = len(rows) + len(errors)
+    result.errors.extend(errors)
+
+    prefix = user_scope_prefix(acting_user)
+    if prefix is None:
+        result.errors.append(RowError(0, "权限", "当前用户无权导入区划。"))
+        raise RegionImportError(result)
+    in_file = {r.code for r in rows}
+    parents = {parent_code_of(r.code) for r in rows} - {None}
+    existing = {r.code: r for r in Region.objects.filter(code__in=in_file | parents)}
+    for r in rows:
+        if not r.code.startswith(prefix):
+            result.errors.append(RowError(r.line, "区划代码", f"{r.code} 不在您的管辖范围内"))
+            continue
+        parent = parent_code_of(r.code)
+        if parent and parent not in in_file and parent not in existing:
+            result.errors.append(RowError(r.line, "上级代码", f"上级区划 {parent} 既不在文件中，也不在系统中"))
+    if result.errors:
+        result.errors.sort(key=lambda e: e.row)
+        raise RegionImportError(result)
+
+    ordered = sorted(rows, key=lambda r: (len(r.code), level_of(r.code), r.code))
+    with transaction.atomic():
+        by_code: dict[str, Region] = dict(existing)
+        audit_rows: list[AuditEvent] = []
+        ctx = current_context()
+        for done, r in enumerate(ordered, start=1):
+            current = by_code.get(r.code)
+            if current is None:
+                parent_code = parent_code_of(r.code)
+                region = Region.objects.create(
+                    code=r.code,
+                    name=r.name,
+                    level=level_of(r.code),
+                    parent=by_code[parent_code] if parent_code else None,
+                )
+                by_code[r.code] = region
+                result.created += 1
+                audit_rows.append(_audit_row(acting_user, ctx, region, AuditAction.CREATE, {"code": {"before": None, "after": r.code}, "name": {"before": None, "after": r.name}}, filename))
+            elif current.name != r.name:
+                old = current.name
+                current.name = r.name
+                current.save(update_fields=["name"])
+                result.updated += 1
+                audit_rows.append(_audit_row(acting_user, ctx, current, AuditAction.UPDATE, {"name": {"before": old, "after": r.name}}, filename))
+            else:
+                result.unchanged += 1
+            if progress and (done % 200 == 0 or done == len(ordered)):
+                progress(done, len(ordered))
+        AuditEvent.objects.bulk_create(audit_rows, batch_size=1000)
+    return result
+
+
+def _audit_row(actor: Any, ctx: Any, region: Region, action: str, changes: dict[str, Any], filename: str) -> AuditEvent:
+    return AuditEvent(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_username=getattr(actor, "username", "") or "",
+        ip=ctx.ip,
+        channel=ctx.channel,
+        request_id=ctx.request_id,
+        action=action,
+        object_type="regions.region",
+        object_id=str(region.pk),
+        object_repr=region.name,
+        region_code=region.code,
+        changes=changes,
+        note=f"导入文件 {filename}",
+    )
+
+
+def region_rename(*, region: Region, name: str, acting_user: Any) -> Region:
+    """Rename one division (e.g. after a 撤乡设镇)."""
+    name = name.strip()
+    if not name:
+        raise ValueError("名称不能为空")
+    with transaction.atomic():
+        old = region.name
+        if old == name:
+            return region
+        region.name = name
+        region.save(update_fields=["name"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=region,
+            changes={"name": {"before": old, "after": name}},
+        )
+    return region
+
+
+def regions_from_rows(rows: Iterable[tuple[str, str]]) -> bytes:
+    """Build a CSV import file from (code, name) pairs (used by the demo loader)."""
+    lines = ["code,name"] + [f"{code},{name}" for code, name in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")

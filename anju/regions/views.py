@@ -1,0 +1,71 @@
+"""Browsing the region tree and importing divisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from anju.accounts.choices import Role
+from anju.core.scoping import get_visible_or_404
+from anju.jobs.services import job_start
+from anju.regions.forms import RegionImportForm
+from anju.regions.models import Region
+from anju.regions.selectors import region_children, region_roots
+
+
+@login_required
+def browse(request: HttpRequest) -> HttpResponse:
+    roots = region_roots(viewer=request.user)
+    if len(roots) == 1:
+        return redirect("regions:detail", code=roots[0].code)
+    return render(request, "regions/browse.html", {"roots": roots, "page_title": "行政区划"})
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = get_visible_or_404(Region.objects.all(), request.user, code=code)
+    user_region = getattr(request.user, "region", None)
+    crumbs = [
+        {"label": r.name, "url": reverse("regions:detail", args=[r.code])}
+        for r in region.ancestors()
+        if user_region is None or r.is_within(user_region)
+    ]
+    crumbs.append({"label": region.name, "url": ""})
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "region": region,
+            "children": region_children(viewer=request.user, region=region),
+            "breadcrumbs": crumbs,
+            "can_import": request.user.is_superuser or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
+            "page_title": region.name,
+        },
+    )
+
+
+@login_required
+def import_regions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_superuser or user.has_role(Role.ADMIN)):  # type: ignore[union-attr]
+        raise PermissionDenied("只有系统管理员可以导入行政区划。")
+    form = RegionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.ANJU_MAX_IMPORT_BYTES:
+            form.add_error("file", "文件过大。")
+        else:
+            job = job_start(
+                acting_user=user,
+                kind="regions.import",
+                title=f"导入行政区划：{upload.name}",
+                params={"filename": upload.name},
+                input_name=upload.name,
+                input_data=upload.read(),
+            )
+            return redirect("jobs:job_detail", pk=job.pk)
+    return render(request, "regions/import.html", {"form": form, "page_title": "导入行政区划"})

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("anju.core.urls")),
+    path("accounts/", include("anju.accounts.urls")),
+    path("regions/", include("anju.regions.urls")),
+    path("audit/", include("anju.audit.urls")),
+    path("jobs/", include("anju.jobs.urls")),
+    path("api/", include("anju.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
