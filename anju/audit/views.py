@@ -44,7 +44,7 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     except (LookupError, ValueError) as exc:
         raise Http404("对象不存在或不在您的管辖范围内。") from exc
     manager_qs = model._default_manager.all()
-    if not isinstance(manager_qs, RegionScopedQuerySet):
+    if not isinstance(manager_qs, RegionScopedQuerySet) or model is AuditEvent:
         raise Http404("对象不存在或不在您的管辖范围内。")
     try:
         obj = manager_qs.visible_to(request.user).get(pk=object_id)

@@ -1,0 +1,127 @@
+"""Walk every URL pattern of the project as a user of a sibling region.
+
+屯留区's administrator (holding every county role, so no role check hides a
+leak) requests every page and API endpoint. Pages that name one object are
+requested for 彭水县's objects and must be a 404; every other page must not show
+any of 彭水县's marker strings. The same URLs requested by 彭水县's own
+administrator must work and show the markers, so the test cannot pass by
+requesting nothing.
+
+A new URL with parameters fails this test until it gets a sample below: new
+pages are covered by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from anju.audit.models import AuditEvent
+from anju.jobs.models import Job, JobStatus
+from anju.regions.services import region_rename
+
+MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job")
+
+# url name -> a function of the sibling's objects giving the kwargs of one of them.
+DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "regions:detail": lambda o: {"code": o["region"].code},
+    "accounts:user_detail": lambda o: {"pk": o["user"].pk},
+    "accounts:user_edit": lambda o: {"pk": o["user"].pk},
+    "accounts:user_reset_password": lambda o: {"pk": o["user"].pk},
+    "audit:object_history": lambda o: {"object_type": "regions.region", "object_id": o["region"].pk},
+    "jobs:job_detail": lambda o: {"pk": o["job"].pk},
+    "jobs:job_download": lambda o: {"pk": o["job"].pk},
+    "api:region-detail": lambda o: {"code": o["region"].code},
+    "api:user-detail": lambda o: {"pk": o["user"].pk},
+    "api:auditevent-detail": lambda o: {"pk": o["event"].pk},
+    "api:job-detail": lambda o: {"pk": o["job"].pk},
+}
+# Pages outside anju's scoping by design: Django's own admin (superusers only)
+# and static help pages.
+EXEMPT_PREFIXES = ("django-admin",)
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern, str]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        else:
+            yield f"{namespace}{entry.name}" if entry.name else "", entry, prefix + str(entry.pattern)
+
+
+def all_patterns() -> list[tuple[str, URLPattern, str]]:
+    return [
+        (name, pattern, route)
+        for name, pattern, route in _walk(get_resolver())
+        if not route.startswith(EXEMPT_PREFIXES)
+    ]
+
+
+@pytest.fixture
+def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
+    marker_user = make_user("ps_marker_user", "500243202201", "village_clerk")
+    region_rename(region=regions["500243202201"], name="向家村（彭水）", acting_user=ps_admin)
+    job = Job.objects.create(
+        kind="regions.import", title="ps-marker-job", created_by=ps_admin,
+        region_code="500243000000", status=JobStatus.SUCCEEDED,
+    )
+    job.output_file.save("ps-marker.csv", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(b"x"))
+    return {
+        "region": regions["500243202201"],
+        "user": marker_user,
+        "job": job,
+        "event": AuditEvent.objects.filter(region_code__startswith="500243").first(),
+    }
+
+
+def params_of(pattern: URLPattern) -> set[str]:
+    """Named parameters of a route or regex pattern (DRF's router uses regexes)."""
+    return set(pattern.pattern.regex.groupindex)
+
+
+def _url(name: str, pattern: URLPattern, kwargs: dict[str, Any]) -> str:
+    if "format" in params_of(pattern):
+        kwargs = {**kwargs, "format": "json"}
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_admin, ps_admin, sibling_objects) -> None:
+    missing = [
+        name for name, pattern, _ in all_patterns()
+        if params_of(pattern) - {"format"} and name not in DETAIL_SAMPLES
+    ]
+    assert not missing, f"add a sample object for these URLs to DETAIL_SAMPLES: {missing}"
+
+    seen_by_owner: set[str] = set()
+    walked = 0
+    for name, pattern, route in all_patterns():
+        if not name:
+            continue
+        params = params_of(pattern) - {"format"}
+        url = _url(name, pattern, DETAIL_SAMPLES[name](sibling_objects) if params else {})
+
+        client.force_login(tl_admin)
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", "replace")
+        if params:
+            assert response.status_code == 404, f"{url} answered {response.status_code} to another region's user"
+        else:
+            assert response.status_code in (200, 302, 405), f"{url}: {response.status_code}"
+            leaked = [m for m in MARKERS if m in text]
+            assert not leaked, f"{url} shows {leaked} to another region's user"
+
+        client.force_login(ps_admin)
+        owner = client.get(url, follow=True)
+        owner_body = b"".join(owner.streaming_content) if owner.streaming else owner.content
+        if params:
+            assert owner.status_code == 200, f"{url} should work for its own region, got {owner.status_code}"
+        seen_by_owner.update(m for m in MARKERS if m in owner_body.decode("utf-8", "replace"))
+        walked += 1
+
+    assert walked >= 20
+    assert seen_by_owner == set(MARKERS), "the owner should see every marker somewhere"

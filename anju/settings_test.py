@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production settings with inline jobs and a
+fast password hasher (tests create many users). ``test_settings`` checks that
+production keeps Argon2."""
+
+import os
+
+os.environ.setdefault("ANJU_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("ANJU_TASKS_BACKEND", "immediate")
+
+from anju.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,109 @@
+"""Shared fixtures: a small real region tree and named personas per role.
+
+Two counties, each with townships and villages, taken from the real division
+codes: 屯留区 (Shanxi) holds the "home" personas, 彭水县 (Chongqing) the
+"sibling" personas that must never see each other's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+
+from anju.accounts.choices import Role
+from anju.accounts.models import User, UserRole
+from anju.regions.codes import level_of, parent_code_of
+from anju.regions.models import Region
+
+TREE: tuple[tuple[str, str], ...] = (
+    ("140000000000", "山西省"),
+    ("140400000000", "长治市"),
+    ("140405000000", "屯留区"),
+    ("140405102000", "渔泽镇"),
+    ("140405102201", "北渔泽村委会"),
+    ("140405102202", "南渔泽村委会"),
+    ("140405103000", "余吾镇"),
+    ("140405103200", "余吾村委会"),
+    ("140406000000", "潞城区"),
+    ("500000000000", "重庆市"),
+    ("500200000000", "县"),
+    ("500243000000", "彭水苗族土家族自治县"),
+    ("500243202000", "鹿鸣乡"),
+    ("500243202201", "向家村村民委员会"),
+)
+
+PASSWORD = "Test2023password"
+
+
+def build_regions(rows: Iterable[tuple[str, str]] = TREE) -> dict[str, Region]:
+    made: dict[str, Region] = {}
+    for code, name in rows:
+        parent = parent_code_of(code)
+        made[code] = Region.objects.create(
+            code=code, name=name, level=level_of(code), parent=made.get(parent) if parent else None
+        )
+    return made
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Region]:
+    return build_regions()
+
+
+@pytest.fixture
+def make_user(regions: dict[str, Region]) -> Callable[..., User]:
+    def make(username: str, region_code: str | None, *roles: str, superuser: bool = False) -> User:
+        user = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            full_name=f"{username}姓名",
+            region=regions[region_code] if region_code else None,
+            is_superuser=superuser,
+        )
+        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
+        return user
+
+    return make
+
+
+ALL_ROLES = tuple(Role.values)
+
+
+@pytest.fixture
+def tl_admin(make_user: Callable[..., User]) -> User:
+    """屯留区 administrator holding every role a county may hold."""
+    return make_user(
+        "tl_admin", "140405000000", Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.APPRAISER,
+        Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION,
+    )
+
+
+@pytest.fixture
+def ps_admin(make_user: Callable[..., User]) -> User:
+    """彭水县 administrator: the sibling region's counterpart of tl_admin."""
+    return make_user(
+        "ps_admin", "500243000000", Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.APPRAISER,
+        Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION,
+    )
+
+
+@pytest.fixture
+def tl_county(make_user: Callable[..., User]) -> User:
+    return make_user("tl_county", "140405000000", Role.COUNTY_OFFICER)
+
+
+@pytest.fixture
+def tl_township(make_user: Callable[..., User]) -> User:
+    return make_user("tl_township", "140405102000", Role.TOWNSHIP_OFFICER)
+
+
+@pytest.fixture
+def tl_clerk(make_user: Callable[..., User]) -> User:
+    return make_user("tl_clerk", "140405102201", Role.VILLAGE_CLERK)
+
+
+@pytest.fixture
+def operator(make_user: Callable[..., User]) -> User:
+    return make_user("operator", None, Role.ADMIN, superuser=True)
