@@ -75,8 +75,16 @@ ALL_ROLES = tuple(Role.values)
 def tl_admin(make_user: Callable[..., User]) -> User:
     """屯留区 administrator holding every role a county may hold."""
     return make_user(
-        "tl_admin", "140405000000", Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.APPRAISER,
-        Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION,
+        "tl_admin",
+        "140405000000",
+        Role.ADMIN,
+        Role.COUNTY_OFFICER,
+        Role.TOWNSHIP_OFFICER,
+        Role.APPRAISER,
+        Role.VILLAGE_CLERK,
+        Role.VILLAGE_HEAD,
+        Role.CIVIL_AFFAIRS,
+        Role.RURAL_REVITALIZATION,
     )
 
 
@@ -84,8 +92,16 @@ def tl_admin(make_user: Callable[..., User]) -> User:
 def ps_admin(make_user: Callable[..., User]) -> User:
     """彭水县 administrator: the sibling region's counterpart of tl_admin."""
     return make_user(
-        "ps_admin", "500243000000", Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.APPRAISER,
-        Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION,
+        "ps_admin",
+        "500243000000",
+        Role.ADMIN,
+        Role.COUNTY_OFFICER,
+        Role.TOWNSHIP_OFFICER,
+        Role.APPRAISER,
+        Role.VILLAGE_CLERK,
+        Role.VILLAGE_HEAD,
+        Role.CIVIL_AFFAIRS,
+        Role.RURAL_REVITALIZATION,
     )
 
 

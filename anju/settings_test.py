@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("ANJU_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("ANJU_TASKS_BACKEND", "immediate")
 
-from anju.settings import *  # noqa: E402,F403
+from anju.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -59,7 +59,9 @@ class UserForm(forms.Form):
             del self.fields["is_active"]
             self.fields["password1"].required = True
             self.fields["password2"].required = True
-        self.fields["roles"].choices = choices
+        roles_field = self.fields["roles"]
+        assert isinstance(roles_field, forms.MultipleChoiceField)
+        roles_field.choices = choices
         for name, field in self.fields.items():
             if name != "roles" and name != "is_active":
                 field.widget.attrs.setdefault("class", "form-select" if name == "region" else "form-control")
@@ -88,7 +90,11 @@ class PasswordChangeForm(PasswordSetForm):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "用户名、姓名或手机号"}))
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "用户名、姓名或手机号"}),
+    )
     role = forms.ChoiceField(label="角色", required=False, widget=forms.Select(attrs={"class": "form-select"}))
     active = forms.ChoiceField(
         label="状态",
@@ -101,4 +107,6 @@ class UserFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from anju.accounts.choices import Role
 
-        self.fields["role"].choices = [("", "全部角色"), *Role.choices]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "全部角色"), *Role.choices]

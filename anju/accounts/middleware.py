@@ -20,6 +20,8 @@ class SessionExpiryMiddleware:
             had_cookie
             and not request.user.is_authenticated
             and request.session.session_key is None
-            and not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL)
+            and not request.path.startswith(
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            )
         )
         return self.get_response(request)

@@ -45,7 +45,7 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects: ClassVar[AnjuUserManager] = AnjuUserManager()  # type: ignore[assignment]
+    objects: ClassVar[AnjuUserManager] = AnjuUserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -26,9 +26,7 @@ class MinimumLengthValidator:
 
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
-            raise ValidationError(
-                f"密码长度太短，至少需要 {self.min_length} 个字符。", code="password_too_short"
-            )
+            raise ValidationError(f"密码长度太短，至少需要 {self.min_length} 个字符。", code="password_too_short")
 
     def get_help_text(self) -> str:
         return f"密码至少 {self.min_length} 个字符。"

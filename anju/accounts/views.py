@@ -115,14 +115,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     acting = _require_admin(request)
-    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
     return render(request, "accounts/user_detail.html", {"target": target, "page_title": str(target)})
 
 
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     acting = _require_admin(request)
-    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
     initial = {
         "username": target.username,
         "full_name": target.full_name,
@@ -151,13 +151,17 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存。")
             return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "target": target, "page_title": f"编辑用户 {target.username}"})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "page_title": f"编辑用户 {target.username}"},
+    )
 
 
 @login_required
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     acting = _require_admin(request)
-    target = get_visible_or_404(User.objects.select_related("region"), acting, pk=pk)  # type: ignore[arg-type]
+    target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
     form = PasswordSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

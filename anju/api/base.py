@@ -13,7 +13,10 @@ from anju.core.scoping import RegionScopedQuerySet
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Lists and details only what the requesting user may see; the rest is 404."""
 
-    scoped_queryset: RegionScopedQuerySet[Any]
+    scoped_queryset: QuerySet[Any]
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.scoped_queryset.all().visible_to(self.request.user)
+        queryset = self.scoped_queryset.all()
+        if not isinstance(queryset, RegionScopedQuerySet):
+            raise TypeError(f"{type(self).__name__}.scoped_queryset must be region-scoped")
+        return queryset.visible_to(self.request.user)

@@ -35,8 +35,18 @@ class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "at", "actor_username", "ip", "channel", "action",
-            "object_type", "object_id", "object_repr", "region_code", "changes", "note",
+            "id",
+            "at",
+            "actor_username",
+            "ip",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "region_code",
+            "changes",
+            "note",
         ]
 
 
@@ -45,7 +55,19 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "title", "status", "done", "total", "percent", "message", "result", "created_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "result",
+            "created_at",
+            "finished_at",
+        ]
 
     def to_representation(self, instance: Any) -> Any:
         return super().to_representation(instance)

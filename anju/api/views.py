@@ -19,18 +19,19 @@ from anju.jobs.models import Job
 from anju.regions.models import Region
 
 
-class HasAnyRole(permissions.BasePermission):
-    message = "您的角色无权访问该接口。"
+def has_any_role(*roles: str) -> type[permissions.BasePermission]:
+    """A permission class admitting users who hold one of ``roles`` (or a superuser)."""
 
-    def __init__(self, *roles: str) -> None:
-        self.roles = roles
+    class HasAnyRole(permissions.BasePermission):
+        message = "您的角色无权访问该接口。"
 
-    def __call__(self) -> "HasAnyRole":
-        return self
+        def has_permission(self, request: Request, view: object) -> bool:
+            user = request.user
+            if not user or not user.is_authenticated:
+                return False
+            return bool(user.is_superuser or user.has_role(*roles))
 
-    def has_permission(self, request: Request, view: object) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(*self.roles)))  # type: ignore[union-attr]
+    return HasAnyRole
 
 
 class RegionViewSet(ScopedReadOnlyViewSet):
@@ -45,11 +46,13 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 class UserViewSet(ScopedReadOnlyViewSet):
     """本辖区用户（系统管理员）。"""
 
-    scoped_queryset = User.objects.select_related("region").prefetch_related(
-        Prefetch("role_grants", queryset=UserRole.objects.all())
+    scoped_queryset = (
+        User.objects.get_queryset()
+        .select_related("region")
+        .prefetch_related(Prefetch("role_grants", queryset=UserRole.objects.all()))
     )
     serializer_class = serializers.UserSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAnyRole(Role.ADMIN)]
+    permission_classes = [permissions.IsAuthenticated, has_any_role(Role.ADMIN)]
     filterset_fields = ["is_active"]
 
 
@@ -58,7 +61,7 @@ class AuditEventViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = AuditEvent.objects.all()
     serializer_class = serializers.AuditEventSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAnyRole(*AUDIT_ROLES)]
+    permission_classes = [permissions.IsAuthenticated, has_any_role(*AUDIT_ROLES)]
     filterset_fields = ["action", "object_type", "object_id"]
 
 

@@ -26,7 +26,11 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_json_value(v) for v in sorted(value, key=str)] if isinstance(value, (set, frozenset)) else [_json_value(v) for v in value]
+        return (
+            [_json_value(v) for v in sorted(value, key=str)]
+            if isinstance(value, (set, frozenset))
+            else [_json_value(v) for v in value]
+        )
     if isinstance(value, dict):
         return {str(k): _json_value(v) for k, v in value.items()}
     if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
@@ -36,9 +40,11 @@ def _json_value(value: Any) -> Any:
 
 def model_snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The JSON-safe values of an object's concrete fields (FKs by id)."""
-    names = list(fields) if fields is not None else [
-        f.attname for f in obj._meta.concrete_fields if f.name not in {"password"}
-    ]
+    names = (
+        list(fields)
+        if fields is not None
+        else [f.attname for f in obj._meta.concrete_fields if f.name not in {"password"}]
+    )
     return {name: _json_value(getattr(obj, name)) for name in names}
 
 

@@ -32,7 +32,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/event_list.html",
-        {"page": page, "actions": AuditAction.choices, "actor": actor, "action": action, "query": query.urlencode(), "page_title": "审计日志"},
+        {
+            "page": page,
+            "actions": AuditAction.choices,
+            "actor": actor,
+            "action": action,
+            "query": query.urlencode(),
+            "page_title": "审计日志",
+        },
     )
 
 

@@ -34,9 +34,7 @@ def current_context() -> RequestContext:
 
 @contextlib.contextmanager
 def request_context(*, ip: str | None, channel: str, request_id: str | None = None) -> Iterator[None]:
-    token = _current.set(
-        RequestContext(ip=ip, request_id=request_id or uuid.uuid4().hex, channel=channel)
-    )
+    token = _current.set(RequestContext(ip=ip, request_id=request_id or uuid.uuid4().hex, channel=channel))
     try:
         yield
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -39,7 +40,7 @@ class RegionScopedQuerySet(models.QuerySet[_M]):
 
     region_code_lookup = "region__code"
 
-    def visible_to(self, user: "User | Any") -> Self:
+    def visible_to(self, user: User | Any) -> Self:
         prefix = user_scope_prefix(user)
         if prefix is None:
             return self.none()
@@ -52,5 +53,5 @@ def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Any, **lookup: 
     """Fetch one object the user may see; anything else is a 404."""
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("对象不存在或不在您的管辖范围内。") from exc

@@ -19,7 +19,9 @@ def home_figures(user: Any) -> dict[str, Any]:
     )
     return {
         "region": getattr(user, "region", None),
-        "levels": [(RegionLevel(level).label, by_level.get(level, 0)) for level in RegionLevel.values if by_level.get(level)],
+        "levels": [
+            (RegionLevel(level).label, by_level.get(level, 0)) for level in RegionLevel.values if by_level.get(level)
+        ],
         "users": User.objects.visible_to(user).filter(is_active=True).count(),
         "jobs_running": Job.objects.visible_to(user).filter(created_by=user, status__in=["queued", "running"]).count(),
     }

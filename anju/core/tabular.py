@@ -7,6 +7,7 @@ Raises ``TabularError`` with a Chinese message for files it cannot read.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -68,9 +69,8 @@ def read_rows(data: bytes, filename: str = "") -> Iterator[list[str]]:
     text = _decode_csv(data)
     if "\x00" in text:
         raise TabularError("文件不是表格（CSV 或 Excel）。")
-    try:
+    dialect: type[csv.Dialect] = csv.excel
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    for row in csv.reader(io.StringIO(text), dialect):
-        yield [c.strip() for c in row]
+    for line in csv.reader(io.StringIO(text), dialect):
+        yield [c.strip() for c in line]

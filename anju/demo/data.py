@@ -21,7 +21,22 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("sx_province", "王建国", "140000000000", (Role.PROVINCE_OFFICER,), "山西省住房和城乡建设厅"),
     DemoUser("cz_city", "李明", "140400000000", (Role.CITY_OFFICER,), "长治市住房和城乡建设局"),
-    DemoUser("tl_admin", "赵敏", "140405000000", (Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.APPRAISER, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION), "屯留区住房和城乡建设局"),
+    DemoUser(
+        "tl_admin",
+        "赵敏",
+        "140405000000",
+        (
+            Role.ADMIN,
+            Role.COUNTY_OFFICER,
+            Role.TOWNSHIP_OFFICER,
+            Role.APPRAISER,
+            Role.VILLAGE_CLERK,
+            Role.VILLAGE_HEAD,
+            Role.CIVIL_AFFAIRS,
+            Role.RURAL_REVITALIZATION,
+        ),
+        "屯留区住房和城乡建设局",
+    ),
     DemoUser("tl_county", "张卫东", "140405000000", (Role.COUNTY_OFFICER,), "屯留区住房和城乡建设局"),
     DemoUser("tl_civil", "刘芳", "140405000000", (Role.CIVIL_AFFAIRS,), "屯留区民政局"),
     DemoUser("tl_rural", "陈志强", "140405000000", (Role.RURAL_REVITALIZATION,), "屯留区乡村振兴局"),

@@ -49,9 +49,7 @@ class RegionImportResult:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "errors": [
-                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
-            ],
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
         }
 
 
@@ -79,6 +77,10 @@ def _locate_header(rows: list[list[str]]) -> tuple[int, int, int, int | None]:
     raise TabularError("找不到表头：需要「区划代码」（code）和「名称」（name）两列，可选「上级代码」（parent）。")
 
 
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index] if index is not None and index < len(row) else ""
+
+
 def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowError]]:
     rows = list(read_rows(data, filename))
     header_index, code_col, name_col, parent_col = _locate_header(rows)
@@ -90,9 +92,8 @@ def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowE
         line = index + 1
         if not any(cell.strip() for cell in row):
             continue
-        cell = lambda i: row[i] if i is not None and i < len(row) else ""  # noqa: E731
-        code = normalize_code(cell(code_col))
-        name = cell(name_col).strip()
+        code = normalize_code(_cell(row, code_col))
+        name = _cell(row, name_col).strip()
         try:
             level_of(code)
         except RegionCodeError as exc:
@@ -104,13 +105,11 @@ def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowE
         if len(name) > 100:
             errors.append(RowError(line, "名称", "名称超过 100 个字"))
             continue
-        if parent_col is not None and cell(parent_col):
-            given = normalize_code(cell(parent_col))
+        if parent_col is not None and _cell(row, parent_col):
+            given = normalize_code(_cell(row, parent_col))
             expected = parent_code_of(code)
             if given != expected:
-                errors.append(
-                    RowError(line, "上级代码", f"{given} 与区划代码不符，{code} 的上级应为 {expected}")
-                )
+                errors.append(RowError(line, "上级代码", f"{given} 与区划代码不符，{code} 的上级应为 {expected}"))
                 continue
         if code in seen:
             errors.append(RowError(line, "区划代码", f"{code} 重复（与第 {seen[code]} 行相同）"))
@@ -177,13 +176,31 @@ def region_import(
                 )
                 by_code[r.code] = region
                 result.created += 1
-                audit_rows.append(_audit_row(acting_user, ctx, region, AuditAction.CREATE, {"code": {"before": None, "after": r.code}, "name": {"before": None, "after": r.name}}, filename))
+                audit_rows.append(
+                    _audit_row(
+                        acting_user,
+                        ctx,
+                        region,
+                        AuditAction.CREATE,
+                        {"code": {"before": None, "after": r.code}, "name": {"before": None, "after": r.name}},
+                        filename,
+                    )
+                )
             elif current.name != r.name:
                 old = current.name
                 current.name = r.name
                 current.save(update_fields=["name"])
                 result.updated += 1
-                audit_rows.append(_audit_row(acting_user, ctx, current, AuditAction.UPDATE, {"name": {"before": old, "after": r.name}}, filename))
+                audit_rows.append(
+                    _audit_row(
+                        acting_user,
+                        ctx,
+                        current,
+                        AuditAction.UPDATE,
+                        {"name": {"before": old, "after": r.name}},
+                        filename,
+                    )
+                )
             else:
                 result.unchanged += 1
             if progress and (done % 200 == 0 or done == len(ordered)):

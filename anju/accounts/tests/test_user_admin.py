@@ -37,8 +37,11 @@ def test_an_admin_creates_a_clerk_in_a_village_of_their_county(client, tl_admin,
 def test_an_admin_cannot_place_a_user_in_a_sibling_county(tl_admin, regions) -> None:
     with pytest.raises(ValidationError, match="只能把用户设在您本人管辖的区划内"):
         user_create(
-            acting_user=tl_admin, username="x", password=GOOD_PASSWORD,
-            region=regions["500243202201"], roles=[Role.VILLAGE_CLERK],
+            acting_user=tl_admin,
+            username="x",
+            password=GOOD_PASSWORD,
+            region=regions["500243202201"],
+            roles=[Role.VILLAGE_CLERK],
         )
 
 
@@ -46,8 +49,11 @@ def test_an_admin_cannot_grant_a_role_they_do_not_hold(make_user, regions) -> No
     admin = make_user("small_admin", "140405000000", Role.ADMIN, Role.VILLAGE_CLERK)
     with pytest.raises(ValidationError, match="不能授予或收回：区/县住建局"):
         user_create(
-            acting_user=admin, username="x", password=GOOD_PASSWORD,
-            region=regions["140405000000"], roles=[Role.COUNTY_OFFICER],
+            acting_user=admin,
+            username="x",
+            password=GOOD_PASSWORD,
+            region=regions["140405000000"],
+            roles=[Role.COUNTY_OFFICER],
         )
     assert not User.objects.filter(username="x").exists()
 
@@ -62,16 +68,22 @@ def test_the_form_offers_only_grantable_roles(client, make_user) -> None:
 def test_a_role_cannot_sit_below_its_level(tl_admin, regions) -> None:
     with pytest.raises(ValidationError, match="只能设在县/区级或以上"):
         user_create(
-            acting_user=tl_admin, username="x", password=GOOD_PASSWORD,
-            region=regions["140405102201"], roles=[Role.COUNTY_OFFICER],
+            acting_user=tl_admin,
+            username="x",
+            password=GOOD_PASSWORD,
+            region=regions["140405102201"],
+            roles=[Role.COUNTY_OFFICER],
         )
 
 
 def test_a_weak_password_is_refused_with_chinese_reasons(tl_admin, regions) -> None:
     with pytest.raises(ValidationError) as caught:
         user_create(
-            acting_user=tl_admin, username="weak", password="12345678",
-            region=regions["140405102201"], roles=[Role.VILLAGE_CLERK],
+            acting_user=tl_admin,
+            username="weak",
+            password="12345678",
+            region=regions["140405102201"],
+            roles=[Role.VILLAGE_CLERK],
         )
     text = "".join(caught.value.messages)
     assert "密码长度太短" in text and "同时包含字母和数字" in text
@@ -90,8 +102,14 @@ def test_an_admin_cannot_edit_a_user_of_another_county(client, tl_admin, ps_admi
     assert client.post(reverse("accounts:user_edit", args=[ps_admin.pk]), {"full_name": "改"}).status_code == 404
     with pytest.raises(PermissionDenied):
         user_update(
-            acting_user=tl_admin, user=ps_admin, region=tl_admin.region, roles=[Role.ADMIN],
-            full_name="", phone="", organization="", is_active=False,
+            acting_user=tl_admin,
+            user=ps_admin,
+            region=tl_admin.region,
+            roles=[Role.ADMIN],
+            full_name="",
+            phone="",
+            organization="",
+            is_active=False,
         )
     ps_admin.refresh_from_db()
     assert ps_admin.is_active
@@ -121,8 +139,14 @@ def test_editing_records_before_and_after(client, tl_admin, tl_clerk, regions) -
 def test_an_admin_cannot_deactivate_themself(tl_admin) -> None:
     with pytest.raises(ValidationError, match="不能停用您本人的账号"):
         user_update(
-            acting_user=tl_admin, user=tl_admin, region=tl_admin.region, roles=tl_admin.role_codes,
-            full_name="", phone="", organization="", is_active=False,
+            acting_user=tl_admin,
+            user=tl_admin,
+            region=tl_admin.region,
+            roles=tl_admin.role_codes,
+            full_name="",
+            phone="",
+            organization="",
+            is_active=False,
         )
 
 

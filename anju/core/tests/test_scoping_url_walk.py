@@ -66,10 +66,15 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     marker_user = make_user("ps_marker_user", "500243202201", "village_clerk")
     region_rename(region=regions["500243202201"], name="向家村（彭水）", acting_user=ps_admin)
     job = Job.objects.create(
-        kind="regions.import", title="ps-marker-job", created_by=ps_admin,
-        region_code="500243000000", status=JobStatus.SUCCEEDED,
+        kind="regions.import",
+        title="ps-marker-job",
+        created_by=ps_admin,
+        region_code="500243000000",
+        status=JobStatus.SUCCEEDED,
     )
-    job.output_file.save("ps-marker.csv", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(b"x"))
+    job.output_file.save(
+        "ps-marker.csv", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(b"x")
+    )
     return {
         "region": regions["500243202201"],
         "user": marker_user,
@@ -91,14 +96,13 @@ def _url(name: str, pattern: URLPattern, kwargs: dict[str, Any]) -> str:
 
 def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_admin, ps_admin, sibling_objects) -> None:
     missing = [
-        name for name, pattern, _ in all_patterns()
-        if params_of(pattern) - {"format"} and name not in DETAIL_SAMPLES
+        name for name, pattern, _ in all_patterns() if params_of(pattern) - {"format"} and name not in DETAIL_SAMPLES
     ]
     assert not missing, f"add a sample object for these URLs to DETAIL_SAMPLES: {missing}"
 
     seen_by_owner: set[str] = set()
     walked = 0
-    for name, pattern, route in all_patterns():
+    for name, pattern, _route in all_patterns():
         if not name:
             continue
         params = params_of(pattern) - {"format"}

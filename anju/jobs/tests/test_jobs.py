@@ -42,8 +42,15 @@ def test_a_failed_import_shows_each_bad_row_and_writes_nothing(client, upload, t
 
 def test_a_running_job_polls_and_a_finished_one_stops(client, tl_admin) -> None:
     client.force_login(tl_admin)
-    job = Job.objects.create(kind="regions.import", title="t", created_by=tl_admin, region_code="140405000000",
-                             status=JobStatus.RUNNING, done=30, total=120)
+    job = Job.objects.create(
+        kind="regions.import",
+        title="t",
+        created_by=tl_admin,
+        region_code="140405000000",
+        status=JobStatus.RUNNING,
+        done=30,
+        total=120,
+    )
     partial = client.get(reverse("jobs:job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in partial and "25%" in partial and "<html" not in partial
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)

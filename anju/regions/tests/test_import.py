@@ -56,7 +56,10 @@ def test_a_changed_name_is_an_audited_update(operator_only) -> None:
 
 
 def test_one_bad_row_writes_nothing_and_names_every_bad_row(operator_only) -> None:
-    bad = GOOD + "14040510220,短代码,\n140405102201,重复村,140405102000\n140405103201,孤儿村,\n140405102202,上级不符,140405103000\n140405102203,,\n"
+    bad = (
+        GOOD
+        + "14040510220,短代码,\n140405102201,重复村,140405102000\n140405103201,孤儿村,\n140405102202,上级不符,140405103000\n140405102203,,\n"
+    )
     with pytest.raises(RegionImportError) as caught:
         _import(bad, operator_only)
     errors = {e.row: str(e) for e in caught.value.result.errors}

@@ -54,9 +54,7 @@ class Command(BaseCommand):
                 )
                 created_users += 1
             self._load_extensions(superuser)
-        self.stdout.write(
-            f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。"
-        )
+        self.stdout.write(f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。")
 
     def _load_extensions(self, superuser: User) -> None:
         """Later features add their demo data here (households, inspections, cases…)."""

@@ -1,0 +1,22 @@
+"""Production settings keep the security choices the tests relax."""
+
+import importlib
+import os
+import subprocess
+import sys
+
+
+def test_production_hashes_passwords_with_argon2() -> None:
+    prod = importlib.import_module("anju.settings")
+    assert prod.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "ANJU_ALLOW_INSECURE_KEY", "DJANGO_DEBUG"}
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "anju.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `make test`: lint, then the whole suite on SQLite and, when it answers, on PostgreSQL.
+# Prints which backends ran and why one was skipped.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=anju.settings_test
+PG_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/anju_test}
+unset DATABASE_URL
+results=()
+failed=0
+
+echo "== 静态检查: ruff, mypy, migrations"
+if .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . && .venv/bin/mypy --no-error-summary \
+   && $PY manage.py makemigrations --check --dry-run >/dev/null; then
+  results+=("lint: passed")
+else
+  results+=("lint: FAILED")
+  failed=1
+fi
+
+echo "== SQLite: the whole suite, browser tests included"
+if .venv/bin/pytest -q; then
+  results+=("SQLite: passed")
+else
+  results+=("SQLite: FAILED")
+  failed=1
+fi
+
+echo "== PostgreSQL ($PG_URL)"
+pg_reason=$(PG_URL="$PG_URL" $PY - <<'PY'
+import os
+import sys
+from urllib.parse import urlparse
+
+try:
+    import psycopg
+    from psycopg import sql
+except ImportError as exc:  # pragma: no cover
+    print(f"psycopg is not installed: {exc}")
+    sys.exit(0)
+url = urlparse(os.environ["PG_URL"])
+name = url.path.lstrip("/") or "anju_test"
+admin = url._replace(path="/postgres").geturl()
+try:
+    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+except Exception as exc:
+    print(f"no PostgreSQL server answers at {url.hostname}:{url.port or 5432} ({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''})")
+PY
+)
+if [ -n "$pg_reason" ]; then
+  echo "PostgreSQL skipped: $pg_reason"
+  results+=("PostgreSQL: skipped — $pg_reason")
+else
+  # Browser tests exercise the pages, not the database; they ran on SQLite above.
+  if DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not browser" -p xdist -n 2; then
+    results+=("PostgreSQL: passed (browser tests ran on SQLite only)")
+  else
+    results+=("PostgreSQL: FAILED")
+    failed=1
+  fi
+fi
+
+echo
+echo "== 测试结果"
+for line in "${results[@]}"; do echo "  $line"; done
+exit $failed
