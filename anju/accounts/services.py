@@ -17,7 +17,12 @@ from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
-USER_FIELDS = ("username", "full_name", "phone", "organization", "region_id", "is_active")
+USER_FIELDS = ("username", "full_name", "phone", "organization", "is_active")
+
+
+def _user_snapshot(user: User, roles: Iterable[str]) -> dict[str, Any]:
+    region = f"{user.region.full_name()}（{user.region.code}）" if user.region else None
+    return model_snapshot(user, USER_FIELDS) | {"region": region, "roles": sorted(roles)}
 
 
 def _require_admin(acting_user: User) -> None:
@@ -96,7 +101,7 @@ def user_create(
         candidate.set_password(password)
         candidate.save()
         _set_roles(candidate, role_set)
-        after = model_snapshot(candidate, USER_FIELDS) | {"roles": sorted(role_set)}
+        after = _user_snapshot(candidate, role_set)
         audit_record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -130,7 +135,7 @@ def user_update(
     _check_roles(acting_user, region, role_set, current)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = model_snapshot(locked, USER_FIELDS) | {"roles": sorted(current)}
+        before = _user_snapshot(locked, current)
         locked.full_name = full_name
         locked.phone = phone
         locked.organization = organization
@@ -138,7 +143,7 @@ def user_update(
         locked.is_active = is_active
         locked.save(update_fields=["full_name", "phone", "organization", "region", "is_active"])
         _set_roles(locked, role_set)
-        after = model_snapshot(locked, USER_FIELDS) | {"roles": sorted(role_set)}
+        after = _user_snapshot(locked, role_set)
         changes = changes_between(before, after)
         if changes:
             audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes)
@@ -191,7 +196,7 @@ def user_bootstrap_superuser(*, username: str, password: str, full_name: str = "
             actor=None,
             action=AuditAction.CREATE,
             obj=user,
-            changes=changes_between({}, model_snapshot(user, USER_FIELDS) | {"is_superuser": True}),
+            changes=changes_between({}, _user_snapshot(user, {Role.ADMIN}) | {"is_superuser": True}),
             note="初始化超级管理员",
         )
     return user

@@ -5,11 +5,40 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
+
+EXTRA_FIELD_LABELS = {"roles": "角色", "region": "所属区划"}
+
+
+def _field_label(object_type: str, field: str) -> str:
+    if field in EXTRA_FIELD_LABELS:
+        return EXTRA_FIELD_LABELS[field]
+    try:
+        model = apps.get_model(object_type)
+        name = field[:-3] if field.endswith("_id") else field
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field
+
+
+def _value_label(field: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if field == "roles" and isinstance(value, list):
+        from anju.accounts.choices import Role
+
+        return "、".join(Role(v).label if v in Role.values else str(v) for v in value)
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
 
 
 class AuditImmutableError(Exception):
@@ -86,3 +115,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("审计记录不可删除。")
+
+    def changes_display(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) in Chinese, for pages and printouts."""
+        return [
+            (
+                _field_label(self.object_type, field),
+                _value_label(field, diff.get("before")),
+                _value_label(field, diff.get("after")),
+            )
+            for field, diff in (self.changes or {}).items()
+            if isinstance(diff, dict)
+        ]

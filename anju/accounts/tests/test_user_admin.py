@@ -130,10 +130,14 @@ def test_editing_records_before_and_after(client, tl_admin, tl_clerk, regions) -
     )
     assert response.status_code == 302
     event = AuditEvent.objects.filter(object_id=str(tl_clerk.pk), action="update").get()
-    assert event.changes["region_id"] == {"before": regions["140405102201"].pk, "after": regions["140405102202"].pk}
+    assert event.changes["region"] == {
+        "before": "屯留区渔泽镇北渔泽村委会（140405102201）",
+        "after": "屯留区渔泽镇南渔泽村委会（140405102202）",
+    }
     assert event.changes["roles"] == {"before": ["village_clerk"], "after": ["village_clerk", "village_head"]}
     history = client.get(reverse("audit:object_history", args=["accounts.user", tl_clerk.pk])).content.decode()
-    assert "village_head" in history and "tl_admin" in history
+    assert "角色" in history and "村信息员、村主要负责人" in history and "tl_admin" in history
+    assert "所属区划" in history and "南渔泽村委会（140405102202）" in history
 
 
 def test_an_admin_cannot_deactivate_themself(tl_admin) -> None:
