@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -9,6 +10,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.demo.data import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width, counting CJK characters as two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - shown)
 
 
 class Command(BaseCommand):
@@ -23,7 +30,7 @@ class Command(BaseCommand):
             "",
             f"安居演示系统：{options['url']}    所有演示账号的密码：{DEMO_PASSWORD}",
             "",
-            f"{'账号':<14}{'角色':<28}所属区划",
+            _pad("账号", 14) + _pad("角色", 36) + "所属区划",
         ]
         users = {u.username: u for u in User.objects.select_related("region")}
         for demo in (*DEMO_USERS, SUPERUSER):
@@ -32,6 +39,6 @@ class Command(BaseCommand):
             user = users[demo.username]
             roles = "、".join(Role(r).label for r in demo.roles[:3]) + ("等" if len(demo.roles) > 3 else "")
             region = user.region.full_name() if user.region else "全国（超级管理员）"
-            lines.append(f"{demo.username:<14}{roles:<28}{region}")
+            lines.append(_pad(demo.username, 14) + _pad(roles, 36) + region)
         lines.append("")
         self.stdout.write("\n".join(lines))
