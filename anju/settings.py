@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "anju.regions",
     "anju.accounts",
     "anju.jobs",
+    "anju.households",
     "anju.api",
     "anju.demo",
 ]

@@ -1,0 +1,238 @@
+"""Households (农户), their members and key-group statuses, and their houses."""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import RegionScopedQuerySet
+from anju.households.choices import (
+    ELDERLY_AGE,
+    GENERAL_LABEL,
+    Department,
+    KeyGroup,
+    Relation,
+    SeismicIntensity,
+    Sex,
+    StructureType,
+)
+
+
+def age_on(birth: datetime.date | None, day: datetime.date) -> int | None:
+    if birth is None:
+        return None
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+class HouseholdQuerySet(RegionScopedQuerySet["Household"]):
+    region_code_lookup = "region_code"
+
+
+class Household(models.Model):
+    """A rural household (农户), keyed by the head's ID number.
+
+    ``region`` is the village (or group) it is registered in; ``region_code``
+    copies its code so scoping and roll-ups filter one indexed column.
+    ``primary_group`` is the highest-priority key group it currently holds
+    (empty for a general household, 一般农户), kept by the services.
+    """
+
+    region = models.ForeignKey("regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
+    group_name = models.CharField("村民小组", max_length=50, blank=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+    head_name = models.CharField("户主姓名", max_length=50)
+    head_id_number = models.CharField("户主身份证号", max_length=18, unique=True)
+    head_sex = models.CharField("户主性别", max_length=1, choices=Sex.choices, editable=False)
+    head_birth_date = models.DateField("户主出生日期", editable=False)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    bank_name = models.CharField("开户银行", max_length=50, blank=True)
+    bank_account = models.CharField("一卡通账号", max_length=30, blank=True)
+    primary_group = models.CharField(
+        "重点对象类别", max_length=20, choices=KeyGroup.choices, blank=True, db_index=True, editable=False
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects: ClassVar[HouseholdQuerySet] = HouseholdQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "农户"
+        verbose_name_plural = "农户"
+        ordering = ["region_code", "head_name"]
+        indexes = [models.Index(fields=["region_code", "primary_group"], name="household_region_group_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.head_name}户"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def is_key(self) -> bool:
+        return bool(self.primary_group)
+
+    @property
+    def group_label(self) -> str:
+        return KeyGroup(self.primary_group).label if self.primary_group else GENERAL_LABEL
+
+    def head_age(self, day: datetime.date | None = None) -> int | None:
+        return age_on(self.head_birth_date, day or timezone.localdate())
+
+
+class Member(models.Model):
+    """A member of a household (the head is a member too, relation 户主)."""
+
+    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    relation = models.CharField("与户主关系", max_length=20, choices=Relation.choices)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["household", "birth_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.household.region_code
+
+    def age(self, day: datetime.date | None = None) -> int | None:
+        return age_on(self.birth_date, day or timezone.localdate())
+
+    @property
+    def is_elderly(self) -> bool:
+        age = self.age()
+        return age is not None and age >= ELDERLY_AGE
+
+
+class HouseholdStatus(models.Model):
+    """One key-group status of a household, as certified by a department.
+
+    ``ended_on`` is set when the household leaves the group (出列); the row is kept.
+    """
+
+    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="statuses")
+    group = models.CharField("类别", max_length=20, choices=KeyGroup.choices)
+    department = models.CharField("认定部门", max_length=30, choices=Department.choices)
+    certified_on = models.DateField("认定日期")
+    ended_on = models.DateField("出列日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "重点对象身份"
+        verbose_name_plural = "重点对象身份"
+        ordering = ["household", "-certified_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "group"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_status_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_group_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.household.region_code
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class HouseQuerySet(RegionScopedQuerySet["House"]):
+    region_code_lookup = "region_code"
+
+
+class House(models.Model):
+    """A house (房屋) owned by a household. A household has at most one only house (唯一住房)."""
+
+    household = models.ForeignKey(Household, verbose_name="户主家庭", on_delete=models.PROTECT, related_name="houses")
+    region = models.ForeignKey("regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
+    group_name = models.CharField("村民小组", max_length=50, blank=True)
+    address = models.CharField("房屋地址", max_length=200, blank=True)
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    structure = models.CharField("结构类型", max_length=20, choices=StructureType.choices)
+    build_year = models.PositiveSmallIntegerField(
+        "建造年份", null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    storeys = models.PositiveSmallIntegerField(
+        "层数", default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    bays = models.PositiveSmallIntegerField("开间数", null=True, blank=True, validators=[MaxValueValidator(50)])
+    floor_area = models.DecimalField(
+        "建筑面积（㎡）", max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    wall_material = models.CharField("墙体材料", max_length=50, blank=True)
+    roof_material = models.CharField("屋面材料", max_length=50, blank=True)
+    seismic_intensity = models.PositiveSmallIntegerField(
+        "设防烈度", choices=SeismicIntensity.choices, null=True, blank=True
+    )
+    is_only_house = models.BooleanField("唯一住房", default=True)
+    is_occupied = models.BooleanField("是否住人", default=True)
+    occupants = models.PositiveSmallIntegerField("居住人数", default=0)
+    elderly_occupants = models.PositiveSmallIntegerField("其中 60 岁以上老人", default=0)
+    lives_in_two_houses = models.BooleanField("新旧房屋两头住", default=False)
+    is_traditional = models.BooleanField("传统民居", default=False)
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects: ClassVar[HouseQuerySet] = HouseQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "房屋"
+        verbose_name_plural = "房屋"
+        ordering = ["region_code", "household"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(is_only_house=True), name="one_only_house_per_household"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(elderly_occupants__lte=models.F("occupants")), name="elderly_within_occupants"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.head_name}户 {self.address or self.get_structure_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def outside_guideline(self) -> bool:
+        """The 2019 appraisal guideline covers 1–2 storeys; 3+ needs GB 50292."""
+        return self.storeys >= 3
