@@ -7,6 +7,7 @@ urlpatterns = [
     path("regions/", include("anju.regions.urls")),
     path("audit/", include("anju.audit.urls")),
     path("jobs/", include("anju.jobs.urls")),
+    path("households/", include("anju.households.urls")),
     path("api/", include("anju.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

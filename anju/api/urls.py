@@ -4,12 +4,15 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from anju.api import views
+from anju.households.api import HouseholdViewSet, HouseViewSet
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("houses", HouseViewSet, basename="house")
 
 app_name = "api"
 urlpatterns = [

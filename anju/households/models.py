@@ -142,6 +142,7 @@ class HouseholdStatus(models.Model):
                 fields=["household", "group"],
                 condition=models.Q(ended_on__isnull=True),
                 name="one_open_status_per_group",
+                violation_error_message="该户已持有这一类别的有效身份。",
             )
         ]
 
@@ -218,10 +219,15 @@ class House(models.Model):
         ordering = ["region_code", "household"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(is_only_house=True), name="one_only_house_per_household"
+                fields=["household"],
+                condition=models.Q(is_only_house=True),
+                name="one_only_house_per_household",
+                violation_error_message="该户已登记唯一住房。",
             ),
             models.CheckConstraint(
-                condition=models.Q(elderly_occupants__lte=models.F("occupants")), name="elderly_within_occupants"
+                condition=models.Q(elderly_occupants__lte=models.F("occupants")),
+                name="elderly_within_occupants",
+                violation_error_message="60 岁以上老人数不能多于居住人数。",
             ),
         ]
 

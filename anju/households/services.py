@@ -288,6 +288,17 @@ def status_end(
     return status
 
 
+def _coerce_coordinates(values: dict[str, Any]) -> None:
+    """GPS from a phone or a spreadsheet arrives as float; store 6 decimals (~0.1 m)."""
+    for key in ("latitude", "longitude"):
+        value = values.get(key)
+        if isinstance(value, (float, int, str)) and value != "":
+            try:
+                values[key] = Decimal(str(value)).quantize(Decimal("0.000001"))
+            except ArithmeticError as exc:
+                raise ValidationError({key: "经纬度格式不正确。"}) from exc
+
+
 def _validate_house(values: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     occupants = values.get("occupants") or 0
@@ -320,6 +331,7 @@ def house_create(*, acting_user: Any, household: Household, **values: Any) -> Ho
     unknown = set(values) - set(HOUSE_FIELDS)
     if unknown:
         raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}")
+    _coerce_coordinates(values)
     _validate_house(values)
     if values.get("is_only_house", True) and household.houses.filter(is_only_house=True).exists():
         raise ValidationError({"is_only_house": "该户已登记唯一住房；如该户有多处房屋，请取消「唯一住房」。"})
@@ -343,6 +355,7 @@ def house_update(*, acting_user: Any, house: House, **values: Any) -> House:
     unknown = set(values) - set(HOUSE_FIELDS)
     if unknown:
         raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}")
+    _coerce_coordinates(values)
     merged = {name: getattr(house, name) for name in HOUSE_FIELDS} | values
     _validate_house(merged)
     if merged["is_only_house"] and house.household.houses.filter(is_only_house=True).exclude(pk=house.pk).exists():

@@ -24,6 +24,13 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     held = {role for user in User.objects.all() for role in user.role_codes}
     assert held == set(Role.values)
     assert User.objects.get(username="tl_clerk").check_password(DEMO_PASSWORD)
+    # Households in every village of 渔泽镇 and 鹿鸣乡, key groups and general ones, most with a house.
+    from anju.households.models import House, Household
+
+    assert Household.objects.filter(region_code__startswith="140405102").count() == 11 * 12  # 11 villages
+    assert Household.objects.filter(region_code__startswith="500243202").count() == 10 * 12  # 10 villages
+    assert set(Household.objects.values_list("primary_group", flat=True)) >= {"", "dibao", "tekun", "monitoring"}
+    assert House.objects.count() > 0.8 * Household.objects.count()
 
     out = StringIO()
     call_command("load_demo", stdout=out)

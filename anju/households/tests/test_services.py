@@ -9,9 +9,9 @@ from anju.audit.models import AuditEvent
 from anju.households.choices import KeyGroup, Relation, StructureType
 from anju.households.models import HouseholdStatus
 from anju.households.services import (
+    house_create,
     household_create,
     household_update,
-    house_create,
     member_add,
     member_remove,
     status_add,

@@ -57,4 +57,9 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。")
 
     def _load_extensions(self, superuser: User) -> None:
-        """Later features add their demo data here (households, inspections, cases…)."""
+        """Each feature adds its demo data here (households, inspections, cases…)."""
+        from anju.demo.households import load_demo_households
+
+        made = load_demo_households(superuser)
+        if made:
+            self.stdout.write(f"演示农户：新增 {made} 户（渔泽镇、鹿鸣乡各村）。")

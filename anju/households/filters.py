@@ -1,0 +1,140 @@
+"""One FilterSet per model drives the list page, the API and the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from anju.households.choices import ELDERLY_AGE, KeyGroup, StructureType
+from anju.households.idcard import normalize_id_number
+from anju.households.models import House, Household, Member
+
+GROUP_CHOICES = [("key", "全部重点对象"), ("general", "一般农户"), *KeyGroup.choices]
+SORTS = {
+    "region": ("region_code", "head_name"),
+    "name": ("head_name",),
+    "-updated": ("-updated_at",),
+    "group": ("primary_group", "region_code"),
+}
+
+
+def _elderly_cutoff() -> Any:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - ELDERLY_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ELDERLY_AGE, day=28)
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="filter_q")
+    region = django_filters.CharFilter(label="区划代码", method="filter_region")
+    group = django_filters.ChoiceFilter(label="类别", choices=GROUP_CHOICES, method="filter_group")
+    only_house = django_filters.ChoiceFilter(
+        label="唯一住房", choices=[("yes", "有唯一住房"), ("no", "无唯一住房记录")], method="filter_only_house"
+    )
+    elderly = django_filters.BooleanFilter(label="有 60 岁以上成员", method="filter_elderly")
+    structure = django_filters.ChoiceFilter(label="房屋结构", choices=StructureType.choices, method="filter_structure")
+    sort = django_filters.ChoiceFilter(
+        label="排序",
+        choices=[("region", "按区划"), ("name", "按户主姓名"), ("-updated", "最近更新"), ("group", "按类别")],
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = Household
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        value = value.strip()
+        if not value:
+            return qs
+        number = normalize_id_number(value)
+        return qs.filter(
+            Q(head_name__contains=value)
+            | Q(phone__contains=value)
+            | Q(head_id_number=number)
+            | Q(members__id_number=number)
+            | Q(members__name=value)
+        ).distinct()
+
+    def filter_region(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        from anju.regions.models import Region
+
+        region = Region.objects.filter(code=value.strip()).first()
+        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
+
+    def filter_group(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        if value == "key":
+            return qs.exclude(primary_group="")
+        if value == "general":
+            return qs.filter(primary_group="")
+        # Any active status of that group, not only the primary one.
+        return qs.filter(statuses__group=value, statuses__ended_on__isnull=True).distinct()
+
+    def filter_only_house(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        has = Exists(House.objects.filter(household=OuterRef("pk"), is_only_house=True))
+        return qs.filter(has) if value == "yes" else qs.exclude(has)
+
+    def filter_elderly(self, qs: QuerySet[Household], name: str, value: bool | None) -> QuerySet[Household]:
+        if value is None:
+            return qs
+        old = Exists(Member.objects.filter(household=OuterRef("pk"), birth_date__lte=_elderly_cutoff()))
+        return qs.filter(old) if value else qs.exclude(old)
+
+    def filter_structure(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        return qs.filter(Exists(House.objects.filter(household=OuterRef("pk"), structure=value)))
+
+    def filter_sort(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        return qs.order_by(*SORTS.get(value, SORTS["region"]))
+
+
+class HouseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="filter_q")
+    region = django_filters.CharFilter(label="区划代码", method="filter_region")
+    group = django_filters.ChoiceFilter(label="类别", choices=GROUP_CHOICES, method="filter_group")
+    structure = django_filters.ChoiceFilter(label="结构类型", choices=StructureType.choices)
+    is_only_house = django_filters.BooleanFilter(label="唯一住房")
+    is_occupied = django_filters.BooleanFilter(label="住人")
+    elderly = django_filters.BooleanFilter(label="有老人居住", method="filter_elderly")
+    storeys_3plus = django_filters.BooleanFilter(label="3 层及以上", method="filter_storeys")
+
+    class Meta:
+        model = House
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(household__head_name__contains=value)
+            | Q(address__contains=value)
+            | Q(household__head_id_number=normalize_id_number(value))
+        )
+
+    def filter_region(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        from anju.regions.models import Region
+
+        region = Region.objects.filter(code=value.strip()).first()
+        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
+
+    def filter_group(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        if value == "key":
+            return qs.exclude(household__primary_group="")
+        if value == "general":
+            return qs.filter(household__primary_group="")
+        return qs.filter(household__statuses__group=value, household__statuses__ended_on__isnull=True).distinct()
+
+    def filter_elderly(self, qs: QuerySet[House], name: str, value: bool | None) -> QuerySet[House]:
+        if value is None:
+            return qs
+        return qs.filter(elderly_occupants__gt=0) if value else qs.filter(elderly_occupants=0)
+
+    def filter_storeys(self, qs: QuerySet[House], name: str, value: bool | None) -> QuerySet[House]:
+        if value is None:
+            return qs
+        return qs.filter(storeys__gte=3) if value else qs.filter(storeys__lt=3)

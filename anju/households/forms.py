@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anju.households.choices import KeyGroup, Relation
+from anju.households.idcard import IdNumberError, parse_id_number
+from anju.households.models import House
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+
+
+class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.full_name()
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class HouseholdForm(forms.Form):
+    region = VillageChoiceField(label="所在村（社区）", queryset=Region.objects.none())
+    group_name = forms.CharField(label="村民小组", max_length=50, required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
+    head_name = forms.CharField(label="户主姓名", max_length=50)
+    head_id_number = forms.CharField(label="户主身份证号", max_length=20, help_text="18 位，末位可为 X")
+    phone = forms.RegexField(
+        label="联系电话",
+        regex=r"^[0-9\-+ ]{7,20}$",
+        required=False,
+        error_messages={"invalid": "电话号码格式不正确。"},
+    )
+    bank_name = forms.CharField(label="开户银行", max_length=50, required=False)
+    bank_account = forms.RegexField(
+        label="一卡通账号",
+        regex=r"^[0-9 ]{8,30}$",
+        required=False,
+        error_messages={"invalid": "账号只能包含数字。"},
+    )
+
+    def __init__(self, *args: Any, viewer: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = Region.objects.visible_to(viewer).filter(level=RegionLevel.VILLAGE).order_by("code")
+        self.fields["region"].queryset = villages  # type: ignore[attr-defined]
+        if editing:
+            self.fields["head_id_number"].disabled = True
+            self.fields["head_id_number"].help_text = "户主身份证号是农户的标识，不能修改；如登记有误请重新登记。"
+        _style(self)
+
+    def clean_head_id_number(self) -> str:
+        value = self.cleaned_data["head_id_number"]
+        if self.fields["head_id_number"].disabled:
+            return str(value)
+        try:
+            return parse_id_number(value).number
+        except IdNumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=20)
+    relation = forms.ChoiceField(label="与户主关系", choices=[c for c in Relation.choices if c[0] != Relation.HEAD])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class StatusForm(forms.Form):
+    group = forms.ChoiceField(label="类别", choices=KeyGroup.choices)
+    certified_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class StatusEndForm(forms.Form):
+    ended_on = forms.DateField(label="出列日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="原因", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class HouseForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = House
+        fields = [
+            "group_name",
+            "address",
+            "structure",
+            "build_year",
+            "storeys",
+            "bays",
+            "floor_area",
+            "wall_material",
+            "roof_material",
+            "seismic_intensity",
+            "is_only_house",
+            "is_occupied",
+            "occupants",
+            "elderly_occupants",
+            "lives_in_two_houses",
+            "is_traditional",
+            "latitude",
+            "longitude",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["storeys"].help_text = "3 层及以上不适用《农村住房安全性鉴定技术导则》，需按 GB 50292 鉴定。"
+        _style(self)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # The services check the household-level constraints with clear messages.
+        return None

@@ -1,0 +1,61 @@
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from anju.audit.models import AuditEvent
+from anju.households.models import Household
+
+from .conftest import make_id
+
+
+def test_households_are_listed_scoped_and_masked_for_supervisors(household, make_user, ps_admin) -> None:
+    client = APIClient()
+    city = make_user("city", "140400000000", "city_officer")
+    client.force_authenticate(city)
+    rows = client.get(reverse("api:household-list")).json()["results"]
+    assert [r["head_name"] for r in rows] == ["牛二旦"]
+    assert rows[0]["head_id_number"] == mask_like(household.head_id_number)
+    assert rows[0]["members"][0]["id_number"] == mask_like(household.head_id_number)
+    client.force_authenticate(ps_admin)
+    assert client.get(reverse("api:household-list")).json()["results"] == []
+    assert client.get(reverse("api:household-detail", args=[household.pk])).status_code == 404
+
+
+def mask_like(number: str) -> str:
+    return number[:4] + "*" * 10 + number[-4:]
+
+
+def test_creating_a_household_through_the_api_is_validated_and_audited(tl_clerk) -> None:
+    client = APIClient()
+    client.force_authenticate(tl_clerk)
+    bad = client.post(
+        reverse("api:household-list"), {"region_code": "140405102201", "head_name": "甲", "head_id_number": "123"}
+    )
+    assert bad.status_code == 400 and "应为 18 位" in bad.json()["head_id_number"][0]
+    other = client.post(
+        reverse("api:household-list"), {"region_code": "500243202201", "head_name": "甲", "head_id_number": make_id(50)}
+    )
+    assert other.status_code == 400 and "不在您的管辖范围内" in other.json()["region_code"]
+    ok = client.post(
+        reverse("api:household-list"), {"region_code": "140405102201", "head_name": "甲", "head_id_number": make_id(50)}
+    )
+    assert ok.status_code == 201 and ok.json()["head_sex"] == "F"  # sequence 050: even, female
+    household = Household.objects.get()
+    assert AuditEvent.objects.filter(
+        object_type="households.household", object_id=str(household.pk), channel="api"
+    ).exists()
+
+
+def test_creating_a_house_through_the_api(household, tl_clerk) -> None:
+    client = APIClient()
+    client.force_authenticate(tl_clerk)
+    bad = client.post(
+        reverse("api:house-list"),
+        {"household": household.pk, "structure": "wood", "occupants": 1, "elderly_occupants": 2},
+    )
+    assert bad.status_code == 400 and "不能多于居住人数" in str(bad.json())
+    ok = client.post(
+        reverse("api:house-list"),
+        {"household": household.pk, "structure": "wood", "latitude": "36.312345", "longitude": "112.891234"},
+    )
+    assert ok.status_code == 201 and ok.json()["region_code"] == "140405102201"
+    assert client.get(reverse("api:house-list"), {"structure": "wood"}).json()["count"] == 1

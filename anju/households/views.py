@@ -1,0 +1,238 @@
+"""Household and house pages: lists with filters, details with timelines, forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from anju.accounts.views import _apply_errors
+from anju.core.scoping import get_visible_or_404
+from anju.households import selectors, services
+from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
+from anju.households.models import House, Household, HouseholdStatus, Member
+from anju.households.permissions import can_write_households, can_write_statuses, sees_personal_data
+
+PAGE_SIZE = 25
+
+
+def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "filter": filterset,
+        "query": query.urlencode(),
+        "regions": selectors.region_options(viewer=request.user),
+        "selected_region": request.GET.get("region", ""),
+        "show_pii": sees_personal_data(request.user),
+        "can_write": can_write_households(request.user),
+    }
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.household_list(viewer=request.user, params=request.GET)
+    context = _list_context(request, filterset) | {"page_title": "农户"}
+    return render(request, "households/household_list.html", context)
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_detail(viewer=request.user, pk=pk)
+    context = {
+        "household": household,
+        "timeline": selectors.household_timeline(household=household),
+        "show_pii": sees_personal_data(request.user),
+        "can_write": can_write_households(request.user),
+        "can_certify": can_write_statuses(request.user),
+        "member_form": MemberForm(),
+        "status_form": StatusForm(),
+        "page_title": str(household),
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    if not can_write_households(request.user):
+        raise PermissionDenied("您的角色不能登记农户。")
+    form = HouseholdForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记 {household}。")
+            return redirect("households:household_detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "page_title": "登记农户"})
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
+    if not can_write_households(request.user):
+        raise PermissionDenied("您的角色不能修改农户。")
+    initial = {
+        f: getattr(household, f)
+        for f in (
+            "region",
+            "group_name",
+            "address",
+            "head_name",
+            "head_id_number",
+            "phone",
+            "bank_name",
+            "bank_account",
+        )
+    }
+    form = HouseholdForm(request.POST or None, initial=initial, viewer=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "head_id_number"}
+        try:
+            services.household_update(acting_user=request.user, household=household, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("households:household_detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "page_title": f"修改 {household}"})
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_add(acting_user=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已添加家庭成员。")
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("households:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_or_404(request, pk)
+    try:
+        services.member_remove(acting_user=request.user, member=member, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除成员 {member.name}。")
+    return redirect("households:household_detail", pk=member.household_id)
+
+
+def _member_or_404(request: HttpRequest, pk: int) -> Member:
+    household_ids = Household.objects.visible_to(request.user).values("pk")
+    return get_object_or_404(Member.objects.select_related("household__region"), pk=pk, household__in=household_ids)
+
+
+@login_required
+@require_POST
+def status_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_add(acting_user=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已记录重点对象身份。")
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("households:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def status_end(request: HttpRequest, pk: int) -> HttpResponse:
+    household_ids = Household.objects.visible_to(request.user).values("pk")
+    status = get_object_or_404(HouseholdStatus.objects.select_related("household"), pk=pk, household__in=household_ids)
+    form = StatusEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_end(
+                acting_user=request.user,
+                status=status,
+                ended_on=form.cleaned_data["ended_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已记录出列。")
+    else:
+        messages.error(request, "请填写出列日期。")
+    return redirect("households:household_detail", pk=status.household_id)
+
+
+@login_required
+def house_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.house_list(viewer=request.user, params=request.GET)
+    context = _list_context(request, filterset) | {"page_title": "房屋"}
+    return render(request, "households/house_list.html", context)
+
+
+@login_required
+def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    house = get_visible_or_404(House.objects.select_related("region", "household"), request.user, pk=pk)
+    return render(
+        request,
+        "households/house_detail.html",
+        {
+            "house": house,
+            "can_write": can_write_households(request.user),
+            "show_pii": sees_personal_data(request.user),
+            "page_title": str(house),
+        },
+    )
+
+
+@login_required
+def house_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
+    if not can_write_households(request.user):
+        raise PermissionDenied("您的角色不能登记房屋。")
+    form = HouseForm(request.POST or None, initial={"group_name": household.group_name, "address": household.address})
+    if request.method == "POST" and form.is_valid():
+        try:
+            house = services.house_create(acting_user=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已登记房屋。")
+            return redirect("households:house_detail", pk=house.pk)
+    return render(request, "households/form.html", {"form": form, "page_title": f"为 {household} 登记房屋"})
+
+
+@login_required
+def house_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    house = get_visible_or_404(House.objects.select_related("region", "household"), request.user, pk=pk)
+    if not can_write_households(request.user):
+        raise PermissionDenied("您的角色不能修改房屋。")
+    form = HouseForm(request.POST or None, instance=House.objects.get(pk=house.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.house_update(acting_user=request.user, house=house, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("households:house_detail", pk=house.pk)
+    return render(request, "households/form.html", {"form": form, "page_title": f"修改 {house}"})
