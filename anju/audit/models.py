@@ -27,9 +27,22 @@ def _field_label(object_type: str, field: str) -> str:
         return field
 
 
-def _value_label(field: str, value: Any) -> str:
+def _choice_label(object_type: str, field: str, value: Any) -> str | None:
+    try:
+        model_field = apps.get_model(object_type)._meta.get_field(field)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+    for choice, label in getattr(model_field, "flatchoices", None) or ():
+        if str(choice) == str(value):
+            return str(label)
+    return None
+
+
+def _value_label(field: str, value: Any, object_type: str = "") -> str:
     if value is None or value == "" or value == []:
         return "（空）"
+    if object_type and (label := _choice_label(object_type, field, value)) is not None:
+        return label
     if field == "roles" and isinstance(value, list):
         from anju.accounts.choices import Role
 
@@ -121,8 +134,8 @@ class AuditEvent(models.Model):
         return [
             (
                 _field_label(self.object_type, field),
-                _value_label(field, diff.get("before")),
-                _value_label(field, diff.get("after")),
+                _value_label(field, diff.get("before"), self.object_type),
+                _value_label(field, diff.get("after"), self.object_type),
             )
             for field, diff in (self.changes or {}).items()
             if isinstance(diff, dict)

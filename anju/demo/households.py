@@ -70,7 +70,7 @@ def load_demo_households(superuser: Any) -> int:
         province, county = township_code[:2], township_code[:6]
         villages = Region.objects.filter(parent=township, level=RegionLevel.VILLAGE).order_by("code")
         for village in villages:
-            for n in range(PER_VILLAGE):
+            for _n in range(PER_VILLAGE):
                 seq += 1
                 head_birth = datetime.date(rng.randint(1938, 1985), rng.randint(1, 12), rng.randint(1, 28))
                 household = household_create(

@@ -13,6 +13,13 @@ from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
 
 GROUP_CHOICES = [("key", "全部重点对象"), ("general", "一般农户"), *KeyGroup.choices]
+YES_NO = [("true", "是"), ("false", "否")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
 SORTS = {
     "region": ("region_code", "head_name"),
     "name": ("head_name",),
@@ -32,16 +39,26 @@ def _elderly_cutoff() -> Any:
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_q")
     region = django_filters.CharFilter(label="区划代码", method="filter_region")
-    group = django_filters.ChoiceFilter(label="类别", choices=GROUP_CHOICES, method="filter_group")
-    only_house = django_filters.ChoiceFilter(
-        label="唯一住房", choices=[("yes", "有唯一住房"), ("no", "无唯一住房记录")], method="filter_only_house"
+    group = django_filters.ChoiceFilter(
+        label="类别", choices=GROUP_CHOICES, method="filter_group", empty_label="全部类别"
     )
-    elderly = django_filters.BooleanFilter(label="有 60 岁以上成员", method="filter_elderly")
-    structure = django_filters.ChoiceFilter(label="房屋结构", choices=StructureType.choices, method="filter_structure")
+    only_house = django_filters.ChoiceFilter(
+        label="唯一住房",
+        choices=[("yes", "有唯一住房"), ("no", "无唯一住房记录")],
+        method="filter_only_house",
+        empty_label="唯一住房：全部",
+    )
+    elderly = django_filters.ChoiceFilter(
+        label="有 60 岁以上成员", choices=YES_NO, method="filter_elderly", empty_label="有无老人：全部"
+    )
+    structure = django_filters.ChoiceFilter(
+        label="房屋结构", choices=StructureType.choices, method="filter_structure", empty_label="全部结构"
+    )
     sort = django_filters.ChoiceFilter(
         label="排序",
-        choices=[("region", "按区划"), ("name", "按户主姓名"), ("-updated", "最近更新"), ("group", "按类别")],
+        choices=[("name", "按户主姓名"), ("-updated", "最近更新"), ("group", "按类别")],
         method="filter_sort",
+        empty_label="按区划排序",
     )
 
     class Meta:
@@ -79,7 +96,8 @@ class HouseholdFilter(django_filters.FilterSet):
         has = Exists(House.objects.filter(household=OuterRef("pk"), is_only_house=True))
         return qs.filter(has) if value == "yes" else qs.exclude(has)
 
-    def filter_elderly(self, qs: QuerySet[Household], name: str, value: bool | None) -> QuerySet[Household]:
+    def filter_elderly(self, qs: QuerySet[Household], name: str, raw: str) -> QuerySet[Household]:
+        value = _yes_no(raw)
         if value is None:
             return qs
         old = Exists(Member.objects.filter(household=OuterRef("pk"), birth_date__lte=_elderly_cutoff()))
@@ -95,12 +113,22 @@ class HouseholdFilter(django_filters.FilterSet):
 class HouseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_q")
     region = django_filters.CharFilter(label="区划代码", method="filter_region")
-    group = django_filters.ChoiceFilter(label="类别", choices=GROUP_CHOICES, method="filter_group")
-    structure = django_filters.ChoiceFilter(label="结构类型", choices=StructureType.choices)
-    is_only_house = django_filters.BooleanFilter(label="唯一住房")
-    is_occupied = django_filters.BooleanFilter(label="住人")
-    elderly = django_filters.BooleanFilter(label="有老人居住", method="filter_elderly")
-    storeys_3plus = django_filters.BooleanFilter(label="3 层及以上", method="filter_storeys")
+    group = django_filters.ChoiceFilter(
+        label="类别", choices=GROUP_CHOICES, method="filter_group", empty_label="全部类别"
+    )
+    structure = django_filters.ChoiceFilter(label="结构类型", choices=StructureType.choices, empty_label="全部结构")
+    is_only_house = django_filters.ChoiceFilter(
+        label="唯一住房", choices=YES_NO, method="filter_flag", empty_label="唯一住房：全部"
+    )
+    is_occupied = django_filters.ChoiceFilter(
+        label="住人", choices=YES_NO, method="filter_flag", empty_label="住人：全部"
+    )
+    elderly = django_filters.ChoiceFilter(
+        label="有老人居住", choices=YES_NO, method="filter_elderly", empty_label="有无老人：全部"
+    )
+    storeys_3plus = django_filters.ChoiceFilter(
+        label="3 层及以上", choices=YES_NO, method="filter_storeys", empty_label="层数：全部"
+    )
 
     class Meta:
         model = House
@@ -129,12 +157,18 @@ class HouseFilter(django_filters.FilterSet):
             return qs.filter(household__primary_group="")
         return qs.filter(household__statuses__group=value, household__statuses__ended_on__isnull=True).distinct()
 
-    def filter_elderly(self, qs: QuerySet[House], name: str, value: bool | None) -> QuerySet[House]:
+    def filter_flag(self, qs: QuerySet[House], name: str, raw: str) -> QuerySet[House]:
+        value = _yes_no(raw)
+        return qs if value is None else qs.filter(**{name: value})
+
+    def filter_elderly(self, qs: QuerySet[House], name: str, raw: str) -> QuerySet[House]:
+        value = _yes_no(raw)
         if value is None:
             return qs
         return qs.filter(elderly_occupants__gt=0) if value else qs.filter(elderly_occupants=0)
 
-    def filter_storeys(self, qs: QuerySet[House], name: str, value: bool | None) -> QuerySet[House]:
+    def filter_storeys(self, qs: QuerySet[House], name: str, raw: str) -> QuerySet[House]:
+        value = _yes_no(raw)
         if value is None:
             return qs
         return qs.filter(storeys__gte=3) if value else qs.filter(storeys__lt=3)

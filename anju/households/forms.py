@@ -67,8 +67,10 @@ class HouseholdForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号", max_length=20)
+    name = forms.CharField(label="姓名", max_length=50, widget=forms.TextInput(attrs={"placeholder": "成员姓名"}))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput(attrs={"placeholder": "成员身份证号（18 位）"})
+    )
     relation = forms.ChoiceField(label="与户主关系", choices=[c for c in Relation.choices if c[0] != Relation.HEAD])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,7 +80,9 @@ class MemberForm(forms.Form):
 
 class StatusForm(forms.Form):
     group = forms.ChoiceField(label="类别", choices=KeyGroup.choices)
-    certified_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    certified_on = forms.DateField(
+        label="认定日期", widget=forms.DateInput(attrs={"type": "date", "aria-label": "认定日期"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,7 +34,7 @@ def _seed(tl_clerk, make_user, regions):
 
 
 def test_the_list_filters_by_group_elderly_structure_and_search(client, tl_clerk, make_user, regions) -> None:
-    a, b = _seed(tl_clerk, make_user, regions)
+    _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     url = reverse("households:household_list")
     assert "张老汉" in (body := client.get(url).content.decode()) and "李青年" in body and "共 2 条" in body
@@ -85,6 +85,8 @@ def test_the_detail_shows_statuses_members_houses_and_timeline(client, tl_clerk,
     body = client.get(reverse("households:household_detail", args=[a.pk])).content.decode()
     assert "农村低保户" in body and "民政" in body and "土木" in body and "唯一住房" in body
     assert "老人" in body and "新建" in body
+    # The timeline speaks Chinese: choice values are shown by their labels.
+    assert "认定部门：民政" in body and "civil_affairs" not in body
 
 
 def test_registering_through_the_form_shows_chinese_errors_and_keeps_input(client, tl_clerk, regions) -> None:
