@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from anju.accounts.models import User
 from anju.audit.models import AuditEvent
+from anju.core.masking import sees_personal_data
 from anju.jobs.models import Job
 from anju.regions.models import Region
 
@@ -32,6 +33,8 @@ class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    changes = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -48,6 +51,12 @@ class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "changes",
             "note",
         ]
+
+    def get_changes(self, obj: AuditEvent) -> dict[str, Any]:
+        request = self.context.get("request")
+        if request is not None and sees_personal_data(request.user):
+            return dict(obj.changes or {})
+        return obj.changes_masked()
 
 
 class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

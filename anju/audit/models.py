@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from anju.core.masking import mask_value
 from anju.core.scoping import RegionScopedQuerySet
 
 EXTRA_FIELD_LABELS = {"roles": "角色", "region": "所属区划"}
@@ -129,14 +130,27 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("审计记录不可删除。")
 
-    def changes_display(self) -> list[tuple[str, str, str]]:
-        """(field label, before, after) in Chinese, for pages and printouts."""
-        return [
-            (
-                _field_label(self.object_type, field),
-                _value_label(field, diff.get("before"), self.object_type),
-                _value_label(field, diff.get("after"), self.object_type),
+    def changes_display(self, *, masked: bool = True) -> list[tuple[str, str, str]]:
+        """(field label, before, after) in Chinese; personal data masked unless ``masked`` is off."""
+        rows = []
+        for field, diff in (self.changes or {}).items():
+            if not isinstance(diff, dict):
+                continue
+            before, after = diff.get("before"), diff.get("after")
+            if masked:
+                before, after = mask_value(field, before), mask_value(field, after)
+            rows.append(
+                (
+                    _field_label(self.object_type, field),
+                    _value_label(field, before, self.object_type),
+                    _value_label(field, after, self.object_type),
+                )
             )
+        return rows
+
+    def changes_masked(self) -> dict[str, Any]:
+        """The raw changes with personal data masked, for the API."""
+        return {
+            field: {k: mask_value(field, v) for k, v in diff.items()} if isinstance(diff, dict) else diff
             for field, diff in (self.changes or {}).items()
-            if isinstance(diff, dict)
-        ]
+        }

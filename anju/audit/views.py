@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anju.audit.models import AuditAction, AuditEvent
+from anju.core.masking import sees_personal_data
 from anju.core.navigation import AUDIT_ROLES
 from anju.core.scoping import RegionScopedQuerySet
 
@@ -34,6 +35,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "audit/event_list.html",
         {
             "page": page,
+            "show_pii": sees_personal_data(user),
             "actions": AuditAction.choices,
             "actor": actor,
             "action": action,
@@ -59,4 +61,8 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
         raise Http404("对象不存在或不在您的管辖范围内。") from exc
     events = AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/object_history.html", {"obj": obj, "page": page, "page_title": f"{obj} 的变更记录"})
+    return render(
+        request,
+        "audit/object_history.html",
+        {"obj": obj, "page": page, "show_pii": sees_personal_data(request.user), "page_title": f"{obj} 的变更记录"},
+    )

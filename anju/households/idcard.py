@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from anju.core.masking import mask_account, mask_id_number, mask_phone
+
+__all__ = ["IdInfo", "IdNumberError", "mask_account", "mask_id_number", "mask_phone", "parse_id_number"]
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
@@ -60,21 +64,3 @@ def parse_id_number(raw: object, *, today: datetime.date | None = None) -> IdInf
     if number[17] != expected:
         raise IdNumberError(f"身份证号校验位错误（最后一位应为 {expected}），请核对号码")
     return IdInfo(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
-
-
-def mask_id_number(number: str) -> str:
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
-def mask_account(account: str) -> str:
-    if not account:
-        return ""
-    return "**** " + account[-4:]

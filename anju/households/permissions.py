@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from anju.accounts.choices import Role
+from anju.core.masking import sees_personal_data
+
+__all__ = ["can_write_households", "can_write_statuses", "sees_personal_data"]
 
 HOUSEHOLD_WRITE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 STATUS_WRITE_ROLES = (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
-# Roles whose work needs full ID numbers, phones and bank accounts: the people who
-# register households, certify them, and pay subsidies. Supervisors see them masked.
-PII_ROLES = (
-    Role.VILLAGE_CLERK,
-    Role.TOWNSHIP_OFFICER,
-    Role.COUNTY_OFFICER,
-    Role.CIVIL_AFFAIRS,
-    Role.RURAL_REVITALIZATION,
-)
 
 
 def can_write_households(user: Any) -> bool:
@@ -25,7 +19,3 @@ def can_write_households(user: Any) -> bool:
 
 def can_write_statuses(user: Any) -> bool:
     return bool(user.is_superuser or user.has_role(*STATUS_WRITE_ROLES))
-
-
-def sees_personal_data(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_role(*PII_ROLES))

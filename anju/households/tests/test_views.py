@@ -169,3 +169,28 @@ def test_the_household_list_does_not_grow_queries_with_rows(
     client.force_login(tl_clerk)
     with django_assert_max_num_queries(12):
         client.get(reverse("households:household_list"))
+
+
+def test_audit_displays_mask_personal_data_for_supervisors(client, tl_clerk, make_user, regions) -> None:
+    from rest_framework.test import APIClient
+
+    a, _ = _seed(tl_clerk, make_user, regions)
+    city = make_user("city2", "140400000000", "city_officer")
+    client.force_login(city)
+    pages = [
+        reverse("households:household_detail", args=[a.pk]),
+        reverse("audit:event_list"),
+        reverse("audit:object_history", args=["households.household", a.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "13811112222" not in body and a.head_id_number not in body, url
+        assert "138****2222" in body, url
+    api = APIClient()
+    api.force_authenticate(city)
+    payload = str(api.get(reverse("api:auditevent-list"), {"object_type": "households.household"}).json())
+    assert "13811112222" not in payload and "138****2222" in payload
+    # The county officer, whose work needs it, sees the number.
+    county = make_user("county2", "140405000000", "county_officer")
+    client.force_login(county)
+    assert "13811112222" in client.get(reverse("audit:event_list")).content.decode()
