@@ -60,3 +60,102 @@ def region_options(*, viewer: Any, deepest: int = RegionLevel.VILLAGE) -> list[R
     return list(
         Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest).order_by("code")
     )
+
+
+HOUSEHOLD_EXPORT_HEADERS = (
+    "户主姓名",
+    "户主身份证号",
+    "联系电话",
+    "所在村",
+    "区划代码",
+    "村民小组",
+    "住址",
+    "重点对象类别",
+    "认定部门",
+    "认定日期",
+    "开户银行",
+    "一卡通账号",
+    "家庭人口",
+)
+HOUSEHOLD_EXPORT_WIDTHS = (10, 21, 14, 22, 15, 8, 24, 18, 10, 12, 14, 22, 8)
+
+
+def household_export_rows(*, queryset: QuerySet[Household], masked: bool) -> Any:
+    """Rows in the column order the department lists use, so an export can be re-imported."""
+    from anju.core.masking import mask_value
+
+    statuses = Prefetch("statuses", queryset=HouseholdStatus.objects.filter(ended_on__isnull=True))
+    for h in queryset.prefetch_related(statuses).iterator(chunk_size=2000):
+        primary = next((s for s in h.statuses.all() if s.group == h.primary_group), None)
+        yield (
+            h.head_name,
+            mask_value("head_id_number", h.head_id_number) if masked else h.head_id_number,
+            mask_value("phone", h.phone) if masked else h.phone,
+            h.region.name,
+            h.region_code,
+            h.group_name,
+            h.address,
+            h.group_label,
+            primary.get_department_display() if primary else "",
+            primary.certified_on.isoformat() if primary else "",
+            h.bank_name,
+            mask_value("bank_account", h.bank_account) if masked else h.bank_account,
+            getattr(h, "member_count", None),
+        )
+
+
+HOUSE_EXPORT_HEADERS = (
+    "户主姓名",
+    "户主身份证号",
+    "所在村",
+    "区划代码",
+    "村民小组",
+    "房屋地址",
+    "结构类型",
+    "建造年份",
+    "层数",
+    "开间数",
+    "建筑面积",
+    "墙体材料",
+    "屋面材料",
+    "设防烈度",
+    "唯一住房",
+    "是否住人",
+    "居住人数",
+    "60岁以上老人",
+    "两头住",
+    "传统民居",
+    "纬度",
+    "经度",
+)
+
+
+def house_export_rows(*, queryset: QuerySet[House], masked: bool) -> Any:
+    from anju.core.masking import mask_value
+
+    yes = {True: "是", False: "否"}
+    for h in queryset.iterator(chunk_size=2000):
+        yield (
+            h.household.head_name,
+            mask_value("head_id_number", h.household.head_id_number) if masked else h.household.head_id_number,
+            h.region.name,
+            h.region_code,
+            h.group_name,
+            h.address,
+            h.get_structure_display(),
+            h.build_year,
+            h.storeys,
+            h.bays,
+            float(h.floor_area) if h.floor_area is not None else None,
+            h.wall_material,
+            h.roof_material,
+            h.seismic_intensity,
+            yes[h.is_only_house],
+            yes[h.is_occupied],
+            h.occupants,
+            h.elderly_occupants,
+            yes[h.lives_in_two_houses],
+            yes[h.is_traditional],
+            float(h.latitude) if h.latitude is not None else None,
+            float(h.longitude) if h.longitude is not None else None,
+        )

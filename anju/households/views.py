@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
+from anju.core.exporting import log_export, table_response
 from anju.core.scoping import get_visible_or_404
 from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
@@ -42,6 +43,40 @@ def household_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
     context = _list_context(request, filterset) | {"page_title": "农户"}
     return render(request, "households/household_list.html", context)
+
+
+def _export(
+    request: HttpRequest, *, what: str, title: str, headers: Any, rows: Any, widths: Any = None
+) -> HttpResponse:
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    response, count = table_response(fmt=fmt, title=title, headers=headers, rows=rows, widths=widths)
+    filters = {k: v for k, v in request.GET.items() if k not in {"format", "page"}}
+    log_export(actor=request.user, what=what, filters=filters, rows=count, fmt=fmt)
+    return response
+
+
+@login_required
+def household_export(request: HttpRequest) -> HttpResponse:
+    """The filtered household list as xlsx or csv, in the import column layout."""
+    filterset = selectors.household_list(viewer=request.user, params=request.GET)
+    rows = selectors.household_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
+    return _export(
+        request,
+        what="households.household",
+        title="农户名单",
+        headers=selectors.HOUSEHOLD_EXPORT_HEADERS,
+        rows=rows,
+        widths=selectors.HOUSEHOLD_EXPORT_WIDTHS,
+    )
+
+
+@login_required
+def house_export(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.house_list(viewer=request.user, params=request.GET)
+    rows = selectors.house_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
+    return _export(
+        request, what="households.house", title="房屋清单", headers=selectors.HOUSE_EXPORT_HEADERS, rows=rows
+    )
 
 
 @login_required
