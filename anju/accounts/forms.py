@@ -37,7 +37,12 @@ class UserForm(forms.Form):
     region = RegionChoiceField(label="所属区划", queryset=Region.objects.none())
     roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple, choices=())
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
-    password1 = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False)
+    password1 = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="至少 10 位，须同时包含字母和数字，不能过于常见或与用户名相似。",
+    )
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput, required=False)
 
     def __init__(self, *args: Any, acting_user: User, editing: User | None = None, **kwargs: Any) -> None:
@@ -74,7 +79,11 @@ class UserForm(forms.Form):
 
 
 class PasswordSetForm(forms.Form):
-    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"class": "form-control"}))
+    password1 = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput(attrs={"class": "form-control"}),
+        help_text="至少 10 位，须同时包含字母和数字，不能过于常见或与用户名相似。",
+    )
     password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"class": "form-control"}))
 
     def clean(self) -> dict[str, Any]:

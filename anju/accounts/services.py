@@ -3,6 +3,7 @@ subtree and can grant only roles they hold themselves."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,15 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
+
+USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{2,29}")
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+
+def _check_phone(phone: str) -> None:
+    if phone and not PHONE_RE.fullmatch(phone.strip()):
+        raise ValidationError({"phone": "手机号应为 11 位（如 13812345678），座机如 0355-1234567。"})
+
 
 USER_FIELDS = ("username", "full_name", "phone", "organization", "is_active")
 
@@ -87,8 +97,9 @@ def user_create(
     """Create a user in the acting administrator's subtree."""
     _require_admin(acting_user)
     username = username.strip()
-    if not username:
-        raise ValidationError({"username": "请填写用户名。"})
+    if not USERNAME_RE.fullmatch(username):
+        raise ValidationError({"username": "用户名须为 3–30 位字母、数字、下划线、点或连字符，以字母开头。"})
+    _check_phone(phone)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})
     _check_region(acting_user, region)
@@ -128,6 +139,7 @@ def user_update(
         raise PermissionDenied("该用户不在您的管辖范围内。")
     if user.pk == acting_user.pk and not is_active:
         raise ValidationError({"is_active": "不能停用您本人的账号。"})
+    _check_phone(phone)
     _check_region(acting_user, region)
     assert region is not None
     role_set = set(roles)
@@ -151,7 +163,7 @@ def user_update(
 
 
 def user_reset_password(*, acting_user: User, user: User, password: str) -> None:
-    """An administrator sets a new password for a user in their subtree."""
+    """An administrator sets a new password for a user in their subtree (and lifts a lockout)."""
     _require_admin(acting_user)
     if not User.objects.visible_to(acting_user).filter(pk=user.pk).exists():
         raise PermissionDenied("该用户不在您的管辖范围内。")
@@ -159,7 +171,38 @@ def user_reset_password(*, acting_user: User, user: User, password: str) -> None
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=acting_user, action=AuditAction.PASSWORD, obj=user, note="管理员重置密码")
+        _clear_lockout(user)
+        audit_record(actor=acting_user, action=AuditAction.PASSWORD, obj=user, note="管理员重置密码（同时解除锁定）")
+
+
+def _clear_lockout(user: User) -> int:
+    from axes.utils import reset
+
+    return int(reset(username=user.username) or 0)
+
+
+def user_is_locked(user: User) -> bool:
+    """True while repeated failures keep the account locked (django-axes)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).exists()
+
+
+def user_unlock(*, acting_user: User, user: User) -> None:
+    """An administrator lifts the lockout of a user in their subtree."""
+    _require_admin(acting_user)
+    if not User.objects.visible_to(acting_user).filter(pk=user.pk).exists():
+        raise PermissionDenied("该用户不在您的管辖范围内。")
+    with transaction.atomic():
+        cleared = _clear_lockout(user)
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=user, note=f"解除登录锁定（清除 {cleared} 条失败记录）"
+        )
 
 
 def user_change_own_password(*, user: User, old_password: str, new_password: str) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from anju.accounts import services
 from anju.accounts.choices import Role
@@ -116,7 +117,21 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     acting = _require_admin(request)
     target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
-    return render(request, "accounts/user_detail.html", {"target": target, "page_title": str(target)})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"target": target, "locked": services.user_is_locked(target), "page_title": str(target)},
+    )
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = _require_admin(request)
+    target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
+    services.user_unlock(acting_user=acting, user=target)
+    messages.success(request, f"已解除 {target.username} 的登录锁定。")
+    return redirect("accounts:user_detail", pk=target.pk)
 
 
 @login_required

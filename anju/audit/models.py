@@ -69,6 +69,13 @@ class AuditEventQuerySet(RegionScopedQuerySet["AuditEvent"]):
         raise AuditImmutableError("审计记录不可删除。")
 
 
+class AuditChannel(models.TextChoices):
+    WEB = "web", "网页"
+    API = "api", "接口"
+    CLI = "cli", "命令行"
+    JOB = "job", "后台任务"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", "新建"
     UPDATE = "update", "修改"
@@ -101,7 +108,7 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField("操作人账号", max_length=150, blank=True)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
-    channel = models.CharField("渠道", max_length=8, blank=True)
+    channel = models.CharField("渠道", max_length=8, blank=True, choices=AuditChannel.choices)
     request_id = models.CharField("请求号", max_length=32, blank=True)
     action = models.CharField("操作", max_length=16, choices=AuditAction.choices)
     object_type = models.CharField("对象类型", max_length=100)

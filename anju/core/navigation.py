@@ -6,6 +6,16 @@ from dataclasses import dataclass
 
 from anju.accounts.choices import Role
 
+# Office roles that run imports and exports; village roles work on a phone and don't need the job list.
+OFFICE_ROLES = (
+    Role.ADMIN,
+    Role.TOWNSHIP_OFFICER,
+    Role.COUNTY_OFFICER,
+    Role.CIVIL_AFFAIRS,
+    Role.RURAL_REVITALIZATION,
+    Role.CITY_OFFICER,
+    Role.PROVINCE_OFFICER,
+)
 AUDIT_ROLES = (Role.ADMIN, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
 
 
@@ -23,8 +33,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("行政区划", "regions:browse"),
     NavItem("用户管理", "accounts:user_list", (Role.ADMIN,)),
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES),
-    NavItem("后台任务", "jobs:job_list"),
-    NavItem("接口文档", "api:docs"),
+    NavItem("后台任务", "jobs:job_list", OFFICE_ROLES),
+    NavItem("接口文档", "api:docs", (Role.ADMIN,)),
 )
 
 

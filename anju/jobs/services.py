@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from anju.core.context import current_context
 from anju.jobs.models import Job, JobStatus
 from anju.jobs.registry import handler_for
 
@@ -40,7 +41,8 @@ def job_start(
         job = Job(
             kind=kind,
             title=title,
-            params=params or {},
+            # The worker records the uploader's address in the audit rows it writes.
+            params=(params or {}) | {"_ip": current_context().ip},
             created_by=acting_user,
             region_code=acting_user.region.code if acting_user.region_id else "",
         )
@@ -81,6 +83,6 @@ def job_execute(job_id: str) -> None:
         status=JobStatus.SUCCEEDED,
         result=result,
         done=max(job.done, job.total),
-        message="完成",
+        message="",
         finished_at=timezone.now(),
     )

@@ -137,6 +137,7 @@ def region_import(
         rows, errors = parse_region_file(data, filename)
     except TabularError as exc:
         result.errors.append(RowError(0, "文件", str(exc)))
+        _audit_import(acting_user, filename, result, failed=True)
         raise RegionImportError(result) from exc
     result.total = len(rows) + len(errors)
     result.errors.extend(errors)
@@ -144,6 +145,7 @@ def region_import(
     prefix = user_scope_prefix(acting_user)
     if prefix is None:
         result.errors.append(RowError(0, "权限", "当前用户无权导入区划。"))
+        _audit_import(acting_user, filename, result, failed=True)
         raise RegionImportError(result)
     in_file = {r.code for r in rows}
     parents = {parent_code_of(r.code) for r in rows} - {None}
@@ -157,6 +159,7 @@ def region_import(
             result.errors.append(RowError(r.line, "上级代码", f"上级区划 {parent} 既不在文件中，也不在系统中"))
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
+        _audit_import(acting_user, filename, result, failed=True)
         raise RegionImportError(result)
 
     ordered = sorted(rows, key=lambda r: (len(r.code), level_of(r.code), r.code))
@@ -206,7 +209,25 @@ def region_import(
             if progress and (done % 200 == 0 or done == len(ordered)):
                 progress(done, len(ordered))
         AuditEvent.objects.bulk_create(audit_rows, batch_size=1000)
+        _audit_import(acting_user, filename, result, failed=False)
     return result
+
+
+def _audit_import(actor: Any, filename: str, result: RegionImportResult, *, failed: bool) -> None:
+    """One summary row per import attempt, successful or not."""
+    region = getattr(actor, "region", None)
+    summary = f"共 {result.total} 行，新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
+    if failed:
+        summary = f"导入失败，未写入任何数据：{len(result.errors)} 处错误（首个：{result.errors[0]}）"
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        object_type="regions.region",
+        object_id="",
+        object_repr=f"行政区划文件 {filename}"[:200],
+        region_code=region.code if region else "",
+        note=summary[:1000],
+    )
 
 
 def _audit_row(actor: Any, ctx: Any, region: Region, action: str, changes: dict[str, Any], filename: str) -> AuditEvent:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from anju.accounts.choices import Role
@@ -38,7 +39,7 @@ def test_an_admin_cannot_place_a_user_in_a_sibling_county(tl_admin, regions) -> 
     with pytest.raises(ValidationError, match="只能把用户设在您本人管辖的区划内"):
         user_create(
             acting_user=tl_admin,
-            username="x",
+            username="xuser",
             password=GOOD_PASSWORD,
             region=regions["500243202201"],
             roles=[Role.VILLAGE_CLERK],
@@ -50,12 +51,12 @@ def test_an_admin_cannot_grant_a_role_they_do_not_hold(make_user, regions) -> No
     with pytest.raises(ValidationError, match="不能授予或收回：区/县住建局"):
         user_create(
             acting_user=admin,
-            username="x",
+            username="xuser",
             password=GOOD_PASSWORD,
             region=regions["140405000000"],
             roles=[Role.COUNTY_OFFICER],
         )
-    assert not User.objects.filter(username="x").exists()
+    assert not User.objects.filter(username="xuser").exists()
 
 
 def test_the_form_offers_only_grantable_roles(client, make_user) -> None:
@@ -69,7 +70,7 @@ def test_a_role_cannot_sit_below_its_level(tl_admin, regions) -> None:
     with pytest.raises(ValidationError, match="只能设在县/区级或以上"):
         user_create(
             acting_user=tl_admin,
-            username="x",
+            username="xuser",
             password=GOOD_PASSWORD,
             region=regions["140405102201"],
             roles=[Role.COUNTY_OFFICER],
@@ -93,7 +94,7 @@ def test_a_non_admin_cannot_manage_users(client, tl_county) -> None:
     client.force_login(tl_county)
     assert client.get(reverse("accounts:user_list")).status_code == 403
     with pytest.raises(PermissionDenied):
-        user_create(acting_user=tl_county, username="x", password=GOOD_PASSWORD, region=tl_county.region, roles=[])
+        user_create(acting_user=tl_county, username="xuser", password=GOOD_PASSWORD, region=tl_county.region, roles=[])
 
 
 def test_an_admin_cannot_edit_a_user_of_another_county(client, tl_admin, ps_admin) -> None:
@@ -162,3 +163,41 @@ def test_the_user_list_is_scoped_filtered_and_paged(client, tl_admin, ps_admin, 
     assert "ps_admin" not in page1 and "共 31 条" in page1
     filtered = client.get(reverse("accounts:user_list"), {"q": "clerk0", "role": Role.VILLAGE_CLERK}).content.decode()
     assert "共 10 条" in filtered
+
+
+def test_an_admin_sees_and_lifts_a_lockout(client, tl_admin, tl_clerk) -> None:
+    from django.conf import settings
+
+    from conftest import PASSWORD
+
+    anonymous = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        anonymous.post(reverse("accounts:login"), {"username": "tl_clerk", "password": "wrong-password-1"})
+    assert anonymous.post(reverse("accounts:login"), {"username": "tl_clerk", "password": PASSWORD}).status_code == 429
+    client.force_login(tl_admin)
+    detail = client.get(reverse("accounts:user_detail", args=[tl_clerk.pk])).content.decode()
+    assert "登录已锁定" in detail
+    client.post(reverse("accounts:user_unlock", args=[tl_clerk.pk]))
+    assert "登录已锁定" not in client.get(reverse("accounts:user_detail", args=[tl_clerk.pk])).content.decode()
+    assert anonymous.post(reverse("accounts:login"), {"username": "tl_clerk", "password": PASSWORD}).status_code == 302
+    assert AuditEvent.objects.filter(object_id=str(tl_clerk.pk), note__startswith="解除登录锁定").exists()
+
+
+def test_usernames_and_phones_are_checked(tl_admin, regions) -> None:
+    with pytest.raises(ValidationError, match="用户名须为"):
+        user_create(
+            acting_user=tl_admin,
+            username="nyz clerk!",
+            password=GOOD_PASSWORD,
+            region=regions["140405102201"],
+            roles=[Role.VILLAGE_CLERK],
+        )
+    with pytest.raises(ValidationError, match="手机号应为 11 位"):
+        user_create(
+            acting_user=tl_admin,
+            username="clerk_ok",
+            password=GOOD_PASSWORD,
+            phone="12345",
+            region=regions["140405102201"],
+            roles=[Role.VILLAGE_CLERK],
+        )

@@ -28,7 +28,8 @@ def test_regions_are_scoped_and_filterable(tl_township) -> None:
     assert {r["code"] for r in rows} == {"140405102000", "140405102201", "140405102202"}
     villages = client.get(reverse("api:region-list"), {"level": 5}).json()["results"]
     assert len(villages) == 2
-    assert client.get(reverse("api:region-detail", args=["500243202201"])).status_code == 404
+    missing = client.get(reverse("api:region-detail", args=["500243202201"]))
+    assert missing.status_code == 404 and missing.json() == {"detail": "对象不存在或不在您的管辖范围内。"}
     assert client.get(reverse("api:region-detail", args=["140405102201"])).json()["parent_code"] == "140405102000"
 
 

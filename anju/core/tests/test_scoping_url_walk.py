@@ -35,6 +35,7 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:user_detail": lambda o: {"pk": o["user"].pk},
     "accounts:user_edit": lambda o: {"pk": o["user"].pk},
     "accounts:user_reset_password": lambda o: {"pk": o["user"].pk},
+    "accounts:user_unlock": lambda o: {"pk": o["user"].pk},
     "audit:object_history": lambda o: {"object_type": "regions.region", "object_id": o["region"].pk},
     "jobs:job_detail": lambda o: {"pk": o["job"].pk},
     "households:household_detail": lambda o: {"pk": o["household"].pk},

@@ -28,6 +28,11 @@ def test_an_upload_becomes_a_job_whose_page_shows_the_counts(client, upload, tl_
     assert Region.objects.filter(code__in=["140405102203", "140405102204"]).count() == 2
     page = client.get(response.url).content.decode()
     assert "已完成" in page and "新增 2" in page
+    # The worker's audit rows carry the uploader's address, not the worker's.
+    from anju.audit.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(object_type="regions.region", action="create")
+    assert {(e.ip, e.channel) for e in rows} == {("127.0.0.1", "job")}
 
 
 def test_a_failed_import_shows_each_bad_row_and_writes_nothing(client, upload, tl_admin, regions) -> None:

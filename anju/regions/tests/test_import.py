@@ -41,10 +41,15 @@ def test_it_imports_a_tree_and_audits_each_new_region(operator_only) -> None:
 
 def test_reimporting_the_same_file_changes_nothing(operator_only) -> None:
     _import(GOOD, operator_only)
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.exclude(action="import").count()
     result = _import(GOOD, operator_only)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
-    assert AuditEvent.objects.count() == before
+    assert AuditEvent.objects.exclude(action="import").count() == before
+    # Each attempt leaves one summary row.
+    assert list(AuditEvent.objects.filter(action="import").values_list("note", flat=True)) == [
+        "共 5 行，新增 0，更新 0，未变 5",
+        "共 5 行，新增 5，更新 0，未变 0",
+    ]
 
 
 def test_a_changed_name_is_an_audited_update(operator_only) -> None:
@@ -69,7 +74,9 @@ def test_one_bad_row_writes_nothing_and_names_every_bad_row(operator_only) -> No
     assert "上级应为 140405102000" in errors[10]
     assert "名称不能为空" in errors[11]
     assert Region.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
+    # Nothing written but the record of the failed attempt.
+    failed = AuditEvent.objects.get()
+    assert failed.action == "import" and failed.note.startswith("导入失败，未写入任何数据：5 处错误")
 
 
 def test_it_refuses_codes_outside_the_importers_region(tl_admin) -> None:
