@@ -16,7 +16,7 @@ from anju.api.base import ScopedReadOnlyViewSet
 from anju.households import services
 from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
-from anju.households.models import House, Household, HouseholdStatus, Member
+from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
 from anju.households.permissions import sees_personal_data
 from anju.regions.models import Region
 
@@ -81,30 +81,7 @@ class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = House
-        fields = [
-            "id",
-            "household",
-            "region_code",
-            "group_name",
-            "address",
-            "latitude",
-            "longitude",
-            "structure",
-            "build_year",
-            "storeys",
-            "bays",
-            "floor_area",
-            "wall_material",
-            "roof_material",
-            "seismic_intensity",
-            "is_only_house",
-            "is_occupied",
-            "occupants",
-            "elderly_occupants",
-            "lives_in_two_houses",
-            "is_traditional",
-            "outside_guideline",
-        ]
+        fields = ["id", "household", "region_code", *HOUSE_DATA_FIELDS, "outside_guideline"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs  # the service validates, with the same messages as the pages

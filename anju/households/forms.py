@@ -6,7 +6,7 @@ from django import forms
 
 from anju.households.choices import KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
-from anju.households.models import House
+from anju.households.models import HOUSE_DATA_FIELDS, House
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -101,26 +101,7 @@ class StatusEndForm(forms.Form):
 class HouseForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = House
-        fields = [
-            "group_name",
-            "address",
-            "structure",
-            "build_year",
-            "storeys",
-            "bays",
-            "floor_area",
-            "wall_material",
-            "roof_material",
-            "seismic_intensity",
-            "is_only_house",
-            "is_occupied",
-            "occupants",
-            "elderly_occupants",
-            "lives_in_two_houses",
-            "is_traditional",
-            "latitude",
-            "longitude",
-        ]
+        fields = list(HOUSE_DATA_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

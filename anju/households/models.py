@@ -242,3 +242,27 @@ class House(models.Model):
     def outside_guideline(self) -> bool:
         """The 2019 appraisal guideline covers 1–2 storeys; 3+ needs GB 50292."""
         return self.storeys >= 3
+
+
+# The house facts a user records (SPEC §4), in form order. Forms, the API,
+# the services' audit snapshots and the exports all use this one list.
+HOUSE_DATA_FIELDS: tuple[str, ...] = (
+    "group_name",
+    "address",
+    "structure",
+    "build_year",
+    "storeys",
+    "bays",
+    "floor_area",
+    "wall_material",
+    "roof_material",
+    "seismic_intensity",
+    "is_only_house",
+    "is_occupied",
+    "occupants",
+    "elderly_occupants",
+    "lives_in_two_houses",
+    "is_traditional",
+    "latitude",
+    "longitude",
+)

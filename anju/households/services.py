@@ -14,7 +14,7 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
-from anju.households.models import House, Household, HouseholdStatus, Member
+from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -29,27 +29,7 @@ HOUSEHOLD_FIELDS = (
     "bank_name",
     "bank_account",
 )
-HOUSE_FIELDS = (
-    "region_code",
-    "group_name",
-    "address",
-    "latitude",
-    "longitude",
-    "structure",
-    "build_year",
-    "storeys",
-    "bays",
-    "floor_area",
-    "wall_material",
-    "roof_material",
-    "seismic_intensity",
-    "is_only_house",
-    "is_occupied",
-    "occupants",
-    "elderly_occupants",
-    "lives_in_two_houses",
-    "is_traditional",
-)
+HOUSE_FIELDS = ("region_code", *HOUSE_DATA_FIELDS)
 
 
 def _in_scope(user: Any, region_code: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -142,20 +143,25 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/form.html", {"form": form, "page_title": f"修改 {household}"})
 
 
+def _form_action(request: HttpRequest, form: Any, action: Any, success: str) -> None:
+    """Run a small form posted from the household page; report the outcome as a message."""
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return
+    try:
+        action(**form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, success)
+
+
 @login_required
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
-    form = MemberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_add(acting_user=request.user, household=household, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已添加家庭成员。")
-    else:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    action = partial(services.member_add, acting_user=request.user, household=household)
+    _form_action(request, MemberForm(request.POST), action, "已添加家庭成员。")
     return redirect("households:household_detail", pk=household.pk)
 
 
@@ -181,16 +187,8 @@ def _member_or_404(request: HttpRequest, pk: int) -> Member:
 @require_POST
 def status_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.status_add(acting_user=request.user, household=household, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已记录重点对象身份。")
-    else:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    action = partial(services.status_add, acting_user=request.user, household=household)
+    _form_action(request, StatusForm(request.POST), action, "已记录重点对象身份。")
     return redirect("households:household_detail", pk=household.pk)
 
 
