@@ -1,0 +1,207 @@
+"""Reading a department list (民政 / 乡村振兴 Excel or CSV) as people send it.
+
+Finds the header row under title rows (and a merged two-row header), maps its
+columns to fields by known aliases (or a saved mapping), and turns each data row
+into a clean record or a list of per-cell reasons. Writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from anju.core.tabular import TabularError, read_rows
+from anju.households.choices import KeyGroup
+from anju.households.idcard import IdNumberError, parse_id_number
+
+# field -> header texts seen in real lists (compared without spaces, case-insensitive)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "head_name": ("户主姓名", "户主", "姓名", "户主名称", "申请人", "对象姓名"),
+    "id_number": ("身份证号", "身份证号码", "户主身份证号", "户主身份证号码", "证件号码", "公民身份号码", "身份证"),
+    "village": ("所在村", "村", "行政村", "村（社区）", "村(社区)", "村社区", "村名", "所属村"),
+    "region_code": ("区划代码", "村区划代码", "行政区划代码"),
+    "group_name": ("组", "村民小组", "社", "组别", "所在组"),
+    "phone": ("联系电话", "电话", "手机号", "手机号码", "联系方式"),
+    "certified_on": ("认定时间", "认定日期", "纳入时间", "纳入日期", "识别时间", "审批时间"),
+    "group": ("类别", "对象类别", "重点对象类别", "人员类别", "户类型"),
+    "address": ("住址", "家庭住址", "地址"),
+}
+REQUIRED = ("head_name", "id_number")
+GROUP_WORDS: dict[str, str] = {
+    "易返贫": KeyGroup.MONITORING,
+    "监测": KeyGroup.MONITORING,
+    "边缘易致贫": KeyGroup.MONITORING,
+    "低保边缘": KeyGroup.DIBAO_EDGE,
+    "低保": KeyGroup.DIBAO,
+    "特困": KeyGroup.TEKUN,
+    "分散供养": KeyGroup.TEKUN,
+    "严重困难": KeyGroup.HARDSHIP,
+    "突发": KeyGroup.HARDSHIP,
+    "脱贫": KeyGroup.OTHER_EXITED,
+}
+_SPACE = re.compile(r"[\s\u3000]+")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub("", text).lower()
+
+
+_ALIAS_INDEX = {_key(a): f for f, aliases in ALIASES.items() for a in aliases}
+
+
+@dataclass
+class ParsedRow:
+    line: int  # row number as the spreadsheet shows it
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)  # column label -> reason
+
+
+@dataclass
+class ParsedList:
+    header_line: int
+    mapping: dict[str, int]  # field -> column index
+    headers: list[str]
+    rows: list[ParsedRow]
+
+    @property
+    def valid(self) -> list[ParsedRow]:
+        return [r for r in self.rows if not r.errors]
+
+    @property
+    def invalid(self) -> list[ParsedRow]:
+        return [r for r in self.rows if r.errors]
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for index, text in enumerate(headers):
+        name = _ALIAS_INDEX.get(_key(text))
+        if name and name not in mapping:
+            mapping[name] = index
+    return mapping
+
+
+def find_header(rows: list[list[str]], saved: dict[str, str] | None = None) -> tuple[int, list[str], dict[str, int]]:
+    """The header row (merging a two-row header), its texts, and the field mapping."""
+    best: tuple[int, int, list[str]] | None = None
+    for index, row in enumerate(rows[:30]):
+        headers = list(row)
+        if index > 0:
+            # A merged group cell ("户主信息") sits above; a merged vertical cell ("序号")
+            # leaves this row empty: take the text from the row above.
+            above = rows[index - 1]
+            headers = [h or (above[i] if i < len(above) else "") for i, h in enumerate(headers)]
+        mapping = _apply_saved(headers, saved) if saved else guess_mapping(headers)
+        score = sum(1 for f in mapping if f in REQUIRED) * 10 + len(mapping)
+        if best is None or score > best[0]:
+            best = (score, index, headers)
+    if best is None or best[0] < 20:
+        raise TabularError("找不到表头：需要「户主姓名」（或「姓名」）和「身份证号」两列。")
+    _, index, headers = best
+    mapping = _apply_saved(headers, saved) if saved else guess_mapping(headers)
+    return index, [h.strip() for h in headers], mapping
+
+
+def _apply_saved(headers: list[str], saved: dict[str, str]) -> dict[str, int]:
+    by_text = {_key(h): i for i, h in enumerate(headers) if h}
+    mapping = {f: by_text[_key(text)] for f, text in saved.items() if _key(text) in by_text}
+    return mapping | {f: i for f, i in guess_mapping(headers).items() if f not in mapping}
+
+
+def parse_date(raw: str) -> datetime.date | None:
+    text = raw.translate(_FULLWIDTH).strip()
+    if not text:
+        return None
+    text = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    text = text.split(" ")[0].split("T")[0]
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if re.fullmatch(r"\d{5}(\.0)?", raw.strip()):  # an Excel serial number
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(raw)))
+    try:
+        year, month, day = (int(p) for p in text.split("-")[:3])
+        return datetime.date(year, month, day)
+    except (ValueError, TypeError):
+        raise ValueError(f"日期「{raw}」无法识别，请写成 2023-03-15") from None
+
+
+def parse_group(raw: str) -> str | None:
+    text = _key(raw)
+    if not text:
+        return None
+    for value, label in KeyGroup.choices:
+        if _key(label) == text or value == text:
+            return str(value)
+    for word, group in GROUP_WORDS.items():
+        if word in text:
+            return group
+    raise ValueError(f"类别「{raw}」无法识别")
+
+
+LABELS = {
+    "head_name": "户主姓名",
+    "id_number": "身份证号",
+    "village": "所在村",
+    "region_code": "区划代码",
+    "group_name": "村民小组",
+    "phone": "联系电话",
+    "certified_on": "认定日期",
+    "group": "类别",
+    "address": "住址",
+}
+
+
+def parse_list(
+    data: bytes, filename: str, *, saved_mapping: dict[str, str] | None = None, today: datetime.date | None = None
+) -> ParsedList:
+    """Parse a whole list; raises TabularError for a file that is not a usable table."""
+    rows = list(read_rows(data, filename))
+    header_index, headers, mapping = find_header(rows, saved_mapping)
+    missing = [LABELS[f] for f in REQUIRED if f not in mapping]
+    if missing:
+        raise TabularError(f"缺少必需的列：{'、'.join(missing)}")
+    parsed: list[ParsedRow] = []
+    seen: dict[str, int] = {}
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        if not any(c.strip() for c in row):
+            continue
+        cell = {f: (row[i].strip() if i < len(row) else "") for f, i in mapping.items()}
+        line = index + 1
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        name = _SPACE.sub("", cell.get("head_name", ""))
+        if not name:
+            # A trailing 合计/制表人 line is not a household.
+            if not cell.get("id_number"):
+                continue
+            errors["户主姓名"] = "姓名为空"
+        values["head_name"] = name
+        try:
+            info = parse_id_number(cell.get("id_number", ""), today=today)
+            values["id_number"] = info.number
+        except IdNumberError as exc:
+            errors["身份证号"] = str(exc)
+        for f in ("village", "region_code", "group_name", "phone", "address"):
+            values[f] = cell.get(f, "").translate(_FULLWIDTH)
+        try:
+            values["certified_on"] = parse_date(cell.get("certified_on", ""))
+        except ValueError as exc:
+            errors["认定日期"] = str(exc)
+        try:
+            values["group"] = parse_group(cell.get("group", ""))
+        except ValueError as exc:
+            errors["类别"] = str(exc)
+        number = values.get("id_number")
+        if number and not errors:
+            if number in seen:
+                errors["身份证号"] = f"与第 {seen[number]} 行重复"
+            else:
+                seen[number] = line
+        parsed.append(ParsedRow(line=line, values=values, errors=errors))
+    if not parsed:
+        raise TabularError("表格中没有数据行。")
+    return ParsedList(header_line=header_index + 1, mapping=mapping, headers=headers, rows=parsed)
