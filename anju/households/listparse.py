@@ -37,6 +37,7 @@ GROUP_WORDS: dict[str, str] = {
     "低保": KeyGroup.DIBAO,
     "特困": KeyGroup.TEKUN,
     "分散供养": KeyGroup.TEKUN,
+    "五保": KeyGroup.TEKUN,  # the pre-2016 name of 特困供养
     "严重困难": KeyGroup.HARDSHIP,
     "突发": KeyGroup.HARDSHIP,
     "脱贫": KeyGroup.OTHER_EXITED,
