@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -266,3 +267,77 @@ HOUSE_DATA_FIELDS: tuple[str, ...] = (
     "latitude",
     "longitude",
 )
+
+
+class ListImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    COMMITTED = "committed", "已导入"
+    FAILED = "failed", "无法读取"
+    CANCELLED = "cancelled", "已取消"
+
+
+class ListImportQuerySet(RegionScopedQuerySet["ListImport"]):
+    region_code_lookup = "region_code"
+
+
+class ListImport(models.Model):
+    """One department list uploaded by a user: the original file, what it would
+    change (the preview), and, once committed, what it changed."""
+
+    department = models.CharField("报送部门", max_length=30, choices=Department.choices)
+    group = models.CharField(
+        "名单类别", max_length=20, choices=KeyGroup.choices, blank=True, help_text="留空表示按表中「类别」列逐行识别"
+    )
+    list_date = models.DateField("名单日期")
+    original = models.FileField("原始文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ListImportStatus.choices, default=ListImportStatus.PREVIEWED
+    )
+    region_code = models.CharField("导入范围", max_length=15, db_index=True)
+    mapping = models.JSONField("列对应", default=dict, blank=True)
+    counts = models.JSONField("统计", default=dict, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    objects: ClassVar[ListImportQuerySet] = ListImportQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "名单导入"
+        verbose_name_plural = "名单导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()}名单 {self.original_name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+
+class ColumnMapping(models.Model):
+    """A column mapping saved per source (department + header layout) and reused."""
+
+    department = models.CharField("部门", max_length=30, choices=Department.choices)
+    header_signature = models.CharField("表头特征", max_length=64)
+    mapping = models.JSONField("列对应")  # field -> header text
+    region_code = models.CharField("区划代码", max_length=15)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "列对应方案"
+        verbose_name_plural = "列对应方案"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "header_signature", "region_code"], name="one_mapping_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()} {self.header_signature[:8]}"
