@@ -57,7 +57,7 @@ def _preview(user, data_name, **kw):
 
 
 def test_the_preview_shows_every_kind_of_change_and_writes_nothing(civil, existing) -> None:
-    a, b, c = existing
+    _a, _b, _c = existing
     record = _preview(
         civil,
         _dibao_file(
@@ -86,7 +86,7 @@ def test_the_preview_shows_every_kind_of_change_and_writes_nothing(civil, existi
 
 
 def test_commit_applies_it_all_and_a_second_import_changes_nothing(civil, existing) -> None:
-    a, b, c = existing
+    _a, b, c = existing
     rows = [
         ("老户甲", make_id(201), "北渔泽村委会", "一组", "2022-01-01"),
         ("老户乙", make_id(202), "北渔泽村委会", "二组", "2023-03-01"),
@@ -125,7 +125,7 @@ def test_invalid_rows_are_listed_and_suppress_ending(civil, existing) -> None:
     )
     assert record.counts["invalid"] == 2 and record.counts["status_ended"] == 0
     assert record.preview["ending_suppressed"] is True
-    reasons = [list(r["errors"].values())[0] for r in record.preview["invalid"]]
+    reasons = [next(iter(r["errors"].values())) for r in record.preview["invalid"]]
     assert "校验位错误" in reasons[0] and "找不到村「不存在村」" in reasons[1]
 
 
