@@ -30,6 +30,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "core:home"),
     NavItem("农户", "households:household_list"),
     NavItem("房屋", "households:house_list"),
+    NavItem(
+        "名单导入",
+        "households:import_list",
+        (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    ),
     NavItem("行政区划", "regions:browse"),
     NavItem("用户管理", "accounts:user_list", (Role.ADMIN,)),
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES),

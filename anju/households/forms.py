@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from anju.households.choices import KeyGroup, Relation
+from anju.households.choices import Department, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
 from anju.households.models import HOUSE_DATA_FIELDS, House
 from anju.regions.choices import RegionLevel
@@ -92,6 +92,27 @@ class StatusForm(forms.Form):
 class StatusEndForm(forms.Form):
     ended_on = forms.DateField(label="出列日期", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="原因", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ListUploadForm(forms.Form):
+    department = forms.ChoiceField(label="报送部门", choices=Department.choices)
+    group = forms.ChoiceField(
+        label="名单类别", required=False, choices=[("", "按表中「类别」列逐行识别"), *KeyGroup.choices]
+    )
+    list_date = forms.DateField(
+        label="名单日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="新认定未注明日期的按此日期；出列日期也取此日期。",
+    )
+    file = forms.FileField(
+        label="名单文件",
+        help_text="Excel（xlsx/xls）或 CSV（UTF-8 或 GBK）。可有标题行、合并表头；须含户主姓名和身份证号两列。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.households import views
+from anju.households import import_views, views
 
 app_name = "households"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     path("<int:pk>/houses/new/", views.house_create, name="house_create"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("statuses/<int:pk>/end/", views.status_end, name="status_end"),
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/original/", import_views.import_original, name="import_original"),
     path("houses/", views.house_list, name="house_list"),
     path("houses/<int:pk>/", views.house_detail, name="house_detail"),
     path("houses/<int:pk>/edit/", views.house_edit, name="house_edit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import anju.households.handlers  # noqa: F401  (registers the households jobs)
 from anju.jobs.models import Job
 from anju.jobs.registry import job_handler
 from anju.jobs.services import JobFailed

@@ -22,3 +22,10 @@ def mask_phone_filter(value: str | None) -> str:
 @register.filter(name="mask_account")
 def mask_account_filter(value: str | None) -> str:
     return mask_account(value or "")
+
+
+@register.filter
+def key_group_label(value: str | None) -> str:
+    from anju.households.choices import KeyGroup
+
+    return KeyGroup(value).label if value in KeyGroup.values else (value or "")

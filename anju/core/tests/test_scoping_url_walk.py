@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.audit.models import AuditEvent
+from anju.households.listimport import list_import_preview
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
 from anju.jobs.models import Job, JobStatus
@@ -47,6 +48,10 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "households:status_end": lambda o: {"pk": o["status"].pk},
     "households:house_detail": lambda o: {"pk": o["house"].pk},
     "households:house_edit": lambda o: {"pk": o["house"].pk},
+    "households:import_detail": lambda o: {"pk": o["list_import"].pk},
+    "households:import_commit": lambda o: {"pk": o["list_import"].pk},
+    "households:import_cancel": lambda o: {"pk": o["list_import"].pk},
+    "households:import_original": lambda o: {"pk": o["list_import"].pk},
     "jobs:job_download": lambda o: {"pk": o["job"].pk},
     "api:region-detail": lambda o: {"code": o["region"].code},
     "api:user-detail": lambda o: {"pk": o["user"].pk},
@@ -106,7 +111,15 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         acting_user=ps_admin, household=household, group="dibao", certified_on=datetime.date(2023, 3, 1)
     )
     house = house_create(acting_user=ps_admin, household=household, structure="wood", address="向标记老屋")
+    list_import = list_import_preview(
+        acting_user=ps_admin,
+        data=f"户主姓名,身份证号\n向标记,{make_id(7, prefix='500243')}\n".encode(),
+        filename="ps-marker-list.csv",
+        department="civil_affairs",
+        group="dibao",
+    )
     return {
+        "list_import": list_import,
         "household": household,
         "member": member,
         "status": status,
