@@ -151,3 +151,40 @@ def load_demo_households(superuser: Any) -> int:
                     )
                 created += 1
     return created
+
+
+def load_demo_list_import() -> int:
+    """A 民政 低保 list for 渔泽镇 waiting in preview, so a newcomer can confirm it."""
+    import io
+
+    from openpyxl import Workbook
+
+    from anju.accounts.models import User
+    from anju.households.listimport import list_import_preview
+    from anju.households.models import ListImport
+
+    if ListImport.objects.exists():
+        return 0
+    civil = User.objects.get(username="tl_civil")
+    general = list(Household.objects.filter(region_code__startswith="140405102", primary_group="").order_by("pk")[:6])
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["屯留区2023年3月农村低保对象花名册（渔泽镇）"])
+    ws.merge_cells("A1:E1")
+    ws.append(["序号", "户主姓名", "身份证号码", "所在村", "认定时间"])
+    for i, h in enumerate(general, start=1):
+        ws.append([i, h.head_name, h.head_id_number, h.region.name, "2023-03-15"])
+    first17 = "140405194805050" + "91"
+    ws.append([len(general) + 1, "新认定户", first17 + check_digit(first17), "北渔泽村委会", "2023-03-20"])
+    ws.append([len(general) + 2, "号码有误", "14040519500101001X", "北渔泽村委会", "2023-03-20"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    list_import_preview(
+        acting_user=civil,
+        data=buf.getvalue(),
+        filename="渔泽镇低保花名册2023年3月.xlsx",
+        department="civil_affairs",
+        group=KeyGroup.DIBAO,
+        list_date=datetime.date(2023, 3, 31),
+    )
+    return 1

@@ -31,6 +31,11 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     assert Household.objects.filter(region_code__startswith="500243202").count() == 10 * 12  # 10 villages
     assert set(Household.objects.values_list("primary_group", flat=True)) >= {"", "dibao", "tekun", "monitoring"}
     assert House.objects.count() > 0.8 * Household.objects.count()
+    from anju.households.models import ListImport
+
+    pending = ListImport.objects.get()
+    assert pending.status == "previewed" and pending.counts["status_added"] == 6
+    assert pending.counts["new_households"] == 1 and pending.counts["invalid"] == 1
 
     out = StringIO()
     call_command("load_demo", stdout=out)

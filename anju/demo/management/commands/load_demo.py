@@ -63,3 +63,7 @@ class Command(BaseCommand):
         made = load_demo_households(superuser)
         if made:
             self.stdout.write(f"演示农户：新增 {made} 户（渔泽镇、鹿鸣乡各村）。")
+        from anju.demo.households import load_demo_list_import
+
+        if load_demo_list_import():
+            self.stdout.write("演示名单：渔泽镇低保花名册待确认（以 tl_civil 登录，在「名单导入」中查看预览并确认）。")
