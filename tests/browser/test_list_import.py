@@ -64,5 +64,5 @@ def test_upload_preview_and_commit_a_department_list(
     assert Household.objects.get(head_name="新认定户").primary_group == "dibao"
     general.refresh_from_db()
     assert general.primary_group == "dibao"
-    assert ListImport.objects.get().status == ListImportStatus.COMMITTED
+    assert ListImport.objects.get(original_name=name).status == ListImportStatus.COMMITTED
     page.close()
