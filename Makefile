@@ -52,7 +52,7 @@ fmt: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench-import: setup
+bench-import: setup  # by hand; see docs/performance.md
 	$(PY) -m bench.import_list --rows 100000
 
 clean:

@@ -335,6 +335,7 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
                     head_sex=info.sex,
                     head_birth_date=info.birth_date,
                     phone=n.get("phone", ""),
+                    primary_group=n["group"],  # a new household holds exactly this one status
                 )
             )
         Household.objects.bulk_create(new_households, batch_size=1000)
@@ -394,7 +395,9 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
             | {a["household"] for a in p["status_added"]}
             | {e["household"] for e in p["status_ended"]}
         )
-        _recompute_primary_groups(list(touched))
+        _recompute_primary_groups(
+            sorted({a["household"] for a in p["status_added"]} | {e["household"] for e in p["status_ended"]})
+        )
         for h in new_households:
             audit(
                 h,
@@ -460,8 +463,13 @@ def _recompute_primary_groups(household_ids: list[int]) -> None:
             if not best[pk] or priority[group] < priority[best[pk]]:
                 best[pk] = group
         current = dict(Household.objects.filter(pk__in=chunk).values_list("pk", "primary_group"))
-        changed = [Household(pk=pk, primary_group=g) for pk, g in best.items() if current.get(pk) != g]
-        Household.objects.bulk_update(changed, ["primary_group"], batch_size=1000)
+        by_group: dict[str, list[int]] = {}
+        for pk, group in best.items():
+            if current.get(pk) != group:
+                by_group.setdefault(group, []).append(pk)
+        # One UPDATE per resulting group rather than a CASE per row.
+        for group, pks in by_group.items():
+            Household.objects.filter(pk__in=pks).update(primary_group=group)
 
 
 def list_import_cancel(*, acting_user: Any, list_import: ListImport) -> ListImport:
