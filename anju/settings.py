@@ -27,12 +27,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Without a key, management commands (migrate, makemigrations, shell) still work; serving
+# does not: anju.wsgi and `manage.py check --deploy` refuse an insecure key unless DEBUG.
+ANJU_INSECURE_KEY = not SECRET_KEY and not env_bool("ANJU_ALLOW_INSECURE_KEY")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("ANJU_ALLOW_INSECURE_KEY"):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see docs/operations.md).")
-    # Only for local development and tests; never used by a deployment.
     SECRET_KEY = "anju-insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]

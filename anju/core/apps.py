@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "anju.core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        from anju.core import checks  # noqa: F401  (deploy checks)
