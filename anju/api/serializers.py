@@ -77,6 +77,3 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "created_at",
             "finished_at",
         ]
-
-    def to_representation(self, instance: Any) -> Any:
-        return super().to_representation(instance)

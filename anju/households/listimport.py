@@ -25,6 +25,7 @@ from anju.audit.services import audit_record
 from anju.core.context import current_context
 from anju.core.tabular import TabularError
 from anju.households.choices import KEY_GROUP_PRIORITY, Department, KeyGroup, Relation
+from anju.households.idcard import parse_id_number
 from anju.households.listparse import ParsedList, parse_list
 from anju.households.models import (
     ColumnMapping,
@@ -268,6 +269,12 @@ def list_import_preview(
     record.mapping = record.preview["mapping"]
     record.counts = _counts(record.preview, len(parsed.rows))
     record.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        obj=record,
+        note="预览：" + "；".join(f"{k} {v}" for k, v in record.counts.items()),
+    )
     ColumnMapping.objects.update_or_create(
         department=department,
         header_signature=_signature(parsed.headers),
@@ -318,8 +325,6 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
         taken = set(_members_by_id([n["id"] for n in p["new_households"]]))
         if taken:
             raise ValidationError(f"预览之后有 {len(taken)} 个身份证号已被登记，请重新上传名单生成新的预览。")
-        from anju.households.idcard import parse_id_number
-
         new_households = []
         for n in p["new_households"]:
             info = parse_id_number(n["id"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -89,6 +89,12 @@ class Household(models.Model):
         return age_on(self.head_birth_date, day or timezone.localdate())
 
 
+class HouseholdPartQuerySet(RegionScopedQuerySet[Any]):
+    """Members and statuses are scoped by their household's region."""
+
+    region_code_lookup = "household__region_code"
+
+
 class Member(models.Model):
     """A member of a household (the head is a member too, relation 户主)."""
 
@@ -98,6 +104,8 @@ class Member(models.Model):
     relation = models.CharField("与户主关系", max_length=20, choices=Relation.choices)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
+
+    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "家庭成员"
@@ -133,6 +141,8 @@ class HouseholdStatus(models.Model):
     ended_on = models.DateField("出列日期", null=True, blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
     created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
+
+    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "重点对象身份"

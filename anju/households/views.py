@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
@@ -168,7 +168,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_or_404(request, pk)
+    member = get_visible_or_404(Member.objects.select_related("household__region"), request.user, pk=pk)
     try:
         services.member_remove(acting_user=request.user, member=member, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -176,11 +176,6 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已删除成员 {member.name}。")
     return redirect("households:household_detail", pk=member.household_id)
-
-
-def _member_or_404(request: HttpRequest, pk: int) -> Member:
-    household_ids = Household.objects.visible_to(request.user).values("pk")
-    return get_object_or_404(Member.objects.select_related("household__region"), pk=pk, household__in=household_ids)
 
 
 @login_required
@@ -195,23 +190,9 @@ def status_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def status_end(request: HttpRequest, pk: int) -> HttpResponse:
-    household_ids = Household.objects.visible_to(request.user).values("pk")
-    status = get_object_or_404(HouseholdStatus.objects.select_related("household"), pk=pk, household__in=household_ids)
-    form = StatusEndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.status_end(
-                acting_user=request.user,
-                status=status,
-                ended_on=form.cleaned_data["ended_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已记录出列。")
-    else:
-        messages.error(request, "请填写出列日期。")
+    status = get_visible_or_404(HouseholdStatus.objects.select_related("household"), request.user, pk=pk)
+    action = partial(services.status_end, acting_user=request.user, status=status)
+    _form_action(request, StatusEndForm(request.POST), action, "已记录出列。")
     return redirect("households:household_detail", pk=status.household_id)
 
 

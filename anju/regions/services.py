@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,9 +265,3 @@ def region_rename(*, region: Region, name: str, acting_user: Any) -> Region:
             changes={"name": {"before": old, "after": name}},
         )
     return region
-
-
-def regions_from_rows(rows: Iterable[tuple[str, str]]) -> bytes:
-    """Build a CSV import file from (code, name) pairs (used by the demo loader)."""
-    lines = ["code,name"] + [f"{code},{name}" for code, name in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
