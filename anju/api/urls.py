@@ -4,7 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from anju.api import views
-from anju.households.api import HouseholdViewSet, HouseViewSet
+from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -13,6 +13,7 @@ router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("jobs", views.JobViewSet, basename="job")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("houses", HouseViewSet, basename="house")
+router.register("list-imports", ListImportViewSet, basename="listimport")
 
 app_name = "api"
 urlpatterns = [

@@ -56,15 +56,21 @@ def read_rows(data: bytes, filename: str = "") -> Iterator[list[str]]:
             if not workbook.sheet_names:
                 raise TabularError("工作簿中没有工作表。")
             sheet = workbook.get_sheet_by_index(0)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = sheet.iter_rows()  # streams; starts at the first used cell
+            top, left = sheet.start or (0, 0)
         except TabularError:
             raise
         except Exception as exc:
             if data.startswith(_OLE_MAGIC):
                 raise TabularError("无法读取该 Excel 文件：可能设置了密码保护或已损坏。") from exc
             raise TabularError("无法读取该 Excel 文件：文件可能已损坏。") from exc
+        # Keep the spreadsheet's own row numbers: put back the empty rows and columns above and
+        # left of the used area that iter_rows skips.
+        for _ in range(top):
+            yield []
+        pad = [""] * left
         for row in rows:
-            yield [_cell_text(c) for c in row]
+            yield pad + [c.strip() if isinstance(c, str) else _cell_text(c) for c in row]
         return
     text = _decode_csv(data)
     if "\x00" in text:

@@ -8,15 +8,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.api.base import ScopedReadOnlyViewSet
+from anju.api.serializers import JobSerializer
 from anju.households import services
 from anju.households.filters import HouseFilter, HouseholdFilter
+from anju.households.choices import Department, KeyGroup
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
-from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
+from anju.households.importjobs import start_list_commit, start_list_preview
+from anju.households.listimport import list_import_cancel
+from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
 from anju.households.permissions import sees_personal_data
 from anju.regions.models import Region
 
@@ -137,3 +143,89 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _service_errors(exc) from exc
         return Response(self.get_serializer(house).data, status=status.HTTP_201_CREATED)
+
+
+class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = ListImport
+        fields = [
+            "id",
+            "department",
+            "group",
+            "list_date",
+            "original_name",
+            "sha256",
+            "status",
+            "region_code",
+            "mapping",
+            "counts",
+            "preview",
+            "error",
+            "created_by",
+            "created_at",
+            "committed_at",
+        ]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_personal_data(request.user):
+            for rows in (data.get("preview") or {}).values():
+                if isinstance(rows, list):
+                    for row in rows:
+                        if isinstance(row, dict) and row.get("id"):
+                            row["id"] = mask_id_number(row["id"])
+        return data
+
+
+class ListUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField(help_text="xlsx / xls / csv（UTF-8 或 GBK）")
+    department = serializers.ChoiceField(choices=Department.choices)
+    group = serializers.ChoiceField(choices=KeyGroup.choices, required=False, allow_blank=True, default="")
+    list_date = serializers.DateField()
+
+
+class ListImportViewSet(ScopedReadOnlyViewSet):
+    """部门名单导入：上传后在后台生成预览（POST 返回任务，轮询 /api/jobs/{id}/，结果中的 list_import 为导入记录），
+    确认后在后台一次性写入（commit），或取消（cancel）。"""
+
+    scoped_queryset = ListImport.objects.select_related("created_by")
+    serializer_class = ListImportSerializer
+
+    @extend_schema(request={"multipart/form-data": ListUploadSerializer}, responses={202: JobSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        upload = ListUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            job = start_list_preview(
+                acting_user=request.user,
+                filename=data["file"].name,
+                data=data["file"].read(),
+                department=data["department"],
+                group=data["group"],
+                list_date=data["list_date"],
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def commit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        try:
+            job = start_list_commit(acting_user=request.user, record=self.get_object())
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=ListImportSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        try:
+            record = list_import_cancel(acting_user=request.user, list_import=self.get_object())
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(record).data)

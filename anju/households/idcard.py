@@ -4,6 +4,8 @@ checksum digit or X. Birth date and sex are read from the number."""
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 
 from anju.core.masking import mask_account, mask_id_number, mask_phone
@@ -40,21 +42,33 @@ def normalize_id_number(raw: object) -> str:
     return text.upper()
 
 
+_WEIGHT_OF_ZEROS = 48 * sum(_WEIGHTS)  # each ASCII digit's byte is 48 + its value
+
+
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    """The GB 11643 check character of 17 ASCII digits (bytes times weights, in C via map)."""
+    return _CHECK[(sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - _WEIGHT_OF_ZEROS) % 11]
+
+
+@functools.lru_cache(maxsize=65536)  # a list repeats birth dates a great deal
+def _birth_date(yyyymmdd: str) -> datetime.date:
+    return datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
 
 
 def parse_id_number(raw: object, *, today: datetime.date | None = None) -> IdInfo:
     """Validate and decode an 18-digit ID number, or raise IdNumberError."""
-    number = normalize_id_number(raw)
+    if isinstance(raw, str) and len(raw) == 18 and raw.isascii() and raw[:17].isdigit():
+        number = raw.upper()  # the common case, already clean
+    else:
+        number = normalize_id_number(raw)
     if not number:
         raise IdNumberError("身份证号不能为空")
     if len(number) != 18:
         raise IdNumberError(f"身份证号应为 18 位，实际为 {len(number)} 位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         raise IdNumberError("身份证号前 17 位应为数字，最后一位为数字或 X")
     try:
-        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        birth = _birth_date(number[6:14])
     except ValueError as exc:
         raise IdNumberError(f"身份证号中的出生日期 {number[6:14]} 不存在") from exc
     today = today or datetime.date.today()

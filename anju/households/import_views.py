@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
+from anju.core.exporting import log_export, table_response
 from anju.core.scoping import get_visible_or_404
 from anju.households.forms import ListUploadForm
-from anju.households.listimport import list_import_cancel
+from anju.households.importjobs import start_list_commit, start_list_preview
+from anju.households.listimport import list_import_cancel, plan_rows
 from anju.households.models import ListImport, ListImportStatus
 from anju.households.permissions import can_write_statuses, sees_personal_data
-from anju.jobs.services import job_start
 
 PREVIEW_ROWS = 200
 
@@ -54,20 +59,15 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.ANJU_MAX_IMPORT_BYTES:
-            form.add_error("file", "文件过大。")
+            form.add_error("file", f"文件过大（上限 {settings.ANJU_MAX_IMPORT_BYTES // (1024 * 1024)} MB）。")
         else:
-            job = job_start(
+            job = start_list_preview(
                 acting_user=user,
-                kind="households.list_preview",
-                title=f"名单预览：{upload.name}",
-                params={
-                    "filename": upload.name,
-                    "department": form.cleaned_data["department"],
-                    "group": form.cleaned_data["group"],
-                    "list_date": form.cleaned_data["list_date"].isoformat(),
-                },
-                input_name=upload.name,
-                input_data=upload.read(),
+                filename=upload.name,
+                data=upload.read(),
+                department=form.cleaned_data["department"],
+                group=form.cleaned_data["group"],
+                list_date=form.cleaned_data["list_date"],
             )
             return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "households/import_new.html", {"form": form, "page_title": "导入部门名单"})
@@ -89,7 +89,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "sections": [
-                (key, title, hint, (p.get(key) or [])[:PREVIEW_ROWS], len(p.get(key) or []))
+                (key, title, hint, (p.get(key) or [])[:PREVIEW_ROWS], (record.counts or {}).get(key, 0))
                 for key, title, hint in sections
             ],
             "invalid": (p.get("invalid") or [])[:PREVIEW_ROWS],
@@ -105,15 +105,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
-    if record.status != ListImportStatus.PREVIEWED:
-        messages.error(request, f"该名单{record.get_status_display()}，不能再次导入。")
+    try:
+        job = start_list_commit(acting_user=request.user, record=record)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("households:import_detail", pk=record.pk)
-    job = job_start(
-        acting_user=request.user,
-        kind="households.list_commit",
-        title=f"名单导入：{record.original_name}",
-        params={"list_import": record.pk},
-    )
     return redirect("jobs:job_detail", pk=job.pk)
 
 
@@ -134,3 +130,26 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def import_original(request: HttpRequest, pk: int) -> FileResponse:
     record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
     return FileResponse(record.original.open("rb"), as_attachment=True, filename=record.original_name)
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every invalid row of a list with the reason per cell, to fix the file and upload it again."""
+    record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
+
+    def rows() -> Iterator[list[Any]]:
+        for r in plan_rows(record, kinds="X"):
+            for column, reason in json.loads(r["errors"]).items():
+                yield [int(r["line"]), r["name"], column, reason]
+
+    response, count = table_response(
+        fmt="xlsx",
+        title=f"无效行-{record.original_name.rsplit('.', 1)[0]}"[:60],
+        headers=["行号", "姓名", "列", "问题"],
+        rows=rows(),
+        widths=[8, 12, 12, 60],
+    )
+    log_export(
+        actor=request.user, what="households.listimport.errors", filters={"list_import": pk}, rows=count, fmt="xlsx"
+    )
+    return response

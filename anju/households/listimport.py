@@ -5,19 +5,32 @@ Decisions (ADR 0008): households are matched by any member's ID number; a list
 ends (出列) the open statuses of its group and department inside the importer's
 region for households no longer on it, but only when the list has no invalid
 rows, because a bad row may be a household that is still on the list.
+
+How it scales (ADR 0009): the preview streams the file and compares it with the
+database a batch at a time; the full result goes to a CSV *plan* file (one line
+per change or invalid row) and only counts and samples stay in ``preview``. The
+commit loads the plan into a temporary table (PostgreSQL ``COPY``, SQLite
+``executemany``) and applies it with a handful of set-based statements, audit
+rows included, inside one transaction.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
+import io
+import json
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from anju.audit.models import AuditAction, AuditEvent
@@ -25,10 +38,10 @@ from anju.audit.services import audit_record
 from anju.core.context import current_context
 from anju.core.tabular import TabularError
 from anju.households.choices import KEY_GROUP_PRIORITY, Department, KeyGroup, Relation
-from anju.households.idcard import parse_id_number
-from anju.households.listparse import ParsedList, parse_list
+from anju.households.listparse import ListReader, ParsedRow
 from anju.households.models import (
     ColumnMapping,
+    House,
     Household,
     HouseholdStatus,
     ListImport,
@@ -41,10 +54,40 @@ from anju.regions.models import Region
 
 Progress = Callable[[int, int, str], None] | None
 _VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|社区居民委员会|居民委员会|居委会|社区|村)$")
-CHUNK = 900  # stays under SQLite's bound-parameter limit
+SAMPLE_ROWS = 200  # rows of each kind kept in ``preview`` for the page; the plan has them all
+INVALID_ROWS = 1000  # invalid rows kept in ``preview``; the error report has them all
+PROGRESS_EVERY = 20_000
+
+# One plan line: what the commit applies (N new household, A status added, E status ended)
+# or what the error report lists (X invalid row).
+PLAN_COLUMNS = (
+    "kind",
+    "line",
+    "name",
+    "id_number",
+    "region_id",
+    "region_code",
+    "group_name",
+    "phone",
+    "address",
+    "grp",
+    "certified_on",
+    "household_id",
+    "status_id",
+    "sex",
+    "birth_date",
+    "errors",
+)
+_PLAN_INDEX = {name: i for i, name in enumerate(PLAN_COLUMNS)}
+_PLAN_TYPES = {"line": "integer", "region_id": "bigint", "household_id": "bigint", "status_id": "bigint"}
+_PLAN_TYPES |= {"certified_on": "date", "birth_date": "date"}
 
 
-def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+def _batch_size() -> int:
+    return 5000 if connection.vendor == "postgresql" else 900  # SQLite's bound-parameter limit
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -69,8 +112,15 @@ class _Scope:
         for v in self.by_code.values():
             by_name.setdefault(_village_key(v.name), []).append(v)
         self.by_name = by_name
+        self._cache: dict[tuple[str, str], tuple[Region | None, str]] = {}
 
     def village(self, code: str, name: str) -> tuple[Region | None, str]:
+        key = (code, name)
+        if key not in self._cache:
+            self._cache[key] = self._village(code, name)
+        return self._cache[key]
+
+    def _village(self, code: str, name: str) -> tuple[Region | None, str]:
         if code:
             region = self.by_code.get(code.strip())
             return (region, "") if region else (None, f"区划代码 {code} 不是您辖区内的村")
@@ -84,140 +134,182 @@ class _Scope:
         return None, f"「{name}」在辖区内有重名村，请填写村区划代码"
 
 
-def _members_by_id(numbers: list[str]) -> dict[str, Member]:
-    found: dict[str, Member] = {}
-    for chunk in _chunks(numbers):
-        for m in Member.objects.select_related("household").filter(id_number__in=chunk):
-            found[m.id_number] = m
-    return found
+class _Differ:
+    """Compares the list with the database a batch at a time, writing the plan as it goes."""
 
+    def __init__(self, scope: _Scope, department: str, group: str, list_date: datetime.date, plan: IO[str]) -> None:
+        self.scope = scope
+        self.department = department
+        self.group = group
+        self.list_date = list_date
+        self.writer = csv.writer(plan)
+        self.samples: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("new_households", "status_added", "status_ended", "no_house", "invalid")
+        }
+        self.counts = dict.fromkeys(
+            ("rows", "new_households", "status_added", "status_ended", "no_house", "invalid", "unchanged"), 0
+        )
+        self.listed: set[int] = set()  # households on the list
+        self.added: set[tuple[int, str]] = set()
+        self.groups: set[str] = set()
 
-def _build_preview(
-    parsed: ParsedList, scope: _Scope, department: str, group: str, list_date: datetime.date
-) -> dict[str, Any]:
-    members = _members_by_id([r.values["id_number"] for r in parsed.valid])
-    households = {m.household_id: m.household for m in members.values()}
-    open_statuses: dict[tuple[int, str], HouseholdStatus] = {}
-    for chunk in _chunks(list(households)):
-        for s in HouseholdStatus.objects.filter(household_id__in=chunk, ended_on__isnull=True):
-            open_statuses[(s.household_id, s.group)] = s
-    with_house: set[int] = set()
-    for chunk in _chunks(list(households)):
-        with_house.update(Household.objects.filter(pk__in=chunk, houses__isnull=False).values_list("pk", flat=True))
+    def write(self, kind: str, **values: Any) -> None:
+        row: list[Any] = [kind] + [""] * (len(PLAN_COLUMNS) - 1)
+        for name, value in values.items():
+            row[_PLAN_INDEX[name]] = value
+        self.writer.writerow(row)
 
-    new: list[dict[str, Any]] = []
-    added: list[dict[str, Any]] = []
-    no_house: list[dict[str, Any]] = []
-    invalid = [{"line": r.line, "name": r.values.get("head_name", ""), "errors": r.errors} for r in parsed.invalid]
-    unchanged = 0
-    listed_households: set[int] = set()
-    groups_in_file: set[str] = set()
-    for row in parsed.valid:
-        v = row.values
-        row_group = v.get("group") or group
-        if not row_group:
-            invalid.append(
-                {
-                    "line": row.line,
-                    "name": v["head_name"],
-                    "errors": {"类别": "缺少类别：请选择名单类别或在表中填写「类别」"},
-                }
+    def _keep(self, kind: str, row: dict[str, Any]) -> None:
+        self.counts[kind] += 1
+        limit = INVALID_ROWS if kind == "invalid" else SAMPLE_ROWS
+        if len(self.samples[kind]) < limit:
+            self.samples[kind].append(row)
+
+    def _invalid(self, line: int, name: str, errors: dict[str, str]) -> None:
+        self._keep("invalid", {"line": line, "name": name, "errors": errors})
+        self.write("X", line=line, name=name, errors=json.dumps(errors, ensure_ascii=False))
+
+    def add(self, rows: list[ParsedRow]) -> None:
+        self.counts["rows"] += len(rows)
+        valid = [r for r in rows if not r.errors]
+        numbers = [r.values["id_number"] for r in valid]
+        members: dict[str, tuple[int, str, str, str]] = {}
+        for chunk in _chunks(numbers, _batch_size()):
+            for number, *rest in Member.objects.filter(id_number__in=chunk).values_list(
+                "id_number",
+                "household_id",
+                "household__region_code",
+                "household__head_name",
+                "household__head_id_number",
+            ):
+                members[number] = tuple(rest)
+        households = list({m[0] for m in members.values()})
+        open_statuses: set[tuple[int, str]] = set()
+        with_house: set[int] = set()
+        for chunk in _chunks(households, _batch_size()):
+            open_statuses.update(
+                HouseholdStatus.objects.filter(household_id__in=chunk, ended_on__isnull=True).values_list(
+                    "household_id", "group"
+                )
             )
-            continue
-        groups_in_file.add(row_group)
-        certified = (v.get("certified_on") or list_date).isoformat()
-        member = members.get(v["id_number"])
-        if member is None:
-            village, reason = scope.village(v.get("region_code", ""), v.get("village", ""))
-            if village is None:
-                invalid.append({"line": row.line, "name": v["head_name"], "errors": {"所在村": reason}})
+            with_house.update(House.objects.filter(household_id__in=chunk).values_list("household_id", flat=True))
+        write = self.write
+        for row in rows:
+            v = row.values
+            if row.errors:
+                self._invalid(row.line, v.get("head_name", ""), row.errors)
                 continue
-            new.append(
-                {
-                    "line": row.line,
-                    "name": v["head_name"],
-                    "id": v["id_number"],
-                    "village": village.code,
-                    "village_name": village.name,
-                    "group_name": v.get("group_name", ""),
-                    "phone": v.get("phone", ""),
-                    "address": v.get("address", ""),
-                    "group": row_group,
-                    "certified_on": certified,
-                }
-            )
-            no_house.append({"name": v["head_name"], "id": v["id_number"], "household": None})
-            continue
-        household = member.household
-        if not household.region_code.startswith(scope.prefix):
-            invalid.append(
-                {"line": row.line, "name": v["head_name"], "errors": {"身份证号": "该身份证号已在其他地区登记，请核实"}}
-            )
-            continue
-        listed_households.add(household.pk)
-        if (household.pk, row_group) in open_statuses:
-            unchanged += 1
-        else:
-            added.append(
-                {
-                    "line": row.line,
-                    "name": household.head_name,
-                    "id": v["id_number"],
-                    "household": household.pk,
-                    "group": row_group,
-                    "certified_on": certified,
-                }
-            )
-        if household.pk not in with_house:
-            no_house.append({"name": household.head_name, "id": household.head_id_number, "household": household.pk})
+            row_group = v.get("group") or self.group
+            if not row_group:
+                self._invalid(row.line, v["head_name"], {"类别": "缺少类别：请选择名单类别或在表中填写「类别」"})
+                continue
+            certified = v.get("certified_on") or self.list_date
+            member = members.get(v["id_number"])
+            if member is None:
+                village, reason = self.scope.village(v.get("region_code", ""), v.get("village", ""))
+                if village is None:
+                    self._invalid(row.line, v["head_name"], {"所在村": reason})
+                    continue
+                self.groups.add(row_group)
+                write(
+                    "N",
+                    line=row.line,
+                    name=v["head_name"],
+                    id_number=v["id_number"],
+                    region_id=village.pk,
+                    region_code=village.code,
+                    group_name=v.get("group_name", ""),
+                    phone=v.get("phone", ""),
+                    address=v.get("address", ""),
+                    grp=row_group,
+                    certified_on=certified.isoformat(),
+                    sex=v["sex"],
+                    birth_date=v["birth_date"].isoformat(),
+                )
+                self._keep(
+                    "new_households",
+                    {
+                        "line": row.line,
+                        "name": v["head_name"],
+                        "id": v["id_number"],
+                        "village_name": village.name,
+                        "group": row_group,
+                    },
+                )
+                self._keep("no_house", {"name": v["head_name"], "id": v["id_number"], "household": None})
+                continue
+            household, region_code, head_name, head_id = member
+            if not region_code.startswith(self.scope.prefix):
+                self._invalid(row.line, v["head_name"], {"身份证号": "该身份证号已在其他地区登记，请核实"})
+                continue
+            self.groups.add(row_group)
+            first_time = household not in self.listed
+            self.listed.add(household)
+            key = (household, row_group)
+            if key in open_statuses or key in self.added:
+                self.counts["unchanged"] += 1
+            else:
+                self.added.add(key)
+                write(
+                    "A",
+                    line=row.line,
+                    name=head_name,
+                    id_number=v["id_number"],
+                    region_code=region_code,
+                    grp=row_group,
+                    certified_on=certified.isoformat(),
+                    household_id=household,
+                )
+                self._keep(
+                    "status_added",
+                    {
+                        "line": row.line,
+                        "name": head_name,
+                        "id": v["id_number"],
+                        "household": household,
+                        "group": row_group,
+                    },
+                )
+            if first_time and household not in with_house:
+                self._keep("no_house", {"name": head_name, "id": head_id, "household": household})
 
-    ended: list[dict[str, Any]] = []
-    ending_suppressed = bool(invalid)
-    if not ending_suppressed:
+    def finish(self) -> bool:
+        """Write the statuses that end (出列); returns whether ending was suppressed."""
+        if self.counts["invalid"]:
+            return True
         leaving = (
             HouseholdStatus.objects.filter(
-                household__region_code__startswith=scope.prefix,
-                department=department,
-                group__in=groups_in_file,
+                household__region_code__startswith=self.scope.prefix,
+                department=self.department,
+                group__in=self.groups,
                 ended_on__isnull=True,
             )
-            .exclude(household_id__in=listed_households)
-            .select_related("household")
+            .values_list(
+                "pk",
+                "household_id",
+                "group",
+                "household__head_name",
+                "household__head_id_number",
+                "household__region_code",
+            )
+            .order_by("pk")
         )
-        ended = [
-            {
-                "status": s.pk,
-                "household": s.household_id,
-                "name": s.household.head_name,
-                "id": s.household.head_id_number,
-                "group": s.group,
-            }
-            for s in leaving
-        ]
-    invalid.sort(key=lambda r: r["line"])
-    return {
-        "new_households": new,
-        "status_added": added,
-        "status_ended": ended,
-        "no_house": no_house,
-        "invalid": invalid,
-        "unchanged": unchanged,
-        "ending_suppressed": ending_suppressed,
-        "header_line": parsed.header_line,
-        "mapping": {f: parsed.headers[i] for f, i in parsed.mapping.items()},
-    }
-
-
-def _counts(preview: dict[str, Any], rows: int) -> dict[str, int]:
-    return {
-        "rows": rows,
-        "new_households": len(preview["new_households"]),
-        "status_added": len(preview["status_added"]),
-        "status_ended": len(preview["status_ended"]),
-        "no_house": len(preview["no_house"]),
-        "invalid": len(preview["invalid"]),
-        "unchanged": preview["unchanged"],
-    }
+        for pk, household, group, name, head_id, region_code in leaving.iterator(chunk_size=5000):
+            if household in self.listed:
+                continue
+            self.write(
+                "E",
+                name=name,
+                id_number=head_id,
+                region_code=region_code,
+                grp=group,
+                household_id=household,
+                status_id=pk,
+            )
+            self._keep(
+                "status_ended", {"status": pk, "household": household, "name": name, "id": head_id, "group": group}
+            )
+        return False
 
 
 def list_import_preview(
@@ -251,23 +343,44 @@ def list_import_preview(
     record.original.save(filename or "list.bin", ContentFile(data), save=False)
     if progress:
         progress(0, 3, "读取文件")
-    try:
-        headers_probe = parse_list(data, filename)  # mapping by aliases first
-        saved = ColumnMapping.objects.filter(
-            department=department, header_signature=_signature(headers_probe.headers), region_code=record.region_code
-        ).first()
-        parsed = parse_list(data, filename, saved_mapping=saved.mapping) if saved else headers_probe
-    except TabularError as exc:
-        record.status = ListImportStatus.FAILED
-        record.error = str(exc)
-        record.save()
-        audit_record(actor=acting_user, action=AuditAction.IMPORT, obj=record, note=f"无法读取：{exc}")
-        return record
-    if progress:
-        progress(1, 3, f"比对 {len(parsed.rows)} 行")
-    record.preview = _build_preview(parsed, scope, department, group, list_date)
-    record.mapping = record.preview["mapping"]
-    record.counts = _counts(record.preview, len(parsed.rows))
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as plan:
+        differ = _Differ(scope, department, group, list_date, plan)
+        try:
+            reader = ListReader(data, filename)
+            saved = ColumnMapping.objects.filter(
+                department=department,
+                header_signature=_signature(reader.probe_headers()),
+                region_code=record.region_code,
+            ).first()
+            reader.locate(saved.mapping if saved else None)
+            if progress:
+                progress(1, 3, "比对名单与在册数据")
+            batch: list[ParsedRow] = []
+            for row in reader:
+                batch.append(row)
+                if len(batch) == _batch_size():
+                    differ.add(batch)
+                    batch = []
+                    if progress and differ.counts["rows"] % PROGRESS_EVERY < _batch_size():
+                        progress(1, 3, f"已比对 {differ.counts['rows']} 行")
+            differ.add(batch)
+        except TabularError as exc:
+            record.status = ListImportStatus.FAILED
+            record.error = str(exc)
+            record.save()
+            audit_record(actor=acting_user, action=AuditAction.IMPORT, obj=record, note=f"无法读取：{exc}")
+            return record
+        ending_suppressed = differ.finish()
+        plan.seek(0)
+        record.plan.save(f"plan-{record.sha256[:16]}.csv", File(plan), save=False)
+    record.mapping = {f: reader.headers[i] for f, i in reader.mapping.items()}
+    record.counts = differ.counts
+    record.preview = differ.samples | {
+        "unchanged": differ.counts["unchanged"],
+        "ending_suppressed": ending_suppressed,
+        "header_line": reader.header_line,
+        "mapping": record.mapping,
+    }
     record.save()
     audit_record(
         actor=acting_user,
@@ -277,13 +390,248 @@ def list_import_preview(
     )
     ColumnMapping.objects.update_or_create(
         department=department,
-        header_signature=_signature(parsed.headers),
+        header_signature=_signature(reader.headers),
         region_code=record.region_code,
         defaults={"mapping": record.mapping},
     )
     if progress:
         progress(3, 3, "预览完成")
     return record
+
+
+def plan_rows(record: ListImport, kinds: str = "NAEX") -> Iterator[dict[str, str]]:
+    """The lines of a preview's plan (for the error report and checks)."""
+    if not record.plan:
+        return
+    with record.plan.open("rb") as raw:
+        for values in csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline="")):
+            if values[0] in kinds:
+                yield dict(zip(PLAN_COLUMNS, values, strict=True))
+
+
+# --- commit ----------------------------------------------------------------------------------
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model: type[Model], exprs: dict[str, str]) -> tuple[str, str]:
+    """Column list and SELECT list for INSERT ... SELECT, refusing to forget a field."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    missing = [f.name for f in fields if f.name not in exprs]
+    if missing:  # a new field must be given a value here, not silently left to the database
+        raise RuntimeError(f"{model.__name__} fields without a value in the list import: {missing}")
+    q = connection.ops.quote_name
+    return ", ".join(q(f.column) for f in fields), ", ".join(exprs[f.name] for f in fields)
+
+
+def _load_plan(record: ListImport) -> None:
+    q = connection.ops.quote_name
+    columns = ", ".join(f"{q(c)} {_PLAN_TYPES.get(c, 'text')}" for c in PLAN_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.anju_plan")
+            cursor.execute(f"CREATE TEMPORARY TABLE anju_plan ({columns}) ON COMMIT DROP")
+            with (
+                record.plan.open("rb") as raw,
+                cursor.cursor.copy("COPY anju_plan FROM STDIN WITH (FORMAT csv)") as copy,
+            ):
+                while chunk := raw.read(1 << 20):
+                    copy.write(chunk)
+        else:
+            cursor.execute("DROP TABLE IF EXISTS temp.anju_plan")
+            cursor.execute(f"CREATE TEMPORARY TABLE anju_plan ({columns})")
+            marks = ", ".join("?" for _ in PLAN_COLUMNS)
+            with record.plan.open("rb") as raw:
+                rows = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+                connection.connection.executemany(
+                    f"INSERT INTO anju_plan VALUES ({marks})", ([v or None for v in r] for r in rows)
+                )
+        cursor.execute("CREATE INDEX anju_plan_kind ON anju_plan (kind)")
+        cursor.execute("ANALYZE anju_plan")  # a fresh temporary table has no statistics: plans go wrong
+
+
+def _group_label_sql() -> str:
+    cases = " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in KeyGroup.choices)
+    return f"CASE p.grp {cases} ELSE p.grp END"
+
+
+def _json(*pairs: tuple[str, str]) -> str:
+    """SQL for {"field": {"before": null, "after": <expr>}, ...} on either backend."""
+    fn = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    return f"{fn}(" + ", ".join(f"'{k}', {fn}('before', NULL, 'after', {expr})" for k, expr in pairs) + ")"
+
+
+def _as_text(expr: str) -> str:
+    return f"CAST({expr} AS TEXT)"
+
+
+def _apply_plan(record: ListImport, acting_user: Any, progress: Progress) -> dict[str, int]:
+    household_t, member_t, status_t, audit_t = (_table(m) for m in (Household, Member, HouseholdStatus, AuditEvent))
+    q = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM would store it
+    ctx = current_context()
+    source = f"{record.get_department_display()}名单 {record.original_name}"[:200]
+    done: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM anju_plan p WHERE p.kind = 'N' AND (EXISTS "
+            f"(SELECT 1 FROM {member_t} m WHERE m.{q('id_number')} = p.id_number) OR EXISTS "
+            f"(SELECT 1 FROM {household_t} h WHERE h.{q('head_id_number')} = p.id_number))"
+        )
+        taken = cursor.fetchone()[0]
+        if taken:
+            raise ValidationError(f"预览之后有 {taken} 个身份证号已被登记，请重新上传名单生成新的预览。")
+
+        cols, exprs = _columns(
+            Household,
+            {
+                "region": "p.region_id",
+                "region_code": "p.region_code",
+                "group_name": "COALESCE(p.group_name, '')",
+                "address": "COALESCE(p.address, '')",
+                "head_name": "p.name",
+                "head_id_number": "p.id_number",
+                "head_sex": "p.sex",
+                "head_birth_date": "p.birth_date",
+                "phone": "COALESCE(p.phone, '')",
+                "bank_name": "''",
+                "bank_account": "''",
+                "primary_group": "p.grp",  # a new household holds exactly this one status
+                "created_at": "%s",
+                "updated_at": "%s",
+            },
+        )
+        cursor.execute(
+            f"INSERT INTO {household_t} ({cols}) SELECT {exprs} FROM anju_plan p WHERE p.kind = 'N' ORDER BY p.line",
+            [now, now],
+        )
+        done["households"] = cursor.rowcount
+        cursor.execute(
+            f"UPDATE anju_plan SET household_id = h.{q('id')} FROM {household_t} h "
+            f"WHERE anju_plan.kind = 'N' AND h.{q('head_id_number')} = anju_plan.id_number"
+        )
+        cols, exprs = _columns(
+            Member,
+            {
+                "household": "p.household_id",
+                "name": "p.name",
+                "id_number": "p.id_number",
+                "relation": f"'{Relation.HEAD.value}'",
+                "sex": "p.sex",
+                "birth_date": "p.birth_date",
+            },
+        )
+        cursor.execute(
+            f"INSERT INTO {member_t} ({cols}) SELECT {exprs} FROM anju_plan p WHERE p.kind = 'N' ORDER BY p.line"
+        )
+        if progress:
+            progress(1, 3, f"已登记新农户 {done['households']} 户")
+
+        cols, exprs = _columns(
+            HouseholdStatus,
+            {
+                "household": "p.household_id",
+                "group": "p.grp",
+                "department": "%s",
+                "certified_on": "p.certified_on",
+                "ended_on": "NULL",
+                "source": "%s",
+                "list_import": "%s",
+                "created_at": "%s",
+            },
+        )
+        cursor.execute(
+            f"INSERT INTO {status_t} ({cols}) SELECT {exprs} FROM anju_plan p WHERE p.kind IN ('N', 'A') ORDER BY p.line",
+            [record.department, source, record.pk, now],
+        )
+        done["statuses"] = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {status_t} SET {q('ended_on')} = %s WHERE {q('ended_on')} IS NULL AND {q('id')} IN "
+            "(SELECT status_id FROM anju_plan WHERE kind = 'E')",
+            [connection.ops.adapt_datefield_value(record.list_date)],
+        )
+        done["ended"] = cursor.rowcount
+        if done["ended"] != record.counts.get("status_ended", 0):
+            raise ValidationError("预览之后有身份已被他人出列或修改，请重新上传名单生成新的预览。")
+        order = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(KEY_GROUP_PRIORITY))
+        cursor.execute(
+            f"UPDATE {household_t} SET {q('primary_group')} = COALESCE((SELECT s.{q('group')} FROM {status_t} s "
+            f"WHERE s.{q('household_id')} = {household_t}.{q('id')} AND s.{q('ended_on')} IS NULL "
+            f"ORDER BY CASE s.{q('group')} {order} END LIMIT 1), '') "
+            f"WHERE {q('id')} IN (SELECT household_id FROM anju_plan WHERE kind IN ('A', 'E'))"
+        )
+        if progress:
+            progress(2, 3, "已更新身份")
+
+        ip = "CAST(%s AS inet)" if connection.vendor == "postgresql" else "%s"
+        audit_exprs = {
+            "at": "%s",
+            "actor": "%s",
+            "actor_username": "%s",
+            "ip": ip,
+            "channel": "%s",
+            "request_id": "%s",
+        }
+        common = [now, acting_user.pk, acting_user.username, ctx.ip, ctx.channel, ctx.request_id]
+        note = f"名单导入 {record.pk}"
+        label = _group_label_sql()
+
+        def audit(
+            action: str, object_type: str, object_id: str, repr_: str, changes: str, tail: str, note: str
+        ) -> None:
+            cols, exprs = _columns(
+                AuditEvent,
+                audit_exprs
+                | {
+                    "action": f"'{action}'",
+                    "object_type": f"'{object_type}'",
+                    "object_id": object_id,
+                    "object_repr": repr_,
+                    "region_code": "p.region_code",
+                    "changes": changes,
+                    "note": "%s",
+                },
+            )
+            cursor.execute(f"INSERT INTO {audit_t} ({cols}) SELECT {exprs} {tail}", [*common, note])
+
+        # A new household's event covers its head member and its first status too (ADR 0009).
+        audit(
+            AuditAction.CREATE,
+            "households.household",
+            _as_text("p.household_id"),
+            "p.name || '户'",
+            _json(
+                ("head_name", "p.name"),
+                ("head_id_number", "p.id_number"),
+                ("group", "p.grp"),
+                ("certified_on", _as_text("p.certified_on")),
+            ),
+            "FROM anju_plan p WHERE p.kind = 'N' ORDER BY p.line",
+            f"{note}：登记农户及户主，认定身份",
+        )
+        audit(
+            AuditAction.CREATE,
+            "households.householdstatus",
+            _as_text(f"s.{q('id')}"),
+            f"p.name || '户 ' || {label}",
+            _json(("group", "p.grp"), ("certified_on", _as_text("p.certified_on"))),
+            f"FROM anju_plan p JOIN {status_t} s ON s.{q('household_id')} = p.household_id "
+            f"AND s.{q('group')} = p.grp AND s.{q('list_import_id')} = {int(record.pk)} "
+            "WHERE p.kind = 'A' ORDER BY p.line",
+            note,
+        )
+        audit(
+            AuditAction.UPDATE,
+            "households.householdstatus",
+            _as_text("p.status_id"),
+            f"p.name || '户 ' || {label}",
+            _json(("ended_on", _as_text(f"'{record.list_date.isoformat()}'"))),
+            "FROM anju_plan p WHERE p.kind = 'E'",
+            f"{note}：不在新名单中，出列",
+        )
+    return done
 
 
 def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: Progress = None) -> ListImport:
@@ -296,154 +644,16 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
             raise ValidationError(f"该名单{record.get_status_display()}，不能再次导入。")
         if record.created_by_id != acting_user.pk:
             raise PermissionDenied("只能由上传人确认导入。")
-        p = record.preview
-        ctx = current_context()
-        now = timezone.now()
-        source = f"{record.get_department_display()}名单 {record.original_name}"[:200]
-        audit_rows: list[AuditEvent] = []
-
-        def audit(obj: Any, action: str, changes: dict[str, Any], region_code: str) -> None:
-            audit_rows.append(
-                AuditEvent(
-                    actor=acting_user,
-                    actor_username=acting_user.username,
-                    ip=ctx.ip,
-                    channel=ctx.channel,
-                    request_id=ctx.request_id,
-                    action=action,
-                    object_type=obj._meta.label_lower,
-                    object_id=str(obj.pk),
-                    object_repr=str(obj)[:200],
-                    region_code=region_code,
-                    changes=changes,
-                    note=f"名单导入 {record.pk}",
-                )
-            )
-
-        villages = {r.code: r for r in Region.objects.filter(code__in={n["village"] for n in p["new_households"]})}
-        # Another import may have registered some of these people since the preview.
-        taken = set(_members_by_id([n["id"] for n in p["new_households"]]))
-        if taken:
-            raise ValidationError(f"预览之后有 {len(taken)} 个身份证号已被登记，请重新上传名单生成新的预览。")
-        new_households = []
-        for n in p["new_households"]:
-            info = parse_id_number(n["id"])
-            village = villages[n["village"]]
-            new_households.append(
-                Household(
-                    region=village,
-                    region_code=village.code,
-                    group_name=n["group_name"],
-                    address=n.get("address", ""),
-                    head_name=n["name"],
-                    head_id_number=info.number,
-                    head_sex=info.sex,
-                    head_birth_date=info.birth_date,
-                    phone=n.get("phone", ""),
-                    primary_group=n["group"],  # a new household holds exactly this one status
-                )
-            )
-        Household.objects.bulk_create(new_households, batch_size=1000)
-        if not new_households or new_households[0].pk is None:  # backends that don't return ids
-            ids = {
-                h.head_id_number: h
-                for h in Household.objects.filter(head_id_number__in=[h.head_id_number for h in new_households])
-            }
-            new_households = [ids[h.head_id_number] for h in new_households]
-        Member.objects.bulk_create(
-            [
-                Member(
-                    household=h,
-                    name=h.head_name,
-                    id_number=h.head_id_number,
-                    relation=Relation.HEAD,
-                    sex=h.head_sex,
-                    birth_date=h.head_birth_date,
-                )
-                for h in new_households
-            ],
-            batch_size=1000,
-        )
-        if progress:
-            progress(1, 3, f"已登记新农户 {len(new_households)} 户")
-
-        statuses = [
-            HouseholdStatus(
-                household=h,
-                group=n["group"],
-                department=record.department,
-                certified_on=datetime.date.fromisoformat(n["certified_on"]),
-                source=source,
-                created_at=now,
-            )
-            for h, n in zip(new_households, p["new_households"], strict=True)
-        ] + [
-            HouseholdStatus(
-                household_id=a["household"],
-                group=a["group"],
-                department=record.department,
-                certified_on=datetime.date.fromisoformat(a["certified_on"]),
-                source=source,
-                created_at=now,
-            )
-            for a in p["status_added"]
-        ]
-        HouseholdStatus.objects.bulk_create(statuses, batch_size=1000)
-        ended_ids = [e["status"] for e in p["status_ended"]]
-        for chunk in _chunks(ended_ids):
-            HouseholdStatus.objects.filter(pk__in=chunk, ended_on__isnull=True).update(ended_on=record.list_date)
-        if progress:
-            progress(2, 3, "已更新身份")
-
-        touched = (
-            {h.pk for h in new_households}
-            | {a["household"] for a in p["status_added"]}
-            | {e["household"] for e in p["status_ended"]}
-        )
-        _recompute_primary_groups(
-            sorted({a["household"] for a in p["status_added"]} | {e["household"] for e in p["status_ended"]})
-        )
-        for h in new_households:
-            audit(
-                h,
-                AuditAction.CREATE,
-                {
-                    "head_name": {"before": None, "after": h.head_name},
-                    "head_id_number": {"before": None, "after": h.head_id_number},
-                },
-                h.region_code,
-            )
-        region_of: dict[int, str] = {}
-        for chunk in _chunks(list(touched)):
-            region_of.update(Household.objects.filter(pk__in=chunk).values_list("pk", "region_code"))
-        for s in statuses:
-            audit(
-                s,
-                AuditAction.CREATE,
-                {
-                    "group": {"before": None, "after": s.group},
-                    "certified_on": {"before": None, "after": s.certified_on.isoformat()},
-                },
-                region_of.get(s.household_id, record.region_code),
-            )
-        for e in p["status_ended"]:
-            audit_rows.append(
-                AuditEvent(
-                    actor=acting_user,
-                    actor_username=acting_user.username,
-                    ip=ctx.ip,
-                    channel=ctx.channel,
-                    request_id=ctx.request_id,
-                    action=AuditAction.UPDATE,
-                    object_type="households.householdstatus",
-                    object_id=str(e["status"]),
-                    object_repr=f"{e['name']}户 {KeyGroup(e['group']).label}",
-                    region_code=region_of.get(e["household"], record.region_code),
-                    changes={"ended_on": {"before": None, "after": record.list_date.isoformat()}},
-                    note=f"名单导入 {record.pk}：不在新名单中，出列",
-                )
-            )
-        AuditEvent.objects.bulk_create(audit_rows, batch_size=1000)
+        if not record.plan:
+            raise ValidationError("该预览没有比对结果，请重新上传名单。")
+        _load_plan(record)
+        try:
+            with transaction.atomic():
+                _apply_plan(record, acting_user, progress)
+        except IntegrityError as exc:
+            raise ValidationError("预览之后在册数据已有变化，请重新上传名单生成新的预览。") from exc
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE anju_plan")
         record.status = ListImportStatus.COMMITTED
         record.committed_at = timezone.now()
         record.save(update_fields=["status", "committed_at"])
@@ -456,25 +666,6 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
         if progress:
             progress(3, 3, "导入完成")
     return record
-
-
-def _recompute_primary_groups(household_ids: list[int]) -> None:
-    priority = {g: i for i, g in enumerate(KEY_GROUP_PRIORITY)}
-    for chunk in _chunks(household_ids):
-        best: dict[int, str] = {pk: "" for pk in chunk}
-        for pk, group in HouseholdStatus.objects.filter(household_id__in=chunk, ended_on__isnull=True).values_list(
-            "household_id", "group"
-        ):
-            if not best[pk] or priority[group] < priority[best[pk]]:
-                best[pk] = group
-        current = dict(Household.objects.filter(pk__in=chunk).values_list("pk", "primary_group"))
-        by_group: dict[str, list[int]] = {}
-        for pk, group in best.items():
-            if current.get(pk) != group:
-                by_group.setdefault(group, []).append(pk)
-        # One UPDATE per resulting group rather than a CASE per row.
-        for group, pks in by_group.items():
-            Household.objects.filter(pk__in=pks).update(primary_group=group)
 
 
 def list_import_cancel(*, acting_user: Any, list_import: ListImport) -> ListImport:

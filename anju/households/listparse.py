@@ -8,7 +8,10 @@ into a clean record or a list of per-cell reasons. Writes nothing.
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +115,7 @@ def _apply_saved(headers: list[str], saved: dict[str, str]) -> dict[str, int]:
     return mapping | {f: i for f, i in guess_mapping(headers).items() if f not in mapping}
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(raw: str) -> datetime.date | None:
     text = raw.translate(_FULLWIDTH).strip()
     if not text:
@@ -129,6 +133,7 @@ def parse_date(raw: str) -> datetime.date | None:
         raise ValueError(f"日期「{raw}」无法识别，请写成 2023-03-15") from None
 
 
+@functools.lru_cache(maxsize=256)
 def parse_group(raw: str) -> str | None:
     text = _key(raw)
     if not text:
@@ -155,54 +160,103 @@ LABELS = {
 }
 
 
+# the lengths of the household columns the values go to
+MAX_LENGTHS = {"head_name": 50, "group_name": 50, "phone": 20, "address": 200}
+HEADER_SCAN = 30  # rows searched for the header
+
+
+class ListReader:
+    """Streams a list: finds the header in the first rows, then yields one ParsedRow per data
+    row without holding the sheet's rows in Python (a 1,000,000-row list stays well under 1 GB).
+
+    Raises TabularError for a file that is not a usable table (also from iteration, when the
+    table turns out to have no data rows)."""
+
+    def __init__(self, data: bytes, filename: str, *, today: datetime.date | None = None) -> None:
+        self._rows = read_rows(data, filename)
+        self._head = list(itertools.islice(self._rows, HEADER_SCAN))
+        self.today = today or datetime.date.today()
+        self.header_index = 0
+        self.headers: list[str] = []
+        self.mapping: dict[str, int] = {}
+
+    @property
+    def header_line(self) -> int:
+        return self.header_index + 1
+
+    def probe_headers(self) -> list[str]:
+        """The header texts found by the built-in aliases (to look up a saved mapping)."""
+        return find_header(self._head)[1]
+
+    def locate(self, saved_mapping: dict[str, str] | None = None) -> None:
+        self.header_index, self.headers, self.mapping = find_header(self._head, saved_mapping)
+        missing = [LABELS[f] for f in REQUIRED if f not in self.mapping]
+        if missing:
+            raise TabularError(f"缺少必需的列：{'、'.join(missing)}")
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        if not self.headers:
+            self.locate()
+        today = self.today
+        fields = list(self.mapping.items())
+        seen: dict[int, int] = {}  # first 17 digits -> line (an int key is a third of a str's size)
+        count = 0
+        index = self.header_index
+        for row in itertools.chain(self._head[self.header_index + 1 :], self._rows):
+            index += 1
+            width = len(row)
+            cell = {f: row[i] for f, i in fields if i < width}
+            if not any(cell.values()):
+                continue
+            line = index + 1
+            errors: dict[str, str] = {}
+            name = cell.get("head_name", "")
+            if " " in name or "\u3000" in name:
+                name = _SPACE.sub("", name)
+            if not name:
+                # A trailing 合计/制表人 line is not a household.
+                if not cell.get("id_number"):
+                    continue
+                errors["户主姓名"] = "姓名为空"
+            values: dict[str, Any] = {"head_name": name, "id_number": ""}
+            try:
+                info = parse_id_number(cell.get("id_number", ""), today=today)
+                values["id_number"] = info.number
+                values["sex"] = info.sex
+                values["birth_date"] = info.birth_date
+            except IdNumberError as exc:
+                errors["身份证号"] = str(exc)
+            for f in ("village", "region_code", "group_name", "phone", "address"):
+                text = cell.get(f, "")
+                values[f] = text.translate(_FULLWIDTH) if text and not text.isascii() else text
+            for f, limit in MAX_LENGTHS.items():
+                if len(values[f]) > limit:
+                    errors[LABELS[f]] = f"超过 {limit} 个字（{len(values[f])} 个字）"
+            try:
+                values["certified_on"] = parse_date(cell.get("certified_on", ""))
+            except ValueError as exc:
+                errors["认定日期"] = str(exc)
+            try:
+                values["group"] = parse_group(cell.get("group", ""))
+            except ValueError as exc:
+                errors["类别"] = str(exc)
+            number = values["id_number"]
+            if number and not errors:
+                key = int(number[:17])
+                first = seen.setdefault(key, line)
+                if first != line:
+                    errors["身份证号"] = f"与第 {first} 行重复"
+            count += 1
+            yield ParsedRow(line=line, values=values, errors=errors)
+        if not count:
+            raise TabularError("表格中没有数据行。")
+
+
 def parse_list(
     data: bytes, filename: str, *, saved_mapping: dict[str, str] | None = None, today: datetime.date | None = None
 ) -> ParsedList:
-    """Parse a whole list; raises TabularError for a file that is not a usable table."""
-    rows = list(read_rows(data, filename))
-    header_index, headers, mapping = find_header(rows, saved_mapping)
-    missing = [LABELS[f] for f in REQUIRED if f not in mapping]
-    if missing:
-        raise TabularError(f"缺少必需的列：{'、'.join(missing)}")
-    parsed: list[ParsedRow] = []
-    seen: dict[str, int] = {}
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        if not any(c.strip() for c in row):
-            continue
-        cell = {f: (row[i].strip() if i < len(row) else "") for f, i in mapping.items()}
-        line = index + 1
-        values: dict[str, Any] = {}
-        errors: dict[str, str] = {}
-        name = _SPACE.sub("", cell.get("head_name", ""))
-        if not name:
-            # A trailing 合计/制表人 line is not a household.
-            if not cell.get("id_number"):
-                continue
-            errors["户主姓名"] = "姓名为空"
-        values["head_name"] = name
-        try:
-            info = parse_id_number(cell.get("id_number", ""), today=today)
-            values["id_number"] = info.number
-        except IdNumberError as exc:
-            errors["身份证号"] = str(exc)
-        for f in ("village", "region_code", "group_name", "phone", "address"):
-            values[f] = cell.get(f, "").translate(_FULLWIDTH)
-        try:
-            values["certified_on"] = parse_date(cell.get("certified_on", ""))
-        except ValueError as exc:
-            errors["认定日期"] = str(exc)
-        try:
-            values["group"] = parse_group(cell.get("group", ""))
-        except ValueError as exc:
-            errors["类别"] = str(exc)
-        number = values.get("id_number")
-        if number and not errors:
-            if number in seen:
-                errors["身份证号"] = f"与第 {seen[number]} 行重复"
-            else:
-                seen[number] = line
-        parsed.append(ParsedRow(line=line, values=values, errors=errors))
-    if not parsed:
-        raise TabularError("表格中没有数据行。")
-    return ParsedList(header_line=header_index + 1, mapping=mapping, headers=headers, rows=parsed)
+    """Parse a whole list into memory (small lists, tests); raises TabularError."""
+    reader = ListReader(data, filename, today=today)
+    reader.locate(saved_mapping)
+    rows = list(reader)
+    return ParsedList(header_line=reader.header_line, mapping=reader.mapping, headers=reader.headers, rows=rows)

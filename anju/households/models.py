@@ -140,6 +140,15 @@ class HouseholdStatus(models.Model):
     certified_on = models.DateField("认定日期")
     ended_on = models.DateField("出列日期", null=True, blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
+    list_import = models.ForeignKey(
+        "ListImport",
+        verbose_name="来源名单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statuses",
+        editable=False,
+    )
     created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
     objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]
@@ -301,6 +310,9 @@ class ListImport(models.Model):
     list_date = models.DateField("名单日期")
     original = models.FileField("原始文件", upload_to="imports/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
+    # The preview's full result, one CSV line per change (and per invalid row): what the commit
+    # applies, streamed, and what the error report lists. ``preview`` holds counts and samples.
+    plan = models.FileField("比对结果", upload_to="imports/plans/%Y/%m/", blank=True)
     sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
     status = models.CharField(
         "状态", max_length=10, choices=ListImportStatus.choices, default=ListImportStatus.PREVIEWED

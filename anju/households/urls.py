@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("imports/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("imports/<int:pk>/original/", import_views.import_original, name="import_original"),
+    path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("houses/", views.house_list, name="house_list"),
     path("houses/<int:pk>/", views.house_detail, name="house_detail"),
     path("houses/<int:pk>/edit/", views.house_edit, name="house_edit"),

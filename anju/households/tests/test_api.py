@@ -59,3 +59,53 @@ def test_creating_a_house_through_the_api(household, tl_clerk) -> None:
     )
     assert ok.status_code == 201 and ok.json()["region_code"] == "140405102201"
     assert client.get(reverse("api:house-list"), {"structure": "wood"}).json()["count"] == 1
+
+
+def test_a_list_is_uploaded_previewed_and_committed_through_the_api(
+    make_user, regions, household, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.households.models import ListImport
+
+    from .corpus import dibao_list_xlsx_merged_header
+
+    civil = make_user("civil", "140405000000", "civil_affairs")
+    client = APIClient()
+    client.force_authenticate(civil)
+    data, name = dibao_list_xlsx_merged_header(
+        [("牛二旦", make_id(1), "北渔泽村委会", "三组", "2023-01-05"), ("新户", make_id(9), "南渔泽村委会", "一组", "")]
+    )
+    missing = client.post(reverse("api:listimport-list"), {"department": "civil_affairs"}, format="multipart")
+    assert missing.status_code == 400 and {"file", "list_date"} <= set(missing.json())
+    upload = SimpleUploadedFile(name, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.post(
+            reverse("api:listimport-list"),
+            {"file": upload, "department": "civil_affairs", "group": "dibao", "list_date": "2023-03-31"},
+            format="multipart",
+        )
+    assert job.status_code == 202
+    job = client.get(reverse("api:job-detail", args=[job.json()["id"]])).json()
+    assert job["status"] == "succeeded", job
+    record_id = job["result"]["list_import"]
+    detail = client.get(reverse("api:listimport-detail", args=[record_id])).json()
+    assert detail["status"] == "previewed"
+    assert detail["counts"]["new_households"] == 1 and detail["counts"]["status_added"] == 1
+    assert detail["preview"]["new_households"][0]["id"] == make_id(9)  # 民政 sees the numbers it certifies
+
+    city = make_user("city", "140400000000", "city_officer")
+    client.force_authenticate(city)
+    masked = client.get(reverse("api:listimport-detail", args=[record_id])).json()
+    assert masked["preview"]["new_households"][0]["id"] == mask_like(make_id(9))
+    assert client.post(reverse("api:listimport-commit", args=[record_id])).status_code == 403  # not the uploader
+
+    client.force_authenticate(civil)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("api:listimport-commit", args=[record_id]))
+    assert done.status_code == 202
+    assert ListImport.objects.get(pk=record_id).status == "committed"
+    assert Household.objects.filter(head_id_number=make_id(9)).exists()
+    again = client.post(reverse("api:listimport-commit", args=[record_id]))
+    assert again.status_code == 400 and "已导入" in str(again.json())
+    assert client.post(reverse("api:listimport-cancel", args=[record_id])).status_code == 400

@@ -30,6 +30,7 @@ def test_lower_case_x_fullwidth_digits_and_spaces_are_tolerated() -> None:
         ("", "不能为空"),
         ("14040519560312123", "应为 18 位"),
         ("1404051956031212A4", "前 17 位应为数字"),
+        ("١٤٠٤٠٥١٩٥٦٠٣١٢١٢٣٤", "前 17 位应为数字"),  # other scripts' digits are not ID digits
         (make_id(birth="19560230"), "出生日期 19560230 不存在"),
         (make_id(birth="20300101"), "不合理"),
         (make_id()[:17] + ("0" if make_id()[17] != "0" else "1"), "校验位错误"),

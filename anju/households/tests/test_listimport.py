@@ -100,7 +100,25 @@ def test_commit_applies_it_all_and_a_second_import_changes_nothing(civil, existi
     c.refresh_from_db()
     assert b.primary_group == KeyGroup.DIBAO
     assert c.primary_group == "" and c.statuses.get().ended_on == LIST_DATE
-    assert AuditEvent.objects.filter(note__startswith=f"名单导入 {record.pk}").count() == 1 + 2 + 1
+    events = {
+        (e.action, e.object_type, e.object_id): e
+        for e in AuditEvent.objects.filter(note__startswith=f"名单导入 {record.pk}")
+    }
+    b_status = b.statuses.get(ended_on__isnull=True)
+    assert set(events) == {
+        ("create", "households.household", str(d.pk)),  # with its head member and first status
+        ("create", "households.householdstatus", str(b_status.pk)),
+        ("update", "households.householdstatus", str(c.statuses.get().pk)),
+    }
+    created = events["create", "households.household", str(d.pk)]
+    assert created.object_repr == "新户丁户" and created.region_code == "140405102202"
+    assert created.changes["group"] == {"before": None, "after": "dibao"}
+    assert created.changes["certified_on"]["after"] == "2023-03-02" and created.actor_username == "civil"
+    assert events["create", "households.householdstatus", str(b_status.pk)].object_repr == "老户乙户 农村低保户"
+    ended = events["update", "households.householdstatus", str(c.statuses.get().pk)]
+    assert ended.changes == {"ended_on": {"before": None, "after": "2023-03-31"}}
+    assert ended.region_code == c.region_code and "出列" in ended.note
+    assert b_status.list_import == record and c.statuses.get().list_import is None
     before = (Household.objects.count(), HouseholdStatus.objects.count(), Member.objects.count())
     again = list_import_commit(acting_user=civil, list_import=_preview(civil, _dibao_file(rows)))
     assert again.counts["unchanged"] == 3 and again.counts["new_households"] == 0 and again.counts["status_ended"] == 0
@@ -141,10 +159,10 @@ def test_a_failure_mid_commit_leaves_nothing(civil, existing, monkeypatch) -> No
     )
     counts = (Household.objects.count(), HouseholdStatus.objects.count(), AuditEvent.objects.count())
 
-    def boom(ids):
+    def boom():  # after households, members and statuses are written, before the audit rows
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr("anju.households.listimport._recompute_primary_groups", boom)
+    monkeypatch.setattr("anju.households.listimport._group_label_sql", boom)
     with pytest.raises(RuntimeError):
         list_import_commit(acting_user=civil, list_import=record)
     assert (Household.objects.count(), HouseholdStatus.objects.count(), AuditEvent.objects.count()) == counts
@@ -185,3 +203,51 @@ def test_someone_registered_elsewhere_is_not_revealed(civil, ps_admin, regions) 
         civil, _dibao_file([("外地人", make_id(300, prefix="500243"), "北渔泽村委会", "一组", "2023-03-01")])
     )
     assert record.preview["invalid"][0]["errors"] == {"身份证号": "该身份证号已在其他地区登记，请核实"}
+
+
+def test_the_error_report_lists_every_invalid_row_with_its_reason(client, civil, existing, monkeypatch) -> None:
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    from anju.households import listimport
+
+    rows = [(f"坏{i}", bad_checksum(make_id(300 + i)), "北渔泽村委会", "2023-03-01") for i in range(5)]
+    rows.append(("老户乙", make_id(202), "北渔泽村委会", "2023-03-01"))
+    data, name = monitoring_list_gbk_csv(rows)
+    monkeypatch.setattr(listimport, "INVALID_ROWS", 2)  # the page keeps a sample; the report has them all
+    record = list_import_preview(
+        acting_user=civil,
+        data=data,
+        filename=name,
+        department="rural_revitalization",
+        group=KeyGroup.MONITORING,
+        list_date=LIST_DATE,
+    )
+    assert record.counts["invalid"] == 5 and len(record.preview["invalid"]) == 2
+    client.force_login(civil)
+    page = client.get(reverse("households:import_detail", args=[record.pk])).content.decode()
+    assert "无效行（5）" in page and "下载全部无效行" in page
+    response = client.get(reverse("households:import_errors", args=[record.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    table = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert table[0] == ["行号", "姓名", "列", "问题"]
+    assert [r[1] for r in table[1:]] == [f"坏{i}" for i in range(5)]
+    assert all(r[2] == "身份证号" and "校验位错误" in r[3] for r in table[1:])
+    export = AuditEvent.objects.get(action="export", object_type="households.listimport.errors")
+    assert export.actor == civil and "5 行" in export.object_repr
+
+
+def test_two_members_of_one_household_on_a_list_add_its_status_once(civil, existing, tl_clerk) -> None:
+    from anju.households.services import member_add
+
+    _a, b, _c = existing
+    member_add(acting_user=tl_clerk, household=b, name="老户乙妻", id_number=make_id(207), relation="spouse")
+    rows = [
+        ("老户乙", make_id(202), "北渔泽村委会", "二组", "2023-03-01"),
+        ("老户乙妻", make_id(207), "北渔泽村委会", "二组", "2023-03-01"),
+    ]
+    record = list_import_commit(acting_user=civil, list_import=_preview(civil, _dibao_file(rows)))
+    assert record.counts["status_added"] == 1 and record.counts["unchanged"] == 1
+    assert b.statuses.filter(ended_on__isnull=True, group=KeyGroup.DIBAO).count() == 1

@@ -106,3 +106,9 @@ def test_group_words_are_recognised() -> None:
     assert parse_group("五保户") == "tekun"  # the pre-2016 name of 特困供养
     with pytest.raises(ValueError, match="无法识别"):
         parse_group("优抚对象")
+
+
+def test_values_longer_than_their_column_are_reported_not_truncated() -> None:
+    text = "姓名,身份证号,联系电话,住址\n" + f"牛二旦,{make_id(1)},{'1' * 25},{'北' * 201}\n"
+    parsed = parse_list(text.encode(), "long.csv", today=TODAY)
+    assert parsed.invalid[0].errors == {"联系电话": "超过 20 个字（25 个字）", "住址": "超过 200 个字（201 个字）"}
