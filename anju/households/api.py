@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from anju.api.base import ScopedReadOnlyViewSet
 from anju.api.serializers import JobSerializer
 from anju.households import services
-from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.choices import Department, KeyGroup
+from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel

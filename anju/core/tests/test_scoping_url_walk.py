@@ -181,7 +181,9 @@ def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_ad
         if params:
             # 200, 202 (a job started), or 400 when an earlier action already changed the object's
             # state (the page cancelled the list before the API tries): reached, not hidden.
-            assert owner.status_code in (200, 202, 400), f"{url} should work for its own region, got {owner.status_code}"
+            assert owner.status_code in (200, 202, 400), (
+                f"{url} should work for its own region, got {owner.status_code}"
+            )
         seen_by_owner.update(m for m in MARKERS if m in owner_body.decode("utf-8", "replace"))
         walked += 1
 
