@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.jobs",
     "anju.households",
+    "anju.inspections",
     "anju.api",
     "anju.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("anju.audit.urls")),
     path("jobs/", include("anju.jobs.urls")),
     path("households/", include("anju.households.urls")),
+    path("inspections/", include("anju.inspections.urls")),
     path("api/", include("anju.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

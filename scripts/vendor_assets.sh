@@ -4,8 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=anju/static/vendor
 rm -rf "$dest"
-mkdir -p "$dest/bootstrap" "$dest/htmx"
+mkdir -p "$dest/bootstrap" "$dest/htmx" "$dest/exifr" "$dest/leaflet"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/exifr/dist/lite.umd.js "$dest/exifr/"  # reads a photo's GPS position before it is downscaled
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$dest/leaflet/"
+cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
 echo "front-end assets copied to $dest"

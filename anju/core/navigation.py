@@ -30,6 +30,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "core:home"),
     NavItem("农户", "households:household_list"),
     NavItem("房屋", "households:house_list"),
+    NavItem("排查", "inspections:hub"),
     NavItem(
         "名单导入",
         "households:import_list",

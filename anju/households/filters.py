@@ -11,6 +11,7 @@ from django.utils import timezone
 from anju.households.choices import ELDERLY_AGE, KeyGroup, StructureType
 from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
+from anju.inspections.choices import Grade
 
 GROUP_CHOICES = [("key", "全部重点对象"), ("general", "一般农户"), *KeyGroup.choices]
 YES_NO = [("true", "是"), ("false", "否")]
@@ -129,10 +130,20 @@ class HouseFilter(django_filters.FilterSet):
     storeys_3plus = django_filters.ChoiceFilter(
         label="3 层及以上", choices=YES_NO, method="filter_storeys", empty_label="层数：全部"
     )
+    grade = django_filters.ChoiceFilter(
+        label="排查初判等级",
+        field_name="suspected_grade",
+        choices=[*Grade.choices, ("none", "未排查")],
+        method="filter_grade",
+        empty_label="等级：全部",
+    )
 
     class Meta:
         model = House
         fields: list[str] = []
+
+    def filter_grade(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        return qs.filter(suspected_grade="" if value == "none" else value)
 
     def filter_q(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         value = value.strip()

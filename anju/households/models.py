@@ -21,6 +21,7 @@ from anju.households.choices import (
     Sex,
     StructureType,
 )
+from anju.inspections.choices import Grade
 
 
 def age_on(birth: datetime.date | None, day: datetime.date) -> int | None:
@@ -228,6 +229,18 @@ class House(models.Model):
     elderly_occupants = models.PositiveSmallIntegerField("其中 60 岁以上老人", default=0)
     lives_in_two_houses = models.BooleanField("新旧房屋两头住", default=False)
     is_traditional = models.BooleanField("传统民居", default=False)
+    renovated_year = models.PositiveSmallIntegerField(
+        "曾改造年份",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1980), MaxValueValidator(2100)],
+        help_text="历年农村危房改造中已改造的，填改造年份",
+    )
+    # Kept by the inspection services from the latest inspection (SPEC §5).
+    suspected_grade = models.CharField(
+        "排查初判等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
+    )
+    last_inspected_at = models.DateTimeField("最近排查时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -283,6 +296,7 @@ HOUSE_DATA_FIELDS: tuple[str, ...] = (
     "elderly_occupants",
     "lives_in_two_houses",
     "is_traditional",
+    "renovated_year",
     "latitude",
     "longitude",
 )

@@ -25,6 +25,14 @@ from anju.audit.models import AuditEvent
 from anju.households.listimport import list_import_preview
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
+from anju.inspections.models import FollowUp
+from anju.inspections.services import (
+    campaign_create,
+    emergency_declare,
+    inspection_record,
+    measure_record,
+    village_list_sign,
+)
 from anju.jobs.models import Job, JobStatus
 from anju.regions.services import region_rename
 
@@ -54,6 +62,19 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "households:import_original": lambda o: {"pk": o["list_import"].pk},
     "households:import_errors": lambda o: {"pk": o["list_import"].pk},
     "jobs:job_download": lambda o: {"pk": o["job"].pk},
+    "inspections:campaign_detail": lambda o: {"pk": o["campaign"].pk},
+    "inspections:campaign_uncovered_export": lambda o: {"pk": o["campaign"].pk},
+    "inspections:village_list_sign": lambda o: {"campaign_pk": o["campaign"].pk},
+    "inspections:inspection_new": lambda o: {"house_pk": o["house"].pk},
+    "inspections:house_measures": lambda o: {"house_pk": o["house"].pk},
+    "inspections:inspection_detail": lambda o: {"pk": o["inspection"].pk},
+    "inspections:referral_decide": lambda o: {"pk": o["referral"].pk},
+    "inspections:event_detail": lambda o: {"pk": o["emergency"].pk},
+    "inspections:measure_verify": lambda o: {"pk": o["measure"].pk},
+    "inspections:village_list_detail": lambda o: {"pk": o["village_list"].pk},
+    "inspections:village_list_download": lambda o: {"pk": o["village_list"].pk},
+    "inspections:village_list_receive": lambda o: {"pk": o["village_list"].pk},
+    "inspections:follow_up_detail": lambda o: {"pk": o["follow_up"].pk},
     "api:region-detail": lambda o: {"code": o["region"].code},
     "api:user-detail": lambda o: {"pk": o["user"].pk},
     "api:auditevent-detail": lambda o: {"pk": o["event"].pk},
@@ -122,7 +143,59 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         department="civil_affairs",
         group="dibao",
     )
+    campaign = campaign_create(
+        acting_user=ps_admin,
+        title="向标记排查",
+        year=2026,
+        region=regions["500243202000"],
+        starts_on=datetime.date(2026, 3, 1),
+        deadline=datetime.date(2026, 6, 30),
+    )
+    inspection = inspection_record(
+        acting_user=ps_admin,
+        house=house,
+        campaign=campaign,
+        suspected_grade="D",
+        is_occupied=True,
+        occupant_ages=[80],
+        lives_in_two_houses=True,
+    )
+    general = household_create(
+        acting_user=ps_admin,
+        region=regions["500243202201"],
+        head_name="向标记二",
+        head_id_number=make_id(9, prefix="500243"),
+    )
+    general_house = house_create(acting_user=ps_admin, household=general, structure="wood")
+    poor = inspection_record(
+        acting_user=ps_admin,
+        house=general_house,
+        suspected_grade="C",
+        is_occupied=False,
+        family_poor_not_listed=True,
+        poverty_note="向标记困难",
+    )
+    event = emergency_declare(
+        acting_user=ps_admin,
+        kind="landslide",
+        title="向标记滑坡",
+        occurred_on=datetime.date.today(),
+        region=regions["500243202000"],
+        villages=[regions["500243202201"]],
+    )
+    measure = measure_record(
+        acting_user=ps_admin, house=house, kind="warning", taken_on=datetime.date.today(), responsible="向标记"
+    )
+    ps_head = make_user("ps_head", "500243202201", "village_head")
+    village_list = village_list_sign(acting_user=ps_head, campaign=campaign, village=regions["500243202201"])
     return {
+        "campaign": campaign,
+        "inspection": inspection,
+        "referral": poor.referral,
+        "emergency": event,
+        "measure": measure,
+        "village_list": village_list,
+        "follow_up": FollowUp.objects.filter(house=house).first(),
         "list_import": list_import,
         "household": household,
         "member": member,

@@ -1,0 +1,70 @@
+from django.db import models
+
+
+class Grade(models.TextChoices):
+    """危险性等级 of the national appraisal guideline (农村住房安全性鉴定技术导则)."""
+
+    A = "A", "A 级"
+    B = "B", "B 级"
+    C = "C", "C 级（局部危险）"
+    D = "D", "D 级（整体危险）"
+
+
+DANGEROUS_GRADES = (Grade.C, Grade.D)
+
+
+class InspectionKind(models.TextChoices):
+    ROUTINE = "routine", "常规排查"
+    EMERGENCY = "emergency", "应急排查"
+
+
+class HazardPart(models.TextChoices):
+    FOUNDATION = "foundation", "地基基础"
+    WALL = "wall", "墙体"
+    FRAME = "frame", "梁柱与木构件"
+    ROOF = "roof", "屋盖"
+    SITE = "site", "场地与周边"
+    OTHER = "other", "其他"
+
+
+class EventKind(models.TextChoices):
+    RAINSTORM = "rainstorm", "暴雨"
+    ICE_SNOW = "ice_snow", "冰雪"
+    DEBRIS_FLOW = "debris_flow", "泥石流"
+    LANDSLIDE = "landslide", "山体滑坡"
+    EARTHQUAKE = "earthquake", "地震"
+    FLOOD = "flood", "洪涝"
+    EPIDEMIC = "epidemic", "疫情"
+    OTHER = "other", "其他"
+
+
+class TaskPriority(models.IntegerChoices):
+    """Emergency tasks, worst first (SPEC §5)."""
+
+    KNOWN_DANGEROUS = 0, "已知 C/D 级"
+    ELDERLY = 1, "有老人居住"
+    RENOVATED = 2, "曾改造"
+    OTHER = 3, "其他"
+
+
+class MeasureKind(models.TextChoices):
+    EVACUATE = "evacuate", "撤离并妥善安置"
+    WARNING = "warning", "设置警示标志"
+    STOP_USE = "stop_use", "停止使用"
+    PROPS = "props", "临时支护"
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", "待核实"
+    CONFIRMED = "confirmed", "已认定"
+    DECLINED = "declined", "不予认定"
+
+
+class VillageListStatus(models.TextChoices):
+    SIGNED = "signed", "已签字"
+    RECEIVED = "received", "乡镇已接收"
+
+
+class FollowUpReason(models.TextChoices):
+    ELDERLY = "elderly", "老人住危房"
+    TWO_HOUSES = "two_houses", "新旧房屋两头住"

@@ -1,0 +1,154 @@
+"""Reads of the inspection work: campaign coverage (以人找房), the emergency board, the board of
+dangerous houses people still live in, the villages' sign-off status. All scoped to the user."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from anju.households.models import House, Household
+from anju.inspections.choices import DANGEROUS_GRADES
+from anju.inspections.models import Campaign, ControlMeasure, EmergencyEvent, EmergencyTask, Inspection, VillageList
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+
+
+@dataclass
+class CoverageRow:
+    region: Region
+    total: int = 0
+    covered: int = 0
+    children: list[CoverageRow] = field(default_factory=list)
+
+    @property
+    def uncovered(self) -> int:
+        return self.total - self.covered
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered / self.total) if self.total else 100
+
+
+def campaign_households(campaign: Campaign, user: Any) -> QuerySet[Household]:
+    """The key-group households of the campaign's villages the user may see, with ``covered``."""
+    return (
+        Household.objects.visible_to(user)
+        .filter(region__in=campaign.villages.all())
+        .exclude(primary_group="")
+        .annotate(covered=Exists(Inspection.objects.filter(campaign=campaign, household=OuterRef("pk"))))
+    )
+
+
+def campaign_coverage(campaign: Campaign, user: Any) -> CoverageRow:
+    """Covered / total key-group households per village, rolled up to townships and the county."""
+    counts = {
+        row["region_code"]: (row["total"], row["covered"])
+        for row in campaign_households(campaign, user)
+        .values("region_code")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(covered=True)))
+    }
+    villages = list(Region.objects.visible_to(user).filter(pk__in=campaign.villages.values("pk")).order_by("code"))
+    codes = {v.code[:9] + "000" for v in villages} | {v.code[:6] + "000000" for v in villages}
+    parents = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    root = CoverageRow(region=campaign.region)
+    townships: dict[str, CoverageRow] = {}
+    for village in villages:
+        total, covered = counts.get(village.code, (0, 0))
+        township_code = village.code[:9] + "000"
+        township = townships.get(township_code)
+        if township is None:
+            township = townships[township_code] = CoverageRow(region=parents.get(township_code, village))
+            root.children.append(township)
+        township.children.append(CoverageRow(region=village, total=total, covered=covered))
+        township.total += total
+        township.covered += covered
+        root.total += total
+        root.covered += covered
+    return root
+
+
+def occupied_dangerous_houses(user: Any) -> QuerySet[House]:
+    """C/D houses (suspected; appraised once appraisals exist) with people still living in them."""
+    return (
+        House.objects.visible_to(user)
+        .filter(suspected_grade__in=DANGEROUS_GRADES, is_occupied=True)
+        .select_related("household", "region")
+        .annotate(
+            measures=Count("control_measures"),
+            verified_measures=Count("control_measures", filter=Q(control_measures__verified_on__isnull=False)),
+        )
+        .order_by("-suspected_grade", "-elderly_occupants", "region_code", "pk")
+    )
+
+
+def occupied_dangerous_by_township(user: Any) -> list[tuple[Region | None, int]]:
+    rows = (
+        occupied_dangerous_houses(user)
+        .order_by()
+        .values("region_code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("region_code", "n")
+    )
+    by_township: dict[str, int] = {}
+    for code, n in rows:
+        by_township[code[:9] + "000"] = by_township.get(code[:9] + "000", 0) + n
+    names = {r.code: r for r in Region.objects.filter(code__in=by_township)}
+    return [(names.get(code), n) for code, n in sorted(by_township.items())]
+
+
+def event_board(event: EmergencyEvent, user: Any) -> list[dict[str, Any]]:
+    """Per village: tasks, done, and the worst still open."""
+    rows = (
+        EmergencyTask.objects.visible_to(user)
+        .filter(event=event)
+        .values("region_code")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(inspection__isnull=False)),
+            urgent_open=Count("pk", filter=Q(inspection__isnull=True, priority__lte=1)),
+        )
+        .order_by("region_code")
+    )
+    names = {r.code: r for r in event.villages.all()}
+    return [row | {"village": names.get(row["region_code"])} for row in rows]
+
+
+def measures_of(house: House) -> QuerySet[ControlMeasure]:
+    return house.control_measures.select_related("recorded_by", "verified_by")
+
+
+@dataclass
+class SignOffRow:
+    village: Region
+    record: VillageList | None
+    due: datetime.date
+
+    @property
+    def late(self) -> bool:
+        if self.record is None:
+            return timezone.localdate() > self.due
+        return self.record.is_late
+
+    @property
+    def label(self) -> str:
+        if self.record is None:
+            return "逾期未报" if self.late else "未签字"
+        text = self.record.get_status_display()
+        return f"{text}（逾期）" if self.late else text
+
+
+def sign_off_status(campaign: Campaign, user: Any) -> list[SignOffRow]:
+    records = {
+        r.village_id: r
+        for r in VillageList.objects.visible_to(user).filter(campaign=campaign).select_related("signed_by", "campaign")
+    }
+    villages = (
+        Region.objects.visible_to(user)
+        .filter(pk__in=campaign.villages.values("pk"), level=RegionLevel.VILLAGE)
+        .order_by("code")
+    )
+    return [SignOffRow(v, records.get(v.pk), campaign.list_due) for v in villages]

@@ -1,0 +1,568 @@
+"""Inspection pages: campaigns and coverage, the phone-first inspection form, referrals,
+emergency boards, the occupied-dangerous-house board, village sign-offs and follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anju.accounts.choices import Role
+from anju.accounts.views import _apply_errors
+from anju.core.exporting import log_export, table_response
+from anju.core.masking import mask_id_number, mask_phone, sees_personal_data
+from anju.core.scoping import get_visible_or_404
+from anju.households.models import House
+from anju.inspections import selectors, services
+from anju.inspections.choices import DANGEROUS_GRADES, ReferralStatus
+from anju.inspections.forms import (
+    CampaignForm,
+    EventForm,
+    FollowUpStepForm,
+    InspectionForm,
+    MeasureForm,
+    ReferralDecisionForm,
+    VerifyForm,
+)
+from anju.inspections.models import (
+    Campaign,
+    ControlMeasure,
+    EmergencyEvent,
+    EmergencyTask,
+    FollowUp,
+    HazardItem,
+    Inspection,
+    Referral,
+    VillageList,
+)
+from anju.inspections.pdf import village_list_pdf
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> tuple[Any, str]:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(qs, size).get_page(request.GET.get("page")), query.urlencode()
+
+
+def _can(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(user.is_superuser or user.has_role(*roles))
+
+
+def _error_text(exc: ValidationError | PermissionDenied) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@login_required
+def hub(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "inspections/hub.html",
+        {
+            "page_title": "排查",
+            "campaigns": Campaign.objects.visible_to(user).select_related("region")[:10],
+            "events": EmergencyEvent.objects.visible_to(user).annotate(
+                total=Count("tasks"), done=Count("tasks", filter=Q(tasks__inspection__isnull=False))
+            )[:10],
+            "occupied_dangerous": selectors.occupied_dangerous_houses(user).count(),
+            "pending_referrals": Referral.objects.visible_to(user).filter(status=ReferralStatus.PENDING).count(),
+            "open_follow_ups": FollowUp.objects.visible_to(user).filter(demolished_on__isnull=True).count(),
+            "recent": Inspection.objects.visible_to(user).select_related("house__household", "inspector")[:10],
+            "can_organise": _can(user, services.ORGANISE_ROLES),
+        },
+    )
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not _can(request.user, services.ORGANISE_ROLES):
+        raise PermissionDenied("只有乡镇或区县住建部门可以部署排查。")
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已部署「{campaign}」，共 {campaign.villages.count()} 个村。")
+            return redirect("inspections:campaign_detail", pk=campaign.pk)
+    return render(request, "inspections/form.html", {"form": form, "page_title": "部署常规排查"})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.select_related("region"), request.user, pk=pk)
+    coverage = selectors.campaign_coverage(campaign, request.user)
+    uncovered = selectors.campaign_households(campaign, request.user).filter(covered=False)  # type: ignore[misc]  # type: ignore[misc]
+    village = request.GET.get("village", "")
+    if village:
+        uncovered = uncovered.filter(region_code=village)
+    uncovered = uncovered.select_related("region").prefetch_related("houses").order_by("region_code", "head_name")
+    page, query = _page(request, uncovered)
+    return render(
+        request,
+        "inspections/campaign_detail.html",
+        {
+            "page_title": str(campaign),
+            "campaign": campaign,
+            "coverage": coverage,
+            "page": page,
+            "query": query,
+            "village": village,
+            "sign_offs": selectors.sign_off_status(campaign, request.user),
+            "show_pii": sees_personal_data(request.user),
+            "is_village_head": request.user.has_role(Role.VILLAGE_HEAD),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uncovered key households: the clerks' to-do list, with the columns people import."""
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    show = sees_personal_data(request.user)
+    qs = (
+        selectors.campaign_households(campaign, request.user)
+        .filter(covered=False)  # type: ignore[misc]
+        .select_related("region")
+        .prefetch_related("houses")
+        .order_by("region_code", "head_name")
+    )
+    if request.GET.get("village"):
+        qs = qs.filter(region_code=request.GET["village"])
+    rows = (
+        [
+            h.region.name,
+            h.group_name,
+            h.head_name,
+            h.head_id_number if show else mask_id_number(h.head_id_number),
+            h.phone if show else mask_phone(h.phone),
+            h.get_primary_group_display(),
+            "有" if h.houses.all() else "无（须先登记房屋）",
+        ]
+        for h in qs.iterator(chunk_size=2000)
+    )
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    response, count = table_response(
+        fmt=fmt,
+        title=f"未排查重点对象-{campaign.title}"[:60],
+        headers=["村", "村民小组", "户主姓名", "身份证号", "联系电话", "重点对象类别", "房屋记录"],
+        rows=rows,
+        widths=[16, 10, 10, 22, 14, 16, 18],
+    )
+    log_export(
+        actor=request.user,
+        what="inspections.campaign.uncovered",
+        filters={"campaign": pk, "village": request.GET.get("village", "")},
+        rows=count,
+        fmt=fmt,
+    )
+    return response
+
+
+# --- inspections -------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
+    house = get_visible_or_404(House.objects.select_related("household", "region"), request.user, pk=house_pk)
+    if not _can(request.user, services.INSPECT_ROLES):
+        raise PermissionDenied("您的角色不能录入排查记录。")
+    campaign = event = None
+    if request.GET.get("campaign") or request.POST.get("campaign"):
+        campaign = get_visible_or_404(
+            Campaign.objects.all(), request.user, pk=request.GET.get("campaign") or request.POST.get("campaign")
+        )
+    if request.GET.get("event") or request.POST.get("event"):
+        event = get_visible_or_404(
+            EmergencyEvent.objects.all(), request.user, pk=request.GET.get("event") or request.POST.get("event")
+        )
+    if campaign is None and event is None:  # the campaign this village is in this year, if any
+        campaign = (
+            Campaign.objects.visible_to(request.user)
+            .filter(villages=house.region, starts_on__lte=timezone.localdate())
+            .order_by("-year", "-starts_on")
+            .first()
+        )
+    form = InspectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            inspection = services.inspection_record(
+                acting_user=request.user, house=house, campaign=campaign, event=event, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存排查记录（{inspection.get_suspected_grade_display()}）。")
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    hazards_by_part: dict[str, list[Any]] = {}
+    for item in HazardItem.objects.filter(is_active=True):
+        hazards_by_part.setdefault(item.get_part_display(), []).append(item)
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {
+            "page_title": f"排查：{house}",
+            "house": house,
+            "form": form,
+            "campaign": campaign,
+            "event": event,
+            "hazards_by_part": hazards_by_part,
+            "selected_hazards": set(form["hazards"].value() or []),
+            "draft_key": f"anju-inspection-{house.pk}-{campaign.pk if campaign else ''}-{event.pk if event else ''}",
+        },
+    )
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(
+        Inspection.objects.select_related("house__household", "house__region", "inspector", "campaign", "event"),
+        request.user,
+        pk=pk,
+    )
+    labels = dict(HazardItem.objects.values_list("code", "label"))
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "page_title": str(inspection),
+            "inspection": inspection,
+            "hazards": [labels.get(code, code) for code in inspection.hazards],
+            "photos": inspection.photos.all(),
+            "referral": Referral.objects.filter(inspection=inspection).first(),
+        },
+    )
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    qs = Inspection.objects.visible_to(request.user).select_related("house__household", "inspector", "campaign")
+    grade = request.GET.get("grade", "")
+    if grade:
+        qs = qs.filter(suspected_grade=grade)
+    if request.GET.get("campaign"):
+        qs = qs.filter(campaign_id=request.GET["campaign"])
+    if request.GET.get("event"):
+        qs = qs.filter(event_id=request.GET["event"])
+    if request.GET.get("q"):
+        qs = qs.filter(household__head_name__contains=request.GET["q"].strip())
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {"page_title": "排查记录", "page": page, "query": query, "grade": grade, "q": request.GET.get("q", "")},
+    )
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    qs = Referral.objects.visible_to(request.user).select_related("household", "inspection__inspector", "decided_by")
+    status = request.GET.get("status", ReferralStatus.PENDING)
+    if status:
+        qs = qs.filter(status=status)
+    page, query = _page(request, qs)
+    user = request.user
+    return render(
+        request,
+        "inspections/referral_list.html",
+        {
+            "page_title": "以房找人转交",
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "form": ReferralDecisionForm(),
+            "my_departments": [d for d, role in services.DEPARTMENT_ROLE.items() if _can(user, (role,))],
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_visible_or_404(Referral.objects.select_related("household"), request.user, pk=pk)
+    form = ReferralDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择核实结论。")
+        return redirect("inspections:referral_list")
+    try:
+        services.referral_decide(acting_user=request.user, referral=referral, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"{referral.household}：{_error_text(exc)}")
+    else:
+        messages.success(request, f"已核实 {referral.household}。")
+    return redirect("inspections:referral_list")
+
+
+# --- emergency inspections ---------------------------------------------------------------------
+
+
+@login_required
+def event_new(request: HttpRequest) -> HttpResponse:
+    if not _can(request.user, services.ORGANISE_ROLES):
+        raise PermissionDenied("只有乡镇或区县住建部门可以启动应急排查。")
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["villages"] = list(data["villages"])
+        try:
+            event = services.emergency_declare(acting_user=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已启动「{event}」应急排查，生成任务 {event.tasks.count()} 个。")
+            return redirect("inspections:event_detail", pk=event.pk)
+    return render(request, "inspections/form.html", {"form": form, "page_title": "启动应急排查"})
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_visible_or_404(EmergencyEvent.objects.select_related("region"), request.user, pk=pk)
+    tasks = (
+        EmergencyTask.objects.visible_to(request.user)
+        .filter(event=event)
+        .select_related("house__household", "house__region", "inspection")
+    )
+    if request.GET.get("open") == "1":
+        tasks = tasks.filter(inspection__isnull=True)
+    if request.GET.get("village"):
+        tasks = tasks.filter(region_code=request.GET["village"])
+    page, query = _page(request, tasks.order_by("inspection", "priority", "region_code", "pk"), 50)
+    board = selectors.event_board(event, request.user)
+    return render(
+        request,
+        "inspections/event_detail.html",
+        {
+            "page_title": str(event),
+            "event": event,
+            "board": board,
+            "total": sum(r["total"] for r in board),
+            "done": sum(r["done"] for r in board),
+            "page": page,
+            "query": query,
+        },
+    )
+
+
+# --- control measures and the occupied-dangerous board -----------------------------------------
+
+
+@login_required
+def danger_board(request: HttpRequest) -> HttpResponse:
+    houses = selectors.occupied_dangerous_houses(request.user)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        show = sees_personal_data(request.user)
+        rows = (
+            [
+                h.region.name,
+                h.household.head_name,
+                h.household.head_id_number if show else mask_id_number(h.household.head_id_number),
+                h.get_suspected_grade_display(),
+                h.occupants,
+                h.elderly_occupants,
+                getattr(h, "measures", 0),
+                getattr(h, "verified_measures", 0),
+            ]
+            for h in houses
+        )
+        fmt = request.GET["format"]
+        response, count = table_response(
+            fmt=fmt,
+            title="住人危房清单",
+            headers=["村", "户主", "身份证号", "初判等级", "居住人数", "60岁以上", "管控措施", "已核查"],
+            rows=rows,
+        )
+        log_export(actor=request.user, what="inspections.danger_board", filters={}, rows=count, fmt=fmt)
+        return response
+    page, query = _page(request, houses)
+    return render(
+        request,
+        "inspections/danger_board.html",
+        {
+            "page_title": "危房住人清零",
+            "page": page,
+            "query": query,
+            "by_township": selectors.occupied_dangerous_by_township(request.user),
+            "form": MeasureForm(),
+        },
+    )
+
+
+@login_required
+def house_measures(request: HttpRequest, house_pk: int) -> HttpResponse:
+    house = get_visible_or_404(House.objects.select_related("household", "region"), request.user, pk=house_pk)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_record(acting_user=request.user, house=house, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已登记管控措施。")
+            return redirect("inspections:house_measures", house_pk=house.pk)
+    return render(
+        request,
+        "inspections/house_measures.html",
+        {
+            "page_title": f"管控措施：{house}",
+            "house": house,
+            "measures": selectors.measures_of(house),
+            "form": form,
+            "verify_form": VerifyForm(),
+            "dangerous": house.suspected_grade in DANGEROUS_GRADES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_visible_or_404(ControlMeasure.objects.all(), request.user, pk=pk)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_verify(acting_user=request.user, measure=measure, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "已记录核查。")
+    else:
+        messages.error(request, "请填写核查日期、结果和核查情况。")
+    return redirect("inspections:house_measures", house_pk=measure.house_id)
+
+
+# --- village lists -----------------------------------------------------------------------------
+
+
+@login_required
+def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=campaign_pk)
+    village = request.user.region  # type: ignore[union-attr]
+    if village is None or not request.user.has_role(Role.VILLAGE_HEAD):  # type: ignore[union-attr]
+        raise PermissionDenied("只有村主要负责人可以签字。")
+    existing = VillageList.objects.filter(campaign=campaign, village=village).first()
+    if request.method == "POST":
+        try:
+            record = services.village_list_sign(acting_user=request.user, campaign=campaign, village=village)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "已签字，清单已报送乡镇。")
+            return redirect("inspections:village_list_detail", pk=record.pk)
+    return render(
+        request,
+        "inspections/village_list_sign.html",
+        {
+            "page_title": f"{village.name}疑似危房清单签字",
+            "campaign": campaign,
+            "village": village,
+            "houses": services.village_list_content(campaign, village),
+            "existing": existing,
+        },
+    )
+
+
+@login_required
+def village_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(
+        VillageList.objects.select_related("campaign", "village", "signed_by", "received_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "inspections/village_list_detail.html",
+        {
+            "page_title": str(record),
+            "record": record,
+            "can_receive": request.user.has_role(Role.TOWNSHIP_OFFICER) and record.received_at is None,  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def village_list_download(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(
+        VillageList.objects.select_related("campaign", "village", "signed_by", "received_by"), request.user, pk=pk
+    )
+    response = HttpResponse(village_list_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="village-list-{record.village.code}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def village_list_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(VillageList.objects.all(), request.user, pk=pk)
+    try:
+        services.village_list_receive(acting_user=request.user, village_list=record)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "已接收。")
+    return redirect("inspections:village_list_detail", pk=record.pk)
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    qs = FollowUp.objects.visible_to(request.user).select_related("household", "house__region")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(demolished_on__isnull=True)
+    elif state == "done":
+        qs = qs.filter(demolished_on__isnull=False)
+    page, query = _page(request, qs)
+    return render(
+        request,
+        "inspections/follow_up_list.html",
+        {"page_title": "跟进任务", "page": page, "query": query, "state": state},
+    )
+
+
+@login_required
+def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_visible_or_404(
+        FollowUp.objects.select_related("household", "house__region", "inspection"), request.user, pk=pk
+    )
+    form = FollowUpStepForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_step(acting_user=request.user, follow_up=follow_up, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("inspections:follow_up_detail", pk=follow_up.pk)
+    next_step = None
+    if follow_up.moved_on is None:
+        next_step = "moved"
+    elif follow_up.demolished_on is None:
+        next_step = "demolished"
+    if next_step and not form.is_bound:
+        form = FollowUpStepForm(initial={"step": next_step})
+    return render(
+        request,
+        "inspections/follow_up_detail.html",
+        {"page_title": str(follow_up), "follow_up": follow_up, "form": form, "next_step": next_step},
+    )
