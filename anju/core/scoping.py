@@ -55,3 +55,30 @@ def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Any, **lookup: 
         return queryset.visible_to(user).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("对象不存在或不在您的管辖范围内。") from exc
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The codes of every division above ``code`` (no query: codes nest)."""
+    from anju.regions.codes import parent_code_of
+
+    codes: list[str] = []
+    parent = parent_code_of(code)
+    while parent:
+        codes.append(parent)
+        parent = parent_code_of(parent)
+    return codes
+
+
+class CoveringRegionScopedQuerySet(RegionScopedQuerySet[_M]):
+    """For plans deployed from above (campaigns, emergency events): a user also sees those of
+    the regions above theirs, since they cover the user's region. What the plan *contains*
+    (households, houses, tasks) stays scoped to the user's own subtree."""
+
+    def visible_to(self, user: User | Any) -> Self:
+        prefix = user_scope_prefix(user)
+        if prefix is None or prefix == "":
+            return super().visible_to(user)
+        return self.filter(
+            models.Q(**{f"{self.region_code_lookup}__startswith": prefix})
+            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(user.region.code)})
+        )

@@ -134,7 +134,7 @@ class EventForm(forms.Form):
             .order_by("code")
         )
         self.fields["villages"].queryset = _village_choices(user)  # type: ignore[attr-defined]
-        self.fields["villages"].label_from_instance = lambda r: r.full_name  # type: ignore[attr-defined]
+        self.fields["villages"].label_from_instance = lambda r: r.full_name()  # type: ignore[attr-defined]
         _style(self)
 
 

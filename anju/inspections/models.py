@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from anju.core.scoping import RegionScopedQuerySet
+from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
 from anju.households.choices import Department, KeyGroup
 from anju.inspections.choices import (
     EventKind,
@@ -26,6 +26,10 @@ from anju.inspections.choices import (
 
 
 class ScopedQuerySet(RegionScopedQuerySet[Any]):
+    region_code_lookup = "region_code"
+
+
+class CoveringQuerySet(CoveringRegionScopedQuerySet[Any]):
     region_code_lookup = "region_code"
 
 
@@ -65,7 +69,7 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "排查任务"
@@ -89,7 +93,7 @@ class EmergencyEvent(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("发布时间", default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "应急排查"

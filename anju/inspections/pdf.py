@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -57,9 +58,9 @@ def village_list_pdf(record: VillageList) -> bytes:
     )
     campaign = record.campaign
     story: list[object] = [
-        Paragraph(f"{record.village.full_name}<br/>疑似 C 级、D 级唯一住房清单", title),
+        Paragraph(f"{escape(record.village.full_name())}<br/>疑似 C 级、D 级唯一住房清单", title),
         Spacer(1, 4 * mm),
-        Paragraph(f"排查任务：{campaign.title}　报送期限：{campaign.list_due:%Y年%m月%d日}", body),
+        Paragraph(f"排查任务：{escape(campaign.title)}　报送期限：{campaign.list_due:%Y年%m月%d日}", body),
         Spacer(1, 3 * mm),
     ]
     header = ["序号", "户主", "身份证号", "组", "结构", "初判", "住人", "类别"]
@@ -68,9 +69,9 @@ def village_list_pdf(record: VillageList) -> bytes:
         rows.append(
             [
                 str(i),
-                Paragraph(h["head_name"], cell),
+                Paragraph(escape(h["head_name"]), cell),
                 h["id_number"],
-                Paragraph(h.get("group_name") or "—", cell),
+                Paragraph(escape(h.get("group_name") or "—"), cell),
                 Paragraph(h["structure"], cell),
                 f"{h['grade']} 级",
                 f"{h['occupants']} 人" if h["occupied"] else "否",
@@ -100,7 +101,7 @@ def village_list_pdf(record: VillageList) -> bytes:
         Paragraph(f"共 {len(record.houses)} 户。本人已审核以上清单，情况属实。", body),
         Spacer(1, 4 * mm),
         Paragraph(
-            f"村主要负责人（电子签字）：<b>{record.signed_by.display_name}</b>　"
+            f"村主要负责人（电子签字）：<b>{escape(record.signed_by.display_name())}</b>　"
             f"签字时间：{signed_at:%Y年%m月%d日 %H:%M}"
             + ("　<font color='#b00020'>（逾期报送）</font>" if record.is_late else ""),
             body,
@@ -109,6 +110,8 @@ def village_list_pdf(record: VillageList) -> bytes:
     ]
     if record.received_at and record.received_by:
         received = timezone.localtime(record.received_at)
-        story.append(Paragraph(f"乡镇接收：{record.received_by.display_name}　{received:%Y年%m月%d日 %H:%M}", body))
+        story.append(
+            Paragraph(f"乡镇接收：{escape(record.received_by.display_name())}　{received:%Y年%m月%d日 %H:%M}", body)
+        )
     doc.build(story)
     return out.getvalue()

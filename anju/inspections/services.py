@@ -646,7 +646,7 @@ def village_list_sign(*, acting_user: Any, campaign: Campaign, village: Region) 
     if existing is not None:
         raise ValidationError(
             f"本村清单已于 {timezone.localtime(existing.signed_at):%Y-%m-%d %H:%M} "
-            f"由 {existing.signed_by.display_name} 签字，不能重复签字。"
+            f"由 {existing.signed_by.display_name()} 签字，不能重复签字。"
         )
     content = village_list_content(campaign, village)
     signed_at = timezone.now()

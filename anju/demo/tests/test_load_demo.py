@@ -36,6 +36,21 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     pending = ListImport.objects.get()
     assert pending.status == "previewed" and pending.counts["status_added"] == 6
     assert pending.counts["new_households"] == 1 and pending.counts["invalid"] == 1
+    # Inspection work at every stage (issue 4).
+    from anju.inspections import models as im
+
+    assert im.Campaign.objects.count() == 2
+    covered = im.Inspection.objects.filter(campaign__isnull=False).values("household").distinct().count()
+    assert 0.5 * House.objects.count() < covered < House.objects.count()  # some left on the to-do list
+    assert set(im.Referral.objects.values_list("status", flat=True)) == {"pending", "confirmed"}
+    assert im.VillageList.objects.get().status == "received"
+    tasks = im.EmergencyTask.objects.all()
+    assert tasks.filter(inspection__isnull=False).exists() and tasks.filter(inspection__isnull=True).exists()
+    assert House.objects.filter(suspected_grade__in=["C", "D"], is_occupied=True).exists()
+    assert im.ControlMeasure.objects.filter(verified_on__isnull=False).exists()
+    steps = {(f.moved_on is not None, f.demolished_on is not None) for f in im.FollowUp.objects.all()}
+    assert steps == {(False, False), (True, False), (True, True)}
+    assert im.InspectionPhoto.objects.exists()
 
     out = StringIO()
     call_command("load_demo", stdout=out)

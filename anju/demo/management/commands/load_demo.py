@@ -67,3 +67,10 @@ class Command(BaseCommand):
 
         if load_demo_list_import():
             self.stdout.write("演示名单：渔泽镇低保花名册待确认（以 tl_civil 登录，在「名单导入」中查看预览并确认）。")
+        from anju.demo.inspections import load_demo_inspections
+
+        inspections = load_demo_inspections(superuser)
+        if inspections:
+            self.stdout.write(
+                f"演示排查：{inspections} 条排查记录，含应急排查、以房找人、管控措施、村级清单签字和跟进任务（见「排查」）。"
+            )
