@@ -80,5 +80,5 @@ class CoveringRegionScopedQuerySet(RegionScopedQuerySet[_M]):
             return super().visible_to(user)
         return self.filter(
             models.Q(**{f"{self.region_code_lookup}__startswith": prefix})
-            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(user.region.code)})
+            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(user.region.code))})  # type: ignore[union-attr]
         )

@@ -133,7 +133,7 @@ def load_demo_inspections(superuser: Any) -> int:
 
     # 北渔泽村's village head signs the list; the township receives it.
     head, officer = users.get("tl_head"), users.get("tl_township")
-    if head and officer:
+    if head and officer and head.region:
         record = village_list_sign(acting_user=head, campaign=campaigns["140405102000"], village=head.region)
         village_list_receive(acting_user=officer, village_list=record)
 
