@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.api import views
 from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
+from anju.inspections import api as iapi
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -14,6 +15,14 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("houses", HouseViewSet, basename="house")
 router.register("list-imports", ListImportViewSet, basename="listimport")
+router.register("campaigns", iapi.CampaignViewSet, basename="campaign")
+router.register("inspections", iapi.InspectionViewSet, basename="inspection")
+router.register("referrals", iapi.ReferralViewSet, basename="referral")
+router.register("emergency-events", iapi.EmergencyEventViewSet, basename="emergencyevent")
+router.register("emergency-tasks", iapi.EmergencyTaskViewSet, basename="emergencytask")
+router.register("control-measures", iapi.ControlMeasureViewSet, basename="controlmeasure")
+router.register("village-lists", iapi.VillageListViewSet, basename="villagelist")
+router.register("follow-ups", iapi.FollowUpViewSet, basename="followup")
 
 app_name = "api"
 urlpatterns = [

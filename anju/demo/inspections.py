@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from anju.accounts.models import User
 from anju.households.models import House
+from anju.inspections.checklist import ensure_checklist
 from anju.inspections.models import Campaign, FollowUp, Referral
 from anju.inspections.services import (
     campaign_create,
@@ -82,6 +83,7 @@ def load_demo_inspections(superuser: Any) -> int:
     """Create the demo inspection work once; returns the number of inspections recorded."""
     if Campaign.objects.exists() or not House.objects.exists():
         return 0
+    ensure_checklist()
     rng = random.Random(2026)
     now = timezone.now()
     year = timezone.localdate().year

@@ -89,6 +89,11 @@ def _village_choices(user: Any, region: Region | None = None) -> Any:
     return qs.order_by("code")
 
 
+def _organising_regions(user: Any) -> Any:
+    """Counties and townships a plan can be deployed from."""
+    return Region.objects.visible_to(user).filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).order_by("code")
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(label="名称", max_length=100)
     year = forms.IntegerField(label="年度", min_value=2020, max_value=2100)
@@ -104,11 +109,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = (  # type: ignore[attr-defined]
-            Region.objects.visible_to(user)
-            .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
-            .order_by("code")
-        )
+        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
         _style(self)
 
@@ -128,11 +129,7 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = (  # type: ignore[attr-defined]
-            Region.objects.visible_to(user)
-            .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
-            .order_by("code")
-        )
+        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]
         self.fields["villages"].queryset = _village_choices(user)  # type: ignore[attr-defined]
         self.fields["villages"].label_from_instance = lambda r: r.full_name()  # type: ignore[attr-defined]
         _style(self)

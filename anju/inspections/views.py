@@ -99,7 +99,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已部署「{campaign}」，共 {campaign.villages.count()} 个村。")
             return redirect("inspections:campaign_detail", pk=campaign.pk)
-    return render(request, "inspections/form.html", {"form": form, "page_title": "部署常规排查"})
+    return render(request, "households/form.html", {"form": form, "page_title": "部署常规排查"})
 
 
 @login_required
@@ -330,7 +330,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已启动「{event}」应急排查，生成任务 {event.tasks.count()} 个。")
             return redirect("inspections:event_detail", pk=event.pk)
-    return render(request, "inspections/form.html", {"form": form, "page_title": "启动应急排查"})
+    return render(request, "households/form.html", {"form": form, "page_title": "启动应急排查"})
 
 
 @login_required
