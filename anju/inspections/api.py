@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.api.base import ScopedReadOnlyViewSet
+from anju.households.api import _service_errors
 from anju.households.models import House
 from anju.inspections import services
 from anju.inspections.models import (
@@ -23,14 +24,6 @@ from anju.inspections.models import (
     Referral,
     VillageList,
 )
-
-
-def _service_errors(exc: Exception) -> exceptions.APIException:
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return exceptions.ValidationError(detail)
 
 
 class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
