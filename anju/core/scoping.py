@@ -31,6 +31,12 @@ def user_scope_prefix(user: Any) -> str | None:
     return str(region.prefix)
 
 
+def in_scope(user: Any, region_code: str) -> bool:
+    """Whether a region code lies in the user's subtree (the write-side twin of visible_to)."""
+    prefix = user_scope_prefix(user)
+    return prefix is not None and region_code.startswith(prefix)
+
+
 class RegionScopedQuerySet(models.QuerySet[_M]):
     """A queryset whose rows each belong to one region.
 

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.core.scoping import in_scope
 from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
@@ -32,10 +33,7 @@ HOUSEHOLD_FIELDS = (
 HOUSE_FIELDS = ("region_code", *HOUSE_DATA_FIELDS)
 
 
-def _in_scope(user: Any, region_code: str) -> bool:
-    if user.is_superuser and user.region_id is None:
-        return True
-    return bool(user.region_id) and region_code.startswith(user.region.prefix)
+_in_scope = in_scope
 
 
 def _check_household_writer(user: Any, region: Region) -> None:

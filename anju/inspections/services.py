@@ -19,6 +19,7 @@ from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.masking import mask_id_number
+from anju.core.scoping import in_scope
 from anju.households.choices import Department, KeyGroup
 from anju.households.models import House
 from anju.households.services import status_add
@@ -65,12 +66,6 @@ HOUSE_STATE_FIELDS = (
     "lives_in_two_houses",
     "last_inspected_at",
 )
-
-
-def in_scope(user: Any, region_code: str) -> bool:
-    if user.is_superuser and user.region_id is None:
-        return True
-    return bool(user.region_id) and region_code.startswith(user.region.prefix)
 
 
 def _require(user: Any, roles: tuple[str, ...], message: str) -> None:
