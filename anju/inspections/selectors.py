@@ -71,6 +71,17 @@ def campaign_coverage(campaign: Campaign, user: Any) -> CoverageRow:
     return root
 
 
+def current_campaign(house: House, user: Any) -> Campaign | None:
+    """The latest started campaign that covers the house's village: where a new routine
+    inspection of it counts."""
+    return (
+        Campaign.objects.visible_to(user)
+        .filter(villages=house.region_id, starts_on__lte=timezone.localdate())
+        .order_by("-year", "-starts_on")
+        .first()
+    )
+
+
 def occupied_dangerous_houses(user: Any) -> QuerySet[House]:
     """C/D houses (suspected; appraised once appraisals exist) with people still living in them."""
     return (

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
@@ -190,13 +189,8 @@ def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
         event = get_visible_or_404(
             EmergencyEvent.objects.all(), request.user, pk=request.GET.get("event") or request.POST.get("event")
         )
-    if campaign is None and event is None:  # the campaign this village is in this year, if any
-        campaign = (
-            Campaign.objects.visible_to(request.user)
-            .filter(villages=house.region, starts_on__lte=timezone.localdate())
-            .order_by("-year", "-starts_on")
-            .first()
-        )
+    if campaign is None and event is None:
+        campaign = selectors.current_campaign(house, request.user)
     form = InspectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -56,3 +56,17 @@ def test_the_signed_list_prints_as_a_pdf(client, tl_clerk, tl_township, homes, c
     pdf = client.get(reverse("inspections:village_list_download", args=[record.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert len(pdf.content) > 2000
+
+
+def test_the_uncovered_export_opens_as_the_clerks_to_do_list(client, tl_township, homes, campaign) -> None:
+    import io
+
+    import openpyxl
+
+    client.force_login(tl_township)
+    response = client.get(reverse("inspections:campaign_uncovered_export", args=[campaign.pk]))
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert rows[0][:4] == ["村", "村民小组", "户主姓名", "身份证号"]
+    by_name = {r[2]: r for r in rows[1:]}
+    assert set(by_name) == {"甲", "乙"}  # the two 低保 households; 丙 is a general household
+    assert by_name["乙"][6] == "无（须先登记房屋）" and by_name["甲"][6] == "有"
