@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "anju.jobs",
     "anju.households",
     "anju.inspections",
+    "anju.appraisals",
+    "anju.eligibility",
     "anju.api",
     "anju.demo",
 ]

@@ -78,4 +78,13 @@ class SeismicIntensity(models.IntegerChoices):
     NINE = 9, "9 度"
 
 
+class PastProgramme(models.TextChoices):
+    """The programme that renovated a house before (曾享受的住房保障); SPEC §7 re-entry reads it."""
+
+    RENOVATION = "renovation", "农村危房改造"
+    SEISMIC = "seismic", "农房抗震改造"
+    DISASTER_REBUILD = "disaster_rebuild", "因灾倒损农房恢复重建"
+    OTHER = "other", "其他住房保障"
+
+
 ELDERLY_AGE = 60

@@ -39,6 +39,7 @@ from anju.core.context import current_context
 from anju.core.tabular import TabularError
 from anju.households.choices import KEY_GROUP_PRIORITY, Department, KeyGroup, Relation
 from anju.households.listparse import ListReader, ParsedRow
+from anju.households.signals import facts_changed
 from anju.households.models import (
     ColumnMapping,
     House,
@@ -663,6 +664,7 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
             obj=record,
             note="；".join(f"{k} {v}" for k, v in record.counts.items()),
         )
+        facts_changed(acting_user=acting_user, reason=f"导入名单「{record.original_name}」", region_code=record.region_code)
         if progress:
             progress(3, 3, "导入完成")
     return record

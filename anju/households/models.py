@@ -16,6 +16,7 @@ from anju.households.choices import (
     GENERAL_LABEL,
     Department,
     KeyGroup,
+    PastProgramme,
     Relation,
     SeismicIntensity,
     Sex,
@@ -236,11 +237,19 @@ class House(models.Model):
         validators=[MinValueValidator(1980), MaxValueValidator(2100)],
         help_text="历年农村危房改造中已改造的，填改造年份",
     )
+    renovation_programme = models.CharField(
+        "曾改造类型", max_length=20, choices=PastProgramme.choices, blank=True, help_text="曾改造的，选择当时的项目"
+    )
     # Kept by the inspection services from the latest inspection (SPEC §5).
     suspected_grade = models.CharField(
         "排查初判等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
     )
     last_inspected_at = models.DateTimeField("最近排查时间", null=True, blank=True, editable=False)
+    # Kept by the appraisal services from the latest appraisal (SPEC §6: the latest counts).
+    appraised_grade = models.CharField(
+        "鉴定等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
+    )
+    appraised_on = models.DateField("最近鉴定日期", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -297,6 +306,7 @@ HOUSE_DATA_FIELDS: tuple[str, ...] = (
     "lives_in_two_houses",
     "is_traditional",
     "renovated_year",
+    "renovation_programme",
     "latitude",
     "longitude",
 )

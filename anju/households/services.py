@@ -15,6 +15,7 @@ from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
 from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
+from anju.households.signals import facts_changed
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.regions.choices import RegionLevel
@@ -236,6 +237,7 @@ def status_add(
             obj=status,
             changes=changes_between({}, model_snapshot(status, ("group", "department", "certified_on", "source"))),
         )
+        facts_changed(acting_user=acting_user, reason=f"认定为{status.get_group_display()}", household_ids=[household.pk])
     return status
 
 
@@ -262,6 +264,9 @@ def status_end(
             obj=status,
             changes={"ended_on": {"before": None, "after": ended_on.isoformat()}},
             note=note,
+        )
+        facts_changed(
+            acting_user=acting_user, reason=f"{status.get_group_display()}出列", household_ids=[household.pk]
         )
     return status
 
@@ -294,6 +299,8 @@ def _validate_house(values: dict[str, Any]) -> None:
         and not (Decimal(3) <= Decimal(lat) <= Decimal(54) and Decimal(73) <= Decimal(lng) <= Decimal(136))
     ):
         errors["latitude"] = "经纬度不在中国境内，请检查。"
+    if values.get("renovation_programme") and not values.get("renovated_year"):
+        errors["renovated_year"] = "填写了曾改造类型，请同时填写改造年份。"
     year = values.get("build_year")
     if year and year > datetime.date.today().year:
         errors["build_year"] = "建造年份不能晚于今年。"
@@ -323,6 +330,7 @@ def house_create(*, acting_user: Any, household: Household, **values: Any) -> Ho
             obj=house,
             changes=changes_between({}, model_snapshot(house, HOUSE_FIELDS)),
         )
+        facts_changed(acting_user=acting_user, reason="登记房屋", household_ids=[household.pk])
     return house
 
 
@@ -350,4 +358,5 @@ def house_update(*, acting_user: Any, house: House, **values: Any) -> House:
         changes = changes_between(before, model_snapshot(locked, HOUSE_FIELDS))
         if changes:
             audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes)
+            facts_changed(acting_user=acting_user, reason="房屋信息变更", household_ids=[locked.household_id])
     return locked

@@ -1,0 +1,165 @@
+"""Safety appraisals (鉴定, SPEC §6): versioned appraisal templates and the appraisals of
+houses. A house keeps every appraisal; the latest counts (``House.appraised_grade``)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anju.appraisals.choices import DamageCause, PreventionLevel, TemplateStatus
+from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
+from anju.inspections.choices import Grade
+
+
+class TemplateQuerySet(CoveringRegionScopedQuerySet["AppraisalTemplate"]):
+    """A user sees the templates of their own region and of every region above it (the
+    national template has the empty code, which every prefix starts with)."""
+
+    region_code_lookup = "region_code"
+
+    def visible_to(self, user: Any) -> TemplateQuerySet:
+        from anju.core.scoping import user_scope_prefix
+
+        prefix = user_scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        return super().visible_to(user) | self.filter(region_code="")
+
+
+class AppraisalTemplate(models.Model):
+    """One version of an appraisal template: the components to judge per structure type and
+    the text of each a–d criterion. The national template has ``region_code`` ""; a province
+    (or lower level) derives its own. Active and retired versions never change: an appraisal
+    keeps the version it was made with."""
+
+    name = models.CharField("名称", max_length=100)
+    region_code = models.CharField("适用区划", max_length=15, blank=True, db_index=True)
+    version = models.PositiveIntegerField("版本")
+    status = models.CharField("状态", max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
+    content = models.JSONField("内容")
+    based_on = models.ForeignKey(
+        "self", verbose_name="来源版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("修订说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
+
+    objects: ClassVar[TemplateQuerySet] = TemplateQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "鉴定模板"
+        verbose_name_plural = "鉴定模板"
+        ordering = ["region_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "version"], name="one_template_version"),
+            models.UniqueConstraint(
+                fields=["region_code"],
+                condition=models.Q(status=TemplateStatus.ACTIVE),
+                name="one_active_template_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第 {self.version} 版）"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == TemplateStatus.DRAFT
+
+    def components_for(self, structure: str) -> list[dict[str, Any]]:
+        return [c for c in self.content.get("components", []) if structure in c.get("structures", [])]
+
+
+class AppraisalQuerySet(RegionScopedQuerySet["Appraisal"]):
+    region_code_lookup = "region_code"
+
+
+class Appraisal(models.Model):
+    """One safety appraisal of one house by a qualified appraiser (SPEC §6)."""
+
+    house = models.ForeignKey(
+        "households.House", verbose_name="房屋", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    household = models.ForeignKey(
+        "households.Household", verbose_name="农户", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
+    template = models.ForeignKey(
+        AppraisalTemplate, verbose_name="鉴定模板", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    # The house as it was appraised (houses change; the appraisal must not).
+    structure = models.CharField("结构类型", max_length=20)
+    storeys = models.PositiveSmallIntegerField("层数")
+    outside_guideline = models.BooleanField("超出导则适用范围", default=False)
+    site_dangerous = models.BooleanField("场地危险", default=False)
+    site_note = models.CharField("场地情况", max_length=300, blank=True)
+    # [{"code", "name", "grade", "note"}] in template order.
+    components = models.JSONField("各组成部分评定", default=list)
+    computed_grade = models.CharField("计算等级", max_length=1, choices=Grade.choices)
+    final_grade = models.CharField("鉴定等级", max_length=1, choices=Grade.choices, db_index=True)
+    override_reason = models.CharField("调整理由", max_length=500, blank=True)
+    relocation_recommended = models.BooleanField("建议异地新建", default=False)
+    prevention_level = models.CharField("防灾措施", max_length=10, choices=PreventionLevel.choices)
+    prevention_note = models.CharField("防灾措施说明", max_length=300, blank=True)
+    damage_cause = models.CharField("致危原因", max_length=20, choices=DamageCause.choices)
+    advice = models.CharField("处理建议", max_length=500, blank=True)
+    appraiser_name = models.CharField("鉴定人", max_length=50)
+    appraiser_org = models.CharField("鉴定单位", max_length=100)
+    certificate_no = models.CharField("证书编号", max_length=50)
+    appraised_on = models.DateField("鉴定日期")
+    report_file = models.FileField("鉴定报告", upload_to="appraisals/reports/%Y/%m/", blank=True)
+    report_sha256 = models.CharField("报告指纹", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
+
+    objects: ClassVar[AppraisalQuerySet] = AppraisalQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "鉴定"
+        verbose_name_plural = "鉴定"
+        ordering = ["-appraised_on", "-pk"]
+        indexes = [models.Index(fields=["house", "-appraised_on", "-id"], name="appraisal_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.appraised_on:%Y-%m-%d} {self.final_grade} 级"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.final_grade != self.computed_grade
+
+    @property
+    def is_dangerous(self) -> bool:
+        return self.final_grade in (Grade.C, Grade.D)
+
+
+class AppraisalPhoto(models.Model):
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("照片", upload_to="appraisals/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "鉴定照片"
+        verbose_name_plural = "鉴定照片"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal} 照片 {self.pk}"

@@ -1,0 +1,338 @@
+"""Writes of the appraisal work (SPEC §6): template versions and appraisals. Each checks the
+actor's role and region, validates with Chinese messages, writes and audits in one
+transaction, and tells the eligibility app that a household's facts changed."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel, TemplateStatus
+from anju.appraisals.grading import house_grade
+from anju.appraisals.guideline import default_content
+from anju.appraisals.models import Appraisal, AppraisalPhoto, AppraisalTemplate
+from anju.appraisals.templates import validate_content
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.core.scoping import ancestor_codes, in_scope
+from anju.households.models import House
+from anju.households.signals import facts_changed
+from anju.inspections.choices import Grade
+from anju.inspections.photos import process_photo
+
+APPRAISE_ROLES = (Role.APPRAISER,)
+TEMPLATE_ROLES = (Role.PROVINCE_OFFICER,)
+NATIONAL_NAME = "全国默认鉴定模板（2019 导则）"
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+MAX_PHOTOS = 12
+GUIDELINE_MAX_STOREYS = 2
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+def ensure_national_template() -> AppraisalTemplate:
+    """The national template version 1 from the guideline, active unless a later one is."""
+    template = AppraisalTemplate.objects.filter(region_code="", version=1).first()
+    if template is None:
+        template = AppraisalTemplate.objects.create(
+            name=NATIONAL_NAME,
+            region_code="",
+            version=1,
+            status=TemplateStatus.ACTIVE,
+            content=default_content(),
+            note="按《农村住房安全性鉴定技术导则》（建村函〔2019〕200号）鉴定表整理",
+            activated_at=timezone.now(),
+        )
+    return template
+
+
+def template_for(region_code: str) -> AppraisalTemplate:
+    """The active template nearest above a house: its province's (or city's, county's) own
+    version when one is active, else the national one."""
+    codes = [region_code, *ancestor_codes(region_code), ""]
+    active = {t.region_code: t for t in AppraisalTemplate.objects.filter(region_code__in=codes, status="active")}
+    for code in codes:
+        if code in active:
+            return active[code]
+    return ensure_national_template()
+
+
+def _require_template_editor(user: Any, template_region: str) -> None:
+    if template_region == "":
+        if not user.is_superuser:
+            raise PermissionDenied("全国默认模板只能由系统运维人员维护；请基于它建立本省版本。")
+        return
+    if not (user.is_superuser or user.has_role(*TEMPLATE_ROLES)):
+        raise PermissionDenied("鉴定模板由省住建厅维护。")
+    if user.region is None or user.region.code != template_region:
+        raise PermissionDenied("只能维护本级的鉴定模板。")
+
+
+def template_derive(*, acting_user: Any, source: AppraisalTemplate, note: str = "") -> AppraisalTemplate:
+    """A new draft version for the user's own region, starting from ``source``."""
+    if acting_user.region is None:
+        raise PermissionDenied("请以省住建厅账号建立本省版本。")
+    region_code = acting_user.region.code
+    _require_template_editor(acting_user, region_code)
+    if AppraisalTemplate.objects.filter(region_code=region_code, status=TemplateStatus.DRAFT).exists():
+        raise ValidationError("本级已有一个草稿版本，请先编辑并启用或删除它。")
+    with transaction.atomic():
+        last = AppraisalTemplate.objects.filter(region_code=region_code).aggregate(v=Max("version"))["v"] or 0
+        template = AppraisalTemplate.objects.create(
+            name=f"{acting_user.region.name}鉴定模板",
+            region_code=region_code,
+            version=last + 1,
+            status=TemplateStatus.DRAFT,
+            content=source.content,
+            based_on=source,
+            note=note[:200],
+            created_by=acting_user,
+        )
+        audit_record(actor=acting_user, action=AuditAction.CREATE, obj=template, note=f"基于「{source}」")
+    return template
+
+
+def template_update(
+    *, acting_user: Any, template: AppraisalTemplate, content: Any, name: str, note: str = ""
+) -> AppraisalTemplate:
+    _require_template_editor(acting_user, template.region_code)
+    if not template.is_editable:
+        raise ValidationError("已启用或停用的版本不能修改；请基于它建立新版本。")
+    if not name.strip():
+        raise ValidationError({"name": "请填写模板名称。"})
+    cleaned = validate_content(content)
+    with transaction.atomic():
+        before = model_snapshot(template, ("name", "note"))
+        before_codes = [c["code"] for c in template.content.get("components", [])]
+        template.content = cleaned
+        template.name = name.strip()[:100]
+        template.note = note.strip()[:200]
+        template.save(update_fields=["content", "name", "note"])
+        changes = changes_between(before, model_snapshot(template, ("name", "note")))
+        after_codes = [c["code"] for c in cleaned["components"]]
+        if before_codes != after_codes:
+            changes["components"] = {"before": before_codes, "after": after_codes}
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=template, changes=changes or None)
+    return template
+
+
+def template_activate(*, acting_user: Any, template: AppraisalTemplate) -> AppraisalTemplate:
+    """Put a draft in force for its region; the previous active version is retired (kept)."""
+    _require_template_editor(acting_user, template.region_code)
+    if template.status != TemplateStatus.DRAFT:
+        raise ValidationError("只有草稿版本可以启用。")
+    validate_content(template.content)
+    with transaction.atomic():
+        AppraisalTemplate.objects.filter(region_code=template.region_code, status=TemplateStatus.ACTIVE).update(
+            status=TemplateStatus.RETIRED
+        )
+        template.status = TemplateStatus.ACTIVE
+        template.activated_at = timezone.now()
+        template.save(update_fields=["status", "activated_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=template,
+            changes={"status": {"before": TemplateStatus.DRAFT.label, "after": TemplateStatus.ACTIVE.label}},
+        )
+    return template
+
+
+def template_discard(*, acting_user: Any, template: AppraisalTemplate) -> None:
+    """Delete a draft nobody has used (an active or retired version is never deleted)."""
+    _require_template_editor(acting_user, template.region_code)
+    if template.status != TemplateStatus.DRAFT:
+        raise ValidationError("只能删除草稿版本。")
+    with transaction.atomic():
+        audit_record(actor=acting_user, action=AuditAction.DELETE, obj=template, note=str(template))
+        template.delete()
+
+
+# --- appraisals ----------------------------------------------------------------------------------
+
+
+def _check_report(report: Any) -> bytes:
+    if report.size > MAX_REPORT_BYTES:
+        raise ValidationError({"report_file": f"鉴定报告不能超过 {MAX_REPORT_BYTES // 1024 // 1024} MB。"})
+    data: bytes = report.read()
+    report.seek(0)
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError({"report_file": "鉴定报告须为 PDF 文件。"})
+    return data
+
+
+def appraisal_record(
+    *,
+    acting_user: Any,
+    house: House,
+    component_grades: dict[str, str],
+    appraised_on: datetime.date,
+    prevention_level: str,
+    damage_cause: str,
+    appraiser_name: str,
+    appraiser_org: str,
+    certificate_no: str,
+    site_dangerous: bool = False,
+    site_note: str = "",
+    component_notes: dict[str, str] | None = None,
+    final_grade: str = "",
+    override_reason: str = "",
+    prevention_note: str = "",
+    advice: str = "",
+    report_file: Any = None,
+    photos: list[Any] | tuple[Any, ...] = (),
+) -> Appraisal:
+    """Record an appraisal by the current active template for the house's region."""
+    if not (acting_user.is_superuser or acting_user.has_role(*APPRAISE_ROLES)):
+        raise PermissionDenied("只有具备鉴定人员角色的用户才能录入鉴定结果。")
+    if not in_scope(acting_user, house.region_code):
+        raise PermissionDenied("该房屋不在您的管辖范围内。")
+    template = template_for(house.region_code)
+    components = template.components_for(house.structure)
+    names = {c["code"]: c["name"] for c in components}
+    notes = component_notes or {}
+    errors: dict[str, Any] = {}
+    grades = {code: (component_grades.get(code) or "").strip().lower() for code in names}
+    missing = [names[code] for code, g in grades.items() if not g]
+    if missing and not site_dangerous:
+        errors["components"] = f"请评定：{'、'.join(missing)}。"
+    bad = [names[code] for code, g in grades.items() if g and g not in COMPONENT_GRADES]
+    if bad:
+        errors["components"] = f"{'、'.join(bad)}的等级只能是 a、b、c、d。"
+    unknown = set(component_grades) - set(names)
+    if unknown:
+        errors["components"] = f"该结构类型的模板中没有这些组成部分：{'、'.join(sorted(unknown))}。"
+    if prevention_level not in PreventionLevel.values:
+        errors["prevention_level"] = "请选择防灾措施鉴定结果（具备、部分具备或完全不具备）。"
+    if damage_cause not in DamageCause.values:
+        errors["damage_cause"] = "请选择致危原因。"
+    for field, value, label in (
+        ("appraiser_name", appraiser_name, "鉴定人"),
+        ("appraiser_org", appraiser_org, "鉴定单位"),
+        ("certificate_no", certificate_no, "证书编号"),
+    ):
+        if not value.strip():
+            errors[field] = f"请填写{label}。"
+    if appraised_on > timezone.localdate():
+        errors["appraised_on"] = "鉴定日期不能晚于今天。"
+    elif house.build_year and appraised_on.year < house.build_year:
+        errors["appraised_on"] = "鉴定日期不能早于房屋建造年份。"
+    if site_dangerous and not site_note.strip():
+        errors["site_note"] = "场地危险时请说明场地情况（如滑坡、泥石流隐患）。"
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = f"照片最多 {MAX_PHOTOS} 张。"
+    if errors:
+        raise ValidationError(errors)
+
+    filled = {code: g for code, g in grades.items() if g}
+    result = (
+        house_grade(site_dangerous=True, component_grades={}, names=names)
+        if site_dangerous
+        else house_grade(site_dangerous=False, component_grades=filled, names=names)
+    )
+    final = (final_grade or result.grade).strip().upper()
+    if final not in Grade.values:
+        raise ValidationError({"final_grade": "鉴定等级只能是 A、B、C、D。"})
+    if final != result.grade and not override_reason.strip():
+        raise ValidationError(
+            {"override_reason": f"计算等级为 {result.grade} 级，调整为 {final} 级须填写理由（宏观情况判断）。"}
+        )
+    if site_dangerous and final != Grade.D:
+        raise ValidationError({"final_grade": "场地危险的房屋只能评定为 D 级。"})
+    report_data = _check_report(report_file) if report_file else b""
+    processed = [process_photo(p) for p in photos]
+    with transaction.atomic():
+        appraisal = Appraisal(
+            house=house,
+            household_id=house.household_id,
+            region_code=house.region_code,
+            template=template,
+            structure=house.structure,
+            storeys=house.storeys,
+            outside_guideline=house.storeys > GUIDELINE_MAX_STOREYS,
+            site_dangerous=site_dangerous,
+            site_note=site_note.strip()[:300],
+            components=[
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "grade": grades.get(c["code"], ""),
+                    "note": str(notes.get(c["code"], "")).strip()[:200],
+                }
+                for c in components
+            ],
+            computed_grade=result.grade,
+            final_grade=final,
+            override_reason=override_reason.strip()[:500] if final != result.grade else "",
+            relocation_recommended=result.relocation,
+            prevention_level=prevention_level,
+            prevention_note=prevention_note.strip()[:300],
+            damage_cause=damage_cause,
+            advice=(advice.strip() or _default_advice(final, result.relocation))[:500],
+            appraiser_name=appraiser_name.strip()[:50],
+            appraiser_org=appraiser_org.strip()[:100],
+            certificate_no=certificate_no.strip()[:50],
+            appraised_on=appraised_on,
+            recorded_by=acting_user,
+        )
+        if report_file:
+            appraisal.report_sha256 = hashlib.sha256(report_data).hexdigest()
+            appraisal.report_file.save(getattr(report_file, "name", "report.pdf"), report_file, save=False)
+        appraisal.save()
+        for photo in processed:
+            AppraisalPhoto.objects.create(appraisal=appraisal, image=photo.content)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=appraisal,
+            changes=changes_between(
+                {},
+                model_snapshot(appraisal, ("computed_grade", "final_grade", "prevention_level", "appraised_on"))
+                | {"components": {c["name"]: c["grade"] for c in appraisal.components}, "photos": len(processed)},
+            ),
+            note=result.reason,
+        )
+        _update_house_grade(acting_user, house)
+        facts_changed(
+            acting_user=acting_user, reason=f"鉴定为 {final} 级（{appraised_on:%Y-%m-%d}）", household_ids=[house.household_id]
+        )
+    return appraisal
+
+
+def _default_advice(grade: str, relocation: bool) -> str:
+    if relocation:
+        return "场地危险，建议异地新建。"
+    return {
+        Grade.A: "房屋结构安全，可正常使用。",
+        Grade.B: "个别构件有危险点，应及时维修。",
+        Grade.C: "局部危险，应维修加固后使用，期间采取管控措施。",
+        Grade.D: "整体危险，应停止使用，拆除重建或异地新建。",
+    }[Grade(grade)]
+
+
+def _update_house_grade(acting_user: Any, house: House) -> None:
+    """The house shows its latest appraisal (by date, then by entry)."""
+    latest = Appraisal.objects.filter(house=house).order_by("-appraised_on", "-pk").first()
+    locked = House.objects.select_for_update().get(pk=house.pk)
+    grade, on = (latest.final_grade, latest.appraised_on) if latest else ("", None)
+    if (locked.appraised_grade, locked.appraised_on) == (grade, on):
+        return
+    before = model_snapshot(locked, ("appraised_grade", "appraised_on"))
+    locked.appraised_grade, locked.appraised_on = grade, on
+    locked.save(update_fields=["appraised_grade", "appraised_on", "updated_at"])
+    house.appraised_grade, house.appraised_on = grade, on
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes=changes_between(before, model_snapshot(locked, ("appraised_grade", "appraised_on"))),
+        note="按最近一次鉴定更新",
+    )

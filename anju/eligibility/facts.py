@@ -1,0 +1,186 @@
+"""The facts an eligibility rule may read, their Chinese names, and how they are gathered for
+a batch of households in a fixed number of queries (a list import may touch thousands)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from anju.appraisals.choices import DamageCause, PreventionLevel
+from anju.appraisals.models import Appraisal
+from anju.eligibility.choices import (
+    OUTCOME_PROGRAMME,
+    SELF_REPAIR_KINDS,
+    SOLVED_KINDS,
+    CircumstanceKind,
+    Programme,
+)
+from anju.households.choices import KeyGroup, PastProgramme
+from anju.households.models import House, HouseholdStatus
+
+
+def _choice(choices: Any) -> Callable[[Any], str]:
+    return lambda v: str(choices(v).label) if v in choices.values else str(v)
+
+
+def _grade(v: Any) -> str:
+    return f"{v} 级"
+
+
+def _bool(v: Any) -> str:
+    return "是" if v else "否"
+
+
+def _groups(v: Any) -> str:
+    return "、".join(str(KeyGroup(g).label) for g in v) if v else "无"
+
+
+def _programmes(v: Any) -> str:
+    return "、".join(str(Programme(p).label) for p in v) if v else "无"
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    kind: str  # "bool", "str", "int", "list"
+    show: Callable[[Any], str]
+    values: tuple[Any, ...] = ()  # allowed values for str/list facts (checked when a rule set is parsed)
+
+
+_SELF_REPAIR = {"able": "有能力", "unable": "无能力"}
+_SOLVED = {k.value.removeprefix("solved_"): k.label for k in SOLVED_KINDS}
+
+FACTS: dict[str, Fact] = {
+    "key_groups": Fact("现有重点对象身份", "list", _groups, tuple(KeyGroup.values)),
+    "has_house": Fact("已登记房屋", "bool", _bool),
+    "no_house": Fact("经核实无房", "bool", _bool),
+    "has_only_house": Fact("有唯一住房", "bool", _bool),
+    "only_house_grade": Fact("唯一住房鉴定等级", "str", _grade, ("A", "B", "C", "D")),
+    "only_house_suspected": Fact("唯一住房排查初判等级", "str", _grade, ("A", "B", "C", "D")),
+    "seismic_intensity": Fact("抗震设防烈度", "int", lambda v: f"{v} 度"),
+    "prevention_level": Fact(
+        "防灾措施", "str", _choice(PreventionLevel), tuple(PreventionLevel.values)
+    ),
+    "damage_cause": Fact("致危原因", "str", _choice(DamageCause), tuple(DamageCause.values)),
+    "renovated_year": Fact("曾改造年份", "int", lambda v: f"{v} 年"),
+    "renovation_programme": Fact(
+        "曾改造类型", "str", _choice(PastProgramme), tuple(PastProgramme.values)
+    ),
+    "self_repair": Fact(
+        "自行解决住房安全能力", "str", lambda v: _SELF_REPAIR.get(v, str(v)), tuple(_SELF_REPAIR)
+    ),
+    "other_solution": Fact("其他解决方式", "str", lambda v: str(_SOLVED.get(v, v)), tuple(_SOLVED)),
+    "programmes_this_year": Fact(
+        "本年度已纳入的项目", "list", _programmes, tuple(Programme.values)
+    ),
+}
+
+
+def show(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "无" if FACTS[name].kind != "bool" else "否"
+    return FACTS[name].show(value)
+
+
+def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict[str, Any]]:
+    """The facts of each household as of ``on``, in six queries whatever the batch size."""
+    from anju.eligibility.models import Circumstance, Decision
+
+    ids = list(household_ids)
+    facts: dict[int, dict[str, Any]] = {
+        pk: {
+            "key_groups": [],
+            "has_house": False,
+            "no_house": False,
+            "has_only_house": False,
+            "only_house_grade": None,
+            "only_house_suspected": None,
+            "seismic_intensity": None,
+            "prevention_level": None,
+            "damage_cause": None,
+            "renovated_year": None,
+            "renovation_programme": None,
+            "self_repair": None,
+            "other_solution": None,
+            "programmes_this_year": [],
+        }
+        for pk in ids
+    }
+    # A status counts while it has not ended by ``on`` (出列 mid-year ends it from that day).
+    for household_id, group in (
+        HouseholdStatus.objects.filter(household_id__in=ids, certified_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .values_list("household_id", "group")
+    ):
+        if group not in facts[household_id]["key_groups"]:
+            facts[household_id]["key_groups"].append(group)
+    for f in facts.values():
+        f["key_groups"].sort(key=KeyGroup.values.index)
+
+    only_houses: dict[int, int] = {}
+    for house in House.objects.filter(household_id__in=ids).only(
+        "pk",
+        "household_id",
+        "is_only_house",
+        "appraised_grade",
+        "suspected_grade",
+        "seismic_intensity",
+        "renovated_year",
+        "renovation_programme",
+    ):
+        f = facts[house.household_id]
+        f["has_house"] = True
+        if house.is_only_house:
+            only_houses[house.pk] = house.household_id
+            f["has_only_house"] = True
+            f["only_house_grade"] = house.appraised_grade or None
+            f["only_house_suspected"] = house.suspected_grade or None
+            f["seismic_intensity"] = house.seismic_intensity
+            f["renovated_year"] = house.renovated_year
+            f["renovation_programme"] = house.renovation_programme or None
+
+    latest: dict[int, Appraisal] = {}
+    for appraisal in Appraisal.objects.filter(house_id__in=list(only_houses)).order_by(
+        "house_id", "-appraised_on", "-pk"
+    ).only("house_id", "prevention_level", "damage_cause"):
+        latest.setdefault(appraisal.house_id, appraisal)
+    for house_id, appraisal in latest.items():
+        f = facts[only_houses[house_id]]
+        f["prevention_level"] = appraisal.prevention_level
+        f["damage_cause"] = appraisal.damage_cause
+
+    # The latest live record of each kind of circumstance decides.
+    seen: set[tuple[int, str]] = set()
+    for household_id, kind in (
+        Circumstance.objects.filter(household_id__in=ids, withdrawn_at__isnull=True, recorded_on__lte=on)
+        .order_by("household_id", "-recorded_on", "-pk")
+        .values_list("household_id", "kind")
+    ):
+        group = "self_repair" if kind in SELF_REPAIR_KINDS else "solved" if kind in SOLVED_KINDS else kind
+        if (household_id, group) in seen:
+            continue
+        seen.add((household_id, group))
+        f = facts[household_id]
+        if kind == CircumstanceKind.NO_HOUSE:
+            f["no_house"] = True
+        elif group == "self_repair":
+            f["self_repair"] = "able" if kind == CircumstanceKind.SELF_REPAIR_ABLE else "unable"
+        else:
+            f["other_solution"] = kind.removeprefix("solved_")
+
+    for household_id, outcome in (
+        Decision.objects.filter(household_id__in=ids, year=on.year, outcome__in=list(OUTCOME_PROGRAMME))
+        .values_list("household_id", "outcome")
+        .distinct()
+    ):
+        programme = OUTCOME_PROGRAMME[outcome]
+        if programme not in facts[household_id]["programmes_this_year"]:
+            facts[household_id]["programmes_this_year"].append(programme)
+    for f in facts.values():
+        f["programmes_this_year"].sort()
+    return facts

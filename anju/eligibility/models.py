@@ -1,0 +1,155 @@
+"""Eligibility (SPEC §7): versioned rule sets, the decision each household gets from them,
+and the circumstances only a visit establishes (无房, ability to self-repair, solved otherwise)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet, user_scope_prefix
+from anju.eligibility.choices import OUTCOME_PROGRAMME, CircumstanceKind, Outcome, RuleSetStatus
+
+
+class RuleSetQuerySet(CoveringRegionScopedQuerySet["RuleSet"]):
+    region_code_lookup = "region_code"
+
+    def visible_to(self, user: Any) -> RuleSetQuerySet:
+        if user_scope_prefix(user) is None:
+            return self.none()
+        return super().visible_to(user) | self.filter(region_code="")
+
+
+class RuleSet(models.Model):
+    """One version of the eligibility rules (JSON text, see ``engine``). The national rule set
+    has ``region_code`` ""; a province may put its own version in force. Active and retired
+    versions never change: each decision names the version it came from."""
+
+    name = models.CharField("名称", max_length=100)
+    region_code = models.CharField("适用区划", max_length=15, blank=True, db_index=True)
+    version = models.PositiveIntegerField("版本")
+    status = models.CharField("状态", max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    text = models.TextField("规则（JSON）")
+    based_on = models.ForeignKey(
+        "self", verbose_name="来源版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("修订说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
+
+    objects: ClassVar[RuleSetQuerySet] = RuleSetQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "资格规则集"
+        verbose_name_plural = "资格规则集"
+        ordering = ["region_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "version"], name="one_ruleset_version"),
+            models.UniqueConstraint(
+                fields=["region_code"],
+                condition=models.Q(status=RuleSetStatus.ACTIVE),
+                name="one_active_ruleset_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第 {self.version} 版）"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def label(self) -> str:
+        return f"{self.region_code or '全国'}-v{self.version}"
+
+
+class ScopedQuerySet(RegionScopedQuerySet[Any]):
+    region_code_lookup = "region_code"
+
+
+class Decision(models.Model):
+    """One evaluation of one household by one rule-set version. A household's decisions form
+    its history; ``is_current`` marks the one in force."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name="农户", on_delete=models.PROTECT, related_name="decisions"
+    )
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    rule_set = models.ForeignKey(RuleSet, verbose_name="规则集", on_delete=models.PROTECT, related_name="decisions")
+    rule_id = models.CharField("规则编号", max_length=40)
+    rule_name = models.CharField("规则名称", max_length=100)
+    outcome = models.CharField("结论", max_length=20, choices=Outcome.choices, db_index=True)
+    reason = models.TextField("理由")
+    checks = models.JSONField("判断过程", default=list)
+    facts = models.JSONField("所用事实")
+    facts_digest = models.CharField("事实指纹", max_length=64)
+    trigger = models.CharField("触发原因", max_length=200)
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    decided_at = models.DateTimeField("认定时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_current = models.BooleanField("现行", default=True, db_index=True)
+
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "资格认定"
+        verbose_name_plural = "资格认定"
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(is_current=True), name="one_current_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_outcome_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def programme(self) -> str:
+        return OUTCOME_PROGRAMME.get(self.outcome, "")
+
+
+class Circumstance(models.Model):
+    """A dated finding about a household (经核实无房, 有/无能力自行解决, 已租房/投亲/搬迁…).
+    Withdrawn rather than deleted when it no longer holds; the latest live one of a kind counts."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name="农户", on_delete=models.PROTECT, related_name="circumstances"
+    )
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    kind = models.CharField("情况", max_length=30, choices=CircumstanceKind.choices)
+    recorded_on = models.DateField("核实日期")
+    note = models.CharField("说明", max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.CharField("撤销理由", max_length=300, blank=True)
+
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "农户核实情况"
+        verbose_name_plural = "农户核实情况"
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_kind_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code

@@ -1,0 +1,326 @@
+"""Writes of eligibility (SPEC §7): rule-set versions, circumstances recorded after a visit,
+and the decisions, re-evaluated whenever the facts they used change."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record
+from anju.core.scoping import ancestor_codes, in_scope
+from anju.eligibility import engine
+from anju.eligibility.choices import CircumstanceKind, RuleSetStatus
+from anju.eligibility.facts import gather
+from anju.eligibility.models import Circumstance, Decision, RuleSet
+from anju.households.models import Household
+
+RULESET_ROLES = (Role.PROVINCE_OFFICER,)
+CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
+NATIONAL_NAME = "默认资格规则（2023 通知）"
+DEFAULT_RULES = Path(__file__).with_name("default_rules.json")
+BATCH = 500
+
+
+# --- rule sets -----------------------------------------------------------------------------------
+
+
+def ensure_national_rule_set() -> RuleSet:
+    rule_set = RuleSet.objects.filter(region_code="", version=1).first()
+    if rule_set is None:
+        rule_set = RuleSet.objects.create(
+            name=NATIONAL_NAME,
+            region_code="",
+            version=1,
+            status=RuleSetStatus.ACTIVE,
+            text=DEFAULT_RULES.read_text(encoding="utf-8"),
+            note="按 SPEC §7 与 2023 年两份通知编写",
+            activated_at=timezone.now(),
+        )
+    return rule_set
+
+
+def rule_set_for(region_code: str) -> RuleSet:
+    codes = [region_code, *ancestor_codes(region_code), ""]
+    active = {r.region_code: r for r in RuleSet.objects.filter(region_code__in=codes, status=RuleSetStatus.ACTIVE)}
+    for code in codes:
+        if code in active:
+            return active[code]
+    return ensure_national_rule_set()
+
+
+@cache
+def _spec(rule_set_pk: int, text: str) -> engine.RuleSetSpec:
+    # Active versions never change, so (pk, text) is a safe key.
+    return engine.parse(text)
+
+
+def spec_of(rule_set: RuleSet) -> engine.RuleSetSpec:
+    return _spec(rule_set.pk, rule_set.text)
+
+
+def _require_editor(user: Any, region_code: str) -> None:
+    if region_code == "":
+        if not user.is_superuser:
+            raise PermissionDenied("全国默认规则只能由系统运维人员维护；请基于它建立本省版本。")
+        return
+    if not (user.is_superuser or user.has_role(*RULESET_ROLES)):
+        raise PermissionDenied("资格规则由省住建厅维护。")
+    if user.region is None or user.region.code != region_code:
+        raise PermissionDenied("只能维护本级的资格规则。")
+
+
+def _check_text(text: str) -> None:
+    try:
+        engine.parse(text)
+    except engine.RuleSetError as exc:
+        raise ValidationError({"text": exc.messages}) from exc
+
+
+def rule_set_derive(*, acting_user: Any, source: RuleSet, note: str = "") -> RuleSet:
+    if acting_user.region is None:
+        raise PermissionDenied("请以省住建厅账号建立本省版本。")
+    region_code = acting_user.region.code
+    _require_editor(acting_user, region_code)
+    if RuleSet.objects.filter(region_code=region_code, status=RuleSetStatus.DRAFT).exists():
+        raise ValidationError("本级已有一个草稿版本，请先编辑并启用或删除它。")
+    with transaction.atomic():
+        last = RuleSet.objects.filter(region_code=region_code).aggregate(v=Max("version"))["v"] or 0
+        rule_set = RuleSet.objects.create(
+            name=f"{acting_user.region.name}资格规则",
+            region_code=region_code,
+            version=last + 1,
+            text=source.text,
+            based_on=source,
+            note=note[:200],
+            created_by=acting_user,
+        )
+        audit_record(actor=acting_user, action=AuditAction.CREATE, obj=rule_set, note=f"基于「{source}」")
+    return rule_set
+
+
+def rule_set_update(*, acting_user: Any, rule_set: RuleSet, text: str, name: str, note: str = "") -> RuleSet:
+    _require_editor(acting_user, rule_set.region_code)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        raise ValidationError("已启用或停用的版本不能修改；请基于它建立新版本。")
+    if not name.strip():
+        raise ValidationError({"name": "请填写规则集名称。"})
+    _check_text(text)
+    with transaction.atomic():
+        changed = rule_set.text != text
+        rule_set.text, rule_set.name, rule_set.note = text, name.strip()[:100], note.strip()[:200]
+        rule_set.save(update_fields=["text", "name", "note"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=rule_set,
+            note="修改规则内容" if changed else "修改名称或说明",
+        )
+    return rule_set
+
+
+def rule_set_activate(*, acting_user: Any, rule_set: RuleSet) -> RuleSet:
+    """Put a draft in force; every household of the region is then re-evaluated in a job."""
+    _require_editor(acting_user, rule_set.region_code)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        raise ValidationError("只有草稿版本可以启用。")
+    _check_text(rule_set.text)
+    with transaction.atomic():
+        RuleSet.objects.filter(region_code=rule_set.region_code, status=RuleSetStatus.ACTIVE).update(
+            status=RuleSetStatus.RETIRED
+        )
+        rule_set.status = RuleSetStatus.ACTIVE
+        rule_set.activated_at = timezone.now()
+        rule_set.save(update_fields=["status", "activated_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=rule_set,
+            changes={"status": {"before": RuleSetStatus.DRAFT.label, "after": RuleSetStatus.ACTIVE.label}},
+        )
+        from anju.households.signals import facts_changed
+
+        facts_changed(acting_user=acting_user, reason=f"启用规则集「{rule_set}」", region_code=rule_set.region_code)
+    return rule_set
+
+
+def rule_set_discard(*, acting_user: Any, rule_set: RuleSet) -> None:
+    _require_editor(acting_user, rule_set.region_code)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        raise ValidationError("只能删除草稿版本。")
+    with transaction.atomic():
+        audit_record(actor=acting_user, action=AuditAction.DELETE, obj=rule_set, note=str(rule_set))
+        rule_set.delete()
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def _digest(facts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def decisions_refresh(
+    *, household_ids: Iterable[int], trigger: str, acting_user: Any = None, on: datetime.date | None = None
+) -> int:
+    """Evaluate these households; write a new decision where the rule set or the facts differ
+    from the current one. Returns how many decisions were written."""
+    on = on or timezone.localdate()
+    ids = sorted(set(household_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        written += _refresh_batch(ids[start : start + BATCH], trigger, acting_user, on)
+    return written
+
+
+def _refresh_batch(ids: list[int], trigger: str, acting_user: Any, on: datetime.date) -> int:
+    facts = gather(ids, on=on)
+    regions = dict(Household.objects.filter(pk__in=ids).values_list("pk", "region_code"))
+    rule_sets: dict[str, RuleSet] = {}
+    written = 0
+    with transaction.atomic():
+        current = {
+            d.household_id: d
+            for d in Decision.objects.select_for_update().filter(household_id__in=ids, is_current=True)
+        }
+        for household_id in ids:
+            region_code = regions.get(household_id)
+            if region_code is None:
+                continue
+            if region_code not in rule_sets:
+                rule_sets[region_code] = rule_set_for(region_code)
+            rule_set = rule_sets[region_code]
+            household_facts = facts[household_id]
+            digest = _digest(household_facts)
+            before = current.get(household_id)
+            if before and before.rule_set_id == rule_set.pk and before.facts_digest == digest:
+                continue
+            result = engine.evaluate(spec_of(rule_set), household_facts)
+            if before:
+                Decision.objects.filter(pk=before.pk).update(is_current=False)
+            decision = Decision.objects.create(
+                household_id=household_id,
+                region_code=region_code,
+                rule_set=rule_set,
+                rule_id=result.rule.id,
+                rule_name=result.rule.name,
+                outcome=result.rule.outcome,
+                reason=result.reason,
+                checks=[c.as_dict() for c in result.checks],
+                facts=household_facts,
+                facts_digest=digest,
+                trigger=trigger[:200],
+                year=on.year,
+                decided_by=acting_user if getattr(acting_user, "pk", None) else None,
+            )
+            changes = {"outcome": {"before": before.get_outcome_display() if before else None,
+                                   "after": decision.get_outcome_display()}}
+            audit_record(
+                actor=acting_user if getattr(acting_user, "pk", None) else None,
+                action=AuditAction.CREATE,
+                obj=decision,
+                changes=changes,
+                note=f"{result.rule.id}：{trigger}"[:300],
+            )
+            written += 1
+    return written
+
+
+def households_that_matter(region_code: str) -> list[int]:
+    """Households of a region whose decision can be anything but "信息不足": a key-group status,
+    a registered house with a grade, a recorded circumstance, or a decision already."""
+    qs = Household.objects.filter(region_code__startswith=region_code).filter(
+        Q(statuses__isnull=False)
+        | Q(houses__appraised_grade__gt="")
+        | Q(houses__suspected_grade__gt="")
+        | Q(circumstances__isnull=False)
+        | Q(decisions__is_current=True)
+    )
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def household_reevaluate(*, acting_user: Any, household: Household) -> Decision:
+    """A user asks for a fresh evaluation (after fixing data elsewhere, say)."""
+    if not in_scope(acting_user, household.region_code):
+        raise PermissionDenied("该农户不在您的管辖范围内。")
+    decisions_refresh(household_ids=[household.pk], trigger="人工重新认定", acting_user=acting_user)
+    return Decision.objects.get(household=household, is_current=True)
+
+
+# --- circumstances -------------------------------------------------------------------------------
+
+
+def circumstance_record(
+    *, acting_user: Any, household: Household, kind: str, recorded_on: datetime.date, note: str
+) -> Circumstance:
+    if not (acting_user.is_superuser or acting_user.has_role(*CIRCUMSTANCE_ROLES)):
+        raise PermissionDenied("您的角色不能登记农户核实情况。")
+    if not in_scope(acting_user, household.region_code):
+        raise PermissionDenied("该农户不在您的管辖范围内。")
+    errors: dict[str, str] = {}
+    if kind not in CircumstanceKind.values:
+        errors["kind"] = "请选择核实情况。"
+    if recorded_on > timezone.localdate():
+        errors["recorded_on"] = "核实日期不能晚于今天。"
+    if not note.strip():
+        errors["note"] = "请写明核实依据（如走访情况、租房合同、亲属住址）。"
+    if kind == CircumstanceKind.NO_HOUSE and household.houses.exists():
+        errors["kind"] = "该户已登记房屋，不能核实为无房；如房屋已倒塌或拆除，请先在房屋信息中注明。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = Circumstance.objects.create(
+            household=household,
+            region_code=household.region_code,
+            kind=kind,
+            recorded_on=recorded_on,
+            note=note.strip()[:300],
+            recorded_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=record,
+            changes={"kind": {"before": None, "after": record.get_kind_display()}},
+            note=record.note,
+        )
+        from anju.households.signals import facts_changed
+
+        facts_changed(acting_user=acting_user, reason=f"核实：{record.get_kind_display()}", household_ids=[household.pk])
+    return record
+
+
+def circumstance_withdraw(*, acting_user: Any, circumstance: Circumstance, reason: str) -> Circumstance:
+    if not (acting_user.is_superuser or acting_user.has_role(*CIRCUMSTANCE_ROLES)):
+        raise PermissionDenied("您的角色不能撤销农户核实情况。")
+    if not in_scope(acting_user, circumstance.region_code):
+        raise PermissionDenied("该农户不在您的管辖范围内。")
+    if circumstance.withdrawn_at is not None:
+        raise ValidationError("该情况已撤销。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写撤销理由。"})
+    with transaction.atomic():
+        circumstance.withdrawn_at = timezone.now()
+        circumstance.withdrawn_by = acting_user
+        circumstance.withdrawn_reason = reason.strip()[:300]
+        circumstance.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=circumstance, note=f"撤销：{reason.strip()}")
+        from anju.households.signals import facts_changed
+
+        facts_changed(
+            acting_user=acting_user,
+            reason=f"撤销核实情况：{circumstance.get_kind_display()}",
+            household_ids=[circumstance.household_id],
+        )
+    return circumstance

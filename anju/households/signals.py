@@ -1,0 +1,29 @@
+"""Notices the households services send when facts that other apps derive decisions from
+have changed (statuses, houses). They carry no business rule: the eligibility app listens
+and re-evaluates through its own service (ADR 0011)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+# kwargs: household_ids (list[int]) or region_code (str, "all households there that matter"),
+# reason (str, shown in the decision's history), acting_user.
+household_facts_changed = Signal()
+
+
+def facts_changed(
+    *, acting_user: Any, reason: str, household_ids: Iterable[int] = (), region_code: str | None = None
+) -> None:
+    """Send ``household_facts_changed`` once the current transaction has committed."""
+    ids = sorted(set(household_ids))
+
+    def send() -> None:
+        household_facts_changed.send(
+            sender=None, household_ids=ids, region_code=region_code, reason=reason, acting_user=acting_user
+        )
+
+    transaction.on_commit(send)
