@@ -168,7 +168,10 @@ def rule_set_discard(*, acting_user: Any, rule_set: RuleSet) -> None:
 
 
 def _digest(facts: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """What decides whether to re-evaluate. ``programmes_this_year`` is left out: it changes
+    because of the decisions themselves (a household's own current decision is in it)."""
+    relevant = {k: v for k, v in facts.items() if k != "programmes_this_year"}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def decisions_refresh(
@@ -240,7 +243,10 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: Any, on: datetime.
 def households_that_matter(region_code: str) -> list[int]:
     """Households of a region whose decision can be anything but "信息不足": a key-group status,
     a registered house with a grade, a recorded circumstance, or a decision already."""
-    qs = Household.objects.filter(region_code__startswith=region_code).filter(
+    from anju.regions.codes import level_of, prefix_of
+
+    prefix = prefix_of(region_code, level_of(region_code)) if region_code else ""
+    qs = Household.objects.filter(region_code__startswith=prefix).filter(
         Q(statuses__isnull=False)
         | Q(houses__appraised_grade__gt="")
         | Q(houses__suspected_grade__gt="")
