@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.models import User
 from anju.api.base import ScopedReadOnlyViewSet
+from anju.core.scoping import RegionScopedQuerySet
 from anju.households.api import _service_errors
 from anju.households.models import House
 from anju.inspections import services
+from anju.inspections.choices import EventKind, MeasureKind
 from anju.inspections.models import (
     Campaign,
     ControlMeasure,
@@ -24,9 +30,45 @@ from anju.inspections.models import (
     Referral,
     VillageList,
 )
+from anju.regions.models import Region
+
+
+def _visible(queryset: RegionScopedQuerySet[Any], user: Any, what: str, **lookup: Any) -> Any:
+    """An object named in a request body, looked up in the user's scope: out of scope is a 404."""
+    found = queryset.visible_to(user).filter(**lookup).first()
+    if found is None:
+        raise exceptions.NotFound(f"{what}不存在或不在您的管辖范围内。")
+    return found
+
+
+def _visible_all(queryset: RegionScopedQuerySet[Any], user: Any, what: str, field: str, keys: list[str]) -> list[Any]:
+    """Several objects by key, in the order given; any one missing or out of scope is a 404."""
+    keys = list(dict.fromkeys(keys))
+    found = {getattr(o, field): o for o in queryset.visible_to(user).filter(**{f"{field}__in": keys})}
+    missing = [k for k in keys if k not in found]
+    if missing:
+        raise exceptions.NotFound(f"{what}不存在或不在您的管辖范围内：{'、'.join(missing)}")
+    return [found[k] for k in keys]
+
+
+def _require_role(user: Any, roles: tuple[str, ...], message: str) -> None:
+    """The service checks the role too; checked first here so that a clerk is told so,
+    rather than that the county they named is out of their scope."""
+    if not (user.is_superuser or user.has_role(*roles)):
+        raise exceptions.PermissionDenied(message)
+
+
+def _choices_text(choices: Any) -> str:
+    return "、".join(f"{value}（{label}）" for value, label in choices)
+
+
+def _codes(**kwargs: Any) -> Any:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    villages = _codes(many=True)
+
     class Meta:
         model = Campaign
         fields = ["id", "title", "year", "region_code", "starts_on", "deadline", "list_due", "villages"]
@@ -97,6 +139,8 @@ class ReferralDecisionSerializer(serializers.Serializer):  # type: ignore[type-a
 
 
 class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    villages = _codes(many=True)
+
     class Meta:
         model = EmergencyEvent
         fields = ["id", "kind", "title", "occurred_on", "region_code", "villages", "note"]
@@ -116,6 +160,8 @@ class MeasureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    village = _codes()
+
     class Meta:
         model = VillageList
         fields = ["id", "campaign", "village", "region_code", "houses", "digest", "status", "signed_at"]
@@ -128,11 +174,83 @@ class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "household", "house", "region_code", "reason", "moved_on", "moved_to", "demolished_on"]
 
 
+# --- request bodies of the writes: types here; the rules (role, region, dates) are the services' ---
+
+
+class CampaignCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    title = serializers.CharField(max_length=100, allow_blank=True)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    region_code = serializers.CharField(help_text="组织区划代码（区县或乡镇）")
+    starts_on = serializers.DateField()
+    deadline = serializers.DateField()
+    list_due = serializers.DateField(required=False, help_text="村级清单报送期限；省略按规则取当年 3 月 30 日")
+    villages = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="排查村的区划代码；省略则为该区划下全部村"
+    )
+    inspectors = serializers.ListField(child=serializers.CharField(), required=False, help_text="排查人员用户名")
+
+
+class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    # A plain string rather than a ChoiceField: the same field name with the same choices in the read
+    # serializer would make drf-spectacular name the enum ambiguously; the service checks the value.
+    kind = serializers.CharField(help_text=f"类型：{_choices_text(EventKind.choices)}")
+    title = serializers.CharField(max_length=100, allow_blank=True)
+    occurred_on = serializers.DateField()
+    region_code = serializers.CharField(help_text="组织区划代码（区县或乡镇）")
+    villages = serializers.ListField(child=serializers.CharField(), help_text="受影响村的区划代码")
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MeasureCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    house = serializers.IntegerField()
+    kind = serializers.CharField(help_text=f"措施：{_choices_text(MeasureKind.choices)}")
+    taken_on = serializers.DateField()
+    responsible = serializers.CharField(max_length=50, allow_blank=True)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MeasureVerifySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    verified_on = serializers.DateField(required=False, help_text="省略为今天")
+    in_place = serializers.BooleanField(required=False, default=True, help_text="措施是否已落实")
+    note = serializers.CharField(allow_blank=True, help_text="核查情况")
+
+
+class VillageListSignSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    campaign = serializers.IntegerField()
+    village = serializers.CharField(help_text="村的区划代码（签字人本人所在的村）")
+
+
+class FollowUpStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    step = serializers.ChoiceField(choices=[("moved", "搬入安全住房"), ("demolished", "旧房拆除")])
+    on = serializers.DateField()
+    moved_to = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    photo = serializers.FileField(required=False, help_text="现场照片（必填，服务端校验为图片）")
+
+
 class CampaignViewSet(ScopedReadOnlyViewSet):
-    """常规排查任务（含覆盖情况见页面）。"""
+    """常规排查任务（含覆盖情况见页面）。POST 部署排查（乡镇或区县住建部门）。"""
 
     scoped_queryset = Campaign.objects.prefetch_related("villages")
     serializer_class = CampaignSerializer
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = CampaignCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        _require_role(user, services.ORGANISE_ROLES, "只有乡镇或区县住建部门可以部署排查。")
+        values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
+        if "villages" in values:
+            values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
+        values["inspectors"] = _visible_all(
+            User.objects.get_queryset(), user, "用户", "username", values.pop("inspectors", [])
+        )
+        try:
+            campaign = services.campaign_create(acting_user=user, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
 class InspectionViewSet(ScopedReadOnlyViewSet):
@@ -185,10 +303,25 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
 
 
 class EmergencyEventViewSet(ScopedReadOnlyViewSet):
-    """应急排查。"""
+    """应急排查。POST 启动应急排查并按危险优先生成受影响村的排查任务（乡镇或区县住建部门）。"""
 
     scoped_queryset = EmergencyEvent.objects.prefetch_related("villages")
     serializer_class = EventSerializer
+
+    @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = EventCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        _require_role(user, services.ORGANISE_ROLES, "只有乡镇或区县住建部门可以启动应急排查。")
+        values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
+        values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
+        try:
+            event = services.emergency_declare(acting_user=user, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
 
 
 class EmergencyTaskViewSet(ScopedReadOnlyViewSet):
@@ -199,21 +332,84 @@ class EmergencyTaskViewSet(ScopedReadOnlyViewSet):
 
 
 class ControlMeasureViewSet(ScopedReadOnlyViewSet):
-    """管控措施。"""
+    """管控措施。POST 登记措施；verify 由登记人以外的乡镇或区县住建部门人员核查。"""
 
     scoped_queryset = ControlMeasure.objects.all()
     serializer_class = MeasureSerializer
 
+    @extend_schema(request=MeasureCreateSerializer, responses={201: MeasureSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = MeasureCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        house = _visible(House.objects.all(), request.user, "房屋", pk=values.pop("house"))
+        try:
+            measure = services.measure_record(acting_user=request.user, house=house, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MeasureVerifySerializer, responses=MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        measure = self.get_object()
+        data = MeasureVerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.setdefault("verified_on", timezone.localdate())
+        try:
+            measure = services.measure_verify(acting_user=request.user, measure=measure, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(measure).data)
+
 
 class VillageListViewSet(ScopedReadOnlyViewSet):
-    """村级疑似危房清单（已签字）。"""
+    """村级疑似危房清单（已签字）。POST 由该村的村主要负责人本人签字（每次排查一次）；receive 由乡镇建环办接收。"""
 
-    scoped_queryset = VillageList.objects.all()
+    scoped_queryset = VillageList.objects.select_related("village")
     serializer_class = VillageListSerializer
+
+    @extend_schema(request=VillageListSignSerializer, responses={201: VillageListSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = VillageListSignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        campaign = _visible(Campaign.objects.all(), user, "排查任务", pk=data.validated_data["campaign"])
+        village = _visible(Region.objects.all(), user, "村", code=data.validated_data["village"])
+        try:
+            record = services.village_list_sign(acting_user=user, campaign=campaign, village=village)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=VillageListSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        record = self.get_object()
+        try:
+            record = services.village_list_receive(acting_user=request.user, village_list=record)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(record).data)
 
 
 class FollowUpViewSet(ScopedReadOnlyViewSet):
-    """跟进任务。"""
+    """跟进任务。step（multipart，附现场照片）登记搬入安全住房或旧房拆除。"""
 
     scoped_queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
+
+    @extend_schema(request={"multipart/form-data": FollowUpStepSerializer}, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def step(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        follow_up = self.get_object()
+        data = FollowUpStepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["photo"] = values.get("photo")
+        try:
+            follow_up = services.follow_up_step(acting_user=request.user, follow_up=follow_up, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(follow_up).data)

@@ -89,8 +89,11 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:emergencyevent-detail": lambda o: {"pk": o["emergency"].pk},
     "api:emergencytask-detail": lambda o: {"pk": o["emergency"].tasks.first().pk},
     "api:controlmeasure-detail": lambda o: {"pk": o["measure"].pk},
+    "api:controlmeasure-verify": lambda o: {"pk": o["measure"].pk},
     "api:villagelist-detail": lambda o: {"pk": o["village_list"].pk},
+    "api:villagelist-receive": lambda o: {"pk": o["village_list"].pk},
     "api:followup-detail": lambda o: {"pk": o["follow_up"].pk},
+    "api:followup-step": lambda o: {"pk": o["follow_up"].pk},
     "api:listimport-commit": lambda o: {"pk": o["list_import"].pk},
     "api:listimport-cancel": lambda o: {"pk": o["list_import"].pk},
 }
