@@ -9,6 +9,8 @@ urlpatterns = [
     path("jobs/", include("anju.jobs.urls")),
     path("households/", include("anju.households.urls")),
     path("inspections/", include("anju.inspections.urls")),
+    path("appraisals/", include("anju.appraisals.urls")),
+    path("eligibility/", include("anju.eligibility.urls")),
     path("api/", include("anju.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

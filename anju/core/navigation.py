@@ -31,6 +31,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("农户", "households:household_list"),
     NavItem("房屋", "households:house_list"),
     NavItem("排查", "inspections:hub"),
+    NavItem("鉴定", "appraisals:appraisal_list"),
+    NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
     NavItem(
         "名单导入",
         "households:import_list",

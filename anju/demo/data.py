@@ -48,6 +48,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("ps_county", "冉光明", "500243000000", (Role.COUNTY_OFFICER, Role.ADMIN), "彭水县住房和城乡建设委员会"),
     DemoUser("ps_luming", "向秀英", "500243202000", (Role.TOWNSHIP_OFFICER,), "鹿鸣乡建环办"),
     DemoUser("ps_clerk", "田大勇", "500243202201", (Role.VILLAGE_CLERK,), "向家村村民委员会"),
+    DemoUser("ps_appraiser", "冉工", "500243000000", (Role.APPRAISER,), "彭水县房屋安全鉴定中心"),
 )
 
 SUPERUSER = DemoUser("admin", "运维超级管理员", "", (Role.ADMIN,), "安居运维")

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.core.exporting import log_export, table_response
 from anju.core.scoping import get_visible_or_404
@@ -85,6 +86,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_detail(viewer=request.user, pk=pk)
     context = {
         "household": household,
+        "decision": household.decisions.filter(is_current=True).first(),
         "timeline": selectors.household_timeline(household=household),
         "show_pii": sees_personal_data(request.user),
         "can_write": can_write_households(request.user),
@@ -212,6 +214,8 @@ def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "house": house,
             "can_write": can_write_households(request.user),
+            "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]
+            "appraisals": house.appraisals.all()[:20],
             "show_pii": sees_personal_data(request.user),
             "page_title": str(house),
         },

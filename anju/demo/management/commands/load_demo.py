@@ -74,3 +74,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示排查：{inspections} 条排查记录，含应急排查、以房找人、管控措施、村级清单签字和跟进任务（见「排查」）。"
             )
+        from anju.demo.appraisals import load_demo_appraisals
+
+        appraisals, decisions = load_demo_appraisals(superuser)
+        if appraisals:
+            self.stdout.write(
+                f"演示鉴定：{appraisals} 份鉴定表（含山西省细化模板、调整等级、危险场地、三层房屋）；"
+                f"资格认定 {decisions} 户（见「鉴定」「资格认定」）。"
+            )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from anju.appraisals import views
+
+app_name = "appraisals"
+urlpatterns = [
+    path("", views.appraisal_list, name="appraisal_list"),
+    path("houses/<int:house_pk>/new/", views.appraisal_new, name="appraisal_new"),
+    path("<int:pk>/", views.appraisal_detail, name="appraisal_detail"),
+    path("<int:pk>/pdf/", views.appraisal_pdf, name="appraisal_pdf"),
+    path("<int:pk>/report/", views.appraisal_report, name="appraisal_report"),
+    path("templates/", views.template_list, name="template_list"),
+    path("templates/<int:pk>/", views.template_detail, name="template_detail"),
+    path("templates/<int:pk>/derive/", views.template_derive, name="template_derive"),
+    path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/activate/", views.template_activate, name="template_activate"),
+    path("templates/<int:pk>/discard/", views.template_discard, name="template_discard"),
+]

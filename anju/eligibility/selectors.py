@@ -1,0 +1,34 @@
+"""Reads of the eligibility pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from anju.eligibility.choices import Outcome
+from anju.eligibility.models import Decision, RuleSet
+from anju.eligibility.services import ensure_national_rule_set
+
+
+def current_decisions(user: Any, filters: dict[str, Any]) -> QuerySet[Decision]:
+    qs = Decision.objects.visible_to(user).filter(is_current=True).select_related("household", "rule_set")
+    if filters.get("q"):
+        qs = qs.filter(household__head_name__contains=filters["q"].strip())
+    if filters.get("outcome"):
+        qs = qs.filter(outcome=filters["outcome"])
+    if filters.get("rule_id"):
+        qs = qs.filter(rule_id=filters["rule_id"].strip())
+    return qs
+
+
+def outcome_counts(user: Any) -> list[tuple[str, str, int]]:
+    counts = dict(
+        Decision.objects.visible_to(user).filter(is_current=True).values_list("outcome").annotate(n=Count("pk"))
+    )
+    return [(o.value, str(o.label), counts.get(o.value, 0)) for o in Outcome]
+
+
+def rule_sets_visible(user: Any) -> QuerySet[RuleSet]:
+    ensure_national_rule_set()
+    return RuleSet.objects.visible_to(user).select_related("based_on")

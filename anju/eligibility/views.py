@@ -1,0 +1,213 @@
+"""Eligibility pages: a household's decision with its reasons in plain Chinese, the list of
+current decisions, circumstances found on a visit, and the rule-set versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from anju.accounts.views import _apply_errors
+from anju.core.pages import error_text, paginate
+from anju.core.scoping import get_visible_or_404
+from anju.eligibility import engine, selectors, services
+from anju.eligibility.choices import RuleSetStatus
+from anju.eligibility.facts import FACTS, show
+from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
+from anju.eligibility.models import Circumstance, Decision
+from anju.households.models import Household
+
+
+def _facts_table(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(FACTS[name].label, show(name, facts.get(name))) for name in FACTS if name in facts]
+
+
+@login_required
+def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
+    decision = Decision.objects.filter(household=household, is_current=True).select_related("rule_set").first()
+    form = CircumstanceForm()
+    if request.method == "POST":
+        form = CircumstanceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.circumstance_record(acting_user=request.user, household=household, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "已登记核实情况，资格已重新认定。")
+                return redirect("eligibility:household_decision", pk=household.pk)
+    user = request.user
+    return render(
+        request,
+        "eligibility/household_decision.html",
+        {
+            "page_title": f"资格认定 · {household}",
+            "household": household,
+            "decision": decision,
+            "facts": _facts_table(decision.facts) if decision else [],
+            "history": Decision.objects.filter(household=household).select_related("rule_set", "decided_by")[:30],
+            "circumstances": Circumstance.objects.filter(household=household).select_related(
+                "recorded_by", "withdrawn_by"
+            ),
+            "form": form,
+            "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+@require_POST
+def household_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.all(), request.user, pk=pk)
+    decision = services.household_reevaluate(acting_user=request.user, household=household)
+    messages.success(request, f"已重新认定：{decision.get_outcome_display()}。")
+    return redirect("eligibility:household_decision", pk=household.pk)
+
+
+@login_required
+@require_POST
+def circumstance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    circumstance = get_visible_or_404(Circumstance.objects.all(), request.user, pk=pk)
+    form = WithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写撤销理由。")
+        services.circumstance_withdraw(
+            acting_user=request.user, circumstance=circumstance, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "已撤销，资格已重新认定。")
+    return redirect("eligibility:household_decision", pk=circumstance.household_id)
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    form = DecisionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page, query = paginate(request, selectors.current_decisions(request.user, filters))
+    return render(
+        request,
+        "eligibility/decision_list.html",
+        {
+            "page_title": "保障资格认定",
+            "page": page,
+            "query": query,
+            "form": form,
+            "counts": selectors.outcome_counts(request.user),
+        },
+    )
+
+
+# --- rule sets -----------------------------------------------------------------------------------
+
+
+def _can_edit(user: Any, region_code: str) -> bool:
+    try:
+        services._require_editor(user, region_code)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@login_required
+def rule_set_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "eligibility/rule_set_list.html",
+        {"page_title": "资格规则", "rule_sets": selectors.rule_sets_visible(request.user)},
+    )
+
+
+@login_required
+def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
+    try:
+        spec: engine.RuleSetSpec | None = engine.parse(rule_set.text)
+        problems: list[str] = []
+    except engine.RuleSetError as exc:
+        spec, problems = None, exc.messages
+    return render(
+        request,
+        "eligibility/rule_set_detail.html",
+        {
+            "page_title": str(rule_set),
+            "rule_set": rule_set,
+            "spec": spec,
+            "problems": problems,
+            "can_edit": rule_set.status == RuleSetStatus.DRAFT and _can_edit(request.user, rule_set.region_code),
+            "used": rule_set.decisions.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rule_set_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
+    try:
+        draft = services.rule_set_derive(acting_user=request.user, source=source)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("eligibility:rule_set_detail", pk=source.pk)
+    messages.success(request, f"已建立草稿「{draft}」，修改后启用。")
+    return redirect("eligibility:rule_set_edit", pk=draft.pk)
+
+
+@login_required
+def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
+    if not _can_edit(request.user, rule_set.region_code):
+        raise PermissionDenied("您不能修改这个规则集。")
+    if request.method == "POST":
+        form = RuleSetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rule_set_update(acting_user=request.user, rule_set=rule_set, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "规则已保存（草稿）。")
+                return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
+    else:
+        form = RuleSetForm(initial={"name": rule_set.name, "note": rule_set.note, "text": rule_set.text})
+    return render(
+        request,
+        "eligibility/rule_set_edit.html",
+        {"page_title": f"修改 {rule_set}", "rule_set": rule_set, "form": form, "facts": FACTS.items()},
+    )
+
+
+@login_required
+@require_POST
+def rule_set_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
+    try:
+        services.rule_set_activate(acting_user=request.user, rule_set=rule_set)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"「{rule_set}」已启用，辖区农户正在后台重新认定。")
+    return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
+
+
+@login_required
+@require_POST
+def rule_set_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
+    try:
+        services.rule_set_discard(acting_user=request.user, rule_set=rule_set)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
+    messages.success(request, "草稿已删除。")
+    return redirect("eligibility:rule_set_list")
