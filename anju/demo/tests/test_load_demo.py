@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.db.models import F
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -51,6 +52,22 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     steps = {(f.moved_on is not None, f.demolished_on is not None) for f in im.FollowUp.objects.all()}
     assert steps == {(False, False), (True, False), (True, True)}
     assert im.InspectionPhoto.objects.exists()
+    # Appraisals and eligibility (issue 5): both templates, every kind of decision a user should see.
+    from anju.appraisals.models import Appraisal, AppraisalTemplate
+    from anju.eligibility.models import Circumstance, Decision, RuleSet
+
+    assert set(AppraisalTemplate.objects.values_list("region_code", "status")) == {
+        ("", "active"),
+        ("140000000000", "active"),
+    }
+    assert Appraisal.objects.filter(template__region_code="").exists()
+    assert Appraisal.objects.filter(template__region_code="140000000000").exists()
+    assert Appraisal.objects.exclude(final_grade=F("computed_grade")).exists()
+    assert Appraisal.objects.filter(site_dangerous=True).exists() and Appraisal.objects.filter(outside_guideline=True).exists()
+    outcomes = set(Decision.objects.filter(is_current=True).values_list("outcome", flat=True))
+    assert outcomes >= {"renovation", "reentry", "seismic", "self_repair", "fallback", "solved_otherwise", "not_covered", "pending"}
+    assert Circumstance.objects.filter(kind="no_house").exists()
+    assert RuleSet.objects.filter(region_code="500000000000", status="draft").exists()
 
     out = StringIO()
     call_command("load_demo", stdout=out)
