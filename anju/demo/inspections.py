@@ -1,7 +1,8 @@
 """Demo inspection work (SPEC §5): a routine campaign in 渔泽镇 and in 鹿鸣乡 with about
 two thirds of the houses inspected, a few photos, 以房找人 referrals (one confirmed), a landslide
 in 鹿鸣乡 with its worst-first tasks half done, control measures (one evacuation verified),
-北渔泽村's signed list received by the township, and follow-ups at every step."""
+北渔泽村's signed list received by the township, follow-ups at every step, and a hazard checklist
+that 屯留区's administrator has kept (one item added, one retired that inspections still show)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from PIL import Image, ImageDraw
 from anju.accounts.models import User
 from anju.households.models import House
 from anju.inspections.checklist import ensure_checklist
-from anju.inspections.models import Campaign, FollowUp, Referral
+from anju.inspections.models import Campaign, FollowUp, HazardItem, Referral
 from anju.inspections.services import (
     campaign_create,
     emergency_declare,
     follow_up_step,
+    hazard_item_create,
+    hazard_item_retire,
     inspection_record,
     measure_record,
     measure_verify,
@@ -88,7 +91,8 @@ def load_demo_inspections(superuser: Any) -> int:
     now = timezone.now()
     year = timezone.localdate().year
     users = {
-        u.username: u for u in User.objects.filter(username__in=["tl_township", "tl_head", "tl_civil", "ps_luming"])
+        u.username: u
+        for u in User.objects.filter(username__in=["tl_township", "tl_head", "tl_civil", "ps_luming", "tl_admin"])
     }
     count = 0
     campaigns = {}
@@ -197,4 +201,12 @@ def load_demo_inspections(superuser: Any) -> int:
             photo=_photo(rng, "moved2"),
             moved_to="投靠女儿，住女儿家安全住房",
         )
+
+    # The checklist as the county administrator keeps it, after the inspections above: an item
+    # added, and one retired that the inspections recorded with it still show.
+    admin = users.get("tl_admin") or superuser
+    hazard_item_create(
+        acting_user=admin, label="房屋紧邻高陡边坡或切坡建房", part="site", serious=True, code="site_steep_cut"
+    )
+    hazard_item_retire(acting_user=admin, item=HazardItem.objects.get(code="site_drainage"))
     return count

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anju.households.choices import Department, KeyGroup
 from anju.households.forms import _style
-from anju.inspections.choices import EventKind, Grade, MeasureKind
+from anju.inspections.choices import EventKind, Grade, HazardPart, MeasureKind
 from anju.inspections.models import HazardItem
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -185,4 +185,27 @@ class FollowUpStepForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        _style(self)
+
+
+class HazardItemForm(forms.Form):
+    label = forms.CharField(
+        label="隐患描述",
+        max_length=100,
+        help_text="排查人员在手机上看到的文字，如：墙体贯通裂缝或交叉裂缝",
+        error_messages={"required": "请填写隐患描述。", "max_length": "隐患描述不超过 100 个字。"},
+    )
+    part = forms.ChoiceField(label="部位", choices=HazardPart.choices)
+    serious = forms.BooleanField(label="严重隐患（勾选后初判 A、B 级时提醒应为 C 级或 D 级）", required=False)
+    code = forms.CharField(
+        label="代码",
+        max_length=40,
+        required=False,
+        help_text="排查记录保存的是代码，保存后不能修改；留空自动生成。",
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
         _style(self)

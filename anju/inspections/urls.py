@@ -24,4 +24,10 @@ urlpatterns = [
     path("village-lists/<int:pk>/receive/", views.village_list_receive, name="village_list_receive"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
+    path("checklist/", views.checklist, name="checklist"),
+    path("checklist/new/", views.checklist_new, name="checklist_new"),
+    path("checklist/<int:pk>/edit/", views.checklist_edit, name="checklist_edit"),
+    path("checklist/<int:pk>/move/", views.checklist_move, name="checklist_move"),
+    path("checklist/<int:pk>/retire/", views.checklist_retire, name="checklist_retire"),
+    path("checklist/<int:pk>/restore/", views.checklist_restore, name="checklist_restore"),
 ]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
@@ -26,6 +26,7 @@ from anju.inspections.forms import (
     CampaignForm,
     EventForm,
     FollowUpStepForm,
+    HazardItemForm,
     InspectionForm,
     MeasureForm,
     ReferralDecisionForm,
@@ -78,6 +79,7 @@ def hub(request: HttpRequest) -> HttpResponse:
             "open_follow_ups": FollowUp.objects.visible_to(user).filter(demolished_on__isnull=True).count(),
             "recent": Inspection.objects.visible_to(user).select_related("house__household", "inspector")[:10],
             "can_organise": _can(user, services.ORGANISE_ROLES),
+            "can_manage_checklist": services.can_manage_checklist(user),
         },
     )
 
@@ -229,7 +231,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    labels = dict(HazardItem.objects.values_list("code", "label"))
+    labels = {
+        code: label if active else f"{label}（已停用）"
+        for code, label, active in HazardItem.objects.values_list("code", "label", "is_active")
+    }
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -559,4 +564,106 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "inspections/follow_up_detail.html",
         {"page_title": str(follow_up), "follow_up": follow_up, "form": form, "next_step": next_step},
+    )
+
+
+# --- the hazard checklist (one list for every region; see services.can_manage_checklist) --------
+
+
+def _checklist_admin(request: HttpRequest) -> None:
+    if not services.can_manage_checklist(request.user):
+        raise PermissionDenied("只有区县及以上的系统管理员可以维护隐患检查项。")
+
+
+@login_required
+def checklist(request: HttpRequest) -> HttpResponse:
+    _checklist_admin(request)
+    items = list(HazardItem.objects.all())
+    return render(
+        request,
+        "inspections/checklist.html",
+        {
+            "page_title": "隐患检查项",
+            "active": [i for i in items if i.is_active],
+            "retired": [i for i in items if not i.is_active],
+        },
+    )
+
+
+@login_required
+def checklist_new(request: HttpRequest) -> HttpResponse:
+    _checklist_admin(request)
+    form = HazardItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.hazard_item_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已新增「{item.label}」（代码 {item.code}），排在最后。")
+            return redirect("inspections:checklist")
+    return render(request, "households/form.html", {"form": form, "page_title": "新增隐患检查项"})
+
+
+@login_required
+def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _checklist_admin(request)
+    item = get_object_or_404(HazardItem, pk=pk)
+    initial = {"label": item.label, "part": item.part, "serious": item.serious}
+    form = HazardItemForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hazard_item_update(acting_user=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。已录入的排查记录随之显示新的描述。")
+            return redirect("inspections:checklist")
+    return render(request, "households/form.html", {"form": form, "page_title": f"修改隐患检查项（代码 {item.code}）"})
+
+
+def _checklist_action(request: HttpRequest, pk: int, act: Any, done: str) -> HttpResponse:
+    _checklist_admin(request)
+    item = get_object_or_404(HazardItem, pk=pk)
+    try:
+        act(item)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if done:
+            messages.success(request, done.format(label=item.label))
+    return redirect("inspections:checklist")
+
+
+@login_required
+@require_POST
+def checklist_move(request: HttpRequest, pk: int) -> HttpResponse:
+    direction = request.POST.get("direction", "")
+    return _checklist_action(
+        request,
+        pk,
+        lambda item: services.hazard_item_move(acting_user=request.user, item=item, direction=direction),
+        "",
+    )
+
+
+@login_required
+@require_POST
+def checklist_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    return _checklist_action(
+        request,
+        pk,
+        lambda item: services.hazard_item_retire(acting_user=request.user, item=item),
+        "已停用「{label}」：排查表不再显示，已录入的排查记录仍保留这一项。",
+    )
+
+
+@login_required
+@require_POST
+def checklist_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _checklist_action(
+        request,
+        pk,
+        lambda item: services.hazard_item_restore(acting_user=request.user, item=item),
+        "已重新启用「{label}」。",
     )

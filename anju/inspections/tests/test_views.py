@@ -2,7 +2,10 @@
 
 from django.urls import reverse
 
-from anju.inspections.models import Inspection, VillageList
+from anju.accounts.choices import Role
+from anju.audit.models import AuditEvent
+from anju.inspections.checklist import ITEMS
+from anju.inspections.models import HazardItem, Inspection, VillageList
 from anju.inspections.services import inspection_record
 
 from .images import jpeg, not_an_image
@@ -70,3 +73,104 @@ def test_the_uncovered_export_opens_as_the_clerks_to_do_list(client, tl_township
     by_name = {r[2]: r for r in rows[1:]}
     assert set(by_name) == {"甲", "乙"}  # the two 低保 households; 丙 is a general household
     assert by_name["乙"][6] == "无（须先登记房屋）" and by_name["甲"][6] == "有"
+
+
+def _active_codes() -> list[str]:
+    return list(HazardItem.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+def test_a_county_admin_keeps_the_checklist(client, tl_admin, tl_clerk, homes) -> None:
+    client.force_login(tl_admin)
+    assert reverse("inspections:checklist") in client.get(reverse("inspections:hub")).content.decode()
+    page = client.get(reverse("inspections:checklist")).content.decode()
+    assert "墙体贯通裂缝或交叉裂缝" in page and "没有停用的检查项" in page
+
+    new = reverse("inspections:checklist_new")
+    blank = client.post(new, {"label": " ", "part": "wall"})
+    assert "请填写隐患描述。" in blank.content.decode()
+    twin = client.post(new, {"label": "墙体局部裂缝", "part": "wall"})
+    assert "已有启用的检查项「墙体局部裂缝」" in twin.content.decode()
+    bad_code = client.post(new, {"label": "外墙贴面砖空鼓、脱落", "part": "wall", "code": "外墙"})
+    assert "代码只能用小写英文字母" in bad_code.content.decode()
+    taken = client.post(new, {"label": "外墙贴面砖空鼓、脱落", "part": "wall", "code": "wall_tilt"})
+    assert "代码「wall_tilt」已被使用" in taken.content.decode()
+    assert HazardItem.objects.count() == len(ITEMS)
+
+    added = client.post(new, {"label": "外墙贴面砖空鼓、脱落", "part": "wall", "serious": "on"})
+    assert added.status_code == 302
+    item = HazardItem.objects.get(label="外墙贴面砖空鼓、脱落")
+    assert item.code == "wall_1" and item.serious and _active_codes()[-1] == "wall_1"
+    created = AuditEvent.objects.get(object_type="inspections.hazarditem", object_id=str(item.pk), action="create")
+    assert created.actor == tl_admin and created.region_code == "140405000000"
+
+    edited = client.post(
+        reverse("inspections:checklist_edit", args=[item.pk]), {"label": "外墙面砖空鼓、脱落", "part": "wall"}
+    )
+    assert edited.status_code == 302
+    item.refresh_from_db()
+    assert item.label == "外墙面砖空鼓、脱落" and not item.serious and item.code == "wall_1"
+    change = AuditEvent.objects.filter(object_id=str(item.pk), action="update").latest("pk").changes
+    assert change["label"] == {"before": "外墙贴面砖空鼓、脱落", "after": "外墙面砖空鼓、脱落"}
+
+    move = reverse("inspections:checklist_move", args=[item.pk])
+    client.post(move, {"direction": "up"})
+    assert _active_codes()[-2:] == ["wall_1", ITEMS[-1][0]]
+    first = HazardItem.objects.get(code=ITEMS[0][0])
+    top = client.post(reverse("inspections:checklist_move", args=[first.pk]), {"direction": "up"}, follow=True)
+    assert "已在最前" in top.content.decode() and _active_codes()[0] == ITEMS[0][0]
+
+    # Retired, not deleted: the form no longer offers it, the recorded inspection still shows it.
+    inspection = inspection_record(
+        acting_user=tl_clerk, house=homes["house_a"], suspected_grade="B", is_occupied=False, hazards=["wall_1"]
+    )
+    retired = client.post(reverse("inspections:checklist_retire", args=[item.pk]), follow=True).content.decode()
+    assert "已停用「外墙面砖空鼓、脱落」" in retired and 'data-code="wall_1"' in retired.split("checklist-retired")[1]
+    assert HazardItem.objects.filter(pk=item.pk, is_active=False).exists()
+    client.force_login(tl_clerk)
+    form = client.get(reverse("inspections:inspection_new", args=[homes["house_a"].pk])).content.decode()
+    assert "外墙面砖空鼓、脱落" not in form
+    detail = client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).content.decode()
+    assert "外墙面砖空鼓、脱落（已停用）" in detail
+    late = client.post(
+        reverse("inspections:inspection_new", args=[homes["house_a"].pk]),
+        {"suspected_grade": "B", "is_occupied": "0", "hazards": ["wall_1"]},
+    )
+    assert late.status_code == 200 and Inspection.objects.count() == 1
+
+    client.force_login(tl_admin)
+    client.post(reverse("inspections:checklist_restore", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.is_active and item.order == HazardItem.objects.get(code=ITEMS[-1][0]).order - 10
+
+
+def test_retiring_an_item_is_refused_when_it_is_already_retired_or_the_last(client, tl_admin) -> None:
+    client.force_login(tl_admin)
+    items = list(HazardItem.objects.all())
+    for item in items[1:]:
+        client.post(reverse("inspections:checklist_retire", args=[item.pk]))
+    again = client.post(reverse("inspections:checklist_retire", args=[items[1].pk]), follow=True)
+    assert f"「{items[1].label}」已停用" in again.content.decode()
+    last = client.post(reverse("inspections:checklist_retire", args=[items[0].pk]), follow=True)
+    assert "至少保留一项启用的隐患检查项" in last.content.decode() and _active_codes() == [items[0].code]
+
+
+def test_only_a_county_or_higher_administrator_touches_the_checklist(
+    client, tl_clerk, tl_township, tl_county, make_user
+) -> None:
+    township_admin = make_user("yz_admin", "140405102000", Role.ADMIN)
+    item = HazardItem.objects.get(code="wall_tilt")
+    for user in (tl_clerk, tl_township, tl_county, township_admin):
+        client.force_login(user)
+        assert reverse("inspections:checklist") not in client.get(reverse("inspections:hub")).content.decode()
+        for url in (reverse("inspections:checklist"), reverse("inspections:checklist_new")):
+            assert client.get(url).status_code == 403
+        assert client.post(reverse("inspections:checklist_new"), {"label": "新项", "part": "wall"}).status_code == 403
+        edit = client.post(reverse("inspections:checklist_edit", args=[item.pk]), {"label": "改", "part": "wall"})
+        assert edit.status_code == 403
+        for name in ("checklist_retire", "checklist_move"):
+            assert client.post(reverse(f"inspections:{name}", args=[item.pk]), {"direction": "up"}).status_code == 403
+    item.refresh_from_db()
+    assert item.label == "承重墙体明显倾斜" and item.is_active and HazardItem.objects.count() == len(ITEMS)
+    assert not AuditEvent.objects.filter(object_type="inspections.hazarditem").exists()
+    response = client.get(reverse("inspections:checklist"))
+    assert "只有区县及以上的系统管理员可以维护隐患检查项" in response.content.decode()
