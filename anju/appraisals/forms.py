@@ -17,6 +17,14 @@ from anju.inspections.choices import Grade
 from anju.inspections.forms import MultiplePhotoField
 
 
+def _styled(form: forms.BaseForm) -> None:
+    """Bootstrap classes; radio and checkbox groups are check inputs, not text boxes."""
+    _style(form)
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            field.widget.attrs["class"] = "form-check-input"
+
+
 class AppraisalForm(forms.Form):
     site_dangerous = forms.TypedChoiceField(
         label="场地",
@@ -46,7 +54,7 @@ class AppraisalForm(forms.Form):
     appraiser_name = forms.CharField(label="鉴定人", max_length=50)
     appraiser_org = forms.CharField(label="鉴定单位", max_length=100)
     certificate_no = forms.CharField(label="证书编号", max_length=50)
-    appraised_on = forms.DateField(label="鉴定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    appraised_on = forms.DateField(label="鉴定日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     photos = MultiplePhotoField(label="现场照片", required=False)
     report_file = forms.FileField(
         label="鉴定报告（PDF）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
@@ -64,7 +72,7 @@ class AppraisalForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{c['code']}"] = forms.CharField(label=f"{c['name']}说明", max_length=200, required=False)
-        _style(self)
+        _styled(self)
 
     TAIL_FIELDS = (
         "prevention_note",
@@ -98,12 +106,12 @@ class AppraisalFilterForm(forms.Form):
     grade = forms.ChoiceField(label="鉴定等级", choices=[("", "全部等级"), *Grade.choices], required=False)
     overridden = forms.BooleanField(label="仅看调整过等级的", required=False)
     outside_guideline = forms.BooleanField(label="仅看三层及以上", required=False)
-    date_from = forms.DateField(label="鉴定日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="鉴定日期自", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        _styled(self)
 
 
 class ComponentForm(forms.Form):
@@ -124,7 +132,7 @@ class ComponentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        _styled(self)
 
 
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=1, can_delete=True, can_order=True)
@@ -136,7 +144,7 @@ class TemplateMetaForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        _styled(self)
 
 
 def formset_initial(template: AppraisalTemplate) -> list[dict[str, Any]]:

@@ -11,12 +11,13 @@ from anju.households.forms import _style
 
 class CircumstanceForm(forms.Form):
     kind = forms.ChoiceField(label="核实情况", choices=CircumstanceKind.choices)
-    recorded_on = forms.DateField(label="核实日期", widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_on = forms.DateField(label="核实日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(
         label="核实依据",
         max_length=300,
         help_text="如走访情况、租房合同、亲属住址",
         error_messages={"required": "请写明核实依据（如走访情况、租房合同、亲属住址）。"},
+        widget=forms.TextInput(attrs={"placeholder": "核实依据，如走访情况、租房合同、亲属住址"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
