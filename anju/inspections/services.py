@@ -24,6 +24,7 @@ from anju.core.scoping import in_scope
 from anju.households.choices import Department, KeyGroup
 from anju.households.models import House
 from anju.households.services import status_add
+from anju.households.signals import facts_changed
 from anju.inspections.choices import (
     DANGEROUS_GRADES,
     EventKind,
@@ -171,11 +172,24 @@ def inspection_record(
     poverty_note: str = "",
     note: str = "",
     photos: list[Any] | tuple[Any, ...] = (),
+    submission_id: str = "",
 ) -> Inspection:
     """Record one inspection of a house, update the house's state, and open what follows from
-    it: a referral (以房找人), follow-ups for elderly occupants or a family in two houses."""
+    it: a referral (以房找人), follow-ups for elderly occupants or a family in two houses.
+
+    ``submission_id`` is made by the phone for one filled-in form: when its first answer was lost
+    on a weak signal and the clerk submits again, the record already made is returned unchanged."""
     _require(acting_user, INSPECT_ROLES, "您的角色不能录入排查记录。")
     _require_scope(acting_user, house.region_code, "该房屋不在您的管辖范围内，不能排查。")
+    submission_id = submission_id.strip()
+    if len(submission_id) > 64:
+        raise ValidationError({"submission_id": "提交编号过长。"})
+    if submission_id:
+        earlier = Inspection.objects.filter(inspector=acting_user, submission_id=submission_id).first()
+        if earlier is not None:
+            if earlier.house_id != house.pk:
+                raise ValidationError({"submission_id": "该提交编号已用于另一处房屋的排查记录。"})
+            return earlier
     rules = inspection_rules()
     errors: dict[str, str] = {}
     if suspected_grade not in Grade.values:
@@ -254,6 +268,7 @@ def inspection_record(
             lives_in_two_houses=lives_in_two_houses,
             family_poor_not_listed=family_poor_not_listed,
             note=note,
+            submission_id=submission_id,
         )
         for photo in processed:
             InspectionPhoto.objects.create(
@@ -320,6 +335,12 @@ def _update_house_state(acting_user: Any, house: House, inspection: Inspection) 
         audit_record(
             actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes, note=f"排查记录 {inspection.pk}"
         )
+        if "suspected_grade" in changes:
+            facts_changed(
+                acting_user=acting_user,
+                reason=f"排查初判为 {locked.suspected_grade} 级",
+                household_ids=[locked.household_id],
+            )
     house.refresh_from_db()
 
 

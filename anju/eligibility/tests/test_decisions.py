@@ -137,3 +137,17 @@ def test_circumstances_are_checked(tl_clerk, dibao_home, make_user) -> None:
         services.circumstance_record(
             acting_user=outsider, household=household, kind="solved_rent", recorded_on=datetime.date(2026, 5, 1), note="租房"
         )
+
+
+def test_an_inspection_that_suspects_c_asks_for_an_appraisal(
+    tl_clerk, dibao_home, django_capture_on_commit_callbacks
+) -> None:
+    from anju.inspections.services import inspection_record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_record(
+            acting_user=tl_clerk, house=dibao_home["house"], suspected_grade="C", is_occupied=True, occupant_ages=[70]
+        )
+    decision = current(dibao_home["household"])
+    assert (decision.rule_id, decision.outcome) == ("R03-awaiting-appraisal", "pending")
+    assert decision.reason == "唯一住房排查初判为 C 级，须经安全性鉴定后认定。"
