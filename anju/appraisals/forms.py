@@ -40,15 +40,24 @@ class AppraisalForm(forms.Form):
         required=False,
         help_text="综合判断（宏观情况）后与计算等级不同的，须填写理由",
     )
-    override_reason = forms.CharField(label="调整理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        label="调整理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     prevention_level = forms.ChoiceField(
-        label="防灾措施鉴定", choices=PreventionLevel.choices, widget=forms.RadioSelect,
+        label="防灾措施鉴定",
+        choices=PreventionLevel.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "请选择防灾措施鉴定结果。"},
     )
     prevention_note = forms.CharField(label="防灾措施说明", max_length=300, required=False)
-    damage_cause = forms.ChoiceField(label="致危原因", choices=DamageCause.choices, error_messages={"required": "请选择致危原因。"})
+    damage_cause = forms.ChoiceField(
+        label="致危原因", choices=DamageCause.choices, error_messages={"required": "请选择致危原因。"}
+    )
     advice = forms.CharField(
-        label="处理建议", max_length=500, required=False, help_text="留空则按等级给出标准建议",
+        label="处理建议",
+        max_length=500,
+        required=False,
+        help_text="留空则按等级给出标准建议",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     appraiser_name = forms.CharField(label="鉴定人", max_length=50)
@@ -106,8 +115,12 @@ class AppraisalFilterForm(forms.Form):
     grade = forms.ChoiceField(label="鉴定等级", choices=[("", "全部等级"), *Grade.choices], required=False)
     overridden = forms.BooleanField(label="仅看调整过等级的", required=False)
     outside_guideline = forms.BooleanField(label="仅看三层及以上", required=False)
-    date_from = forms.DateField(label="鉴定日期自", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="鉴定日期自", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="至", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,7 +135,9 @@ class ComponentForm(forms.Form):
     )
     name = forms.CharField(label="组成部分", max_length=50)
     structures = forms.MultipleChoiceField(
-        label="适用结构", choices=StructureType.choices, widget=forms.CheckboxSelectMultiple,
+        label="适用结构",
+        choices=StructureType.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "至少选择一种结构类型。"},
     )
     a = forms.CharField(label="a 级标准", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))

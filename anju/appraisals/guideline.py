@@ -119,7 +119,6 @@ def default_content() -> dict[str, Any]:
         "site_criteria": SITE_CRITERIA,
         "prevention_criteria": dict(PREVENTION_CRITERIA),
         "components": [
-            {**c, "structures": [str(s) for s in c["structures"]], "criteria": dict(c["criteria"])}
-            for c in COMPONENTS
+            {**c, "structures": [str(s) for s in c["structures"]], "criteria": dict(c["criteria"])} for c in COMPONENTS
         ],
     }

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from anju.appraisals.models import Appraisal, AppraisalTemplate
+from anju.appraisals.models import Appraisal, AppraisalTemplate, TemplateQuerySet
 from anju.appraisals.services import ensure_national_template
 
 
@@ -27,7 +27,7 @@ def appraisal_list(user: Any, filters: dict[str, Any]) -> QuerySet[Appraisal]:
     return qs
 
 
-def templates_visible(user: Any) -> QuerySet[AppraisalTemplate]:
+def templates_visible(user: Any) -> TemplateQuerySet:
     ensure_national_template()
     return AppraisalTemplate.objects.visible_to(user).select_related("based_on", "created_by")
 

@@ -302,7 +302,9 @@ def appraisal_record(
         )
         _update_house_grade(acting_user, house)
         facts_changed(
-            acting_user=acting_user, reason=f"鉴定为 {final} 级（{appraised_on:%Y-%m-%d}）", household_ids=[house.household_id]
+            acting_user=acting_user,
+            reason=f"鉴定为 {final} 级（{appraised_on:%Y-%m-%d}）",
+            household_ids=[house.household_id],
         )
     return appraisal
 

@@ -66,9 +66,7 @@ def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Appraisal.objects.select_related("house__region", "household", "template", "recorded_by"), request.user, pk=pk
     )
     criteria = {c["code"]: c["criteria"] for c in appraisal.template.content.get("components", [])}
-    rows = [
-        {**c, "criterion": criteria.get(c["code"], {}).get(c["grade"], "")} for c in appraisal.components
-    ]
+    rows = [{**c, "criterion": criteria.get(c["code"], {}).get(c["grade"], "")} for c in appraisal.components]
     return render(
         request,
         "appraisals/appraisal_detail.html",

@@ -15,9 +15,9 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.appraisals import services as appraisal_services
 from anju.appraisals.models import Appraisal
+from anju.core.scoping import in_scope
 from anju.eligibility import services as eligibility_services
 from anju.eligibility.choices import CircumstanceKind
-from anju.core.scoping import in_scope
 from anju.households.choices import PastProgramme
 from anju.households.models import House, Household
 from anju.households.services import house_update
@@ -44,7 +44,9 @@ def _grades(rng: random.Random, codes: list[str], target: str) -> dict[str, str]
     return grades
 
 
-def _appraise(appraiser: Any, house: House, rng: random.Random, on: datetime.date, target: str, **extra: Any) -> Appraisal:
+def _appraise(
+    appraiser: Any, house: House, rng: random.Random, on: datetime.date, target: str, **extra: Any
+) -> Appraisal:
     template = appraisal_services.template_for(house.region_code)
     codes = [c["code"] for c in template.components_for(house.structure)]
     org, prefix = ORGS[house.region_code[:2]]
@@ -67,8 +69,12 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
         return 0, 0
     rng = random.Random(2019200)
     today = timezone.localdate()
-    users = {u.username: u for u in User.objects.filter(username__in=["tl_appraiser", "ps_appraiser", "sx_province",
-                                                                       "cq_province", "tl_clerk", "ps_clerk"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["tl_appraiser", "ps_appraiser", "sx_province", "cq_province", "tl_clerk", "ps_clerk"]
+        )
+    }
     appraisers = {"14": users.get("tl_appraiser", superuser), "50": users.get("ps_appraiser", superuser)}
     clerks = {"14": users.get("tl_clerk", superuser), "50": users.get("ps_clerk", superuser), "operator": superuser}
     appraisal_services.ensure_national_template()
@@ -88,7 +94,10 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
         if index == 1:
             target, extra = "B", {"final_grade": "C", "override_reason": "墙体多处空鼓、整体性差，综合判断为局部危险"}
         if index == 2:
-            target, extra = "D", {"site_dangerous": True, "site_note": "房后山体有滑坡迹象，雨季落石", "component_grades": {}}
+            target, extra = (
+                "D",
+                {"site_dangerous": True, "site_note": "房后山体有滑坡迹象，雨季落石", "component_grades": {}},
+            )
         if index == 3:
             House.objects.filter(pk=house.pk).update(storeys=3)
             house.refresh_from_db()
@@ -97,24 +106,39 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
 
     # Key-group houses in 屯留 (8 度) that are not dangerous but lack seismic measures → 抗震改造.
     sound = list(
-        House.objects.filter(region_code__startswith="140405", is_only_house=True, suspected_grade__in=["A", "B"],
-                             household__primary_group__gt="").order_by("pk")[:6]
+        House.objects.filter(
+            region_code__startswith="140405",
+            is_only_house=True,
+            suspected_grade__in=["A", "B"],
+            household__primary_group__gt="",
+        ).order_by("pk")[:6]
     )
     for house in sound:
         _appraise(appraisers["14"], house, rng, today - datetime.timedelta(days=20), "B", prevention_level="none")
         count += 1
 
     # Renovated before, dangerous again: one by a small disaster (再次纳入), one rebuilt after a disaster.
-    renovated = list(House.objects.filter(is_only_house=True, appraised_grade="", household__primary_group__gt="")
-                     .exclude(pk__in=[h.pk for h in sound]).order_by("pk")[:2])
+    renovated = list(
+        House.objects.filter(is_only_house=True, appraised_grade="", household__primary_group__gt="")
+        .exclude(pk__in=[h.pk for h in sound])
+        .order_by("pk")[:2]
+    )
     for house, programme, cause in zip(
-        renovated, (PastProgramme.RENOVATION, PastProgramme.DISASTER_REBUILD), ("small_disaster", "small_disaster"),
+        renovated,
+        (PastProgramme.RENOVATION, PastProgramme.DISASTER_REBUILD),
+        ("small_disaster", "small_disaster"),
         strict=False,
     ):
-        house_update(acting_user=_clerk(clerks, house.region_code), house=house, renovated_year=2019, renovation_programme=programme)
+        house_update(
+            acting_user=_clerk(clerks, house.region_code),
+            house=house,
+            renovated_year=2019,
+            renovation_programme=programme,
+        )
         house.refresh_from_db()
-        _appraise(appraisers[house.region_code[:2]], house, rng, today - datetime.timedelta(days=10), "C",
-                  damage_cause=cause)
+        _appraise(
+            appraisers[house.region_code[:2]], house, rng, today - datetime.timedelta(days=10), "C", damage_cause=cause
+        )
         count += 1
 
     _circumstances(clerks, today)
@@ -136,7 +160,11 @@ def _shanxi_template(province: Any) -> None:
             component["criteria"]["c"] += "（晋细则：主要裂缝宽度 2–5 mm）"
             component["criteria"]["d"] += "（晋细则：裂缝宽度大于 5 mm 或贯通）"
     appraisal_services.template_update(
-        acting_user=province, template=draft, content=content, name="山西省农村住房安全性鉴定模板", note="补充墙体裂缝量化指标"
+        acting_user=province,
+        template=draft,
+        content=content,
+        name="山西省农村住房安全性鉴定模板",
+        note="补充墙体裂缝量化指标",
     )
     appraisal_services.template_activate(acting_user=province, template=draft)
 
@@ -184,7 +212,9 @@ def _chongqing_draft_rules(province: Any) -> None:
     rules["note"] = "重庆市征求意见稿：一般农户无能力自行解决的，须经乡镇审核后纳入兜底。"
     for rule in rules["rules"]:
         if rule["id"] == "R12-general-unable":
-            rule["reason"] = "一般农户，唯一住房为 {only_house_grade}危房，无能力自行解决，经乡镇审核后纳入年度计划（兜底资金）。"
+            rule["reason"] = (
+                "一般农户，唯一住房为 {only_house_grade}危房，无能力自行解决，经乡镇审核后纳入年度计划（兜底资金）。"
+            )
     eligibility_services.rule_set_update(
         acting_user=province,
         rule_set=draft,

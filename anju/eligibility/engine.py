@@ -139,7 +139,9 @@ def parse(text: str) -> RuleSetSpec:
     return RuleSetSpec(conditions=conditions, rules=rules, default=default)
 
 
-def _parse_rule(raw: Any, where: str, conditions: dict[str, Any], errors: list[str], *, needs_when: bool) -> Rule | None:
+def _parse_rule(
+    raw: Any, where: str, conditions: dict[str, Any], errors: list[str], *, needs_when: bool
+) -> Rule | None:
     if not isinstance(raw, dict):
         errors.append(f"{where}应为对象。")
         return None
@@ -252,8 +254,10 @@ def _leaf(cond: dict[str, Any], facts: dict[str, Any]) -> Check:
     if op == "is_set":
         is_set = actual not in (None, "", [], False)
         held = is_set == expected
-        text = f"{label}{'已' if expected else '未'}记录" if FACTS[name].kind != "bool" else (
-            f"{label}" if expected else f"并非{label}"
+        text = (
+            f"{label}{'已' if expected else '未'}记录"
+            if FACTS[name].kind != "bool"
+            else (f"{label}" if expected else f"并非{label}")
         )
     else:
         held = _compare(op, actual, expected)

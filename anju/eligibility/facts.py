@@ -4,7 +4,6 @@ a batch of households in a fixed number of queries (a list import may touch thou
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,21 +62,13 @@ FACTS: dict[str, Fact] = {
     "only_house_grade": Fact("唯一住房鉴定等级", "str", _grade, ("A", "B", "C", "D")),
     "only_house_suspected": Fact("唯一住房排查初判等级", "str", _grade, ("A", "B", "C", "D")),
     "seismic_intensity": Fact("抗震设防烈度", "int", lambda v: f"{v} 度"),
-    "prevention_level": Fact(
-        "防灾措施", "str", _choice(PreventionLevel), tuple(PreventionLevel.values)
-    ),
+    "prevention_level": Fact("防灾措施", "str", _choice(PreventionLevel), tuple(PreventionLevel.values)),
     "damage_cause": Fact("致危原因", "str", _choice(DamageCause), tuple(DamageCause.values)),
     "renovated_year": Fact("曾改造年份", "int", lambda v: f"{v} 年"),
-    "renovation_programme": Fact(
-        "曾改造类型", "str", _choice(PastProgramme), tuple(PastProgramme.values)
-    ),
-    "self_repair": Fact(
-        "自行解决住房安全能力", "str", lambda v: _SELF_REPAIR.get(v, str(v)), tuple(_SELF_REPAIR)
-    ),
+    "renovation_programme": Fact("曾改造类型", "str", _choice(PastProgramme), tuple(PastProgramme.values)),
+    "self_repair": Fact("自行解决住房安全能力", "str", lambda v: _SELF_REPAIR.get(v, str(v)), tuple(_SELF_REPAIR)),
     "other_solution": Fact("其他解决方式", "str", lambda v: str(_SOLVED.get(v, v)), tuple(_SOLVED)),
-    "programmes_this_year": Fact(
-        "本年度已纳入的项目", "list", _programmes, tuple(Programme.values)
-    ),
+    "programmes_this_year": Fact("本年度已纳入的项目", "list", _programmes, tuple(Programme.values)),
 }
 
 
@@ -145,9 +136,11 @@ def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
             f["renovation_programme"] = house.renovation_programme or None
 
     latest: dict[int, Appraisal] = {}
-    for appraisal in Appraisal.objects.filter(house_id__in=list(only_houses)).order_by(
-        "house_id", "-appraised_on", "-pk"
-    ).only("house_id", "prevention_level", "damage_cause"):
+    for appraisal in (
+        Appraisal.objects.filter(house_id__in=list(only_houses))
+        .order_by("house_id", "-appraised_on", "-pk")
+        .only("house_id", "prevention_level", "damage_cause")
+    ):
         latest.setdefault(appraisal.house_id, appraisal)
     for house_id, appraisal in latest.items():
         f = facts[only_houses[house_id]]

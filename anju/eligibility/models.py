@@ -97,7 +97,7 @@ class Decision(models.Model):
     )
     is_current = models.BooleanField("现行", default=True, db_index=True)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "资格认定"
@@ -140,7 +140,7 @@ class Circumstance(models.Model):
     )
     withdrawn_reason = models.CharField("撤销理由", max_length=300, blank=True)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "农户核实情况"

@@ -227,8 +227,12 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: Any, on: datetime.
                 year=on.year,
                 decided_by=acting_user if getattr(acting_user, "pk", None) else None,
             )
-            changes = {"outcome": {"before": before.get_outcome_display() if before else None,
-                                   "after": decision.get_outcome_display()}}
+            changes = {
+                "outcome": {
+                    "before": before.get_outcome_display() if before else None,
+                    "after": decision.get_outcome_display(),
+                }
+            }
             audit_record(
                 actor=acting_user if getattr(acting_user, "pk", None) else None,
                 action=AuditAction.CREATE,
@@ -303,7 +307,9 @@ def circumstance_record(
         )
         from anju.households.signals import facts_changed
 
-        facts_changed(acting_user=acting_user, reason=f"核实：{record.get_kind_display()}", household_ids=[household.pk])
+        facts_changed(
+            acting_user=acting_user, reason=f"核实：{record.get_kind_display()}", household_ids=[household.pk]
+        )
     return record
 
 

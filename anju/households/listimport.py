@@ -39,7 +39,6 @@ from anju.core.context import current_context
 from anju.core.tabular import TabularError
 from anju.households.choices import KEY_GROUP_PRIORITY, Department, KeyGroup, Relation
 from anju.households.listparse import ListReader, ParsedRow
-from anju.households.signals import facts_changed
 from anju.households.models import (
     ColumnMapping,
     House,
@@ -50,6 +49,7 @@ from anju.households.models import (
     Member,
 )
 from anju.households.permissions import can_write_statuses
+from anju.households.signals import facts_changed
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -664,7 +664,9 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
             obj=record,
             note="；".join(f"{k} {v}" for k, v in record.counts.items()),
         )
-        facts_changed(acting_user=acting_user, reason=f"导入名单「{record.original_name}」", region_code=record.region_code)
+        facts_changed(
+            acting_user=acting_user, reason=f"导入名单「{record.original_name}」", region_code=record.region_code
+        )
         if progress:
             progress(3, 3, "导入完成")
     return record

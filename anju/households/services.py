@@ -15,9 +15,9 @@ from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
 from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
-from anju.households.signals import facts_changed
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
+from anju.households.signals import facts_changed
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -237,7 +237,9 @@ def status_add(
             obj=status,
             changes=changes_between({}, model_snapshot(status, ("group", "department", "certified_on", "source"))),
         )
-        facts_changed(acting_user=acting_user, reason=f"认定为{status.get_group_display()}", household_ids=[household.pk])
+        facts_changed(
+            acting_user=acting_user, reason=f"认定为{status.get_group_display()}", household_ids=[household.pk]
+        )
     return status
 
 
@@ -265,9 +267,7 @@ def status_end(
             changes={"ended_on": {"before": None, "after": ended_on.isoformat()}},
             note=note,
         )
-        facts_changed(
-            acting_user=acting_user, reason=f"{status.get_group_display()}出列", household_ids=[household.pk]
-        )
+        facts_changed(acting_user=acting_user, reason=f"{status.get_group_display()}出列", household_ids=[household.pk])
     return status
 
 

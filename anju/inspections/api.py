@@ -123,6 +123,13 @@ class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-a
     poverty_note = serializers.CharField(required=False, default="", allow_blank=True)
     note = serializers.CharField(required=False, default="", allow_blank=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False)
+    submission_id = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=64,
+        help_text="客户端为每份记录生成的编号；网络中断后重发同一编号，返回已保存的记录而不重复录入",
+    )
 
 
 class ReferralSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -71,6 +71,7 @@ class InspectionForm(forms.Form):
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     gps_accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     gps_source = forms.CharField(required=False, widget=forms.HiddenInput)
+    submission_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

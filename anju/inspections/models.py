@@ -170,6 +170,8 @@ class Inspection(models.Model):
         "困难但未纳入重点对象", default=False, help_text="勾选后转民政/乡村振兴部门核实（以房找人）"
     )
     note = models.TextField("情况说明", blank=True)
+    # Made by the phone for each filled-in form: a resubmission after a lost answer is the same record.
+    submission_id = models.CharField("提交编号", max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("录入时间", default=timezone.now)
 
     objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
@@ -179,6 +181,13 @@ class Inspection(models.Model):
         verbose_name_plural = "排查记录"
         ordering = ["-inspected_at", "-pk"]
         indexes = [models.Index(fields=["campaign", "household"], name="inspection_campaign_hh_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspector", "submission_id"],
+                condition=~models.Q(submission_id=""),
+                name="one_inspection_per_submission",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.house} {self.inspected_at:%Y-%m-%d} 排查"

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
@@ -204,7 +205,11 @@ def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             messages.success(request, f"已保存排查记录（{inspection.get_suspected_grade_display()}）。")
-            return redirect("inspections:inspection_detail", pk=inspection.pk)
+            url = reverse("inspections:inspection_detail", args=[inspection.pk])
+            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                # The phone form posts with fetch and clears its draft only on this answer.
+                return JsonResponse({"id": inspection.pk, "url": url}, status=201)
+            return redirect(url)
     hazards_by_part: dict[str, list[Any]] = {}
     for item in HazardItem.objects.filter(is_active=True):
         hazards_by_part.setdefault(item.get_part_display(), []).append(item)

@@ -7,104 +7,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('households', '0005_house_appraisal_state'),
+        ("households", "0005_house_appraisal_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appraisal',
+            name="Appraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='区划代码')),
-                ('structure', models.CharField(max_length=20, verbose_name='结构类型')),
-                ('storeys', models.PositiveSmallIntegerField(verbose_name='层数')),
-                ('outside_guideline', models.BooleanField(default=False, verbose_name='超出导则适用范围')),
-                ('site_dangerous', models.BooleanField(default=False, verbose_name='场地危险')),
-                ('site_note', models.CharField(blank=True, max_length=300, verbose_name='场地情况')),
-                ('components', models.JSONField(default=list, verbose_name='各组成部分评定')),
-                ('computed_grade', models.CharField(choices=[('A', 'A 级'), ('B', 'B 级'), ('C', 'C 级（局部危险）'), ('D', 'D 级（整体危险）')], max_length=1, verbose_name='计算等级')),
-                ('final_grade', models.CharField(choices=[('A', 'A 级'), ('B', 'B 级'), ('C', 'C 级（局部危险）'), ('D', 'D 级（整体危险）')], db_index=True, max_length=1, verbose_name='鉴定等级')),
-                ('override_reason', models.CharField(blank=True, max_length=500, verbose_name='调整理由')),
-                ('relocation_recommended', models.BooleanField(default=False, verbose_name='建议异地新建')),
-                ('prevention_level', models.CharField(choices=[('full', '具备'), ('partial', '部分具备'), ('none', '完全不具备')], max_length=10, verbose_name='防灾措施')),
-                ('prevention_note', models.CharField(blank=True, max_length=300, verbose_name='防灾措施说明')),
-                ('damage_cause', models.CharField(choices=[('ageing', '年久失修、自然老化'), ('small_disaster', '小型自然灾害'), ('major_disaster', '重大自然灾害'), ('build_quality', '建造质量问题'), ('other', '其他'), ('none', '无（房屋安全）')], max_length=20, verbose_name='致危原因')),
-                ('advice', models.CharField(blank=True, max_length=500, verbose_name='处理建议')),
-                ('appraiser_name', models.CharField(max_length=50, verbose_name='鉴定人')),
-                ('appraiser_org', models.CharField(max_length=100, verbose_name='鉴定单位')),
-                ('certificate_no', models.CharField(max_length=50, verbose_name='证书编号')),
-                ('appraised_on', models.DateField(verbose_name='鉴定日期')),
-                ('report_file', models.FileField(blank=True, upload_to='appraisals/reports/%Y/%m/', verbose_name='鉴定报告')),
-                ('report_sha256', models.CharField(blank=True, max_length=64, verbose_name='报告指纹')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='录入时间')),
-                ('house', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='households.house', verbose_name='房屋')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='households.household', verbose_name='农户')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "region_code",
+                    models.CharField(db_index=True, editable=False, max_length=15, verbose_name="区划代码"),
+                ),
+                ("structure", models.CharField(max_length=20, verbose_name="结构类型")),
+                ("storeys", models.PositiveSmallIntegerField(verbose_name="层数")),
+                ("outside_guideline", models.BooleanField(default=False, verbose_name="超出导则适用范围")),
+                ("site_dangerous", models.BooleanField(default=False, verbose_name="场地危险")),
+                ("site_note", models.CharField(blank=True, max_length=300, verbose_name="场地情况")),
+                ("components", models.JSONField(default=list, verbose_name="各组成部分评定")),
+                (
+                    "computed_grade",
+                    models.CharField(
+                        choices=[("A", "A 级"), ("B", "B 级"), ("C", "C 级（局部危险）"), ("D", "D 级（整体危险）")],
+                        max_length=1,
+                        verbose_name="计算等级",
+                    ),
+                ),
+                (
+                    "final_grade",
+                    models.CharField(
+                        choices=[("A", "A 级"), ("B", "B 级"), ("C", "C 级（局部危险）"), ("D", "D 级（整体危险）")],
+                        db_index=True,
+                        max_length=1,
+                        verbose_name="鉴定等级",
+                    ),
+                ),
+                ("override_reason", models.CharField(blank=True, max_length=500, verbose_name="调整理由")),
+                ("relocation_recommended", models.BooleanField(default=False, verbose_name="建议异地新建")),
+                (
+                    "prevention_level",
+                    models.CharField(
+                        choices=[("full", "具备"), ("partial", "部分具备"), ("none", "完全不具备")],
+                        max_length=10,
+                        verbose_name="防灾措施",
+                    ),
+                ),
+                ("prevention_note", models.CharField(blank=True, max_length=300, verbose_name="防灾措施说明")),
+                (
+                    "damage_cause",
+                    models.CharField(
+                        choices=[
+                            ("ageing", "年久失修、自然老化"),
+                            ("small_disaster", "小型自然灾害"),
+                            ("major_disaster", "重大自然灾害"),
+                            ("build_quality", "建造质量问题"),
+                            ("other", "其他"),
+                            ("none", "无（房屋安全）"),
+                        ],
+                        max_length=20,
+                        verbose_name="致危原因",
+                    ),
+                ),
+                ("advice", models.CharField(blank=True, max_length=500, verbose_name="处理建议")),
+                ("appraiser_name", models.CharField(max_length=50, verbose_name="鉴定人")),
+                ("appraiser_org", models.CharField(max_length=100, verbose_name="鉴定单位")),
+                ("certificate_no", models.CharField(max_length=50, verbose_name="证书编号")),
+                ("appraised_on", models.DateField(verbose_name="鉴定日期")),
+                (
+                    "report_file",
+                    models.FileField(blank=True, upload_to="appraisals/reports/%Y/%m/", verbose_name="鉴定报告"),
+                ),
+                ("report_sha256", models.CharField(blank=True, max_length=64, verbose_name="报告指纹")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="录入时间"),
+                ),
+                (
+                    "house",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to="households.house",
+                        verbose_name="房屋",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to="households.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '鉴定',
-                'verbose_name_plural': '鉴定',
-                'ordering': ['-appraised_on', '-pk'],
+                "verbose_name": "鉴定",
+                "verbose_name_plural": "鉴定",
+                "ordering": ["-appraised_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AppraisalPhoto',
+            name="AppraisalPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to='appraisals/%Y/%m/', verbose_name='照片', width_field='width')),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('caption', models.CharField(blank=True, max_length=100, verbose_name='说明')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='appraisals.appraisal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "image",
+                    models.ImageField(
+                        height_field="height", upload_to="appraisals/%Y/%m/", verbose_name="照片", width_field="width"
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("caption", models.CharField(blank=True, max_length=100, verbose_name="说明")),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "appraisal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="appraisals.appraisal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '鉴定照片',
-                'verbose_name_plural': '鉴定照片',
-                'ordering': ['pk'],
+                "verbose_name": "鉴定照片",
+                "verbose_name_plural": "鉴定照片",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='AppraisalTemplate',
+            name="AppraisalTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='适用区划')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('active', '启用'), ('retired', '已停用')], default='draft', max_length=10, verbose_name='状态')),
-                ('content', models.JSONField(verbose_name='内容')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='修订说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='启用时间')),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appraisals.appraisaltemplate', verbose_name='来源版本')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("region_code", models.CharField(blank=True, db_index=True, max_length=15, verbose_name="适用区划")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("active", "启用"), ("retired", "已停用")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("content", models.JSONField(verbose_name="内容")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="修订说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                ("activated_at", models.DateTimeField(blank=True, null=True, verbose_name="启用时间")),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appraisals.appraisaltemplate",
+                        verbose_name="来源版本",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '鉴定模板',
-                'verbose_name_plural': '鉴定模板',
-                'ordering': ['region_code', '-version'],
+                "verbose_name": "鉴定模板",
+                "verbose_name_plural": "鉴定模板",
+                "ordering": ["region_code", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='appraisal',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='appraisals.appraisaltemplate', verbose_name='鉴定模板'),
+            model_name="appraisal",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appraisals",
+                to="appraisals.appraisaltemplate",
+                verbose_name="鉴定模板",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appraisaltemplate',
-            constraint=models.UniqueConstraint(fields=('region_code', 'version'), name='one_template_version'),
+            model_name="appraisaltemplate",
+            constraint=models.UniqueConstraint(fields=("region_code", "version"), name="one_template_version"),
         ),
         migrations.AddConstraint(
-            model_name='appraisaltemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('region_code',), name='one_active_template_per_region'),
+            model_name="appraisaltemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")), fields=("region_code",), name="one_active_template_per_region"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appraisal',
-            index=models.Index(fields=['house', '-appraised_on', '-id'], name='appraisal_latest'),
+            model_name="appraisal",
+            index=models.Index(fields=["house", "-appraised_on", "-id"], name="appraisal_latest"),
         ),
     ]

@@ -24,7 +24,14 @@ def test_an_all_a_house_is_graded_a_and_the_house_shows_it(appraiser, dibao_home
     house.refresh_from_db()
     assert (house.appraised_grade, house.appraised_on) == ("A", datetime.date(2026, 5, 10))
     assert appraisal.template.region_code == "" and appraisal.template.version == 1
-    assert [c["name"] for c in appraisal.components] == ["地基基础", "承重墙体", "木柱、梁、檩", "木屋架", "楼、屋盖", "围护结构"]
+    assert [c["name"] for c in appraisal.components] == [
+        "地基基础",
+        "承重墙体",
+        "木柱、梁、檩",
+        "木屋架",
+        "楼、屋盖",
+        "围护结构",
+    ]
     assert AuditEvent.objects.filter(object_type="appraisals.appraisal", object_id=str(appraisal.pk)).exists()
 
 
@@ -112,7 +119,9 @@ def test_a_house_keeps_every_appraisal_and_the_latest_counts(appraiser, dibao_ho
     services.appraisal_record(acting_user=appraiser, house=house, **appraisal_kwargs())
     grades = {**appraisal_kwargs()["component_grades"], "foundation": "d"}
     services.appraisal_record(
-        acting_user=appraiser, house=house, **appraisal_kwargs(component_grades=grades, appraised_on=datetime.date(2026, 8, 1))
+        acting_user=appraiser,
+        house=house,
+        **appraisal_kwargs(component_grades=grades, appraised_on=datetime.date(2026, 8, 1)),
     )
     # Entered later but dated earlier: kept, yet it does not replace the August result.
     services.appraisal_record(

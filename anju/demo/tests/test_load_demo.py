@@ -3,8 +3,8 @@
 from io import StringIO
 
 import pytest
-from django.db.models import F
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import override_settings
 
 from anju.accounts.choices import Role
@@ -63,9 +63,21 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     assert Appraisal.objects.filter(template__region_code="").exists()
     assert Appraisal.objects.filter(template__region_code="140000000000").exists()
     assert Appraisal.objects.exclude(final_grade=F("computed_grade")).exists()
-    assert Appraisal.objects.filter(site_dangerous=True).exists() and Appraisal.objects.filter(outside_guideline=True).exists()
+    assert (
+        Appraisal.objects.filter(site_dangerous=True).exists()
+        and Appraisal.objects.filter(outside_guideline=True).exists()
+    )
     outcomes = set(Decision.objects.filter(is_current=True).values_list("outcome", flat=True))
-    assert outcomes >= {"renovation", "reentry", "seismic", "self_repair", "fallback", "solved_otherwise", "not_covered", "pending"}
+    assert outcomes >= {
+        "renovation",
+        "reentry",
+        "seismic",
+        "self_repair",
+        "fallback",
+        "solved_otherwise",
+        "not_covered",
+        "pending",
+    }
     assert Circumstance.objects.filter(kind="no_house").exists()
     assert RuleSet.objects.filter(region_code="500000000000", status="draft").exists()
 

@@ -7,93 +7,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('households', '0005_house_appraisal_state'),
+        ("households", "0005_house_appraisal_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Circumstance',
+            name="Circumstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('kind', models.CharField(choices=[('no_house', '经核实无房'), ('self_repair_able', '有能力自行解决住房安全问题'), ('self_repair_unable', '无能力自行解决住房安全问题'), ('solved_rent', '已租赁安全住房'), ('solved_relatives', '已投亲靠友'), ('solved_relocation', '已搬迁安置'), ('solved_other', '已通过其他方式解决')], max_length=30, verbose_name='情况')),
-                ('recorded_on', models.DateField(verbose_name='核实日期')),
-                ('note', models.CharField(max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300, verbose_name='撤销理由')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='circumstances', to='households.household', verbose_name='农户')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("region_code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("no_house", "经核实无房"),
+                            ("self_repair_able", "有能力自行解决住房安全问题"),
+                            ("self_repair_unable", "无能力自行解决住房安全问题"),
+                            ("solved_rent", "已租赁安全住房"),
+                            ("solved_relatives", "已投亲靠友"),
+                            ("solved_relocation", "已搬迁安置"),
+                            ("solved_other", "已通过其他方式解决"),
+                        ],
+                        max_length=30,
+                        verbose_name="情况",
+                    ),
+                ),
+                ("recorded_on", models.DateField(verbose_name="核实日期")),
+                ("note", models.CharField(max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="撤销时间")),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300, verbose_name="撤销理由")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="circumstances",
+                        to="households.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '农户核实情况',
-                'verbose_name_plural': '农户核实情况',
-                'ordering': ['-recorded_on', '-pk'],
+                "verbose_name": "农户核实情况",
+                "verbose_name_plural": "农户核实情况",
+                "ordering": ["-recorded_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='适用区划')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('active', '启用'), ('retired', '已停用')], default='draft', max_length=10, verbose_name='状态')),
-                ('text', models.TextField(verbose_name='规则（JSON）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='修订说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='启用时间')),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='eligibility.ruleset', verbose_name='来源版本')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("region_code", models.CharField(blank=True, db_index=True, max_length=15, verbose_name="适用区划")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("active", "启用"), ("retired", "已停用")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="规则（JSON）")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="修订说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                ("activated_at", models.DateTimeField(blank=True, null=True, verbose_name="启用时间")),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="eligibility.ruleset",
+                        verbose_name="来源版本",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资格规则集',
-                'verbose_name_plural': '资格规则集',
-                'ordering': ['region_code', '-version'],
+                "verbose_name": "资格规则集",
+                "verbose_name_plural": "资格规则集",
+                "ordering": ["region_code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('rule_id', models.CharField(max_length=40, verbose_name='规则编号')),
-                ('rule_name', models.CharField(max_length=100, verbose_name='规则名称')),
-                ('outcome', models.CharField(choices=[('renovation', '纳入农村危房改造'), ('reentry', '再次纳入农村危房改造'), ('seismic', '纳入农房抗震改造'), ('fallback', '纳入年度计划（两不愁三保障兜底）'), ('self_repair', '督促农户自行整改'), ('solved_otherwise', '已通过其他方式解决'), ('not_covered', '不纳入保障'), ('review', '需人工核定'), ('pending', '待鉴定或待补充信息')], db_index=True, max_length=20, verbose_name='结论')),
-                ('reason', models.TextField(verbose_name='理由')),
-                ('checks', models.JSONField(default=list, verbose_name='判断过程')),
-                ('facts', models.JSONField(verbose_name='所用事实')),
-                ('facts_digest', models.CharField(max_length=64, verbose_name='事实指纹')),
-                ('trigger', models.CharField(max_length=200, verbose_name='触发原因')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='认定时间')),
-                ('is_current', models.BooleanField(db_index=True, default=True, verbose_name='现行')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='households.household', verbose_name='农户')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='eligibility.ruleset', verbose_name='规则集')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("region_code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                ("rule_id", models.CharField(max_length=40, verbose_name="规则编号")),
+                ("rule_name", models.CharField(max_length=100, verbose_name="规则名称")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("renovation", "纳入农村危房改造"),
+                            ("reentry", "再次纳入农村危房改造"),
+                            ("seismic", "纳入农房抗震改造"),
+                            ("fallback", "纳入年度计划（两不愁三保障兜底）"),
+                            ("self_repair", "督促农户自行整改"),
+                            ("solved_otherwise", "已通过其他方式解决"),
+                            ("not_covered", "不纳入保障"),
+                            ("review", "需人工核定"),
+                            ("pending", "待鉴定或待补充信息"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="结论",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="理由")),
+                ("checks", models.JSONField(default=list, verbose_name="判断过程")),
+                ("facts", models.JSONField(verbose_name="所用事实")),
+                ("facts_digest", models.CharField(max_length=64, verbose_name="事实指纹")),
+                ("trigger", models.CharField(max_length=200, verbose_name="触发原因")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="认定时间")),
+                ("is_current", models.BooleanField(db_index=True, default=True, verbose_name="现行")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="households.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="eligibility.ruleset",
+                        verbose_name="规则集",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资格认定',
-                'verbose_name_plural': '资格认定',
-                'ordering': ['-decided_at', '-pk'],
+                "verbose_name": "资格认定",
+                "verbose_name_plural": "资格认定",
+                "ordering": ["-decided_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='ruleset',
-            constraint=models.UniqueConstraint(fields=('region_code', 'version'), name='one_ruleset_version'),
+            model_name="ruleset",
+            constraint=models.UniqueConstraint(fields=("region_code", "version"), name="one_ruleset_version"),
         ),
         migrations.AddConstraint(
-            model_name='ruleset',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('region_code',), name='one_active_ruleset_per_region'),
+            model_name="ruleset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")), fields=("region_code",), name="one_active_ruleset_per_region"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('household',), name='one_current_decision'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)), fields=("household",), name="one_current_decision"
+            ),
         ),
     ]

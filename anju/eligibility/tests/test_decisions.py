@@ -16,7 +16,14 @@ from anju.households.services import status_end
 
 pytestmark = pytest.mark.django_db
 
-C_GRADES = {"foundation": "a", "walls": "c", "timber_members": "b", "timber_truss": "a", "floor_roof": "a", "enclosure": "a"}
+C_GRADES = {
+    "foundation": "a",
+    "walls": "c",
+    "timber_members": "b",
+    "timber_truss": "a",
+    "floor_roof": "a",
+    "enclosure": "a",
+}
 
 
 def current(household) -> Decision:
@@ -45,7 +52,9 @@ def test_leaving_the_group_mid_year_turns_it_into_a_general_household(
 ) -> None:
     household = dibao_home["household"]
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     with django_capture_on_commit_callbacks(execute=True):
         status_end(
             acting_user=dibao_home["civil"],
@@ -67,7 +76,9 @@ def test_a_recorded_inability_to_self_repair_moves_a_general_household_to_the_fa
     household = dibao_home["household"]
     household.statuses.all().delete()  # a general household
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
         services.circumstance_record(
             acting_user=tl_clerk,
             household=household,
@@ -80,7 +91,9 @@ def test_a_recorded_inability_to_self_repair_moves_a_general_household_to_the_fa
 
 def test_an_unchanged_household_is_not_decided_twice(appraiser, dibao_home, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     assert services.decisions_refresh(household_ids=[dibao_home["household"].pk], trigger="again") == 0
     assert Decision.objects.count() == 1
 
@@ -89,7 +102,9 @@ def test_a_province_rule_set_applies_to_its_households_only(
     appraiser, dibao_home, make_user, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     national = services.ensure_national_rule_set()
     draft = services.rule_set_derive(acting_user=province, source=national)
@@ -103,7 +118,9 @@ def test_a_province_rule_set_applies_to_its_households_only(
             "reason": "山西省规则：{key_groups}，{only_house_grade}危房。",
         }
     ]
-    services.rule_set_update(acting_user=province, rule_set=draft, text=json.dumps(rules, ensure_ascii=False), name="山西规则")
+    services.rule_set_update(
+        acting_user=province, rule_set=draft, text=json.dumps(rules, ensure_ascii=False), name="山西规则"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.rule_set_activate(acting_user=province, rule_set=draft)
     decision = current(dibao_home["household"])
@@ -130,12 +147,20 @@ def test_circumstances_are_checked(tl_clerk, dibao_home, make_user) -> None:
         )
     with pytest.raises(ValidationError, match="核实依据"):
         services.circumstance_record(
-            acting_user=tl_clerk, household=household, kind="solved_rent", recorded_on=datetime.date(2026, 5, 1), note=" "
+            acting_user=tl_clerk,
+            household=household,
+            kind="solved_rent",
+            recorded_on=datetime.date(2026, 5, 1),
+            note=" ",
         )
     outsider = make_user("ps_clerk", "500243202201", Role.VILLAGE_CLERK)
     with pytest.raises(PermissionDenied):
         services.circumstance_record(
-            acting_user=outsider, household=household, kind="solved_rent", recorded_on=datetime.date(2026, 5, 1), note="租房"
+            acting_user=outsider,
+            household=household,
+            kind="solved_rent",
+            recorded_on=datetime.date(2026, 5, 1),
+            note="租房",
         )
 
 

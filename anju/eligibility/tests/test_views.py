@@ -11,14 +11,23 @@ from anju.eligibility.models import Circumstance
 
 pytestmark = pytest.mark.django_db
 
-C_GRADES = {"foundation": "a", "walls": "c", "timber_members": "b", "timber_truss": "a", "floor_roof": "a", "enclosure": "a"}
+C_GRADES = {
+    "foundation": "a",
+    "walls": "c",
+    "timber_members": "b",
+    "timber_truss": "a",
+    "floor_roof": "a",
+    "enclosure": "a",
+}
 
 
 def test_the_household_page_explains_the_decision(
     client, appraiser, dibao_home, tl_clerk, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     client.force_login(tl_clerk)
     page = client.get(reverse("eligibility:household_decision", args=[dibao_home["household"].pk])).content.decode()
     assert "纳入农村危房改造" in page
@@ -33,7 +42,9 @@ def test_a_clerk_records_a_circumstance_and_the_decision_follows(
     client, appraiser, dibao_home, tl_clerk, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     client.force_login(tl_clerk)
     url = reverse("eligibility:household_decision", args=[dibao_home["household"].pk])
     response = client.post(url, {"kind": "solved_rent", "recorded_on": "2026-05-20", "note": ""})
@@ -64,7 +75,9 @@ def test_the_list_counts_current_decisions_by_outcome(
     client, appraiser, dibao_home, tl_county, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES))
+        appraisal_record(
+            acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
+        )
     client.force_login(tl_county)
     response = client.get(reverse("eligibility:decision_list"), {"outcome": "renovation"})
     counts = {label: n for _, label, n in response.context["counts"]}

@@ -4,25 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0004_house_inspection_state'),
+        ("households", "0004_house_inspection_state"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='house',
-            name='appraised_grade',
-            field=models.CharField(blank=True, choices=[('A', 'A 级'), ('B', 'B 级'), ('C', 'C 级（局部危险）'), ('D', 'D 级（整体危险）')], db_index=True, editable=False, max_length=1, verbose_name='鉴定等级'),
+            model_name="house",
+            name="appraised_grade",
+            field=models.CharField(
+                blank=True,
+                choices=[("A", "A 级"), ("B", "B 级"), ("C", "C 级（局部危险）"), ("D", "D 级（整体危险）")],
+                db_index=True,
+                editable=False,
+                max_length=1,
+                verbose_name="鉴定等级",
+            ),
         ),
         migrations.AddField(
-            model_name='house',
-            name='appraised_on',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='最近鉴定日期'),
+            model_name="house",
+            name="appraised_on",
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name="最近鉴定日期"),
         ),
         migrations.AddField(
-            model_name='house',
-            name='renovation_programme',
-            field=models.CharField(blank=True, choices=[('renovation', '农村危房改造'), ('seismic', '农房抗震改造'), ('disaster_rebuild', '因灾倒损农房恢复重建'), ('other', '其他住房保障')], help_text='曾改造的，选择当时的项目', max_length=20, verbose_name='曾改造类型'),
+            model_name="house",
+            name="renovation_programme",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("renovation", "农村危房改造"),
+                    ("seismic", "农房抗震改造"),
+                    ("disaster_rebuild", "因灾倒损农房恢复重建"),
+                    ("other", "其他住房保障"),
+                ],
+                help_text="曾改造的，选择当时的项目",
+                max_length=20,
+                verbose_name="曾改造类型",
+            ),
         ),
     ]
