@@ -4,6 +4,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from anju.api import views
+from anju.appraisals import api as aapi
+from anju.eligibility import api as eapi
 from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
 
@@ -23,6 +25,11 @@ router.register("emergency-tasks", iapi.EmergencyTaskViewSet, basename="emergenc
 router.register("control-measures", iapi.ControlMeasureViewSet, basename="controlmeasure")
 router.register("village-lists", iapi.VillageListViewSet, basename="villagelist")
 router.register("follow-ups", iapi.FollowUpViewSet, basename="followup")
+router.register("appraisals", aapi.AppraisalViewSet, basename="appraisal")
+router.register("appraisal-templates", aapi.AppraisalTemplateViewSet, basename="appraisaltemplate")
+router.register("eligibility-decisions", eapi.DecisionViewSet, basename="eligibilitydecision")
+router.register("circumstances", eapi.CircumstanceViewSet, basename="circumstance")
+router.register("rule-sets", eapi.RuleSetViewSet, basename="ruleset")
 
 app_name = "api"
 urlpatterns = [

@@ -21,7 +21,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.audit.models import AuditEvent
+from anju.eligibility.services import (
+    circumstance_record,
+    ensure_national_rule_set,
+    household_reevaluate,
+    rule_set_derive,
+)
 from anju.households.listimport import list_import_preview
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
@@ -96,6 +103,25 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:followup-step": lambda o: {"pk": o["follow_up"].pk},
     "api:listimport-commit": lambda o: {"pk": o["list_import"].pk},
     "api:listimport-cancel": lambda o: {"pk": o["list_import"].pk},
+    "api:appraisal-detail": lambda o: {"pk": o["appraisal"].pk},
+    "api:appraisaltemplate-detail": lambda o: {"pk": o["template"].pk},
+    "api:appraisaltemplate-derive": lambda o: {"pk": o["template"].pk},
+    "api:appraisaltemplate-activate": lambda o: {"pk": o["template"].pk},
+    "api:eligibilitydecision-detail": lambda o: {"pk": o["decision"].pk},
+    "api:circumstance-detail": lambda o: {"pk": o["circumstance"].pk},
+    "api:circumstance-withdraw": lambda o: {"pk": o["circumstance"].pk},
+    "api:ruleset-detail": lambda o: {"pk": o["rule_set"].pk},
+    "api:ruleset-derive": lambda o: {"pk": o["rule_set"].pk},
+    "api:ruleset-activate": lambda o: {"pk": o["rule_set"].pk},
+}
+# Actions on the sibling province's own versions (templates, rule sets) that only a province
+# officer may take: the sibling's county administrator sees the object (no 404) and is refused
+# the action (403); a 404 here would mean the object is hidden from its own region.
+PROVINCE_ONLY: set[str] = {
+    "api:appraisaltemplate-derive",
+    "api:appraisaltemplate-activate",
+    "api:ruleset-derive",
+    "api:ruleset-activate",
 }
 # Pages naming an object that belongs to no region: the hazard checklist is one list for
 # every region, kept by county administrators. A sibling's administrator reaches them like
@@ -209,7 +235,40 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     )
     ps_head = make_user("ps_head", "500243202201", "village_head")
     village_list = village_list_sign(acting_user=ps_head, campaign=campaign, village=regions["500243202201"])
+    appraisal = appraisal_record(
+        acting_user=ps_admin,
+        house=house,
+        component_grades={
+            "foundation": "b",
+            "timber_members": "c",
+            "timber_truss": "b",
+            "floor_roof": "a",
+            "enclosure": "b",
+        },
+        appraised_on=datetime.date.today(),
+        prevention_level="none",
+        damage_cause="ageing",
+        appraiser_name="向标记鉴定员",
+        appraiser_org="彭水县房屋安全鉴定站",
+        certificate_no="CQ-JD-0001",
+    )
+    circumstance = circumstance_record(
+        acting_user=ps_admin,
+        household=general,
+        kind="self_repair_unable",
+        recorded_on=datetime.date.today(),
+        note="向标记核实：无劳力",
+    )
+    # 重庆市's own versions (a province's, visible to its counties, not to 屯留区).
+    cq_province = make_user("cq_province", "500000000000", "province_officer")
+    template = template_derive(acting_user=cq_province, source=ensure_national_template())
+    rule_set = rule_set_derive(acting_user=cq_province, source=ensure_national_rule_set())
     return {
+        "appraisal": appraisal,
+        "decision": household_reevaluate(acting_user=ps_admin, household=household),
+        "circumstance": circumstance,
+        "template": template,
+        "rule_set": rule_set,
         "hazard_item": HazardItem.objects.order_by("order").first(),
         "campaign": campaign,
         "inspection": inspection,
@@ -273,7 +332,11 @@ def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_ad
         if params and owner.status_code == 405:
             owner = client.post(url, {}, follow=True)
         owner_body = b"".join(owner.streaming_content) if owner.streaming else owner.content
-        if params:
+        if name in PROVINCE_ONLY:
+            assert owner.status_code == 403, (
+                f"{url} should be refused (not hidden) to a county, got {owner.status_code}"
+            )
+        elif params:
             # 200, 202 (a job started), or 400 when an earlier action already changed the object's
             # state (the page cancelled the list before the API tries): reached, not hidden.
             assert owner.status_code in (200, 202, 400), (

@@ -1,0 +1,320 @@
+"""API for eligibility: decisions with their reasons, the circumstances a visit establishes, and
+the versioned rule sets. Scoped like the pages; writes go through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from anju.api.base import ScopedReadOnlyViewSet
+from anju.appraisals.api import region_prefix_filter
+from anju.eligibility import services
+from anju.eligibility.choices import CircumstanceKind, Outcome, RuleSetStatus
+from anju.eligibility.facts import FACTS, show
+from anju.eligibility.models import Circumstance, Decision, RuleSet
+from anju.households.api import _service_errors
+from anju.households.models import Household
+
+
+def _visible_household(user: Any, pk: int) -> Household:
+    household = Household.objects.visible_to(user).filter(pk=pk).first()
+    if household is None:
+        raise exceptions.NotFound("农户不存在或不在您的管辖范围内。")
+    return household
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+class DecisionFilter(django_filters.FilterSet):
+    household = django_filters.NumberFilter(label="农户", field_name="household_id")
+    outcome = django_filters.ChoiceFilter(label="结论", choices=Outcome.choices)
+    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
+
+    class Meta:
+        model = Decision
+        fields: list[str] = []
+
+    def filter_region(self, queryset: QuerySet[Decision], name: str, value: str) -> QuerySet[Decision]:
+        return region_prefix_filter(queryset, name, value)
+
+
+class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    household_name = serializers.CharField(source="household.head_name", read_only=True)
+    rule_set_label = serializers.CharField(source="rule_set.label", read_only=True)
+    rule_set_name = serializers.CharField(source="rule_set.name", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    programme = serializers.CharField(read_only=True)
+    facts_shown = serializers.SerializerMethodField(help_text="所用事实的中文名称与取值")
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "household",
+            "household_name",
+            "region_code",
+            "rule_set",
+            "rule_set_label",
+            "rule_set_name",
+            "rule_id",
+            "rule_name",
+            "outcome",
+            "outcome_label",
+            "programme",
+            "reason",
+            "checks",
+            "facts",
+            "facts_shown",
+            "trigger",
+            "year",
+            "decided_at",
+            "decided_by",
+            "is_current",
+        ]
+
+    def get_facts_shown(self, obj: Decision) -> list[dict[str, str]]:
+        return [
+            {"name": name, "label": fact.label, "value": show(name, obj.facts.get(name))}
+            for name, fact in FACTS.items()
+            if name in obj.facts
+        ]
+
+
+class ReevaluateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    household = serializers.IntegerField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("all", OpenApiTypes.BOOL, description="含历史认定（默认只列现行认定）"),
+        ]
+    )
+)
+class DecisionViewSet(ScopedReadOnlyViewSet):
+    """保障资格认定：每条认定记录所用规则编号、规则集版本、事实和理由。列表默认只含现行认定（?all=1 含历史）。
+    reevaluate 按现行规则重新认定一户（事实未变时不产生新记录）。"""
+
+    scoped_queryset = Decision.objects.select_related("household", "rule_set", "decided_by")
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        # The history is one query parameter away; a detail is reachable whether current or not.
+        if self.action == "list" and self.request.query_params.get("all") not in ("1", "true", "True"):
+            queryset = queryset.filter(is_current=True)
+        return queryset
+
+    @extend_schema(request=ReevaluateSerializer, responses=DecisionSerializer)
+    @action(detail=False, methods=["post"])
+    def reevaluate(self, request: Request, format: str | None = None) -> Response:
+        data = ReevaluateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        household = _visible_household(request.user, data.validated_data["household"])
+        try:
+            decision = services.household_reevaluate(acting_user=request.user, household=household)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(decision).data)
+
+
+# --- circumstances -------------------------------------------------------------------------------
+
+
+class CircumstanceFilter(django_filters.FilterSet):
+    household = django_filters.NumberFilter(label="农户", field_name="household_id")
+    kind = django_filters.ChoiceFilter(label="情况", choices=CircumstanceKind.choices)
+    withdrawn = django_filters.BooleanFilter(
+        label="已撤销", field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
+
+    class Meta:
+        model = Circumstance
+        fields: list[str] = []
+
+    def filter_region(self, queryset: QuerySet[Circumstance], name: str, value: str) -> QuerySet[Circumstance]:
+        return region_prefix_filter(queryset, name, value)
+
+
+class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    household_name = serializers.CharField(source="household.head_name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="、".join(CircumstanceKind.values))
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Circumstance
+        fields = [
+            "id",
+            "household",
+            "household_name",
+            "region_code",
+            "kind",
+            "kind_label",
+            "recorded_on",
+            "note",
+            "recorded_by",
+            "created_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+        ]
+
+
+class CircumstanceCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    household = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CircumstanceKind.choices)
+    recorded_on = serializers.DateField()
+    note = serializers.CharField(allow_blank=True, help_text="核实依据（走访情况、租房合同、亲属住址等）")
+
+
+class CircumstanceWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(allow_blank=True, help_text="撤销理由")
+
+
+class CircumstanceViewSet(ScopedReadOnlyViewSet):
+    """农户核实情况（经核实无房、有/无能力自行解决、已租房/投亲/搬迁等）。POST 由村、乡镇、区县人员登记；
+    不再成立时撤销（withdraw），记录保留。登记和撤销都会重新认定该户资格。"""
+
+    scoped_queryset = Circumstance.objects.select_related("household", "recorded_by", "withdrawn_by")
+    serializer_class = CircumstanceSerializer
+    filterset_class = CircumstanceFilter
+
+    @extend_schema(request=CircumstanceCreateSerializer, responses={201: CircumstanceSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = CircumstanceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        household = _visible_household(request.user, values.pop("household"))
+        try:
+            record = services.circumstance_record(acting_user=request.user, household=household, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CircumstanceWithdrawSerializer, responses=CircumstanceSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        record = self.get_object()
+        data = CircumstanceWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            record = services.circumstance_withdraw(
+                acting_user=request.user, circumstance=record, reason=data.validated_data["reason"]
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(self.get_serializer(record).data)
+
+
+# --- rule sets -----------------------------------------------------------------------------------
+
+
+class RuleSetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    version_label = serializers.CharField(source="label", read_only=True, help_text="适用区划-版本，如 全国-v1")
+    status = serializers.CharField(read_only=True, help_text="、".join(f"{v} {lb}" for v, lb in RuleSetStatus.choices))
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = RuleSet
+        fields = [
+            "id",
+            "name",
+            "version_label",
+            "region_code",
+            "version",
+            "status",
+            "status_label",
+            "based_on",
+            "note",
+            "created_by",
+            "created_at",
+            "activated_at",
+        ]
+
+
+class RuleSetDetailSerializer(RuleSetSerializer):
+    class Meta(RuleSetSerializer.Meta):
+        fields = [*RuleSetSerializer.Meta.fields, "text"]
+
+
+class RuleSetUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(help_text="规则集 JSON 文本：conditions、rules、default", trim_whitespace=False)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RuleSetDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+
+
+class RuleSetViewSet(ScopedReadOnlyViewSet):
+    """资格规则集（全国默认及本省各版本）。省住建厅基于可见版本建立本省草稿（derive），修改草稿（PUT/PATCH，
+    不能解析的规则集被拒绝并逐条说明），启用（activate）后本省农户在后台按新规则重新认定。"""
+
+    scoped_queryset = RuleSet.objects.select_related("created_by")
+    serializer_class = RuleSetSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        services.ensure_national_rule_set()  # the seed every province derives from
+        return super().get_queryset()
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+        return RuleSetSerializer if self.action == "list" else RuleSetDetailSerializer
+
+    @extend_schema(request=RuleSetUpdateSerializer, responses=RuleSetDetailSerializer)
+    def update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(request=RuleSetUpdateSerializer(partial=True), responses=RuleSetDetailSerializer)
+    def partial_update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        return self._update(request, partial=True)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        rule_set = self.get_object()
+        data = RuleSetUpdateSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = {"name": rule_set.name, "text": rule_set.text, "note": rule_set.note} | dict(data.validated_data)
+        try:
+            rule_set = services.rule_set_update(acting_user=request.user, rule_set=rule_set, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(RuleSetDetailSerializer(rule_set).data)
+
+    @extend_schema(request=RuleSetDeriveSerializer, responses={201: RuleSetDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def derive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        source = self.get_object()
+        data = RuleSetDeriveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            rule_set = services.rule_set_derive(acting_user=request.user, source=source, **data.validated_data)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(RuleSetDetailSerializer(rule_set).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RuleSetDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        rule_set = self.get_object()
+        try:
+            rule_set = services.rule_set_activate(acting_user=request.user, rule_set=rule_set)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(RuleSetDetailSerializer(rule_set).data)
