@@ -183,12 +183,12 @@ def inspection_record(
     _require_scope(acting_user, house.region_code, "该房屋不在您的管辖范围内，不能排查。")
     submission_id = submission_id.strip()
     if len(submission_id) > 64:
-        raise ValidationError({"submission_id": "提交编号过长。"})
+        raise ValidationError("提交编号过长。")
     if submission_id:
         earlier = Inspection.objects.filter(inspector=acting_user, submission_id=submission_id).first()
         if earlier is not None:
             if earlier.house_id != house.pk:
-                raise ValidationError({"submission_id": "该提交编号已用于另一处房屋的排查记录。"})
+                raise ValidationError("该提交编号已用于另一处房屋的排查记录，请刷新页面后重新填写。")
             return earlier
     rules = inspection_rules()
     errors: dict[str, str] = {}

@@ -1,6 +1,7 @@
 """A village clerk on a phone (390×844) inspects an uncovered key household's house: GPS from
-the phone, a photo from the camera input, the draft surviving a reload; the coverage page
-then counts the household as covered."""
+the phone, a photo from the camera input, the draft surviving a reload; the first submit finds
+no signal and keeps everything (photo included) on the phone; once the signal is back the clerk
+submits again and the coverage page counts the household as covered."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     page.goto(f"{live_server.url}/inspections/campaigns/{campaign.pk}/?village=140405102201")
     assert uncovered.head_name in page.text_content("[data-testid=uncovered-table]")
     page.click(f"a[href^='/inspections/houses/{house.pk}/inspect/']")
+    form_url = page.url
     page.wait_for_selector("#gps-status.alert-success", timeout=10000)
     assert "已定位" in page.text_content("#gps-text")
 
@@ -75,6 +77,26 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     page.click("label[for=grade-D]")
     page.click("label[for=occ-1]")
     page.screenshot(path=str(screenshot_dir / "inspection-form-390.png"), full_page=True)
+
+    # No signal when the clerk submits: the page stays, says so, and nothing reaches the server.
+    context.set_offline(True)
+    page.click("[data-testid=save-inspection]")
+    page.wait_for_selector("[data-testid=submit-status]:not([hidden])", timeout=10000)
+    assert "网络不通，记录已保存在本机，恢复信号后点“重新提交”" in page.text_content("[data-testid=submit-status]")
+    assert page.text_content("[data-testid=save-inspection]").strip() == "重新提交"
+    page.screenshot(path=str(screenshot_dir / "inspection-offline-390.png"), full_page=True)
+    assert not Inspection.objects.filter(house=house).exists()
+
+    # Signal back, the page opened again: the fields and the downscaled photo are still there.
+    context.set_offline(False)
+    page.reload()
+    page.wait_for_selector("#photo-previews img", timeout=10000)
+    assert page.input_value("input[name=occupant_ages]") == "78 12"
+    assert page.is_checked("#hz-wall_through_crack") and page.is_checked("#grade-D") and page.is_checked("#occ-1")
+    assert "上次提交未成功" in page.text_content("[data-testid=submit-status]")
+    assert page.text_content("[data-testid=save-inspection]").strip() == "重新提交"
+    assert "含 1 张照片" in page.text_content("#draft-status")
+    page.screenshot(path=str(screenshot_dir / "inspection-restored-390.png"), full_page=True)
     page.click("[data-testid=save-inspection]")
     page.wait_for_selector("[data-testid=inspection-grade]")
     assert "D 级" in page.text_content("[data-testid=inspection-grade]")
@@ -85,6 +107,23 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     stored = inspection.photos.get()
     assert max(stored.width, stored.height) <= 1600  # downscaled on the phone before upload
     assert inspection.hazards == ["wall_through_crack"] and inspection.occupant_ages == [78, 12]
+    assert inspection.submission_id  # the id the phone made for this form
+
+    # Accepted, so the draft is gone: the form opens empty with a new submission id, no photo kept.
+    page.goto(form_url)
+    assert page.input_value("input[name=occupant_ages]") == ""
+    assert page.input_value("input[name=submission_id]") not in ("", inspection.submission_id)
+    drafts = page.evaluate("Object.values(localStorage).filter((v) => v.includes('78 12')).length")
+    kept_photos = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("anju-drafts", 1);
+            open.onsuccess = () => {
+                const count = open.result.transaction("photos").objectStore("photos").count();
+                count.onsuccess = () => resolve(count.result);
+            };
+        })"""
+    )
+    assert drafts == 0 and kept_photos == 0
 
     page.goto(f"{live_server.url}/inspections/campaigns/{campaign.pk}/")
     assert f"{before + 1}/" in page.text_content(".progress-bar")

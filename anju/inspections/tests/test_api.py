@@ -50,6 +50,17 @@ def test_an_inspection_is_recorded_and_referred_through_the_api(tl_clerk, homes,
     )
     assert ok.status_code == 201, ok.json()
     assert len(ok.json()["photos"]) == 1 and ok.json()["suspected_grade"] == "C"
+    replay = client.post(
+        reverse("api:inspection-list"),
+        {"house": homes["house_c"].pk, "suspected_grade": "B", "is_occupied": False, "submission_id": "app-7"},
+        format="multipart",
+    )
+    same = client.post(
+        reverse("api:inspection-list"),
+        {"house": homes["house_c"].pk, "suspected_grade": "B", "is_occupied": False, "submission_id": "app-7"},
+        format="multipart",
+    )
+    assert same.json()["id"] == replay.json()["id"] and Inspection.objects.count() == 2
     referral = Referral.objects.get(inspection_id=ok.json()["id"])
     denied = client.post(reverse("api:referral-decide", args=[referral.pk]), {"confirm": True, "group": "dibao"})
     assert denied.status_code == 403
@@ -61,7 +72,7 @@ def test_an_inspection_is_recorded_and_referred_through_the_api(tl_clerk, homes,
     outside = client.post(
         reverse("api:inspection-list"), {"house": homes["house_c"].pk, "suspected_grade": "A", "is_occupied": False}
     )
-    assert outside.status_code == 404 and Inspection.objects.count() == 1
+    assert outside.status_code == 404 and Inspection.objects.count() == 2
 
 
 def _client(user) -> APIClient:

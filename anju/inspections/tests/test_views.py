@@ -174,3 +174,29 @@ def test_only_a_county_or_higher_administrator_touches_the_checklist(
     assert not AuditEvent.objects.filter(object_type="inspections.hazarditem").exists()
     response = client.get(reverse("inspections:checklist"))
     assert "只有区县及以上的系统管理员可以维护隐患检查项" in response.content.decode()
+
+
+def test_the_phone_form_is_answered_in_json_and_a_repeated_submit_saves_once(client, tl_clerk, homes) -> None:
+    """The form posts with fetch; on a weak signal the first answer can be lost and the clerk
+    submits again with the same submission id: one record, the same answer."""
+    client.force_login(tl_clerk)
+    url = reverse("inspections:inspection_new", args=[homes["house_a"].pk])
+    form = {"suspected_grade": "C", "is_occupied": "0", "submission_id": "phone-1", "photos": [jpeg()]}
+    first = client.post(url, form, headers={"X-Requested-With": "XMLHttpRequest"})
+    inspection = Inspection.objects.get()
+    assert first.status_code == 201
+    assert first.json() == {"id": inspection.pk, "url": reverse("inspections:inspection_detail", args=[inspection.pk])}
+    again = client.post(url, form | {"photos": [jpeg()]}, headers={"X-Requested-With": "XMLHttpRequest"})
+    assert again.status_code == 201 and again.json()["id"] == inspection.pk
+    assert Inspection.objects.count() == 1 and inspection.photos.count() == 1
+    errors = client.post(
+        url, {"suspected_grade": "C", "is_occupied": "1"}, headers={"X-Requested-With": "XMLHttpRequest"}
+    )
+    assert errors.status_code == 200 and 'id="inspection-form"' in errors.content.decode()
+    assert "请填写每位居住人的年龄" in errors.content.decode()
+    other_house = client.post(
+        reverse("inspections:inspection_new", args=[homes["house_c"].pk]),
+        {"suspected_grade": "A", "is_occupied": "0", "submission_id": "phone-1"},
+    )
+    assert "该提交编号已用于另一处房屋的排查记录" in other_house.content.decode()
+    assert Inspection.objects.count() == 1

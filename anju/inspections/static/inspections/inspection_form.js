@@ -241,6 +241,7 @@
       submitBox.innerHTML = html;
       submitBox.hidden = false;
       buttonState(false);
+      submitBox.scrollIntoView({ block: "center" });
     }
     function answered(html) {
       var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("inspection-form");
@@ -283,7 +284,7 @@
         fail("network", NETWORK_DOWN);
       });
     });
-    window.onoffline = function () { if (button.disabled) return; draftStatus.textContent = "当前无网络，可继续填写，草稿保存在本机"; };
+    window.onoffline = function () { draftStatus.textContent = "当前无网络，可继续填写，草稿保存在本机"; };
     window.ononline = function () {
       if (failed && failure === "network") submitBox.textContent = "信号已恢复，请点“重新提交”。";
     };
