@@ -247,6 +247,8 @@ def appraisal_record(
         )
     if site_dangerous and final != Grade.D:
         raise ValidationError({"final_grade": "场地危险的房屋只能评定为 D 级。"})
+    if final in (Grade.C, Grade.D) and damage_cause == DamageCause.NONE:
+        raise ValidationError({"damage_cause": f"{final} 级危房须选择致危原因（如年久失修、小型自然灾害）。"})
     report_data = _check_report(report_file) if report_file else b""
     processed = [process_photo(p) for p in photos]
     with transaction.atomic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -94,10 +94,11 @@ def appraisal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def appraisal_report(request: HttpRequest, pk: int) -> FileResponse:
+def appraisal_report(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     appraisal = get_visible_or_404(Appraisal.objects.all(), request.user, pk=pk)
     if not appraisal.report_file:
-        raise Http404("该鉴定没有上传报告。")
+        messages.error(request, "该鉴定没有上传鉴定报告。")
+        return redirect("appraisals:appraisal_detail", pk=appraisal.pk)
     return FileResponse(appraisal.report_file.open("rb"), content_type="application/pdf", filename="鉴定报告.pdf")
 
 

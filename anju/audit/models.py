@@ -14,7 +14,7 @@ from django.utils import timezone
 from anju.core.masking import mask_value
 from anju.core.scoping import RegionScopedQuerySet
 
-EXTRA_FIELD_LABELS = {"roles": "角色", "region": "所属区划"}
+EXTRA_FIELD_LABELS = {"roles": "角色", "region": "所属区划", "photos": "照片", "components": "各组成部分"}
 
 
 def _field_label(object_type: str, field: str) -> str:
@@ -23,7 +23,8 @@ def _field_label(object_type: str, field: str) -> str:
     try:
         model = apps.get_model(object_type)
         name = field[:-3] if field.endswith("_id") else field
-        return str(model._meta.get_field(name).verbose_name)
+        # A reverse relation (e.g. an appraisal's photos) has no verbose_name.
+        return str(getattr(model._meta.get_field(name), "verbose_name", field))
     except (LookupError, ValueError, FieldDoesNotExist):
         return field
 

@@ -54,7 +54,7 @@ def _appraise(
         "component_grades": _grades(rng, codes, target),
         "appraised_on": on,
         "prevention_level": rng.choice(["full", "partial", "partial", "none"]),
-        "damage_cause": "ageing" if target in "CD" else "none",
+        "damage_cause": "ageing" if target in "CD" or extra.get("final_grade") in ("C", "D") else "none",
         "appraiser_name": appraiser.full_name or appraiser.username,
         "appraiser_org": org,
         "certificate_no": f"{prefix}-2024-{rng.randint(100, 999)}",

@@ -28,6 +28,7 @@ from anju.households.models import Household
 
 RULESET_ROLES = (Role.PROVINCE_OFFICER,)
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
+REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)
 NATIONAL_NAME = "默认资格规则（2023 通知）"
 DEFAULT_RULES = Path(__file__).with_name("default_rules.json")
 BATCH = 500
@@ -262,6 +263,8 @@ def households_that_matter(region_code: str) -> list[int]:
 
 def household_reevaluate(*, acting_user: Any, household: Household) -> Decision:
     """A user asks for a fresh evaluation (after fixing data elsewhere, say)."""
+    if not (acting_user.is_superuser or acting_user.has_role(*REEVALUATE_ROLES)):
+        raise PermissionDenied("您的角色不能发起重新认定。")
     if not in_scope(acting_user, household.region_code):
         raise PermissionDenied("该农户不在您的管辖范围内。")
     decisions_refresh(household_ids=[household.pk], trigger="人工重新认定", acting_user=acting_user)

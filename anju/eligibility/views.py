@@ -67,8 +67,12 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.all(), request.user, pk=pk)
-    decision = services.household_reevaluate(acting_user=request.user, household=household)
-    messages.success(request, f"已重新认定：{decision.get_outcome_display()}。")
+    try:
+        decision = services.household_reevaluate(acting_user=request.user, household=household)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已重新认定：{decision.get_outcome_display()}。")
     return redirect("eligibility:household_decision", pk=household.pk)
 
 

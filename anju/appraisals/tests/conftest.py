@@ -41,7 +41,7 @@ def appraisal_kwargs(**overrides: Any) -> dict[str, Any]:
         "component_grades": dict(BRICK_WOOD_ALL_A),
         "appraised_on": datetime.date(2026, 5, 10),
         "prevention_level": "full",
-        "damage_cause": "none",
+        "damage_cause": "ageing",
         "appraiser_name": "王工",
         "appraiser_org": "屯留区建筑设计院",
         "certificate_no": "JD-2024-0137",

@@ -208,3 +208,25 @@ def test_only_the_province_officer_of_that_province_edits_its_template(tl_county
     with pytest.raises(PermissionDenied):
         services.template_derive(acting_user=tl_county, source=services.ensure_national_template())
     assert AppraisalTemplate.objects.filter(status=TemplateStatus.DRAFT).count() == 0
+
+
+def test_a_dangerous_grade_needs_a_cause(appraiser, dibao_home) -> None:
+    grades = {**appraisal_kwargs()["component_grades"], "walls": "d"}
+    with pytest.raises(ValidationError, match="D 级危房须选择致危原因"):
+        services.appraisal_record(
+            acting_user=appraiser,
+            house=dibao_home["house"],
+            **appraisal_kwargs(component_grades=grades, damage_cause="none"),
+        )
+
+
+def test_the_audit_pages_show_an_appraisal(client, appraiser, dibao_home, tl_county) -> None:
+    from django.urls import reverse
+
+    appraisal = services.appraisal_record(
+        acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(photos=[jpeg("wall.jpg")])
+    )
+    client.force_login(tl_county)
+    history = client.get(reverse("audit:object_history", args=["appraisals.appraisal", appraisal.pk]))
+    assert history.status_code == 200 and "照片" in history.content.decode()
+    assert client.get(reverse("audit:event_list")).status_code == 200

@@ -113,6 +113,23 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:ruleset-detail": lambda o: {"pk": o["rule_set"].pk},
     "api:ruleset-derive": lambda o: {"pk": o["rule_set"].pk},
     "api:ruleset-activate": lambda o: {"pk": o["rule_set"].pk},
+    "appraisals:appraisal_new": lambda o: {"house_pk": o["house"].pk},
+    "appraisals:appraisal_detail": lambda o: {"pk": o["appraisal"].pk},
+    "appraisals:appraisal_pdf": lambda o: {"pk": o["appraisal"].pk},
+    "appraisals:appraisal_report": lambda o: {"pk": o["appraisal"].pk},
+    "appraisals:template_detail": lambda o: {"pk": o["template"].pk},
+    "appraisals:template_derive": lambda o: {"pk": o["template"].pk},
+    "appraisals:template_edit": lambda o: {"pk": o["template"].pk},
+    "appraisals:template_activate": lambda o: {"pk": o["template"].pk},
+    "appraisals:template_discard": lambda o: {"pk": o["template"].pk},
+    "eligibility:household_decision": lambda o: {"pk": o["household"].pk},
+    "eligibility:household_reevaluate": lambda o: {"pk": o["household"].pk},
+    "eligibility:circumstance_withdraw": lambda o: {"pk": o["circumstance"].pk},
+    "eligibility:rule_set_detail": lambda o: {"pk": o["rule_set"].pk},
+    "eligibility:rule_set_derive": lambda o: {"pk": o["rule_set"].pk},
+    "eligibility:rule_set_edit": lambda o: {"pk": o["rule_set"].pk},
+    "eligibility:rule_set_activate": lambda o: {"pk": o["rule_set"].pk},
+    "eligibility:rule_set_discard": lambda o: {"pk": o["rule_set"].pk},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
 # officer may take: the sibling's county administrator sees the object (no 404) and is refused
@@ -122,6 +139,8 @@ PROVINCE_ONLY: set[str] = {
     "api:appraisaltemplate-activate",
     "api:ruleset-derive",
     "api:ruleset-activate",
+    "appraisals:template_edit",
+    "eligibility:rule_set_edit",
 }
 # Pages naming an object that belongs to no region: the hazard checklist is one list for
 # every region, kept by county administrators. A sibling's administrator reaches them like
