@@ -78,6 +78,7 @@ class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     damage_cause_label = serializers.CharField(source="get_damage_cause_display", read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     photos = serializers.SerializerMethodField()
+    report_file = serializers.SerializerMethodField(help_text="鉴定报告（PDF）的下载地址，无报告时为空")
 
     class Meta:
         model = Appraisal
@@ -117,7 +118,15 @@ class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         ]
 
     def get_photos(self, obj: Appraisal) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        return [_absolute(self, p.view_url) for p in obj.photos.all()]
+
+    def get_report_file(self, obj: Appraisal) -> str:
+        return _absolute(self, obj.report_url) if obj.report_url else ""
+
+
+def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
 
 
 class AppraisalCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]

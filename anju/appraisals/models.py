@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from anju.appraisals.choices import DamageCause, PreventionLevel, TemplateStatus
+from anju.core.files import file_url
 from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
 from anju.inspections.choices import Grade
 
@@ -144,6 +145,10 @@ class Appraisal(models.Model):
         return self.final_grade != self.computed_grade
 
     @property
+    def report_url(self) -> str:
+        return file_url("appraisal-report", self.pk) if self.report_file else ""
+
+    @property
     def is_dangerous(self) -> bool:
         return self.final_grade in (Grade.C, Grade.D)
 
@@ -163,3 +168,7 @@ class AppraisalPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appraisal} 照片 {self.pk}"
+
+    @property
+    def view_url(self) -> str:
+        return file_url("appraisal-photo", self.pk)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("houses/<int:house_pk>/new/", views.appraisal_new, name="appraisal_new"),
     path("<int:pk>/", views.appraisal_detail, name="appraisal_detail"),
     path("<int:pk>/pdf/", views.appraisal_pdf, name="appraisal_pdf"),
-    path("<int:pk>/report/", views.appraisal_report, name="appraisal_report"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),
     path("templates/<int:pk>/derive/", views.template_derive, name="template_derive"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -91,15 +91,6 @@ def appraisal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"鉴定表-{appraisal.household.head_name}-{appraisal.appraised_on:%Y%m%d}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(name)}"
     return response
-
-
-@login_required
-def appraisal_report(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    appraisal = get_visible_or_404(Appraisal.objects.all(), request.user, pk=pk)
-    if not appraisal.report_file:
-        messages.error(request, "该鉴定没有上传鉴定报告。")
-        return redirect("appraisals:appraisal_detail", pk=appraisal.pk)
-    return FileResponse(appraisal.report_file.open("rb"), content_type="application/pdf", filename="鉴定报告.pdf")
 
 
 def _quote(name: str) -> str:

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from anju.core import views
+from anju.core import files, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/<str:kind>/<int:pk>/", files.protected_file, name="file"),
 ]

@@ -103,7 +103,8 @@ class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         ]
 
     def get_photos(self, obj: Inspection) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        request = self.context.get("request")
+        return [request.build_absolute_uri(p.view_url) if request else p.view_url for p in obj.photos.all()]
 
 
 class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anju.core.files import file_url
 from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
 from anju.households.choices import Department, KeyGroup
 from anju.inspections.choices import (
@@ -214,6 +215,10 @@ class InspectionPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.inspection} 照片 {self.pk}"
 
+    @property
+    def view_url(self) -> str:
+        return file_url("inspection-photo", self.pk)
+
 
 class Referral(models.Model):
     """以房找人: a poor family in a dangerous house but in no key group, referred to a department."""
@@ -352,3 +357,11 @@ class FollowUp(models.Model):
     @property
     def is_done(self) -> bool:
         return self.moved_on is not None and self.demolished_on is not None
+
+    @property
+    def moved_photo_url(self) -> str:
+        return file_url("follow-up-moved", self.pk) if self.moved_photo else ""
+
+    @property
+    def demolished_photo_url(self) -> str:
+        return file_url("follow-up-demolished", self.pk) if self.demolished_photo else ""

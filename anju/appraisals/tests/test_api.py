@@ -46,7 +46,8 @@ def body(house: Any, **overrides: Any) -> dict[str, Any]:
 
 def test_it_records_an_appraisal_with_photos_and_a_report(appraiser, dibao_home) -> None:
     house = dibao_home["house"]
-    response = client_for(appraiser).post(
+    client = client_for(appraiser)
+    response = client.post(
         LIST,
         body(
             house,
@@ -62,8 +63,13 @@ def test_it_records_an_appraisal_with_photos_and_a_report(appraiser, dibao_home)
     assert data["template_label"] == "全国默认鉴定模板（2019 导则）（第 1 版）"
     walls = next(c for c in data["components"] if c["code"] == "walls")
     assert walls == {"code": "walls", "name": "承重墙体", "grade": "c", "note": "西山墙斜裂缝"}
-    assert len(data["photos"]) == 2 and all(url.startswith("/media/appraisals/") for url in data["photos"])
-    assert data["report_file"].endswith(".pdf") and len(data["report_sha256"]) == 64
+    # The photo and report links open for the user (scoped views, not the bare media directory).
+    assert len(data["photos"]) == 2
+    for url in data["photos"]:
+        photo = client.get(url)
+        assert photo.status_code == 200 and b"".join(photo.streaming_content).startswith(b"\xff\xd8")
+    report = client.get(data["report_file"])
+    assert b"".join(report.streaming_content).startswith(b"%PDF") and len(data["report_sha256"]) == 64
     assert data["prevention_level_label"] == "部分具备" and data["recorded_by"] == "tl_appraiser"
     house.refresh_from_db()
     assert house.appraised_grade == "C"

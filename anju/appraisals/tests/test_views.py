@@ -28,7 +28,7 @@ def test_it_records_an_appraisal_from_the_form_and_shows_it(client, appraiser, d
     url = reverse("appraisals:appraisal_new", args=[dibao_home["house"].pk])
     page = client.get(url).content.decode()
     assert "基础埋深偏小；有明显不均匀沉降。" in page  # the criteria are on the form
-    assert "JD" not in page  # nothing to prefill yet
+    assert "JD-1" not in page  # nothing to prefill yet
     response = client.post(url, form_data(grade_walls="c"), follow=True)
     body = response.content.decode()
     assert "已录入鉴定：C 级" in body

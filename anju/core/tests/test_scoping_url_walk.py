@@ -40,6 +40,7 @@ from anju.inspections.services import (
     measure_record,
     village_list_sign,
 )
+from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
 from anju.regions.services import region_rename
 
@@ -113,10 +114,10 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:ruleset-detail": lambda o: {"pk": o["rule_set"].pk},
     "api:ruleset-derive": lambda o: {"pk": o["rule_set"].pk},
     "api:ruleset-activate": lambda o: {"pk": o["rule_set"].pk},
+    "core:file": lambda o: {"kind": "inspection-photo", "pk": o["inspection"].photos.get().pk},
     "appraisals:appraisal_new": lambda o: {"house_pk": o["house"].pk},
     "appraisals:appraisal_detail": lambda o: {"pk": o["appraisal"].pk},
     "appraisals:appraisal_pdf": lambda o: {"pk": o["appraisal"].pk},
-    "appraisals:appraisal_report": lambda o: {"pk": o["appraisal"].pk},
     "appraisals:template_detail": lambda o: {"pk": o["template"].pk},
     "appraisals:template_derive": lambda o: {"pk": o["template"].pk},
     "appraisals:template_edit": lambda o: {"pk": o["template"].pk},
@@ -225,6 +226,7 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         is_occupied=True,
         occupant_ages=[80],
         lives_in_two_houses=True,
+        photos=[jpeg("ps-marker.jpg")],
     )
     general = household_create(
         acting_user=ps_admin,
