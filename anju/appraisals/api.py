@@ -19,8 +19,9 @@ from rest_framework.response import Response
 
 from anju.api.base import ScopedReadOnlyViewSet
 from anju.appraisals import services
-from anju.appraisals.choices import DamageCause, PreventionLevel, TemplateStatus
+from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.models import Appraisal, AppraisalTemplate
+from anju.core.versioning import ConfigStatus
 from anju.households.api import _service_errors
 from anju.households.models import House
 from anju.inspections.choices import Grade
@@ -184,7 +185,7 @@ class AppraisalViewSet(ScopedReadOnlyViewSet):
 # --- templates -----------------------------------------------------------------------------------
 
 
-STATUS_HELP = "、".join(f"{value} {label}" for value, label in TemplateStatus.choices)
+STATUS_HELP = "、".join(f"{value} {label}" for value, label in ConfigStatus.choices)
 
 
 class AppraisalTemplateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

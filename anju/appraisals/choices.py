@@ -30,9 +30,3 @@ class DamageCause(models.TextChoices):
     BUILD_QUALITY = "build_quality", "建造质量问题"
     OTHER = "other", "其他"
     NONE = "none", "无（房屋安全）"
-
-
-class TemplateStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    ACTIVE = "active", "启用"
-    RETIRED = "retired", "已停用"

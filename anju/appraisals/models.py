@@ -9,73 +9,30 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from anju.appraisals.choices import DamageCause, PreventionLevel, TemplateStatus
+from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.core.files import file_url
-from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
+from anju.core.scoping import RegionScopedQuerySet
+from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.inspections.choices import Grade
 
 
-class TemplateQuerySet(CoveringRegionScopedQuerySet["AppraisalTemplate"]):
-    """A user sees the templates of their own region and of every region above it (the
-    national template has the empty code, which every prefix starts with)."""
-
-    region_code_lookup = "region_code"
-
-    def visible_to(self, user: Any) -> TemplateQuerySet:
-        from anju.core.scoping import user_scope_prefix
-
-        prefix = user_scope_prefix(user)
-        if prefix is None:
-            return self.none()
-        return super().visible_to(user) | self.filter(region_code="")
-
-
-class AppraisalTemplate(models.Model):
+class AppraisalTemplate(VersionedConfig):
     """One version of an appraisal template: the components to judge per structure type and
-    the text of each a–d criterion. The national template has ``region_code`` ""; a province
-    (or lower level) derives its own. Active and retired versions never change: an appraisal
-    keeps the version it was made with."""
+    the text of each a–d criterion (``content``, checked by ``templates.validate_content``).
+    Versioning, scoping and who edits: ``anju.core.versioning``. An appraisal keeps the version
+    it was made with."""
 
-    name = models.CharField("名称", max_length=100)
-    region_code = models.CharField("适用区划", max_length=15, blank=True, db_index=True)
-    version = models.PositiveIntegerField("版本")
-    status = models.CharField("状态", max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
     content = models.JSONField("内容")
-    based_on = models.ForeignKey(
-        "self", verbose_name="来源版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField("修订说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
 
-    objects: ClassVar[TemplateQuerySet] = TemplateQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
 
-    class Meta:
+    kind_label = "鉴定模板"
+    body_field = "content"
+
+    class Meta(VersionedConfig.Meta):
         verbose_name = "鉴定模板"
         verbose_name_plural = "鉴定模板"
-        ordering = ["region_code", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["region_code", "version"], name="one_template_version"),
-            models.UniqueConstraint(
-                fields=["region_code"],
-                condition=models.Q(status=TemplateStatus.ACTIVE),
-                name="one_active_template_per_region",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（第 {self.version} 版）"
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region_code
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == TemplateStatus.DRAFT
+        constraints = version_constraints("template")
 
     def components_for(self, structure: str) -> list[dict[str, Any]]:
         return [c for c in self.content.get("components", []) if structure in c.get("structures", [])]

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from anju.appraisals.models import Appraisal, AppraisalTemplate, TemplateQuerySet
+from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.services import ensure_national_template
+from anju.core.versioning import ConfigQuerySet
 
 
 def appraisal_list(user: Any, filters: dict[str, Any]) -> QuerySet[Appraisal]:
@@ -27,7 +28,7 @@ def appraisal_list(user: Any, filters: dict[str, Any]) -> QuerySet[Appraisal]:
     return qs
 
 
-def templates_visible(user: Any) -> TemplateQuerySet:
+def templates_visible(user: Any) -> ConfigQuerySet:
     ensure_national_template()
     return AppraisalTemplate.objects.visible_to(user).select_related("based_on", "created_by")
 

@@ -10,25 +10,31 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from anju.accounts.choices import Role
-from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel, TemplateStatus
+from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel
 from anju.appraisals.grading import house_grade
 from anju.appraisals.guideline import default_content
 from anju.appraisals.models import Appraisal, AppraisalPhoto, AppraisalTemplate
 from anju.appraisals.templates import validate_content
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
-from anju.core.scoping import ancestor_codes, in_scope
+from anju.core.scoping import in_scope
+from anju.core.versioning import (
+    ConfigStatus,
+    config_activate,
+    config_check_editable,
+    config_derive,
+    config_discard,
+    config_for,
+)
 from anju.households.models import House
 from anju.households.signals import facts_changed
 from anju.inspections.choices import Grade
 from anju.inspections.photos import process_photo
 
 APPRAISE_ROLES = (Role.APPRAISER,)
-TEMPLATE_ROLES = (Role.PROVINCE_OFFICER,)
 NATIONAL_NAME = "全国默认鉴定模板（2019 导则）"
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 MAX_PHOTOS = 12
@@ -46,7 +52,7 @@ def ensure_national_template() -> AppraisalTemplate:
             name=NATIONAL_NAME,
             region_code="",
             version=1,
-            status=TemplateStatus.ACTIVE,
+            status=ConfigStatus.ACTIVE,
             content=default_content(),
             note="按《农村住房安全性鉴定技术导则》（建村函〔2019〕200号）鉴定表整理",
             activated_at=timezone.now(),
@@ -57,55 +63,18 @@ def ensure_national_template() -> AppraisalTemplate:
 def template_for(region_code: str) -> AppraisalTemplate:
     """The active template nearest above a house: its province's (or city's, county's) own
     version when one is active, else the national one."""
-    codes = [region_code, *ancestor_codes(region_code), ""]
-    active = {t.region_code: t for t in AppraisalTemplate.objects.filter(region_code__in=codes, status="active")}
-    for code in codes:
-        if code in active:
-            return active[code]
-    return ensure_national_template()
-
-
-def _require_template_editor(user: Any, template_region: str) -> None:
-    if template_region == "":
-        if not user.is_superuser:
-            raise PermissionDenied("全国默认模板只能由系统运维人员维护；请基于它建立本省版本。")
-        return
-    if not (user.is_superuser or user.has_role(*TEMPLATE_ROLES)):
-        raise PermissionDenied("鉴定模板由省住建厅维护。")
-    if user.region is None or user.region.code != template_region:
-        raise PermissionDenied("只能维护本级的鉴定模板。")
+    return config_for(AppraisalTemplate, region_code, ensure_national_template)
 
 
 def template_derive(*, acting_user: Any, source: AppraisalTemplate, note: str = "") -> AppraisalTemplate:
     """A new draft version for the user's own region, starting from ``source``."""
-    if acting_user.region is None:
-        raise PermissionDenied("请以省住建厅账号建立本省版本。")
-    region_code = acting_user.region.code
-    _require_template_editor(acting_user, region_code)
-    if AppraisalTemplate.objects.filter(region_code=region_code, status=TemplateStatus.DRAFT).exists():
-        raise ValidationError("本级已有一个草稿版本，请先编辑并启用或删除它。")
-    with transaction.atomic():
-        last = AppraisalTemplate.objects.filter(region_code=region_code).aggregate(v=Max("version"))["v"] or 0
-        template = AppraisalTemplate.objects.create(
-            name=f"{acting_user.region.name}鉴定模板",
-            region_code=region_code,
-            version=last + 1,
-            status=TemplateStatus.DRAFT,
-            content=source.content,
-            based_on=source,
-            note=note[:200],
-            created_by=acting_user,
-        )
-        audit_record(actor=acting_user, action=AuditAction.CREATE, obj=template, note=f"基于「{source}」")
-    return template
+    return config_derive(acting_user=acting_user, source=source, note=note)
 
 
 def template_update(
     *, acting_user: Any, template: AppraisalTemplate, content: Any, name: str, note: str = ""
 ) -> AppraisalTemplate:
-    _require_template_editor(acting_user, template.region_code)
-    if not template.is_editable:
-        raise ValidationError("已启用或停用的版本不能修改；请基于它建立新版本。")
+    config_check_editable(acting_user, template)
     if not name.strip():
         raise ValidationError({"name": "请填写模板名称。"})
     cleaned = validate_content(content)
@@ -126,34 +95,12 @@ def template_update(
 
 def template_activate(*, acting_user: Any, template: AppraisalTemplate) -> AppraisalTemplate:
     """Put a draft in force for its region; the previous active version is retired (kept)."""
-    _require_template_editor(acting_user, template.region_code)
-    if template.status != TemplateStatus.DRAFT:
-        raise ValidationError("只有草稿版本可以启用。")
-    validate_content(template.content)
-    with transaction.atomic():
-        AppraisalTemplate.objects.filter(region_code=template.region_code, status=TemplateStatus.ACTIVE).update(
-            status=TemplateStatus.RETIRED
-        )
-        template.status = TemplateStatus.ACTIVE
-        template.activated_at = timezone.now()
-        template.save(update_fields=["status", "activated_at"])
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=template,
-            changes={"status": {"before": TemplateStatus.DRAFT.label, "after": TemplateStatus.ACTIVE.label}},
-        )
-    return template
+    return config_activate(acting_user=acting_user, config=template, check=lambda t: validate_content(t.content))
 
 
 def template_discard(*, acting_user: Any, template: AppraisalTemplate) -> None:
     """Delete a draft nobody has used (an active or retired version is never deleted)."""
-    _require_template_editor(acting_user, template.region_code)
-    if template.status != TemplateStatus.DRAFT:
-        raise ValidationError("只能删除草稿版本。")
-    with transaction.atomic():
-        audit_record(actor=acting_user, action=AuditAction.DELETE, obj=template, note=str(template))
-        template.delete()
+    config_discard(acting_user=acting_user, config=template)
 
 
 # --- appraisals ----------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
 from anju.appraisals import selectors, services
-from anju.appraisals.choices import TemplateStatus
 from anju.appraisals.forms import (
     AppraisalFilterForm,
     AppraisalForm,
@@ -21,9 +21,10 @@ from anju.appraisals.forms import (
     content_from_formset,
     formset_initial,
 )
-from anju.appraisals.models import Appraisal, AppraisalTemplate
-from anju.core.pages import error_text, paginate
+from anju.appraisals.models import Appraisal
+from anju.core.pages import paginate, run_action
 from anju.core.scoping import get_visible_or_404
+from anju.core.versioning import EDITOR_ROLE, can_edit_config
 from anju.households.choices import StructureType
 from anju.households.models import House
 
@@ -111,26 +112,20 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- templates -----------------------------------------------------------------------------------
-
-
-def _can_edit(user: object, template: AppraisalTemplate) -> bool:
-    try:
-        services._require_template_editor(user, template.region_code)
-    except PermissionDenied:
-        return False
-    return True
+# --- templates (versioning: anju.core.versioning) ---------------------------------------------------
 
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    templates = selectors.templates_visible(request.user)
     user = request.user
-    can_derive = bool(user.is_superuser or (user.has_role(*services.TEMPLATE_ROLES) and user.region_id))  # type: ignore[union-attr]
     return render(
         request,
         "appraisals/template_list.html",
-        {"page_title": "鉴定模板", "templates": templates, "can_derive": can_derive},
+        {
+            "page_title": "鉴定模板",
+            "templates": selectors.templates_visible(user),
+            "can_derive": bool(user.is_superuser or (user.has_role(EDITOR_ROLE) and user.region_id)),  # type: ignore[union-attr]
+        },
     )
 
 
@@ -149,7 +144,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(template),
             "template": template,
             "components": components,
-            "can_edit": template.is_editable and _can_edit(request.user, template),
+            "can_edit": template.is_editable and can_edit_config(request.user, template),
             "used": template.appraisals.count(),
         },
     )
@@ -159,21 +154,21 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    try:
-        draft = services.template_derive(acting_user=request.user, source=source)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("appraisals:template_detail", pk=source.pk)
-    messages.success(request, f"已建立草稿「{draft}」，修改后启用。")
-    return redirect("appraisals:template_edit", pk=draft.pk)
+    return run_action(
+        request,
+        lambda: services.template_derive(acting_user=request.user, source=source),
+        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
+        then=lambda draft: reverse("appraisals:template_edit", args=[draft.pk]),
+        otherwise=reverse("appraisals:template_detail", args=[source.pk]),
+    )
 
 
 @login_required
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    if not _can_edit(request.user, template):
+    if not can_edit_config(request.user, template):
         raise PermissionDenied("您不能修改这个鉴定模板。")
-    if template.status != TemplateStatus.DRAFT:
+    if not template.is_editable:
         messages.error(request, "已启用或停用的版本不能修改；请基于它建立新版本。")
         return redirect("appraisals:template_detail", pk=template.pk)
     if request.method == "POST":
@@ -207,23 +202,24 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_activate(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    try:
-        services.template_activate(acting_user=request.user, template=template)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"「{template}」已启用；此后的鉴定按此版本，已有鉴定仍按原版本。")
-    return redirect("appraisals:template_detail", pk=template.pk)
+    detail = reverse("appraisals:template_detail", args=[template.pk])
+    return run_action(
+        request,
+        lambda: services.template_activate(acting_user=request.user, template=template),
+        success=lambda t: f"「{t}」已启用；此后的鉴定按此版本，已有鉴定仍按原版本。",
+        then=lambda t: detail,
+        otherwise=detail,
+    )
 
 
 @login_required
 @require_POST
 def template_discard(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    try:
-        services.template_discard(acting_user=request.user, template=template)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("appraisals:template_detail", pk=template.pk)
-    messages.success(request, "草稿已删除。")
-    return redirect("appraisals:template_list")
+    return run_action(
+        request,
+        lambda: services.template_discard(acting_user=request.user, template=template),
+        success=lambda _: "草稿已删除。",
+        then=lambda _: reverse("appraisals:template_list"),
+        otherwise=reverse("appraisals:template_detail", args=[template.pk]),
+    )

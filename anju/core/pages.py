@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 PAGE_SIZE = 25
 
@@ -20,3 +23,23 @@ def paginate(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> tuple[Page
 
 def error_text(exc: ValidationError | PermissionDenied) -> str:
     return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def run_action(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: Callable[[Any], str],
+    then: Callable[[Any], str],
+    otherwise: str,
+) -> HttpResponse:
+    """Run a POST action's service: on success flash ``success(result)`` and go to
+    ``then(result)``; a refusal (ValidationError, PermissionDenied) is flashed in Chinese and
+    goes back to ``otherwise``."""
+    try:
+        result = action()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect(otherwise)
+    messages.success(request, success(result))
+    return redirect(then(result))

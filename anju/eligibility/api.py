@@ -18,8 +18,9 @@ from rest_framework.response import Response
 
 from anju.api.base import ScopedReadOnlyViewSet
 from anju.appraisals.api import region_prefix_filter
+from anju.core.versioning import ConfigStatus
 from anju.eligibility import services
-from anju.eligibility.choices import CircumstanceKind, Outcome, RuleSetStatus
+from anju.eligibility.choices import CircumstanceKind, Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.api import _service_errors
@@ -227,7 +228,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
 
 class RuleSetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     version_label = serializers.CharField(source="label", read_only=True, help_text="适用区划-版本，如 全国-v1")
-    status = serializers.CharField(read_only=True, help_text="、".join(f"{v} {lb}" for v, lb in RuleSetStatus.choices))
+    status = serializers.CharField(read_only=True, help_text="、".join(f"{v} {lb}" for v, lb in ConfigStatus.choices))
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
 

@@ -48,9 +48,3 @@ SOLVED_KINDS = (
     CircumstanceKind.SOLVED_RELOCATION,
     CircumstanceKind.SOLVED_OTHER,
 )
-
-
-class RuleSetStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    ACTIVE = "active", "启用"
-    RETIRED = "retired", "已停用"

@@ -9,64 +9,27 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet, user_scope_prefix
-from anju.eligibility.choices import OUTCOME_PROGRAMME, CircumstanceKind, Outcome, RuleSetStatus
+from anju.core.scoping import RegionScopedQuerySet
+from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
+from anju.eligibility.choices import OUTCOME_PROGRAMME, CircumstanceKind, Outcome
 
 
-class RuleSetQuerySet(CoveringRegionScopedQuerySet["RuleSet"]):
-    region_code_lookup = "region_code"
+class RuleSet(VersionedConfig):
+    """One version of the eligibility rules (JSON ``text``, parsed by ``engine``). Versioning,
+    scoping and who edits: ``anju.core.versioning``. Each decision names the version it came
+    from."""
 
-    def visible_to(self, user: Any) -> RuleSetQuerySet:
-        if user_scope_prefix(user) is None:
-            return self.none()
-        return super().visible_to(user) | self.filter(region_code="")
-
-
-class RuleSet(models.Model):
-    """One version of the eligibility rules (JSON text, see ``engine``). The national rule set
-    has ``region_code`` ""; a province may put its own version in force. Active and retired
-    versions never change: each decision names the version it came from."""
-
-    name = models.CharField("名称", max_length=100)
-    region_code = models.CharField("适用区划", max_length=15, blank=True, db_index=True)
-    version = models.PositiveIntegerField("版本")
-    status = models.CharField("状态", max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
     text = models.TextField("规则（JSON）")
-    based_on = models.ForeignKey(
-        "self", verbose_name="来源版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.CharField("修订说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    activated_at = models.DateTimeField("启用时间", null=True, blank=True)
 
-    objects: ClassVar[RuleSetQuerySet] = RuleSetQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
 
-    class Meta:
+    kind_label = "资格规则"
+    body_field = "text"
+
+    class Meta(VersionedConfig.Meta):
         verbose_name = "资格规则集"
         verbose_name_plural = "资格规则集"
-        ordering = ["region_code", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["region_code", "version"], name="one_ruleset_version"),
-            models.UniqueConstraint(
-                fields=["region_code"],
-                condition=models.Q(status=RuleSetStatus.ACTIVE),
-                name="one_active_ruleset_per_region",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（第 {self.version} 版）"
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region_code
-
-    @property
-    def label(self) -> str:
-        return f"{self.region_code or '全国'}-v{self.version}"
+        constraints = version_constraints("ruleset")
 
 
 class ScopedQuerySet(RegionScopedQuerySet[Any]):

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from anju.core.versioning import ConfigQuerySet
 from anju.eligibility.choices import Outcome
-from anju.eligibility.models import Decision, RuleSet, RuleSetQuerySet
+from anju.eligibility.models import Decision, RuleSet
 from anju.eligibility.services import ensure_national_rule_set
 
 
@@ -29,6 +30,6 @@ def outcome_counts(user: Any) -> list[tuple[str, str, int]]:
     return [(o.value, str(o.label), counts.get(o.value, 0)) for o in Outcome]
 
 
-def rule_sets_visible(user: Any) -> RuleSetQuerySet:
+def rule_sets_visible(user: Any) -> ConfigQuerySet:
     ensure_national_rule_set()
     return RuleSet.objects.visible_to(user).select_related("based_on")

@@ -13,20 +13,27 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
-from anju.core.scoping import ancestor_codes, in_scope
+from anju.core.scoping import in_scope
+from anju.core.versioning import (
+    ConfigStatus,
+    config_activate,
+    config_check_editable,
+    config_derive,
+    config_discard,
+    config_for,
+)
 from anju.eligibility import engine
-from anju.eligibility.choices import CircumstanceKind, RuleSetStatus
+from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import gather
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
 
-RULESET_ROLES = (Role.PROVINCE_OFFICER,)
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)
 NATIONAL_NAME = "默认资格规则（2023 通知）"
@@ -44,7 +51,7 @@ def ensure_national_rule_set() -> RuleSet:
             name=NATIONAL_NAME,
             region_code="",
             version=1,
-            status=RuleSetStatus.ACTIVE,
+            status=ConfigStatus.ACTIVE,
             text=DEFAULT_RULES.read_text(encoding="utf-8"),
             note="按 SPEC §7 与 2023 年两份通知编写",
             activated_at=timezone.now(),
@@ -53,12 +60,7 @@ def ensure_national_rule_set() -> RuleSet:
 
 
 def rule_set_for(region_code: str) -> RuleSet:
-    codes = [region_code, *ancestor_codes(region_code), ""]
-    active = {r.region_code: r for r in RuleSet.objects.filter(region_code__in=codes, status=RuleSetStatus.ACTIVE)}
-    for code in codes:
-        if code in active:
-            return active[code]
-    return ensure_national_rule_set()
+    return config_for(RuleSet, region_code, ensure_national_rule_set)
 
 
 @cache
@@ -71,17 +73,6 @@ def spec_of(rule_set: RuleSet) -> engine.RuleSetSpec:
     return _spec(rule_set.pk, rule_set.text)
 
 
-def _require_editor(user: Any, region_code: str) -> None:
-    if region_code == "":
-        if not user.is_superuser:
-            raise PermissionDenied("全国默认规则只能由系统运维人员维护；请基于它建立本省版本。")
-        return
-    if not (user.is_superuser or user.has_role(*RULESET_ROLES)):
-        raise PermissionDenied("资格规则由省住建厅维护。")
-    if user.region is None or user.region.code != region_code:
-        raise PermissionDenied("只能维护本级的资格规则。")
-
-
 def _check_text(text: str) -> None:
     try:
         engine.parse(text)
@@ -90,31 +81,11 @@ def _check_text(text: str) -> None:
 
 
 def rule_set_derive(*, acting_user: Any, source: RuleSet, note: str = "") -> RuleSet:
-    if acting_user.region is None:
-        raise PermissionDenied("请以省住建厅账号建立本省版本。")
-    region_code = acting_user.region.code
-    _require_editor(acting_user, region_code)
-    if RuleSet.objects.filter(region_code=region_code, status=RuleSetStatus.DRAFT).exists():
-        raise ValidationError("本级已有一个草稿版本，请先编辑并启用或删除它。")
-    with transaction.atomic():
-        last = RuleSet.objects.filter(region_code=region_code).aggregate(v=Max("version"))["v"] or 0
-        rule_set = RuleSet.objects.create(
-            name=f"{acting_user.region.name}资格规则",
-            region_code=region_code,
-            version=last + 1,
-            text=source.text,
-            based_on=source,
-            note=note[:200],
-            created_by=acting_user,
-        )
-        audit_record(actor=acting_user, action=AuditAction.CREATE, obj=rule_set, note=f"基于「{source}」")
-    return rule_set
+    return config_derive(acting_user=acting_user, source=source, note=note)
 
 
 def rule_set_update(*, acting_user: Any, rule_set: RuleSet, text: str, name: str, note: str = "") -> RuleSet:
-    _require_editor(acting_user, rule_set.region_code)
-    if rule_set.status != RuleSetStatus.DRAFT:
-        raise ValidationError("已启用或停用的版本不能修改；请基于它建立新版本。")
+    config_check_editable(acting_user, rule_set)
     if not name.strip():
         raise ValidationError({"name": "请填写规则集名称。"})
     _check_text(text)
@@ -133,23 +104,8 @@ def rule_set_update(*, acting_user: Any, rule_set: RuleSet, text: str, name: str
 
 def rule_set_activate(*, acting_user: Any, rule_set: RuleSet) -> RuleSet:
     """Put a draft in force; every household of the region is then re-evaluated in a job."""
-    _require_editor(acting_user, rule_set.region_code)
-    if rule_set.status != RuleSetStatus.DRAFT:
-        raise ValidationError("只有草稿版本可以启用。")
-    _check_text(rule_set.text)
     with transaction.atomic():
-        RuleSet.objects.filter(region_code=rule_set.region_code, status=RuleSetStatus.ACTIVE).update(
-            status=RuleSetStatus.RETIRED
-        )
-        rule_set.status = RuleSetStatus.ACTIVE
-        rule_set.activated_at = timezone.now()
-        rule_set.save(update_fields=["status", "activated_at"])
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=rule_set,
-            changes={"status": {"before": RuleSetStatus.DRAFT.label, "after": RuleSetStatus.ACTIVE.label}},
-        )
+        config_activate(acting_user=acting_user, config=rule_set, check=lambda r: _check_text(r.text))
         from anju.households.signals import facts_changed
 
         facts_changed(acting_user=acting_user, reason=f"启用规则集「{rule_set}」", region_code=rule_set.region_code)
@@ -157,12 +113,7 @@ def rule_set_activate(*, acting_user: Any, rule_set: RuleSet) -> RuleSet:
 
 
 def rule_set_discard(*, acting_user: Any, rule_set: RuleSet) -> None:
-    _require_editor(acting_user, rule_set.region_code)
-    if rule_set.status != RuleSetStatus.DRAFT:
-        raise ValidationError("只能删除草稿版本。")
-    with transaction.atomic():
-        audit_record(actor=acting_user, action=AuditAction.DELETE, obj=rule_set, note=str(rule_set))
-        rule_set.delete()
+    config_discard(acting_user=acting_user, config=rule_set)
 
 
 # --- decisions -----------------------------------------------------------------------------------

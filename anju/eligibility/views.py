@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
-from anju.core.pages import error_text, paginate
+from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
+from anju.core.versioning import can_edit_config
 from anju.eligibility import engine, selectors, services
-from anju.eligibility.choices import RuleSetStatus
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
@@ -112,15 +113,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- rule sets -----------------------------------------------------------------------------------
-
-
-def _can_edit(user: Any, region_code: str) -> bool:
-    try:
-        services._require_editor(user, region_code)
-    except PermissionDenied:
-        return False
-    return True
+# --- rule sets (versioning: anju.core.versioning) ---------------------------------------------------
 
 
 @login_required
@@ -148,7 +141,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule_set": rule_set,
             "spec": spec,
             "problems": problems,
-            "can_edit": rule_set.status == RuleSetStatus.DRAFT and _can_edit(request.user, rule_set.region_code),
+            "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
             "used": rule_set.decisions.count(),
         },
     )
@@ -158,19 +151,19 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_set_derive(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    try:
-        draft = services.rule_set_derive(acting_user=request.user, source=source)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("eligibility:rule_set_detail", pk=source.pk)
-    messages.success(request, f"已建立草稿「{draft}」，修改后启用。")
-    return redirect("eligibility:rule_set_edit", pk=draft.pk)
+    return run_action(
+        request,
+        lambda: services.rule_set_derive(acting_user=request.user, source=source),
+        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
+        then=lambda draft: reverse("eligibility:rule_set_edit", args=[draft.pk]),
+        otherwise=reverse("eligibility:rule_set_detail", args=[source.pk]),
+    )
 
 
 @login_required
 def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    if not _can_edit(request.user, rule_set.region_code):
+    if not can_edit_config(request.user, rule_set):
         raise PermissionDenied("您不能修改这个规则集。")
     if request.method == "POST":
         form = RuleSetForm(request.POST)
@@ -195,23 +188,24 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_set_activate(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    try:
-        services.rule_set_activate(acting_user=request.user, rule_set=rule_set)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"「{rule_set}」已启用，辖区农户正在后台重新认定。")
-    return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
+    detail = reverse("eligibility:rule_set_detail", args=[rule_set.pk])
+    return run_action(
+        request,
+        lambda: services.rule_set_activate(acting_user=request.user, rule_set=rule_set),
+        success=lambda r: f"「{r}」已启用，辖区农户正在后台重新认定。",
+        then=lambda r: detail,
+        otherwise=detail,
+    )
 
 
 @login_required
 @require_POST
 def rule_set_discard(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    try:
-        services.rule_set_discard(acting_user=request.user, rule_set=rule_set)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
-    messages.success(request, "草稿已删除。")
-    return redirect("eligibility:rule_set_list")
+    return run_action(
+        request,
+        lambda: services.rule_set_discard(acting_user=request.user, rule_set=rule_set),
+        success=lambda _: "草稿已删除。",
+        then=lambda _: reverse("eligibility:rule_set_list"),
+        otherwise=reverse("eligibility:rule_set_detail", args=[rule_set.pk]),
+    )

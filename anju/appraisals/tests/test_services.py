@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anju.accounts.choices import Role
 from anju.appraisals import services
-from anju.appraisals.choices import TemplateStatus
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.tests.conftest import appraisal_kwargs
 from anju.audit.models import AuditEvent
+from anju.core.versioning import ConfigStatus
 from anju.households.models import House
 from anju.inspections.tests.images import jpeg, not_an_image
 
@@ -207,7 +207,7 @@ def test_a_broken_template_edit_is_refused(make_user, mutate, message) -> None:
 def test_only_the_province_officer_of_that_province_edits_its_template(tl_county, make_user) -> None:
     with pytest.raises(PermissionDenied):
         services.template_derive(acting_user=tl_county, source=services.ensure_national_template())
-    assert AppraisalTemplate.objects.filter(status=TemplateStatus.DRAFT).count() == 0
+    assert AppraisalTemplate.objects.filter(status=ConfigStatus.DRAFT).count() == 0
 
 
 def test_a_dangerous_grade_needs_a_cause(appraiser, dibao_home) -> None:
