@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One schema name per choice set, wherever a serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "KeyGroupEnum": "anju.households.choices.KeyGroup",
+        "SexEnum": "anju.households.choices.Sex",
+    },
 }
 
 LOGGING = {

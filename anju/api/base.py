@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 
 from anju.core.scoping import RegionScopedQuerySet
 
@@ -20,3 +22,13 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type
         if not isinstance(queryset, RegionScopedQuerySet):
             raise TypeError(f"{type(self).__name__}.scoped_queryset must be region-scoped")
         return queryset.visible_to(self.request.user)
+
+
+def service_errors(exc: Exception) -> exceptions.APIException:
+    """A service's refusal as the API's answer: PermissionDenied → 403, ValidationError → 400
+    with the same Chinese messages as the pages (per field where the service named one)."""
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc))
+    assert isinstance(exc, DjangoValidationError)
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return exceptions.ValidationError(detail)

@@ -11,18 +11,16 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.models import Appraisal, AppraisalTemplate
-from anju.core.versioning import ConfigStatus
-from anju.households.api import _service_errors
 from anju.households.models import House
 from anju.inspections.choices import Grade
 from anju.regions.models import Region
@@ -178,41 +176,22 @@ class AppraisalViewSet(ScopedReadOnlyViewSet):
         try:
             appraisal = services.appraisal_record(acting_user=request.user, house=house, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(appraisal).data, status=status.HTTP_201_CREATED)
 
 
-# --- templates -----------------------------------------------------------------------------------
+# --- templates (versioning: anju.core.versioning, anju.api.versioning) -------------------------------
 
 
-STATUS_HELP = "、".join(f"{value} {label}" for value, label in ConfigStatus.choices)
-
-
-class AppraisalTemplateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
-
+class AppraisalTemplateSerializer(ConfigSerializer):
     class Meta:
         model = AppraisalTemplate
-        fields = [
-            "id",
-            "name",
-            "region_code",
-            "version",
-            "status",
-            "status_label",
-            "based_on",
-            "note",
-            "created_by",
-            "created_at",
-            "activated_at",
-        ]
+        fields = CONFIG_FIELDS
 
 
 class AppraisalTemplateDetailSerializer(AppraisalTemplateSerializer):
     class Meta(AppraisalTemplateSerializer.Meta):
-        fields = [*AppraisalTemplateSerializer.Meta.fields, "content"]
+        fields = [*CONFIG_FIELDS, "content"]
 
 
 class AppraisalTemplateUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -223,61 +202,24 @@ class AppraisalTemplateUpdateSerializer(serializers.Serializer):  # type: ignore
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class AppraisalTemplateDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
-
-
-class AppraisalTemplateViewSet(ScopedReadOnlyViewSet):
+@extend_schema_view(
+    update=extend_schema(request=AppraisalTemplateUpdateSerializer, responses=AppraisalTemplateDetailSerializer),
+    partial_update=extend_schema(
+        request=AppraisalTemplateUpdateSerializer(partial=True), responses=AppraisalTemplateDetailSerializer
+    ),
+    derive=extend_schema(request=ConfigDeriveSerializer, responses={201: AppraisalTemplateDetailSerializer}),
+    activate=extend_schema(request=None, responses=AppraisalTemplateDetailSerializer),
+)
+class AppraisalTemplateViewSet(VersionedConfigViewSet):
     """鉴定模板（全国默认及本省各版本）。省住建厅基于可见版本建立本省草稿（derive），修改草稿（PUT/PATCH），
     启用（activate）后原启用版本停用；已启用或停用的版本不能修改，已有鉴定保留其所用版本。"""
 
     scoped_queryset = AppraisalTemplate.objects.select_related("created_by")
     serializer_class = AppraisalTemplateSerializer
-
-    def get_queryset(self) -> QuerySet[Any]:
-        services.ensure_national_template()  # the seed every province derives from
-        return super().get_queryset()
-
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
-        return AppraisalTemplateSerializer if self.action == "list" else AppraisalTemplateDetailSerializer
-
-    @extend_schema(request=AppraisalTemplateUpdateSerializer, responses=AppraisalTemplateDetailSerializer)
-    def update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._update(request, partial=False)
-
-    @extend_schema(request=AppraisalTemplateUpdateSerializer(partial=True), responses=AppraisalTemplateDetailSerializer)
-    def partial_update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._update(request, partial=True)
-
-    def _update(self, request: Request, *, partial: bool) -> Response:
-        template = self.get_object()
-        data = AppraisalTemplateUpdateSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        values = {"name": template.name, "content": template.content, "note": template.note} | dict(data.validated_data)
-        try:
-            template = services.template_update(acting_user=request.user, template=template, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(AppraisalTemplateDetailSerializer(template).data)
-
-    @extend_schema(request=AppraisalTemplateDeriveSerializer, responses={201: AppraisalTemplateDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def derive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        source = self.get_object()
-        data = AppraisalTemplateDeriveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            template = services.template_derive(acting_user=request.user, source=source, **data.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(AppraisalTemplateDetailSerializer(template).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=AppraisalTemplateDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def activate(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        template = self.get_object()
-        try:
-            template = services.template_activate(acting_user=request.user, template=template)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(AppraisalTemplateDetailSerializer(template).data)
+    detail_serializer_class = AppraisalTemplateDetailSerializer
+    update_serializer_class = AppraisalTemplateUpdateSerializer
+    ensure_national = staticmethod(services.ensure_national_template)
+    update_service = staticmethod(services.template_update)
+    derive_service = staticmethod(services.template_derive)
+    activate_service = staticmethod(services.template_activate)
+    config_kwarg = "template"

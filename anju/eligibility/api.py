@@ -16,14 +16,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.appraisals.api import region_prefix_filter
-from anju.core.versioning import ConfigStatus
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind, Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.models import Circumstance, Decision, RuleSet
-from anju.households.api import _service_errors
 from anju.households.models import Household
 
 
@@ -128,7 +127,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
         try:
             decision = services.household_reevaluate(acting_user=request.user, household=household)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(decision).data)
 
 
@@ -205,7 +204,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         try:
             record = services.circumstance_record(acting_user=request.user, household=household, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CircumstanceWithdrawSerializer, responses=CircumstanceSerializer)
@@ -219,40 +218,22 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
                 acting_user=request.user, circumstance=record, reason=data.validated_data["reason"]
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(record).data)
 
 
-# --- rule sets -----------------------------------------------------------------------------------
+# --- rule sets (versioning: anju.core.versioning, anju.api.versioning) -------------------------------
 
 
-class RuleSetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    version_label = serializers.CharField(source="label", read_only=True, help_text="适用区划-版本，如 全国-v1")
-    status = serializers.CharField(read_only=True, help_text="、".join(f"{v} {lb}" for v, lb in ConfigStatus.choices))
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
-
+class RuleSetSerializer(ConfigSerializer):
     class Meta:
         model = RuleSet
-        fields = [
-            "id",
-            "name",
-            "version_label",
-            "region_code",
-            "version",
-            "status",
-            "status_label",
-            "based_on",
-            "note",
-            "created_by",
-            "created_at",
-            "activated_at",
-        ]
+        fields = CONFIG_FIELDS
 
 
 class RuleSetDetailSerializer(RuleSetSerializer):
     class Meta(RuleSetSerializer.Meta):
-        fields = [*RuleSetSerializer.Meta.fields, "text"]
+        fields = [*CONFIG_FIELDS, "text"]
 
 
 class RuleSetUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -261,61 +242,22 @@ class RuleSetUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class RuleSetDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
-
-
-class RuleSetViewSet(ScopedReadOnlyViewSet):
+@extend_schema_view(
+    update=extend_schema(request=RuleSetUpdateSerializer, responses=RuleSetDetailSerializer),
+    partial_update=extend_schema(request=RuleSetUpdateSerializer(partial=True), responses=RuleSetDetailSerializer),
+    derive=extend_schema(request=ConfigDeriveSerializer, responses={201: RuleSetDetailSerializer}),
+    activate=extend_schema(request=None, responses=RuleSetDetailSerializer),
+)
+class RuleSetViewSet(VersionedConfigViewSet):
     """资格规则集（全国默认及本省各版本）。省住建厅基于可见版本建立本省草稿（derive），修改草稿（PUT/PATCH，
     不能解析的规则集被拒绝并逐条说明），启用（activate）后本省农户在后台按新规则重新认定。"""
 
     scoped_queryset = RuleSet.objects.select_related("created_by")
     serializer_class = RuleSetSerializer
-
-    def get_queryset(self) -> QuerySet[Any]:
-        services.ensure_national_rule_set()  # the seed every province derives from
-        return super().get_queryset()
-
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
-        return RuleSetSerializer if self.action == "list" else RuleSetDetailSerializer
-
-    @extend_schema(request=RuleSetUpdateSerializer, responses=RuleSetDetailSerializer)
-    def update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._update(request, partial=False)
-
-    @extend_schema(request=RuleSetUpdateSerializer(partial=True), responses=RuleSetDetailSerializer)
-    def partial_update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        return self._update(request, partial=True)
-
-    def _update(self, request: Request, *, partial: bool) -> Response:
-        rule_set = self.get_object()
-        data = RuleSetUpdateSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        values = {"name": rule_set.name, "text": rule_set.text, "note": rule_set.note} | dict(data.validated_data)
-        try:
-            rule_set = services.rule_set_update(acting_user=request.user, rule_set=rule_set, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(RuleSetDetailSerializer(rule_set).data)
-
-    @extend_schema(request=RuleSetDeriveSerializer, responses={201: RuleSetDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def derive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        source = self.get_object()
-        data = RuleSetDeriveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            rule_set = services.rule_set_derive(acting_user=request.user, source=source, **data.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(RuleSetDetailSerializer(rule_set).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=RuleSetDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def activate(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        rule_set = self.get_object()
-        try:
-            rule_set = services.rule_set_activate(acting_user=request.user, rule_set=rule_set)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
-        return Response(RuleSetDetailSerializer(rule_set).data)
+    detail_serializer_class = RuleSetDetailSerializer
+    update_serializer_class = RuleSetUpdateSerializer
+    ensure_national = staticmethod(services.ensure_national_rule_set)
+    update_service = staticmethod(services.rule_set_update)
+    derive_service = staticmethod(services.rule_set_derive)
+    activate_service = staticmethod(services.rule_set_activate)
+    config_kwarg = "rule_set"

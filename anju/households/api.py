@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.api.serializers import JobSerializer
 from anju.households import services
 from anju.households.choices import Department, KeyGroup
@@ -93,14 +93,6 @@ class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return attrs  # the service validates, with the same messages as the pages
 
 
-def _service_errors(exc: Exception) -> exceptions.APIException:
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return exceptions.ValidationError(detail)
-
-
 class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """农户（含成员与重点对象身份）。证件号、电话、账号对无需查看的角色脱敏。"""
 
@@ -120,7 +112,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         try:
             household = services.household_create(acting_user=request.user, region=region, **data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)
 
 
@@ -141,7 +133,7 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         try:
             house = services.house_create(acting_user=request.user, household=household, **data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(house).data, status=status.HTTP_201_CREATED)
 
 
@@ -209,7 +201,7 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
                 list_date=data["list_date"],
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: JobSerializer})
@@ -218,7 +210,7 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
         try:
             job = start_list_commit(acting_user=request.user, record=self.get_object())
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=ListImportSerializer)
@@ -227,5 +219,5 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
         try:
             record = list_import_cancel(acting_user=request.user, list_import=self.get_object())
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(record).data)

@@ -14,9 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.accounts.models import User
-from anju.api.base import ScopedReadOnlyViewSet
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.core.scoping import RegionScopedQuerySet
-from anju.households.api import _service_errors
 from anju.households.models import House
 from anju.inspections import services
 from anju.inspections.choices import EventKind, MeasureKind
@@ -257,7 +256,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         try:
             campaign = services.campaign_create(acting_user=user, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -286,7 +285,7 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
         try:
             inspection = services.inspection_record(acting_user=request.user, house=house, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
@@ -306,7 +305,7 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
                 acting_user=request.user, referral=self.get_object(), **data.validated_data
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(referral).data)
 
 
@@ -328,7 +327,7 @@ class EmergencyEventViewSet(ScopedReadOnlyViewSet):
         try:
             event = services.emergency_declare(acting_user=user, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -354,7 +353,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         try:
             measure = services.measure_record(acting_user=request.user, house=house, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureVerifySerializer, responses=MeasureSerializer)
@@ -368,7 +367,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         try:
             measure = services.measure_verify(acting_user=request.user, measure=measure, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(measure).data)
 
 
@@ -388,7 +387,7 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
         try:
             record = services.village_list_sign(acting_user=user, campaign=campaign, village=village)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=VillageListSerializer)
@@ -398,7 +397,7 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
         try:
             record = services.village_list_receive(acting_user=request.user, village_list=record)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(record).data)
 
 
@@ -419,5 +418,5 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
         try:
             follow_up = services.follow_up_step(acting_user=request.user, follow_up=follow_up, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(self.get_serializer(follow_up).data)
