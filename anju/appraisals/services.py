@@ -36,6 +36,7 @@ from anju.inspections.photos import process_photo
 
 APPRAISE_ROLES = (Role.APPRAISER,)
 NATIONAL_NAME = "全国默认鉴定模板（2019 导则）"
+NATIONAL_NOTE = "按《农村住房安全性鉴定技术导则》（建村函〔2019〕200号）鉴定表整理"
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 MAX_PHOTOS = 12
 GUIDELINE_MAX_STOREYS = 2
@@ -45,7 +46,8 @@ GUIDELINE_MAX_STOREYS = 2
 
 
 def ensure_national_template() -> AppraisalTemplate:
-    """The national template version 1 from the guideline, active unless a later one is."""
+    """The national template version 1 (migration 0002 creates it; this restores it in a test
+    database that was flushed)."""
     template = AppraisalTemplate.objects.filter(region_code="", version=1).first()
     if template is None:
         template = AppraisalTemplate.objects.create(
@@ -54,7 +56,7 @@ def ensure_national_template() -> AppraisalTemplate:
             version=1,
             status=ConfigStatus.ACTIVE,
             content=default_content(),
-            note="按《农村住房安全性鉴定技术导则》（建村函〔2019〕200号）鉴定表整理",
+            note=NATIONAL_NOTE,
             activated_at=timezone.now(),
         )
     return template

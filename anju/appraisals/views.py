@@ -145,7 +145,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "template": template,
             "components": components,
             "can_edit": template.is_editable and can_edit_config(request.user, template),
-            "used": template.appraisals.count(),
+            "used": Appraisal.objects.visible_to(request.user).filter(template=template).count(),
         },
     )
 

@@ -18,6 +18,7 @@ from anju.appraisals.models import Appraisal
 from anju.core.scoping import in_scope
 from anju.eligibility import services as eligibility_services
 from anju.eligibility.choices import CircumstanceKind
+from anju.eligibility.models import Decision
 from anju.households.choices import PastProgramme
 from anju.households.models import House, Household
 from anju.households.services import house_update
@@ -64,7 +65,7 @@ def _appraise(
 
 
 def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
-    """Create the demo appraisals once; returns (appraisals, decisions written)."""
+    """Create the demo appraisals once; returns (appraisals, households with a decision)."""
     if Appraisal.objects.exists() or not House.objects.exists():
         return 0, 0
     rng = random.Random(2019200)
@@ -99,8 +100,7 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
                 {"site_dangerous": True, "site_note": "房后山体有滑坡迹象，雨季落石", "component_grades": {}},
             )
         if index == 3:
-            House.objects.filter(pk=house.pk).update(storeys=3)
-            house.refresh_from_db()
+            house = house_update(acting_user=_clerk(clerks, house.region_code), house=house, storeys=3)
         _appraise(appraiser, house, rng, on, target, **extra)
         count += 1
 
@@ -144,10 +144,10 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
     _circumstances(clerks, today)
     if "cq_province" in users:
         _chongqing_draft_rules(users["cq_province"])
-    written = eligibility_services.decisions_refresh(
+    eligibility_services.decisions_refresh(
         household_ids=eligibility_services.households_that_matter(""), trigger="演示数据初始认定"
     )
-    return count, written
+    return count, Decision.objects.filter(is_current=True).count()
 
 
 def _shanxi_template(province: Any) -> None:

@@ -37,6 +37,7 @@ from anju.households.models import Household
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)
 NATIONAL_NAME = "默认资格规则（2023 通知）"
+NATIONAL_NOTE = "按 SPEC §7 与 2023 年两份通知编写"
 DEFAULT_RULES = Path(__file__).with_name("default_rules.json")
 BATCH = 500
 
@@ -45,6 +46,8 @@ BATCH = 500
 
 
 def ensure_national_rule_set() -> RuleSet:
+    """The national rule set version 1 (migration 0002 creates it; this restores it in a test
+    database that was flushed)."""
     rule_set = RuleSet.objects.filter(region_code="", version=1).first()
     if rule_set is None:
         rule_set = RuleSet.objects.create(
@@ -53,7 +56,7 @@ def ensure_national_rule_set() -> RuleSet:
             version=1,
             status=ConfigStatus.ACTIVE,
             text=DEFAULT_RULES.read_text(encoding="utf-8"),
-            note="按 SPEC §7 与 2023 年两份通知编写",
+            note=NATIONAL_NOTE,
             activated_at=timezone.now(),
         )
     return rule_set

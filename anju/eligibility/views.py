@@ -142,7 +142,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "spec": spec,
             "problems": problems,
             "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
-            "used": rule_set.decisions.count(),
+            "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
         },
     )
 
