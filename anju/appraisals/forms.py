@@ -17,14 +17,6 @@ from anju.inspections.choices import Grade
 from anju.inspections.forms import MultiplePhotoField
 
 
-def _styled(form: forms.BaseForm) -> None:
-    """Bootstrap classes; radio and checkbox groups are check inputs, not text boxes."""
-    _style(form)
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            field.widget.attrs["class"] = "form-check-input"
-
-
 class AppraisalForm(forms.Form):
     site_dangerous = forms.TypedChoiceField(
         label="场地",
@@ -81,7 +73,7 @@ class AppraisalForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{c['code']}"] = forms.CharField(label=f"{c['name']}说明", max_length=200, required=False)
-        _styled(self)
+        _style(self)
 
     TAIL_FIELDS = (
         "prevention_note",
@@ -124,7 +116,7 @@ class AppraisalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        _style(self)
 
 
 class ComponentForm(forms.Form):
@@ -147,7 +139,7 @@ class ComponentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        _style(self)
 
 
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=1, can_delete=True, can_order=True)
@@ -159,7 +151,7 @@ class TemplateMetaForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        _style(self)
 
 
 def formset_initial(template: AppraisalTemplate) -> list[dict[str, Any]]:

@@ -19,7 +19,8 @@ class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 def _style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        # Radio and checkbox groups are check inputs, not text boxes.
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.core.exporting import log_export, table_response
 from anju.core.masking import mask_id_number, mask_phone, sees_personal_data
+from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import House
 from anju.inspections import selectors, services
@@ -46,21 +46,9 @@ from anju.inspections.models import (
 )
 from anju.inspections.pdf import village_list_pdf
 
-PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> tuple[Any, str]:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, size).get_page(request.GET.get("page")), query.urlencode()
-
 
 def _can(user: Any, roles: tuple[str, ...]) -> bool:
     return bool(user.is_superuser or user.has_role(*roles))
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 @login_required
@@ -113,7 +101,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if village:
         uncovered = uncovered.filter(region_code=village)
     uncovered = uncovered.select_related("region").prefetch_related("houses").order_by("region_code", "head_name")
-    page, query = _page(request, uncovered)
+    page, query = paginate(request, uncovered)
     return render(
         request,
         "inspections/campaign_detail.html",
@@ -265,7 +253,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(event_id=request.GET["event"])
     if request.GET.get("q"):
         qs = qs.filter(household__head_name__contains=request.GET["q"].strip())
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -282,7 +270,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ReferralStatus.PENDING)
     if status:
         qs = qs.filter(status=status)
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs)
     user = request.user
     return render(
         request,
@@ -310,7 +298,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.referral_decide(acting_user=request.user, referral=referral, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"{referral.household}：{_error_text(exc)}")
+        messages.error(request, f"{referral.household}：{error_text(exc)}")
     else:
         messages.success(request, f"已核实 {referral.household}。")
     return redirect("inspections:referral_list")
@@ -349,7 +337,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         tasks = tasks.filter(inspection__isnull=True)
     if request.GET.get("village"):
         tasks = tasks.filter(region_code=request.GET["village"])
-    page, query = _page(request, tasks.order_by("inspection", "priority", "region_code", "pk"), 50)
+    page, query = paginate(request, tasks.order_by("inspection", "priority", "region_code", "pk"), 50)
     board = selectors.event_board(event, request.user)
     return render(
         request,
@@ -396,7 +384,7 @@ def danger_board(request: HttpRequest) -> HttpResponse:
         )
         log_export(actor=request.user, what="inspections.danger_board", filters={}, rows=count, fmt=fmt)
         return response
-    page, query = _page(request, houses)
+    page, query = paginate(request, houses)
     return render(
         request,
         "inspections/danger_board.html",
@@ -447,7 +435,7 @@ def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.measure_verify(acting_user=request.user, measure=measure, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "已记录核查。")
     else:
@@ -469,7 +457,7 @@ def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         try:
             record = services.village_list_sign(acting_user=request.user, campaign=campaign, village=village)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "已签字，清单已报送乡镇。")
             return redirect("inspections:village_list_detail", pk=record.pk)
@@ -519,7 +507,7 @@ def village_list_receive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.village_list_receive(acting_user=request.user, village_list=record)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "已接收。")
     return redirect("inspections:village_list_detail", pk=record.pk)
@@ -536,7 +524,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(demolished_on__isnull=True)
     elif state == "done":
         qs = qs.filter(demolished_on__isnull=False)
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs)
     return render(
         request,
         "inspections/follow_up_list.html",
@@ -633,7 +621,7 @@ def _checklist_action(request: HttpRequest, pk: int, act: Any, done: str) -> Htt
     try:
         act(item)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         if done:
             messages.success(request, done.format(label=item.label))
