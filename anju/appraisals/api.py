@@ -10,7 +10,6 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -21,15 +20,9 @@ from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSer
 from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.models import Appraisal, AppraisalTemplate
+from anju.core.filters import RegionFilterSet
 from anju.households.models import House
 from anju.inspections.choices import Grade
-from anju.regions.models import Region
-
-
-def region_prefix_filter(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-    """``?region=<code>``: everything in that region's subtree (an unknown code matches nothing)."""
-    region = Region.objects.filter(code=value.strip()).first()
-    return queryset.filter(region_code__startswith=region.prefix) if region else queryset.none()
 
 
 class JSONObjectField(serializers.JSONField):
@@ -52,19 +45,15 @@ class JSONObjectField(serializers.JSONField):
 # --- appraisals ----------------------------------------------------------------------------------
 
 
-class AppraisalFilter(django_filters.FilterSet):
+class AppraisalFilter(RegionFilterSet):
     # Plain numbers, not model choices: "no such house" and "not your house" must look the same.
     house = django_filters.NumberFilter(label="房屋", field_name="house_id")
     household = django_filters.NumberFilter(label="农户", field_name="household_id")
     final_grade = django_filters.ChoiceFilter(label="鉴定等级", choices=Grade.choices)
-    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
 
     class Meta:
         model = Appraisal
         fields: list[str] = []
-
-    def filter_region(self, queryset: QuerySet[Appraisal], name: str, value: str) -> QuerySet[Appraisal]:
-        return region_prefix_filter(queryset, name, value)
 
 
 class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.appraisals.api import region_prefix_filter
+from anju.core.filters import RegionFilterSet
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind, Outcome
 from anju.eligibility.facts import FACTS, show
@@ -36,17 +36,13 @@ def _visible_household(user: Any, pk: int) -> Household:
 # --- decisions -----------------------------------------------------------------------------------
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(RegionFilterSet):
     household = django_filters.NumberFilter(label="农户", field_name="household_id")
     outcome = django_filters.ChoiceFilter(label="结论", choices=Outcome.choices)
-    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
 
     class Meta:
         model = Decision
         fields: list[str] = []
-
-    def filter_region(self, queryset: QuerySet[Decision], name: str, value: str) -> QuerySet[Decision]:
-        return region_prefix_filter(queryset, name, value)
 
 
 class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -134,20 +130,16 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
 # --- circumstances -------------------------------------------------------------------------------
 
 
-class CircumstanceFilter(django_filters.FilterSet):
+class CircumstanceFilter(RegionFilterSet):
     household = django_filters.NumberFilter(label="农户", field_name="household_id")
     kind = django_filters.ChoiceFilter(label="情况", choices=CircumstanceKind.choices)
     withdrawn = django_filters.BooleanFilter(
         label="已撤销", field_name="withdrawn_at", lookup_expr="isnull", exclude=True
     )
-    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
 
     class Meta:
         model = Circumstance
         fields: list[str] = []
-
-    def filter_region(self, queryset: QuerySet[Circumstance], name: str, value: str) -> QuerySet[Circumstance]:
-        return region_prefix_filter(queryset, name, value)
 
 
 class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from anju.core.filters import RegionFilterSet
 from anju.households.choices import ELDERLY_AGE, KeyGroup, StructureType
 from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
@@ -37,9 +38,8 @@ def _elderly_cutoff() -> Any:
         return today.replace(year=today.year - ELDERLY_AGE, day=28)
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(RegionFilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_q")
-    region = django_filters.CharFilter(label="区划代码", method="filter_region")
     group = django_filters.ChoiceFilter(
         label="类别", choices=GROUP_CHOICES, method="filter_group", empty_label="全部类别"
     )
@@ -79,12 +79,6 @@ class HouseholdFilter(django_filters.FilterSet):
             | Q(members__name=value)
         ).distinct()
 
-    def filter_region(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
-        from anju.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
-
     def filter_group(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         if value == "key":
             return qs.exclude(primary_group="")
@@ -111,9 +105,8 @@ class HouseholdFilter(django_filters.FilterSet):
         return qs.order_by(*SORTS.get(value, SORTS["region"]))
 
 
-class HouseFilter(django_filters.FilterSet):
+class HouseFilter(RegionFilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_q")
-    region = django_filters.CharFilter(label="区划代码", method="filter_region")
     group = django_filters.ChoiceFilter(
         label="类别", choices=GROUP_CHOICES, method="filter_group", empty_label="全部类别"
     )
@@ -154,12 +147,6 @@ class HouseFilter(django_filters.FilterSet):
             | Q(address__contains=value)
             | Q(household__head_id_number=normalize_id_number(value))
         )
-
-    def filter_region(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
-        from anju.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
 
     def filter_group(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         if value == "key":

@@ -1,0 +1,19 @@
+"""The filter every region-scoped list shares: ``?region=<code>`` narrows to that region's
+subtree (an unknown code matches nothing). The queryset is already scoped to the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
+
+    def filter_region(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        from anju.regions.models import Region
+
+        region = Region.objects.filter(code=value.strip()).first()
+        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
