@@ -22,11 +22,11 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
 from anju.core.versioning import (
-    ConfigStatus,
     config_activate,
     config_check_editable,
     config_derive,
     config_discard,
+    config_ensure_national,
     config_for,
 )
 from anju.households.models import House
@@ -46,20 +46,7 @@ GUIDELINE_MAX_STOREYS = 2
 
 
 def ensure_national_template() -> AppraisalTemplate:
-    """The national template version 1 (migration 0002 creates it; this restores it in a test
-    database that was flushed)."""
-    template = AppraisalTemplate.objects.filter(region_code="", version=1).first()
-    if template is None:
-        template = AppraisalTemplate.objects.create(
-            name=NATIONAL_NAME,
-            region_code="",
-            version=1,
-            status=ConfigStatus.ACTIVE,
-            content=default_content(),
-            note=NATIONAL_NOTE,
-            activated_at=timezone.now(),
-        )
-    return template
+    return config_ensure_national(AppraisalTemplate, name=NATIONAL_NAME, note=NATIONAL_NOTE, body=default_content())
 
 
 def template_for(region_code: str) -> AppraisalTemplate:

@@ -120,6 +120,23 @@ def can_edit_config(user: Any, config: VersionedConfig) -> bool:
     return True
 
 
+def config_ensure_national(model: type[_C], *, name: str, note: str, body: Any) -> _C:
+    """The national version 1 (a data migration creates it; this restores it in a test database
+    that was flushed)."""
+    config = model._default_manager.filter(region_code="", version=1).first()
+    if config is None:
+        config = model._default_manager.create(
+            name=name,
+            region_code="",
+            version=1,
+            status=ConfigStatus.ACTIVE,
+            note=note,
+            activated_at=timezone.now(),
+            **{model.body_field: body},
+        )
+    return config
+
+
 def config_for(model: type[_C], region_code: str, ensure_national: Callable[[], _C]) -> _C:
     """The active version nearest above ``region_code``; the national one when none is."""
     codes = [region_code, *ancestor_codes(region_code), ""]

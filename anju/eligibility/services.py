@@ -21,11 +21,11 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.core.scoping import in_scope
 from anju.core.versioning import (
-    ConfigStatus,
     config_activate,
     config_check_editable,
     config_derive,
     config_discard,
+    config_ensure_national,
     config_for,
 )
 from anju.eligibility import engine
@@ -46,20 +46,9 @@ BATCH = 500
 
 
 def ensure_national_rule_set() -> RuleSet:
-    """The national rule set version 1 (migration 0002 creates it; this restores it in a test
-    database that was flushed)."""
-    rule_set = RuleSet.objects.filter(region_code="", version=1).first()
-    if rule_set is None:
-        rule_set = RuleSet.objects.create(
-            name=NATIONAL_NAME,
-            region_code="",
-            version=1,
-            status=ConfigStatus.ACTIVE,
-            text=DEFAULT_RULES.read_text(encoding="utf-8"),
-            note=NATIONAL_NOTE,
-            activated_at=timezone.now(),
-        )
-    return rule_set
+    return config_ensure_national(
+        RuleSet, name=NATIONAL_NAME, note=NATIONAL_NOTE, body=DEFAULT_RULES.read_text(encoding="utf-8")
+    )
 
 
 def rule_set_for(region_code: str) -> RuleSet:

@@ -230,3 +230,12 @@ def test_the_audit_pages_show_an_appraisal(client, appraiser, dibao_home, tl_cou
     history = client.get(reverse("audit:object_history", args=["appraisals.appraisal", appraisal.pk]))
     assert history.status_code == 200 and "照片" in history.content.decode()
     assert client.get(reverse("audit:event_list")).status_code == 200
+
+
+def test_the_national_template_and_rule_set_come_with_the_database() -> None:
+    """Created by data migrations, so no read has to write them."""
+    from anju.eligibility.models import RuleSet
+
+    template = AppraisalTemplate.objects.get(region_code="", status="active")
+    assert template.version == 1 and len(template.content["components"]) == 7
+    assert RuleSet.objects.get(region_code="", status="active").version == 1
