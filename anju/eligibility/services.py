@@ -190,18 +190,26 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: Any, on: datetime.
 
 def households_that_matter(region_code: str) -> list[int]:
     """Households of a region whose decision can be anything but "信息不足": a key-group status,
-    a registered house with a grade, a recorded circumstance, or a decision already."""
+    a registered house with a grade, a recorded circumstance, or a decision already. Four indexed
+    queries unioned in Python rather than one OR across four joins (which would multiply rows)."""
+    from anju.households.models import House, HouseholdStatus
     from anju.regions.codes import level_of, prefix_of
 
     prefix = prefix_of(region_code, level_of(region_code)) if region_code else ""
-    qs = Household.objects.filter(region_code__startswith=prefix).filter(
-        Q(statuses__isnull=False)
-        | Q(houses__appraised_grade__gt="")
-        | Q(houses__suspected_grade__gt="")
-        | Q(circumstances__isnull=False)
-        | Q(decisions__is_current=True)
+    ids: set[int] = set()
+    ids.update(
+        HouseholdStatus.objects.filter(household__region_code__startswith=prefix).values_list("household_id", flat=True)
     )
-    return sorted(set(qs.values_list("pk", flat=True)))
+    ids.update(
+        House.objects.filter(region_code__startswith=prefix)
+        .filter(Q(appraised_grade__gt="") | Q(suspected_grade__gt=""))
+        .values_list("household_id", flat=True)
+    )
+    ids.update(Circumstance.objects.filter(region_code__startswith=prefix).values_list("household_id", flat=True))
+    ids.update(
+        Decision.objects.filter(region_code__startswith=prefix, is_current=True).values_list("household_id", flat=True)
+    )
+    return sorted(ids)
 
 
 def household_reevaluate(*, acting_user: Any, household: Household) -> Decision:
