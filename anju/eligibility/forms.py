@@ -35,7 +35,7 @@ class RuleSetForm(forms.Form):
     note = forms.CharField(label="修订说明", max_length=200, required=False)
     text = forms.CharField(
         label="规则（JSON）",
-        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "font-monospace small"}),
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "form-control font-monospace small"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,6 +18,7 @@ from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
 from anju.eligibility import engine, selectors, services
+from anju.eligibility.choices import Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
@@ -140,6 +141,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(rule_set),
             "rule_set": rule_set,
             "spec": spec,
+            "rules": [(r, Outcome(r.outcome).label) for r in [*spec.rules, spec.default]] if spec else [],
             "problems": problems,
             "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
             "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
