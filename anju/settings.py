@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "anju.inspections",
     "anju.appraisals",
     "anju.eligibility",
+    "anju.cases",
+    "anju.acceptance",
+    "anju.subsidies",
+    "anju.archives",
+    "anju.tasks",
     "anju.api",
     "anju.demo",
 ]

@@ -11,6 +11,11 @@ urlpatterns = [
     path("inspections/", include("anju.inspections.urls")),
     path("appraisals/", include("anju.appraisals.urls")),
     path("eligibility/", include("anju.eligibility.urls")),
+    path("cases/", include("anju.cases.urls")),
+    path("acceptance/", include("anju.acceptance.urls")),
+    path("subsidies/", include("anju.subsidies.urls")),
+    path("archives/", include("anju.archives.urls")),
+    path("tasks/", include("anju.tasks.urls")),
     path("api/", include("anju.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

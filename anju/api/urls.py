@@ -3,11 +3,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from anju.acceptance import api as acceptance_api
 from anju.api import views
 from anju.appraisals import api as aapi
+from anju.archives import api as archives_api
+from anju.cases import api as cases_api
 from anju.eligibility import api as eapi
 from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
+from anju.subsidies import api as subsidies_api
+from anju.tasks import api as tasks_api
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -30,6 +35,8 @@ router.register("appraisal-templates", aapi.AppraisalTemplateViewSet, basename="
 router.register("eligibility-decisions", eapi.DecisionViewSet, basename="eligibilitydecision")
 router.register("circumstances", eapi.CircumstanceViewSet, basename="circumstance")
 router.register("rule-sets", eapi.RuleSetViewSet, basename="ruleset")
+for module in (cases_api, acceptance_api, subsidies_api, archives_api, tasks_api):
+    module.register(router)
 
 app_name = "api"
 urlpatterns = [

@@ -26,6 +26,10 @@ class ProtectedFile:
     region_code_lookup: str
     content_type: str = "image/jpeg"
     filename: str = ""  # offered as a download name; photos are shown inline
+    # When set, the model field holding the stored file's own content type (documents that may
+    # be an image or a PDF) and the one holding its download name.
+    content_type_field: str = ""
+    filename_field: str = ""
 
 
 PROTECTED_FILES: dict[str, ProtectedFile] = {
@@ -35,6 +39,14 @@ PROTECTED_FILES: dict[str, ProtectedFile] = {
     "appraisal-photo": ProtectedFile("appraisals.AppraisalPhoto", "image", "appraisal__region_code"),
     "appraisal-report": ProtectedFile(
         "appraisals.Appraisal", "report_file", "region_code", "application/pdf", "鉴定报告.pdf"
+    ),
+    "patrol-photo": ProtectedFile("cases.CasePatrolPhoto", "image", "patrol__case__region_code"),
+    "archive-document": ProtectedFile(
+        "archives.ArchiveDocument",
+        "file",
+        "case__region_code",
+        content_type_field="content_type",
+        filename_field="original_name",
     ),
 }
 
@@ -60,7 +72,9 @@ def protected_file(request: Request, kind: str, pk: int) -> FileResponse:
     stored = getattr(obj, spec.field)
     if not stored:
         raise Http404("文件不存在或不在您的管辖范围内。")
-    response = FileResponse(stored.open("rb"), content_type=spec.content_type, filename=spec.filename)
+    content_type = getattr(obj, spec.content_type_field) if spec.content_type_field else spec.content_type
+    filename = getattr(obj, spec.filename_field) if spec.filename_field else spec.filename
+    response = FileResponse(stored.open("rb"), content_type=content_type, filename=filename)
     # Personal data: browsers may keep it, shared caches may not.
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -1,0 +1,907 @@
+"""Writes of a renovation case (SPEC §8). Each act is one service: it checks the actor's role
+and region, the case's stage and the act's preconditions, then moves the case, records the
+``CaseStep`` and the audit row in one transaction, or refuses with a Chinese reason and changes
+nothing.
+
+Two officers acting on the same case at once: the move is a conditional UPDATE on the stage and
+the case's ``version``; the second finds it changed and is told who moved it, and nothing of
+theirs is half-written.
+
+Acceptance (``anju.acceptance``), payments (``anju.subsidies``) and the archive
+(``anju.archives``) call ``case_accept_result`` / ``case_rectified`` and are asked for their
+blockers by ``close_blockers`` before 销号."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.cases import policy as pol
+from anju.cases.choices import (
+    OPEN_STAGES,
+    WORKS_STAGES,
+    ConstructionMode,
+    EndReason,
+    EnergyTag,
+    GradeAtOpening,
+    Stage,
+    StepKind,
+)
+from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
+from anju.core.scoping import in_scope
+from anju.core.versioning import (
+    config_activate,
+    config_check_editable,
+    config_derive,
+    config_discard,
+    config_ensure_national,
+    config_for,
+)
+from anju.eligibility.choices import OUTCOME_PROGRAMME
+from anju.households.models import House, Household
+from anju.inspections.photos import process_photo
+from anju.regions.models import Region
+
+NATIONAL_NAME = "全国默认改造政策"
+NATIONAL_NOTE = "公示期、改造方式、面积标准、补助标准、验收清单与档案清单的示例默认值，各省应建立本省版本"
+
+# Who may do each act (a superuser may do all). Village roles work in their village; township
+# and county officers in their subtree (region scoping does the rest).
+STEP_ROLES: dict[str, tuple[str, ...]] = {
+    StepKind.OPEN: (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.APPLY: (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER),
+    StepKind.VILLAGE_REVIEW: (Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER),
+    StepKind.TOWNSHIP_REVIEW: (Role.TOWNSHIP_OFFICER,),
+    StepKind.COUNTY_APPROVE: (Role.COUNTY_OFFICER,),
+    StepKind.FILE: (Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER),
+    StepKind.SIGN_AGREEMENT: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.START: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.PATROL: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.COMPLETE: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.ACCEPT: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.FAIL: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.RECTIFIED: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.CLOSE: (Role.COUNTY_OFFICER,),
+    StepKind.END: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+    StepKind.DETAILS: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+}
+
+# The stage each act starts from, and where it leads.
+STEP_FLOW: dict[str, tuple[tuple[str, ...], str]] = {
+    StepKind.APPLY: ((Stage.FOUND,), Stage.APPLIED),
+    StepKind.VILLAGE_REVIEW: ((Stage.APPLIED,), Stage.VILLAGE_REVIEWED),
+    StepKind.TOWNSHIP_REVIEW: ((Stage.VILLAGE_REVIEWED,), Stage.TOWNSHIP_REVIEWED),
+    StepKind.COUNTY_APPROVE: ((Stage.TOWNSHIP_REVIEWED,), Stage.APPROVED),
+    StepKind.FILE: ((Stage.APPROVED,), Stage.FILED),
+    StepKind.SIGN_AGREEMENT: ((Stage.FILED,), Stage.AGREEMENT_SIGNED),
+    StepKind.START: ((Stage.AGREEMENT_SIGNED,), Stage.UNDER_WAY),
+    StepKind.COMPLETE: ((Stage.UNDER_WAY,), Stage.COMPLETED),
+    StepKind.ACCEPT: ((Stage.COMPLETED,), Stage.ACCEPTED),
+    StepKind.FAIL: ((Stage.COMPLETED,), Stage.RECTIFYING),
+    StepKind.RECTIFIED: ((Stage.RECTIFYING,), Stage.COMPLETED),
+    StepKind.CLOSE: ((Stage.ACCEPTED,), Stage.CLOSED),
+    StepKind.END: (tuple(s for s in OPEN_STAGES if s != Stage.ACCEPTED), Stage.ENDED),
+}
+
+# The review whose notice must have run before each act, and the notice level it started.
+NOTICE_BEFORE: dict[str, tuple[str, str]] = {
+    StepKind.TOWNSHIP_REVIEW: (StepKind.VILLAGE_REVIEW, "village"),
+    StepKind.COUNTY_APPROVE: (StepKind.TOWNSHIP_REVIEW, "township"),
+    StepKind.FILE: (StepKind.COUNTY_APPROVE, "county"),
+}
+NOTICE_OF: dict[str, str] = {
+    StepKind.VILLAGE_REVIEW: "village",
+    StepKind.TOWNSHIP_REVIEW: "township",
+    StepKind.COUNTY_APPROVE: "county",
+}
+COVERED_OUTCOMES = tuple(OUTCOME_PROGRAMME)
+MAX_PATROL_PHOTOS = 9
+
+
+# --- policy versions ---------------------------------------------------------------------------------
+
+
+def ensure_national_policy() -> CasePolicy:
+    return config_ensure_national(CasePolicy, name=NATIONAL_NAME, note=NATIONAL_NOTE, body=pol.default_policy())
+
+
+def policy_for(region_code: str) -> CasePolicy:
+    """The active policy nearest above a region (its province's own version, else national)."""
+    return config_for(CasePolicy, region_code, ensure_national_policy)
+
+
+def policy_derive(*, acting_user: Any, source: CasePolicy, note: str = "") -> CasePolicy:
+    return config_derive(acting_user=acting_user, source=source, note=note)
+
+
+def policy_update(*, acting_user: Any, policy: CasePolicy, content: Any, name: str, note: str = "") -> CasePolicy:
+    config_check_editable(acting_user, policy)
+    if not name.strip():
+        raise ValidationError({"name": "请填写名称。"})
+    cleaned = pol.validate_policy(content)
+    with transaction.atomic():
+        before = model_snapshot(policy, ("name", "note", "content"))
+        policy.content = cleaned
+        policy.name = name.strip()[:100]
+        policy.note = note.strip()[:200]
+        policy.save(update_fields=["content", "name", "note"])
+        changes = changes_between(before, model_snapshot(policy, ("name", "note", "content")))
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=policy, changes=changes or None)
+    return policy
+
+
+def policy_activate(*, acting_user: Any, policy: CasePolicy) -> CasePolicy:
+    """Put a draft in force; cases opened before keep the version they were opened under."""
+    return config_activate(acting_user=acting_user, config=policy, check=lambda p: pol.validate_policy(p.content))
+
+
+def policy_discard(*, acting_user: Any, policy: CasePolicy) -> None:
+    config_discard(acting_user=acting_user, config=policy)
+
+
+# --- checks shared by every act ------------------------------------------------------------------------
+
+
+def can_act(user: Any, kind: str, case: RenovationCase | None = None) -> bool:
+    """Whether ``user`` holds a role for ``kind`` (and, given a case, may reach it)."""
+    if not (user.is_superuser or user.has_role(*STEP_ROLES[kind])):
+        return False
+    return case is None or in_scope(user, case.region_code)
+
+
+def _require(acting_user: Any, kind: str, region_code: str) -> None:
+    if not (acting_user.is_superuser or acting_user.has_role(*STEP_ROLES[kind])):
+        labels = "、".join(Role(r).label for r in STEP_ROLES[kind])
+        raise PermissionDenied(f"「{StepKind(kind).label}」须由{labels}办理。")
+    if not in_scope(acting_user, region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+
+
+def _last_step(case: RenovationCase) -> CaseStep | None:
+    return case.steps.exclude(kind__in=[StepKind.PATROL, StepKind.DETAILS]).order_by("-on", "-at", "-pk").first()
+
+
+def _check_date(case: RenovationCase, on: datetime.date, errors: dict[str, str]) -> None:
+    if on > timezone.localdate():
+        errors["on"] = "日期不能晚于今天。"
+        return
+    last = _last_step(case)
+    if last is not None and on < last.on:
+        errors["on"] = f"日期不能早于上一环节「{last.get_kind_display()}」的日期 {last.on:%Y-%m-%d}。"
+
+
+def _check_flow(case: RenovationCase, kind: str) -> None:
+    sources, _ = STEP_FLOW[kind]
+    if case.stage not in sources:
+        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，不能办理「{StepKind(kind).label}」。")
+
+
+def _check_version(case: RenovationCase, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise ValidationError(_conflict_message(case))
+
+
+def _conflict_message(case: RenovationCase) -> str:
+    fresh = RenovationCase.objects.filter(pk=case.pk).first()
+    if fresh is None:
+        return "该案件已不存在。"
+    step = fresh.steps.order_by("-at", "-pk").select_related("actor").first()
+    who = f"{step.actor.display_name}（{step.at:%H:%M}）" if step and step.actor else "他人"
+    return f"该案件刚被{who}办理，现为「{fresh.get_stage_display()}」。您的操作未保存，请刷新页面后查看。"
+
+
+def _notice_elapsed(case: RenovationCase, kind: str, on: datetime.date) -> None:
+    if kind not in NOTICE_BEFORE:
+        return
+    review_kind, level = NOTICE_BEFORE[kind]
+    review = case.steps.filter(kind=review_kind).order_by("-on", "-pk").first()
+    if review is None or review.notice_until is None:
+        raise ValidationError(f"缺少「{StepKind(review_kind).label}」的公示记录。")
+    if on <= review.notice_until:
+        raise ValidationError(
+            f"{pol.NOTICE_LEVELS[level]}自 {review.notice_from:%Y-%m-%d} 起至 {review.notice_until:%Y-%m-%d} 止，"
+            f"公示期满后（{review.notice_until + datetime.timedelta(days=1):%Y-%m-%d} 起）才能办理"
+            f"「{StepKind(kind).label}」。"
+        )
+
+
+def case_advance(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    kind: str,
+    on: datetime.date,
+    note: str = "",
+    version: int | None = None,
+    updates: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    notice: tuple[datetime.date, int] | None = None,
+) -> CaseStep:
+    """Move ``case`` by ``kind`` (stage from ``STEP_FLOW``) and record the step, under the
+    caller's transaction. Only the other apps' services and this module call it, after their
+    own checks; it still re-checks role, region, stage and version."""
+    _require(acting_user, kind, case.region_code)
+    _check_version(case, version)
+    _check_flow(case, kind)
+    _sources, target = STEP_FLOW[kind]
+    fields = dict(updates or {})
+    if target != case.stage:
+        fields["stage_since"] = on
+    with transaction.atomic():
+        moved = RenovationCase.objects.filter(pk=case.pk, stage=case.stage, version=case.version).update(
+            stage=target, version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        if not moved:
+            raise ValidationError(_conflict_message(case))
+        before = {"stage": case.stage, **{k: getattr(case, k) for k in fields}}
+        from_stage = case.stage
+        case.refresh_from_db()
+        step = CaseStep.objects.create(
+            case=case,
+            kind=kind,
+            from_stage=from_stage,
+            to_stage=target,
+            on=on,
+            note=note.strip(),
+            notice_from=notice[0] if notice else None,
+            notice_until=pol.notice_until(notice[0], notice[1]) if notice else None,
+            data=data or {},
+            actor=acting_user,
+        )
+        after = {"stage": case.stage, **{k: getattr(case, k) for k in fields}}
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.TRANSITION,
+            obj=case,
+            changes=changes_between(_snapshot(before), _snapshot(after)) or None,
+            note=StepKind(kind).label + (f"：{note.strip()}" if note.strip() else ""),
+        )
+    return step
+
+
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    from anju.audit.services import _json_value
+
+    return {k: _json_value(v) for k, v in values.items()}
+
+
+# --- opening a case --------------------------------------------------------------------------------
+
+
+def _grade_of(household: Household, house: House | None, decision: Any) -> str:
+    if house is None:
+        return GradeAtOpening.NO_HOUSE
+    grade = house.appraised_grade or ""
+    if grade in GradeAtOpening.values:
+        return grade
+    return ""
+
+
+def case_open(
+    *,
+    acting_user: Any,
+    household: Household,
+    on: datetime.date | None = None,
+    note: str = "",
+) -> RenovationCase:
+    """发现: open the case of a household the eligibility rules cover (危房改造, 再次纳入, 抗震改造
+    or 兜底), for its only house, or as a houseless household."""
+    from anju.eligibility.models import Decision
+
+    _require(acting_user, StepKind.OPEN, household.region_code)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天。"})
+    decision = Decision.objects.filter(household=household, is_current=True).first()
+    if decision is None or decision.outcome not in COVERED_OUTCOMES:
+        shown = decision.get_outcome_display() if decision else "尚未认定"
+        raise ValidationError(f"该户的保障资格为「{shown}」，不能建立改造案件；资格认定为纳入改造后才能建案。")
+    if RenovationCase.objects.filter(household=household, stage__in=OPEN_STAGES).exists():
+        raise ValidationError("该户已有未结束的改造案件。")
+    programme = OUTCOME_PROGRAMME[decision.outcome]
+    if RenovationCase.objects.filter(
+        household=household, year=on.year, programme=programme, stage=Stage.CLOSED
+    ).exists():
+        raise ValidationError(f"该户 {on.year} 年已完成{decision.get_outcome_display()}并销号，不能重复建案。")
+    house = household.houses.filter(is_only_house=True).first()
+    if house is None and not decision.facts.get("no_house"):
+        raise ValidationError("该户没有登记唯一住房，也未核实为无房户；请先登记房屋或核实无房情况。")
+    grade = _grade_of(household, house, decision)
+    if not grade:
+        raise ValidationError("该户住房尚无鉴定等级，请先完成房屋安全性鉴定。")
+    previous = (
+        RenovationCase.objects.filter(house=house, stage=Stage.CLOSED).order_by("-closed_on").first()
+        if house is not None
+        else None
+    )
+    policy = policy_for(household.region_code)
+    method = pol.default_method(policy.content, grade)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                case = RenovationCase.objects.create(
+                    household=household,
+                    house=house,
+                    region_id=household.region_id,
+                    region_code=household.region_code,
+                    programme=programme,
+                    year=on.year,
+                    grade=grade,
+                    decision=decision,
+                    previous_case=previous,
+                    policy=policy,
+                    stage=Stage.FOUND,
+                    stage_since=on,
+                    method=method,
+                    method_name=pol.method_name(policy.content, method) if method else "",
+                    household_size=max(household.members.count(), 1),
+                    opened_on=on,
+                    created_by=acting_user,
+                )
+        except IntegrityError as exc:
+            raise ValidationError("该户已有未结束的改造案件。") from exc
+        CaseStep.objects.create(
+            case=case,
+            kind=StepKind.OPEN,
+            from_stage="",
+            to_stage=Stage.FOUND,
+            on=on,
+            note=note.strip() or f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）",
+            data={"decision": decision.pk, "rule_id": decision.rule_id},
+            actor=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=case,
+            changes={"stage": {"before": None, "after": Stage.FOUND}, "grade": {"before": None, "after": grade}},
+        )
+    return case
+
+
+# --- 建档: application, three reviews with notices, filing ---------------------------------------------
+
+
+def _simple_step(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    kind: str,
+    on: datetime.date,
+    note: str,
+    version: int | None,
+    updates: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    require_note: str = "",
+) -> CaseStep:
+    _require(acting_user, kind, case.region_code)
+    _check_version(case, version)
+    _check_flow(case, kind)
+    errors: dict[str, str] = {}
+    _check_date(case, on, errors)
+    if require_note and not note.strip():
+        errors["note"] = require_note
+    if errors:
+        raise ValidationError(errors)
+    _notice_elapsed(case, kind, on)
+    notice = None
+    if kind in NOTICE_OF:
+        notice = (on, int(case.policy.content["notice_days"][NOTICE_OF[kind]]))
+    return case_advance(
+        acting_user=acting_user,
+        case=case,
+        kind=kind,
+        on=on,
+        note=note,
+        version=version,
+        updates=updates,
+        data=data,
+        notice=notice,
+    )
+
+
+def case_apply(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+) -> CaseStep:
+    """农户申请: the household's written application is received."""
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.APPLY,
+        on=on,
+        note=note,
+        version=version,
+        updates={"applied_on": on},
+    )
+
+
+def case_village_review(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
+) -> CaseStep:
+    """村民代表评议: the village representatives agree the household's need; the result is put
+    up in the village for the configured notice period (≥ 7 days by default)."""
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.VILLAGE_REVIEW,
+        on=on,
+        note=note,
+        version=version,
+        require_note="请填写评议情况（参会人数、同意人数等）。",
+    )
+
+
+def case_township_review(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
+) -> CaseStep:
+    """乡镇审核, after the village notice has run; starts the township notice."""
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.TOWNSHIP_REVIEW,
+        on=on,
+        note=note,
+        version=version,
+        require_note="请填写审核意见。",
+    )
+
+
+def case_approve(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    note: str,
+    method: str = "",
+    version: int | None = None,
+) -> CaseStep:
+    """县级审批, after the township notice: fixes the method and the subsidy standard; starts the
+    county notice."""
+    policy = case.policy.content
+    method = method or case.method or pol.default_method(policy, case.grade)
+    allowed = dict(pol.methods_for(policy, case.grade))
+    if method not in allowed:
+        raise ValidationError({"method": f"{case.get_grade_display()}可选的改造方式：{'、'.join(allowed.values())}。"})
+    subsidy = pol.subsidy_for(
+        policy, year=case.year, region_code=case.region_code, programme=case.programme, grade=case.grade, method=method
+    )
+    if subsidy is None:
+        raise ValidationError("改造政策中没有适用于该户的补助标准，请联系省住建厅补充后再审批。")
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.COUNTY_APPROVE,
+        on=on,
+        note=note,
+        version=version,
+        require_note="请填写审批意见。",
+        updates={
+            "approved_on": on,
+            "method": method,
+            "method_name": allowed[method],
+            "subsidy_amount": subsidy.amount,
+            "subsidy_standard": subsidy.code,
+            "subsidy_explanation": subsidy.explanation[:300],
+        },
+        data={"method": method, "subsidy": str(subsidy.amount), "standard": subsidy.code},
+    )
+
+
+def _archive_number(case: RenovationCase) -> tuple[str, int]:
+    names = dict(Region.objects.filter(code__in=[case.township_code, case.county_code]).values_list("code", "name"))
+    seq = (
+        RenovationCase.objects.filter(region_code__startswith=case.region_code[:9], year=case.year).aggregate(
+            m=Max("archive_seq")
+        )["m"]
+        or 0
+    ) + 1
+    number = pol.archive_number(
+        case.policy.content,
+        township=names.get(case.township_code, ""),
+        county=names.get(case.county_code, ""),
+        year=case.year,
+        seq=seq,
+    )
+    return number, seq
+
+
+def case_file(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+) -> CaseStep:
+    """建档: the county notice has run without a sustained objection; the case gets its archive
+    number (e.g. 渔泽镇危改字[2023]001号)."""
+    for _attempt in range(3):
+        number, seq = _archive_number(case)
+        try:
+            with transaction.atomic():
+                return _simple_step(
+                    acting_user=acting_user,
+                    case=case,
+                    kind=StepKind.FILE,
+                    on=on,
+                    note=note,
+                    version=version,
+                    updates={"filed_on": on, "archive_no": number, "archive_seq": seq},
+                    data={"archive_no": number},
+                )
+        except IntegrityError:
+            continue  # another case of the township took the number a moment ago
+    raise ValidationError("档案编号分配冲突，请稍后重试。")
+
+
+# --- 改造 ----------------------------------------------------------------------------------------------
+
+
+def _details(
+    case: RenovationCase,
+    *,
+    method: str,
+    construction_mode: str,
+    builder_name: str,
+    builder_cert_no: str,
+    planned_area: Decimal | None,
+    energy_tags: Iterable[str],
+) -> dict[str, Any]:
+    policy = case.policy.content
+    errors: dict[str, str] = {}
+    allowed = dict(pol.methods_for(policy, case.grade))
+    if method not in allowed:
+        errors["method"] = f"{case.get_grade_display()}可选的改造方式：{'、'.join(allowed.values())}。"
+    if construction_mode not in ConstructionMode.values:
+        errors["construction_mode"] = "请选择自建或统建。"
+    if not builder_name.strip():
+        errors["builder_name"] = "请填写施工单位或工匠姓名。"
+    if not builder_cert_no.strip():
+        errors["builder_cert_no"] = "请填写施工资质或工匠培训证书编号。"
+    if planned_area is None or planned_area <= 0:
+        errors["planned_area"] = "请填写计划建筑面积（m²）。"
+    tags = sorted(set(energy_tags))
+    if any(t not in EnergyTag.values for t in tags):
+        errors["energy_tags"] = "节能改造只能选墙体、屋面、门窗。"
+    if errors:
+        raise ValidationError(errors)
+    check = pol.area_check(policy, household_size=case.household_size, area=planned_area)
+    return {
+        "method": method,
+        "method_name": allowed[method],
+        "construction_mode": construction_mode,
+        "builder_name": builder_name.strip()[:100],
+        "builder_cert_no": builder_cert_no.strip()[:50],
+        "planned_area": planned_area,
+        "energy_tags": tags,
+        "area_problem": check.problem[:200],
+    }
+
+
+def case_sign_agreement(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    method: str,
+    construction_mode: str,
+    builder_name: str,
+    builder_cert_no: str,
+    planned_area: Decimal | None,
+    energy_tags: Iterable[str] = (),
+    note: str = "",
+    version: int | None = None,
+) -> CaseStep:
+    """签订改造协议: method, who builds, planned area (checked against the area rules: out of
+    range is flagged, not refused) and the energy-saving tags."""
+    updates = _details(
+        case,
+        method=method,
+        construction_mode=construction_mode,
+        builder_name=builder_name,
+        builder_cert_no=builder_cert_no,
+        planned_area=planned_area,
+        energy_tags=energy_tags,
+    )
+    if updates["method"] != case.method and case.subsidy_amount is not None:
+        subsidy = pol.subsidy_for(
+            case.policy.content,
+            year=case.year,
+            region_code=case.region_code,
+            programme=case.programme,
+            grade=case.grade,
+            method=updates["method"],
+        )
+        if subsidy is None:
+            raise ValidationError({"method": "改造政策中没有适用于该改造方式的补助标准。"})
+        updates |= {
+            "subsidy_amount": subsidy.amount,
+            "subsidy_standard": subsidy.code,
+            "subsidy_explanation": subsidy.explanation[:300],
+        }
+    updates["agreement_on"] = on
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.SIGN_AGREEMENT,
+        on=on,
+        note=note,
+        version=version,
+        updates=updates,
+        data={"area_problem": updates["area_problem"]} if updates["area_problem"] else None,
+    )
+
+
+def case_update_details(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    construction_mode: str,
+    builder_name: str,
+    builder_cert_no: str,
+    planned_area: Decimal | None,
+    energy_tags: Iterable[str] = (),
+    note: str,
+    version: int | None = None,
+) -> RenovationCase:
+    """Correct who builds, the planned area or the energy tags during the works (the method is
+    fixed by the agreement). Recorded as a step that does not move the case."""
+    _require(acting_user, StepKind.DETAILS, case.region_code)
+    _check_version(case, version)
+    if case.stage not in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY):
+        raise ValidationError("只有签订协议后、竣工前可以修改改造信息。")
+    if not note.strip():
+        raise ValidationError({"note": "请说明修改原因。"})
+    updates = _details(
+        case,
+        method=case.method,
+        construction_mode=construction_mode,
+        builder_name=builder_name,
+        builder_cert_no=builder_cert_no,
+        planned_area=planned_area,
+        energy_tags=energy_tags,
+    )
+    with transaction.atomic():
+        before = model_snapshot(case, list(updates))
+        moved = RenovationCase.objects.filter(pk=case.pk, version=case.version).update(
+            version=F("version") + 1, updated_at=timezone.now(), **updates
+        )
+        if not moved:
+            raise ValidationError(_conflict_message(case))
+        case.refresh_from_db()
+        changes = changes_between(before, model_snapshot(case, list(updates)))
+        CaseStep.objects.create(
+            case=case,
+            kind=StepKind.DETAILS,
+            from_stage=case.stage,
+            to_stage=case.stage,
+            on=timezone.localdate(),
+            note=note.strip(),
+            data={"changes": changes},
+            actor=acting_user,
+        )
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=case, changes=changes or None, note=note.strip())
+    return case
+
+
+def case_start(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+) -> CaseStep:
+    """开工."""
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.START,
+        on=on,
+        note=note,
+        version=version,
+        updates={"started_on": on},
+    )
+
+
+def patrol_record(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    findings: str,
+    problems_found: bool = False,
+    photos: list[Any] | tuple[Any, ...] = (),
+) -> CasePatrol:
+    """质量安全巡查 during the works, with at least one photo."""
+    _require(acting_user, StepKind.PATROL, case.region_code)
+    if case.stage not in (Stage.UNDER_WAY, Stage.RECTIFYING):
+        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有施工期间和整改期间才记录质量巡查。")
+    errors: dict[str, str] = {}
+    if on > timezone.localdate():
+        errors["on"] = "日期不能晚于今天。"
+    elif case.started_on and on < case.started_on:
+        errors["on"] = f"巡查日期不能早于开工日期 {case.started_on:%Y-%m-%d}。"
+    if not findings.strip():
+        errors["findings"] = "请填写巡查情况。"
+    if not photos:
+        errors["photos"] = "请至少上传一张现场照片。"
+    elif len(photos) > MAX_PATROL_PHOTOS:
+        errors["photos"] = f"照片最多 {MAX_PATROL_PHOTOS} 张。"
+    if errors:
+        raise ValidationError(errors)
+    processed = [process_photo(p) for p in photos]
+    with transaction.atomic():
+        patrol = CasePatrol.objects.create(
+            case=case, on=on, findings=findings.strip(), problems_found=problems_found, inspector=acting_user
+        )
+        for photo in processed:
+            CasePatrolPhoto.objects.create(patrol=patrol, image=photo.content)
+        CaseStep.objects.create(
+            case=case,
+            kind=StepKind.PATROL,
+            from_stage=case.stage,
+            to_stage=case.stage,
+            on=on,
+            note=findings.strip(),
+            data={"patrol": patrol.pk, "photos": len(processed), "problems_found": problems_found},
+            actor=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=patrol,
+            changes={"photos": {"before": None, "after": len(processed)}},
+        )
+    return patrol
+
+
+def case_complete(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    built_area: Decimal | None,
+    note: str = "",
+    version: int | None = None,
+) -> CaseStep:
+    """竣工: needs at least one quality patrol during the works; the built area is checked
+    against the area rules (flagged, and shown to the acceptance officers)."""
+    if built_area is None or built_area <= 0:
+        raise ValidationError({"built_area": "请填写竣工建筑面积（m²）。"})
+    if not case.patrols.exists():
+        raise ValidationError("施工期间还没有质量巡查记录；请先记录至少一次带照片的巡查。")
+    check = pol.area_check(case.policy.content, household_size=case.household_size, area=built_area)
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.COMPLETE,
+        on=on,
+        note=note,
+        version=version,
+        updates={"completed_on": on, "built_area": built_area, "area_problem": check.problem[:200]},
+    )
+
+
+# --- 验收 (called by anju.acceptance) ---------------------------------------------------------------------
+
+
+def case_accept_result(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    passed: bool,
+    on: datetime.date,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> CaseStep:
+    """The acceptance's result moves the case: passed → 验收通过, failed → 整改. Called by
+    ``anju.acceptance.services`` inside its own transaction, after it has checked the form."""
+    kind = StepKind.ACCEPT if passed else StepKind.FAIL
+    _require(acting_user, kind, case.region_code)
+    _check_version(case, version)
+    _check_flow(case, kind)
+    errors: dict[str, str] = {}
+    _check_date(case, on, errors)
+    if errors:
+        raise ValidationError(errors)
+    updates = {"accepted_on": on} if passed else {}
+    return case_advance(
+        acting_user=acting_user, case=case, kind=kind, on=on, note=note, version=version, updates=updates, data=data
+    )
+
+
+def case_rectified(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    note: str,
+    data: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> CaseStep:
+    """整改完成: back to 已竣工待验收 for the re-acceptance. Called by ``anju.acceptance``."""
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.RECTIFIED,
+        on=on,
+        note=note,
+        version=version,
+        data=data,
+        require_note="请说明整改情况。",
+    )
+
+
+# --- 销号 and other ends --------------------------------------------------------------------------------
+
+
+def close_blockers(case: RenovationCase) -> list[str]:
+    """Everything that stands between a case and 销号, in Chinese; empty when it may close."""
+    from anju.acceptance.selectors import case_close_blockers as acceptance_blockers
+    from anju.archives.selectors import case_close_blockers as archive_blockers
+    from anju.subsidies.selectors import case_close_blockers as payment_blockers
+
+    blockers: list[str] = []
+    if case.stage != Stage.ACCEPTED:
+        blockers.append(f"案件当前为「{case.get_stage_display()}」，须竣工验收通过后才能销号。")
+    blockers += acceptance_blockers(case)
+    blockers += archive_blockers(case)
+    blockers += payment_blockers(case)
+    return blockers
+
+
+def case_close(
+    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+) -> CaseStep:
+    """销号: only with a passed acceptance, a post-works grade A or B, a complete archive
+    (jointly reviewed) and the subsidy paid in full; otherwise every gap is listed."""
+    _require(acting_user, StepKind.CLOSE, case.region_code)
+    _check_version(case, version)
+    blockers = close_blockers(case)
+    if blockers:
+        raise ValidationError(["不能销号：", *blockers])
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.CLOSE,
+        on=on,
+        note=note,
+        version=version,
+        updates={"closed_on": on},
+    )
+
+
+def case_end(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    reason: str,
+    note: str,
+    version: int | None = None,
+) -> CaseStep:
+    """End a case another way (租赁、投亲靠友、搬迁、不符合条件、放弃) with a reason. Once works
+    have started only the county may end it, and never after money was paid."""
+    from anju.subsidies.selectors import paid_total
+
+    _require(acting_user, StepKind.END, case.region_code)
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "请选择终止原因。"})
+    if not note.strip():
+        raise ValidationError({"note": "请说明终止的情况。"})
+    if case.stage in WORKS_STAGES and not (acting_user.is_superuser or acting_user.has_role(Role.COUNTY_OFFICER)):
+        raise PermissionDenied("已开工的案件只能由区/县住建局终止。")
+    if paid_total(case) > 0:
+        raise ValidationError("该案件已拨付补助资金，不能终止；请先按规定收回资金并登记。")
+    return _simple_step(
+        acting_user=acting_user,
+        case=case,
+        kind=StepKind.END,
+        on=on,
+        note=note,
+        version=version,
+        updates={"ended_on": on, "end_reason": reason, "end_note": note.strip()[:300]},
+        data={"reason": reason},
+    )
