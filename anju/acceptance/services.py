@@ -1,0 +1,286 @@
+"""Writes of completion acceptance (SPEC §9). Recording an acceptance judges the checklist of the
+case's policy version, moves the case through ``anju.cases.services.case_accept_result`` (验收通过,
+or 整改 with a rectification) and audits, all in one transaction; completing a rectification
+sends the case back for the re-acceptance through ``case_rectified``. A refusal is a Chinese
+ValidationError or PermissionDenied and writes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_GRADES, ItemResult, PostGrade
+from anju.acceptance.models import Acceptance, Rectification
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record
+from anju.cases import policy as pol
+from anju.cases import services as case_services
+from anju.cases.choices import Stage, StepKind
+from anju.cases.models import RenovationCase
+from anju.core.scoping import in_scope
+
+DEFAULT_RECTIFICATION_DAYS = 30
+MAX_NOTE = 200
+
+
+def suggested_due(on: datetime.date) -> datetime.date:
+    """The rectification deadline the form proposes: 30 days after the acceptance."""
+    return on + datetime.timedelta(days=DEFAULT_RECTIFICATION_DAYS)
+
+
+def _require(acting_user: Any, kind: str, case: RenovationCase) -> None:
+    """The same role and region check as the case's own acts, before the form is judged."""
+    roles = case_services.STEP_ROLES[kind]
+    if not (acting_user.is_superuser or acting_user.has_role(*roles)):
+        labels = "、".join(Role(r).label for r in roles)
+        raise PermissionDenied(f"「{StepKind(kind).label}」须由{labels}办理。")
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+
+
+def _check_version(case: RenovationCase, version: int | None) -> None:
+    # Before the stage check: an officer whose page is stale is told who acted meanwhile,
+    # not that the case is no longer awaiting acceptance.
+    case_services._check_version(case, version)
+
+
+def checklist(case: RenovationCase) -> list[dict[str, Any]]:
+    """The acceptance items of the case's policy version, as the acceptance will store them."""
+    return [
+        {
+            "code": str(i["code"]),
+            "name": str(i["name"]),
+            "group": str(i.get("group") or ""),
+            "required": bool(i.get("required")),
+        }
+        for i in pol.acceptance_items(case.policy.content)
+    ]
+
+
+def judge(
+    items: list[dict[str, Any]], results: dict[str, str], *, post_grade: str, household_agrees: bool
+) -> list[dict[str, str]]:
+    """Why an acceptance fails (empty when it passes): every required item √, a post-works grade
+    A or B, and the household's agreement."""
+    reasons = [
+        {"code": i["code"], "name": i["name"]}
+        for i in items
+        if i["required"] and results.get(i["code"]) == ItemResult.FAIL
+    ]
+    if post_grade not in SAFE_POST_GRADES:
+        reasons.append({"code": POST_GRADE_CODE, "name": f"竣工后房屋安全等级为 {post_grade} 级（须为 A 级或 B 级）"})
+    if not household_agrees:
+        reasons.append({"code": HOUSEHOLD_CODE, "name": "农户不同意验收结果"})
+    return reasons
+
+
+def acceptance_record(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    on: datetime.date,
+    results: dict[str, str],
+    notes: dict[str, str] | None,
+    post_grade: str,
+    household_agrees: bool,
+    household_opinion: str,
+    builder_name: str,
+    officer_names: str,
+    rectification_due: datetime.date | None = None,
+    rectification_requirements: str = "",
+    version: int | None = None,
+) -> Acceptance:
+    """Record a completion acceptance of a case awaiting it (已竣工待验收, also after a
+    rectification). Every checklist item needs √, × or ○ (a required item cannot be ○); it
+    passes when every required item is √, the post-works grade is A or B and the household
+    agrees. A failed one needs a rectification deadline after the acceptance date and the
+    requirements; the case then goes to 整改. ``version`` is the case's version the officer saw."""
+    _require(acting_user, StepKind.ACCEPT, case)
+    _check_version(case, version)
+    if case.stage != Stage.COMPLETED:
+        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
+
+    items = checklist(case)
+    names = {i["code"]: i["name"] for i in items}
+    cleaned = {str(code): str(value or "").strip() for code, value in (results or {}).items()}
+    errors: dict[str, Any] = {}
+    result_errors: list[str] = []
+    unknown = sorted(set(cleaned) - set(names))
+    if unknown:
+        result_errors.append(f"验收清单中没有这些项目：{'、'.join(unknown)}。")
+    missing = [i["name"] for i in items if not cleaned.get(i["code"])]
+    if missing:
+        result_errors.append(f"请逐项填写验收结果，尚未填写：{'、'.join(missing)}。")
+    bad = [names[c] for c, v in cleaned.items() if c in names and v and v not in ItemResult.values]
+    if bad:
+        result_errors.append(f"{'、'.join(bad)}的结果只能是 √ 合格、× 不合格或 ○ 不涉及。")
+    not_applicable = [i["name"] for i in items if i["required"] and cleaned.get(i["code"]) == ItemResult.NA]
+    if not_applicable:
+        result_errors.append(f"必须验收的项目不能选“○ 不涉及”：{'、'.join(not_applicable)}。")
+    if result_errors:
+        errors["results"] = result_errors
+    if post_grade not in PostGrade.values:
+        errors["post_grade"] = "请选择竣工后房屋安全等级（A、B、C、D）。"
+    if on > timezone.localdate():
+        errors["on"] = "验收日期不能晚于今天。"
+    elif case.completed_on and on < case.completed_on:
+        errors["on"] = f"验收日期不能早于竣工日期 {case.completed_on:%Y-%m-%d}。"
+    if not household_agrees and not household_opinion.strip():
+        errors["household_opinion"] = "农户不同意验收结果时，请记录农户的意见。"
+    if not builder_name.strip():
+        errors["builder_name"] = "请填写施工单位或工匠姓名（签字人）。"
+    if not officer_names.strip():
+        errors["officer_names"] = "请填写验收人员姓名。"
+    if errors:
+        raise ValidationError(errors)
+
+    failed = judge(items, cleaned, post_grade=post_grade, household_agrees=household_agrees)
+    passed = not failed
+    if not passed:
+        if rectification_due is None:
+            errors["rectification_due"] = (
+                f"验收未通过，请填写整改期限（建议 {suggested_due(on):%Y-%m-%d}，即验收后 {DEFAULT_RECTIFICATION_DAYS} 天）。"
+            )
+        elif rectification_due <= on:
+            errors["rectification_due"] = "整改期限应晚于验收日期。"
+        if not rectification_requirements.strip():
+            errors["rectification_requirements"] = "验收未通过，请填写整改要求。"
+        if errors:
+            raise ValidationError(errors)
+
+    kept_notes = {
+        code: str(text).strip()[:MAX_NOTE]
+        for code, text in (notes or {}).items()
+        if code in names and str(text).strip()
+    }
+    reasons = "、".join(r["name"] for r in failed)
+    with transaction.atomic():
+        # Serialise acceptances of one case, so two at once cannot both take the same attempt
+        # number; the loser then meets the case's version check below and writes nothing.
+        RenovationCase.objects.select_for_update().filter(pk=case.pk).first()
+        attempt = (Acceptance.objects.filter(case=case).aggregate(m=Max("attempt"))["m"] or 0) + 1
+        acceptance = Acceptance.objects.create(
+            case=case,
+            attempt=attempt,
+            region_code=case.region_code,
+            on=on,
+            items=items,
+            results={i["code"]: cleaned[i["code"]] for i in items},
+            notes=kept_notes,
+            post_grade=post_grade,
+            household_agrees=household_agrees,
+            household_opinion=household_opinion.strip()[:300],
+            builder_name=builder_name.strip()[:100],
+            officer_names=officer_names.strip()[:200],
+            passed=passed,
+            failed_items=failed,
+            recorded_by=acting_user,
+        )
+        rectification = None
+        if not passed:
+            assert rectification_due is not None
+            rectification = Rectification.objects.create(
+                case=case,
+                acceptance=acceptance,
+                region_code=case.region_code,
+                items=failed,
+                requirements=rectification_requirements.strip(),
+                due_on=rectification_due,
+                recorded_by=acting_user,
+            )
+        data: dict[str, Any] = {"acceptance": acceptance.pk, "attempt": attempt, "post_grade": post_grade}
+        if rectification is not None:
+            data |= {
+                "rectification": rectification.pk,
+                "due_on": rectification_due.isoformat() if rectification_due else "",
+            }
+        case_services.case_accept_result(
+            acting_user=acting_user,
+            case=case,
+            passed=passed,
+            on=on,
+            note=f"第 {attempt} 次验收" + ("通过" if passed else f"未通过：{reasons}"),
+            data=data,
+            version=version,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=acceptance,
+            changes={
+                "passed": {"before": None, "after": passed},
+                "post_grade": {"before": None, "after": post_grade},
+                "results": {"before": None, "after": acceptance.results},
+            },
+            note=acceptance.result_label + (f"：{reasons}" if reasons else ""),
+        )
+        if rectification is not None:
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                obj=rectification,
+                changes={"due_on": {"before": None, "after": rectification.due_on.isoformat()}},
+                note=f"整改项目：{reasons}",
+            )
+    return acceptance
+
+
+def rectification_complete(
+    *,
+    acting_user: Any,
+    rectification: Rectification,
+    on: datetime.date,
+    note: str,
+    version: int | None = None,
+) -> Rectification:
+    """整改完成: record when and how the failed items were fixed; the case goes back to
+    已竣工待验收 for the re-acceptance. ``version`` is the case's version the officer saw."""
+    case = rectification.case
+    _require(acting_user, StepKind.RECTIFIED, case)
+    _check_version(case, version)
+    if not rectification.is_open:
+        raise ValidationError(f"该整改已于 {rectification.completed_on:%Y-%m-%d} 登记完成。")
+    if case.stage != Stage.RECTIFYING:
+        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，不在整改中。")
+    errors: dict[str, str] = {}
+    if on > timezone.localdate():
+        errors["on"] = "整改完成日期不能晚于今天。"
+    elif on < rectification.acceptance.on:
+        errors["on"] = f"整改完成日期不能早于验收日期 {rectification.acceptance.on:%Y-%m-%d}。"
+    if not note.strip():
+        errors["note"] = "请说明整改情况。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        if not locked.is_open:
+            raise ValidationError(f"该整改已于 {locked.completed_on:%Y-%m-%d} 登记完成。")
+        now = timezone.now()
+        Rectification.objects.filter(pk=rectification.pk).update(
+            completed_on=on, completion_note=note.strip(), completed_by=acting_user, completed_at=now
+        )
+        rectification.completed_on, rectification.completion_note = on, note.strip()
+        rectification.completed_by, rectification.completed_at = acting_user, now
+        late = (on - rectification.due_on).days
+        case_services.case_rectified(
+            acting_user=acting_user,
+            case=case,
+            on=on,
+            note=note,
+            data={"rectification": rectification.pk, "days_late": max(late, 0)},
+            version=version,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=rectification,
+            changes={"completed_on": {"before": None, "after": on.isoformat()}},
+            note=note.strip() + (f"（逾期 {late} 天）" if late > 0 else ""),
+        )
+    return rectification
