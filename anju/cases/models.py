@@ -158,6 +158,10 @@ class RenovationCase(models.Model):
         return self.stage in OPEN_STAGES
 
     @property
+    def days_at_stage(self) -> int:
+        return (timezone.localdate() - self.stage_since).days
+
+    @property
     def no_house(self) -> bool:
         return self.grade == GradeAtOpening.NO_HOUSE
 

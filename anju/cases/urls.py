@@ -1,4 +1,19 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from anju.cases import views
 
 app_name = "cases"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/act/<str:kind>/", views.case_act, name="case_act"),
+    path("<int:pk>/patrols/", views.patrol_add, name="patrol_add"),
+    path("<int:pk>/details/", views.details_update, name="details_update"),
+    path("open/<int:household_pk>/", views.case_open, name="case_open"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<int:pk>/", views.policy_detail, name="policy_detail"),
+    path("policies/<int:pk>/derive/", views.policy_derive, name="policy_derive"),
+    path("policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
+    path("policies/<int:pk>/activate/", views.policy_activate, name="policy_activate"),
+    path("policies/<int:pk>/discard/", views.policy_discard, name="policy_discard"),
+]

@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
+from anju.cases import services as case_services
+from anju.cases.choices import StepKind
+from anju.cases.models import RenovationCase
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
@@ -61,6 +64,8 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "form": form,
             "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]
+            "open_case": RenovationCase.objects.filter(household=household).open().first(),
+            "can_open_case": bool(decision and decision.programme and case_services.can_act(user, StepKind.OPEN)),
         },
     )
 

@@ -1,0 +1,122 @@
+"""Reads of renovation cases for the pages, the API and the other apps: always from
+``RenovationCase.objects.visible_to(user)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from anju.cases import policy as pol
+from anju.cases.choices import Stage, StepKind
+from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
+from anju.cases.services import ensure_national_policy
+from anju.core.versioning import ConfigQuerySet
+from anju.regions.models import Region
+
+# What the case waits for at each stage, and which act moves it on.
+NEXT_ACT: dict[str, str] = {
+    Stage.FOUND: StepKind.APPLY,
+    Stage.APPLIED: StepKind.VILLAGE_REVIEW,
+    Stage.VILLAGE_REVIEWED: StepKind.TOWNSHIP_REVIEW,
+    Stage.TOWNSHIP_REVIEWED: StepKind.COUNTY_APPROVE,
+    Stage.APPROVED: StepKind.FILE,
+    Stage.FILED: StepKind.SIGN_AGREEMENT,
+    Stage.AGREEMENT_SIGNED: StepKind.START,
+    Stage.UNDER_WAY: StepKind.COMPLETE,
+    Stage.ACCEPTED: StepKind.CLOSE,
+}
+
+
+def cases_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[RenovationCase]:
+    qs = RenovationCase.objects.visible_to(user).select_related("household", "region")
+    f = filters or {}
+    if f.get("q"):
+        q = str(f["q"]).strip()
+        qs = qs.filter(Q(household__head_name__contains=q) | Q(archive_no__contains=q))
+    if f.get("stage"):
+        qs = qs.filter(stage=f["stage"])
+    if f.get("programme"):
+        qs = qs.filter(programme=f["programme"])
+    if f.get("year"):
+        qs = qs.filter(year=f["year"])
+    if f.get("region"):
+        region = Region.objects.filter(code=str(f["region"]).strip()).first()
+        qs = qs.filter(region_code__startswith=region.prefix) if region else qs.none()
+    flag = f.get("flag")
+    if flag == "area":
+        qs = qs.exclude(area_problem="")
+    elif flag == "energy":
+        qs = qs.exclude(energy_tags=[])
+    elif flag == "reentry":
+        qs = qs.filter(previous_case__isnull=False)
+    return qs.order_by("region_code", "-opened_on", "pk")
+
+
+def stage_counts(user: Any) -> list[tuple[str, str, int]]:
+    counts = dict(
+        RenovationCase.objects.visible_to(user).values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in Stage.choices]
+
+
+def case_steps(case: RenovationCase) -> QuerySet[CaseStep]:
+    return case.steps.select_related("actor").order_by("on", "at", "pk")
+
+
+def case_patrols(case: RenovationCase) -> QuerySet[CasePatrol]:
+    return case.patrols.select_related("inspector").prefetch_related("photos")
+
+
+def next_step_hint(case: RenovationCase) -> str:
+    """What the case is waiting for, in the words of the person who must act."""
+    policy = case.policy.content
+    today = timezone.localdate()
+    last_notice = case.steps.filter(notice_until__isnull=False).order_by("-on", "-pk").first()
+    notice = ""
+    if last_notice and last_notice.notice_until and last_notice.notice_until >= today:
+        notice = f"公示至 {last_notice.notice_until:%Y-%m-%d}（还剩 {(last_notice.notice_until - today).days + 1} 天），期满后"
+    elif last_notice and last_notice.notice_until:
+        notice = f"公示已于 {last_notice.notice_until:%Y-%m-%d} 期满，"
+    hints: dict[str, str] = {
+        Stage.FOUND: "待登记农户书面申请（村信息员或乡镇）。",
+        Stage.APPLIED: f"待村民代表评议，评议结果在村内公示 {policy['notice_days']['village']} 天（村主要负责人）。",
+        Stage.VILLAGE_REVIEWED: f"村级{notice}由乡镇审核并公示 {policy['notice_days']['township']} 天。",
+        Stage.TOWNSHIP_REVIEWED: f"乡镇{notice}由区/县住建局审批并公示 {policy['notice_days']['county']} 天。",
+        Stage.APPROVED: f"县级{notice}确认建档并编档案号。",
+        Stage.FILED: "待签订改造协议（改造方式、施工方、计划面积）。",
+        Stage.AGREEMENT_SIGNED: "待开工。",
+        Stage.UNDER_WAY: "施工中：乡镇或区/县记录质量巡查（须带照片），竣工后登记竣工。",
+        Stage.COMPLETED: "待组织竣工验收。",
+        Stage.RECTIFYING: "验收未通过，整改中；整改完成后申请复验。",
+        Stage.ACCEPTED: "待补助资金拨付完毕、档案齐全并经民政和乡村振兴部门共同审定后销号。",
+        Stage.CLOSED: f"已于 {case.closed_on:%Y-%m-%d} 销号。" if case.closed_on else "已销号。",
+        Stage.ENDED: f"已终止：{case.get_end_reason_display()}。{case.end_note}",
+    }
+    return hints[case.stage]
+
+
+def policies_visible(user: Any) -> ConfigQuerySet:
+    ensure_national_policy()
+    return CasePolicy.objects.visible_to(user).order_by("region_code", "-version")
+
+
+def policy_sections(policy: CasePolicy) -> dict[str, Any]:
+    """The policy laid out for its page."""
+    content = policy.content
+    return {
+        "notices": [(label, content["notice_days"][level]) for level, label in pol.NOTICE_LEVELS.items()],
+        "methods": content["methods"],
+        "area": content["area_rules"],
+        "area_examples": [
+            (n, pol.area_check(content, household_size=n, area=None).range_text) for n in (1, 2, 3, 4, 5, 6)
+        ],
+        "standards": content["subsidy_standards"],
+        "final_payment_days": content["final_payment_days"],
+        "acceptance_items": content["acceptance_items"],
+        "archive_documents": content["archive_documents"],
+        "archive_number_pattern": content["archive_number_pattern"],
+        "archive_number_example": pol.archive_number(content, township="渔泽镇", county="屯留区", year=2023, seq=1),
+        "method_names": {m["code"]: m["name"] for m in content["methods"]},
+    }

@@ -1,0 +1,370 @@
+"""Case pages: the list with counts per stage, the case page (timeline, what is needed next
+and the form for it, patrols, and the acceptance, payment and archive panels), and the
+renovation-policy versions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from anju.acceptance import selectors as acceptance_selectors
+from anju.accounts.views import _apply_errors
+from anju.archives import selectors as archive_selectors
+from anju.cases import policy as pol
+from anju.cases import selectors, services
+from anju.cases.choices import Stage, StepKind
+from anju.cases.forms import (
+    AgreementForm,
+    ApproveForm,
+    CaseFilterForm,
+    CompleteForm,
+    DetailsForm,
+    EndForm,
+    OpenForm,
+    PatrolForm,
+    PolicyForm,
+    StepForm,
+)
+from anju.cases.models import RenovationCase
+from anju.core.pages import error_text, paginate, run_action
+from anju.core.scoping import get_visible_or_404
+from anju.core.versioning import can_edit_config
+from anju.households.models import Household
+from anju.subsidies import selectors as subsidy_selectors
+
+# The note each act asks for (label, required).
+NOTES: dict[str, tuple[str, bool]] = {
+    StepKind.APPLY: ("申请情况（申请书编号、收件人等）", False),
+    StepKind.VILLAGE_REVIEW: ("评议情况（到会人数、同意人数）", True),
+    StepKind.TOWNSHIP_REVIEW: ("审核意见", True),
+    StepKind.COUNTY_APPROVE: ("审批意见", True),
+    StepKind.FILE: ("说明（公示期间有无异议）", False),
+    StepKind.SIGN_AGREEMENT: ("说明", False),
+    StepKind.START: ("说明", False),
+    StepKind.COMPLETE: ("说明", False),
+    StepKind.CLOSE: ("说明", False),
+    StepKind.END: ("终止情况说明", True),
+}
+ACT_SERVICES: dict[str, Callable[..., Any]] = {
+    StepKind.APPLY: services.case_apply,
+    StepKind.VILLAGE_REVIEW: services.case_village_review,
+    StepKind.TOWNSHIP_REVIEW: services.case_township_review,
+    StepKind.COUNTY_APPROVE: services.case_approve,
+    StepKind.FILE: services.case_file,
+    StepKind.SIGN_AGREEMENT: services.case_sign_agreement,
+    StepKind.START: services.case_start,
+    StepKind.COMPLETE: services.case_complete,
+    StepKind.CLOSE: services.case_close,
+    StepKind.END: services.case_end,
+}
+
+
+def _methods(case: RenovationCase) -> list[tuple[str, str]]:
+    return pol.methods_for(case.policy.content, case.grade)
+
+
+def _act_form(kind: str, case: RenovationCase, data: Any = None) -> forms.Form:
+    label, required = NOTES[kind]
+    initial: dict[str, Any] = {"version": case.version}
+    common: dict[str, Any] = {"note_label": label, "note_required": required, "initial": initial}
+    if kind == StepKind.COUNTY_APPROVE:
+        initial["method"] = case.method
+        return ApproveForm(data, methods=_methods(case), **common)
+    if kind == StepKind.SIGN_AGREEMENT:
+        initial["method"] = case.method
+        return AgreementForm(data, methods=_methods(case), **common)
+    if kind == StepKind.COMPLETE:
+        initial["built_area"] = case.planned_area
+        return CompleteForm(data, **common)
+    if kind == StepKind.END:
+        return EndForm(data, **common)
+    return StepForm(data, **common)
+
+
+def _details_form(case: RenovationCase, data: Any = None) -> DetailsForm:
+    return DetailsForm(
+        data,
+        initial={
+            "construction_mode": case.construction_mode,
+            "builder_name": case.builder_name,
+            "builder_cert_no": case.builder_cert_no,
+            "planned_area": case.planned_area,
+            "energy_tags": case.energy_tags,
+            "version": case.version,
+        },
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page, query = paginate(request, selectors.cases_visible(request.user, filters))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page_title": "改造案件",
+            "page": page,
+            "query": query,
+            "form": form,
+            "counts": selectors.stage_counts(request.user),
+        },
+    )
+
+
+def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.Form] | None = None) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    next_kind = selectors.NEXT_ACT.get(case.stage)
+    act_form = None
+    if next_kind and services.can_act(user, next_kind, case):
+        act_form = bound.get(next_kind) or _act_form(next_kind, case)
+    can_end = case.stage in services.STEP_FLOW[StepKind.END][0] and services.can_act(user, StepKind.END, case)
+    can_patrol = case.stage in (Stage.UNDER_WAY, Stage.RECTIFYING) and services.can_act(user, StepKind.PATROL, case)
+    can_details = case.stage in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY) and services.can_act(
+        user, StepKind.DETAILS, case
+    )
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "page_title": str(case),
+            "case": case,
+            "steps": selectors.case_steps(case),
+            "patrols": selectors.case_patrols(case),
+            "hint": selectors.next_step_hint(case),
+            "next_kind": next_kind,
+            "next_label": StepKind(next_kind).label if next_kind else "",
+            "act_form": act_form,
+            "end_form": (bound.get(StepKind.END) or _act_form(StepKind.END, case)) if can_end else None,
+            "patrol_form": (bound.get(StepKind.PATROL) or PatrolForm()) if can_patrol else None,
+            "details_form": (bound.get(StepKind.DETAILS) or _details_form(case)) if can_details else None,
+            "blockers": services.close_blockers(case) if case.stage == Stage.ACCEPTED else [],
+            "acceptance_panel": acceptance_selectors.case_panel(case=case, user=user),
+            "subsidies_panel": subsidy_selectors.case_panel(case=case, user=user),
+            "archives_panel": archive_selectors.case_panel(case=case, user=user),
+            "area_range": pol.area_check(case.policy.content, household_size=case.household_size, area=None),
+        },
+    )
+
+
+def _case(request: HttpRequest, pk: int) -> RenovationCase:
+    return get_visible_or_404(
+        RenovationCase.objects.select_related("household", "house", "region", "policy", "previous_case"),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _case(request, pk))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    case = _case(request, pk)
+    if kind not in ACT_SERVICES:
+        raise Http404("没有这个办理事项。")
+    form = _act_form(kind, case, request.POST)
+    if form.is_valid():
+        try:
+            ACT_SERVICES[kind](acting_user=request.user, case=case, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                _apply_errors(form, exc)
+            else:
+                messages.error(request, error_text(exc))
+                case.refresh_from_db()
+                return redirect("cases:case_detail", pk=case.pk)
+        else:
+            messages.success(request, f"已办理「{StepKind(kind).label}」。")
+            return redirect("cases:case_detail", pk=case.pk)
+    return _detail(request, case, {kind: form})
+
+
+@login_required
+@require_POST
+def patrol_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = PatrolForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patrol_record(
+                acting_user=request.user, case=case, photos=request.FILES.getlist("photos"), **form.cleaned_data
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:case_detail", pk=case.pk)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                _apply_errors(form, exc)
+            else:
+                form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, "质量巡查已记录。")
+            return redirect("cases:case_detail", pk=case.pk)
+    return _detail(request, case, {StepKind.PATROL: form})
+
+
+@login_required
+@require_POST
+def details_update(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = _details_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.case_update_details(acting_user=request.user, case=case, **form.cleaned_data)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:case_detail", pk=case.pk)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                _apply_errors(form, exc)
+            else:
+                form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, "改造信息已修改。")
+            return redirect("cases:case_detail", pk=case.pk)
+    return _detail(request, case, {StepKind.DETAILS: form})
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.all(), request.user, pk=household_pk)
+    form = OpenForm(request.POST)
+    back = reverse("eligibility:household_decision", args=[household.pk])
+    if not form.is_valid():
+        messages.error(request, "请填写正确的发现日期。")
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.case_open(acting_user=request.user, household=household, **form.cleaned_data),
+        success=lambda case: f"已建立改造案件（{case.get_programme_display()}），下一步：登记农户申请。",
+        then=lambda case: reverse("cases:case_detail", args=[case.pk]),
+        otherwise=back,
+    )
+
+
+# --- policy versions (versioning: anju.core.versioning) -------------------------------------------------
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/policy_list.html",
+        {"page_title": "改造政策", "policies": selectors.policies_visible(request.user)},
+    )
+
+
+@login_required
+def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    try:
+        pol.validate_policy(policy.content)
+        problems: list[str] = []
+        sections = selectors.policy_sections(policy)
+    except ValidationError as exc:
+        problems, sections = exc.messages, {}
+    return render(
+        request,
+        "cases/policy_detail.html",
+        {
+            "page_title": str(policy),
+            "policy": policy,
+            "s": sections,
+            "problems": problems,
+            "can_edit": policy.is_editable and can_edit_config(request.user, policy),
+            "used": RenovationCase.objects.visible_to(request.user).filter(policy=policy).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def policy_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    return run_action(
+        request,
+        lambda: services.policy_derive(acting_user=request.user, source=source),
+        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
+        then=lambda draft: reverse("cases:policy_edit", args=[draft.pk]),
+        otherwise=reverse("cases:policy_detail", args=[source.pk]),
+    )
+
+
+@login_required
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    if not can_edit_config(request.user, policy):
+        raise PermissionDenied("您不能修改这个改造政策。")
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.policy_update(
+                    acting_user=request.user,
+                    policy=policy,
+                    content=form.cleaned_data["text"],
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    _apply_errors(form, exc)
+                else:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+            else:
+                messages.success(request, "改造政策已保存（草稿）。")
+                return redirect("cases:policy_detail", pk=policy.pk)
+    else:
+        form = PolicyForm(
+            initial={
+                "name": policy.name,
+                "note": policy.note,
+                "text": json.dumps(policy.content, ensure_ascii=False, indent=2),
+            }
+        )
+    return render(request, "cases/policy_edit.html", {"page_title": f"修改 {policy}", "policy": policy, "form": form})
+
+
+@login_required
+@require_POST
+def policy_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    detail = reverse("cases:policy_detail", args=[policy.pk])
+    return run_action(
+        request,
+        lambda: services.policy_activate(acting_user=request.user, policy=policy),
+        success=lambda p: f"「{p}」已启用；此后新建的案件按此版本办理，已有案件仍按原版本。",
+        then=lambda p: detail,
+        otherwise=detail,
+    )
+
+
+@login_required
+@require_POST
+def policy_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    return run_action(
+        request,
+        lambda: services.policy_discard(acting_user=request.user, policy=policy),
+        success=lambda _: "草稿已删除。",
+        then=lambda _: reverse("cases:policy_list"),
+        otherwise=reverse("cases:policy_detail", args=[policy.pk]),
+    )
