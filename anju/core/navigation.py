@@ -33,6 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("排查", "inspections:hub"),
     NavItem("鉴定", "appraisals:appraisal_list"),
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
+    NavItem("改造案件", "cases:case_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD)),
     NavItem(
         "名单导入",
         "households:import_list",
