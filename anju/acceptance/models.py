@@ -164,6 +164,10 @@ class Rectification(models.Model):
         return (self.due_on - timezone.localdate()).days
 
     @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0) if self.is_open else 0
+
+    @property
     def status_label(self) -> str:
         if not self.is_open:
             return "已完成"

@@ -27,22 +27,22 @@ def completed(case: RenovationCase, officers: dict[str, Any]) -> RenovationCase:
     return walk(case, officers, to=Stage.COMPLETED)
 
 
-def all_pass(case: RenovationCase, **overrides: str) -> dict[str, str]:
+def all_pass(for_case: RenovationCase, **overrides: str) -> dict[str, str]:
     """Every checklist item √, except those given."""
-    return {i["code"]: "pass" for i in checklist(case)} | overrides
+    return {i["code"]: "pass" for i in checklist(for_case)} | overrides
 
 
-def record_kwargs(case: RenovationCase, **overrides: Any) -> dict[str, Any]:
+def record_kwargs(for_case: RenovationCase, **overrides: Any) -> dict[str, Any]:
     """A passing acceptance 10 days ago, as the service takes it."""
     return {
-        "case": case,
+        "case": for_case,
         "on": ago(10),
-        "results": all_pass(case),
+        "results": all_pass(for_case),
         "notes": {},
         "post_grade": "A",
         "household_agrees": True,
         "household_opinion": "",
         "builder_name": "李师傅",
         "officer_names": "张三、李四",
-        "version": case.version,
+        "version": for_case.version,
     } | overrides

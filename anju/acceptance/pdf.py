@@ -1,0 +1,284 @@
+"""The printable completion acceptance form (农村危房改造竣工验收表), A4, with ReportLab and the
+project's Chinese font (ADR 0010). It shows the acceptance as recorded: the household and the
+works, each checklist item of the snapshot with its √ × ○ mark, the conclusion, the
+rectification a failure ordered, and signature lines for the builder, the household and the
+acceptance officers."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from anju.acceptance.models import Acceptance, Rectification
+from anju.core.masking import mask_id_number
+from anju.inspections.pdf import chinese_font
+
+PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
+HEADER_BG = colors.HexColor("#DDEBF7")
+LABEL_BG = colors.HexColor("#F2F2F2")
+FAIL_BG = colors.HexColor("#FDECEE")
+WARN = "#B00020"
+PASS_COLOUR = "#1B5E20"
+# Non-breaking spaces: ReportLab collapses runs of ordinary spaces.
+DATE_LINE = "年" + "&nbsp;" * 6 + "月" + "&nbsp;" * 6 + "日"
+
+
+def _text(value: Any, empty: str = "—") -> str:
+    """Stored text, escaped: Paragraph parses markup, so "<" in a note must not start a tag."""
+    text = str(value).strip() if value is not None else ""
+    return escape(text) if text else empty
+
+
+def _number(value: Any) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+class _Styles:
+    def __init__(self, font: str) -> None:
+        self.title = ParagraphStyle("title", fontName=font, fontSize=17, leading=24, alignment=1)
+        self.subtitle = ParagraphStyle("subtitle", fontName=font, fontSize=8.5, leading=12, alignment=1)
+        self.section = ParagraphStyle("section", fontName=font, fontSize=11, leading=16, spaceBefore=2 * mm)
+        self.cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
+        self.label = ParagraphStyle("label", parent=self.cell, textColor=colors.HexColor("#333333"))
+        self.head = ParagraphStyle("head", parent=self.cell, alignment=1)
+        self.mark = ParagraphStyle("mark", fontName=font, fontSize=12, leading=12, alignment=1)
+        self.big = ParagraphStyle("big", fontName=font, fontSize=13, leading=17)
+        self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey)
+        self.sign = ParagraphStyle("sign", fontName=font, fontSize=9.5, leading=15)
+        self.date = ParagraphStyle("date", parent=self.sign, alignment=2, rightIndent=4 * mm)
+
+
+def _grid(font: str, extra: list[Any] | None = None) -> TableStyle:
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *(extra or []),
+        ]
+    )
+
+
+def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
+    case = acceptance.case
+    household = case.household
+
+    def p(text: str, style: ParagraphStyle = s.cell) -> Paragraph:
+        return Paragraph(text, style)
+
+    village = household.region.full_name() + (household.group_name or "")
+    builder = _text(case.builder_name) + (f"（证书 {_text(case.builder_cert_no)}）" if case.builder_cert_no else "")
+    built = f"{_number(case.built_area)} m²" if case.built_area is not None else "—"
+    planned = f"{_number(case.planned_area)} m²" if case.planned_area is not None else "—"
+    subsidy = f"{case.subsidy_amount:,.0f} 元" if case.subsidy_amount is not None else "—"
+    started = f"{case.started_on:%Y-%m-%d}" if case.started_on else "—"
+    completed = f"{case.completed_on:%Y-%m-%d}" if case.completed_on else "—"
+    rows = [
+        [
+            p("户主", s.label),
+            p(_text(household.head_name)),
+            p("身份证号", s.label),
+            p(mask_id_number(household.head_id_number)),
+            p("家庭人口", s.label),
+            p(f"{case.household_size} 人"),
+        ],
+        [p("所在村", s.label), p(_text(village)), "", "", "", ""],
+        [
+            p("计划年度", s.label),
+            p(f"{case.year} 年{escape(case.get_programme_display())}"),
+            p("原危险等级", s.label),
+            p(escape(case.get_grade_display())),
+            p("改造方式", s.label),
+            p(_text(case.method_name)),
+        ],
+        [
+            p("建设方式", s.label),
+            p(_text(case.get_construction_mode_display())),
+            p("施工方", s.label),
+            p(builder),
+            "",
+            "",
+        ],
+        [p("计划面积", s.label), p(planned), p("竣工面积", s.label), p(built), p("补助标准", s.label), p(subsidy)],
+        [p("开工日期", s.label), p(started), p("竣工日期", s.label), p(completed), "", ""],
+    ]
+    spans = [("SPAN", (1, 1), (5, 1)), ("SPAN", (3, 3), (5, 3)), ("SPAN", (3, 5), (5, 5))]
+    if case.area_problem:
+        rows.append(
+            [p("面积提示", s.label), p(f"<font color='{WARN}'>{_text(case.area_problem)}</font>"), "", "", "", ""]
+        )
+        spans.append(("SPAN", (1, len(rows) - 1), (5, len(rows) - 1)))
+    label = 22 * mm
+    value = (PAGE_WIDTH - 3 * label) / 3
+    table = Table(rows, colWidths=[label, value + 8 * mm, label, value + 4 * mm, label, value - 12 * mm])
+    table.setStyle(
+        _grid(
+            font,
+            [
+                *spans,
+                ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
+                ("BACKGROUND", (2, 0), (2, 0), LABEL_BG),
+                ("BACKGROUND", (2, 2), (2, -1), LABEL_BG),
+                ("BACKGROUND", (4, 0), (4, 0), LABEL_BG),
+                ("BACKGROUND", (4, 2), (4, 2), LABEL_BG),
+                ("BACKGROUND", (4, 4), (4, 4), LABEL_BG),
+            ],
+        )
+    )
+    return table
+
+
+def _checklist_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
+    rows: list[list[Any]] = [[Paragraph(h, s.head) for h in ("分组", "验收项目", "必须", "结果", "说明")]]
+    extra: list[Any] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)]
+    for group, items in acceptance.groups():
+        first = len(rows)
+        for row in items:
+            colour = {"pass": PASS_COLOUR, "fail": WARN}.get(row["result"], "#555555")
+            rows.append(
+                [
+                    Paragraph(_text(group), s.cell) if len(rows) == first else "",
+                    Paragraph(_text(row["name"]), s.cell),
+                    Paragraph("是" if row.get("required") else "", s.head),
+                    Paragraph(f"<font color='{colour}'>{escape(row['mark']) or '—'}</font>", s.mark),
+                    Paragraph(_text(row["note"], ""), s.cell),
+                ]
+            )
+            if row["blocking"]:
+                extra.append(("BACKGROUND", (1, len(rows) - 1), (-1, len(rows) - 1), FAIL_BG))
+        if len(rows) - first > 1:
+            extra.append(("SPAN", (0, first), (0, len(rows) - 1)))
+    table = Table(rows, colWidths=[22 * mm, 70 * mm, 12 * mm, 14 * mm, PAGE_WIDTH - 118 * mm], repeatRows=1)
+    compact = [("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5)]
+    table.setStyle(_grid(font, [*compact, *extra]))
+    return table
+
+
+def _conclusion_table(acceptance: Acceptance, rectification: Rectification | None, s: _Styles, font: str) -> Table:
+    colour = PASS_COLOUR if acceptance.passed else WARN
+    verdict = f"<font color='{colour}'>{escape(acceptance.result_label)}</font>"
+    agrees = "同意" if acceptance.household_agrees else f"<font color='{WARN}'>不同意</font>"
+    if acceptance.household_opinion:
+        agrees += f"：{_text(acceptance.household_opinion)}"
+    rows: list[list[Any]] = [
+        [
+            Paragraph("竣工后等级", s.label),
+            Paragraph(escape(acceptance.get_post_grade_display()), s.cell),
+            Paragraph("农户意见", s.label),
+            Paragraph(agrees, s.cell),
+        ],
+        [Paragraph("验收结论", s.label), Paragraph(verdict, s.big), "", ""],
+    ]
+    if acceptance.failed_items:
+        reasons = "、".join(escape(str(r.get("name", ""))) for r in acceptance.failed_items)
+        rows.append([Paragraph("未通过原因", s.label), Paragraph(reasons, s.cell), "", ""])
+    if rectification is not None:
+        rows += [
+            [
+                Paragraph("整改要求", s.label),
+                Paragraph(_text(rectification.requirements).replace("\n", "<br/>"), s.cell),
+                "",
+                "",
+            ],
+            [
+                Paragraph("整改期限", s.label),
+                Paragraph(f"{rectification.due_on:%Y年%m月%d日}前完成整改，完成后申请复验", s.cell),
+                "",
+                "",
+            ],
+        ]
+    table = Table(rows, colWidths=[22 * mm, 50 * mm, 22 * mm, PAGE_WIDTH - 94 * mm])
+    spans = [("SPAN", (1, r), (3, r)) for r in range(1, len(rows))]
+    table.setStyle(
+        _grid(font, [*spans, ("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, 0), LABEL_BG)])
+    )
+    return table
+
+
+def _signatures(acceptance: Acceptance, s: _Styles, font: str) -> list[Flowable]:
+    def block(who: str, name: str) -> list[Flowable]:
+        return [
+            Paragraph(f"{who}：", s.sign),
+            Paragraph(_text(name, "&nbsp;"), s.small),
+            Spacer(1, 10 * mm),
+            Paragraph(DATE_LINE, s.date),
+        ]
+
+    household = acceptance.case.household.head_name
+    agrees = "同意" if acceptance.household_agrees else "不同意"
+    signs = Table(
+        [
+            [
+                block("施工单位或工匠（签字）", acceptance.builder_name),
+                block("农户（签字）", f"{household}（{agrees}验收结果）"),
+                block("验收人员（签字）", acceptance.officer_names),
+                block("乡镇人民政府（盖章）", ""),
+            ]
+        ],
+        colWidths=[PAGE_WIDTH / 4] * 4,
+    )
+    signs.setStyle(_grid(font, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    return [Paragraph("四、签字确认", s.section), Spacer(1, 1.5 * mm), signs]
+
+
+def acceptance_pdf(acceptance: Acceptance) -> bytes:
+    """The 竣工验收表 of one acceptance as an A4 PDF."""
+    font = chinese_font()
+    s = _Styles(font)
+    case = acceptance.case
+    rectification = Rectification.objects.filter(acceptance=acceptance).first()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=16 * mm,
+        title=f"{case.household.head_name}户 农村危房改造竣工验收表",
+        author="安居 农村住房安全保障信息系统",
+    )
+    attempt = "首次验收" if acceptance.attempt == 1 else f"第 {acceptance.attempt} 次验收（复验）"
+    subtitle = f"档案编号：{_text(case.archive_no)}　　{attempt}　　验收日期：{acceptance.on:%Y年%m月%d日}"
+    story: list[Flowable] = [
+        Paragraph("农村危房改造竣工验收表", s.title),
+        Paragraph(subtitle, s.subtitle),
+        Spacer(1, 4 * mm),
+        Paragraph("一、农户与改造基本情况", s.section),
+        Spacer(1, 1.5 * mm),
+        _info_table(acceptance, s, font),
+        Paragraph("二、验收项目（√ 合格　× 不合格　○ 不涉及）", s.section),
+        Spacer(1, 1.5 * mm),
+        _checklist_table(acceptance, s, font),
+        Paragraph("三、验收结论", s.section),
+        Spacer(1, 1.5 * mm),
+        _conclusion_table(acceptance, rectification, s, font),
+        KeepTogether(_signatures(acceptance, s, font)),
+    ]
+    printed = timezone.localtime()
+
+    def footer(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(
+            15 * mm, 9 * mm, f"安居 农村住房安全保障信息系统　打印于 {printed:%Y-%m-%d %H:%M}　验收编号 {acceptance.pk}"
+        )
+        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, f"第 {document.page} 页")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
