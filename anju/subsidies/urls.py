@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from anju.subsidies import views
 
 app_name = "subsidies"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.payment_list, name="payment_list"),
+    path("totals/", views.totals, name="totals"),
+    path("cases/<int:case_pk>/pay/", views.pay, name="pay"),
+]

@@ -1,0 +1,189 @@
+"""Writes of the subsidies app: recording a payment against a case's subsidy standard."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, model_snapshot
+from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.core.scoping import in_scope
+from anju.subsidies.choices import PayeeKind
+from anju.subsidies.models import Payment
+from anju.subsidies.money import yuan
+
+PAY_ROLES = (Role.COUNTY_OFFICER,)
+# Before 建档 nothing may be paid: the household is not yet entitled to the standard.
+NOT_FILED_STAGES = (
+    Stage.FOUND,
+    Stage.APPLIED,
+    Stage.VILLAGE_REVIEWED,
+    Stage.TOWNSHIP_REVIEWED,
+    Stage.APPROVED,
+)
+AUDITED_FIELDS = (
+    "case_id",
+    "instalment",
+    "amount",
+    "paid_on",
+    "payee_kind",
+    "payee_name",
+    "bank_account",
+    "consent_note",
+    "consent_on",
+    "voucher_no",
+    "note",
+)
+
+
+def can_pay(user: Any, case: RenovationCase | None = None) -> bool:
+    """Whether ``user`` may record payments (and, given a case, for that case's region)."""
+    if not (user.is_superuser or user.has_role(*PAY_ROLES)):
+        return False
+    return case is None or in_scope(user, case.region_code)
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def stage_refusal(case: RenovationCase) -> str:
+    """Why the case's stage does not allow a payment now ("" when it does)."""
+    if case.stage in NOT_FILED_STAGES:
+        return f"案件当前为「{case.get_stage_display()}」，尚未建档，建档后才能拨付补助资金。"
+    if case.stage in (Stage.CLOSED, Stage.ENDED):
+        return f"案件{case.get_stage_display()}，不能再拨付补助资金。"
+    if case.stage == Stage.RECTIFYING:
+        return "竣工验收未通过，整改复验通过前不得拨付补助资金。"
+    if case.subsidy_amount is None:
+        return "该案件还没有补助标准（县级审批时确定），不能拨付。"
+    return ""
+
+
+def payment_record(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    amount: Decimal | int | str,
+    paid_on: datetime.date,
+    payee_kind: str,
+    voucher_no: str,
+    consent_note: str = "",
+    consent_on: datetime.date | None = None,
+    builder_account: str = "",
+    note: str = "",
+) -> Payment:
+    """Record one instalment of a case's subsidy (county officers only).
+
+    Refused, with nothing written, before 建档, after 销号 or 终止, during 整改, beyond the
+    standard, when it would complete the standard before acceptance passed (the last part is
+    paid after acceptance), to a household without a 一卡通 on file, to the builder without the
+    household's consent, dated in the future or before 建档, or under a voucher already used.
+    The case row is locked while the paid total is recomputed, so two clerks paying at once
+    cannot together exceed the standard."""
+    if not can_pay(acting_user):
+        raise PermissionDenied("补助资金拨付须由区/县住建局登记。")
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+    with transaction.atomic():
+        locked = RenovationCase.objects.select_for_update().select_related("household").get(pk=case.pk)
+        refusal = stage_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        standard = locked.subsidy_amount
+        assert standard is not None  # stage_refusal checked it
+        paid = Payment.objects.filter(case=locked).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        errors: dict[str, str] = {}
+        value = _amount(amount)
+        if value is None:
+            errors["amount"] = "请填写拨付金额（元）。"
+        elif value <= 0:
+            errors["amount"] = "拨付金额应大于 0。"
+        elif value != value.quantize(Decimal("0.01")):
+            errors["amount"] = "拨付金额最多保留两位小数（分）。"
+        elif paid + value > standard:
+            errors["amount"] = (
+                f"超出补助标准：标准 {yuan(standard)} 元，已拨付 {yuan(paid)} 元，"
+                f"本次最多可拨付 {yuan(standard - paid)} 元。"
+            )
+        elif paid + value == standard and locked.stage != Stage.ACCEPTED:
+            errors["amount"] = (
+                f"尾款须验收通过后拨付：本次拨付后将付清补助标准 {yuan(standard)} 元，"
+                f"而案件当前为「{locked.get_stage_display()}」，验收通过前须留有尾款。"
+            )
+        today = timezone.localdate()
+        if paid_on > today:
+            errors["paid_on"] = "拨付日期不能晚于今天。"
+        elif locked.filed_on is not None and paid_on < locked.filed_on:
+            errors["paid_on"] = f"拨付日期不能早于建档日期 {locked.filed_on:%Y-%m-%d}。"
+        payee_name, account = "", ""
+        if payee_kind == PayeeKind.HOUSEHOLD:
+            payee_name, account = locked.household.head_name, locked.household.bank_account.strip()
+            if not account:
+                errors["payee_kind"] = "该户没有登记一卡通账号，不能拨付到户；请先在农户信息中补登一卡通账号。"
+        elif payee_kind == PayeeKind.BUILDER:
+            payee_name, account = locked.builder_name.strip(), builder_account.strip()
+            if not payee_name:
+                errors["payee_kind"] = "该案件还没有登记施工单位或工匠，不能拨付给施工方。"
+            if not account:
+                errors["builder_account"] = "请填写施工方收款账号。"
+            elif len(account) > 30:
+                errors["builder_account"] = "收款账号不超过 30 位。"
+            if not consent_note.strip():
+                errors["consent_note"] = "拨付给施工方须经农户同意：请填写农户同意情况（如书面同意书编号）。"
+            if consent_on is None:
+                errors["consent_on"] = "请填写农户同意日期。"
+            elif consent_on > today:
+                errors["consent_on"] = "农户同意日期不能晚于今天。"
+            elif consent_on > paid_on:
+                errors["consent_on"] = "农户同意日期不能晚于拨付日期：须先同意、后拨付。"
+        else:
+            errors["payee_kind"] = "请选择收款方：农户一卡通或施工方。"
+        voucher = voucher_no.strip()
+        if not voucher:
+            errors["voucher_no"] = "请填写拨付凭证号。"
+        elif len(voucher) > 50:
+            errors["voucher_no"] = "拨付凭证号不超过 50 个字符。"
+        else:
+            used = Payment.objects.filter(case=locked, voucher_no=voucher).first()
+            if used is not None:
+                errors["voucher_no"] = f"凭证号「{voucher}」已登记过（第 {used.instalment} 次拨付），请核对。"
+        if errors:
+            raise ValidationError(errors)
+        assert value is not None
+        payment = Payment.objects.create(
+            case=locked,
+            instalment=Payment.objects.filter(case=locked).count() + 1,
+            amount=value.quantize(Decimal("0.01")),
+            paid_on=paid_on,
+            payee_kind=payee_kind,
+            payee_name=payee_name[:100],
+            bank_account=account,
+            consent_note=consent_note.strip()[:300] if payee_kind == PayeeKind.BUILDER else "",
+            consent_on=consent_on if payee_kind == PayeeKind.BUILDER else None,
+            voucher_no=voucher,
+            note=note.strip()[:300],
+            region_code=locked.region_code,
+            recorded_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=payment,
+            changes={k: {"before": None, "after": v} for k, v in model_snapshot(payment, AUDITED_FIELDS).items()},
+            note=f"已拨付合计 {yuan(paid + value)} 元 / 标准 {yuan(standard)} 元",
+        )
+    return payment
