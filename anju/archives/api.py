@@ -1,9 +1,216 @@
-"""API of the archives app."""
+"""API of the one-household archive: documents (list, upload as multipart, withdraw) and the
+joint reviews (list, record). Scoped like the pages (another region's case or document is a
+404); writes go through the services, whose Chinese refusals come back as 400s and 403s."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.archives import selectors, services
+from anju.archives.models import ArchiveDocument, ArchiveReview
+from anju.cases.models import RenovationCase
+
+
+def _visible_case(user: Any, pk: int) -> RenovationCase:
+    case = RenovationCase.objects.visible_to(user).select_related("policy").filter(pk=pk).first()
+    if case is None:
+        raise exceptions.NotFound("案件不存在或不在您的管辖范围内。")
+    return case
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+class ArchiveDocumentFilter(django_filters.FilterSet):
+    # A plain number: "no such case" and "not your case" must look the same.
+    case = django_filters.NumberFilter(label="案件", field_name="case_id")
+    code = django_filters.CharFilter(label="材料类别")
+    withdrawn = django_filters.BooleanFilter(
+        label="已撤回", field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = ArchiveDocument
+        fields: list[str] = []
+
+
+class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    code_name = serializers.SerializerMethodField(help_text="材料类别名称（按案件适用的改造政策）")
+    url = serializers.SerializerMethodField(help_text="文件地址（按权限范围提供）")
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default="")
+
+    class Meta:
+        model = ArchiveDocument
+        fields = [
+            "id",
+            "case",
+            "code",
+            "code_name",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "pages",
+            "url",
+            "uploaded_by",
+            "uploaded_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdraw_reason",
+        ]
+
+    def get_code_name(self, obj: ArchiveDocument) -> str:
+        return selectors.document_name(obj.case, obj.code)
+
+    def get_url(self, obj: ArchiveDocument) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.view_url) if request else obj.view_url
+
+
+class ArchiveDocumentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    case = serializers.IntegerField()
+    code = serializers.CharField(help_text="材料类别代码，见案件适用政策的 archive_documents（如 agreement）")
+    file = serializers.FileField(help_text="JPG、PNG 图片或 PDF，不超过 20 MB")
+
+
+class WithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(allow_blank=True, help_text="撤回原因")
+
+
+class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
+    """一户一档材料。POST（multipart：case、code、file）上传一份材料到案件档案的某一类别下，按文件内容
+    核验（JPG、PNG 或可读且未加密的 PDF，≤ 20 MB），同一文件不能在同一档案中重复归档；放错的材料用
+    withdraw 撤回（保留记录，不再计入）。"""
+
+    scoped_queryset = ArchiveDocument.objects.select_related("case__policy", "uploaded_by", "withdrawn_by")
+    serializer_class = ArchiveDocumentSerializer
+    filterset_class = ArchiveDocumentFilter
+
+    @extend_schema(
+        request={"multipart/form-data": ArchiveDocumentCreateSerializer}, responses={201: ArchiveDocumentSerializer}
+    )
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = ArchiveDocumentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = _visible_case(request.user, data.validated_data["case"])
+        try:
+            document = services.document_upload(
+                acting_user=request.user,
+                case=case,
+                code=data.validated_data["code"],
+                upload=data.validated_data["file"],
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise service_errors(exc) from exc
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSerializer, responses=ArchiveDocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        document = self.get_object()
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            document = services.document_withdraw(
+                acting_user=request.user, document=document, reason=data.validated_data["reason"]
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise service_errors(exc) from exc
+        return Response(self.get_serializer(document).data)
+
+
+# --- joint reviews ---------------------------------------------------------------------------------
+
+
+class ArchiveReviewFilter(django_filters.FilterSet):
+    case = django_filters.NumberFilter(label="案件", field_name="case_id")
+
+    class Meta:
+        model = ArchiveReview
+        fields: list[str] = []
+
+
+class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    # A plain string in the schema: the role values are the accounts' Role values.
+    role = serializers.CharField(read_only=True, help_text="civil_affairs（民政）或 rural_revitalization（乡村振兴）")
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    standing = serializers.SerializerMethodField(help_text="是否为现行有效的同意（未因撤回材料而失效）")
+
+    class Meta:
+        model = ArchiveReview
+        fields = [
+            "id",
+            "case",
+            "role",
+            "role_label",
+            "reviewer",
+            "reviewed_on",
+            "agreed",
+            "opinion",
+            "standing",
+            "recorded_at",
+            "voided_at",
+            "void_reason",
+        ]
+
+    def get_standing(self, obj: ArchiveReview) -> bool:
+        return obj.agreed and obj.voided_at is None
+
+
+class ArchiveReviewCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    case = serializers.IntegerField()
+    agreed = serializers.BooleanField()
+    opinion = serializers.CharField(required=False, default="", allow_blank=True, help_text="不同意时必填")
+    reviewed_on = serializers.DateField()
+    role = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="同时具有民政、乡村振兴两个角色时须指明：civil_affairs 或 rural_revitalization",
+    )
+
+
+class ArchiveReviewViewSet(ScopedReadOnlyViewSet):
+    """共同审定。民政联络员、乡村振兴联络员各对案件档案审定一次；档案齐全才能同意，不同意须写明意见。"""
+
+    scoped_queryset = ArchiveReview.objects.select_related("reviewer")
+    serializer_class = ArchiveReviewSerializer
+    filterset_class = ArchiveReviewFilter
+
+    @extend_schema(request=ArchiveReviewCreateSerializer, responses={201: ArchiveReviewSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = ArchiveReviewCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = _visible_case(request.user, values["case"])
+        try:
+            review = services.archive_review(
+                acting_user=request.user,
+                case=case,
+                agreed=values["agreed"],
+                opinion=values["opinion"],
+                on=values["reviewed_on"],
+                role=values["role"],
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise service_errors(exc) from exc
+        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
+    router.register("archive-documents", ArchiveDocumentViewSet, basename="archivedocument")
+    router.register("archive-reviews", ArchiveReviewViewSet, basename="archivereview")

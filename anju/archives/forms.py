@@ -1,0 +1,68 @@
+"""Forms of the archive pages. They check types only; the rules are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from anju.archives.models import ReviewRole
+from anju.archives.selectors import ARCHIVE_STATUSES
+from anju.households.forms import _style
+
+
+class UploadForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label="文件",
+        # image/* lets a phone offer its camera as well as its files.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+        error_messages={"required": "请选择要上传的文件。", "empty": "所选文件是空的。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["file"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤回原因", max_length=300, error_messages={"required": "请说明撤回原因（如：放错类别、扫描不清）。"}
+    )
+
+
+class ReviewForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label="审定结论",
+        choices=[("1", "同意"), ("0", "不同意")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择同意或不同意。"},
+    )
+    opinion = forms.CharField(label="审定意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label="审定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.ChoiceField(label="审定部门", choices=ReviewRole.choices, required=False)
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = roles
+            if len(roles) <= 1:
+                self.fields["role"].widget = forms.HiddenInput()
+                self.fields["role"].initial = roles[0][0] if roles else ""
+        _style(self)
+
+
+class ArchiveFilterForm(forms.Form):
+    q = forms.CharField(label="户主或档案号", required=False)
+    year = forms.IntegerField(label="计划年度", required=False, min_value=2009, max_value=2100)
+    status = forms.ChoiceField(label="档案状态", choices=[("", "全部"), *ARCHIVE_STATUSES.items()], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)

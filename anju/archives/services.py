@@ -1,0 +1,217 @@
+"""Writes of the one-household archive: filing a document under a required item, withdrawing a
+wrong one, and the joint review (共同审定). Each checks the actor's role and region and the
+case's state, writes and audits in one transaction, or refuses in Chinese and changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.archives import selectors
+from anju.archives.files import EXTENSIONS, check_upload
+from anju.archives.models import ArchiveDocument, ArchiveReview, ReviewRole
+from anju.archives.permissions import UPLOAD_ROLES, WITHDRAW_ROLES, review_roles_of
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record
+from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.core.scoping import in_scope
+
+
+def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
+    """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
+    checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
+    stored as uploaded; the same file already filed in this archive is refused."""
+    if not (acting_user.is_superuser or acting_user.has_role(*UPLOAD_ROLES)):
+        labels = "、".join(Role(r).label for r in UPLOAD_ROLES)
+        raise PermissionDenied(f"档案材料须由{labels}上传。")
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+    if case.stage == Stage.ENDED:
+        raise ValidationError("该案件已终止，不能再上传档案材料。")
+    specs = {s["code"]: s for s in selectors.required_documents(case)}
+    if code not in specs:
+        listed = "、".join(f"{c}（{s['name']}）" for c, s in specs.items())
+        raise ValidationError({"code": f"本户档案没有「{code or '（空）'}」这一项。可用的材料类别：{listed}。"})
+    if upload is None:
+        raise ValidationError({"file": "请选择要上传的文件。"})
+    checked = check_upload(upload)
+    same = (
+        ArchiveDocument.objects.current()
+        .filter(case=case, sha256=checked.sha256)
+        .only("code", "original_name", "uploaded_at")
+        .first()
+    )
+    if same is not None:
+        raise ValidationError(_duplicate_message(case, same))
+    original = str(getattr(upload, "name", "") or "文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    document = ArchiveDocument(
+        case=case,
+        code=code,
+        original_name=original,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=checked.sha256,
+        pages=checked.pages,
+        uploaded_by=acting_user,
+    )
+    # The stored name says nothing of the household (paths show up in backups and logs).
+    document.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", ContentFile(checked.data), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                obj=document,
+                changes={
+                    "code": {"before": None, "after": code},
+                    "original_name": {"before": None, "after": original},
+                    "sha256": {"before": None, "after": checked.sha256},
+                    "size": {"before": None, "after": len(checked.data)},
+                },
+                note=f"一户一档上传「{specs[code]['name']}」",
+            )
+    except IntegrityError as exc:
+        document.file.delete(save=False)
+        same = ArchiveDocument.objects.current().filter(case=case, sha256=checked.sha256).first()
+        if same is None:
+            raise
+        raise ValidationError(_duplicate_message(case, same)) from exc
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _duplicate_message(case: RenovationCase, same: ArchiveDocument) -> str:
+    name = selectors.document_name(case, same.code)
+    return (
+        f"同一文件已归档在「{name}」下（{same.original_name}，{timezone.localtime(same.uploaded_at):%Y-%m-%d %H:%M} 上传），"
+        "不能重复上传；如放错了类别，请先撤回那一份。"
+    )
+
+
+def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: str) -> ArchiveDocument:
+    """Take a wrong upload out of the archive: it is kept (with who, when and why) but no longer
+    counts. An agreeing joint review of the archive is voided, since it saw that document."""
+    case = document.case
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+    is_uploader = acting_user.has_role(Role.VILLAGE_CLERK) and document.uploaded_by_id == acting_user.pk
+    if not (acting_user.is_superuser or acting_user.has_role(*WITHDRAW_ROLES) or is_uploader):
+        raise PermissionDenied("档案材料须由乡镇建环办或区/县住建局撤回；村信息员只能撤回本人上传的材料。")
+    if document.is_withdrawn:
+        raise ValidationError(f"该材料已于 {timezone.localtime(document.withdrawn_at):%Y-%m-%d %H:%M} 撤回。")
+    if case.stage in (Stage.CLOSED, Stage.ENDED):
+        raise ValidationError(f"案件已{case.get_stage_display()}，档案已封存，不能撤回材料。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤回原因（如：放错类别、扫描不清）。"})
+    name = selectors.document_name(case, document.code)
+    now = timezone.now()
+    with transaction.atomic():
+        taken = ArchiveDocument.objects.filter(pk=document.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdrawn_by=acting_user, withdraw_reason=reason.strip()[:300]
+        )
+        if not taken:
+            raise ValidationError("该材料刚被他人撤回。")
+        document.refresh_from_db()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=document,
+            changes={"withdrawn_at": {"before": None, "after": now.isoformat()}},
+            note=f"撤回「{name}」：{reason.strip()}",
+        )
+        for review in ArchiveReview.objects.standing().filter(case=case):
+            if review.recorded_at < document.uploaded_at:
+                continue  # the review did not see this document
+            review.voided_at = now
+            review.void_reason = f"「{name}」中的材料 {document.original_name} 已撤回，须重新审定。"[:300]
+            review.save(update_fields=["voided_at", "void_reason"])
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                obj=review,
+                changes={"voided_at": {"before": None, "after": now.isoformat()}},
+                note=review.void_reason,
+            )
+    return document
+
+
+def archive_review(
+    *,
+    acting_user: Any,
+    case: RenovationCase,
+    agreed: bool,
+    opinion: str,
+    on: datetime.date,
+    role: str = "",
+) -> ArchiveReview:
+    """共同审定: the civil-affairs or rural-revitalization liaison signs off the archive. The
+    user's role decides which department signs (a user holding both names it with ``role``).
+    Agreement needs a complete archive; disagreement needs an opinion."""
+    held = review_roles_of(acting_user)
+    if not held:
+        raise PermissionDenied("共同审定须由民政联络员或乡村振兴联络员办理。")
+    if role:
+        if role not in ReviewRole.values:
+            raise ValidationError({"role": "审定部门只能是民政部门或乡村振兴部门。"})
+        if role not in held:
+            raise PermissionDenied(f"您不是{Role(role).label}，不能以{ReviewRole(role).label}名义审定。")
+    elif len(held) > 1:
+        raise ValidationError({"role": "您同时是民政联络员和乡村振兴联络员，请选择以哪个部门的名义审定。"})
+    else:
+        role = held[0]
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+    if case.stage == Stage.ENDED:
+        raise ValidationError("该案件已终止，不需要审定档案。")
+    department = ReviewRole(role).label
+    errors: dict[str, str] = {}
+    if on > timezone.localdate():
+        errors["on"] = "审定日期不能晚于今天。"
+    if not agreed and not opinion.strip():
+        errors["opinion"] = "不同意时请写明审定意见（缺什么、哪里不对）。"
+    if errors:
+        raise ValidationError(errors)
+    standing = ArchiveReview.objects.standing().filter(case=case, role=role).first()
+    if standing is not None:
+        raise ValidationError(f"{department}已于 {standing.reviewed_on:%Y-%m-%d} 审定同意，不需要重复审定。")
+    if agreed:
+        missing = selectors.missing_documents(case)
+        if missing:
+            names = "、".join(str(s["name"]) for s in missing)
+            raise ValidationError(f"档案尚不完整，不能审定同意。缺少：{names}。")
+    try:
+        with transaction.atomic():
+            review = ArchiveReview.objects.create(
+                case=case,
+                role=role,
+                reviewer=acting_user,
+                reviewed_on=on,
+                agreed=agreed,
+                opinion=opinion.strip(),
+            )
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                obj=review,
+                changes={
+                    "role": {"before": None, "after": role},
+                    "agreed": {"before": None, "after": agreed},
+                    "reviewed_on": {"before": None, "after": on.isoformat()},
+                },
+                note=f"{department}共同审定：{'同意' if agreed else '不同意'}"
+                + (f"，{opinion.strip()}" if opinion.strip() else ""),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(f"{department}刚刚已审定同意，不需要重复审定。") from exc
+    return review
