@@ -49,6 +49,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("ps_luming", "向秀英", "500243202000", (Role.TOWNSHIP_OFFICER,), "鹿鸣乡建环办"),
     DemoUser("ps_clerk", "田大勇", "500243202201", (Role.VILLAGE_CLERK,), "向家村村民委员会"),
     DemoUser("ps_appraiser", "冉工", "500243000000", (Role.APPRAISER,), "彭水县房屋安全鉴定中心"),
+    DemoUser("ps_civil", "何小红", "500243000000", (Role.CIVIL_AFFAIRS,), "彭水县民政局"),
+    DemoUser("ps_rural", "龚德文", "500243000000", (Role.RURAL_REVITALIZATION,), "彭水县乡村振兴局"),
 )
 
 SUPERUSER = DemoUser("admin", "运维超级管理员", "", (Role.ADMIN,), "安居运维")

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
+from anju.cases.choices import Stage
 from anju.demo.data import DEMO_PASSWORD
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -80,6 +81,20 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     }
     assert Circumstance.objects.filter(kind="no_house").exists()
     assert RuleSet.objects.filter(region_code="500000000000", status="draft").exists()
+    # Renovation cases (issue 6) at every stage in both counties, and every kind of gap before 销号.
+    from anju.acceptance.models import Rectification
+    from anju.cases.models import CasePatrol, RenovationCase
+    from anju.cases.services import close_blockers
+
+    cases = RenovationCase.objects.all()
+    assert set(cases.values_list("stage", flat=True)) == set(Stage.values)
+    assert {c[:6] for c in cases.filter(stage="closed").values_list("region_code", flat=True)} == {"140405", "500243"}
+    assert CasePatrol.objects.filter(photos__isnull=False).exists()
+    assert Rectification.objects.filter(completed_on__isnull=True).exists()
+    assert Rectification.objects.filter(completed_on__isnull=False).exists()
+    gaps = [" ".join(close_blockers(c)) for c in cases.filter(stage="accepted")]
+    assert any("尚未拨付完毕" in g for g in gaps) and any("一户一档缺少" in g for g in gaps) and "" in gaps
+    assert cases.exclude(area_problem="").exists() and cases.exclude(energy_tags=[]).exists()
 
     out = StringIO()
     call_command("load_demo", stdout=out)

@@ -82,3 +82,11 @@ class Command(BaseCommand):
                 f"演示鉴定：{appraisals} 份鉴定表（含山西省细化模板、调整等级、危险场地、三层房屋）；"
                 f"资格认定 {decisions} 户（见「鉴定」「资格认定」）。"
             )
+        from anju.demo.cases import load_demo_cases
+
+        cases = load_demo_cases(superuser)
+        if cases:
+            self.stdout.write(
+                f"演示改造案件：{cases} 个，覆盖发现、公示、建档、施工巡查、竣工、验收未通过整改、验收通过、销号和终止"
+                "（见「改造案件」；销号前缺项、尾款逾期各有示例）。"
+            )

@@ -1,0 +1,516 @@
+"""Demo renovation cases: more key-group houses appraised C/D so that both counties have cases
+at every stage — found, in each public notice, filed, signed, under way with patrols, completed,
+failed and in rectification, accepted with gaps before 销号, closed with a complete archive and
+the subsidy paid, and one ended (moved in with relatives). Every act goes through the services,
+done by the demo user whose role it is."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from anju.accounts.models import User
+from anju.cases import services as case_services
+from anju.cases.models import RenovationCase
+from anju.cases.policy import archive_documents
+from anju.core.scoping import in_scope
+from anju.demo.appraisals import _appraise
+from anju.eligibility import services as eligibility_services
+from anju.eligibility.choices import OUTCOME_PROGRAMME
+from anju.eligibility.models import Decision
+from anju.households.models import House
+
+# The stage each demo case is taken to, most advanced first (the oldest appraisals get these).
+TUNLIU_PLAN = [
+    "closed",
+    "closed",
+    "closed",
+    "closed",
+    "accepted_unpaid",
+    "accepted_gaps",
+    "accepted_ready",
+    "rectifying",
+    "rectifying",
+    "completed",
+    "completed",
+    "under_way",
+    "under_way",
+    "under_way",
+    "agreement_signed",
+    "filed",
+    "filed",
+    "approved",
+    "township_reviewed",
+    "village_reviewed",
+    "village_reviewed",
+    "applied",
+    "applied",
+    "found",
+    "found",
+    "ended",
+]
+PENGSHUI_PLAN = [
+    "closed",
+    "closed",
+    "accepted_gaps",
+    "rectifying",
+    "completed",
+    "under_way",
+    "filed",
+    "approved",
+    "village_reviewed",
+    "applied",
+    "found",
+]
+BUILDERS = [
+    ("李建军", "晋工匠-2023-0112"),
+    ("渔泽镇建筑工程队", "JZ3-140405-017"),
+    ("王师傅", "晋工匠-2022-0451"),
+    ("冉家木工队", "渝工匠-2023-0088"),
+]
+# Days after opening on which each act happens (notices: village 7, township 7, county 5).
+DAY = {
+    "apply": 2,
+    "village_review": 5,
+    "township_review": 13,
+    "approve": 21,
+    "file": 27,
+    "agreement": 30,
+    "start": 34,
+    "patrol1": 48,
+    "patrol2": 66,
+    "complete": 80,
+    "accept": 86,
+    "rectified": 100,
+    "reaccept": 104,
+    "close": 118,
+}
+LAST_DAY = {
+    "found": 0,
+    "applied": DAY["apply"],
+    "village_reviewed": DAY["village_review"],
+    "township_reviewed": DAY["township_review"],
+    "approved": DAY["approve"],
+    "filed": DAY["file"],
+    "agreement_signed": DAY["agreement"],
+    "under_way": DAY["patrol2"],
+    "completed": DAY["complete"],
+    "rectifying": DAY["accept"],
+    "accepted_unpaid": DAY["accept"] + 14,
+    "accepted_gaps": DAY["accept"] + 14,
+    "accepted_ready": DAY["accept"] + 14,
+    "closed": DAY["close"],
+    "ended": DAY["village_review"] + 2,
+}
+ORDER = [
+    "found",
+    "applied",
+    "village_reviewed",
+    "township_reviewed",
+    "approved",
+    "filed",
+    "agreement_signed",
+    "under_way",
+    "completed",
+    "accepted",
+    "closed",
+]
+
+
+def _image(text: str, seed: int) -> SimpleUploadedFile:
+    """A small JPEG whose pixels differ per document (the archive refuses a duplicate file)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (800, 600), (rng.randint(150, 220), rng.randint(140, 200), rng.randint(110, 180)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randint(0, 700), rng.randint(0, 500)
+        draw.rectangle((x, y, x + rng.randint(40, 200), y + rng.randint(30, 120)), outline=(60, 60, 60), width=3)
+    draw.text((20, 20), text, fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return SimpleUploadedFile(f"{seed}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _pdf(title: str, lines: list[str]) -> SimpleUploadedFile:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from anju.inspections.pdf import chinese_font
+
+    font = chinese_font()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.setFont(font, 18)
+    canvas.drawCentredString(A4[0] / 2, A4[1] - 80, title)
+    canvas.setFont(font, 11)
+    for i, line in enumerate(lines):
+        canvas.drawString(70, A4[1] - 130 - i * 22, line)
+    canvas.drawString(70, 120, "（演示数据：扫描件以此代替）")
+    canvas.showPage()
+    canvas.save()
+    return SimpleUploadedFile(f"{title}.pdf", out.getvalue(), content_type="application/pdf")
+
+
+class Actors:
+    """The demo user who does each act in a county (the superuser where a county has none)."""
+
+    def __init__(self, superuser: Any) -> None:
+        users = {u.username: u for u in User.objects.all()}
+        self.by_county = {
+            "140405": {
+                "clerk": users.get("tl_clerk"),
+                "head": users.get("tl_head"),
+                "township": users.get("tl_township"),
+                "county": users.get("tl_county"),
+                "civil": users.get("tl_civil"),
+                "rural": users.get("tl_rural"),
+            },
+            "500243": {
+                "clerk": users.get("ps_clerk"),
+                "head": users.get("ps_luming"),
+                "township": users.get("ps_luming"),
+                "county": users.get("ps_county"),
+                "civil": users.get("ps_civil"),
+                "rural": users.get("ps_rural"),
+            },
+        }
+        self.superuser = superuser
+
+    def __call__(self, case: RenovationCase, role: str) -> Any:
+        user = self.by_county[case.region_code[:6]].get(role)
+        if user is not None and in_scope(user, case.region_code):
+            return user
+        # Village roles elsewhere in the township: the township officer records for the village.
+        township = self.by_county[case.region_code[:6]]["township"]
+        if role in ("clerk", "head") and township is not None and in_scope(township, case.region_code):
+            return township
+        return self.superuser
+
+
+def _more_covered_households(superuser: Any, today: datetime.date, rng: random.Random) -> None:
+    """Appraise further key-group only houses C/D, months ago, so both counties have enough cases."""
+    appraisers = {
+        "14": User.objects.filter(username="tl_appraiser").first() or superuser,
+        "50": User.objects.filter(username="ps_appraiser").first() or superuser,
+    }
+    for prefix, wanted in (("140405", 18), ("500243", 9)):
+        houses = list(
+            House.objects.filter(
+                region_code__startswith=prefix,
+                is_only_house=True,
+                appraised_grade="",
+                household__primary_group__gt="",
+            ).order_by("pk")[:wanted]
+        )
+        for index, house in enumerate(houses):
+            _appraise(
+                appraisers[prefix[:2]],
+                house,
+                rng,
+                today - datetime.timedelta(days=rng.randint(150, 230)),
+                "D" if index % 3 == 0 else "C",
+            )
+    eligibility_services.decisions_refresh(
+        household_ids=eligibility_services.households_that_matter(""), trigger="演示数据：补充鉴定"
+    )
+
+
+def _run_to(case: RenovationCase, plan: str, opened: datetime.date, who: Actors, rng: random.Random, n: int) -> None:
+    def on(key: str) -> datetime.date:
+        return opened + datetime.timedelta(days=DAY[key])
+
+    reach = ORDER.index("village_reviewed") if plan == "ended" else _reach(plan)
+    acts: list[tuple[str, Callable[[], Any]]] = [
+        (
+            "applied",
+            lambda: case_services.case_apply(
+                acting_user=who(case, "clerk"), case=case, on=on("apply"), note="农户书面申请已收"
+            ),
+        ),
+        (
+            "village_reviewed",
+            lambda: case_services.case_village_review(
+                acting_user=who(case, "head"),
+                case=case,
+                on=on("village_review"),
+                note=f"村民代表到会 {rng.randint(15, 31)} 人，全部同意",
+            ),
+        ),
+        (
+            "township_reviewed",
+            lambda: case_services.case_township_review(
+                acting_user=who(case, "township"), case=case, on=on("township_review"), note="经入户核查，符合改造条件"
+            ),
+        ),
+        (
+            "approved",
+            lambda: case_services.case_approve(
+                acting_user=who(case, "county"), case=case, on=on("approve"), note="同意纳入本年度改造计划"
+            ),
+        ),
+        (
+            "filed",
+            lambda: case_services.case_file(
+                acting_user=who(case, "county"), case=case, on=on("file"), note="公示期内无异议"
+            ),
+        ),
+        (
+            "agreement_signed",
+            lambda: case_services.case_sign_agreement(
+                acting_user=who(case, "township"),
+                case=case,
+                on=on("agreement"),
+                method=case.method,
+                construction_mode="unified" if n % 3 == 1 else "self",
+                builder_name=BUILDERS[n % len(BUILDERS)][0],
+                builder_cert_no=BUILDERS[n % len(BUILDERS)][1],
+                planned_area=Decimal(str(case.household_size * 16 + rng.choice([0, 6, 12]) if n % 7 else 14)),
+                energy_tags=["walls", "roof"] if n % 2 else (["doors_windows"] if n % 5 == 0 else []),
+            ),
+        ),
+        ("under_way", lambda: _works(case, on, who, rng)),
+        (
+            "completed",
+            lambda: case_services.case_complete(
+                acting_user=who(case, "township"),
+                case=case,
+                on=on("complete"),
+                built_area=case.planned_area or Decimal(40),
+            ),
+        ),
+    ]
+    for stage, act in acts:
+        if ORDER.index(stage) > reach:
+            break
+        act()
+        case.refresh_from_db()
+    if plan == "ended":
+        case_services.case_end(
+            acting_user=who(case, "township"),
+            case=case,
+            on=opened + datetime.timedelta(days=LAST_DAY["ended"]),
+            reason="relatives",
+            note="农户随子女到县城居住，原住房不再居住，经村组核实",
+        )
+        return
+    _after_completion(case, plan, on, who, n)
+
+
+def _works(case: RenovationCase, on: Callable[[str], datetime.date], who: Actors, rng: random.Random) -> None:
+    case_services.case_start(acting_user=who(case, "township"), case=case, on=on("start"))
+    case.refresh_from_db()
+    for key, findings in (
+        ("patrol1", "基础开挖到位，砂浆强度符合要求"),
+        ("patrol2", "圈梁、构造柱已浇筑，墙体砌筑平整"),
+    ):
+        case_services.patrol_record(
+            acting_user=who(case, "township" if key == "patrol1" else "county"),
+            case=case,
+            on=on(key),
+            findings=findings,
+            photos=[_image(f"patrol {case.pk} {key}", case.pk * 100 + len(key))],
+        )
+
+
+def _after_completion(case: RenovationCase, plan: str, on: Callable[[str], datetime.date], who: Actors, n: int) -> None:
+    """Acceptance, rectification, payments, the archive and 销号 (anju.acceptance, subsidies,
+    archives)."""
+    from anju.acceptance import services as acceptance_services
+    from anju.acceptance.models import Rectification
+    from anju.archives import services as archive_services
+    from anju.subsidies import services as subsidy_services
+
+    reach = _reach(plan)
+    if reach >= ORDER.index("under_way") and case.subsidy_amount:
+        subsidy_services.payment_record(
+            acting_user=who(case, "county"),
+            case=case,
+            amount=(case.subsidy_amount * Decimal("0.5")).quantize(Decimal("1")),
+            paid_on=on("start"),
+            payee_kind="household",
+            voucher_no=f"BZ{case.year}-{case.pk:04d}-1",
+            note="开工后拨付首笔",
+        )
+    if plan not in ("rectifying", "closed", "accepted_unpaid", "accepted_gaps", "accepted_ready"):
+        upto = (
+            "agreement"
+            if reach >= ORDER.index("agreement_signed")
+            else "early"
+            if reach >= ORDER.index("filed")
+            else ""
+        )
+        _archive(case, who, archive_services, upto=upto)
+        return
+    items = acceptance_services.checklist(case)
+    all_pass = {i["code"]: "pass" for i in items}
+    signed = {
+        "builder_name": case.builder_name,
+        "officer_names": "郭晓燕、张卫东" if case.region_code.startswith("14") else "向秀英、冉光明",
+        "household_opinion": "同意",
+        "notes": None,
+    }
+    first_fails = plan == "rectifying" or (plan == "closed" and n % 2 == 1)
+    if first_fails:
+        failed = dict(all_pass)
+        failed["roof"] = "fail"
+        failed["light"] = "na"
+        acceptance_services.acceptance_record(
+            acting_user=who(case, "township"),
+            case=case,
+            on=on("accept"),
+            results=failed,
+            post_grade="B",
+            household_agrees=False,
+            rectification_due=on("accept") + datetime.timedelta(days=20 if plan == "rectifying" else 30),
+            rectification_requirements="屋面局部渗漏，重新铺设防水层并更换破损瓦片",
+            **(signed | {"household_opinion": "屋面漏雨，不同意验收"}),
+        )
+        case.refresh_from_db()
+        if plan == "rectifying":
+            _archive(case, who, archive_services, upto="agreement")
+            return
+        rectification = Rectification.objects.filter(case=case).latest("pk")
+        acceptance_services.rectification_complete(
+            acting_user=who(case, "township"),
+            rectification=rectification,
+            on=on("rectified"),
+            note="防水层已重做，淋水试验无渗漏",
+        )
+        case.refresh_from_db()
+        accept_on = on("reaccept")
+    else:
+        accept_on = on("accept")
+    acceptance_services.acceptance_record(
+        acting_user=who(case, "township"),
+        case=case,
+        on=accept_on,
+        results=all_pass,
+        post_grade="A" if n % 2 else "B",
+        household_agrees=True,
+        **signed,
+    )
+    case.refresh_from_db()
+    complete_archive = plan in ("closed", "accepted_unpaid", "accepted_ready")
+    _archive(case, who, archive_services, upto="all" if complete_archive else "most")
+    if plan in ("closed", "accepted_gaps", "accepted_ready"):
+        rest = case.subsidy_amount - _paid(case)
+        subsidy_services.payment_record(
+            acting_user=who(case, "county"),
+            case=case,
+            amount=rest,
+            paid_on=accept_on + datetime.timedelta(days=12),
+            payee_kind="household",
+            voucher_no=f"BZ{case.year}-{case.pk:04d}-2",
+            note="验收合格后拨付尾款",
+        )
+    if complete_archive:
+        for role in ("civil", "rural"):
+            archive_services.archive_review(
+                acting_user=who(case, role),
+                case=case,
+                agreed=True,
+                opinion="材料齐全，同意",
+                on=accept_on + datetime.timedelta(days=14),
+                role="civil_affairs" if role == "civil" else "rural_revitalization",
+            )
+    case.refresh_from_db()
+    if plan == "closed":
+        case_services.case_close(acting_user=who(case, "county"), case=case, on=on("close"), note="四到位，销号")
+
+
+def _paid(case: RenovationCase) -> Decimal:
+    from anju.subsidies.selectors import paid_total
+
+    return paid_total(case)
+
+
+def _reach(plan: str) -> int:
+    target = "accepted" if plan.startswith("accepted") or plan == "rectifying" else plan
+    return ORDER.index(target) if target in ORDER else 0
+
+
+# The documents that exist by each point of the case (the rest come later).
+EARLY = ("id_register", "application", "status_certificate", "appraisal_form", "village_review", "approval")
+AT_AGREEMENT = (*EARLY, "agreement", "repair_plan", "site_approval", "lease_contract", "photos_before")
+
+
+def _archive(case: RenovationCase, who: Actors, archive_services: Any, upto: str) -> None:
+    if not upto:
+        return
+    docs = archive_documents(case.policy.content, method=case.method, no_house=case.no_house)
+    for index, doc in enumerate(docs):
+        code = doc["code"]
+        if (upto == "agreement" and code not in AT_AGREEMENT) or (upto == "early" and code not in EARLY):
+            continue
+        if upto == "most" and code in ("pledge", "payment_voucher"):
+            continue  # 销号前仍缺：承诺书、拨付凭证
+        seed = case.pk * 1000 + index
+        if code.startswith("photos_") or code in ("id_register", "village_review"):
+            upload = _image(f"{case.archive_no} {code}", seed)
+        else:
+            upload = _pdf(
+                doc["name"],
+                [
+                    f"档案编号：{case.archive_no}",
+                    f"户主：{case.household.head_name}",
+                    f"所在村：{case.region.name}",
+                    f"编号 {seed}",
+                ],
+            )
+        archive_services.document_upload(acting_user=who(case, "township"), case=case, code=code, upload=upload)
+
+
+def load_demo_cases(superuser: Any) -> int:
+    """Create the demo cases once; returns how many."""
+    if RenovationCase.objects.exists() or not Decision.objects.exists():
+        return 0
+    rng = random.Random(2023_07)
+    today = timezone.localdate()
+    _more_covered_households(superuser, today, rng)
+    who = Actors(superuser)
+    made = 0
+    for prefix, plans in (("140405", TUNLIU_PLAN), ("500243", PENGSHUI_PLAN)):
+        covered = list(
+            Decision.objects.filter(
+                is_current=True, region_code__startswith=prefix, outcome__in=list(OUTCOME_PROGRAMME)
+            ).select_related("household")
+        )
+        # The longest-known dangerous houses have come furthest.
+        appraised = dict(
+            House.objects.filter(household__in=[d.household for d in covered], is_only_house=True).values_list(
+                "household_id", "appraised_on"
+            )
+        )
+        covered.sort(key=lambda d: (appraised.get(d.household_id) or today, d.household_id))
+        for n, (decision, plan) in enumerate(zip(covered, plans, strict=False)):
+            appraised_on = appraised.get(decision.household_id) or today
+            latest_start = today - datetime.timedelta(days=LAST_DAY[plan])
+            # Cases in a notice started it two days ago, so the notice is still running; the accepted
+            # case still unpaid was accepted long enough ago for its final payment to be overdue.
+            if plan.endswith("reviewed") or plan == "approved":
+                slack = 2
+            else:
+                slack = 30 if plan == "accepted_unpaid" else rng.randint(3, 20)
+            opened = min(latest_start - datetime.timedelta(days=slack), today)
+            if plan in ("found", "applied"):  # recently found: opened after the appraisal
+                opened = min(max(opened, appraised_on), latest_start)
+            clerk = who.by_county[prefix]["clerk"]
+            township = who.by_county[prefix]["township"]
+            opener = clerk if clerk is not None and in_scope(clerk, decision.region_code) else township
+            case = case_services.case_open(
+                acting_user=opener or superuser,
+                household=decision.household,
+                on=opened,
+                note=f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）",
+            )
+            _run_to(case, plan, opened, who, rng, n)
+            made += 1
+    return made
