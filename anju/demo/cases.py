@@ -351,7 +351,7 @@ def _after_completion(case: RenovationCase, plan: str, on: Callable[[str], datet
         return
     items = acceptance_services.checklist(case)
     all_pass = {i["code"]: "pass" for i in items}
-    signed = {
+    signed: dict[str, Any] = {
         "builder_name": case.builder_name,
         "officer_names": "郭晓燕、张卫东" if case.region_code.startswith("14") else "向秀英、冉光明",
         "household_opinion": "同意",
@@ -401,7 +401,7 @@ def _after_completion(case: RenovationCase, plan: str, on: Callable[[str], datet
     complete_archive = plan in ("closed", "accepted_unpaid", "accepted_ready")
     _archive(case, who, archive_services, upto="all" if complete_archive else "most")
     if plan in ("closed", "accepted_gaps", "accepted_ready"):
-        rest = case.subsidy_amount - _paid(case)
+        rest = (case.subsidy_amount or Decimal(0)) - _paid(case)
         subsidy_services.payment_record(
             acting_user=who(case, "county"),
             case=case,
