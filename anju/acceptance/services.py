@@ -80,6 +80,15 @@ def judge(
     return reasons
 
 
+def acceptance_check_allowed(*, acting_user: Any, case: RenovationCase, version: int | None = None) -> None:
+    """Whether ``acting_user`` may record an acceptance of ``case`` now (role, region, the
+    version they saw, the stage), before the form is judged; raises the refusal."""
+    _require(acting_user, StepKind.ACCEPT, case)
+    _check_version(case, version)
+    if case.stage != Stage.COMPLETED:
+        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
+
+
 def acceptance_record(
     *,
     acting_user: Any,
@@ -101,10 +110,7 @@ def acceptance_record(
     passes when every required item is √, the post-works grade is A or B and the household
     agrees. A failed one needs a rectification deadline after the acceptance date and the
     requirements; the case then goes to 整改. ``version`` is the case's version the officer saw."""
-    _require(acting_user, StepKind.ACCEPT, case)
-    _check_version(case, version)
-    if case.stage != Stage.COMPLETED:
-        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
+    acceptance_check_allowed(acting_user=acting_user, case=case, version=version)
 
     items = checklist(case)
     names = {i["code"]: i["name"] for i in items}

@@ -27,7 +27,7 @@ from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.cases.services import can_act
-from anju.core.pages import paginate
+from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 
 
@@ -39,6 +39,11 @@ def case_url(case: RenovationCase) -> str:
         return reverse("households:household_detail", args=[case.household_id])
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 @login_required
 def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(
@@ -47,7 +52,12 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     if not can_act(request.user, StepKind.ACCEPT, case):
         raise PermissionDenied("竣工验收须由乡镇建环办或区/县住建局办理。")
     if case.stage != Stage.COMPLETED:
-        messages.error(request, f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
+        # A form posted after someone else moved the case: the service's check says who acted
+        # meanwhile (stale version) rather than only that the case no longer awaits acceptance.
+        try:
+            services.acceptance_check_allowed(acting_user=request.user, case=case, version=_posted_version(request))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
         return redirect(case_url(case))
     items = services.checklist(case)
     today = timezone.localdate()

@@ -175,3 +175,15 @@ def test_another_county_gets_404_on_every_page(client, completed, officers, make
     assert client.post(reverse("acceptance:record", args=[completed.pk]), form_data(completed)).status_code == 404
     assert "没有整改记录" in client.get(reverse("acceptance:rectification_list")).content.decode()
     assert "没有验收记录" in client.get(reverse("acceptance:list")).content.decode()
+
+
+def test_the_second_of_two_officers_on_the_same_form_is_told_who_accepted_first(client, completed, officers) -> None:
+    url = reverse("acceptance:record", args=[completed.pk])
+    stale = form_data(completed)  # both opened the form at this version
+    client.force_login(officers["township"])
+    client.post(url, stale)
+    client.force_login(officers["county"])
+    response = client.post(url, stale | {"result_walls": "fail"}, follow=True)
+    body = response.content.decode()
+    assert "该案件刚被" in body and "现为「验收通过」。您的操作未保存" in body
+    assert Acceptance.objects.count() == 1
