@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from anju.tasks import views
 
 app_name = "tasks"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.task_list, name="task_list"),
+    path("issue/", views.issue, name="issue"),
+    path("<int:pk>/allocate/", views.allocate, name="allocate"),
+]
