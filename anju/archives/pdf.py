@@ -24,7 +24,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -66,7 +65,7 @@ class _Styles:
     def __init__(self, font: str) -> None:
         self.cover_title = ParagraphStyle("cover_title", fontName=font, fontSize=26, leading=36, alignment=1)
         self.cover_no = ParagraphStyle("cover_no", fontName=font, fontSize=15, leading=22, alignment=1)
-        self.cover_line = ParagraphStyle("cover_line", fontName=font, fontSize=13, leading=20)
+        self.cover_line = ParagraphStyle("cover_line", fontName=font, fontSize=13, leading=24, leftIndent=38 * mm)
         self.title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
         self.section = ParagraphStyle("section", fontName=font, fontSize=11, leading=16, spaceBefore=3 * mm)
         self.cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12.5)
@@ -110,7 +109,7 @@ class _Loaded:
     """An archive document read back from storage for printing."""
 
     document: ArchiveDocument
-    image: Any = None  # an ImageReader, for images
+    image: bytes | None = None  # for images: what to print
     size: tuple[int, int] = (0, 0)
     reader: PdfReader | None = None  # for PDFs
     problem: str = ""
@@ -135,9 +134,11 @@ def _load(document: ArchiveDocument) -> _Loaded:
                 upright = ImageOps.exif_transpose(image)
                 if upright is not image:
                     # A phone photo taken sideways: turn it for printing (the stored file is untouched).
-                    loaded.image, loaded.size = ImageReader(upright), upright.size
+                    turned = io.BytesIO()
+                    upright.convert("RGB").save(turned, "JPEG", quality=92)
+                    loaded.image, loaded.size = turned.getvalue(), upright.size
                 else:
-                    loaded.image, loaded.size = ImageReader(io.BytesIO(data)), image.size
+                    loaded.image, loaded.size = data, image.size
     except Exception:  # a file missing from storage must not stop the rest of the archive printing
         loaded.reader, loaded.image = None, None
         loaded.problem = f"文件「{document.original_name}」无法读取，请在系统中查看原件。"
@@ -287,8 +288,8 @@ def _cover(case: RenovationCase, s: _Styles) -> list[Flowable]:
     household = case.household
     county = case.region.full_name()
     lines = [
-        ("户　　主", household.head_name),
-        ("所 在 村", county + (household.group_name or "")),
+        ("户主姓名", household.head_name),
+        ("所在村庄", county + (household.group_name or "")),
         ("计划年度", f"{case.year} 年"),
         ("改造方式", case.method_name or "—"),
         ("建档日期", f"{case.filed_on:%Y年%m月%d日}" if case.filed_on else "—"),
@@ -372,7 +373,7 @@ def _documents(
                 continue
             width, height = entry.size
             scale = min(max_width / width, max_height / height)
-            story.append(Image(entry.image, width=width * scale, height=height * scale))
+            story.append(Image(io.BytesIO(entry.image), width=width * scale, height=height * scale))
     return story
 
 

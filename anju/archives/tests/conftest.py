@@ -48,11 +48,11 @@ def pdf_file(pages: int = 2, name: str = "agreement.pdf", label: str = "UPLOADED
     return SimpleUploadedFile(name, pdf_bytes(pages, label), content_type="application/pdf")
 
 
-def fill(case: RenovationCase, user: Any, *, skip: tuple[str, ...] = ()) -> None:
-    """Upload one distinct image for every required item except ``skip``."""
-    for n, spec in enumerate(selectors.required_documents(case), start=100):
+def fill(target: RenovationCase, user: Any, *, skip: tuple[str, ...] = ()) -> None:
+    """Upload one distinct image for every required item of ``target`` except ``skip``."""
+    for n, spec in enumerate(selectors.required_documents(target), start=100):
         if spec["code"] not in skip:
-            services.document_upload(acting_user=user, case=case, code=spec["code"], upload=png_file(n))
+            services.document_upload(acting_user=user, case=target, code=spec["code"], upload=png_file(n))
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ def test_a_withdrawn_document_no_longer_counts_and_may_be_filed_again_elsewhere(
         acting_user=officers["clerk"], case=filed, code="photos_after", upload=jpeg_file(1)
     )
     assert again.pk != wrong.pk and ArchiveDocument.objects.count() == 2  # the withdrawn one is kept
-    with pytest.raises(ValidationError, match="该材料已于 .* 撤回"):
+    with pytest.raises(ValidationError, match=r"该材料已于 .* 撤回"):
         services.document_withdraw(acting_user=officers["county"], document=wrong, reason="再撤")
 
 
@@ -224,7 +224,7 @@ def test_only_a_liaison_reviews_and_one_holding_both_roles_says_which(filed, off
         acting_user=both, case=filed, agreed=True, opinion="", on=TODAY, role="rural_revitalization"
     )
     assert review.get_role_display() == "乡村振兴部门"
-    with pytest.raises(ValidationError, match="乡村振兴部门已于 .* 审定同意，不需要重复审定"):
+    with pytest.raises(ValidationError, match=r"乡村振兴部门已于 .* 审定同意，不需要重复审定"):
         services.archive_review(acting_user=liaisons["rural"], case=filed, agreed=True, opinion="", on=TODAY)
 
 
