@@ -187,3 +187,51 @@ def test_the_second_of_two_officers_on_the_same_form_is_told_who_accepted_first(
     body = response.content.decode()
     assert "该案件刚被" in body and "现为「验收通过」。您的操作未保存" in body
     assert Acceptance.objects.count() == 1
+
+
+def test_the_lists_do_not_query_per_row(client, completed, officers) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = services.acceptance_record(
+        acting_user=officers["township"],
+        **record_kwargs(
+            completed,
+            results=all_pass(completed, walls="fail"),
+            rectification_due=ago(1),
+            rectification_requirements="重砌",
+        ),
+    )
+    client.force_login(officers["county"])
+    urls = [reverse("acceptance:list"), reverse("acceptance:rectification_list")]
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    for attempt in range(2, 7):  # more rows of the same shape, written directly
+        extra = Acceptance.objects.create(
+            **{f: getattr(first, f) for f in ("case", "region_code", "on", "items", "results", "post_grade")},
+            attempt=attempt,
+            household_agrees=True,
+            builder_name="李师傅",
+            officer_names="张三",
+            passed=False,
+            failed_items=first.failed_items,
+            recorded_by=officers["township"],
+        )
+        Rectification.objects.create(
+            case=completed,
+            acceptance=extra,
+            region_code=completed.region_code,
+            items=first.failed_items,
+            requirements="重砌",
+            due_on=ago(1),
+            recorded_by=officers["township"],
+        )
+    assert counts() == before
