@@ -26,7 +26,7 @@ from anju.tasks.models import Task
 from anju.tasks.selectors import ProgressRow
 
 
-class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
     annual = serializers.IntegerField(help_text="该区划本年度该项目的年度任务户数")
     dynamic = serializers.IntegerField(help_text="动态新增任务户数")
     task_total = serializers.IntegerField(help_text="年度 + 动态，案件合并计入")
@@ -40,8 +40,9 @@ class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     region_name = serializers.CharField(source="region.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="annual 年度任务 / dynamic 动态新增")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     programme_label = serializers.CharField(source="get_programme_display", read_only=True)
     issued_by = serializers.CharField(source="issued_by.username", read_only=True)
@@ -84,7 +85,7 @@ class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         allocated = self.get_allocated(obj)
         return None if allocated is None else allocated - obj.count
 
-    @extend_schema_field(ProgressSerializer(allow_null=True))
+    @extend_schema_field(TaskProgressSerializer(allow_null=True))
     def get_progress(self, obj: Task) -> dict[str, Any] | None:
         row = self._row(obj)
         if row is None:
@@ -99,14 +100,15 @@ class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class TaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RenovationTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     parent = serializers.IntegerField(  # type: ignore[assignment]  # a field named like Field.parent
         required=False, allow_null=True, default=None, help_text="分解时填县级任务 id；下达时省略"
     )
     region = serializers.CharField(help_text="下达：县（区）区划代码；分解：乡镇区划代码")
     year = serializers.IntegerField(required=False, help_text="下达时必填（分解沿用县级任务）")
     programme = serializers.ChoiceField(choices=Programme.choices, required=False, help_text="下达时必填")
-    kind = serializers.ChoiceField(choices=TaskKind.choices, required=False, help_text="下达时必填")
+    # A plain string in the schema (another app's "kind" enum has the name); the service checks it.
+    kind = serializers.CharField(required=False, help_text="下达时必填：annual 年度任务 / dynamic 动态新增")
     count = serializers.IntegerField()
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
@@ -123,7 +125,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     POST 不带 parent 为下达（省住建厅、市住建局），带 parent 为分解到乡镇（区/县住建局）；
     各乡镇合计多于或少于县级任务时照常保存，由 allocation_gap 标出。"""
 
-    serializer_class = TaskSerializer
+    serializer_class = RenovationTaskSerializer
     queryset = Task.objects.none()
 
     def _year(self) -> int:
@@ -166,9 +168,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer})
+    @extend_schema(request=RenovationTaskCreateSerializer, responses={201: RenovationTaskSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = TaskCreateSerializer(data=request.data)
+        data = RenovationTaskCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         region = Region.objects.filter(code=values["region"].strip()).first()
@@ -200,7 +202,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise service_errors(exc) from exc
         rows = selectors.task_rows_for(request.user, task.year)
-        body = TaskSerializer(task, context={**self.get_serializer_context(), "rows": rows}).data
+        body = RenovationTaskSerializer(task, context={**self.get_serializer_context(), "rows": rows}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -1,0 +1,126 @@
+"""The payment form, the lists and the totals page, as the county and township officers see them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from anju.accounts.choices import Role
+from anju.cases.choices import Stage
+from anju.cases.tests.conftest import ago, walk
+from anju.subsidies import selectors
+from anju.subsidies.models import Payment
+from anju.subsidies.services import payment_record
+from anju.subsidies.tests.conftest import give_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def works(case, officers):
+    return give_account(walk(case, officers, Stage.UNDER_WAY))
+
+
+def form(**overrides):
+    return {
+        "amount": "10500",
+        "paid_on": f"{ago(3):%Y-%m-%d}",
+        "payee_kind": "household",
+        "voucher_no": "BZ-1",
+    } | overrides
+
+
+def test_the_form_shows_the_standard_what_was_paid_and_the_masked_card(client, works, officers) -> None:
+    client.force_login(officers["county"])
+    page = client.get(reverse("subsidies:pay", args=[works.pk])).content.decode()
+    assert "21,000 元" in page
+    assert "按补助标准 S-D「D 级危房或无房户」" in page
+    assert "**** 8901" in page and "6228480012345678901" not in page
+    assert "尾款须竣工验收通过后拨付" in page
+
+
+def test_a_payment_from_the_form_appears_in_the_list(client, works, officers) -> None:
+    client.force_login(officers["county"])
+    response = client.post(reverse("subsidies:pay", args=[works.pk]), form(), follow=True)
+    body = response.content.decode()
+    assert "已登记第 1 次拨付 10,500 元（凭证号 BZ-1）。" in body
+    listing = client.get(reverse("subsidies:payment_list")).content.decode()
+    assert "BZ-1" in listing and "6228480012345678901" in listing  # the county sees the whole account
+
+
+def test_an_amount_over_the_standard_is_shown_beside_the_form_and_nothing_saved(client, works, officers) -> None:
+    client.force_login(officers["county"])
+    response = client.post(reverse("subsidies:pay", args=[works.pk]), form(amount="30000"))
+    assert response.status_code == 200
+    assert "超出补助标准：标准 21,000 元，已拨付 0 元，本次最多可拨付 21,000 元。" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_the_builder_needs_consent_on_the_form(client, works, officers) -> None:
+    client.force_login(officers["county"])
+    response = client.post(
+        reverse("subsidies:pay", args=[works.pk]), form(payee_kind="builder", builder_account="6217000011112222")
+    )
+    assert "拨付给施工方须经农户同意" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_the_township_sees_payments_masked_and_cannot_open_the_form(client, works, officers) -> None:
+    payment_record(
+        acting_user=officers["county"],
+        case=works,
+        amount=Decimal("5000"),
+        paid_on=ago(3),
+        payee_kind="household",
+        voucher_no="BZ-9",
+    )
+    client.force_login(officers["township"])
+    listing = client.get(reverse("subsidies:payment_list")).content.decode()
+    assert "BZ-9" in listing and "**** 8901" in listing and "6228480012345678901" not in listing
+    assert client.get(reverse("subsidies:pay", args=[works.pk])).status_code == 403
+
+
+def test_another_countys_case_is_not_found(client, works, make_user) -> None:
+    client.force_login(make_user("cq_county", "500243000000", Role.COUNTY_OFFICER))
+    assert client.get(reverse("subsidies:pay", args=[works.pk])).status_code == 404
+    assert client.post(reverse("subsidies:pay", args=[works.pk]), form()).status_code == 404
+    assert "甲" not in client.get(reverse("subsidies:payment_list") + "?view=due").content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_the_due_tab_lists_cases_still_owed_with_a_pay_button(client, works, officers) -> None:
+    client.force_login(officers["county"])
+    page = client.get(reverse("subsidies:payment_list"), {"view": "due"}).content.decode()
+    assert "甲" in page and reverse("subsidies:pay", args=[works.pk]) in page
+
+
+def test_the_totals_page_drills_down_from_townships_to_villages(client, works, officers) -> None:
+    payment_record(
+        acting_user=officers["county"],
+        case=works,
+        amount=Decimal("5000"),
+        paid_on=ago(3),
+        payee_kind="household",
+        voucher_no="BZ-9",
+    )
+    client.force_login(officers["county"])
+    page = client.get(reverse("subsidies:totals"), {"year": works.year}).content.decode()
+    assert "渔泽镇" in page and "余吾镇" in page and "16,000" in page
+    assert f"?region=140405102000&year={works.year}" in page
+    village = client.get(reverse("subsidies:totals"), {"region": "140405102000"}).content.decode()
+    assert "北渔泽村委会" in village and "南渔泽村委会" in village
+    assert client.get(reverse("subsidies:totals"), {"region": "500243000000"}).status_code == 404
+
+
+def test_the_case_panel_offers_payment_only_to_the_county(works, officers) -> None:
+    county = render_to_string(
+        "subsidies/_case_panel.html", {"subsidies_panel": selectors.case_panel(case=works, user=officers["county"])}
+    )
+    assert "登记拨付" in county and "21,000 元" in county and "未拨付" in county
+    township = render_to_string(
+        "subsidies/_case_panel.html", {"subsidies_panel": selectors.case_panel(case=works, user=officers["township"])}
+    )
+    assert "登记拨付" not in township
