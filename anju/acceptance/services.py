@@ -47,7 +47,7 @@ def _require(acting_user: Any, kind: str, case: RenovationCase) -> None:
 def _check_version(case: RenovationCase, version: int | None) -> None:
     # Before the stage check: an officer whose page is stale is told who acted meanwhile,
     # not that the case is no longer awaiting acceptance.
-    case_services._check_version(case, version)
+    case_services.check_version(case, version)
 
 
 def checklist(case: RenovationCase) -> list[dict[str, Any]]:

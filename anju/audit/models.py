@@ -82,6 +82,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "修改"
     DELETE = "delete", "删除"
     TRANSITION = "transition", "流转"
+    REFUSED = "refused", "被拒绝"
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
     LOGIN = "login", "登录"

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 
 from anju.audit.models import AuditAction, AuditEvent
 from anju.core.context import current_context
@@ -97,3 +99,35 @@ def audit_record(
         changes=_json_value(changes or {}),
         note=note,
     )
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def refusals_audited(what: str, *, obj_kwarg: str = "case") -> Callable[[_F], _F]:
+    """Record a refused act (wrong stage, role or input) as an audit row, then re-raise.
+
+    Auditors must see attempts, not only what succeeded: paying above the standard, closing a
+    case with gaps, a second officer's click that lost. The service's own transaction has
+    rolled back by then; the refusal is written in its own. Inside an enclosing transaction that
+    later rolls back, the enclosing service's refusal is the one that stays."""
+
+    def decorate(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                obj = kwargs.get(obj_kwarg)
+                actor = kwargs.get("acting_user")
+                if isinstance(obj, models.Model) and obj.pk is not None:
+                    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                    with transaction.atomic():
+                        audit_record(
+                            actor=actor, action=AuditAction.REFUSED, obj=obj, note=f"{what}：{'；'.join(messages)}"
+                        )
+                raise
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -288,6 +288,11 @@ def default_method(policy: dict[str, Any], grade: str) -> str:
     return ""
 
 
+def m2(value: Decimal) -> str:
+    """An area without trailing zeros: 12, 45.5."""
+    return f"{value.normalize():f}"
+
+
 @dataclass(frozen=True)
 class AreaCheck:
     minimum: Decimal
@@ -296,7 +301,7 @@ class AreaCheck:
 
     @property
     def range_text(self) -> str:
-        return f"≥ {self.minimum} m²" + (f"，≤ {self.maximum} m²" if self.maximum is not None else "")
+        return f"≥ {m2(self.minimum)} m²" + (f"，≤ {m2(self.maximum)} m²" if self.maximum is not None else "")
 
 
 def area_check(policy: dict[str, Any], *, household_size: int, area: Decimal | None) -> AreaCheck:
@@ -319,9 +324,9 @@ def area_check(policy: dict[str, Any], *, household_size: int, area: Decimal | N
     problem = ""
     if area is not None:
         if area < minimum:
-            problem = f"{size} 人户面积应不小于 {minimum} m²，现为 {area} m²。"
+            problem = f"{size} 人户面积应不小于 {m2(minimum)} m²，现为 {m2(area)} m²。"
         elif maximum is not None and area > maximum:
-            problem = f"{size} 人户面积应不大于 {maximum} m²，现为 {area} m²。"
+            problem = f"{size} 人户面积应不大于 {m2(maximum)} m²，现为 {m2(area)} m²。"
     return AreaCheck(minimum, maximum, problem)
 
 

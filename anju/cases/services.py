@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.cases import policy as pol
 from anju.cases.choices import (
     OPEN_STAGES,
@@ -186,7 +186,8 @@ def _check_flow(case: RenovationCase, kind: str) -> None:
         raise ValidationError(f"案件当前为「{case.get_stage_display()}」，不能办理「{StepKind(kind).label}」。")
 
 
-def _check_version(case: RenovationCase, version: int | None) -> None:
+def check_version(case: RenovationCase, version: int | None) -> None:
+    """Refuse an act from a page that was loaded before someone else acted on the case."""
     if version is not None and version != case.version:
         raise ValidationError(_conflict_message(case))
 
@@ -196,7 +197,7 @@ def _conflict_message(case: RenovationCase) -> str:
     if fresh is None:
         return "该案件已不存在。"
     step = fresh.steps.order_by("-at", "-pk").select_related("actor").first()
-    who = f"{step.actor.display_name}（{step.at:%H:%M}）" if step and step.actor else "他人"
+    who = f"{step.actor.display_name()}（{timezone.localtime(step.at):%H:%M}）" if step and step.actor else "他人"
     return f"该案件刚被{who}办理，现为「{fresh.get_stage_display()}」。您的操作未保存，请刷新页面后查看。"
 
 
@@ -231,7 +232,7 @@ def case_advance(
     caller's transaction. Only the other apps' services and this module call it, after their
     own checks; it still re-checks role, region, stage and version."""
     _require(acting_user, kind, case.region_code)
-    _check_version(case, version)
+    check_version(case, version)
     _check_flow(case, kind)
     _sources, target = STEP_FLOW[kind]
     fields = dict(updates or {})
@@ -287,6 +288,7 @@ def _grade_of(household: Household, house: House | None, decision: Any) -> str:
     return ""
 
 
+@refusals_audited("发现建案", obj_kwarg="household")
 def case_open(
     *,
     acting_user: Any,
@@ -385,7 +387,7 @@ def _simple_step(
     require_note: str = "",
 ) -> CaseStep:
     _require(acting_user, kind, case.region_code)
-    _check_version(case, version)
+    check_version(case, version)
     _check_flow(case, kind)
     errors: dict[str, str] = {}
     _check_date(case, on, errors)
@@ -410,6 +412,7 @@ def _simple_step(
     )
 
 
+@refusals_audited("农户申请")
 def case_apply(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
@@ -425,6 +428,7 @@ def case_apply(
     )
 
 
+@refusals_audited("村民代表评议并公示")
 def case_village_review(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
 ) -> CaseStep:
@@ -441,6 +445,7 @@ def case_village_review(
     )
 
 
+@refusals_audited("乡镇审核并公示")
 def case_township_review(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
 ) -> CaseStep:
@@ -456,6 +461,7 @@ def case_township_review(
     )
 
 
+@refusals_audited("县级审批并公示")
 def case_approve(
     *,
     acting_user: Any,
@@ -515,6 +521,7 @@ def _archive_number(case: RenovationCase) -> tuple[str, int]:
     return number, seq
 
 
+@refusals_audited("公示期满建档")
 def case_file(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
@@ -583,6 +590,7 @@ def _details(
     }
 
 
+@refusals_audited("签订改造协议")
 def case_sign_agreement(
     *,
     acting_user: Any,
@@ -637,6 +645,7 @@ def case_sign_agreement(
     )
 
 
+@refusals_audited("修改改造信息")
 def case_update_details(
     *,
     acting_user: Any,
@@ -652,7 +661,7 @@ def case_update_details(
     """Correct who builds, the planned area or the energy tags during the works (the method is
     fixed by the agreement). Recorded as a step that does not move the case."""
     _require(acting_user, StepKind.DETAILS, case.region_code)
-    _check_version(case, version)
+    check_version(case, version)
     if case.stage not in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY):
         raise ValidationError("只有签订协议后、竣工前可以修改改造信息。")
     if not note.strip():
@@ -689,6 +698,7 @@ def case_update_details(
     return case
 
 
+@refusals_audited("开工")
 def case_start(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
@@ -704,6 +714,7 @@ def case_start(
     )
 
 
+@refusals_audited("质量巡查")
 def patrol_record(
     *,
     acting_user: Any,
@@ -756,6 +767,7 @@ def patrol_record(
     return patrol
 
 
+@refusals_audited("竣工")
 def case_complete(
     *,
     acting_user: Any,
@@ -786,6 +798,7 @@ def case_complete(
 # --- 验收 (called by anju.acceptance) ---------------------------------------------------------------------
 
 
+@refusals_audited("竣工验收")
 def case_accept_result(
     *,
     acting_user: Any,
@@ -800,7 +813,7 @@ def case_accept_result(
     ``anju.acceptance.services`` inside its own transaction, after it has checked the form."""
     kind = StepKind.ACCEPT if passed else StepKind.FAIL
     _require(acting_user, kind, case.region_code)
-    _check_version(case, version)
+    check_version(case, version)
     _check_flow(case, kind)
     errors: dict[str, str] = {}
     _check_date(case, on, errors)
@@ -812,6 +825,7 @@ def case_accept_result(
     )
 
 
+@refusals_audited("整改完成")
 def case_rectified(
     *,
     acting_user: Any,
@@ -852,16 +866,17 @@ def close_blockers(case: RenovationCase) -> list[str]:
     return blockers
 
 
+@refusals_audited("销号")
 def case_close(
     *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
     """销号: only with a passed acceptance, a post-works grade A or B, a complete archive
     (jointly reviewed) and the subsidy paid in full; otherwise every gap is listed."""
     _require(acting_user, StepKind.CLOSE, case.region_code)
-    _check_version(case, version)
+    check_version(case, version)
     blockers = close_blockers(case)
     if blockers:
-        raise ValidationError(["不能销号：", *blockers])
+        raise ValidationError([f"不能销号：{blockers[0]}", *blockers[1:]])
     return _simple_step(
         acting_user=acting_user,
         case=case,
@@ -873,6 +888,7 @@ def case_close(
     )
 
 
+@refusals_audited("终止案件")
 def case_end(
     *,
     acting_user: Any,

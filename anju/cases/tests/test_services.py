@@ -212,8 +212,7 @@ def test_closing_lists_what_is_missing(case, officers) -> None:
     walk(case, officers, Stage.COMPLETED)
     with pytest.raises(ValidationError) as exc:
         services.case_close(acting_user=officers["county"], case=case, on=ago(1))
-    assert exc.value.messages[0] == "不能销号："
-    assert "须竣工验收通过后才能销号" in exc.value.messages[1]
+    assert exc.value.messages[0] == "不能销号：案件当前为「已竣工待验收」，须竣工验收通过后才能销号。"
 
 
 def test_a_reentry_links_the_earlier_case(case, covered_home, officers) -> None:
@@ -223,3 +222,12 @@ def test_a_reentry_links_the_earlier_case(case, covered_home, officers) -> None:
     Decision.objects.filter(household=covered_home["household"]).update(outcome="reentry")
     again = services.case_open(acting_user=officers["township"], household=covered_home["household"])
     assert again.previous_case_id == case.pk
+
+
+def test_a_refused_act_is_audited_and_changes_nothing(case, officers) -> None:
+    with pytest.raises(ValidationError):
+        services.case_close(acting_user=officers["county"], case=case, on=ago(1))
+    refusal = AuditEvent.objects.get(object_type="cases.renovationcase", object_id=str(case.pk), action="refused")
+    assert refusal.note.startswith("销号：不能销号：案件当前为「发现」") and refusal.actor == officers["county"]
+    case.refresh_from_db()
+    assert case.stage == Stage.FOUND and case.steps.count() == 1

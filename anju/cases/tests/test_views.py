@@ -103,7 +103,7 @@ def test_the_agreement_form_flags_an_area_below_the_standard(client, case, offic
         },
     )
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    assert "1 人户面积应不小于 20 m²，现为 12.00 m²。" in page and "屋面保温" in page
+    assert "1 人户面积应不小于 20 m²，现为 12 m²。" in page and "屋面保温" in page
 
 
 def test_a_patrol_is_recorded_with_its_photo(client, case, officers) -> None:

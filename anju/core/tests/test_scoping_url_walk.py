@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.audit.models import AuditEvent
+from anju.cases.services import case_open, ensure_national_policy, policy_derive
 from anju.eligibility.services import (
     circumstance_record,
     ensure_national_rule_set,
@@ -131,6 +132,22 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "eligibility:rule_set_edit": lambda o: {"pk": o["rule_set"].pk},
     "eligibility:rule_set_activate": lambda o: {"pk": o["rule_set"].pk},
     "eligibility:rule_set_discard": lambda o: {"pk": o["rule_set"].pk},
+    "cases:case_detail": lambda o: {"pk": o["case"].pk},
+    "cases:case_act": lambda o: {"pk": o["case"].pk, "kind": "apply"},
+    "cases:patrol_add": lambda o: {"pk": o["case"].pk},
+    "cases:details_update": lambda o: {"pk": o["case"].pk},
+    "cases:case_open": lambda o: {"household_pk": o["household"].pk},
+    "cases:policy_detail": lambda o: {"pk": o["policy"].pk},
+    "cases:policy_derive": lambda o: {"pk": o["policy"].pk},
+    "cases:policy_edit": lambda o: {"pk": o["policy"].pk},
+    "cases:policy_activate": lambda o: {"pk": o["policy"].pk},
+    "cases:policy_discard": lambda o: {"pk": o["policy"].pk},
+    "api:case-detail": lambda o: {"pk": o["case"].pk},
+    "api:case-act": lambda o: {"pk": o["case"].pk},
+    "api:case-patrols": lambda o: {"pk": o["case"].pk},
+    "api:casepolicy-detail": lambda o: {"pk": o["policy"].pk},
+    "api:casepolicy-derive": lambda o: {"pk": o["policy"].pk},
+    "api:casepolicy-activate": lambda o: {"pk": o["policy"].pk},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
 # officer may take: the sibling's county administrator sees the object (no 404) and is refused
@@ -142,6 +159,9 @@ PROVINCE_ONLY: set[str] = {
     "api:ruleset-activate",
     "appraisals:template_edit",
     "eligibility:rule_set_edit",
+    "api:casepolicy-derive",
+    "api:casepolicy-activate",
+    "cases:policy_edit",
 }
 # Pages naming an object that belongs to no region: the hazard checklist is one list for
 # every region, kept by county administrators. A sibling's administrator reaches them like
@@ -284,9 +304,14 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     cq_province = make_user("cq_province", "500000000000", "province_officer")
     template = template_derive(acting_user=cq_province, source=ensure_national_template())
     rule_set = rule_set_derive(acting_user=cq_province, source=ensure_national_rule_set())
+    policy = policy_derive(acting_user=cq_province, source=ensure_national_policy())
+    decision = household_reevaluate(acting_user=ps_admin, household=household)
+    case = case_open(acting_user=ps_admin, household=household, on=datetime.date.today())
     return {
+        "case": case,
+        "policy": policy,
         "appraisal": appraisal,
-        "decision": household_reevaluate(acting_user=ps_admin, household=household),
+        "decision": decision,
         "circumstance": circumstance,
         "template": template,
         "rule_set": rule_set,
