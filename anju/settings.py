@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "anju.subsidies",
     "anju.archives",
     "anju.tasks",
+    "anju.supervision",
+    "anju.reporting",
+    "anju.ledgers",
+    "anju.dashboard",
     "anju.api",
     "anju.demo",
 ]

@@ -16,6 +16,10 @@ urlpatterns = [
     path("subsidies/", include("anju.subsidies.urls")),
     path("archives/", include("anju.archives.urls")),
     path("tasks/", include("anju.tasks.urls")),
+    path("supervision/", include("anju.supervision.urls")),
+    path("reporting/", include("anju.reporting.urls")),
+    path("ledgers/", include("anju.ledgers.urls")),
+    path("dashboard/", include("anju.dashboard.urls")),
     path("api/", include("anju.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,11 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=anju/static/vendor
 rm -rf "$dest"
-mkdir -p "$dest/bootstrap" "$dest/htmx" "$dest/exifr" "$dest/leaflet"
+mkdir -p "$dest/bootstrap" "$dest/htmx" "$dest/exifr" "$dest/leaflet" "$dest/echarts" "$dest/markercluster"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/exifr/dist/lite.umd.js "$dest/exifr/"  # reads a photo's GPS position before it is downscaled
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$dest/leaflet/"
 cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
+cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
+cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$dest/markercluster/"
 echo "front-end assets copied to $dest"

@@ -8,10 +8,14 @@ from anju.api import views
 from anju.appraisals import api as aapi
 from anju.archives import api as archives_api
 from anju.cases import api as cases_api
+from anju.dashboard import api as dashboard_api
 from anju.eligibility import api as eapi
 from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
+from anju.ledgers import api as ledgers_api
+from anju.reporting import api as reporting_api
 from anju.subsidies import api as subsidies_api
+from anju.supervision import api as supervision_api
 from anju.tasks import api as tasks_api
 
 router = DefaultRouter()
@@ -35,7 +39,17 @@ router.register("appraisal-templates", aapi.AppraisalTemplateViewSet, basename="
 router.register("eligibility-decisions", eapi.DecisionViewSet, basename="eligibilitydecision")
 router.register("circumstances", eapi.CircumstanceViewSet, basename="circumstance")
 router.register("rule-sets", eapi.RuleSetViewSet, basename="ruleset")
-for module in (cases_api, acceptance_api, subsidies_api, archives_api, tasks_api):
+for module in (
+    cases_api,
+    acceptance_api,
+    subsidies_api,
+    archives_api,
+    tasks_api,
+    supervision_api,
+    reporting_api,
+    ledgers_api,
+    dashboard_api,
+):
     module.register(router)
 
 app_name = "api"

@@ -1,0 +1,9 @@
+"""API of the supervision app."""
+
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to the API router."""
