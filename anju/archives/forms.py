@@ -51,7 +51,8 @@ class ReviewForm(forms.Form):
         if roles is not None:
             role_field = self.fields["role"]
             assert isinstance(role_field, forms.ChoiceField)
-            role_field.choices = roles
+            # Someone holding both roles must choose; nothing is preselected for them.
+            role_field.choices = [("", "请选择"), *roles] if len(roles) > 1 else roles
             if len(roles) <= 1:
                 self.fields["role"].widget = forms.HiddenInput()
                 self.fields["role"].initial = roles[0][0] if roles else ""

@@ -137,6 +137,14 @@ def _load(document: ArchiveDocument) -> _Loaded:
                     turned = io.BytesIO()
                     upright.convert("RGB").save(turned, "JPEG", quality=92)
                     loaded.image, loaded.size = turned.getvalue(), upright.size
+                elif image.format == "PNG" and image.mode not in ("RGB", "L"):
+                    # Transparency, palettes and 16-bit greys: printed on white as plain RGB.
+                    flat = PILImage.new("RGB", image.size, "white")
+                    rgba = image.convert("RGBA")
+                    flat.paste(rgba, mask=rgba.getchannel("A"))
+                    out = io.BytesIO()
+                    flat.save(out, "PNG")
+                    loaded.image, loaded.size = out.getvalue(), image.size
                 else:
                     loaded.image, loaded.size = data, image.size
     except Exception:  # a file missing from storage must not stop the rest of the archive printing

@@ -128,7 +128,9 @@ def test_the_list_counts_filters_and_pages_without_a_query_per_row(
 
 def test_the_list_is_empty_for_another_region(client, filed, cq_county) -> None:
     client.force_login(cq_county)
-    assert filed.archive_no not in client.get(reverse("archives:archive_list")).content.decode()
+    for status in ("", "incomplete", "complete", "unreviewed"):
+        response = client.get(reverse("archives:archive_list"), {"status": status})
+        assert response.status_code == 200 and "没有符合条件的档案。" in response.content.decode()
 
 
 def test_the_case_panel_shows_counts_missing_items_and_the_users_buttons(filed, officers, liaisons) -> None:
