@@ -124,3 +124,23 @@ def test_the_case_panel_offers_payment_only_to_the_county(works, officers) -> No
         "subsidies/_case_panel.html", {"subsidies_panel": selectors.case_panel(case=works, user=officers["township"])}
     )
     assert "登记拨付" not in township
+
+
+def test_the_lists_and_totals_do_not_query_per_row(client, officers, make_case, django_assert_max_num_queries) -> None:
+    county = officers["county"]
+    for i, name in enumerate(("乙", "丙", "丁")):
+        other = make_case("140405103200", Stage.UNDER_WAY, name=name)
+        payment_record(
+            acting_user=county,
+            case=other,
+            amount=Decimal("1000"),
+            paid_on=ago(3),
+            payee_kind="household",
+            voucher_no=f"V{i}",
+        )
+    client.force_login(county)
+    for params in ({}, {"view": "due"}, {"overdue": "on"}):
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse("subsidies:payment_list"), params).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert "3,000" in client.get(reverse("subsidies:totals")).content.decode()

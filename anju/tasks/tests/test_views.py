@@ -66,3 +66,13 @@ def test_another_county_gets_not_found(client, issue, make_user) -> None:
     assert client.get(reverse("tasks:allocate", args=[task.pk])).status_code == 404
     assert "屯留区" not in client.get(reverse("tasks:task_list"), {"year": task.year}).content.decode()
     assert client.get(reverse("tasks:task_list"), {"county": "140405000000"}).status_code == 404
+
+
+def test_the_list_does_not_query_per_row(client, issue, tl_county, regions, django_assert_max_num_queries) -> None:
+    task = issue(5)
+    issue(2, kind="dynamic")
+    services.task_allocate_many(acting_user=tl_county, task=task, counts={"140405102000": 3, "140405103000": 2})
+    client.force_login(tl_county)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("tasks:task_list"), {"year": task.year}).content.decode()
+    assert "年度已分完" in page and "动态未分完 2 户" in page
