@@ -42,6 +42,7 @@ HEADER_BG = colors.HexColor("#DDEBF7")
 LABEL_BG = colors.HexColor("#F2F2F2")
 MISSING = "#B00020"
 CAPTION_HEIGHT = 22 * mm  # room kept above each image for its caption
+EXIF_ORIENTATION = 0x0112
 DATES = (
     ("opened_on", "发现日期"),
     ("applied_on", "申请日期"),
@@ -131,8 +132,8 @@ def _load(document: ArchiveDocument) -> _Loaded:
                 _ = len(loaded.reader.pages)
         else:
             with PILImage.open(io.BytesIO(data)) as image:
-                upright = ImageOps.exif_transpose(image)
-                if upright is not image:
+                if image.getexif().get(EXIF_ORIENTATION, 1) not in (1, None):
+                    upright = ImageOps.exif_transpose(image)
                     # A phone photo taken sideways: turn it for printing (the stored file is untouched).
                     turned = io.BytesIO()
                     upright.convert("RGB").save(turned, "JPEG", quality=92)
@@ -221,7 +222,7 @@ def _information(case: RenovationCase, s: _Styles, font: str) -> list[Flowable]:
         [p("补助标准", s.label), p(_text(case.subsidy_explanation or case.subsidy_standard)), "", ""],
     ]
     span_rows = [i for i, row in enumerate(rows) if row[2] == ""]
-    info = Table(rows, colWidths=[26 * mm, 64 * mm, 24 * mm, PAGE_WIDTH - 114 * mm])
+    info = Table(rows, colWidths=[30 * mm, 62 * mm, 24 * mm, PAGE_WIDTH - 116 * mm])
     info.setStyle(
         _grid(
             font,

@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from anju.archives import services
@@ -79,3 +81,25 @@ def test_the_page_serves_the_pdf_and_logs_the_print(client, filed, officers) -> 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 3 + 2
     assert AuditEvent.objects.filter(action="export", object_type="cases.renovationcase").exists()
+
+
+def test_a_photo_prints_as_uploaded_and_a_sideways_phone_photo_is_turned_upright(filed, officers) -> None:
+    township = officers["township"]
+    plain = jpeg_file(11, "plain.jpg", size=(300, 200))
+    sent = plain.read()
+    services.document_upload(acting_user=township, case=filed, code="photos_before", upload=plain)
+    picture = Image.new("RGB", (300, 200), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken with the phone turned: shown rotated 90°
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    services.document_upload(
+        acting_user=township,
+        case=filed,
+        code="photos_after",
+        upload=SimpleUploadedFile("sideways.jpg", out.getvalue(), content_type="image/jpeg"),
+    )
+    reader = PdfReader(io.BytesIO(archive_pdf(filed)))
+    before, after = reader.pages[3].images[0], reader.pages[4].images[0]
+    assert before.data == sent  # the JPEG is embedded as it was uploaded, not recompressed
+    assert after.image.size == (200, 300)  # upright: portrait
