@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "KeyGroupEnum": "anju.households.choices.KeyGroup",
         "SexEnum": "anju.households.choices.Sex",
+        "CaseStageEnum": "anju.cases.choices.Stage",
+        "EndReasonEnum": "anju.cases.choices.EndReason",
     },
 }
 

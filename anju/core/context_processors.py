@@ -14,11 +14,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         lockout_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         return {"nav_items": [], "lockout_minutes": lockout_minutes}
-    items = []
+    items: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in NAV_ITEMS:
         if item.roles and not (user.is_superuser or user.has_role(*item.roles)):
             continue
         url = reverse(item.url_name)
         active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        entry = {"label": item.label, "url": url, "active": active}
+        if not item.group:
+            items.append(entry)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "children": [], "active": False}
+            items.append(groups[item.group])
+        groups[item.group]["children"].append(entry)
+        groups[item.group]["active"] |= active
+    # A group with one visible entry is shown as that entry.
+    items = [i["children"][0] if len(i.get("children", ())) == 1 else i for i in items]
     return {"nav_items": items}

@@ -24,6 +24,7 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...] = ()  # empty: every signed-in user
+    group: str = ""  # items of one group share a dropdown in the navigation bar
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -33,7 +34,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("排查", "inspections:hub"),
     NavItem("鉴定", "appraisals:appraisal_list"),
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
-    NavItem("改造案件", "cases:case_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD)),
+    NavItem("改造案件", "cases:case_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),
+    NavItem("竣工验收", "acceptance:list", OFFICE_ROLES, "改造"),
+    NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
+    NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
+    NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),
     NavItem(
         "名单导入",
         "households:import_list",

@@ -143,7 +143,7 @@ class SubsidyTotalsViewSet(viewsets.ViewSet):
         ],
         responses=TotalsSerializer,
     )
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         year_text = request.query_params.get("year", "").strip()
         if year_text and not (year_text.isdigit() and 2009 <= int(year_text) <= 2100):
             raise exceptions.ValidationError({"year": "年度应为 2009–2100 的四位数字。"})

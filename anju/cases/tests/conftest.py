@@ -92,7 +92,7 @@ def walk(case: RenovationCase, officers: dict[str, Any], to: str) -> RenovationC
                 acting_user=officers["township"],
                 case=case,
                 on=ago(36),
-                method="rebuild",
+                method=case.method,
                 construction_mode="self",
                 builder_name="李师傅",
                 builder_cert_no="GJ-2023-011",
@@ -113,9 +113,12 @@ def walk(case: RenovationCase, officers: dict[str, Any], to: str) -> RenovationC
             ),
         ),
     ]
+    order = [Stage.FOUND, *(stage for stage, _ in acts)]
     for stage, act in acts:
         if case.stage == to:
             break
+        if order.index(stage) <= order.index(case.stage):
+            continue  # already past this act (a second walk continues from where the case is)
         act()
         case.refresh_from_db()
         assert case.stage == stage

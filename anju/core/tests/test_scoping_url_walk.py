@@ -23,7 +23,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.audit.models import AuditEvent
+from anju.acceptance.services import acceptance_record, checklist
+from anju.archives.services import archive_review, document_upload
+from anju.cases.choices import Stage
 from anju.cases.services import case_open, ensure_national_policy, policy_derive
+from anju.cases.tests.conftest import ago, walk
+from anju.subsidies.services import payment_record
+from anju.tasks.services import task_issue
 from anju.eligibility.services import (
     circumstance_record,
     ensure_national_rule_set,
@@ -148,6 +154,24 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:casepolicy-detail": lambda o: {"pk": o["policy"].pk},
     "api:casepolicy-derive": lambda o: {"pk": o["policy"].pk},
     "api:casepolicy-activate": lambda o: {"pk": o["policy"].pk},
+    "acceptance:record": lambda o: {"case_pk": o["case"].pk},
+    "acceptance:detail": lambda o: {"pk": o["acceptance"].pk},
+    "acceptance:pdf": lambda o: {"pk": o["acceptance"].pk},
+    "acceptance:rectification_complete": lambda o: {"pk": o["rectification"].pk},
+    "api:acceptance-detail": lambda o: {"pk": o["acceptance"].pk},
+    "api:rectification-detail": lambda o: {"pk": o["rectification"].pk},
+    "api:rectification-complete": lambda o: {"pk": o["rectification"].pk},
+    "subsidies:pay": lambda o: {"case_pk": o["case"].pk},
+    "api:payment-detail": lambda o: {"pk": o["payment"].pk},
+    "tasks:allocate": lambda o: {"pk": o["task"].pk},
+    "archives:case_archive": lambda o: {"case_pk": o["case"].pk},
+    "archives:upload": lambda o: {"case_pk": o["case"].pk},
+    "archives:review": lambda o: {"case_pk": o["case"].pk},
+    "archives:pdf": lambda o: {"case_pk": o["case"].pk},
+    "archives:withdraw": lambda o: {"pk": o["document"].pk},
+    "api:archivedocument-detail": lambda o: {"pk": o["document"].pk},
+    "api:archivedocument-withdraw": lambda o: {"pk": o["document"].pk},
+    "api:archivereview-detail": lambda o: {"pk": o["review"].pk},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
 # officer may take: the sibling's county administrator sees the object (no 404) and is refused
@@ -172,6 +196,9 @@ SHARED_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "inspections:checklist_retire": lambda o: {"pk": o["hazard_item"].pk},
     "inspections:checklist_restore": lambda o: {"pk": o["hazard_item"].pk},
 }
+# Pages without an object that only another role may open (a province officer issues tasks):
+# a county administrator is refused (403), which leaks nothing.
+ROLE_LIMITED: set[str] = {"tasks:issue"}
 # Pages outside anju's scoping by design: Django's own admin (superusers only)
 # and static help pages.
 EXEMPT_PREFIXES = ("django-admin",)
@@ -306,9 +333,57 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     rule_set = rule_set_derive(acting_user=cq_province, source=ensure_national_rule_set())
     policy = policy_derive(acting_user=cq_province, source=ensure_national_policy())
     decision = household_reevaluate(acting_user=ps_admin, household=household)
-    case = case_open(acting_user=ps_admin, household=household, on=datetime.date.today())
+    # A case walked to 整改 after a failed acceptance, with a payment, a document and a review.
+    case = case_open(acting_user=ps_admin, household=household, on=ago(60))
+    everyone = dict.fromkeys(("clerk", "head", "township", "county"), ps_admin)
+    walk(case, everyone, Stage.UNDER_WAY)
+    payment = payment_record(
+        acting_user=ps_admin,
+        case=case,
+        amount=1000,
+        paid_on=ago(34),
+        payee_kind="builder",
+        voucher_no="向标记-1",
+        consent_note="向标记同意书",
+        consent_on=ago(35),
+        builder_account="6217000011112222",
+    )
+    walk(case, everyone, Stage.COMPLETED)
+    results = {item["code"]: "pass" for item in checklist(case)}
+    acceptance = acceptance_record(
+        acting_user=ps_admin,
+        case=case,
+        on=ago(10),
+        results=results | {"roof": "fail"},
+        notes=None,
+        post_grade="B",
+        household_agrees=True,
+        household_opinion="",
+        builder_name="向标记施工队",
+        officer_names="向标记验收组",
+        rectification_due=ago(-20),
+        rectification_requirements="向标记：屋面返工",
+    )
+    document = document_upload(acting_user=ps_admin, case=case, code="application", upload=jpeg("ps-app.jpg"))
+    review = archive_review(
+        acting_user=ps_admin, case=case, agreed=False, opinion="向标记：材料不全", on=ago(1), role="civil_affairs"
+    )
+    task = task_issue(
+        acting_user=cq_province,
+        county=regions["500243000000"],
+        year=case.year,
+        programme="renovation",
+        kind="annual",
+        count=5,
+    )
     return {
         "case": case,
+        "acceptance": acceptance,
+        "rectification": acceptance.rectification,
+        "payment": payment,
+        "document": document,
+        "review": review,
+        "task": task,
         "policy": policy,
         "appraisal": appraisal,
         "decision": decision,
@@ -369,7 +444,8 @@ def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_ad
         if scoped:
             assert response.status_code == 404, f"{url} answered {response.status_code} to another region's user"
         else:
-            assert response.status_code in (200, 302, 405), f"{url}: {response.status_code}"
+            allowed = (200, 302, 405, 403) if name in ROLE_LIMITED else (200, 302, 405)
+            assert response.status_code in allowed, f"{url}: {response.status_code}"
             leaked = [m for m in MARKERS if m in text]
             assert not leaked, f"{url} shows {leaked} to another region's user"
 
