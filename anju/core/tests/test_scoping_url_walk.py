@@ -21,15 +21,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
-from anju.audit.models import AuditEvent
 from anju.acceptance.services import acceptance_record, checklist
+from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.archives.services import archive_review, document_upload
+from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
 from anju.cases.services import case_open, ensure_national_policy, policy_derive
 from anju.cases.tests.conftest import ago, walk
-from anju.subsidies.services import payment_record
-from anju.tasks.services import task_issue
 from anju.eligibility.services import (
     circumstance_record,
     ensure_national_rule_set,
@@ -50,6 +48,8 @@ from anju.inspections.services import (
 from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
 from anju.regions.services import region_rename
+from anju.subsidies.services import payment_record
+from anju.tasks.services import task_issue
 
 MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job", "向标记")
 
