@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.acceptance import selectors, services
@@ -32,11 +32,7 @@ from anju.core.scoping import get_visible_or_404
 
 
 def case_url(case: RenovationCase) -> str:
-    """The case's page; the household's while the case pages are not routed."""
-    try:
-        return reverse("cases:case_detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("households:household_detail", args=[case.household_id])
+    return reverse("cases:case_detail", args=[case.pk])
 
 
 def _posted_version(request: HttpRequest) -> int | None:
