@@ -1,0 +1,171 @@
+"""Reads of supervision: the visits and orders a user may see (each from ``visible_to``), the
+order counts, the home-page panel (what the user must respond to or close, overdue first) and
+the case-page panel (findings about a case)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.cases.models import RenovationCase
+from anju.core.scoping import get_visible_or_404
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+from anju.supervision.choices import OrderStatus
+from anju.supervision.models import Finding, FindingPhoto, OrderFollowUp, RectificationOrder, SupervisionVisit
+from anju.supervision.services import RESPOND_ROLES, can_supervise
+
+PANEL_LIMIT = 8
+
+
+def visits_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[SupervisionVisit]:
+    """Visits the user may see, newest first, with finding and order counts; ``filters`` from
+    ``VisitFilterForm`` (township, date range, topic)."""
+    f = filters or {}
+    qs = (
+        SupervisionVisit.objects.visible_to(user)
+        .select_related("region", "township", "recorded_by")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            ordered_count=Count("findings", filter=Q(findings__order__isnull=False), distinct=True),
+        )
+    )
+    if f.get("township"):
+        qs = qs.filter(township=f["township"])
+    if f.get("date_from"):
+        qs = qs.filter(visited_on__gte=f["date_from"])
+    if f.get("date_to"):
+        qs = qs.filter(visited_on__lte=f["date_to"])
+    if f.get("topic"):
+        qs = qs.filter(topic=f["topic"])
+    return qs.order_by("-visited_on", "-pk")
+
+
+def visit_findings(visit: SupervisionVisit) -> list[Finding]:
+    """A visit's findings with their photos, case and order, in one go."""
+    return list(
+        visit.findings.select_related("case__household", "order").prefetch_related(
+            Prefetch("photos", queryset=FindingPhoto.objects.order_by("pk"))
+        )
+    )
+
+
+def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[RectificationOrder]:
+    """Orders the user may see: overdue first (most days late first), then by due date.
+    ``filters``: township, status (issued / responded / closed / returned), overdue, q (文号)."""
+    f = filters or {}
+    today = timezone.localdate()
+    qs = (
+        RectificationOrder.objects.visible_to(user)
+        .select_related("township")
+        .annotate(
+            finding_count=Count("findings"),
+            late=Case(
+                When(Q(due_on__lt=today) & ~Q(status=OrderStatus.CLOSED), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    status = f.get("status")
+    if status == "returned":
+        qs = qs.filter(status=OrderStatus.ISSUED, times_returned__gt=0)
+    elif status == "open":
+        qs = qs.exclude(status=OrderStatus.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    if f.get("overdue"):
+        qs = qs.overdue(today)
+    if f.get("township"):
+        qs = qs.filter(township=f["township"])
+    if f.get("q"):
+        qs = qs.filter(number__icontains=f["q"].strip())
+    return qs.order_by("-late", "due_on", "-pk")
+
+
+def order_detail(user: Any, pk: int) -> RectificationOrder:
+    return get_visible_or_404(RectificationOrder.objects.select_related("township", "office", "issued_by"), user, pk=pk)
+
+
+def order_findings(order: RectificationOrder) -> list[Finding]:
+    return list(
+        order.findings.select_related("visit__region", "case__household").prefetch_related(
+            Prefetch("photos", queryset=FindingPhoto.objects.order_by("pk"))
+        )
+    )
+
+
+def order_history(order: RectificationOrder) -> list[OrderFollowUp]:
+    return list(order.follow_ups.select_related("actor").prefetch_related("photos"))
+
+
+def order_counts(user: Any, today: datetime.date | None = None) -> dict[str, int]:
+    """Open (not closed), overdue (due date passed, not closed) and closed orders the user sees."""
+    today = today or timezone.localdate()
+    not_closed = ~Q(status=OrderStatus.CLOSED)
+    counts = RectificationOrder.objects.visible_to(user).aggregate(
+        open=Count("pk", filter=not_closed),
+        overdue=Count("pk", filter=not_closed & Q(due_on__lt=today)),
+        closed=Count("pk", filter=Q(status=OrderStatus.CLOSED)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def _due_first(qs: QuerySet[RectificationOrder]) -> list[RectificationOrder]:
+    return list(qs.select_related("township").order_by("due_on", "pk")[:PANEL_LIMIT])
+
+
+def home_panel(user: Any) -> dict[str, Any]:
+    """For the home page: the orders the user must respond to (township) or review (issuing
+    office), overdue ones first (earliest due date first), with the counts. Empty for users
+    who neither respond nor supervise."""
+    supervises = can_supervise(user) and getattr(user, "region_id", None) is not None
+    responds = user.has_role(*RESPOND_ROLES) and getattr(user, "region_id", None) is not None
+    if not (supervises or responds):
+        return {}
+    visible = RectificationOrder.objects.visible_to(user)
+    to_respond = visible.filter(status=OrderStatus.ISSUED, township_id=user.region_id) if responds else visible.none()
+    to_review = visible.filter(status=OrderStatus.RESPONDED, office_id=user.region_id) if supervises else visible.none()
+    today = timezone.localdate()
+    return {
+        "counts": order_counts(user, today),
+        "to_respond": _due_first(to_respond),
+        "to_respond_count": to_respond.count(),
+        "to_review": _due_first(to_review),
+        "to_review_count": to_review.count(),
+        "overdue_to_respond": to_respond.filter(due_on__lt=today).count(),
+        "list_url": reverse("supervision:order_list"),
+        "visits_url": reverse("supervision:visit_list"),
+        "may_record": supervises,
+    }
+
+
+def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+    """For the case page: the supervision findings about this case and their orders."""
+    findings = list(
+        Finding.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("visit", "order")
+        .order_by("-visit__visited_on", "-pk")
+    )
+    if not findings:
+        return {}
+    return {"findings": findings, "open": sum(1 for f in findings if f.order and f.order.status != OrderStatus.CLOSED)}
+
+
+def townships_for(user: Any) -> QuerySet[Any]:
+    """The townships a user's supervision lists can be filtered by."""
+    return Region.objects.visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("code")
+
+
+def may_see_supervision(user: Any) -> bool:
+    """Whether the nav shows supervision to this user (officers from township up)."""
+    return bool(
+        user.is_superuser
+        or user.has_role(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
+    )

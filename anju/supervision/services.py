@@ -1,0 +1,446 @@
+"""Writes of supervision (督导检查): visits, findings, rectification orders and their follow-up.
+Each checks the actor's role and region and the order's state, refuses in Chinese changing
+nothing, and writes and audits in one transaction. Refused acts on an existing order are
+audited too (``refusals_audited``)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
+from anju.cases.models import RenovationCase
+from anju.core.scoping import in_scope
+from anju.inspections.photos import process_photo
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+from anju.supervision.choices import FindingCategory, FollowUpKind, OrderStatus, Topic
+from anju.supervision.models import (
+    Finding,
+    FindingPhoto,
+    OrderFollowUp,
+    RectificationOrder,
+    ResponsePhoto,
+    SupervisionVisit,
+)
+
+# The offices that supervise: the county, and above it the city and the province.
+SUPERVISE_ROLES = (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
+RESPOND_ROLES = (Role.TOWNSHIP_OFFICER,)
+MAX_PHOTOS = 12
+OFFICE_SUFFIX = {
+    RegionLevel.PROVINCE: "住房和城乡建设厅",
+    RegionLevel.CITY: "住房和城乡建设局",
+    RegionLevel.COUNTY: "住房和城乡建设局",
+}
+
+
+# --- who may act ---------------------------------------------------------------------------------
+
+
+def _supervisor(user: Any) -> bool:
+    if user.is_superuser:
+        return True
+    region = getattr(user, "region", None)
+    return bool(user.has_role(*SUPERVISE_ROLES) and region is not None and region.level <= RegionLevel.COUNTY)
+
+
+def can_supervise(user: Any) -> bool:
+    """Whether the user records visits and issues orders (county level or above)."""
+    return _supervisor(user)
+
+
+def _respond_role_refusal(user: Any, order: RectificationOrder) -> str:
+    if user.is_superuser or (user.has_role(*RESPOND_ROLES) and user.region_id == order.township_id):
+        return ""
+    return "只有被通知乡镇的乡镇建环办才能反馈整改情况。"
+
+
+def _respond_state_refusal(order: RectificationOrder) -> str:
+    if order.status == OrderStatus.RESPONDED:
+        return "整改情况已反馈，正在等待下发单位复核。"
+    if order.status == OrderStatus.CLOSED:
+        return "该整改通知已销号。"
+    return ""
+
+
+def respond_refusal(user: Any, order: RectificationOrder) -> str:
+    """Why ``user`` may not respond to ``order`` now ("" when they may)."""
+    return _respond_role_refusal(user, order) or _respond_state_refusal(order)
+
+
+def _review_role_refusal(user: Any, order: RectificationOrder) -> str:
+    if user.is_superuser or (_supervisor(user) and user.region_id == order.office_id):
+        return ""
+    return f"只有下发单位（{order.office_name}）才能复核整改情况。"
+
+
+def _review_state_refusal(order: RectificationOrder) -> str:
+    if order.status == OrderStatus.ISSUED:
+        return "乡镇尚未反馈整改情况，不能复核。"
+    if order.status == OrderStatus.CLOSED:
+        return "该整改通知已销号。"
+    return ""
+
+
+def review_refusal(user: Any, order: RectificationOrder) -> str:
+    """Why ``user`` may not return or close ``order`` now ("" when they may)."""
+    return _review_role_refusal(user, order) or _review_state_refusal(order)
+
+
+def _township_of(region: Region) -> Region:
+    if region.level == RegionLevel.TOWNSHIP:
+        return region
+    if region.level == RegionLevel.VILLAGE:
+        return Region.objects.get(code=region.code[:9] + "000")
+    raise ValidationError({"region": "督导地点应为乡镇或村。"})
+
+
+def _office_of(user: Any, township: Region) -> Region:
+    """The office acting: the user's own region, or for an operator above the tree the county."""
+    if getattr(user, "region", None) is not None:
+        return user.region  # type: ignore[no-any-return]
+    return Region.objects.get(code=township.code[:6] + "000000")
+
+
+def office_name(office: Region) -> str:
+    return f"{office.name}{OFFICE_SUFFIX.get(RegionLevel(office.level), '')}"
+
+
+def _photos(photos: Sequence[Any]) -> list[Any]:
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"照片最多 {MAX_PHOTOS} 张。"})
+    processed = []
+    for p in photos:
+        try:
+            processed.append(process_photo(p))
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    return processed
+
+
+# --- visits and findings ---------------------------------------------------------------------------
+
+
+def visit_record(
+    *,
+    acting_user: Any,
+    region: Region,
+    visited_on: datetime.date,
+    topic: str,
+    inspectors: str,
+    summary: str = "",
+) -> SupervisionVisit:
+    """Record a supervision visit to a township (or a village in it) within the user's subtree."""
+    if not _supervisor(acting_user):
+        raise PermissionDenied("只有区/县、市、省住建部门才能录入督导检查。")
+    if not in_scope(acting_user, region.code):
+        raise PermissionDenied("该地区不在您的管辖范围内。")
+    errors: dict[str, str] = {}
+    if region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        errors["region"] = "督导地点应为乡镇或村。"
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = "督导日期不能晚于今天。"
+    if topic not in Topic.values:
+        errors["topic"] = "请选择督导内容。"
+    if not inspectors.strip():
+        errors["inspectors"] = "请填写督导人员。"
+    if errors:
+        raise ValidationError(errors)
+    township = _township_of(region)
+    with transaction.atomic():
+        visit = SupervisionVisit.objects.create(
+            region=region,
+            region_code=region.code,
+            township=township,
+            visited_on=visited_on,
+            topic=topic,
+            inspectors=inspectors.strip()[:200],
+            summary=summary.strip(),
+            recorded_by=acting_user,
+            office=_office_of(acting_user, township),
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=visit,
+            changes=changes_between({}, model_snapshot(visit, ("region_id", "visited_on", "topic", "inspectors"))),
+        )
+    return visit
+
+
+def finding_add(
+    *,
+    acting_user: Any,
+    visit: SupervisionVisit,
+    category: str,
+    description: str,
+    case: RenovationCase | None = None,
+    photos: Sequence[Any] = (),
+) -> Finding:
+    """Add one problem found on a visit, optionally about a renovation case in that township,
+    with photos."""
+    if not _supervisor(acting_user):
+        raise PermissionDenied("只有区/县、市、省住建部门才能录入督导发现的问题。")
+    if not in_scope(acting_user, visit.region_code):
+        raise PermissionDenied("该督导检查不在您的管辖范围内。")
+    errors: dict[str, str] = {}
+    if category not in FindingCategory.values:
+        errors["category"] = "请选择问题类别。"
+    if not description.strip():
+        errors["description"] = "请描述发现的问题。"
+    if case is not None and not case.region_code.startswith(visit.township.prefix):
+        errors["case"] = f"所选改造案件不在{visit.township.name}。"
+    if errors:
+        raise ValidationError(errors)
+    processed = _photos(photos)
+    with transaction.atomic():
+        finding = Finding.objects.create(
+            visit=visit, category=category, description=description.strip(), case=case, recorded_by=acting_user
+        )
+        for photo in processed:
+            FindingPhoto.objects.create(finding=finding, image=photo.content)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=finding,
+            changes=changes_between({}, model_snapshot(finding, ("visit_id", "category", "description", "case_id")))
+            | {"photos": {"before": 0, "after": len(processed)}},
+        )
+    return finding
+
+
+# --- rectification orders ----------------------------------------------------------------------------
+
+
+def order_number(office: Region, year: int, seq: int) -> str:
+    """屯住建督〔2026〕3号: the office's first character, the year and the sequence."""
+    return f"{office.name[:1]}住建督〔{year}〕{seq}号"
+
+
+def order_issue(
+    *,
+    acting_user: Any,
+    findings: Sequence[Finding],
+    requirements: str,
+    due_on: datetime.date,
+) -> RectificationOrder:
+    """Issue a rectification order to one township for one or more of its findings, numbered
+    per issuing office and year."""
+    if not _supervisor(acting_user):
+        raise PermissionDenied("只有区/县级及以上住建部门才能下发整改通知。")
+    if not findings:
+        raise ValidationError({"findings": "请至少选择一个发现的问题。"})
+    for finding in findings:
+        if not in_scope(acting_user, finding.visit.region_code):
+            raise PermissionDenied("所选问题不在您的管辖范围内。")
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    townships = {f.visit.township_id for f in findings}
+    if len(townships) > 1:
+        errors["findings"] = "一份整改通知只能下发给一个乡镇，所选问题分属不同乡镇。"
+    if not requirements.strip():
+        errors["requirements"] = "请填写整改要求。"
+    if due_on <= today:
+        errors["due_on"] = "整改期限应晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = list(Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]))
+        taken = [f for f in locked if f.order_id is not None]
+        if taken:
+            raise ValidationError({"findings": f"已下发过整改通知的问题不能再次下发（{len(taken)} 个）。"})
+        township = findings[0].visit.township
+        office = _office_of(acting_user, township)
+        # Lock the office's region row so that two orders from one office get two numbers.
+        Region.objects.select_for_update().filter(pk=office.pk).first()
+        year = today.year
+        seq = (RectificationOrder.objects.filter(office=office, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+        order = RectificationOrder.objects.create(
+            number=order_number(office, year, seq),
+            office=office,
+            office_name=office_name(office),
+            year=year,
+            seq=seq,
+            township=township,
+            region_code=township.code,
+            requirements=requirements.strip(),
+            issued_on=today,
+            due_on=due_on,
+            issued_by=acting_user,
+        )
+        Finding.objects.filter(pk__in=[f.pk for f in locked]).update(order=order)
+        for finding in findings:
+            finding.order = order
+        OrderFollowUp.objects.create(
+            order=order, kind=FollowUpKind.ISSUED, on=today, text=order.requirements, due_on=due_on, actor=acting_user
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=order,
+            changes=changes_between({}, model_snapshot(order, ("number", "township_id", "due_on", "requirements")))
+            | {"findings": {"before": None, "after": sorted(f.pk for f in findings)}},
+        )
+    return order
+
+
+def _lock(order: RectificationOrder) -> None:
+    """Lock the order's row and reload it, so two officers acting at once are serialised and
+    the second sees what the first did. The caller's object is the one changed and returned."""
+    RectificationOrder.objects.select_for_update().filter(pk=order.pk).first()
+    order.refresh_from_db()
+
+
+@refusals_audited("反馈整改情况", obj_kwarg="order")
+def order_respond(
+    *,
+    acting_user: Any,
+    order: RectificationOrder,
+    text: str,
+    responded_on: datetime.date | None = None,
+    photos: Sequence[Any] = (),
+    no_photo_reason: str = "",
+) -> RectificationOrder:
+    """The township reports what it has done: a description, and photos or a note why none."""
+    refusal = _respond_role_refusal(acting_user, order)
+    if refusal:
+        raise PermissionDenied(refusal)
+    refusal = _respond_state_refusal(order)
+    if refusal:
+        raise ValidationError(refusal)
+    today = timezone.localdate()
+    on = responded_on or today
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["text"] = "请说明整改情况（做了什么、整改到什么程度）。"
+    if not photos and not no_photo_reason.strip():
+        errors["photos"] = "请上传整改后的照片，或说明无法提供照片的原因。"
+    if on > today:
+        errors["responded_on"] = "反馈日期不能晚于今天。"
+    elif on < order.issued_on:
+        errors["responded_on"] = "反馈日期不能早于整改通知下发日期。"
+    if errors:
+        raise ValidationError(errors)
+    processed = _photos(photos)
+    with transaction.atomic():
+        _lock(order)
+        refusal = _respond_state_refusal(order)
+        if refusal:
+            raise ValidationError(refusal)
+        before = model_snapshot(order, ("status", "response_text", "responded_on"))
+        order.status = OrderStatus.RESPONDED
+        order.response_text = text.strip()
+        order.responded_on = on
+        order.save(update_fields=["status", "response_text", "responded_on"])
+        follow_up = OrderFollowUp.objects.create(
+            order=order,
+            kind=FollowUpKind.RESPONSE,
+            on=on,
+            text=order.response_text,
+            no_photo_reason="" if processed else no_photo_reason.strip()[:300],
+            actor=acting_user,
+        )
+        for photo in processed:
+            ResponsePhoto.objects.create(follow_up=follow_up, image=photo.content)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.TRANSITION,
+            obj=order,
+            changes=changes_between(before, model_snapshot(order, ("status", "response_text", "responded_on")))
+            | {"photos": {"before": 0, "after": len(processed)}},
+        )
+    return order
+
+
+def _check_review(user: Any, order: RectificationOrder) -> None:
+    refusal = _review_role_refusal(user, order)
+    if refusal:
+        raise PermissionDenied(refusal)
+    refusal = _review_state_refusal(order)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@refusals_audited("退回整改", obj_kwarg="order")
+def order_return(
+    *,
+    acting_user: Any,
+    order: RectificationOrder,
+    reason: str,
+    new_due_on: datetime.date | None = None,
+) -> RectificationOrder:
+    """The issuing office is not satisfied: back to the township with a reason (and optionally
+    a new due date)."""
+    _check_review(acting_user, order)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "请说明退回的理由（哪些问题尚未整改到位）。"
+    if new_due_on is not None and new_due_on <= timezone.localdate():
+        errors["new_due_on"] = "新的整改期限应晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(order)
+        refusal = _review_state_refusal(order)
+        if refusal:
+            raise ValidationError(refusal)
+        before = model_snapshot(order, ("status", "due_on", "times_returned"))
+        order.status = OrderStatus.ISSUED
+        order.times_returned += 1
+        if new_due_on is not None:
+            order.due_on = new_due_on
+        order.save(update_fields=["status", "due_on", "times_returned"])
+        OrderFollowUp.objects.create(
+            order=order,
+            kind=FollowUpKind.RETURNED,
+            on=timezone.localdate(),
+            text=reason.strip(),
+            due_on=new_due_on,
+            actor=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.TRANSITION,
+            obj=order,
+            changes=changes_between(before, model_snapshot(order, ("status", "due_on", "times_returned"))),
+            note=reason.strip()[:300],
+        )
+    return order
+
+
+@refusals_audited("整改销号", obj_kwarg="order")
+def order_close(*, acting_user: Any, order: RectificationOrder, note: str) -> RectificationOrder:
+    """The issuing office accepts the township's response and closes the order (销号)."""
+    _check_review(acting_user, order)
+    if not note.strip():
+        raise ValidationError({"note": "请填写复核意见。"})
+    with transaction.atomic():
+        _lock(order)
+        refusal = _review_state_refusal(order)
+        if refusal:
+            raise ValidationError(refusal)
+        today = timezone.localdate()
+        before = model_snapshot(order, ("status", "closing_note", "closed_on"))
+        order.status = OrderStatus.CLOSED
+        order.closing_note = note.strip()
+        order.closed_on = today
+        order.save(update_fields=["status", "closing_note", "closed_on"])
+        OrderFollowUp.objects.create(
+            order=order, kind=FollowUpKind.CLOSED, on=today, text=order.closing_note, actor=acting_user
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.TRANSITION,
+            obj=order,
+            changes=changes_between(before, model_snapshot(order, ("status", "closing_note", "closed_on"))),
+        )
+    return order
