@@ -29,8 +29,14 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "core:home"),
-    NavItem("农户", "households:household_list"),
-    NavItem("房屋", "households:house_list"),
+    NavItem("农户", "households:household_list", (), "农户房屋"),
+    NavItem("房屋", "households:house_list", (), "农户房屋"),
+    NavItem(
+        "名单导入",
+        "households:import_list",
+        (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
+        "农户房屋",
+    ),
     NavItem("排查", "inspections:hub"),
     NavItem("鉴定", "appraisals:appraisal_list"),
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
@@ -39,16 +45,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),
-    NavItem(
-        "名单导入",
-        "households:import_list",
-        (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    ),
-    NavItem("行政区划", "regions:browse"),
-    NavItem("用户管理", "accounts:user_list", (Role.ADMIN,)),
-    NavItem("审计日志", "audit:event_list", AUDIT_ROLES),
-    NavItem("后台任务", "jobs:job_list", OFFICE_ROLES),
-    NavItem("接口文档", "api:docs", (Role.ADMIN,)),
+    NavItem("行政区划", "regions:browse", (), "系统"),
+    NavItem("用户管理", "accounts:user_list", (Role.ADMIN,), "系统"),
+    NavItem("审计日志", "audit:event_list", AUDIT_ROLES, "系统"),
+    NavItem("后台任务", "jobs:job_list", OFFICE_ROLES, "系统"),
+    NavItem("接口文档", "api:docs", (Role.ADMIN,), "系统"),
 )
 
 

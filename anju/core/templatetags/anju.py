@@ -40,3 +40,11 @@ def yuan(value: Decimal | int | float | None) -> str:
         return ""
     amount = Decimal(str(value))
     return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+@register.filter
+def area(value: Decimal | None) -> str:
+    """A floor area without trailing zeros: 45, 46.5."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).normalize():f}"
