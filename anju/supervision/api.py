@@ -118,7 +118,9 @@ class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     is_overdue = serializers.BooleanField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
     issued_by = serializers.CharField(source="issued_by.username", read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    findings: serializers.PrimaryKeyRelatedField[Finding] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     follow_ups = FollowUpSerializer(many=True, read_only=True)
 
     class Meta:

@@ -107,7 +107,7 @@ def _township_of(region: Region) -> Region:
 def _office_of(user: Any, township: Region) -> Region:
     """The office acting: the user's own region, or for an operator above the tree the county."""
     if getattr(user, "region", None) is not None:
-        return user.region  # type: ignore[no-any-return]
+        return user.region
     return Region.objects.get(code=township.code[:6] + "000000")
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
-from anju.core.pages import paginate
+from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.supervision import selectors, services
 from anju.supervision.forms import (
@@ -208,9 +208,14 @@ def _order_step(request: HttpRequest, pk: int, key: str, form: Any, act: Any, do
         try:
             act(order, form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # A refusal of the step itself (the order has moved on): the form is gone.
+                messages.error(request, error_text(exc))
+                return redirect("supervision:order_detail", pk=order.pk)
             _apply_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+            messages.error(request, error_text(exc))
+            return redirect("supervision:order_detail", pk=order.pk)
         else:
             messages.success(request, done)
             return redirect("supervision:order_detail", pk=order.pk)
