@@ -1,9 +1,264 @@
-"""API of the reporting app."""
+"""API of the reporting app: submissions (list, detail, and every act through the same
+services and Chinese refusals as the pages), the timeliness board, and the calendar versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.core.filters import RegionFilterSet
+from anju.reporting import selectors, services
+from anju.reporting.choices import ReportKind, SubmissionStatus
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
+
+
+class SubmissionFilter(RegionFilterSet):
+    kind = django_filters.ChoiceFilter(label="报表", choices=ReportKind.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=SubmissionStatus.choices)
+    year = django_filters.NumberFilter(label="年")
+    month = django_filters.NumberFilter(label="月")
+
+    class Meta:
+        model = Submission
+        fields: list[str] = []
+
+
+class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["kind", "kind_label", "from_status", "to_status", "on", "at", "actor", "note"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    timeliness = serializers.SerializerMethodField(
+        help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期"
+    )
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "year",
+            "month",
+            "region_code",
+            "region_name",
+            "level",
+            "status",
+            "status_label",
+            "due_on",
+            "first_submitted_on",
+            "submitted_on",
+            "submitted_by",
+            "reviewed_on",
+            "reviewed_by",
+            "return_reason",
+            "timeliness",
+        ]
+
+    def get_timeliness(self, obj: Submission) -> str:
+        return obj.timeliness()
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    events = SubmissionEventSerializer(many=True, read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "snapshot", "diff", "events"]
+
+
+class PrepareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    year = serializers.IntegerField(min_value=2009, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+
+
+class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=300)
+
+
+@extend_schema_view(
+    prepare=extend_schema(request=PrepareSerializer, responses={201: SubmissionDetailSerializer}),
+    submit=extend_schema(request=None, responses=SubmissionDetailSerializer),
+    return_=extend_schema(request=ReasonSerializer, responses=SubmissionDetailSerializer),
+    sign_off=extend_schema(request=None, responses=SubmissionDetailSerializer),
+    reopen=extend_schema(request=ReasonSerializer, responses=SubmissionDetailSerializer),
+)
+class SubmissionViewSet(ScopedReadOnlyViewSet):
+    """逐级报送的报表（新增对象月报、进度月报）。本级生成（prepare）并报送（submit）；上级退回
+    （return，须写原因）、审核确认（sign-off，确认后锁定）或重新打开（reopen，须写原因）。"""
+
+    scoped_queryset = Submission.objects.select_related("region", "region__parent", "submitted_by", "reviewed_by")
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+        return SubmissionSerializer if self.action == "list" else SubmissionDetailSerializer
+
+    def _run(self, call: Callable[[], Submission], code: int = status.HTTP_200_OK) -> Response:
+        try:
+            submission = call()
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise service_errors(exc) from exc
+        return Response(SubmissionDetailSerializer(submission).data, status=code)
+
+    @action(detail=False, methods=["post"])
+    def prepare(self, request: Request, format: str | None = None) -> Response:
+        data = PrepareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        region = request.user.region  # type: ignore[union-attr]
+        if region is None:
+            raise service_errors(DjangoPermissionDenied("请以本级报送单位的账号生成报表。"))
+        return self._run(
+            lambda: services.submission_prepare(acting_user=request.user, region=region, **data.validated_data),
+            status.HTTP_201_CREATED,
+        )
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        submission = self.get_object()
+        return self._run(lambda: services.submission_submit(acting_user=request.user, submission=submission))
+
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        submission = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._run(
+            lambda: services.submission_return(
+                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+            )
+        )
+
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        submission = self.get_object()
+        return self._run(lambda: services.submission_sign_off(acting_user=request.user, submission=submission))
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        submission = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._run(
+            lambda: services.submission_reopen(
+                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+            )
+        )
+
+
+class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    region_code = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    due_on = serializers.DateField()
+    state = serializers.CharField(help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期")
+    submission = serializers.IntegerField(source="submission.pk", default=None)
+    status = serializers.CharField(source="submission.status", default=None)
+    first_submitted_on = serializers.DateField(source="submission.first_submitted_on", default=None)
+
+
+class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    region_code = serializers.CharField(source="parent.code")
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    reporting_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    on_time_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    cells = TimelinessCellSerializer(many=True)
+
+
+class TimelinessViewSet(viewsets.ViewSet):
+    """报送及时率：某月某种报表，指定单位（默认本级）的各下级单位按时、逾期报送、未报、未到期及比率。"""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=ReportKind.values, description="报表，默认 monthly_list"),
+            OpenApiParameter("year", int),
+            OpenApiParameter("month", int),
+            OpenApiParameter("region", str, description="上级单位区划代码，默认本级"),
+        ],
+        responses=TimelinessSerializer,
+    )
+    def list(self, request: Request, format: str | None = None) -> Response:
+        today = timezone.localdate()
+        kind = request.query_params.get("kind") or ReportKind.MONTHLY_LIST
+        try:
+            year = int(request.query_params.get("year") or today.year)
+            month = int(request.query_params.get("month") or today.month)
+        except ValueError:
+            raise service_errors(DjangoValidationError("年、月应为数字。")) from None
+        if kind not in ReportKind.values or not 1 <= month <= 12:
+            raise service_errors(DjangoValidationError("报表或月份不对。"))
+        parent = selectors.board_parent(request.user, request.query_params.get("region"))
+        if parent is None:
+            raise Http404("区划不存在或不在您的管辖范围内。")
+        board = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
+        return Response(TimelinessSerializer(board).data)
+
+
+class CalendarSerializer(ConfigSerializer):
+    class Meta:
+        model = ReportingCalendar
+        fields = CONFIG_FIELDS
+
+
+class CalendarDetailSerializer(CalendarSerializer):
+    class Meta(CalendarSerializer.Meta):
+        fields = [*CONFIG_FIELDS, "content"]
+
+
+class CalendarUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(allow_blank=True)
+    content = serializers.JSONField(help_text="报送日历 JSON：reports（各级截止日）、remind_days、plans（年度阶段）")
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+@extend_schema_view(
+    update=extend_schema(request=CalendarUpdateSerializer, responses=CalendarDetailSerializer),
+    partial_update=extend_schema(request=CalendarUpdateSerializer(partial=True), responses=CalendarDetailSerializer),
+    derive=extend_schema(request=ConfigDeriveSerializer, responses={201: CalendarDetailSerializer}),
+    activate=extend_schema(request=None, responses=CalendarDetailSerializer),
+)
+class ReportingCalendarViewSet(VersionedConfigViewSet):
+    """报送日历（各级截止日、提醒天数、年度工作方案阶段）。省住建厅建立本省草稿（derive）、
+    修改（PUT/PATCH，逐条说明问题）、启用（activate）。"""
+
+    scoped_queryset = ReportingCalendar.objects.select_related("created_by")
+    serializer_class = CalendarSerializer
+    detail_serializer_class = CalendarDetailSerializer
+    update_serializer_class = CalendarUpdateSerializer
+    ensure_national = staticmethod(services.ensure_national_calendar)
+    update_service = staticmethod(services.calendar_update)
+    derive_service = staticmethod(services.calendar_derive)
+    activate_service = staticmethod(services.calendar_activate)
+    config_kwarg = "calendar"
 
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
+    router.register("submissions", SubmissionViewSet, basename="submission")
+    router.register("timeliness", TimelinessViewSet, basename="timeliness")
+    router.register("reporting-calendars", ReportingCalendarViewSet, basename="reportingcalendar")

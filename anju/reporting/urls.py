@@ -1,4 +1,24 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from anju.reporting import views
 
 app_name = "reporting"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.submission_list, name="submission_list"),
+    path("prepare/", views.submission_prepare, name="submission_prepare"),
+    path("<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("<int:pk>/refresh/", views.submission_refresh, name="submission_refresh"),
+    path("<int:pk>/submit/", views.submission_submit, name="submission_submit"),
+    path("<int:pk>/return/", views.submission_return, name="submission_return"),
+    path("<int:pk>/sign-off/", views.submission_sign_off, name="submission_sign_off"),
+    path("<int:pk>/reopen/", views.submission_reopen, name="submission_reopen"),
+    path("<int:pk>/xlsx/", views.submission_export, name="submission_export"),
+    path("board/", views.timeliness_board, name="timeliness_board"),
+    path("plan/", views.annual_plan, name="annual_plan"),
+    path("calendars/", views.calendar_list, name="calendar_list"),
+    path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
+    path("calendars/<int:pk>/derive/", views.calendar_derive, name="calendar_derive"),
+    path("calendars/<int:pk>/edit/", views.calendar_edit, name="calendar_edit"),
+    path("calendars/<int:pk>/activate/", views.calendar_activate, name="calendar_activate"),
+    path("calendars/<int:pk>/discard/", views.calendar_discard, name="calendar_discard"),
+]

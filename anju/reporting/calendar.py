@@ -1,0 +1,212 @@
+"""The reporting calendar: which day of the month each level's report is due, and the annual
+plan's phases per year (and, optionally, per region). One named, versioned JSON document per
+province (``ReportingCalendar``; versioning in ``anju.core.versioning``).
+
+Sections:
+
+- ``reports``: per report kind (``monthly_list`` 新增对象月报, ``progress`` 进度月报) its name and
+  ``due_day`` per submitting level (village, township, county, city). A level's day may not be
+  earlier than the level below it, so each level has its children's reports before its own is due;
+- ``remind_days``: how many days before the due date a report shows as a reminder;
+- ``plans``: per year (and region prefixes, empty for all) the phases, each with a ``code``,
+  ``name``, ``deadline`` (ISO date) and ``overdue`` (what counts as overdue after the deadline:
+  ``tasks_unallocated``, ``cases_not_completed`` or ``cases_not_accepted``).
+
+``validate_calendar`` returns the cleaned document or raises ValidationError with one Chinese
+message per problem, so a broken draft can never be put in force."""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from anju.regions.choices import RegionLevel
+
+# Submitting levels, from the bottom up (the province receives, it does not submit).
+LEVELS: dict[str, str] = {"village": "村", "township": "乡镇", "county": "县/区", "city": "市"}
+LEVEL_OF_REGION: dict[int, str] = {
+    RegionLevel.VILLAGE: "village",
+    RegionLevel.TOWNSHIP: "township",
+    RegionLevel.COUNTY: "county",
+    RegionLevel.CITY: "city",
+}
+REPORT_KINDS: dict[str, str] = {"monthly_list": "新增对象月报", "progress": "进度月报"}
+OVERDUE_KINDS: dict[str, str] = {
+    "tasks_unallocated": "任务未分解下达",
+    "cases_not_completed": "当年案件未竣工",
+    "cases_not_accepted": "当年案件未验收",
+}
+
+
+def _phases(year: int) -> list[dict[str, Any]]:
+    return [
+        {"code": "planning", "name": "规划部署", "deadline": f"{year}-06-15", "overdue": "tasks_unallocated"},
+        {"code": "renovation", "name": "排查与改造", "deadline": f"{year}-11-30", "overdue": "cases_not_completed"},
+        {"code": "acceptance", "name": "竣工验收", "deadline": f"{year}-12-31", "overdue": "cases_not_accepted"},
+    ]
+
+
+DEFAULT_CALENDAR: dict[str, Any] = {
+    "reports": {
+        "monthly_list": {"name": "新增对象月报", "due_day": {"village": 1, "township": 3, "county": 4, "city": 5}},
+        "progress": {"name": "进度月报", "due_day": {"village": 15, "township": 17, "county": 18, "city": 20}},
+    },
+    "remind_days": 3,
+    "plans": [
+        {"year": 2023, "regions": [], "phases": _phases(2023)},
+        {"year": 2026, "regions": [], "phases": _phases(2026)},
+    ],
+}
+
+
+def default_calendar() -> dict[str, Any]:
+    return copy.deepcopy(DEFAULT_CALENDAR)
+
+
+def _int_in(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def validate_calendar(content: Any) -> dict[str, Any]:
+    """The cleaned calendar, or ValidationError listing every problem in Chinese."""
+    if not isinstance(content, dict):
+        raise ValidationError("报送日历应为一个 JSON 对象。")
+    missing = [key for key in DEFAULT_CALENDAR if key not in content]
+    if missing:
+        raise ValidationError(f"缺少以下部分：{'、'.join(missing)}。")
+    errors: list[str] = []
+    unknown = sorted(set(content) - set(DEFAULT_CALENDAR))
+    if unknown:
+        errors.append(f"不认识的部分：{'、'.join(unknown)}。")
+
+    reports = content["reports"]
+    if not isinstance(reports, dict) or set(reports) != set(REPORT_KINDS):
+        errors.append("报送种类 reports 须含 monthly_list（新增对象月报）和 progress（进度月报）。")
+    else:
+        for kind, label in REPORT_KINDS.items():
+            entry = reports[kind]
+            if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
+                errors.append(f"{label}须有名称 name。")
+                continue
+            days = entry.get("due_day")
+            if not isinstance(days, dict) or set(days) != set(LEVELS):
+                errors.append(f"{label}的截止日 due_day 须含 village、township、county、city 四级。")
+                continue
+            bad = [LEVELS[lv] for lv in LEVELS if not _int_in(days[lv], 1, 31)]
+            if bad:
+                errors.append(f"{label}的截止日应为 1–31 的整数（{'、'.join(bad)}级不对）。")
+                continue
+            ordered = [days[lv] for lv in LEVELS]
+            if ordered != sorted(ordered):
+                errors.append(f"{label}的截止日须由村到市逐级不早于下级（上级要在下级报送之后汇总）。")
+
+    if not _int_in(content["remind_days"], 0, 15):
+        errors.append("提前提醒天数 remind_days 应为 0–15 的整数。")
+
+    plans = content["plans"]
+    if not isinstance(plans, list):
+        errors.append("年度计划 plans 应为列表。")
+        plans = []
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for i, plan in enumerate(plans, start=1):
+        if not isinstance(plan, dict):
+            errors.append(f"年度计划第 {i} 项应为对象。")
+            continue
+        year = plan.get("year")
+        if not _int_in(year, 2009, 2100):
+            errors.append(f"年度计划第 {i} 项的年度 year 应为四位年份。")
+            continue
+        regions = plan.get("regions", [])
+        if not isinstance(regions, list) or any(not str(r).isdigit() for r in regions):
+            errors.append(f"{year} 年计划的适用区划 regions 应为区划代码（或其前缀）列表。")
+            continue
+        key = (year, tuple(sorted(str(r) for r in regions)))
+        if key in seen:
+            errors.append(f"{year} 年计划对同一区划重复。")
+        seen.add(key)
+        phases = plan.get("phases")
+        if not isinstance(phases, list) or not phases:
+            errors.append(f"{year} 年计划至少要有一个阶段 phases。")
+            continue
+        codes: set[str] = set()
+        last: datetime.date | None = None
+        for j, phase in enumerate(phases, start=1):
+            if not isinstance(phase, dict):
+                errors.append(f"{year} 年计划第 {j} 个阶段应为对象。")
+                continue
+            code = str(phase.get("code") or "").strip()
+            name = str(phase.get("name") or "").strip()
+            label = name or code or str(j)
+            if not code:
+                errors.append(f"{year} 年计划第 {j} 个阶段缺少编号 code。")
+            elif code in codes:
+                errors.append(f"{year} 年计划的阶段编号「{code}」重复。")
+            codes.add(code)
+            if not name:
+                errors.append(f"{year} 年计划的阶段「{code or j}」缺少名称 name。")
+            deadline = _date(phase.get("deadline"))
+            if deadline is None:
+                errors.append(f"{year} 年「{label}」的截止日期 deadline 应写作 YYYY-MM-DD。")
+            elif deadline.year not in (year, year + 1):
+                errors.append(f"{year} 年「{label}」的截止日期应在 {year} 年（最迟次年）。")
+            elif last is not None and deadline < last:
+                errors.append(f"{year} 年「{label}」的截止日期早于上一阶段。")
+            else:
+                last = deadline
+            if phase.get("overdue") not in OVERDUE_KINDS:
+                kinds = "、".join(f"{k}（{v}）" for k, v in OVERDUE_KINDS.items())
+                errors.append(f"{year} 年「{label}」的逾期口径 overdue 只能是：{kinds}。")
+
+    if errors:
+        raise ValidationError(errors)
+    return content
+
+
+# --- reading a calendar ---------------------------------------------------------------------------------
+
+
+def due_day(content: dict[str, Any], kind: str, level: str) -> int:
+    return int(content["reports"][kind]["due_day"][level])
+
+
+def due_on(content: dict[str, Any], kind: str, level: str, year: int, month: int) -> datetime.date:
+    """The date a level's report of ``kind`` for (year, month) is due: the configured day, or the
+    month's last day when the month is shorter (a 31 in February is the 28th or 29th)."""
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(due_day(content, kind, level), last))
+
+
+def report_name(content: dict[str, Any], kind: str) -> str:
+    return str(content["reports"][kind]["name"])
+
+
+def plan_for(content: dict[str, Any], year: int, region_code: str) -> dict[str, Any] | None:
+    """The year's plan that applies to a region: one naming the region (longest prefix) over a
+    general one."""
+    best: tuple[int, dict[str, Any]] | None = None
+    for plan in content["plans"]:
+        if plan["year"] != year:
+            continue
+        regions = [str(r) for r in plan.get("regions") or []]
+        matched = [len(r) for r in regions if region_code.startswith(r)]
+        if regions and not matched:
+            continue
+        rank = max(matched, default=0)
+        if best is None or rank > best[0]:
+            best = (rank, plan)
+    return best[1] if best else None
+
+
+def plan_years(content: dict[str, Any]) -> list[int]:
+    return sorted({int(p["year"]) for p in content["plans"]})

@@ -1,0 +1,126 @@
+"""The reporting calendar (versioned configuration) and the monthly submissions that go up the
+region tree level by level, each with the snapshot frozen when it was submitted."""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import RegionScopedQuerySet
+from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
+from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
+
+
+class ReportingCalendar(VersionedConfig):
+    """One version of the reporting calendar (``anju.reporting.calendar``): each level's due day
+    per report kind, the reminder lead time, and the annual plan's phases per year and region."""
+
+    content = models.JSONField("日历内容")
+
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
+
+    kind_label = "报送日历"
+    body_field = "content"
+
+    class Meta(VersionedConfig.Meta):
+        verbose_name = "报送日历"
+        verbose_name_plural = "报送日历"
+        constraints = version_constraints("reportingcalendar")
+
+
+class SubmissionQuerySet(RegionScopedQuerySet["Submission"]):
+    region_code_lookup = "region_code"
+
+
+class Submission(models.Model):
+    """One region's report of one kind for one month (报送月份: the month it is due in). Its
+    ``snapshot`` (and, for a monthly list, ``diff`` against the region's previous signed-off
+    list) is computed when prepared and frozen when submitted; after sign-off nothing changes
+    unless the level above reopens it."""
+
+    kind = models.CharField("报表", max_length=20, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    region = models.ForeignKey("regions.Region", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    level = models.PositiveSmallIntegerField("级别")
+    status = models.CharField(
+        "状态", max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT, db_index=True
+    )
+    due_on = models.DateField("截止日期")
+    calendar = models.ForeignKey(
+        ReportingCalendar, verbose_name="报送日历版本", on_delete=models.PROTECT, related_name="submissions"
+    )
+    snapshot = models.JSONField("报送内容", default=dict)
+    diff = models.JSONField("与上月比较", default=dict)
+    prepared_at = models.DateTimeField("生成时间", default=timezone.now)
+    first_submitted_on = models.DateField("首次报送日期", null=True, blank=True)
+    submitted_on = models.DateField("报送日期", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_on = models.DateField("审核日期", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.CharField("退回原因", max_length=300, blank=True)
+
+    objects: ClassVar[SubmissionQuerySet] = SubmissionQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "报送"
+        verbose_name_plural = "报送"
+        ordering = ["-year", "-month", "kind", "region_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "month", "region"],
+                name="one_submission_per_region_kind_month",
+                violation_error_message="该单位本月已有这张报表。",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "year", "month", "region_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year} 年 {self.month} 月{self.get_kind_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year} 年 {self.month} 月"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == SubmissionStatus.SIGNED_OFF
+
+    def timeliness(self, today: datetime.date | None = None) -> str:
+        from anju.reporting.timeliness import classify
+
+        return classify(self.first_submitted_on, self.due_on, today or timezone.localdate())
+
+
+class SubmissionEvent(models.Model):
+    """One act on a submission (its history): who, when, from which status to which, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=12, choices=EventKind.choices)
+    from_status = models.CharField("原状态", max_length=12, choices=SubmissionStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=12, choices=SubmissionStatus.choices)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "报送记录"
+        verbose_name_plural = "报送记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.get_kind_display()}"

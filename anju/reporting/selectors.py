@@ -1,0 +1,440 @@
+"""Reads of the reporting app: submissions a user may see, the timeliness board, reminders,
+the annual plan with what is overdue per child region, and the case panel."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+
+from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.core.versioning import ConfigQuerySet
+from anju.regions.choices import PREFIX_LENGTH, RegionLevel
+from anju.regions.models import Region
+from anju.reporting import calendar as cal
+from anju.reporting.choices import ReportKind, SubmissionStatus, Timeliness
+from anju.reporting.models import ReportingCalendar, Submission
+from anju.reporting.services import (
+    REVIEWER_ROLES,
+    SUBMITTER_ROLES,
+    calendar_for,
+    can_review,
+    can_submit,
+    ensure_national_calendar,
+)
+from anju.reporting.timeliness import classify
+from anju.tasks.models import Task
+
+# --- calendars ------------------------------------------------------------------------------------------
+
+
+def calendars_visible(user: Any) -> ConfigQuerySet:
+    ensure_national_calendar()
+    return ReportingCalendar.objects.visible_to(user).order_by("region_code", "-version")
+
+
+def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
+    """The calendar laid out for its page."""
+    return {
+        "reports": [
+            (
+                kind,
+                content["reports"][kind]["name"],
+                [(cal.LEVELS[lv], content["reports"][kind]["due_day"][lv]) for lv in cal.LEVELS],
+            )
+            for kind in cal.REPORT_KINDS
+        ],
+        "remind_days": content["remind_days"],
+        "plans": [
+            {
+                "year": p["year"],
+                "regions": p.get("regions") or [],
+                "phases": [ph | {"overdue_label": cal.OVERDUE_KINDS.get(ph["overdue"], "")} for ph in p["phases"]],
+            }
+            for p in sorted(content["plans"], key=lambda p: (p["year"], p.get("regions") or []))
+        ],
+    }
+
+
+# --- submissions ----------------------------------------------------------------------------------------
+
+
+def submissions_visible(user: Any) -> QuerySet[Submission]:
+    return Submission.objects.visible_to(user).select_related("region", "region__parent", "submitted_by", "reviewed_by")
+
+
+def submission_list(user: Any, filters: dict[str, Any]) -> QuerySet[Submission]:
+    qs = submissions_visible(user)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    if filters.get("month"):
+        qs = qs.filter(month=filters["month"])
+    if filters.get("region"):
+        qs = qs.filter(region_code__startswith=filters["region"].rstrip("0") or filters["region"])
+    return qs.order_by("-year", "-month", "kind", "level", "region_code")
+
+
+def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:
+    """What the detail page shows besides the submission: the diff made readable, and what the
+    user may do."""
+    diff = submission.diff or {}
+    added = set(diff.get("added", []))
+    regraded = {r["household"]: r for r in diff.get("regraded", [])}
+    rows = [
+        r
+        | {
+            "added": r["household"] in added and diff.get("previous") is not None,
+            "regraded": regraded.get(r["household"]),
+        }
+        for r in submission.snapshot.get("rows", [])
+    ]
+    submitter = can_submit(user, submission.region_code, submission.level)
+    reviewer = can_review(user, submission)
+    status = submission.status
+    return {
+        "rows": rows,
+        "diff": diff,
+        "children": submission.snapshot.get("children", []),
+        "events": list(submission.events.select_related("actor")),
+        "timeliness": Timeliness(submission.timeliness()).label,
+        "can_prepare": submitter and status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        "can_submit": submitter and status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        "can_review": reviewer and status == SubmissionStatus.SUBMITTED,
+        "can_reopen": reviewer and status == SubmissionStatus.SIGNED_OFF,
+        "is_list": submission.kind == ReportKind.MONTHLY_LIST,
+    }
+
+
+def preparable_regions(user: Any) -> list[Region]:
+    """The regions a user submits for (their own, when they hold its submitting role)."""
+    if user.region is None:
+        return []
+    return [user.region] if can_submit(user, user.region.code, user.region.level) else []
+
+
+# --- timeliness board ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardCell:
+    region: Region
+    due_on: datetime.date
+    state: str
+    submission: Submission | None = None
+
+    @property
+    def state_label(self) -> str:
+        return Timeliness(self.state).label
+
+    @property
+    def colour(self) -> str:
+        return {"on_time": "success", "late": "warning", "missing": "danger", "not_due": "secondary"}[self.state]
+
+
+@dataclass
+class Board:
+    parent: Region
+    kind: str
+    year: int
+    month: int
+    cells: list[BoardCell] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for c in self.cells if c.state == state)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {state: self.count(state) for state in Timeliness.values}
+
+    def _rate(self, n: int) -> Decimal | None:
+        if not self.cells:
+            return None
+        return (Decimal(n * 100) / Decimal(len(self.cells))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def reporting_rate(self) -> Decimal | None:
+        """Reports received (on time or late) as a percentage of those expected."""
+        return self._rate(self.count(Timeliness.ON_TIME) + self.count(Timeliness.LATE))
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return self._rate(self.count(Timeliness.ON_TIME))
+
+
+def board(*, parent: Region, kind: str, year: int, month: int, today: datetime.date | None = None) -> Board:
+    """Each child region of ``parent``: its report of ``kind`` for the month on time, late,
+    missing or not yet due (two queries: the children and their submissions)."""
+    today = today or timezone.localdate()
+    children = list(Region.objects.filter(parent=parent, level=parent.level + 1).order_by("code"))
+    result = Board(parent, kind, year, month)
+    if parent.level + 1 not in cal.LEVEL_OF_REGION:
+        return result
+    level = cal.LEVEL_OF_REGION[parent.level + 1]
+    content = calendar_for(parent.code).content
+    due = cal.due_on(content, kind, level, year, month)
+    found = {
+        s.region_id: s
+        for s in Submission.objects.filter(kind=kind, year=year, month=month, region__in=children).select_related(
+            "region"
+        )
+    }
+    for child in children:
+        s = found.get(child.pk)
+        due_on = s.due_on if s else due
+        result.cells.append(BoardCell(child, due_on, classify(s.first_submitted_on if s else None, due_on, today), s))
+    return result
+
+
+def board_parent(user: Any, code: str | None) -> Region | None:
+    """The region whose children the board shows: the one asked for if the user may see it,
+    else the user's own (None when the user stands below the levels that receive reports)."""
+    qs = Region.objects.visible_to(user).filter(level__lte=RegionLevel.TOWNSHIP)
+    if code:
+        return qs.filter(code=code).first()
+    if user.region is not None:
+        return user.region if user.region.level <= RegionLevel.TOWNSHIP else None
+    return qs.order_by("level", "code").first()
+
+
+# --- reminders -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reminder:
+    text: str
+    url: str
+    colour: str  # Bootstrap: danger overdue, warning due soon, info awaiting review
+
+
+def _month_back(year: int, month: int) -> tuple[int, int]:
+    return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def reminders(user: Any, today: datetime.date | None = None) -> list[Reminder]:
+    """The reports the user owes (due within the reminder lead time, or overdue, this month or
+    last) and their children's reports waiting for the user's review."""
+    today = today or timezone.localdate()
+    out: list[Reminder] = []
+    region = user.region
+    if region is None:
+        return out
+    if region.level in SUBMITTER_ROLES and can_submit(user, region.code, region.level):
+        content = calendar_for(region.code).content
+        level = cal.LEVEL_OF_REGION[region.level]
+        periods = [(today.year, today.month), _month_back(today.year, today.month)]
+        existing = {
+            (s.kind, s.year, s.month): s
+            for s in Submission.objects.filter(region=region, kind__in=ReportKind.values).filter(
+                Q(year=periods[0][0], month=periods[0][1]) | Q(year=periods[1][0], month=periods[1][1])
+            )
+        }
+        for year, month in periods:
+            for kind, label in ReportKind.choices:
+                s = existing.get((kind, year, month))
+                if s is not None and s.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.SIGNED_OFF):
+                    continue
+                due = s.due_on if s else cal.due_on(content, kind, level, year, month)
+                left = (due - today).days
+                if left > content["remind_days"]:
+                    continue
+                url = reverse("reporting:submission_detail", args=[s.pk]) if s else reverse("reporting:submission_list")
+                returned = "（已退回，请修改后重报）" if s and s.status == SubmissionStatus.RETURNED else ""
+                if left < 0:
+                    out.append(Reminder(f"{year} 年 {month} 月{label}已逾期 {-left} 天未报{returned}", url, "danger"))
+                else:
+                    when = "今天" if left == 0 else f"还有 {left} 天"
+                    out.append(
+                        Reminder(f"{year} 年 {month} 月{label}{due:%m-%d} 截止（{when}）{returned}", url, "warning")
+                    )
+    reviews = [lv + 1 for lv, roles in REVIEWER_ROLES.items() if lv == region.level + 1 and user.has_role(*roles)]
+    if reviews:
+        waiting = (
+            Submission.objects.filter(region__parent=region, status=SubmissionStatus.SUBMITTED)
+            .values("kind", "year", "month")
+            .annotate(n=Count("pk"))
+            .order_by("-year", "-month", "kind")
+        )
+        for w in waiting:
+            url = (
+                reverse("reporting:submission_list")
+                + f"?status=submitted&kind={w['kind']}&year={w['year']}&month={w['month']}"
+            )
+            out.append(
+                Reminder(
+                    f"{w['year']} 年 {w['month']} 月{ReportKind(w['kind']).label}：{w['n']} 份下级报表待审核",
+                    url,
+                    "info",
+                )
+            )
+    return out
+
+
+# --- annual plan ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PhaseView:
+    code: str
+    name: str
+    deadline: datetime.date
+    overdue_kind: str
+    days_left: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_over(self) -> int:
+        return max(-self.days_left, 0)
+
+    @property
+    def overdue_label(self) -> str:
+        return cal.OVERDUE_KINDS[self.overdue_kind]
+
+    @property
+    def total(self) -> int:
+        return sum(r["count"] for r in self.rows)
+
+
+def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | None = None) -> dict[str, Any]:
+    """The year's phases for ``region`` with days left, the tasks (targets), and per child
+    region what falls under each phase's overdue rule (shown as overdue once the deadline
+    has passed, as still to do before). Three aggregate queries."""
+    today = today or timezone.localdate()
+    content = calendar_for(region.code).content
+    plan = cal.plan_for(content, year, region.code)
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    child_len = PREFIX_LENGTH.get(region.level + 1, 12)
+    cases = (
+        RenovationCase.objects.visible_to(user)
+        .filter(year=year, region_code__startswith=region.prefix)
+        .exclude(stage=Stage.ENDED)
+        .annotate(child=Substr("region_code", 1, child_len))
+        .values("child", "stage")
+        .annotate(
+            n=Count("pk"),
+            not_completed=Count("pk", filter=Q(completed_on__isnull=True)),
+            not_accepted=Count("pk", filter=Q(accepted_on__isnull=True)),
+        )
+        .order_by()
+    )
+    by_child: dict[str, dict[str, dict[str, int]]] = {}
+    for c in cases:
+        entry = by_child.setdefault(c["child"], {"not_completed": {}, "not_accepted": {}})
+        if c["not_completed"]:
+            entry["not_completed"][c["stage"]] = c["not_completed"]
+        if c["not_accepted"]:
+            entry["not_accepted"][c["stage"]] = c["not_accepted"]
+    # Issued totals and township allocations apart: one query joining both would multiply them.
+    visible_tasks = Task.objects.visible_to(user).filter(year=year, region_code__startswith=region.prefix)
+    task_total: dict[str, int] = {}
+    for code, total in (
+        visible_tasks.values("region_code").annotate(total=Sum("count")).values_list("region_code", "total")
+    ):
+        task_total[code] = total or 0
+    allocated: dict[str, int] = {}
+    for code, total in (
+        Task.objects.filter(parent__in=visible_tasks)
+        .values("parent__region_code")
+        .annotate(total=Sum("count"))
+        .values_list("parent__region_code", "total")
+    ):
+        allocated[code] = total or 0
+    if region.level >= RegionLevel.COUNTY:
+        own_tasks = task_total.get(region.code, 0)
+    else:  # a city or province: what its counties were issued
+        own_tasks = sum(v for code, v in task_total.items() if code.endswith("000000") and code[4:6] != "00")
+
+    phases: list[PhaseView] = []
+    for p in plan["phases"] if plan else []:
+        deadline = datetime.date.fromisoformat(p["deadline"])
+        phase = PhaseView(p["code"], p["name"], deadline, p["overdue"], (deadline - today).days)
+        for child in children:
+            prefix = child.code[:child_len]
+            row: dict[str, Any] = {"region": child, "count": 0, "stages": [], "note": ""}
+            if p["overdue"] == "tasks_unallocated":
+                total = task_total.get(child.code, 0)
+                if child.level == RegionLevel.COUNTY:
+                    row["count"] = max(total - allocated.get(child.code, 0), 0)
+                    row["note"] = f"任务 {total} 户，未分解 {row['count']} 户" if total else "未下达任务"
+                else:
+                    row["note"] = f"任务 {total} 户" if total else "未分配任务"
+                    row["count"] = 0 if total else 1
+            else:
+                key = "not_completed" if p["overdue"] == "cases_not_completed" else "not_accepted"
+                stages = by_child.get(prefix, {}).get(key, {})
+                row["count"] = sum(stages.values())
+                row["stages"] = [
+                    (
+                        Stage(s).label,
+                        n,
+                        reverse("cases:case_list") + f"?region={child.code}&year={year}&stage={s}",
+                    )
+                    for s, n in sorted(stages.items(), key=lambda kv: Stage.values.index(kv[0]))
+                ]
+            phase.rows.append(row)
+        phases.append(phase)
+    return {
+        "region": region,
+        "year": year,
+        "plan": plan,
+        "phases": phases,
+        "tasks": own_tasks,
+        "years": cal.plan_years(content),
+    }
+
+
+# --- case panel ----------------------------------------------------------------------------------------
+
+
+def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+    """The phase of the case's plan year it falls under and whether it is behind, with links to
+    the annual plan and the village's monthly lists."""
+    today = timezone.localdate()
+    content = calendar_for(case.region_code).content
+    plan = cal.plan_for(content, case.year, case.region_code)
+    behind: list[str] = []
+    current = None
+    for p in plan["phases"] if plan else []:
+        deadline = datetime.date.fromisoformat(p["deadline"])
+        late = (p["overdue"] == "cases_not_completed" and case.completed_on is None) or (
+            p["overdue"] == "cases_not_accepted" and case.accepted_on is None
+        )
+        if case.stage in (Stage.ENDED,):
+            late = False
+        if late and deadline < today:
+            behind.append(f"{p['name']}（{deadline:%Y-%m-%d} 截止）已逾期 {(today - deadline).days} 天")
+        if current is None and deadline >= today:
+            current = {"name": p["name"], "deadline": deadline, "days_left": (deadline - today).days}
+    village = case.region_code
+    listed = (
+        Submission.objects.visible_to(user)
+        .filter(kind=ReportKind.MONTHLY_LIST, region_code=village)
+        .exclude(status=SubmissionStatus.DRAFT)
+        .order_by("-year", "-month")
+        .first()
+    )
+    county = Region.objects.filter(code=case.region_code[:6] + "000000").first()
+    return {
+        "year": case.year,
+        "current": current,
+        "behind": behind,
+        "plan_url": reverse("reporting:annual_plan")
+        + f"?year={case.year}"
+        + (f"&region={county.code}" if county else ""),
+        "latest_list": listed,
+        "latest_list_url": reverse("reporting:submission_detail", args=[listed.pk]) if listed else "",
+    }

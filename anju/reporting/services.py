@@ -1,0 +1,333 @@
+"""Writes of the reporting app: the calendar's versions, and each act on a submission
+(prepare, submit, return, sign off, reopen). Every act checks the actor's role, region and the
+submission's status, changes it in one transaction and records an audit row and a history row;
+a refusal says why in Chinese and changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anju.accounts.choices import Role
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.core.scoping import in_scope
+from anju.core.versioning import (
+    config_activate,
+    config_check_editable,
+    config_derive,
+    config_discard,
+    config_ensure_national,
+    config_for,
+)
+from anju.regions.models import Region
+from anju.reporting import calendar as cal
+from anju.reporting import snapshots
+from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
+
+NATIONAL_NAME = "全国默认报送日历"
+NATIONAL_NOTE = "新增对象月报 5 日前、进度月报 20 日前逐级报送；年度计划 6-15、11-30、12-31 三个阶段。"
+
+# Who submits for a region of each level, and who reviews it (the officer of the level above).
+SUBMITTER_ROLES: dict[int, tuple[str, ...]] = {
+    5: (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD),
+    4: (Role.TOWNSHIP_OFFICER,),
+    3: (Role.COUNTY_OFFICER,),
+    2: (Role.CITY_OFFICER,),
+}
+REVIEWER_ROLES: dict[int, tuple[str, ...]] = {
+    5: (Role.TOWNSHIP_OFFICER,),
+    4: (Role.COUNTY_OFFICER,),
+    3: (Role.CITY_OFFICER,),
+    2: (Role.PROVINCE_OFFICER,),
+}
+
+
+# --- calendar versions ---------------------------------------------------------------------------------
+
+
+def ensure_national_calendar() -> ReportingCalendar:
+    return config_ensure_national(
+        ReportingCalendar, name=NATIONAL_NAME, note=NATIONAL_NOTE, body=cal.default_calendar()
+    )
+
+
+def calendar_for(region_code: str) -> ReportingCalendar:
+    """The active calendar nearest above a region (its province's own version, else national)."""
+    return config_for(ReportingCalendar, region_code, ensure_national_calendar)
+
+
+def calendar_derive(*, acting_user: Any, source: ReportingCalendar, note: str = "") -> ReportingCalendar:
+    """A draft for the province officer's own province, copied from ``source``."""
+    return config_derive(acting_user=acting_user, source=source, note=note)
+
+
+def calendar_update(
+    *, acting_user: Any, calendar: ReportingCalendar, content: Any, name: str, note: str = ""
+) -> ReportingCalendar:
+    """Save a draft's content after checking every section (one Chinese message per problem)."""
+    config_check_editable(acting_user, calendar)
+    if not name.strip():
+        raise ValidationError({"name": "请填写名称。"})
+    cleaned = cal.validate_calendar(content)
+    with transaction.atomic():
+        before = model_snapshot(calendar, ("name", "note", "content"))
+        calendar.content = cleaned
+        calendar.name = name.strip()[:100]
+        calendar.note = note.strip()[:200]
+        calendar.save(update_fields=["content", "name", "note"])
+        changes = changes_between(before, model_snapshot(calendar, ("name", "note", "content")))
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=calendar, changes=changes or None)
+    return calendar
+
+
+def calendar_activate(*, acting_user: Any, calendar: ReportingCalendar) -> ReportingCalendar:
+    """Put a draft in force; submissions already prepared keep the due date they were given."""
+    return config_activate(acting_user=acting_user, config=calendar, check=lambda c: cal.validate_calendar(c.content))
+
+
+def calendar_discard(*, acting_user: Any, calendar: ReportingCalendar) -> None:
+    """Delete a draft calendar."""
+    config_discard(acting_user=acting_user, config=calendar)
+
+
+# --- checks ---------------------------------------------------------------------------------------------
+
+
+def level_key(region: Region) -> str:
+    if region.level not in cal.LEVEL_OF_REGION:
+        raise ValidationError(f"{region.name}（{region.level_label}）不逐级报送这些报表。")
+    return cal.LEVEL_OF_REGION[region.level]
+
+
+def can_submit(user: Any, region_code: str, level: int) -> bool:
+    if user.is_superuser:
+        return True
+    return bool(user.has_role(*SUBMITTER_ROLES.get(level, ())) and user.region and user.region.code == region_code)
+
+
+def can_review(user: Any, submission: Submission) -> bool:
+    if user.is_superuser:
+        return True
+    parent_code = submission.region.parent.code if submission.region.parent_id else None
+    return bool(
+        user.has_role(*REVIEWER_ROLES.get(submission.level, ()))
+        and user.region
+        and parent_code
+        and user.region.code == parent_code
+    )
+
+
+def _require_submitter(user: Any, region: Region) -> None:
+    if not in_scope(user, region.code):
+        raise PermissionDenied("该单位不在您的管辖范围内。")
+    if not can_submit(user, region.code, region.level):
+        labels = "、".join(Role(r).label for r in SUBMITTER_ROLES.get(region.level, ()))
+        raise PermissionDenied(f"{region.name}的报表须由本级{labels}报送。")
+
+
+def _require_reviewer(user: Any, submission: Submission, act: str) -> None:
+    if not in_scope(user, submission.region_code):
+        raise PermissionDenied("该报表不在您的管辖范围内。")
+    if not can_review(user, submission):
+        parent = submission.region.parent
+        labels = "、".join(Role(r).label for r in REVIEWER_ROLES.get(submission.level, ()))
+        raise PermissionDenied(f"{submission.region.name}的报表由上级{parent.name if parent else ''}{labels}{act}。")
+
+
+def _day(on: datetime.date | None) -> datetime.date:
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise ValidationError("日期不能晚于今天。")
+    return on
+
+
+def _record(submission: Submission, *, kind: str, before: str, actor: Any, on: datetime.date, note: str = "") -> None:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        kind=kind,
+        from_status=before,
+        to_status=submission.status,
+        on=on,
+        actor=actor,
+        note=note[:300],
+    )
+    changes = {"status": {"before": before, "after": submission.status}} if before != submission.status else None
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=submission,
+        changes=changes,
+        note=f"{EventKind(kind).label}{'：' + note if note else ''}",
+    )
+
+
+def _fill(submission: Submission, *, user: Any, on: datetime.date) -> None:
+    """Recompute the snapshot (and the monthly list's diff) from today's data."""
+    region = submission.region
+    submission.snapshot = snapshots.compute(
+        kind=submission.kind, region=region, year=submission.year, month=submission.month, as_of=on, user=user
+    )
+    if submission.kind == ReportKind.MONTHLY_LIST:
+        previous = (
+            Submission.objects.filter(kind=ReportKind.MONTHLY_LIST, region=region, status=SubmissionStatus.SIGNED_OFF)
+            .exclude(pk=submission.pk)
+            .filter(year__lte=submission.year)
+            .exclude(year=submission.year, month__gte=submission.month)
+            .order_by("-year", "-month")
+            .first()
+        )
+        submission.diff = snapshots.list_diff(submission.snapshot["rows"], previous)
+    else:
+        submission.diff = {}
+    submission.prepared_at = timezone.now()
+
+
+# --- acts on a submission ------------------------------------------------------------------------------
+
+
+def submission_prepare(
+    *, acting_user: Any, kind: str, year: int, month: int, region: Region, on: datetime.date | None = None
+) -> Submission:
+    """The region's draft of ``kind`` for (year, month) with its snapshot computed now; an
+    existing draft or returned submission is recomputed. A submitted or signed-off one is
+    refused (the level above returns or reopens it first)."""
+    day = _day(on)
+    if kind not in ReportKind.values:
+        raise ValidationError("没有这种报表。")
+    if not (2009 <= year <= 2100 and 1 <= month <= 12):
+        raise ValidationError("报送月份不对。")
+    if (year, month) > ((day.year, day.month + 1) if day.month < 12 else (day.year + 1, 1)):
+        raise ValidationError("只能生成本月或下月的报表。")
+    level = level_key(region)
+    _require_submitter(acting_user, region)
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .filter(kind=kind, year=year, month=month, region=region)
+            .select_related("region")
+            .first()
+        )
+        if submission is not None and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.SIGNED_OFF):
+            raise ValidationError(f"{submission}已{submission.get_status_display()}，不能重新生成。")
+        if submission is None:
+            calendar = calendar_for(region.code)
+            submission = Submission(
+                kind=kind,
+                year=year,
+                month=month,
+                region=region,
+                region_code=region.code,
+                level=region.level,
+                due_on=cal.due_on(calendar.content, kind, level, year, month),
+                calendar=calendar,
+            )
+            event, before = EventKind.PREPARE, ""
+        else:
+            event, before = EventKind.REFRESH, submission.status
+        _fill(submission, user=acting_user, on=day)
+        try:
+            with transaction.atomic():
+                submission.save()
+        except IntegrityError as exc:  # two officers preparing at once
+            raise ValidationError("该单位本月已有这张报表，请刷新页面。") from exc
+        _record(submission, kind=event, before=before, actor=acting_user, on=day)
+    return submission
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("region", "region__parent").get(pk=submission.pk)
+
+
+def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.date | None = None) -> Submission:
+    """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen."""
+    day = _day(on)
+    _require_submitter(acting_user, submission.region)
+    with transaction.atomic():
+        current = _locked(submission)
+        if current.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+            raise ValidationError(f"{current}已{current.get_status_display()}，不能再次报送。")
+        before = current.status
+        _fill(current, user=acting_user, on=day)
+        current.status = SubmissionStatus.SUBMITTED
+        current.submitted_on = day
+        current.first_submitted_on = current.first_submitted_on or day
+        current.submitted_by = acting_user
+        current.save()
+        _record(current, kind=EventKind.SUBMIT, before=before, actor=acting_user, on=day)
+    return current
+
+
+def submission_return(
+    *, acting_user: Any, submission: Submission, reason: str, on: datetime.date | None = None
+) -> Submission:
+    """The level above sends a submitted report back with a reason; the child corrects and
+    submits it again."""
+    day = _day(on)
+    _require_reviewer(acting_user, submission, "退回")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明退回原因。"})
+    with transaction.atomic():
+        current = _locked(submission)
+        if current.status != SubmissionStatus.SUBMITTED:
+            raise ValidationError(f"只能退回已报送待审核的报表；{current}现为「{current.get_status_display()}」。")
+        current.status = SubmissionStatus.RETURNED
+        current.return_reason = reason.strip()[:300]
+        current.reviewed_on, current.reviewed_by = day, acting_user
+        current.save(update_fields=["status", "return_reason", "reviewed_on", "reviewed_by"])
+        _record(
+            current, kind=EventKind.RETURN, before=SubmissionStatus.SUBMITTED, actor=acting_user, on=day, note=reason
+        )
+    return current
+
+
+def submission_sign_off(
+    *, acting_user: Any, submission: Submission, note: str = "", on: datetime.date | None = None
+) -> Submission:
+    """The level above confirms a submitted report; from then on it is locked."""
+    day = _day(on)
+    _require_reviewer(acting_user, submission, "审核确认")
+    with transaction.atomic():
+        current = _locked(submission)
+        if current.status != SubmissionStatus.SUBMITTED:
+            raise ValidationError(f"只能确认已报送待审核的报表；{current}现为「{current.get_status_display()}」。")
+        current.status = SubmissionStatus.SIGNED_OFF
+        current.return_reason = ""
+        current.reviewed_on, current.reviewed_by = day, acting_user
+        current.save(update_fields=["status", "return_reason", "reviewed_on", "reviewed_by"])
+        _record(
+            current, kind=EventKind.SIGN_OFF, before=SubmissionStatus.SUBMITTED, actor=acting_user, on=day, note=note
+        )
+    return current
+
+
+def submission_reopen(
+    *, acting_user: Any, submission: Submission, reason: str, on: datetime.date | None = None
+) -> Submission:
+    """The level above unlocks a signed-off report (audited, with a reason): it goes back to
+    draft, and the child prepares and submits it again. Its first submission date stays, so
+    reopening does not make an on-time report late."""
+    day = _day(on)
+    _require_reviewer(acting_user, submission, "重新打开")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明重新打开的原因。"})
+    with transaction.atomic():
+        current = _locked(submission)
+        if current.status != SubmissionStatus.SIGNED_OFF:
+            raise ValidationError(
+                f"只有已审核确认的报表需要重新打开；{current}现为「{current.get_status_display()}」。"
+            )
+        current.status = SubmissionStatus.DRAFT
+        current.reviewed_on, current.reviewed_by = None, None
+        current.save(update_fields=["status", "reviewed_on", "reviewed_by"])
+        _record(
+            current, kind=EventKind.REOPEN, before=SubmissionStatus.SIGNED_OFF, actor=acting_user, on=day, note=reason
+        )
+    return current

@@ -1,0 +1,406 @@
+"""Reporting pages: submissions (list, detail with the diff and the acts, xlsx of a monthly
+list), the timeliness board, the annual plan, and the calendar's versions."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anju.accounts.views import _apply_errors
+from anju.core.exporting import log_export, table_response
+from anju.core.pages import error_text, paginate, run_action
+from anju.core.scoping import get_visible_or_404
+from anju.core.versioning import can_edit_config
+from anju.regions.models import Region
+from anju.reporting import calendar as cal
+from anju.reporting import selectors, services
+from anju.reporting.choices import ReportKind, Timeliness
+from anju.reporting.forms import CalendarForm, PrepareForm, ReasonForm, SubmissionFilterForm
+from anju.reporting.models import Submission
+
+# --- submissions ----------------------------------------------------------------------------------------
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    form = SubmissionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page, query = paginate(request, selectors.submission_list(request.user, filters))
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/submission_list.html",
+        {
+            "page_title": "逐级报送",
+            "form": form,
+            "page": page,
+            "query": query,
+            "today": today,
+            "regions": selectors.preparable_regions(request.user),
+            "kinds": ReportKind.choices,
+            "next_month": (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1),
+        },
+    )
+
+
+def _get(request: HttpRequest, pk: int) -> Submission:
+    return get_visible_or_404(selectors.submissions_visible(request.user), request.user, pk=pk)
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _get(request, pk)
+    return render(
+        request,
+        "reporting/submission_detail.html",
+        {"page_title": str(submission), "s": submission, **selectors.submission_detail(submission, request.user)},
+    )
+
+
+@login_required
+@require_POST
+def submission_prepare(request: HttpRequest) -> HttpResponse:
+    form = PrepareForm(request.POST)
+    back = reverse("reporting:submission_list")
+    if not form.is_valid() or request.user.region is None:  # type: ignore[union-attr]
+        messages.error(request, "请选择报表和月份。")
+        return redirect(back)
+    region = request.user.region  # type: ignore[union-attr]
+    return run_action(
+        request,
+        lambda: services.submission_prepare(acting_user=request.user, region=region, **form.cleaned_data),
+        success=lambda s: f"已生成「{s}」草稿，核对后报送。",
+        then=lambda s: reverse("reporting:submission_detail", args=[s.pk]),
+        otherwise=back,
+    )
+
+
+def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    submission = _get(request, pk)
+    detail = reverse("reporting:submission_detail", args=[submission.pk])
+    user = request.user
+    if act in ("return", "reopen"):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请写明原因（300 字以内）。")
+            return redirect(detail)
+        reason = form.cleaned_data["reason"]
+    if act == "prepare":
+        return run_action(
+            request,
+            lambda: services.submission_prepare(
+                acting_user=user,
+                kind=submission.kind,
+                year=submission.year,
+                month=submission.month,
+                region=submission.region,
+            ),
+            success=lambda s: "已按最新数据重新生成。",
+            then=lambda s: detail,
+            otherwise=detail,
+        )
+    action = {
+        "submit": (lambda: services.submission_submit(acting_user=user, submission=submission), "已报送上级。"),
+        "sign_off": (
+            lambda: services.submission_sign_off(acting_user=user, submission=submission),
+            "已审核确认，报表已锁定。",
+        ),
+        "return": (
+            lambda: services.submission_return(acting_user=user, submission=submission, reason=reason),
+            "已退回下级。",
+        ),
+        "reopen": (
+            lambda: services.submission_reopen(acting_user=user, submission=submission, reason=reason),
+            "已重新打开，退回下级修改后重报。",
+        ),
+    }[act]
+    return run_action(request, action[0], success=lambda s: action[1], then=lambda s: detail, otherwise=detail)
+
+
+@login_required
+@require_POST
+def submission_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "prepare")
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "submit")
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "return")
+
+
+@login_required
+@require_POST
+def submission_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "sign_off")
+
+
+@login_required
+@require_POST
+def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "reopen")
+
+
+LIST_HEADERS = (
+    "序号",
+    "户主",
+    "身份证号",
+    "所在村",
+    "重点对象类别",
+    "鉴定等级",
+    "鉴定日期",
+    "认定结论",
+    "规则编号",
+    "较上月",
+)
+
+
+@login_required
+def submission_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The monthly list as xlsx (ID numbers masked: the snapshot never holds them in full)."""
+    submission = _get(request, pk)
+    if submission.kind != ReportKind.MONTHLY_LIST:
+        raise Http404("只有新增对象月报可以导出清单。")
+    info = selectors.submission_detail(submission, request.user)
+    rows = [
+        (
+            n,
+            r["head_name"],
+            r["id_masked"],
+            r["village"],
+            r["group_label"],
+            r["grade"],
+            r["appraised_on"],
+            r["outcome_label"],
+            r["rule_id"],
+            "新增"
+            if r["added"]
+            else (f"等级 {r['regraded']['before']}→{r['regraded']['after']}" if r["regraded"] else ""),
+        )
+        for n, r in enumerate(info["rows"], start=1)
+    ]
+    response, count = table_response(
+        fmt="xlsx",
+        title=str(submission),
+        headers=LIST_HEADERS,
+        rows=rows,
+        widths=[6, 10, 22, 18, 14, 8, 12, 26, 14, 12],
+    )
+    log_export(
+        actor=request.user,
+        what=f"报送清单 {submission}",
+        filters={"submission": submission.pk},
+        rows=count,
+        fmt="xlsx",
+    )
+    return response
+
+
+# --- timeliness board and annual plan ------------------------------------------------------------------
+
+
+def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        if 2009 <= year <= 2100 and 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+@login_required
+def timeliness_board(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year, month = _month(request.GET.get("month"), today)
+    kind = request.GET.get("kind") or ReportKind.MONTHLY_LIST
+    if kind not in ReportKind.values:
+        kind = ReportKind.MONTHLY_LIST
+    parent = selectors.board_parent(request.user, request.GET.get("region"))
+    if request.GET.get("region") and parent is None:
+        raise Http404("区划不存在或不在您的管辖范围内。")
+    result = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today) if parent else None
+    months = []
+    y, m = today.year, today.month
+    for _ in range(12):
+        months.append((f"{y}-{m:02d}", f"{y} 年 {m} 月"))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return render(
+        request,
+        "reporting/board.html",
+        {
+            "page_title": "报送及时率",
+            "board": result,
+            "parent": parent,
+            "ancestors": [
+                r for r in parent.ancestors() if request.user.is_superuser or r.is_within(request.user.region)
+            ]
+            if parent and request.user.region
+            else [],
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "month_value": f"{year}-{month:02d}",
+            "months": months,
+            "states": Timeliness.choices,
+        },
+    )
+
+
+@login_required
+def annual_plan(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    code = request.GET.get("region")
+    regions = Region.objects.visible_to(request.user).filter(level__lte=4)
+    region = (regions.filter(code=code) if code else regions.order_by("level", "code")).first()
+    if region is None:
+        if code:
+            raise Http404("区划不存在或不在您的管辖范围内。")
+        region = request.user.region  # type: ignore[union-attr]
+    if region is None:
+        raise Http404("没有可查看的区划。")
+    return render(
+        request,
+        "reporting/annual_plan.html",
+        {
+            "page_title": f"{year} 年度工作方案",
+            **selectors.annual_plan(user=request.user, region=region, year=year, today=today),
+        },
+    )
+
+
+# --- calendar versions (versioning: anju.core.versioning) ----------------------------------------------
+
+
+@login_required
+def calendar_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reporting/calendar_list.html",
+        {"page_title": "报送日历", "calendars": selectors.calendars_visible(request.user)},
+    )
+
+
+@login_required
+def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    try:
+        cal.validate_calendar(calendar.content)
+        problems: list[str] = []
+        sections = selectors.calendar_sections(calendar.content)
+    except ValidationError as exc:
+        problems, sections = exc.messages, {}
+    return render(
+        request,
+        "reporting/calendar_detail.html",
+        {
+            "page_title": str(calendar),
+            "calendar": calendar,
+            "s": sections,
+            "problems": problems,
+            "can_edit": calendar.is_editable and can_edit_config(request.user, calendar),
+            "used": Submission.objects.visible_to(request.user).filter(calendar=calendar).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    return run_action(
+        request,
+        lambda: services.calendar_derive(acting_user=request.user, source=source),
+        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
+        then=lambda draft: reverse("reporting:calendar_edit", args=[draft.pk]),
+        otherwise=reverse("reporting:calendar_detail", args=[source.pk]),
+    )
+
+
+@login_required
+def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    if not can_edit_config(request.user, calendar):
+        raise PermissionDenied("您不能修改这个报送日历。")
+    if request.method == "POST":
+        form = CalendarForm(request.POST)
+        if form.is_valid():
+            try:
+                services.calendar_update(
+                    acting_user=request.user,
+                    calendar=calendar,
+                    content=form.cleaned_data["text"],
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    _apply_errors(form, exc)
+                else:
+                    for message in exc.messages if isinstance(exc, ValidationError) else [error_text(exc)]:
+                        form.add_error(None, message)
+            else:
+                messages.success(request, "报送日历已保存（草稿）。")
+                return redirect("reporting:calendar_detail", pk=calendar.pk)
+    else:
+        form = CalendarForm(
+            initial={
+                "name": calendar.name,
+                "note": calendar.note,
+                "text": json.dumps(calendar.content, ensure_ascii=False, indent=2),
+            }
+        )
+    return render(
+        request, "reporting/calendar_edit.html", {"page_title": f"修改 {calendar}", "calendar": calendar, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def calendar_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    detail = reverse("reporting:calendar_detail", args=[calendar.pk])
+    return run_action(
+        request,
+        lambda: services.calendar_activate(acting_user=request.user, calendar=calendar),
+        success=lambda c: f"「{c}」已启用；此后生成的报表按此版本计算截止日期。",
+        then=lambda c: detail,
+        otherwise=detail,
+    )
+
+
+@login_required
+@require_POST
+def calendar_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    return run_action(
+        request,
+        lambda: services.calendar_discard(acting_user=request.user, calendar=calendar),
+        success=lambda _: "草稿已删除。",
+        then=lambda _: reverse("reporting:calendar_list"),
+        otherwise=reverse("reporting:calendar_detail", args=[calendar.pk]),
+    )
+
+
+def reminders_context(user: Any) -> dict[str, Any]:
+    """For the home page: ``{% include "reporting/_reminders.html" %}`` with this context."""
+    return {"reporting_reminders": selectors.reminders(user)}
