@@ -123,10 +123,10 @@ def validate_calendar(content: Any) -> dict[str, Any]:
         if not isinstance(plan, dict):
             errors.append(f"年度计划第 {i} 项应为对象。")
             continue
-        year = plan.get("year")
-        if not _int_in(year, 2009, 2100):
+        if not _int_in(plan.get("year"), 2009, 2100):
             errors.append(f"年度计划第 {i} 项的年度 year 应为四位年份。")
             continue
+        year = int(plan["year"])
         regions = plan.get("regions", [])
         if not isinstance(regions, list) or any(not str(r).isdigit() for r in regions):
             errors.append(f"{year} 年计划的适用区划 regions 应为区划代码（或其前缀）列表。")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting.choices import ReportKind, SubmissionStatus, Timeliness
-from anju.reporting.models import ReportingCalendar, Submission
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet
 from anju.reporting.services import (
     REVIEWER_ROLES,
     SUBMITTER_ROLES,
@@ -66,11 +66,11 @@ def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
 # --- submissions ----------------------------------------------------------------------------------------
 
 
-def submissions_visible(user: Any) -> QuerySet[Submission]:
+def submissions_visible(user: Any) -> SubmissionQuerySet:
     return Submission.objects.visible_to(user).select_related("region", "region__parent", "submitted_by", "reviewed_by")
 
 
-def submission_list(user: Any, filters: dict[str, Any]) -> QuerySet[Submission]:
+def submission_list(user: Any, filters: dict[str, Any]) -> SubmissionQuerySet:
     qs = submissions_visible(user)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])

@@ -114,7 +114,8 @@ def can_submit(user: Any, region_code: str, level: int) -> bool:
 def can_review(user: Any, submission: Submission) -> bool:
     if user.is_superuser:
         return True
-    parent_code = submission.region.parent.code if submission.region.parent_id else None
+    parent = submission.region.parent
+    parent_code = parent.code if parent is not None else None
     return bool(
         user.has_role(*REVIEWER_ROLES.get(submission.level, ()))
         and user.region

@@ -225,6 +225,14 @@ def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
     return today.year, today.month
 
 
+def _ancestors_in_scope(user: Any, region: Region | None) -> list[Region]:
+    """The breadcrumb above the board's region, from the user's own region down."""
+    if region is None:
+        return []
+    own = getattr(user, "region", None)
+    return [r for r in region.ancestors() if own is None or r.is_within(own)]
+
+
 @login_required
 def timeliness_board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -248,11 +256,7 @@ def timeliness_board(request: HttpRequest) -> HttpResponse:
             "page_title": "报送及时率",
             "board": result,
             "parent": parent,
-            "ancestors": [
-                r for r in parent.ancestors() if request.user.is_superuser or r.is_within(request.user.region)
-            ]
-            if parent and request.user.region
-            else [],
+            "ancestors": _ancestors_in_scope(request.user, parent),
             "kind": kind,
             "kinds": ReportKind.choices,
             "month_value": f"{year}-{month:02d}",
@@ -275,7 +279,7 @@ def annual_plan(request: HttpRequest) -> HttpResponse:
     if region is None:
         if code:
             raise Http404("区划不存在或不在您的管辖范围内。")
-        region = request.user.region  # type: ignore[union-attr]
+        region = getattr(request.user, "region", None)
     if region is None:
         raise Http404("没有可查看的区划。")
     return render(

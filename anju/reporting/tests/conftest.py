@@ -49,10 +49,10 @@ def province(make_user):
     return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
 
 
-def appraise(appraiser: Any, house: Any, grades: dict[str, str], on: datetime.date, capture: Any) -> None:
+def appraise(by: Any, house: Any, grades: dict[str, str], on: datetime.date, capture: Any) -> None:
     with capture(execute=True):
         appraisal_record(
-            acting_user=appraiser,
+            acting_user=by,
             house=house,
             **appraisal_kwargs(component_grades=grades, appraised_on=on, damage_cause="ageing"),
         )
