@@ -22,13 +22,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Region) -> str:
-        return obj.name if obj.level == RegionLevel.TOWNSHIP else f"　{obj.name}"
+        if obj.level == RegionLevel.TOWNSHIP or obj.parent is None:
+            return obj.name
+        return f"{obj.parent.name} · {obj.name}"
 
 
 class VisitForm(forms.Form):
     region = RegionChoiceField(
         label="督导地点（乡镇或村）",
         queryset=Region.objects.none(),
+        empty_label="请选择乡镇或村",
         error_messages={"required": "请选择督导的乡镇或村。", "invalid_choice": "请选择您管辖范围内的乡镇或村。"},
     )
     visited_on = forms.DateField(label="督导日期", widget=DATE, error_messages={"required": "请填写督导日期。"})
@@ -43,6 +46,7 @@ class VisitForm(forms.Form):
         self.fields["region"].queryset = (  # type: ignore[attr-defined]
             Region.objects.visible_to(user)
             .filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
+            .select_related("parent")
             .order_by("code")
         )
         self.fields["visited_on"].initial = timezone.localdate()
@@ -60,6 +64,7 @@ class FindingForm(forms.Form):
         label="相关改造案件（可选）",
         queryset=RenovationCase.objects.none(),
         required=False,
+        empty_label="（不涉及具体案件）",
         error_messages={"invalid_choice": "请选择本乡镇的改造案件。"},
     )
     photos = MultiplePhotoField(label="照片（可多张）", required=False)

@@ -101,7 +101,7 @@ def order_pdf(order: RectificationOrder) -> bytes:
         table,
         Spacer(1, 5 * mm),
         Paragraph("整改要求：", plain),
-        Paragraph(_text(order.requirements), body),
+        *[Paragraph(_text(line), body) for line in order.requirements.splitlines() if line.strip()],
         Spacer(1, 3 * mm),
         Paragraph(
             f"请于<b>{_date(order.due_on)}</b>前完成整改，并将整改情况（附整改后照片）"

@@ -56,7 +56,8 @@ def visit_findings(visit: SupervisionVisit) -> list[Finding]:
 
 
 def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[RectificationOrder]:
-    """Orders the user may see: overdue first (most days late first), then by due date.
+    """Orders the user may see: overdue first (most days late first), then open ones by due
+    date, closed ones last.
     ``filters``: township, status (issued / responded / closed / returned), overdue, q (文号)."""
     f = filters or {}
     today = timezone.localdate()
@@ -70,6 +71,7 @@ def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet
                 default=Value(0),
                 output_field=IntegerField(),
             ),
+            done=Case(When(status=OrderStatus.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
     )
     status = f.get("status")
@@ -85,7 +87,7 @@ def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet
         qs = qs.filter(township=f["township"])
     if f.get("q"):
         qs = qs.filter(number__icontains=f["q"].strip())
-    return qs.order_by("-late", "due_on", "-pk")
+    return qs.order_by("-late", "done", "due_on", "-pk")
 
 
 def order_detail(user: Any, pk: int) -> RectificationOrder:

@@ -245,3 +245,38 @@ def test_the_home_panel_template_renders(client, tl_township, order) -> None:
 
     html = render_to_string("supervision/_home_panel.html", {"supervision_panel": home_panel(tl_township)})
     assert "待反馈整改情况（1）" in html and order.number in html
+
+
+def test_the_lists_and_the_order_page_cost_the_same_queries_for_more_rows(
+    client, tl_county, tl_township, visit, order
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tl_county)
+    urls = [
+        reverse("supervision:visit_list"),
+        reverse("supervision:order_list"),
+        reverse("supervision:visit_detail", args=[visit.pk]),
+        reverse("supervision:order_detail", args=[order.pk]),
+    ]
+
+    def cost() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx))
+        return counts
+
+    before = cost()
+    for i in range(3):
+        services.visit_record(
+            acting_user=tl_county, region=visit.region, visited_on=days(-i), topic="quality", inspectors=f"{i}"
+        )
+        extra = services.finding_add(
+            acting_user=tl_county, visit=visit, category="delay", description=f"问题{i}", photos=[jpeg()]
+        )
+        services.order_issue(acting_user=tl_county, findings=[extra], requirements="x", due_on=days(5 + i))
+    services.order_respond(acting_user=tl_township, order=order, text="x", photos=[jpeg(), jpeg("b.jpg")])
+    assert cost() == before
