@@ -211,7 +211,7 @@ def submission_prepare(
     _require_submitter(acting_user, region)
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .filter(kind=kind, year=year, month=month, region=region)
             .select_related("region")
             .first()
@@ -244,7 +244,11 @@ def submission_prepare(
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("region", "region__parent").get(pk=submission.pk)
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("region", "region__parent")
+        .get(pk=submission.pk)
+    )
 
 
 def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.date | None = None) -> Submission:

@@ -51,9 +51,9 @@ def test_it_lists_filters_and_hides_other_counties(covered_home, tl_clerk, cq_co
         )
         .json()["id"]
     )
-    assert [
-        s["id"] for s in api(tl_county).get("/api/submissions/", {"kind": "monthly_list"}).json()["results"]
-    ] == [pk]
+    assert [s["id"] for s in api(tl_county).get("/api/submissions/", {"kind": "monthly_list"}).json()["results"]] == [
+        pk
+    ]
     assert api(tl_county).get("/api/submissions/", {"kind": "progress"}).json()["results"] == []
     assert api(cq_county).get(f"/api/submissions/{pk}/").status_code == 404
     assert api(cq_county).post(f"/api/submissions/{pk}/sign-off/").status_code == 404
