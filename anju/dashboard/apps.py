@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DashboardConfig(AppConfig):
     name = "anju.dashboard"
     verbose_name = "动态清零看板"
+
+    def ready(self) -> None:
+        from anju.dashboard import handlers, receivers  # noqa: F401  (register the listeners and the job)

@@ -1,0 +1,70 @@
+"""Maintained summaries for the 动态清零 dashboard (ADR 0020): one row per region (every level)
+and plan year, refreshed village by village and rolled up by summing children, so the
+dashboard reads a handful of rows instead of grouping millions of houses."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from anju.core.scoping import RegionScopedQuerySet
+from anju.regions.choices import RegionLevel
+
+
+class SummaryQuerySet(RegionScopedQuerySet["RegionSummary"]):
+    region_code_lookup = "region_code"
+
+
+def empty_monthly() -> dict[str, list[int]]:
+    return {"opened": [0] * 12, "completed": [0] * 12, "closed": [0] * 12}
+
+
+class RegionSummary(models.Model):
+    """The dashboard's counters for one region and plan year.
+
+    House and household counters (and the 动态清零 figures) are a snapshot of today, repeated
+    in every year's row; case, payment, task and monthly figures belong to the plan year.
+    Village rows are computed from the base tables; a higher level's row is the sum of its
+    children's rows (``tasks`` excepted: a county's or township's own quota, summed above
+    the county). Written only by ``anju.dashboard.services.summaries_refresh``.
+    """
+
+    region_code = models.CharField("区划代码", max_length=12)
+    parent_code = models.CharField("上级区划代码", max_length=12, blank=True)
+    level = models.PositiveSmallIntegerField("级别", choices=RegionLevel.choices)
+    year = models.PositiveSmallIntegerField("计划年度")
+
+    households = models.PositiveIntegerField("农户数", default=0)
+    key_households = models.PositiveIntegerField("重点对象户数", default=0)
+    houses = models.PositiveIntegerField("房屋数", default=0)
+    cd_houses = models.PositiveIntegerField("C/D 级房屋数", default=0)
+    key_in_cd = models.PositiveIntegerField("仍住 C/D 级房屋的重点对象户数", default=0)
+    oldest_stage_since = models.DateField("最早进入当前阶段日期", null=True, blank=True)
+
+    cases = models.PositiveIntegerField("改造案件数（不含终止）", default=0)
+    stage_counts = models.JSONField("各阶段案件数", default=dict)
+    completed = models.PositiveIntegerField("已竣工", default=0)
+    closed = models.PositiveIntegerField("已销号", default=0)
+    amount_paid = models.DecimalField("已拨付金额（元）", max_digits=14, decimal_places=2, default=0)
+    tasks = models.PositiveIntegerField("任务户数", default=0)
+    monthly = models.JSONField("逐月建案/竣工/销号", default=empty_monthly)
+
+    refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
+
+    objects: ClassVar[SummaryQuerySet] = SummaryQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "区划统计"
+        verbose_name_plural = "区划统计"
+        ordering = ["year", "region_code"]
+        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="one_summary_per_region_year")]
+        indexes = [models.Index(fields=["year", "parent_code"], name="summary_year_parent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.year}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code

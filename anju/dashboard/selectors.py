@@ -1,0 +1,241 @@
+"""Reads for the dashboard and the map. The dashboard reads the maintained summaries (a few
+rows per request, whatever the size of the province); the key-household list and the map
+read the base tables, scoped and paged or capped."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.dashboard.models import RegionSummary
+from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of, key_in_cd_houses
+from anju.households.choices import GENERAL_LABEL, KeyGroup
+from anju.households.models import House
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+
+MAP_CAP = 5000
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#1565c0", "C": "#ef6c00", "D": "#c62828", "": "#757575"}
+
+
+def user_root(user: Any) -> Region | None:
+    """The region a user's dashboard opens on (None: a superuser above the tree, 全国)."""
+    region: Region | None = getattr(user, "region", None)
+    if region is None and user_scope_prefix(user) != "":
+        raise Http404("您没有可查看的区划。")
+    return region
+
+
+def region_for(user: Any, code: str | None) -> Region | None:
+    """The region asked for (``?region=``), or the user's own; another region's is a 404."""
+    if code:
+        return get_visible_or_404(Region.objects.all(), user, code=code)
+    return user_root(user)
+
+
+def summary_years() -> list[int]:
+    return sorted(set(RegionSummary.objects.values_list("year", flat=True).distinct().order_by()))
+
+
+def default_year(years: list[int]) -> int:
+    this_year = timezone.localdate().year
+    return this_year if this_year in years or not years else years[-1]
+
+
+def days_since(day: datetime.date | None) -> int | None:
+    return None if day is None else (timezone.localdate() - day).days
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+@dataclass
+class Breadcrumb:
+    code: str
+    name: str
+
+
+def breadcrumbs(user: Any, region: Region | None) -> list[Breadcrumb]:
+    """From the user's own region down to the one shown (never above what they may see)."""
+    if region is None:
+        return [Breadcrumb("", "全国")]
+    root = user_root(user)
+    chain = [*region.ancestors(), region]
+    crumbs = [Breadcrumb(r.code, r.name) for r in chain if root is None or r.is_within(root)]
+    if root is None:
+        crumbs.insert(0, Breadcrumb("", "全国"))
+    return crumbs
+
+
+def _child_dict(row: RegionSummary, name: str) -> dict[str, Any]:
+    return {
+        "code": row.region_code,
+        "name": name,
+        "level": row.level,
+        "key_in_cd": row.key_in_cd,
+        "days_at_stage": days_since(row.oldest_stage_since),
+        "households": row.households,
+        "key_households": row.key_households,
+        "cd_houses": row.cd_houses,
+        "cases": row.cases,
+        "completed": row.completed,
+        "closed": row.closed,
+        "tasks": row.tasks,
+        "completion_rate": _rate(row.completed, row.tasks),
+        "amount_paid": _money(row.amount_paid),
+        "drillable": row.level < RegionLevel.VILLAGE,
+    }
+
+
+def dashboard_data(*, user: Any, region: Region | None, year: int) -> dict[str, Any]:
+    """Everything the dashboard shows for one region and year, read from the summaries (four
+    small queries): headline figures, cases by stage, the child regions, the monthly trend."""
+    if region is not None:
+        own = RegionSummary.objects.filter(region_code=region.code, year=year).first()
+        child_rows = list(RegionSummary.objects.filter(parent_code=region.code, year=year).order_by("region_code"))
+        figures = figures_of(own) if own else blank_figures()
+        refreshed = own.refreshed_at if own else None
+    else:  # 全国: the provinces are the children and their sum the headline
+        child_rows = list(RegionSummary.objects.filter(level=RegionLevel.PROVINCE, year=year).order_by("region_code"))
+        figures = blank_figures()
+        for row in child_rows:
+            add_figures(figures, figures_of(row))
+            figures["tasks"] += row.tasks
+        refreshed = min((r.refreshed_at for r in child_rows), default=None)
+    names = dict(Region.objects.filter(code__in=[r.region_code for r in child_rows]).values_list("code", "name"))
+    children = [_child_dict(r, names.get(r.region_code, r.region_code)) for r in child_rows]
+    children.sort(key=lambda c: (-c["key_in_cd"], -(c["days_at_stage"] or 0), c["code"]))
+    stage_counts = figures["stage_counts"]
+    local = timezone.localtime(refreshed) if refreshed else None
+    return {
+        "region": {
+            "code": region.code if region else "",
+            "name": region.name if region else "全国",
+            "level": region.level if region else 0,
+            "level_label": region.level_label if region else "全国",
+        },
+        "year": year,
+        "refreshed_at": local.isoformat() if local else None,
+        "refreshed_label": f"统计更新于 {local:%Y-%m-%d %H:%M}" if local else "尚未统计（请运行 refresh_summaries）",
+        "headline": {
+            **{f: figures[f] for f in COUNTERS},
+            "days_at_stage": days_since(figures["oldest_stage_since"]),
+            "tasks": figures["tasks"],
+            "completion_rate": _rate(figures["completed"], figures["tasks"]),
+            "closed_rate": _rate(figures["closed"], figures["tasks"]),
+            "amount_paid": _money(figures["amount_paid"]),
+        },
+        "stages": [{"stage": s.value, "label": s.label, "count": stage_counts.get(s.value, 0)} for s in Stage],
+        "children": children,
+        "trend": {"months": [f"{m}月" for m in range(1, 13)], **figures["monthly"]},
+    }
+
+
+def key_households(*, user: Any, region: Region | None) -> QuerySet[House]:
+    """The 动态清零 list of a region: key-group households still in a C/D house, longest at
+    their stage first."""
+    houses = House.objects.visible_to(user)
+    if region is not None:
+        houses = houses.filter(region_code__startswith=region.prefix)
+    return key_in_cd_houses(houses).select_related("household", "region").order_by("since", "pk")
+
+
+def group_label(code: str) -> str:
+    return KeyGroup(code).label if code else GENERAL_LABEL
+
+
+# The map ------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapFilter:
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    grade: str = ""
+    stage: str = ""  # a Stage value, "none" for houses without a case, "" for any
+    key_only: bool = False
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in degrees; anything else is no box."""
+    try:
+        west, south, east, north = (float(v) for v in raw.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return west, south, east, north
+
+
+def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, Any]:
+    """The houses with coordinates the user may see, as GeoJSON, at most ``cap`` of them
+    (``truncated`` then says so: the page asks the user to zoom in)."""
+    latest = RenovationCase.objects.filter(house_id=OuterRef("pk")).order_by("-opened_on", "-pk")
+    qs = (
+        House.objects.visible_to(user)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(case_id=Subquery(latest.values("pk")[:1]), case_stage=Subquery(latest.values("stage")[:1]))
+    )
+    if flt.bbox:
+        west, south, east, north = flt.bbox
+        qs = qs.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
+    if flt.grade:
+        qs = qs.filter(Q(appraised_grade=flt.grade) | Q(appraised_grade="", suspected_grade=flt.grade))
+    if flt.stage == "none":
+        qs = qs.filter(case_id__isnull=True)
+    elif flt.stage:
+        qs = qs.filter(case_stage=flt.stage)
+    if flt.key_only:
+        qs = qs.exclude(household__primary_group="")
+    rows = list(
+        qs.order_by("pk").values(
+            "pk",
+            "latitude",
+            "longitude",
+            "address",
+            "appraised_grade",
+            "suspected_grade",
+            "household__head_name",
+            "household__primary_group",
+            "case_id",
+            "case_stage",
+        )[: cap + 1]
+    )
+    truncated = len(rows) > cap
+    stages = dict(Stage.choices)
+    features = []
+    for r in rows[:cap]:
+        grade = r["appraised_grade"] or r["suspected_grade"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(r["longitude"]), float(r["latitude"])]},
+                "properties": {
+                    "house": r["pk"],
+                    "name": f"{r['household__head_name']}户",
+                    "address": r["address"],
+                    "grade": grade,
+                    "grade_source": "鉴定" if r["appraised_grade"] else ("排查初判" if grade else ""),
+                    "colour": GRADE_COLOURS.get(grade, GRADE_COLOURS[""]),
+                    "group": group_label(r["household__primary_group"]),
+                    "key": bool(r["household__primary_group"]),
+                    "case": r["case_id"],
+                    "stage": r["case_stage"] or "",
+                    "stage_label": stages.get(r["case_stage"] or "", "无改造案件"),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "cap": cap}

@@ -1,0 +1,186 @@
+"""The maintained summaries: equal to the GROUP BY over the base tables at every level, and kept
+current after case acts, payments, appraisals and the end of a case."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from anju.appraisals.services import appraisal_record
+from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.cases import services as case_services
+from anju.cases.choices import EndReason
+from anju.cases.tests.conftest import D_GRADES, ago
+from anju.dashboard.handlers import refresh as refresh_job
+from anju.dashboard.models import RegionSummary
+from anju.dashboard.services import blank_figures, compute_figures, summaries_refresh
+from anju.households.services import house_create, household_create, status_add
+from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
+from anju.subsidies.services import payment_record
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = (
+    "households",
+    "key_households",
+    "houses",
+    "cd_houses",
+    "key_in_cd",
+    "oldest_stage_since",
+    "cases",
+    "completed",
+    "closed",
+    "amount_paid",
+    "stage_counts",
+    "monthly",
+)
+
+
+def row(code: str, year: int) -> RegionSummary:
+    return RegionSummary.objects.get(region_code=code, year=year)
+
+
+def test_it_counts_every_level_exactly_like_the_group_by_over_the_base_tables(world) -> None:
+    summaries_refresh()
+    year = world["year"]
+    for region in Region.objects.all():
+        naive = compute_figures([region.prefix], len(region.prefix), [year]).get((region.code, year))
+        expected = naive or blank_figures()
+        summary = row(region.code, year)
+        for field in FIELDS:
+            assert getattr(summary, field) == expected[field], (region.name, field)
+
+
+def test_it_shows_the_county_its_key_households_still_in_danger_with_the_oldest_stage(world) -> None:
+    summaries_refresh()
+    county = row("140405000000", world["year"])
+    assert (county.households, county.key_households, county.houses, county.cd_houses) == (4, 3, 4, 3)
+    assert county.key_in_cd == 3
+    # 丙 has been 发现 for 60 days, 乙 and 甲 moved on later.
+    assert county.oldest_stage_since == ago(60)
+    assert county.stage_counts == {"filed": 1, "under_way": 1, "found": 1}
+    assert (county.cases, county.completed, county.closed) == (3, 0, 0)
+    assert county.amount_paid == Decimal("5000.00")
+    # Three cases opened 60 days ago: three in that month's column of the trend.
+    assert county.monthly["opened"][ago(60).month - 1] == 3
+
+
+def test_it_takes_tasks_from_the_county_and_sums_them_above(world) -> None:
+    summaries_refresh()
+    year = world["year"]
+    assert row("140405000000", year).tasks == 10
+    assert row("140400000000", year).tasks == 10
+    assert row("140000000000", year).tasks == 10
+    assert row("140405102000", year).tasks == 0
+    assert row("500243000000", year).tasks == 0
+
+
+def test_it_keeps_another_county_apart(world) -> None:
+    summaries_refresh()
+    ps = row("500243000000", world["year"])
+    assert (ps.households, ps.key_in_cd, ps.cases) == (1, 0, 0)
+    assert row("500000000000", world["year"]).households == 1
+
+
+def test_it_moves_a_case_to_its_new_stage_once_the_act_commits(
+    world, staff, django_capture_on_commit_callbacks
+) -> None:
+    summaries_refresh()
+    year = world["year"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_apply(acting_user=staff, case=world["bing"], on=ago(1))
+    village = row("140405103200", year)
+    assert village.stage_counts == {"applied": 1}
+    county = row("140405000000", year)
+    assert county.stage_counts == {"filed": 1, "under_way": 1, "applied": 1}
+    # 丙 entered 已申请 yesterday: the oldest stage in 余吾镇 is now that day.
+    assert row("140405103000", year).oldest_stage_since == ago(1)
+
+
+def test_it_adds_a_payment_to_the_amount_paid_up_to_the_province(
+    world, officers, django_capture_on_commit_callbacks
+) -> None:
+    summaries_refresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record(
+            acting_user=officers["county"],
+            case=world["jia"],
+            amount=Decimal("3000"),
+            paid_on=ago(2),
+            payee_kind="household",
+            voucher_no="V2",
+        )
+    assert row("140405102201", world["year"]).amount_paid == Decimal("8000.00")
+    assert row("140000000000", world["year"]).amount_paid == Decimal("8000.00")
+
+
+def test_it_counts_a_key_household_newly_appraised_d(
+    world, staff, appraiser, regions, covered_home, django_capture_on_commit_callbacks
+) -> None:
+    summaries_refresh()
+    year = world["year"]
+    before = row("140405000000", year).key_in_cd
+    with django_capture_on_commit_callbacks(execute=True):
+        household = household_create(
+            acting_user=staff, region=regions["140405102202"], head_name="己", head_id_number=make_id(88)
+        )
+        status_add(
+            acting_user=covered_home["civil"],
+            household=household,
+            group="tekun",
+            certified_on=datetime.date(2024, 1, 1),
+        )
+        house = house_create(acting_user=staff, household=household, structure="brick_wood", build_year=1979)
+    with django_capture_on_commit_callbacks(execute=True):
+        appraisal_record(
+            acting_user=appraiser,
+            house=house,
+            **appraisal_kwargs(component_grades=D_GRADES, appraised_on=ago(3), damage_cause="ageing"),
+        )
+    assert row("140405000000", year).key_in_cd == before + 1
+    assert row("140405102202", year).key_in_cd == 2
+    assert row("140405102202", year).cd_houses == 2
+
+
+def test_it_no_longer_counts_a_family_that_found_a_safe_home_another_way(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    summaries_refresh()
+    staff = world["bing"].created_by
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_end(
+            acting_user=staff, case=world["bing"], on=ago(1), reason=EndReason.RENT, note="租住亲戚的安全住房"
+        )
+    village = row("140405103200", world["year"])
+    assert village.key_in_cd == 0
+    assert village.stage_counts == {"ended": 1}
+    assert village.cases == 0
+    assert row("140405000000", world["year"]).key_in_cd == 2
+
+
+def test_it_refreshes_everything_from_the_command_and_the_job(world, capsys: Any) -> None:
+    call_command("refresh_summaries")
+    assert "已更新" in capsys.readouterr().out
+    assert row("140405000000", world["year"]).key_in_cd == 3
+
+    class FakeJob:
+        params = {"region_codes": ["140405103200"]}
+
+    result = refresh_job(FakeJob(), lambda done, total, text: None)  # type: ignore[arg-type]
+    assert result["rows"] > 0
+
+
+def test_a_village_refresh_rewrites_only_that_branch(world) -> None:
+    summaries_refresh()
+    year = world["year"]
+    ps_before = row("500243000000", year).refreshed_at
+    summaries_refresh(region_codes=["140405102201"])
+    assert row("500243000000", year).refreshed_at == ps_before
+    assert row("140405102201", year).refreshed_at > ps_before
+    assert row("140000000000", year).refreshed_at > ps_before
+    assert row("140405000000", year).key_in_cd == 3

@@ -1,0 +1,179 @@
+"""The dashboard page, its JSON and drill-down, the map page and its GeoJSON, the API: what each
+user sees, and that another region's code is a 404."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from anju.cases.tests.conftest import ago
+from anju.dashboard import selectors
+from anju.dashboard.models import RegionSummary
+from anju.dashboard.selectors import MapFilter
+from anju.dashboard.services import summaries_refresh
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Test2023password"
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def refreshed(world) -> dict[str, Any]:
+    summaries_refresh()
+    return world
+
+
+def test_it_shows_the_county_its_dynamic_zero_number_and_townships(refreshed, tl_county) -> None:
+    response = client_for(tl_county).get(reverse("dashboard:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'data-testid="key-in-cd">3 ', html)
+    assert "最长在当前阶段 60 天" in html
+    assert "统计更新于" in html
+    assert "渔泽镇" in html and "余吾镇" in html
+    assert "彭水" not in html
+    assert "vendor/echarts/echarts.min.js" in html
+    # The list of key households, longest at their stage first: 丙 (发现 60 days ago).
+    assert html.index(">丙<") < html.index(">甲<")
+
+
+def test_it_drills_down_to_a_township_with_a_breadcrumb_back(refreshed, tl_county) -> None:
+    response = client_for(tl_county).get(reverse("dashboard:dashboard"), {"region": "140405102000"})
+    html = response.content.decode()
+    assert "动态清零看板 · 渔泽镇" in html
+    assert "北渔泽村委会" in html and "南渔泽村委会" in html
+    assert "余吾村委会" not in html
+    assert '<a href="?region=140405000000&amp;year=' in html or '<a href="?region=140405000000&year=' in html
+
+
+def test_the_json_has_the_headline_stages_children_and_trend(refreshed, tl_county) -> None:
+    data = client_for(tl_county).get(reverse("dashboard:data"), {"region": "140405102000"}).json()
+    assert data["region"]["name"] == "渔泽镇"
+    assert data["headline"]["key_in_cd"] == 2
+    assert data["headline"]["amount_paid"] == "5000.00"
+    stages = {s["stage"]: s["count"] for s in data["stages"]}
+    assert (stages["filed"], stages["under_way"], stages["found"]) == (1, 1, 0)
+    kids = {c["name"]: c for c in data["children"]}
+    assert kids["北渔泽村委会"]["key_in_cd"] == 1
+    assert kids["北渔泽村委会"]["drillable"] is False
+    assert len(data["trend"]["opened"]) == 12
+
+
+@pytest.mark.parametrize("url_name", ["dashboard:dashboard", "dashboard:data"])
+def test_another_region_or_a_region_above_is_not_found(refreshed, cq_county, tl_township, url_name) -> None:
+    assert client_for(cq_county).get(reverse(url_name), {"region": "140405000000"}).status_code == 404
+    assert client_for(tl_township).get(reverse(url_name), {"region": "140405000000"}).status_code == 404
+    assert client_for(tl_township).get(reverse(url_name), {"region": "140405102000"}).status_code == 200
+
+
+def test_a_township_officer_opens_on_the_township(refreshed, tl_township) -> None:
+    data = client_for(tl_township).get(reverse("dashboard:data")).json()
+    assert data["region"]["code"] == "140405102000"
+    assert data["headline"]["key_in_cd"] == 2
+
+
+def test_the_dashboard_says_when_nothing_was_counted_yet(world, tl_county) -> None:
+    RegionSummary.objects.all().delete()
+    html = client_for(tl_county).get(reverse("dashboard:dashboard")).content.decode()
+    assert "尚未统计" in html
+
+
+def test_the_dashboard_page_costs_the_same_queries_for_more_households(
+    refreshed, tl_county, django_assert_max_num_queries
+) -> None:
+    c = client_for(tl_county)
+    with django_assert_max_num_queries(15):
+        c.get(reverse("dashboard:dashboard"))
+
+
+# The map ------------------------------------------------------------------------------------
+
+
+def points(user: Any, **params: str) -> dict[str, Any]:
+    response = client_for(user).get(reverse("dashboard:map_points"), params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def names(collection: dict[str, Any]) -> set[str]:
+    return {f["properties"]["name"] for f in collection["features"]}
+
+
+def test_the_map_shows_the_houses_in_scope_coloured_by_grade(refreshed, tl_county, cq_county) -> None:
+    data = points(tl_county)
+    assert names(data) == {"甲户", "乙户", "丙户", "丁户"}
+    jia = next(f for f in data["features"] if f["properties"]["name"] == "甲户")
+    assert jia["properties"]["grade"] == "D"
+    assert jia["properties"]["colour"] == "#c62828"
+    assert jia["properties"]["stage_label"] == "已建档"
+    assert jia["geometry"]["coordinates"] == [112.8801, 36.3001]
+    assert names(points(cq_county)) == {"戊户"}
+
+
+def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed, tl_county) -> None:
+    assert names(points(tl_county, bbox="112.85,36.29,112.90,36.35")) == {"甲户", "乙户", "丁户"}
+    assert names(points(tl_county, grade="D", stage="under_way")) == {"乙户"}
+    assert names(points(tl_county, stage="none")) == {"丁户"}
+    assert names(points(tl_county, key="1")) == {"甲户", "乙户", "丙户"}
+    assert names(points(tl_county, bbox="not,a,box")) == {"甲户", "乙户", "丙户", "丁户"}
+
+
+def test_the_map_caps_the_points_and_says_so(refreshed, tl_county) -> None:
+    capped = selectors.map_points(user=tl_county, flt=MapFilter(), cap=2)
+    assert len(capped["features"]) == 2
+    assert capped["truncated"] is True
+    assert points(tl_county)["truncated"] is False
+
+
+def test_the_map_page_without_tiles_asks_no_other_host(refreshed, tl_county) -> None:
+    html = client_for(tl_county).get(reverse("dashboard:map")).content.decode()
+    assert "未配置底图" in html
+    config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html).group(1))
+    assert config["tiles"] is None
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+@override_settings(
+    ANJU_MAP_TILES={
+        "url": "http://t{s}.tianditu.gov.cn/vec_w/wmts?tk={key}",
+        "attribution": "天地图",
+        "key": "abc123",
+        "subdomains": "01234567",
+    }
+)
+def test_the_map_page_uses_the_configured_tiles_with_the_key(refreshed, tl_county) -> None:
+    html = client_for(tl_county).get(reverse("dashboard:map")).content.decode()
+    assert "tianditu.gov.cn/vec_w/wmts?tk=abc123" in html
+    assert "未配置底图" not in html
+
+
+# The API ------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_a_region_in_scope_and_404_for_another(refreshed, tl_county, cq_county) -> None:
+    c = client_for(tl_county)
+    assert c.get("/api/dashboard/").json()["region"]["code"] == "140405000000"
+    data = c.get("/api/dashboard/140405102000/").json()
+    assert data["headline"]["key_in_cd"] == 2
+    assert client_for(cq_county).get("/api/dashboard/140405000000/").status_code == 404
+    listed = c.get("/api/dashboard/140405000000/key-households/").json()
+    assert [r["head_name"] for r in listed["results"]] == ["丙", "甲", "乙"]
+    assert listed["results"][0]["days_at_stage"] == 60
+    assert listed["results"][0]["since"] == ago(60).isoformat()
+    assert client_for(cq_county).get("/api/dashboard/140405000000/key-households/").status_code == 404
+
+
+def test_the_api_serves_the_map_points_scoped(refreshed, tl_county, cq_county) -> None:
+    assert len(client_for(tl_county).get("/api/map-points/", {"grade": "D"}).json()["features"]) == 3
+    assert client_for(cq_county).get("/api/map-points/", {"grade": "D"}).json()["features"] == []

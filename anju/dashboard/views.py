@@ -1,0 +1,107 @@
+"""Dashboard pages: the 动态清零 dashboard with drill-down, its JSON, and the map of houses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from anju.cases.choices import Stage
+from anju.core.pages import paginate
+from anju.dashboard import selectors
+from anju.dashboard.selectors import MapFilter
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and int(raw) in years else selectors.default_year(years)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    region = selectors.region_for(request.user, request.GET.get("region"))
+    years = selectors.summary_years()
+    year = _year(request, years)
+    data = selectors.dashboard_data(user=request.user, region=region, year=year)
+    page, query = paginate(request, selectors.key_households(user=request.user, region=region), size=20)
+    for house in page:
+        house.days = selectors.days_since(house.since)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "page_title": f"动态清零看板 · {data['region']['name']}",
+            "data": data,
+            "region": region,
+            "year": year,
+            "years": years or [year],
+            "crumbs": selectors.breadcrumbs(request.user, region),
+            "page": page,
+            "query": query,
+            "group_label": selectors.group_label,
+            "stage_labels": dict(Stage.choices),
+            "data_url": reverse("dashboard:data") + f"?region={region.code if region else ''}&year={year}",
+        },
+    )
+
+
+@login_required
+def dashboard_json(request: HttpRequest) -> JsonResponse:
+    region = selectors.region_for(request.user, request.GET.get("region"))
+    years = selectors.summary_years()
+    return JsonResponse(selectors.dashboard_data(user=request.user, region=region, year=_year(request, years)))
+
+
+def map_tiles() -> dict[str, Any] | None:
+    """The tile source from ``settings.ANJU_MAP_TILES`` (None: a plain background, no request
+    leaves the server). ``{key}`` in the URLs is replaced by ``key`` here."""
+    cfg = getattr(settings, "ANJU_MAP_TILES", None)
+    if not cfg or not cfg.get("url"):
+        return None
+    key = str(cfg.get("key", ""))
+    return {
+        "url": str(cfg["url"]).replace("{key}", key),
+        "overlay_url": str(cfg.get("overlay_url", "")).replace("{key}", key),
+        "attribution": str(cfg.get("attribution", "")),
+        "subdomains": cfg.get("subdomains", "abc"),
+        "max_zoom": int(cfg.get("max_zoom", 18)),
+    }
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "dashboard/map.html",
+        {
+            "page_title": "房屋分布图",
+            "map_config": {
+                "tiles": map_tiles(),
+                "points_url": reverse("dashboard:map_points"),
+                "house_url": reverse("households:house_detail", args=[0]),
+                "case_url": reverse("cases:case_detail", args=[0]),
+                "cap": selectors.MAP_CAP,
+            },
+            "stages": Stage.choices,
+        },
+    )
+
+
+def map_filter(params: Any) -> MapFilter:
+    grade = params.get("grade", "")
+    stage = params.get("stage", "")
+    return MapFilter(
+        bbox=selectors.parse_bbox(params.get("bbox", "")),
+        grade=grade if grade in ("A", "B", "C", "D") else "",
+        stage=stage if stage in Stage.values or stage == "none" else "",
+        key_only=params.get("key") in ("1", "true", "on"),
+    )
+
+
+@login_required
+def map_points(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.map_points(user=request.user, flt=map_filter(request.GET)))
