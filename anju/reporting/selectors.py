@@ -91,14 +91,18 @@ def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:
     diff = submission.diff or {}
     added = set(diff.get("added", []))
     regraded = {r["household"]: r for r in diff.get("regraded", [])}
-    rows = [
-        r
-        | {
-            "added": r["household"] in added and diff.get("previous") is not None,
-            "regraded": regraded.get(r["household"]),
-        }
-        for r in submission.snapshot.get("rows", [])
-    ]
+    rows = (
+        [
+            r
+            | {
+                "added": r["household"] in added and diff.get("previous") is not None,
+                "regraded": regraded.get(r["household"]),
+            }
+            for r in submission.snapshot.get("rows", [])
+        ]
+        if submission.kind == ReportKind.MONTHLY_LIST
+        else []
+    )
     submitter = can_submit(user, submission.region_code, submission.level)
     reviewer = can_review(user, submission)
     status = submission.status
@@ -291,6 +295,8 @@ class PhaseView:
     overdue_kind: str
     days_left: int
     rows: list[dict[str, Any]] = field(default_factory=list)
+    summary: str = ""
+    own_gap: int = 0  # a county's own households not yet allocated to its townships
 
     @property
     def passed(self) -> bool:
@@ -306,7 +312,7 @@ class PhaseView:
 
     @property
     def total(self) -> int:
-        return sum(r["count"] for r in self.rows)
+        return sum(r["count"] for r in self.rows) + self.own_gap
 
 
 def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | None = None) -> dict[str, Any]:
@@ -362,6 +368,14 @@ def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | 
     for p in plan["phases"] if plan else []:
         deadline = datetime.date.fromisoformat(p["deadline"])
         phase = PhaseView(p["code"], p["name"], deadline, p["overdue"], (deadline - today).days)
+        if p["overdue"] == "tasks_unallocated" and region.level == RegionLevel.COUNTY:
+            own = task_total.get(region.code, 0)
+            phase.own_gap = max(own - allocated.get(region.code, 0), 0)
+            phase.summary = (
+                f"本级任务 {own} 户，已分解到乡镇 {allocated.get(region.code, 0)} 户"
+                if own
+                else "上级尚未下达本年度任务"
+            )
         for child in children:
             prefix = child.code[:child_len]
             row: dict[str, Any] = {"region": child, "count": 0, "stages": [], "note": ""}
@@ -370,9 +384,8 @@ def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | 
                 if child.level == RegionLevel.COUNTY:
                     row["count"] = max(total - allocated.get(child.code, 0), 0)
                     row["note"] = f"任务 {total} 户，未分解 {row['count']} 户" if total else "未下达任务"
-                else:
-                    row["note"] = f"任务 {total} 户" if total else "未分配任务"
-                    row["count"] = 0 if total else 1
+                else:  # a township's share is counted in its county's gap; shown for reference
+                    row["note"] = f"分配任务 {total} 户" if total else "未分配任务"
             else:
                 key = "not_completed" if p["overdue"] == "cases_not_completed" else "not_accepted"
                 stages = by_child.get(prefix, {}).get(key, {})

@@ -48,7 +48,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "regions": selectors.preparable_regions(request.user),
             "kinds": ReportKind.choices,
-            "next_month": (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1),
+            "reporting_reminders": selectors.reminders(request.user, today),
         },
     )
 

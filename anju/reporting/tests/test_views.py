@@ -202,3 +202,15 @@ def test_it_renders_the_reminders_partial(covered_home, tl_clerk):
     html = render_to_string("reporting/_reminders.html", reminders_context(tl_clerk))
     if TODAY.day > 1:
         assert "报送提醒" in html and "已逾期" in html
+
+
+def test_it_shows_a_progress_report_with_its_figures(case, officers, regions):
+    s = services.submission_prepare(
+        acting_user=officers["township"],
+        kind=ReportKind.PROGRESS,
+        year=TODAY.year,
+        month=TODAY.month,
+        region=regions["140405102000"],
+    )
+    html = login(officers["county"]).get(reverse("reporting:submission_detail", args=[s.pk])).content.decode()
+    assert f"{case.year} 年任务进度" in html and "农村危房改造" in html and "北渔泽村委会：未报" in html
