@@ -1,0 +1,52 @@
+"""The ledger filters: a year and a region within the user's subtree (down to the townships)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from anju.households.forms import _style
+from anju.regions.choices import RegionLevel
+from anju.regions.models import Region
+
+YEAR_ERRORS = {
+    "invalid": "年度应为四位数字。",
+    "min_value": "年度不早于 2009。",
+    "max_value": "年度不晚于 2100。",
+}
+
+
+class LedgerFilterForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2009, max_value=2100, required=False, error_messages=YEAR_ERRORS)
+    region = forms.ChoiceField(label="区划", required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # The user's own region and what lies under it down to the townships; a ledger of one
+        # village is the preview's business, not a file's.
+        regions = (
+            Region.objects.visible_to(user)
+            .filter(level__lte=RegionLevel.TOWNSHIP)
+            .order_by("code")
+            .values_list("code", "name", "level")
+        )
+        own = getattr(user.region, "level", 0) if user.region_id else 0
+        choices = [("", "本辖区（全部）")]
+        for code, name, level in regions:
+            if user.region_id and code == user.region.code:
+                continue
+            choices.append((code, "　" * max(0, level - own - 1) + name))
+        self.fields["region"].choices = choices  # type: ignore[attr-defined]
+        self.fields["region"].error_messages["invalid_choice"] = "该区划不在您的管辖范围内。"
+        _style(self)
+
+    def cleaned(self) -> tuple[int, Region | None]:
+        """The year (this year when blank) and the region (None: the user's own)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year") or timezone.localdate().year
+        code = data.get("region") or ""
+        region = Region.objects.visible_to(self.user).filter(code=code).first() if code else None
+        return year, region
