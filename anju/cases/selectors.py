@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from anju.cases import policy as pol
@@ -120,3 +120,43 @@ def policy_sections(policy: CasePolicy) -> dict[str, Any]:
         "archive_number_example": pol.archive_number(content, township="渔泽镇", county="屯留区", year=2023, seq=1),
         "method_names": {m["code"]: m["name"] for m in content["methods"]},
     }
+
+
+# The act that moves a case on from each stage, for "what is waiting for me" (acceptance and
+# rectification are done on the acceptance pages but are still this case's next act).
+WAITING_ACT: dict[str, str] = {
+    **NEXT_ACT,
+    Stage.COMPLETED: StepKind.ACCEPT,
+    Stage.RECTIFYING: StepKind.RECTIFIED,
+}
+
+
+def awaiting_user(user: Any) -> list[dict[str, Any]]:
+    """Open cases in the user's region whose next act the user may do, by stage, oldest first
+    (the home page's 待我办理)."""
+    from anju.cases.services import can_act
+
+    stages = [stage for stage, kind in WAITING_ACT.items() if can_act(user, kind)]
+    if not stages:
+        return []
+    rows = (
+        RenovationCase.objects.visible_to(user)
+        .filter(stage__in=stages)
+        .values("stage")
+        .annotate(n=Count("pk"), since=Min("stage_since"))
+    )
+    today = timezone.localdate()
+    labels = dict(Stage.choices)
+    return sorted(
+        (
+            {
+                "stage": r["stage"],
+                "label": labels[r["stage"]],
+                "act": StepKind(WAITING_ACT[r["stage"]]).label,
+                "count": r["n"],
+                "oldest_days": (today - r["since"]).days,
+            }
+            for r in rows
+        ),
+        key=lambda r: -r["oldest_days"],
+    )

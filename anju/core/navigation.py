@@ -45,6 +45,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),
+    NavItem(
+        "督导检查",
+        "supervision:visit_list",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
+    NavItem(
+        "整改通知",
+        "supervision:order_list",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
     NavItem("行政区划", "regions:browse", (), "系统"),
     NavItem("用户管理", "accounts:user_list", (Role.ADMIN,), "系统"),
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES, "系统"),

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from anju.accounts.choices import ROLE_PRIORITY, Role
+from anju.cases.selectors import awaiting_user
 from anju.core.navigation import ROLE_HOMES
 from anju.core.selectors import home_figures
+from anju.supervision.selectors import home_panel as supervision_home_panel
 
 
 @login_required
@@ -26,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "role_home": ROLE_HOMES.get(role) if role else None,
         "other_roles": [(r, Role(r).label) for r in held if r != role],
         "figures": home_figures(user),
+        "cases_waiting": awaiting_user(user),
+        "supervision_panel": supervision_home_panel(user),
     }
     return render(request, "core/home.html", context)
 

@@ -49,6 +49,8 @@ from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
 from anju.regions.services import region_rename
 from anju.subsidies.services import payment_record
+from anju.supervision.choices import Topic
+from anju.supervision.services import finding_add, order_issue, visit_record
 from anju.tasks.services import task_issue
 
 MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job", "向标记")
@@ -172,6 +174,21 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:archivedocument-detail": lambda o: {"pk": o["document"].pk},
     "api:archivedocument-withdraw": lambda o: {"pk": o["document"].pk},
     "api:archivereview-detail": lambda o: {"pk": o["review"].pk},
+    "supervision:visit_detail": lambda o: {"pk": o["visit"].pk},
+    "supervision:finding_add": lambda o: {"pk": o["visit"].pk},
+    "supervision:order_issue": lambda o: {"pk": o["visit"].pk},
+    "supervision:order_detail": lambda o: {"pk": o["order"].pk},
+    "supervision:order_respond": lambda o: {"pk": o["order"].pk},
+    "supervision:order_return": lambda o: {"pk": o["order"].pk},
+    "supervision:order_close": lambda o: {"pk": o["order"].pk},
+    "supervision:order_pdf": lambda o: {"pk": o["order"].pk},
+    "supervision:photo": lambda o: {"kind": "finding", "pk": o["finding"].photos.get().pk},
+    "api:supervision-visit-detail": lambda o: {"pk": o["visit"].pk},
+    "api:supervision-finding-detail": lambda o: {"pk": o["finding"].pk},
+    "api:rectification-order-detail": lambda o: {"pk": o["order"].pk},
+    "api:rectification-order-respond": lambda o: {"pk": o["order"].pk},
+    "api:rectification-order-return": lambda o: {"pk": o["order"].pk},
+    "api:rectification-order-close": lambda o: {"pk": o["order"].pk},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
 # officer may take: the sibling's county administrator sees the object (no 404) and is refused
@@ -376,7 +393,26 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         kind="annual",
         count=5,
     )
+    visit = visit_record(
+        acting_user=ps_admin,
+        region=regions["500243202000"],
+        visited_on=ago(3),
+        topic=Topic.QUALITY,
+        inspectors="向标记督导组",
+    )
+    finding = finding_add(
+        acting_user=ps_admin,
+        visit=visit,
+        category="quality",
+        description="向标记：圈梁缺失",
+        case=case,
+        photos=[jpeg("ps-finding.jpg")],
+    )
+    order = order_issue(acting_user=ps_admin, findings=[finding], requirements="向标记：限期整改", due_on=ago(-10))
     return {
+        "visit": visit,
+        "finding": finding,
+        "order": order,
         "case": case,
         "acceptance": acceptance,
         "rectification": acceptance.rectification,

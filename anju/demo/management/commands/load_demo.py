@@ -90,3 +90,11 @@ class Command(BaseCommand):
                 f"演示改造案件：{cases} 个，覆盖发现、公示、建档、施工巡查、竣工、验收未通过整改、验收通过、销号和终止"
                 "（见「改造案件」；销号前缺项、尾款逾期各有示例）。"
             )
+        from anju.demo.supervision import load_demo_supervision
+
+        orders = load_demo_supervision(superuser)
+        if orders:
+            self.stdout.write(
+                f"演示督导检查：屯留区督导渔泽镇 2 次、彭水县督导鹿鸣乡 1 次，整改通知 {orders} 份"
+                "（待整改、已反馈、退回、销号、逾期各有示例；见「统计督导」）。"
+            )
