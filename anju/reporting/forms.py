@@ -16,6 +16,7 @@ class SubmissionFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *SubmissionStatus.choices], required=False)
     year = forms.IntegerField(label="年", required=False, min_value=2009, max_value=2100)
     month = forms.IntegerField(label="月", required=False, min_value=1, max_value=12)
+    all_levels = forms.BooleanField(label="含所有下级", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -80,6 +80,10 @@ def submission_list(user: Any, filters: dict[str, Any]) -> SubmissionQuerySet:
         qs = qs.filter(year=filters["year"])
     if filters.get("month"):
         qs = qs.filter(month=filters["month"])
+    region = getattr(user, "region", None)
+    if not filters.get("all_levels") and region is not None:
+        # The user's level works with its own reports and its children's; deeper ones on request.
+        qs = qs.filter(level__in=[region.level, region.level + 1])
     if filters.get("region"):
         qs = qs.filter(region_code__startswith=filters["region"].rstrip("0") or filters["region"])
     return qs.order_by("-year", "-month", "kind", "level", "region_code")

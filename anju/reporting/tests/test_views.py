@@ -214,3 +214,29 @@ def test_it_shows_a_progress_report_with_its_figures(case, officers, regions):
     )
     html = login(officers["county"]).get(reverse("reporting:submission_detail", args=[s.pk])).content.decode()
     assert f"{case.year} 年任务进度" in html and "农村危房改造" in html and "北渔泽村委会：未报" in html
+
+
+def test_it_lists_the_users_level_and_children_unless_all_levels_are_asked_for(
+    covered_home, tl_clerk, tl_township, tl_county, regions
+):
+    submitted(tl_clerk, regions["140405102201"])
+    submitted(tl_township, regions["140405102000"])
+    client = login(tl_county)
+    default = client.get(reverse("reporting:submission_list")).content.decode()
+    assert "渔泽镇" in default and "北渔泽村委会" not in default
+    everything = client.get(reverse("reporting:submission_list"), {"all_levels": "on"}).content.decode()
+    assert "北渔泽村委会" in everything
+
+
+def test_it_keeps_the_list_and_board_queries_constant(
+    covered_home, tl_clerk, south_clerk, tl_township, regions, django_assert_max_num_queries
+):
+    client = login(tl_township)
+    submitted(tl_clerk, regions["140405102201"])
+    with django_assert_max_num_queries(30) as one:
+        client.get(reverse("reporting:submission_list"))
+        client.get(reverse("reporting:timeliness_board"))
+    submitted(south_clerk, regions["140405102202"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("reporting:submission_list"))
+        client.get(reverse("reporting:timeliness_board"))
