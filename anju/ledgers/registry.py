@@ -158,7 +158,7 @@ def house_grade_text(appraised: str, suspected: str) -> str:
     if appraised:
         return f"{appraised} 级"
     if suspected:
-        return f"疑似 {suspected} 级（未鉴定）"
+        return f"排查初判 {suspected} 级"
     return "未排查"
 
 
@@ -525,7 +525,7 @@ def plan_count(scope: Scope) -> int:
 
 # --- the registry -------------------------------------------------------------------------------
 
-PLACE = (Column("乡镇", 12), Column("村", 12))
+PLACE = (Column("乡镇", 11), Column("村", 15))
 
 LEDGERS: dict[str, Ledger] = {
     ledger.key: ledger
@@ -540,13 +540,13 @@ LEDGERS: dict[str, Ledger] = {
                 Column("村民小组", 8),
                 Column("户主姓名", 9),
                 Column("身份证号", 20),
-                Column("重点对象类别", 16),
-                Column("认定部门", 10),
+                Column("重点对象类别", 22),
+                Column("认定部门", 12),
                 Column("认定日期", 11, DATE),
-                Column("房屋等级", 12),
+                Column("房屋等级", 14),
                 Column("鉴定日期", 11, DATE),
                 Column("资格认定结论", 20),
-                Column("改造阶段", 12),
+                Column("改造阶段", 14),
                 Column("改造年度", 8, INT),
             ),
             rows=key_groups_rows,
@@ -572,7 +572,7 @@ LEDGERS: dict[str, Ledger] = {
                 Column("自行整改情况", 18),
                 Column("核实日期", 11, DATE),
                 Column("兜底", 10),
-                Column("改造阶段", 12),
+                Column("改造阶段", 14),
             ),
             rows=general_rows,
             count=general_count,
@@ -613,16 +613,16 @@ LEDGERS: dict[str, Ledger] = {
                 *PLACE,
                 Column("户主姓名", 9),
                 Column("身份证号", 20),
-                Column("重点对象类别", 16),
-                Column("认定部门", 10),
-                Column("危险等级", 12),
+                Column("重点对象类别", 22),
+                Column("认定部门", 12),
+                Column("危险等级", 15),
                 Column("鉴定日期", 11, DATE),
                 Column("改造方式/保障方式", 14),
                 Column("计划年度", 7, INT),
                 Column("开工日期", 11, DATE),
                 Column("竣工日期", 11, DATE),
                 Column("验收日期", 11, DATE),
-                Column("已拨付资金（元）", 13, MONEY, total=True),
+                Column("已拨付资金（元）", 15, MONEY, total=True),
                 Column("销号日期", 11, DATE),
             ),
             rows=monitoring_rows,

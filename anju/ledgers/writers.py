@@ -23,13 +23,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from anju.inspections.pdf import chinese_font
-from anju.ledgers.registry import DATE, INT, LEDGERS, MONEY, Column, Ledger
+from anju.ledgers.registry import DATE, INT, LEDGERS, MONEY, TEXT, Column, Ledger
 
 # Rows above the data: title, region and time, header.
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
 
 DATE_FORMAT = "yyyy-mm-dd"
+LINE_HEIGHT = 14.5  # points per line of 11-point text
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -76,7 +77,9 @@ def write_xlsx(
     )
     cell = {"border": 1, "valign": "vcenter"}
     formats = {
-        "text": workbook.add_format({**cell, "num_format": "@"}),
+        # Wrapped, so a long group list or several control measures grow the row in Excel, WPS
+        # and LibreOffice instead of spilling into the next cell.
+        "text": workbook.add_format({**cell, "num_format": "@", "text_wrap": True}),
         DATE: workbook.add_format({**cell, "num_format": DATE_FORMAT, "align": "center"}),
         MONEY: workbook.add_format({**cell, "num_format": MONEY_FORMAT}),
         INT: workbook.add_format({**cell, "num_format": "0"}),
@@ -111,10 +114,24 @@ def write_xlsx(
         for index, c in enumerate(columns)
     ]
     blank = getattr(sheet, "_write_blank", sheet.write_blank)
+    set_row = sheet.set_row
+    # LibreOffice does not grow a row for wrapped text on opening a file, and Excel only
+    # sometimes: a row whose text needs several lines gets its height here. A CJK character is
+    # about two width units, a Latin one; (UTF-8 bytes + characters) / 2 gives exactly that.
+    texts = [(index, max(c.width - 1, 2)) for index, c in enumerate(columns) if c.kind == TEXT]
     summed = [index for index, c in enumerate(columns) if c.total and c.kind in (MONEY, INT)]
     sums: dict[int, float] = dict.fromkeys(summed, 0)
     r = FIRST_DATA_ROW
     for row in rows:
+        lines = 1
+        for index, width in texts:
+            value = row[index]
+            if value and len(value) * 2 > width:
+                needed = -(-(len(value.encode()) + len(value)) // (2 * width))
+                if needed > lines:
+                    lines = needed
+        if lines > 1:
+            set_row(r, LINE_HEIGHT * lines)
         for index, write, fmt in plan:
             value = row[index]
             if value is None:
