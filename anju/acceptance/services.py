@@ -18,7 +18,7 @@ from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_G
 from anju.acceptance.models import Acceptance, Rectification
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record
+from anju.audit.services import audit_record, refusals_audited
 from anju.cases import policy as pol
 from anju.cases import services as case_services
 from anju.cases.choices import Stage, StepKind
@@ -89,6 +89,7 @@ def acceptance_check_allowed(*, acting_user: Any, case: RenovationCase, version:
         raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
 
 
+@refusals_audited("竣工验收")
 def acceptance_record(
     *,
     acting_user: Any,
@@ -237,6 +238,7 @@ def acceptance_record(
     return acceptance
 
 
+@refusals_audited("整改完成", obj_kwarg="rectification")
 def rectification_complete(
     *,
     acting_user: Any,

@@ -19,12 +19,13 @@ from anju.archives.files import EXTENSIONS, check_upload
 from anju.archives.models import ArchiveDocument, ArchiveReview, ReviewRole
 from anju.archives.permissions import UPLOAD_ROLES, WITHDRAW_ROLES, review_roles_of
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record
+from anju.audit.services import audit_record, refusals_audited
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 
 
+@refusals_audited("上传档案材料")
 def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
     """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
     checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
@@ -99,6 +100,7 @@ def _duplicate_message(case: RenovationCase, same: ArchiveDocument) -> str:
     )
 
 
+@refusals_audited("撤回档案材料", obj_kwarg="document")
 def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: str) -> ArchiveDocument:
     """Take a wrong upload out of the archive: it is kept (with who, when and why) but no longer
     counts. An agreeing joint review of the archive is voided, since it saw that document."""
@@ -146,6 +148,7 @@ def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: st
     return document
 
 
+@refusals_audited("共同审定")
 def archive_review(
     *,
     acting_user: Any,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record, model_snapshot
+from anju.audit.services import audit_record, model_snapshot, refusals_audited
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
@@ -73,6 +73,7 @@ def stage_refusal(case: RenovationCase) -> str:
     return ""
 
 
+@refusals_audited("拨付补助资金")
 def payment_record(
     *,
     acting_user: Any,

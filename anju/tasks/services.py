@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record
+from anju.audit.services import audit_record, refusals_audited
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import Programme
 from anju.regions.choices import RegionLevel
@@ -123,6 +123,7 @@ def _check_township(task: Task, township: Region, errors: dict[str, str]) -> Non
         errors["township"] = f"「{township.name}」不是{task.region.name}的乡镇（街道），不能分配。"
 
 
+@refusals_audited("分解任务", obj_kwarg="task")
 def task_allocate(*, acting_user: Any, task: Task, township: Region, count: int, note: str = "") -> Task:
     """分解任务: the county officer allocates part of its task to one of its townships (the
     same year, programme and kind). Allocating again changes the count. The townships' sum may
@@ -151,6 +152,7 @@ def _allocate_one(*, acting_user: Any, task: Task, township: Region, count: int,
     return _save(acting_user=acting_user, task=existing, values=values, note=note)
 
 
+@refusals_audited("分解任务", obj_kwarg="task")
 def task_allocate_many(*, acting_user: Any, task: Task, counts: Mapping[str, int], note: str = "") -> list[Task]:
     """The allocation form: a count per township code, all saved or none. Townships whose count
     did not change are left alone (no audit noise); a township left out keeps its allocation."""
