@@ -20,7 +20,7 @@ from anju.accounts.views import _apply_errors
 from anju.core.exporting import log_export, table_response
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import can_edit_config
+from anju.core.versioning import EDITOR_ROLE, can_edit_config
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import selectors, services
@@ -322,6 +322,7 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "s": sections,
             "problems": problems,
             "can_edit": calendar.is_editable and can_edit_config(request.user, calendar),
+            "can_derive": request.user.is_superuser or request.user.has_role(EDITOR_ROLE),  # type: ignore[union-attr]
             "used": Submission.objects.visible_to(request.user).filter(calendar=calendar).count(),
         },
     )
