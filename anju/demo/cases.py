@@ -468,12 +468,74 @@ def _archive(case: RenovationCase, who: Actors, archive_services: Any, upto: str
         archive_services.document_upload(acting_user=who(case, "township"), case=case, code=code, upload=upload)
 
 
+def _tasks(superuser: Any, year: int) -> None:
+    """The province's annual and dynamic tasks for both counties, allocated to their townships:
+    屯留区 gives 渔泽镇 more than its dynamic task (over-allocated, shown as 超分), 彭水县 has not
+    yet allocated all of its annual task (未分完)."""
+    from anju.regions.choices import RegionLevel
+    from anju.regions.models import Region
+    from anju.tasks import services as task_services
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["sx_province", "cq_province", "tl_county", "ps_county"])
+    }
+    plan = (
+        (
+            "140405000000",
+            "sx_province",
+            "tl_county",
+            {"annual": 22, "dynamic": 4},
+            "140405102000",
+            {"annual": 18, "dynamic": 6},
+        ),
+        (
+            "500243000000",
+            "cq_province",
+            "ps_county",
+            {"annual": 12, "dynamic": 2},
+            "500243202000",
+            {"annual": 6, "dynamic": 2},
+        ),
+    )
+    for county_code, province, county_user, counts, main_township, main_counts in plan:
+        county = Region.objects.get(code=county_code)
+        townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code")[:3])
+        for kind, count in counts.items():
+            task = task_services.task_issue(
+                acting_user=users.get(province, superuser),
+                county=county,
+                year=year,
+                programme="renovation",
+                kind=kind,
+                count=count,
+                note="省下达年度计划" if kind == "annual" else "年中动态新增",
+            )
+            allocation = {main_township: main_counts[kind]}
+            for other in townships:
+                if other.code != main_township and kind == "annual" and county_code.startswith("14"):
+                    allocation[other.code] = 2
+            task_services.task_allocate_many(
+                acting_user=users.get(county_user, superuser), task=task, counts=allocation
+            )
+        task_services.task_issue(
+            acting_user=users.get(province, superuser),
+            county=county,
+            year=year,
+            programme="seismic",
+            kind="annual",
+            count=6 if county_code.startswith("14") else 2,
+            note="农房抗震改造",
+        )
+
+
 def load_demo_cases(superuser: Any) -> int:
     """Create the demo cases once; returns how many."""
     if RenovationCase.objects.exists() or not Decision.objects.exists():
         return 0
     rng = random.Random(2023_07)
     today = timezone.localdate()
+    _tasks(superuser, today.year)
     _more_covered_households(superuser, today, rng)
     who = Actors(superuser)
     made = 0

@@ -95,6 +95,10 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     gaps = [" ".join(close_blockers(c)) for c in cases.filter(stage="accepted")]
     assert any("尚未拨付完毕" in g for g in gaps) and any("一户一档缺少" in g for g in gaps) and "" in gaps
     assert cases.exclude(area_problem="").exists() and cases.exclude(energy_tags=[]).exists()
+    from anju.tasks.models import Task
+
+    assert Task.objects.filter(parent__isnull=True, region_code__in=["140405000000", "500243000000"]).count() == 6
+    assert Task.objects.filter(parent__isnull=False).exists()
 
     out = StringIO()
     call_command("load_demo", stdout=out)
