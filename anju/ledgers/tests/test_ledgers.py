@@ -123,3 +123,25 @@ def test_it_sums_the_subsidy_plan_by_township_and_grade(tl_county, case, officer
     assert row["D 级户数"] == 1 and row["D 级资金（元）"] == float(case.subsidy_amount)
     assert row["C 级户数"] == 0 and row["C 级资金（元）"] == 0
     assert row["合计户数"] == 1 and row["合计资金（元）"] == float(case.subsidy_amount)
+
+
+def test_it_draws_every_ledger_in_a_fixed_number_of_queries_however_many_rows(
+    tl_county, covered_home, general_home, case, django_assert_max_num_queries
+) -> None:
+    from anju.households.services import household_create, status_add
+    from anju.inspections.tests.conftest import make_id
+    from anju.regions.models import Region
+
+    village = Region.objects.get(code="140405102201")
+    for seq in range(30, 40):  # ten more key-group households
+        home = household_create(
+            acting_user=tl_county, region=village, head_name=f"丙{seq}", head_id_number=make_id(seq)
+        )
+        status_add(acting_user=covered_home["civil"], household=home, group="tekun", certified_on=case.opened_on)
+    for key in LEDGERS:
+        drawn = ledger_drawn(user=tl_county, key=key, year=case.year)
+        # region names, the rows, and one query per chunk for statuses/measures/findings
+        with django_assert_max_num_queries(3):
+            rows = list(drawn.ledger.rows(drawn.scope))
+        if key == "key_groups":
+            assert len(rows) == 11
