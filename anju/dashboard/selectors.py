@@ -97,6 +97,7 @@ def _child_dict(row: RegionSummary, name: str) -> dict[str, Any]:
         "tasks": row.tasks,
         "completion_rate": _rate(row.completed, row.tasks),
         "amount_paid": _money(row.amount_paid),
+        "amount_paid_text": f"{row.amount_paid:,.2f}",
         "drillable": row.level < RegionLevel.VILLAGE,
     }
 
@@ -138,6 +139,7 @@ def dashboard_data(*, user: Any, region: Region | None, year: int) -> dict[str, 
             "completion_rate": _rate(figures["completed"], figures["tasks"]),
             "closed_rate": _rate(figures["closed"], figures["tasks"]),
             "amount_paid": _money(figures["amount_paid"]),
+            "amount_paid_text": f"{figures['amount_paid']:,.2f}",
         },
         "stages": [{"stage": s.value, "label": s.label, "count": stage_counts.get(s.value, 0)} for s in Stage],
         "children": children,

@@ -5,16 +5,39 @@
   var cfg = JSON.parse(document.getElementById("map-config").textContent);
   var statusEl = document.getElementById("map-status");
   var form = document.getElementById("map-filters");
-  var map = L.map("map", { preferCanvas: true, attributionControl: !!cfg.tiles }).setView([35.0, 110.0], 5);
+  var map = L.map("map", { preferCanvas: true, maxZoom: cfg.tiles ? cfg.tiles.max_zoom : 18, attributionControl: !!cfg.tiles }).setView([35.0, 110.0], 5);
   if (cfg.tiles) {
     var opts = { attribution: cfg.tiles.attribution, subdomains: cfg.tiles.subdomains, maxZoom: cfg.tiles.max_zoom };
     L.tileLayer(cfg.tiles.url, opts).addTo(map);
     if (cfg.tiles.overlay_url) L.tileLayer(cfg.tiles.overlay_url, opts).addTo(map);
   }
-  var cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
+  L.control.scale({ imperial: false }).addTo(map);
+  window.anjuMap = map;  // for the screenshot script and the console
+  // A cluster takes the colour of the worst grade inside it, so D houses show at any zoom.
+  var RANK = { D: 4, C: 3, B: 2, A: 1, "": 0 };
+  var COLOURS = { D: "#c62828", C: "#ef6c00", B: "#1565c0", A: "#2e7d32", "": "#757575" };
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true,
+    maxClusterRadius: 50,
+    iconCreateFunction: function (c) {
+      var worst = "";
+      c.getAllChildMarkers().forEach(function (m) { if (RANK[m.options.grade] > RANK[worst]) worst = m.options.grade; });
+      var n = c.getChildCount();
+      var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+      return L.divIcon({
+        html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;background:" +
+          COLOURS[worst] + ';color:#fff;font-weight:bold;text-align:center;border:2px solid #fff;box-shadow:0 0 3px #0006">' + n + "</div>",
+        className: "", iconSize: L.point(size, size)
+      });
+    }
+  });
   map.addLayer(cluster);
+  window.anjuCluster = cluster;
   var first = true;
   var seq = 0;
+  // What the last answer covered: panning or zooming inside it needs no new request (and keeps
+  // an open popup open); only a capped answer is worth asking again for a smaller box.
+  var covered = null;
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
@@ -31,25 +54,27 @@
   }
   function load() {
     var q = new URLSearchParams(new FormData(form));
-    if (!first) q.set("bbox", map.getBounds().toBBoxString());
+    var box = first ? null : map.getBounds();
+    if (box) q.set("bbox", box.toBBoxString());
     var mine = ++seq;
     statusEl.textContent = "正在加载……";
     fetch(cfg.points_url + "?" + q.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (d) {
         if (mine !== seq) return;
+        covered = d.truncated ? null : (box || "all");
         cluster.clearLayers();
         var markers = d.features.map(function (f) {
           var c = f.geometry.coordinates;
           return L.circleMarker([c[1], c[0]], {
-            radius: f.properties.key ? 7 : 5, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9
+            radius: f.properties.key ? 7 : 5, grade: f.properties.grade, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9
           }).bindPopup(popup(f.properties));
         });
         cluster.addLayers(markers);
         statusEl.className = "small mb-1" + (d.truncated ? " text-danger fw-bold" : " text-muted");
         statusEl.textContent = d.truncated
           ? "当前范围房屋超过 " + d.cap + " 处，仅显示前 " + d.cap + " 处，请放大地图。"
-          : "当前范围共 " + d.features.length + " 处房屋（有坐标的）。";
+          : (box ? "当前范围共 " : "共 ") + d.features.length + " 处有坐标的房屋。";
         if (first && markers.length) {
           first = false;
           map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 15 });
@@ -60,7 +85,11 @@
       .catch(function () { statusEl.textContent = "点位读取失败，请刷新页面。"; });
   }
   var timer = null;
-  map.on("moveend", function () { if (first) return; clearTimeout(timer); timer = setTimeout(load, 250); });
+  map.on("moveend", function () {
+    if (first || covered === "all" || (covered && covered.contains(map.getBounds()))) return;
+    clearTimeout(timer);
+    timer = setTimeout(load, 250);
+  });
   form.addEventListener("change", load);
   load();
 })();
