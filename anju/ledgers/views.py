@@ -57,7 +57,8 @@ def _cells(row: Sequence[Any], columns: Sequence[Column]) -> list[tuple[str, str
             cells.append((f"{value:%Y-%m-%d}", "text-nowrap"))
         else:
             text = str(value)
-            cells.append((text, "wrap" if len(text) > 12 else "text-nowrap"))
+            # Long Chinese text wraps; codes and (masked) ID numbers stay on one line.
+            cells.append((text, "wrap" if len(text) > 12 and not text.isascii() else "text-nowrap"))
     return cells
 
 
