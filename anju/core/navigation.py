@@ -46,6 +46,32 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),
     NavItem(
+        "逐级报送",
+        "reporting:submission_list",
+        (
+            Role.VILLAGE_CLERK,
+            Role.VILLAGE_HEAD,
+            Role.TOWNSHIP_OFFICER,
+            Role.COUNTY_OFFICER,
+            Role.CITY_OFFICER,
+            Role.PROVINCE_OFFICER,
+        ),
+        "统计督导",
+    ),
+    NavItem(
+        "报送及时率",
+        "reporting:timeliness_board",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
+    NavItem(
+        "年度工作方案",
+        "reporting:annual_plan",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
+    NavItem("报送日历", "reporting:calendar_list", (Role.PROVINCE_OFFICER, Role.ADMIN), "统计督导"),
+    NavItem(
         "督导检查",
         "supervision:visit_list",
         (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),

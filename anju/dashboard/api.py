@@ -65,18 +65,18 @@ class DashboardViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return int(raw) if raw.isdigit() and int(raw) in years else selectors.default_year(years)
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         region = selectors.region_for(request.user, None)
         return Response(selectors.dashboard_data(user=request.user, region=region, year=self._year(request)))
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
-    def retrieve(self, request: Request, code: str) -> Response:
+    def retrieve(self, request: Request, code: str, format: str | None = None) -> Response:
         region = selectors.region_for(request.user, code)
         return Response(selectors.dashboard_data(user=request.user, region=region, year=self._year(request)))
 
     @extend_schema(responses=KeyHouseholdSerializer(many=True))
     @action(detail=True, url_path="key-households")
-    def key_households(self, request: Request, code: str) -> Response:
+    def key_households(self, request: Request, code: str, format: str | None = None) -> Response:
         region = selectors.region_for(request.user, code)
         page = self.paginate_queryset(selectors.key_households(user=request.user, region=region))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -94,7 +94,7 @@ class MapPointsViewSet(viewsets.ViewSet):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         return Response(selectors.map_points(user=request.user, flt=map_filter(request.query_params)))
 
 

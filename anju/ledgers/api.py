@@ -73,7 +73,7 @@ class LedgerViewSet(viewsets.ViewSet):
         return year, region
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses={200: LedgerSerializer(many=True)})
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, format: str | None = None) -> Response:
         year, region = self._filters(request)
         try:
             entries = selectors.ledger_entries(user=request.user, year=year, region=region)
@@ -104,7 +104,7 @@ class LedgerViewSet(viewsets.ViewSet):
         },
     )
     @action(detail=True, methods=["get"])
-    def download(self, request: Request, key: str | None = None) -> HttpResponse | Response:
+    def download(self, request: Request, key: str | None = None, format: str | None = None) -> HttpResponse | Response:
         if key not in LEDGERS:
             raise exceptions.NotFound("没有这个台账。")
         fmt = request.query_params.get("fmt", "xlsx").strip().lower()

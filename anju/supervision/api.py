@@ -288,17 +288,17 @@ class OrderViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request={"multipart/form-data": RespondSerializer}, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
-    def respond(self, request: Request, pk: str | None = None) -> Response:
+    def respond(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, RespondSerializer, services.order_respond)
 
     @extend_schema(request=ReturnSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request: Request, pk: str | None = None) -> Response:
+    def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, ReturnSerializer, services.order_return)
 
     @extend_schema(request=CloseSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
+    def close(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, CloseSerializer, services.order_close)
 
 

@@ -48,6 +48,12 @@ from anju.inspections.services import (
 from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
 from anju.regions.services import region_rename
+from anju.reporting.services import (
+    calendar_derive,
+    ensure_national_calendar,
+    submission_prepare,
+    submission_submit,
+)
 from anju.subsidies.services import payment_record
 from anju.supervision.choices import Topic
 from anju.supervision.services import finding_add, order_issue, visit_record
@@ -189,6 +195,28 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:rectification-order-respond": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-return": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-close": lambda o: {"pk": o["order"].pk},
+    "reporting:submission_detail": lambda o: {"pk": o["submission"].pk},
+    "reporting:submission_refresh": lambda o: {"pk": o["submission"].pk},
+    "reporting:submission_submit": lambda o: {"pk": o["submission"].pk},
+    "reporting:submission_return": lambda o: {"pk": o["township_submission"].pk},
+    "reporting:submission_sign_off": lambda o: {"pk": o["township_submission"].pk},
+    "reporting:submission_reopen": lambda o: {"pk": o["township_submission"].pk},
+    "reporting:submission_export": lambda o: {"pk": o["submission"].pk},
+    "reporting:calendar_detail": lambda o: {"pk": o["calendar"].pk},
+    "reporting:calendar_derive": lambda o: {"pk": o["calendar"].pk},
+    "reporting:calendar_edit": lambda o: {"pk": o["calendar"].pk},
+    "reporting:calendar_activate": lambda o: {"pk": o["calendar"].pk},
+    "reporting:calendar_discard": lambda o: {"pk": o["calendar"].pk},
+    "api:submission-detail": lambda o: {"pk": o["submission"].pk},
+    "api:submission-submit": lambda o: {"pk": o["submission"].pk},
+    "api:submission-return-": lambda o: {"pk": o["township_submission"].pk},
+    "api:submission-sign-off": lambda o: {"pk": o["township_submission"].pk},
+    "api:submission-reopen": lambda o: {"pk": o["township_submission"].pk},
+    "api:reportingcalendar-detail": lambda o: {"pk": o["calendar"].pk},
+    "api:reportingcalendar-derive": lambda o: {"pk": o["calendar"].pk},
+    "api:reportingcalendar-activate": lambda o: {"pk": o["calendar"].pk},
+    "api:dashboard-detail": lambda o: {"code": o["region"].parent.parent.code},
+    "api:dashboard-key-households": lambda o: {"code": o["region"].parent.parent.code},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
 # officer may take: the sibling's county administrator sees the object (no 404) and is refused
@@ -203,6 +231,9 @@ PROVINCE_ONLY: set[str] = {
     "api:casepolicy-derive",
     "api:casepolicy-activate",
     "cases:policy_edit",
+    "api:reportingcalendar-derive",
+    "api:reportingcalendar-activate",
+    "reporting:calendar_edit",
 }
 # Pages naming an object that belongs to no region: the hazard checklist is one list for
 # every region, kept by county administrators. A sibling's administrator reaches them like
@@ -212,6 +243,10 @@ SHARED_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "inspections:checklist_move": lambda o: {"pk": o["hazard_item"].pk},
     "inspections:checklist_retire": lambda o: {"pk": o["hazard_item"].pk},
     "inspections:checklist_restore": lambda o: {"pk": o["hazard_item"].pk},
+    # The ledgers are named by key; each user's ledger holds only their own region's rows.
+    "ledgers:preview": lambda o: {"key": "monitoring"},
+    "ledgers:download": lambda o: {"key": "monitoring", "fmt": "xlsx"},
+    "api:ledger-download": lambda o: {"key": "monitoring"},
 }
 # Pages without an object that only another role may open (a province officer issues tasks):
 # a county administrator is refused (403), which leaks nothing.
@@ -409,7 +444,30 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         photos=[jpeg("ps-finding.jpg")],
     )
     order = order_issue(acting_user=ps_admin, findings=[finding], requirements="向标记：限期整改", due_on=ago(-10))
+    submission = submission_prepare(
+        acting_user=ps_admin,
+        kind="monthly_list",
+        year=datetime.date.today().year,
+        month=datetime.date.today().month,
+        region=regions["500243000000"],
+    )
+    # 鹿鸣乡's list, submitted to the county: the county returns, signs off or reopens it.
+    ps_township = make_user("ps_township", "500243202000", "township_officer")
+    township_submission = submission_submit(
+        acting_user=ps_township,
+        submission=submission_prepare(
+            acting_user=ps_township,
+            kind="monthly_list",
+            year=datetime.date.today().year,
+            month=datetime.date.today().month,
+            region=regions["500243202000"],
+        ),
+    )
+    calendar = calendar_derive(acting_user=cq_province, source=ensure_national_calendar())
     return {
+        "submission": submission,
+        "township_submission": township_submission,
+        "calendar": calendar,
         "visit": visit,
         "finding": finding,
         "order": order,

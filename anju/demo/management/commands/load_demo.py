@@ -98,3 +98,11 @@ class Command(BaseCommand):
                 f"演示督导检查：屯留区督导渔泽镇 2 次、彭水县督导鹿鸣乡 1 次，整改通知 {orders} 份"
                 "（待整改、已反馈、退回、销号、逾期各有示例；见「统计督导」）。"
             )
+        from anju.demo.reporting import load_demo_reporting
+
+        submissions = load_demo_reporting(superuser)
+        if submissions:
+            self.stdout.write(
+                f"演示逐级报送：{submissions} 份月报（渔泽镇各村近三个月，有迟报和未报；渔泽镇本月被退回后重报，"
+                "待屯留区审核；鹿鸣乡待彭水县审核；见「统计督导」）。"
+            )
