@@ -72,6 +72,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("报送日历", "reporting:calendar_list", (Role.PROVINCE_OFFICER, Role.ADMIN), "统计督导"),
     NavItem(
+        "台账",
+        "ledgers:index",
+        (
+            Role.TOWNSHIP_OFFICER,
+            Role.COUNTY_OFFICER,
+            Role.CIVIL_AFFAIRS,
+            Role.RURAL_REVITALIZATION,
+            Role.CITY_OFFICER,
+            Role.PROVINCE_OFFICER,
+        ),
+        "统计督导",
+    ),
+    NavItem(
         "督导检查",
         "supervision:visit_list",
         (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
