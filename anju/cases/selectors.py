@@ -131,6 +131,17 @@ WAITING_ACT: dict[str, str] = {
 }
 
 
+# How the home page words each waiting act (a review waits for the previous notice to run).
+WAITING_LABEL: dict[str, str] = {
+    Stage.VILLAGE_REVIEWED: "乡镇审核（村级公示期满后）",
+    Stage.TOWNSHIP_REVIEWED: "县级审批（乡镇公示期满后）",
+    Stage.APPROVED: "建档编号（县级公示期满后）",
+    Stage.COMPLETED: "组织竣工验收",
+    Stage.RECTIFYING: "整改完成后登记复验",
+    Stage.ACCEPTED: "销号（资金、档案、审定齐全后）",
+}
+
+
 def awaiting_user(user: Any) -> list[dict[str, Any]]:
     """Open cases in the user's region whose next act the user may do, by stage, oldest first
     (the home page's 待我办理)."""
@@ -152,7 +163,7 @@ def awaiting_user(user: Any) -> list[dict[str, Any]]:
             {
                 "stage": r["stage"],
                 "label": labels[r["stage"]],
-                "act": StepKind(WAITING_ACT[r["stage"]]).label,
+                "act": WAITING_LABEL.get(r["stage"], StepKind(WAITING_ACT[r["stage"]]).label),
                 "count": r["n"],
                 "oldest_days": (today - r["since"]).days,
             }

@@ -168,3 +168,12 @@ def test_a_province_officer_edits_and_activates_a_policy(client, make_user, regi
     assert draft.status == ConfigStatus.ACTIVE and draft.content["subsidy_standards"][0]["amount"] == 8000
     page = client.get(reverse("cases:policy_detail", args=[draft.pk])).content.decode()
     assert "8,000" in page
+
+
+def test_the_home_page_lists_what_waits_for_the_officer(client, case, officers) -> None:
+    walk(case, officers, Stage.COMPLETED)
+    client.force_login(officers["township"])
+    waiting = client.get("/").content.decode()
+    assert "待我办理的改造案件" in waiting and "组织竣工验收" in waiting and "已竣工待验收 1 户" in waiting
+    client.force_login(officers["head"])
+    assert "待我办理的改造案件" not in client.get("/").content.decode()
