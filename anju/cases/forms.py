@@ -97,7 +97,11 @@ class OpenForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="户主姓名或档案编号", required=False)
+    q = forms.CharField(
+        label="户主姓名或档案编号",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "户主姓名或档案编号"}),
+    )
     stage = forms.ChoiceField(label="阶段", choices=[("", "全部阶段"), *Stage.choices], required=False)
     programme = forms.ChoiceField(label="项目", choices=[("", "全部项目"), *Programme.choices], required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2009, max_value=2100)
@@ -105,7 +109,7 @@ class CaseFilterForm(forms.Form):
     flag = forms.ChoiceField(
         label="提示",
         required=False,
-        choices=[("", "全部"), ("area", "面积超出标准"), ("energy", "含节能改造"), ("reentry", "再次纳入")],
+        choices=[("", "全部标记"), ("area", "面积超出标准"), ("energy", "含节能改造"), ("reentry", "再次纳入")],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
