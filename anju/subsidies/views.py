@@ -105,7 +105,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def totals(request: HttpRequest) -> HttpResponse:
-    form = TotalsFilterForm(request.GET or None)
+    form = TotalsFilterForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = form.cleaned_data.get("year") if form.is_valid() else None
     code = request.GET.get("region", "").strip()
     region = get_visible_or_404(Region.objects.all(), request.user, code=code) if code else None

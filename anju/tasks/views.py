@@ -22,7 +22,7 @@ from anju.tasks.models import Task
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    form = YearForm(request.GET or None)
+    form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
     code = request.GET.get("county", "").strip()
     county = (
