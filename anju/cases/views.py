@@ -132,7 +132,12 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
     act_form = None
     if next_kind and services.can_act(user, next_kind, case):
         act_form = bound.get(next_kind) or _act_form(next_kind, case)
-    can_end = case.stage in services.STEP_FLOW[StepKind.END][0] and services.can_act(user, StepKind.END, case)
+    # Once money was paid a case cannot simply end (the service says so; the page does not offer it).
+    can_end = (
+        case.stage in services.STEP_FLOW[StepKind.END][0]
+        and services.can_act(user, StepKind.END, case)
+        and not subsidy_selectors.paid_total(case)
+    )
     can_patrol = case.stage in (Stage.UNDER_WAY, Stage.RECTIFYING) and services.can_act(user, StepKind.PATROL, case)
     can_details = case.stage in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY) and services.can_act(
         user, StepKind.DETAILS, case
