@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.acceptance import selectors as acceptance_selectors
+from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.archives import selectors as archive_selectors
 from anju.cases import policy as pol
@@ -298,6 +299,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "s": sections,
             "problems": problems,
             "can_edit": policy.is_editable and can_edit_config(request.user, policy),
+            "can_derive": request.user.is_superuser or request.user.has_role(Role.PROVINCE_OFFICER),  # type: ignore[union-attr]
             "used": RenovationCase.objects.visible_to(request.user).filter(policy=policy).count(),
         },
     )

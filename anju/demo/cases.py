@@ -76,15 +76,16 @@ BUILDERS = [
     ("王师傅", "晋工匠-2022-0451"),
     ("冉家木工队", "渝工匠-2023-0088"),
 ]
-# Days after opening on which each act happens (notices: village 7, township 7, county 5).
+# Days after opening on which each act happens (notices: village 10 in 山西 and 7 in 重庆,
+# township 7, county 5).
 DAY = {
     "apply": 2,
     "village_review": 5,
-    "township_review": 13,
-    "approve": 21,
-    "file": 27,
-    "agreement": 30,
-    "start": 34,
+    "township_review": 16,
+    "approve": 24,
+    "file": 30,
+    "agreement": 32,
+    "start": 35,
     "patrol1": 48,
     "patrol2": 66,
     "complete": 80,
@@ -529,12 +530,52 @@ def _tasks(superuser: Any, year: int) -> None:
         )
 
 
+def _shanxi_policy(year: int) -> None:
+    """山西省's own renovation policy, put in force before the demo cases open: 屯留区's standards
+    from its 2023 notice (C 0.75 万元、D 或无房 2.1 万元) as region entries, 10 days of village notice."""
+    officer = User.objects.filter(username="sx_province").first()
+    if officer is None:
+        return
+    draft = case_services.policy_derive(
+        acting_user=officer, source=case_services.ensure_national_policy(), note="按屯留区 2023 年实施方案细化"
+    )
+    content = draft.content
+    content["notice_days"]["village"] = 10
+    content["subsidy_standards"] += [
+        {
+            "code": "TL-C",
+            "label": "屯留区 C 级维修加固",
+            "year": year,
+            "regions": ["140405"],
+            "programme": "renovation",
+            "grades": ["C"],
+            "methods": [],
+            "amount": 7500,
+        },
+        {
+            "code": "TL-D",
+            "label": "屯留区 D 级或无房户",
+            "year": year,
+            "regions": ["140405"],
+            "programme": "renovation",
+            "grades": ["D", "N"],
+            "methods": [],
+            "amount": 21000,
+        },
+    ]
+    case_services.policy_update(
+        acting_user=officer, policy=draft, content=content, name="山西省农村危房改造政策", note=draft.note
+    )
+    case_services.policy_activate(acting_user=officer, policy=draft)
+
+
 def load_demo_cases(superuser: Any) -> int:
     """Create the demo cases once; returns how many."""
     if RenovationCase.objects.exists() or not Decision.objects.exists():
         return 0
     rng = random.Random(2023_07)
     today = timezone.localdate()
+    _shanxi_policy(today.year)
     _tasks(superuser, today.year)
     _more_covered_households(superuser, today, rng)
     who = Actors(superuser)

@@ -87,6 +87,13 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     from anju.cases.services import close_blockers
 
     cases = RenovationCase.objects.all()
+    assert cases.filter(region_code__startswith="140405", policy__region_code="140000000000").count() == 26
+    assert set(cases.filter(region_code__startswith="140405").values_list("subsidy_standard", flat=True)) <= {
+        "",
+        "TL-C",
+        "TL-D",
+        "S-SEISMIC",
+    }
     assert set(cases.values_list("stage", flat=True)) == set(Stage.values)
     assert {c[:6] for c in cases.filter(stage="closed").values_list("region_code", flat=True)} == {"140405", "500243"}
     assert CasePatrol.objects.filter(photos__isnull=False).exists()
