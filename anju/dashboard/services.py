@@ -319,19 +319,37 @@ def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.dateti
     return written
 
 
+def _add_years(years: Sequence[int], *, source: int, now: datetime.datetime) -> None:
+    """Start rows for plan years the table does not hold yet (the first case or task of a new
+    year): every region's snapshot copied from ``source``'s rows, the year's figures at zero,
+    so the refresh that follows only has to recompute the villages that changed."""
+    blank = blank_figures()
+    rows = []
+    for row in RegionSummary.objects.filter(year=source).iterator(chunk_size=2000):
+        for year in years:
+            copy = _row(row.region_code, row.parent_code, row.level, year, blank, now)
+            for f in (*COUNTERS[:5], "oldest_stage_since"):
+                setattr(copy, f, getattr(row, f))
+            rows.append(copy)
+    RegionSummary.objects.bulk_create(rows, batch_size=2000)
+
+
 def summaries_refresh(*, region_codes: Iterable[str] | None = None) -> int:
     """Recompute the summaries of the villages in ``region_codes`` (a code at any level means
     every village under it; None means all) and roll them up to the province. Returns the
-    number of rows written. Falls back to a full refresh when a plan year appears that the
-    table does not hold yet, so every village always has a row for every year kept."""
+    number of rows written. A plan year the table does not hold yet gets every region's row
+    first (``_add_years``), so every village always has a row for every year kept; an empty
+    table is filled by a full refresh."""
     years = summary_years()
     now = timezone.now()
     codes = None if region_codes is None else {c[:VILLAGE_LENGTH] for c in region_codes if c}
     with transaction.atomic():
         if codes is not None:
             kept = set(RegionSummary.objects.values_list("year", flat=True).distinct().order_by())
-            if kept != set(years):
+            if not kept:
                 codes = None
+            elif missing := sorted(set(years) - kept):
+                _add_years(missing, source=max(kept), now=now)
         if codes is None:
             return _full_refresh(years, now)
         if not codes:

@@ -22,8 +22,16 @@ from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
 from anju.subsidies.services import payment_record
+from anju.tasks.services import task_issue
 
 pytestmark = pytest.mark.django_db
+
+
+def province_officer(regions: Any) -> Any:
+    from anju.accounts.models import User
+
+    return User.objects.get(username="sx_province")
+
 
 FIELDS = (
     "households",
@@ -184,3 +192,24 @@ def test_a_village_refresh_rewrites_only_that_branch(world) -> None:
     assert row("140405102201", year).refreshed_at > ps_before
     assert row("140000000000", year).refreshed_at > ps_before
     assert row("140405000000", year).key_in_cd == 3
+
+
+def test_a_new_plan_year_gets_every_region_without_a_full_refresh(
+    world, regions, django_capture_on_commit_callbacks
+) -> None:
+    summaries_refresh()
+    year = world["year"] + 1
+    province = RegionSummary.objects.get(region_code="140000000000", year=world["year"])
+    with django_capture_on_commit_callbacks(execute=True):
+        task_issue(
+            acting_user=province_officer(regions),
+            county=regions["140405000000"],
+            year=year,
+            programme="renovation",
+            kind="annual",
+            count=7,
+        )
+    ahead = row("140000000000", year)
+    assert (ahead.households, ahead.key_in_cd, ahead.cases, ahead.tasks) == (province.households, 3, 0, 7)
+    assert RegionSummary.objects.filter(year=year).count() == RegionSummary.objects.filter(year=year - 1).count()
+    assert row("500243202201", year).households == 1
