@@ -241,3 +241,18 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
             }
         )
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "cap": cap}
+
+
+def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+    """For the case page: whether the household is on the 动态清零 list (a key-group household
+    still in a C/D house) and for how long at its stage, with links to the village's dashboard
+    and the map."""
+    houses = House.objects.visible_to(user).filter(household_id=case.household_id)
+    listed = key_in_cd_houses(houses).order_by("since").first()
+    village = case.region_code[:12]
+    return {
+        "listed": listed is not None,
+        "days_at_stage": days_since(listed.since) if listed is not None else None,  # type: ignore[attr-defined]
+        "village_code": village,
+        "dashboard_query": f"region={case.region_code[:9]}000&year={case.year}",
+    }

@@ -177,3 +177,14 @@ def test_the_api_gives_a_region_in_scope_and_404_for_another(refreshed, tl_count
 def test_the_api_serves_the_map_points_scoped(refreshed, tl_county, cq_county) -> None:
     assert len(client_for(tl_county).get("/api/map-points/", {"grade": "D"}).json()["features"]) == 3
     assert client_for(cq_county).get("/api/map-points/", {"grade": "D"}).json()["features"] == []
+
+
+def test_the_case_panel_says_the_family_is_still_on_the_list(refreshed, tl_county) -> None:
+    from django.template.loader import render_to_string
+
+    panel = selectors.case_panel(case=refreshed["bing"], user=tl_county)
+    assert panel["listed"] is True
+    assert panel["days_at_stage"] == 60
+    html = render_to_string("dashboard/_case_panel.html", {"dashboard_panel": panel})
+    assert "重点对象仍住 C/D 级危房" in html and "在当前阶段已 60 天" in html
+    assert "/dashboard/?region=140405103000&amp;year=" in html or "/dashboard/?region=140405103000&year=" in html
