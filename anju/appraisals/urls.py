@@ -10,8 +10,8 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.appraisal_pdf, name="appraisal_pdf"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),
-    path("templates/<int:pk>/derive/", views.template_derive, name="template_derive"),
+    path("templates/<int:pk>/derive/", views.TEMPLATE_PAGES.derive_view(), name="template_derive"),
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
-    path("templates/<int:pk>/activate/", views.template_activate, name="template_activate"),
-    path("templates/<int:pk>/discard/", views.template_discard, name="template_discard"),
+    path("templates/<int:pk>/activate/", views.TEMPLATE_PAGES.activate_view(), name="template_activate"),
+    path("templates/<int:pk>/discard/", views.TEMPLATE_PAGES.discard_view(), name="template_discard"),
 ]

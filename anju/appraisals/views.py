@@ -8,8 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
 from anju.appraisals import selectors, services
@@ -22,7 +20,8 @@ from anju.appraisals.forms import (
     formset_initial,
 )
 from anju.appraisals.models import Appraisal
-from anju.core.pages import paginate, run_action
+from anju.core.config_views import ConfigPages
+from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import EDITOR_ROLE, can_edit_config
 from anju.households.choices import StructureType
@@ -151,19 +150,6 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def template_derive(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.template_derive(acting_user=request.user, source=source),
-        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
-        then=lambda draft: reverse("appraisals:template_edit", args=[draft.pk]),
-        otherwise=reverse("appraisals:template_detail", args=[source.pk]),
-    )
-
-
-@login_required
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
     if not can_edit_config(request.user, template):
@@ -198,28 +184,13 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def template_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    detail = reverse("appraisals:template_detail", args=[template.pk])
-    return run_action(
-        request,
-        lambda: services.template_activate(acting_user=request.user, template=template),
-        success=lambda t: f"「{t}」已启用；此后的鉴定按此版本，已有鉴定仍按原版本。",
-        then=lambda t: detail,
-        otherwise=detail,
-    )
-
-
-@login_required
-@require_POST
-def template_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.template_discard(acting_user=request.user, template=template),
-        success=lambda _: "草稿已删除。",
-        then=lambda _: reverse("appraisals:template_list"),
-        otherwise=reverse("appraisals:template_detail", args=[template.pk]),
-    )
+TEMPLATE_PAGES = ConfigPages(
+    namespace="appraisals",
+    prefix="template",
+    visible=selectors.templates_visible,
+    derive=services.template_derive,
+    activate=services.template_activate,
+    discard=services.template_discard,
+    config_kwarg="template",
+    activated="此后的鉴定按此版本，已有鉴定仍按原版本。",
+)

@@ -12,8 +12,8 @@ urlpatterns = [
     path("open/<int:household_pk>/", views.case_open, name="case_open"),
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<int:pk>/", views.policy_detail, name="policy_detail"),
-    path("policies/<int:pk>/derive/", views.policy_derive, name="policy_derive"),
-    path("policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
-    path("policies/<int:pk>/activate/", views.policy_activate, name="policy_activate"),
-    path("policies/<int:pk>/discard/", views.policy_discard, name="policy_discard"),
+    path("policies/<int:pk>/derive/", views.POLICY_PAGES.derive_view(), name="policy_derive"),
+    path("policies/<int:pk>/edit/", views.POLICY_PAGES.edit_view(), name="policy_edit"),
+    path("policies/<int:pk>/activate/", views.POLICY_PAGES.activate_view(), name="policy_activate"),
+    path("policies/<int:pk>/discard/", views.POLICY_PAGES.discard_view(), name="policy_discard"),
 ]

@@ -4,7 +4,6 @@ renovation-policy versions."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +32,10 @@ from anju.cases.forms import (
     EndForm,
     OpenForm,
     PatrolForm,
-    PolicyForm,
     StepForm,
 )
 from anju.cases.models import RenovationCase
+from anju.core.config_views import ConfigPages
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
@@ -305,77 +304,15 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def policy_derive(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.policy_derive(acting_user=request.user, source=source),
-        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
-        then=lambda draft: reverse("cases:policy_edit", args=[draft.pk]),
-        otherwise=reverse("cases:policy_detail", args=[source.pk]),
-    )
-
-
-@login_required
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, policy):
-        raise PermissionDenied("您不能修改这个改造政策。")
-    if request.method == "POST":
-        form = PolicyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.policy_update(
-                    acting_user=request.user,
-                    policy=policy,
-                    content=form.cleaned_data["text"],
-                    name=form.cleaned_data["name"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    _apply_errors(form, exc)
-                else:
-                    for message in exc.messages:
-                        form.add_error(None, message)
-            else:
-                messages.success(request, "改造政策已保存（草稿）。")
-                return redirect("cases:policy_detail", pk=policy.pk)
-    else:
-        form = PolicyForm(
-            initial={
-                "name": policy.name,
-                "note": policy.note,
-                "text": json.dumps(policy.content, ensure_ascii=False, indent=2),
-            }
-        )
-    return render(request, "cases/policy_edit.html", {"page_title": f"修改 {policy}", "policy": policy, "form": form})
-
-
-@login_required
-@require_POST
-def policy_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
-    detail = reverse("cases:policy_detail", args=[policy.pk])
-    return run_action(
-        request,
-        lambda: services.policy_activate(acting_user=request.user, policy=policy),
-        success=lambda p: f"「{p}」已启用；此后新建的案件按此版本办理，已有案件仍按原版本。",
-        then=lambda p: detail,
-        otherwise=detail,
-    )
-
-
-@login_required
-@require_POST
-def policy_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.policy_discard(acting_user=request.user, policy=policy),
-        success=lambda _: "草稿已删除。",
-        then=lambda _: reverse("cases:policy_list"),
-        otherwise=reverse("cases:policy_detail", args=[policy.pk]),
-    )
+POLICY_PAGES = ConfigPages(
+    namespace="cases",
+    prefix="policy",
+    visible=selectors.policies_visible,
+    derive=services.policy_derive,
+    activate=services.policy_activate,
+    discard=services.policy_discard,
+    update=services.policy_update,
+    config_kwarg="policy",
+    activated="此后新建的案件按此版本办理，已有案件仍按原版本。",
+    edit_template="cases/policy_edit.html",
+)

@@ -10,8 +10,8 @@ urlpatterns = [
     path("circumstances/<int:pk>/withdraw/", views.circumstance_withdraw, name="circumstance_withdraw"),
     path("rules/", views.rule_set_list, name="rule_set_list"),
     path("rules/<int:pk>/", views.rule_set_detail, name="rule_set_detail"),
-    path("rules/<int:pk>/derive/", views.rule_set_derive, name="rule_set_derive"),
+    path("rules/<int:pk>/derive/", views.RULE_SET_PAGES.derive_view(), name="rule_set_derive"),
     path("rules/<int:pk>/edit/", views.rule_set_edit, name="rule_set_edit"),
-    path("rules/<int:pk>/activate/", views.rule_set_activate, name="rule_set_activate"),
-    path("rules/<int:pk>/discard/", views.rule_set_discard, name="rule_set_discard"),
+    path("rules/<int:pk>/activate/", views.RULE_SET_PAGES.activate_view(), name="rule_set_activate"),
+    path("rules/<int:pk>/discard/", views.RULE_SET_PAGES.discard_view(), name="rule_set_discard"),
 ]

@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
 from anju.cases import services as case_services
 from anju.cases.choices import StepKind
 from anju.cases.models import RenovationCase
-from anju.core.pages import error_text, paginate, run_action
+from anju.core.config_views import ConfigPages
+from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
 from anju.eligibility import engine, selectors, services
@@ -155,19 +155,6 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def rule_set_derive(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.rule_set_derive(acting_user=request.user, source=source),
-        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
-        then=lambda draft: reverse("eligibility:rule_set_edit", args=[draft.pk]),
-        otherwise=reverse("eligibility:rule_set_detail", args=[source.pk]),
-    )
-
-
-@login_required
 def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
     if not can_edit_config(request.user, rule_set):
@@ -191,28 +178,13 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def rule_set_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    detail = reverse("eligibility:rule_set_detail", args=[rule_set.pk])
-    return run_action(
-        request,
-        lambda: services.rule_set_activate(acting_user=request.user, rule_set=rule_set),
-        success=lambda r: f"「{r}」已启用，辖区农户正在后台重新认定。",
-        then=lambda r: detail,
-        otherwise=detail,
-    )
-
-
-@login_required
-@require_POST
-def rule_set_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.rule_set_discard(acting_user=request.user, rule_set=rule_set),
-        success=lambda _: "草稿已删除。",
-        then=lambda _: reverse("eligibility:rule_set_list"),
-        otherwise=reverse("eligibility:rule_set_detail", args=[rule_set.pk]),
-    )
+RULE_SET_PAGES = ConfigPages(
+    namespace="eligibility",
+    prefix="rule_set",
+    visible=selectors.rule_sets_visible,
+    derive=services.rule_set_derive,
+    activate=services.rule_set_activate,
+    discard=services.rule_set_discard,
+    config_kwarg="rule_set",
+    activated="辖区农户正在后台重新认定。",
+)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -31,22 +30,3 @@ class PrepareForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=300)
-
-
-class CalendarForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100)
-    note = forms.CharField(label="修订说明", max_length=200, required=False)
-    text = forms.CharField(
-        label="日历内容（JSON）",
-        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "form-control font-monospace small"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-    def clean_text(self) -> Any:
-        try:
-            return json.loads(self.cleaned_data["text"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）。") from exc

@@ -17,8 +17,8 @@ urlpatterns = [
     path("plan/", views.annual_plan, name="annual_plan"),
     path("calendars/", views.calendar_list, name="calendar_list"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
-    path("calendars/<int:pk>/derive/", views.calendar_derive, name="calendar_derive"),
-    path("calendars/<int:pk>/edit/", views.calendar_edit, name="calendar_edit"),
-    path("calendars/<int:pk>/activate/", views.calendar_activate, name="calendar_activate"),
-    path("calendars/<int:pk>/discard/", views.calendar_discard, name="calendar_discard"),
+    path("calendars/<int:pk>/derive/", views.CALENDAR_PAGES.derive_view(), name="calendar_derive"),
+    path("calendars/<int:pk>/edit/", views.CALENDAR_PAGES.edit_view(), name="calendar_edit"),
+    path("calendars/<int:pk>/activate/", views.CALENDAR_PAGES.activate_view(), name="calendar_activate"),
+    path("calendars/<int:pk>/discard/", views.CALENDAR_PAGES.discard_view(), name="calendar_discard"),
 ]

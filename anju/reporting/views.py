@@ -4,28 +4,27 @@ list), the timeliness board, the annual plan, and the calendar's versions."""
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anju.accounts.views import _apply_errors
+from anju.core.config_views import ConfigPages
 from anju.core.exporting import log_export, table_response
-from anju.core.pages import error_text, paginate, run_action
+from anju.core.pages import paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import EDITOR_ROLE, can_edit_config
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind, Timeliness
-from anju.reporting.forms import CalendarForm, PrepareForm, ReasonForm, SubmissionFilterForm
+from anju.reporting.forms import PrepareForm, ReasonForm, SubmissionFilterForm
 from anju.reporting.models import Submission
 
 # --- submissions ----------------------------------------------------------------------------------------
@@ -328,84 +327,20 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def calendar_derive(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.calendar_derive(acting_user=request.user, source=source),
-        success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
-        then=lambda draft: reverse("reporting:calendar_edit", args=[draft.pk]),
-        otherwise=reverse("reporting:calendar_detail", args=[source.pk]),
-    )
-
-
-@login_required
-def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, calendar):
-        raise PermissionDenied("您不能修改这个报送日历。")
-    if request.method == "POST":
-        form = CalendarForm(request.POST)
-        if form.is_valid():
-            try:
-                services.calendar_update(
-                    acting_user=request.user,
-                    calendar=calendar,
-                    content=form.cleaned_data["text"],
-                    name=form.cleaned_data["name"],
-                    note=form.cleaned_data["note"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                    _apply_errors(form, exc)
-                else:
-                    for message in exc.messages if isinstance(exc, ValidationError) else [error_text(exc)]:
-                        form.add_error(None, message)
-            else:
-                messages.success(request, "报送日历已保存（草稿）。")
-                return redirect("reporting:calendar_detail", pk=calendar.pk)
-    else:
-        form = CalendarForm(
-            initial={
-                "name": calendar.name,
-                "note": calendar.note,
-                "text": json.dumps(calendar.content, ensure_ascii=False, indent=2),
-            }
-        )
-    return render(
-        request, "reporting/calendar_edit.html", {"page_title": f"修改 {calendar}", "calendar": calendar, "form": form}
-    )
-
-
-@login_required
-@require_POST
-def calendar_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
-    detail = reverse("reporting:calendar_detail", args=[calendar.pk])
-    return run_action(
-        request,
-        lambda: services.calendar_activate(acting_user=request.user, calendar=calendar),
-        success=lambda c: f"「{c}」已启用；此后生成的报表按此版本计算截止日期。",
-        then=lambda c: detail,
-        otherwise=detail,
-    )
-
-
-@login_required
-@require_POST
-def calendar_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
-    return run_action(
-        request,
-        lambda: services.calendar_discard(acting_user=request.user, calendar=calendar),
-        success=lambda _: "草稿已删除。",
-        then=lambda _: reverse("reporting:calendar_list"),
-        otherwise=reverse("reporting:calendar_detail", args=[calendar.pk]),
-    )
-
-
 def reminders_context(user: Any) -> dict[str, Any]:
     """For the home page: ``{% include "reporting/_reminders.html" %}`` with this context."""
     return {"reporting_reminders": selectors.reminders(user)}
+
+
+CALENDAR_PAGES = ConfigPages(
+    namespace="reporting",
+    prefix="calendar",
+    visible=selectors.calendars_visible,
+    derive=services.calendar_derive,
+    activate=services.calendar_activate,
+    discard=services.calendar_discard,
+    update=services.calendar_update,
+    config_kwarg="calendar",
+    activated="此后生成的报表按此版本计算截止日期。",
+    edit_template="reporting/calendar_edit.html",
+)
