@@ -242,6 +242,11 @@ SPECTACULAR_SETTINGS = {
         "SexEnum": "anju.households.choices.Sex",
         "CaseStageEnum": "anju.cases.choices.Stage",
         "EndReasonEnum": "anju.cases.choices.EndReason",
+        "GradeEnum": "anju.inspections.choices.Grade",
+        "ReportKindEnum": "anju.reporting.choices.ReportKind",
+        "SubmissionStatusEnum": "anju.reporting.choices.SubmissionStatus",
+        "OrderStatusEnum": "anju.supervision.choices.OrderStatus",
+        "OrderFollowUpKindEnum": "anju.supervision.choices.FollowUpKind",
     },
 }
 

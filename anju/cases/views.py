@@ -39,6 +39,7 @@ from anju.core.config_views import ConfigPages
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
+from anju.dashboard import selectors as dashboard_selectors
 from anju.households.models import Household
 from anju.reporting import selectors as reporting_selectors
 from anju.subsidies import selectors as subsidy_selectors
@@ -163,6 +164,7 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             "archives_panel": archive_selectors.case_panel(case=case, user=user),
             "supervision_panel": supervision_selectors.case_panel(case=case, user=user),
             "reporting_panel": reporting_selectors.case_panel(case=case, user=user),
+            "dashboard_panel": dashboard_selectors.case_panel(case=case, user=user),
             "area_range": pol.area_check(case.policy.content, household_size=case.household_size, area=None),
         },
     )

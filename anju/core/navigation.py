@@ -45,6 +45,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),
+    NavItem("动态清零看板", "dashboard:dashboard", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "统计督导"),
+    NavItem(
+        "房屋分布图",
+        "dashboard:map",
+        (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.APPRAISER),
+        "统计督导",
+    ),
     NavItem(
         "逐级报送",
         "reporting:submission_list",

@@ -11,6 +11,7 @@ from anju.accounts.choices import ROLE_PRIORITY, Role
 from anju.cases.selectors import awaiting_user
 from anju.core.navigation import ROLE_HOMES
 from anju.core.selectors import home_figures
+from anju.dashboard.selectors import home_figure as dashboard_home_figure
 from anju.reporting.selectors import reminders as reporting_reminders
 from anju.supervision.selectors import home_panel as supervision_home_panel
 
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "cases_waiting": awaiting_user(user),
         "supervision_panel": supervision_home_panel(user),
         "reporting_reminders": reporting_reminders(user),
+        "summary": dashboard_home_figure(user),
     }
     return render(request, "core/home.html", context)
 

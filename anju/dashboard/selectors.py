@@ -256,3 +256,11 @@ def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
         "village_code": village,
         "dashboard_query": f"region={case.region_code[:9]}000&year={case.year}",
     }
+
+
+def home_figure(user: Any) -> RegionSummary | None:
+    """The user's own region's summary for this year (one indexed read), for the home page."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    return RegionSummary.objects.filter(region_code=region.code, year=timezone.localdate().year).first()

@@ -98,7 +98,7 @@ class FindingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OrderFollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True)
     photos = serializers.SerializerMethodField()
@@ -121,7 +121,7 @@ class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     findings: serializers.PrimaryKeyRelatedField[Finding] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    follow_ups = OrderFollowUpSerializer(many=True, read_only=True)
 
     class Meta:
         model = RectificationOrder

@@ -106,3 +106,7 @@ class Command(BaseCommand):
                 f"演示逐级报送：{submissions} 份月报（渔泽镇各村近三个月，有迟报和未报；渔泽镇本月被退回后重报，"
                 "待屯留区审核；鹿鸣乡待彭水县审核；见「统计督导」）。"
             )
+        from anju.demo.dashboard import load_demo_dashboard
+
+        if load_demo_dashboard(superuser):
+            self.stdout.write("演示看板：各级区划统计已生成（见「统计督导」中的动态清零看板和房屋分布图）。")
