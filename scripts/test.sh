@@ -20,7 +20,8 @@ else
 fi
 
 echo "== SQLite: the whole suite, browser tests included"
-if .venv/bin/pytest -q; then
+# Two workers, as CI has two cores; each worker has its own test database and live server.
+if .venv/bin/pytest -q -p xdist -n 2; then
   results+=("SQLite: passed")
 else
   results+=("SQLite: FAILED")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -38,7 +40,21 @@ def refresh_after_commit(region_code: str) -> None:
     if not hasattr(_pending, "codes"):
         _pending.codes = set()
     _pending.codes.add(region_code)
-    transaction.on_commit(_flush, robust=True)
+    if not getattr(_pending, "deferred", False):
+        transaction.on_commit(_flush, robust=True)
+
+
+@contextmanager
+def refreshes_deferred() -> Iterator[None]:
+    """For bulk work (the demo loader, a command that writes thousands of rows): note the changed
+    regions while it runs and refresh them all once at the end, instead of once per household —
+    facts-changed signals arrive after each commit, one household at a time."""
+    _pending.deferred = True
+    try:
+        yield
+    finally:
+        _pending.deferred = False
+        _flush()
 
 
 @receiver(post_save, sender=CaseStep)

@@ -11,11 +11,16 @@ from django.db import transaction
 
 from anju.accounts.models import User
 from anju.accounts.services import user_bootstrap_superuser, user_create
+from anju.dashboard.receivers import refreshes_deferred
 from anju.demo.data import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
 from anju.regions.models import Region
 from anju.regions.services import region_import
 
 REGIONS_FILE = Path(settings.BASE_DIR) / "anju" / "regions" / "data" / "demo_regions.csv"
+
+
+# The parts of the demo in the order they build on each other.
+STAGES = ("households", "inspections", "appraisals", "cases", "supervision", "reporting", "dashboard")
 
 
 class Command(BaseCommand):
@@ -27,11 +32,19 @@ class Command(BaseCommand):
             action="store_true",
             help="在 DJANGO_DEBUG 关闭时也载入（会产生已知密码的账号，切勿用于生产）。",
         )
+        parser.add_argument(
+            "--upto",
+            choices=STAGES,
+            default=STAGES[-1],
+            help="只载入到这一部分为止（测试用；默认全部）。",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_non_debug"]:
             raise CommandError("演示数据含已知密码，只能在 DJANGO_DEBUG=1 时载入。")
-        with transaction.atomic():
+        # Summaries are refreshed once at the end, not once per household the demo touches
+        # (facts-changed signals arrive after the commit, one household at a time).
+        with refreshes_deferred(), transaction.atomic():
             superuser = User.objects.filter(username=SUPERUSER.username).first()
             if superuser is None:
                 superuser = user_bootstrap_superuser(
@@ -53,11 +66,12 @@ class Command(BaseCommand):
                     organization=demo.organization,
                 )
                 created_users += 1
-            self._load_extensions(superuser)
+            self._load_extensions(superuser, options["upto"])
         self.stdout.write(f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。")
 
-    def _load_extensions(self, superuser: User) -> None:
-        """Each feature adds its demo data here (households, inspections, cases…)."""
+    def _load_extensions(self, superuser: User, upto: str) -> None:
+        """Each feature adds its demo data here (households, inspections, cases…), up to ``upto``."""
+        wanted = STAGES[: STAGES.index(upto) + 1]
         from anju.demo.households import load_demo_households
 
         made = load_demo_households(superuser)
@@ -67,6 +81,8 @@ class Command(BaseCommand):
 
         if load_demo_list_import():
             self.stdout.write("演示名单：渔泽镇低保花名册待确认（以 tl_civil 登录，在「名单导入」中查看预览并确认）。")
+        if "inspections" not in wanted:
+            return
         from anju.demo.inspections import load_demo_inspections
 
         inspections = load_demo_inspections(superuser)
@@ -74,6 +90,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示排查：{inspections} 条排查记录，含应急排查、以房找人、管控措施、村级清单签字和跟进任务（见「排查」）。"
             )
+        if "appraisals" not in wanted:
+            return
         from anju.demo.appraisals import load_demo_appraisals
 
         appraisals, decisions = load_demo_appraisals(superuser)
@@ -82,6 +100,8 @@ class Command(BaseCommand):
                 f"演示鉴定：{appraisals} 份鉴定表（含山西省细化模板、调整等级、危险场地、三层房屋）；"
                 f"资格认定 {decisions} 户（见「鉴定」「资格认定」）。"
             )
+        if "cases" not in wanted:
+            return
         from anju.demo.cases import load_demo_cases
 
         cases = load_demo_cases(superuser)
@@ -90,6 +110,8 @@ class Command(BaseCommand):
                 f"演示改造案件：{cases} 个，覆盖发现、公示、建档、施工巡查、竣工、验收未通过整改、验收通过、销号和终止"
                 "（见「改造案件」；销号前缺项、尾款逾期各有示例）。"
             )
+        if "supervision" not in wanted:
+            return
         from anju.demo.supervision import load_demo_supervision
 
         orders = load_demo_supervision(superuser)
@@ -98,6 +120,8 @@ class Command(BaseCommand):
                 f"演示督导检查：屯留区督导渔泽镇 2 次、彭水县督导鹿鸣乡 1 次，整改通知 {orders} 份"
                 "（待整改、已反馈、退回、销号、逾期各有示例；见「统计督导」）。"
             )
+        if "reporting" not in wanted:
+            return
         from anju.demo.reporting import load_demo_reporting
 
         submissions = load_demo_reporting(superuser)
@@ -106,6 +130,8 @@ class Command(BaseCommand):
                 f"演示逐级报送：{submissions} 份月报（渔泽镇各村近三个月，有迟报和未报；渔泽镇本月被退回后重报，"
                 "待屯留区审核；鹿鸣乡待彭水县审核；见「统计督导」）。"
             )
+        if "dashboard" not in wanted:
+            return
         from anju.demo.dashboard import load_demo_dashboard
 
         if load_demo_dashboard(superuser):
