@@ -250,6 +250,25 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The house map's base tiles (docs/operations.md): 天地图 vector tiles and labels when a key is
+# configured; otherwise none, and the map draws its points on a plain background.
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s&STYLE=default"
+    "&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
+)
+ANJU_MAP_TILES = (
+    {
+        "url": _TIANDITU % ("vec", "vec"),
+        "overlay_url": _TIANDITU % ("cva", "cva"),
+        "attribution": "天地图",
+        "key": os.environ["ANJU_TIANDITU_KEY"],
+        "subdomains": "01234567",
+        "max_zoom": 18,
+    }
+    if os.environ.get("ANJU_TIANDITU_KEY")
+    else None
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
