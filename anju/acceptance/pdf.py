@@ -11,17 +11,15 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from anju.acceptance.models import Acceptance, Rectification
 from anju.core.masking import mask_id_number
-from anju.inspections.pdf import chinese_font
+from anju.inspections.pdf import chinese_font, printed_footer
 
 PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
 HEADER_BG = colors.HexColor("#DDEBF7")
@@ -268,17 +266,6 @@ def acceptance_pdf(acceptance: Acceptance) -> bytes:
         _conclusion_table(acceptance, rectification, s, font),
         KeepTogether(_signatures(acceptance, s, font)),
     ]
-    printed = timezone.localtime()
-
-    def footer(canvas: Canvas, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(
-            15 * mm, 9 * mm, f"安居 农村住房安全保障信息系统　打印于 {printed:%Y-%m-%d %H:%M}　验收编号 {acceptance.pk}"
-        )
-        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, f"第 {document.page} 页")
-        canvas.restoreState()
-
+    footer = printed_footer(font, f"验收编号 {acceptance.pk}")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

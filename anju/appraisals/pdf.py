@@ -16,7 +16,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from anju.appraisals.grading import house_grade
@@ -24,7 +23,7 @@ from anju.appraisals.models import Appraisal
 from anju.core.masking import mask_id_number
 from anju.households.choices import GENERAL_LABEL, KeyGroup, SeismicIntensity, StructureType
 from anju.households.models import HouseholdStatus
-from anju.inspections.pdf import chinese_font
+from anju.inspections.pdf import chinese_font, printed_footer
 
 PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
 HEADER_BG = colors.HexColor("#DDEBF7")
@@ -291,17 +290,6 @@ def appraisal_pdf(appraisal: Appraisal) -> bytes:
         _result_table(appraisal, s, font),
         KeepTogether(_signatures(appraisal, s, font)),
     ]
-    printed = timezone.localtime()
-
-    def footer(canvas: Canvas, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(
-            15 * mm, 9 * mm, f"安居 农村住房安全保障信息系统　打印于 {printed:%Y-%m-%d %H:%M}　鉴定编号 {appraisal.pk}"
-        )
-        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, f"第 {document.page} 页")
-        canvas.restoreState()
-
+    footer = printed_footer(font, f"鉴定编号 {appraisal.pk}")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

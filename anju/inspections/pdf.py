@@ -7,8 +7,10 @@ Chinese PDF reader supplies."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -19,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from anju.inspections.models import VillageList
@@ -38,6 +41,21 @@ def chinese_font() -> str:
             return "AnjuCJK"
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
+
+
+def printed_footer(font: str, caption: str, *, margin: float = 15 * mm) -> Callable[[Canvas, Any], None]:
+    """The footer of a printed form: who printed it from where and when, what it is, the page."""
+    printed = timezone.localtime()
+
+    def footer(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(margin, 9 * mm, f"安居 农村住房安全保障信息系统　打印于 {printed:%Y-%m-%d %H:%M}　{caption}")
+        canvas.drawRightString(A4[0] - margin, 9 * mm, f"第 {document.page} 页")
+        canvas.restoreState()
+
+    return footer
 
 
 def village_list_pdf(record: VillageList) -> bytes:

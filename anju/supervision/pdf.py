@@ -8,15 +8,13 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from anju.inspections.pdf import chinese_font
+from anju.inspections.pdf import chinese_font, printed_footer
 from anju.supervision.models import RectificationOrder
 from anju.supervision.selectors import order_findings
 
@@ -139,17 +137,6 @@ def order_pdf(order: RectificationOrder) -> bytes:
         ),
     ]
     story.append(KeepTogether(sign))
-    printed = timezone.localtime()
-
-    def footer(canvas: Canvas, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(
-            20 * mm, 10 * mm, f"安居 农村住房安全保障信息系统　打印于 {printed:%Y-%m-%d %H:%M}　{order.number}"
-        )
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"第 {document.page} 页")
-        canvas.restoreState()
-
+    footer = printed_footer(font, order.number, margin=20 * mm)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
