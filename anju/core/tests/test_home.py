@@ -54,7 +54,15 @@ def test_navigation_follows_roles(client, tl_clerk, tl_admin) -> None:
 
 def test_pages_reference_no_cdn(client, tl_admin) -> None:
     client.force_login(tl_admin)
-    for url in ["/", reverse("accounts:user_list"), reverse("regions:detail", args=["140405000000"])]:
+    pages = [
+        "/",
+        reverse("accounts:user_list"),
+        reverse("regions:detail", args=["140405000000"]),
+        reverse("dashboard:dashboard"),
+        reverse("dashboard:map"),  # no tile source configured: no outside host at all
+        reverse("cases:case_list"),
+    ]
+    for url in pages:
         body = client.get(url).content.decode()
         assert "https://" not in body and "http://" not in body.replace("http://testserver", ""), url
 
