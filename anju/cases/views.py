@@ -131,7 +131,9 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
     bound = bound or {}
     next_kind = selectors.NEXT_ACT.get(case.stage)
     act_form = None
-    if next_kind and services.can_act(user, next_kind, case):
+    blockers = services.close_blockers(case) if case.stage == Stage.ACCEPTED else []
+    # 销号 is offered only when nothing stands in its way (the gaps are listed instead).
+    if next_kind and services.can_act(user, next_kind, case) and not (next_kind == StepKind.CLOSE and blockers):
         act_form = bound.get(next_kind) or _act_form(next_kind, case)
     # Once money was paid a case cannot simply end (the service says so; the page does not offer it).
     can_end = (
@@ -158,7 +160,7 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             "end_form": (bound.get(StepKind.END) or _act_form(StepKind.END, case)) if can_end else None,
             "patrol_form": (bound.get(StepKind.PATROL) or PatrolForm()) if can_patrol else None,
             "details_form": (bound.get(StepKind.DETAILS) or _details_form(case)) if can_details else None,
-            "blockers": services.close_blockers(case) if case.stage == Stage.ACCEPTED else [],
+            "blockers": blockers,
             "acceptance_panel": acceptance_selectors.case_panel(case=case, user=user),
             "subsidies_panel": subsidy_selectors.case_panel(case=case, user=user),
             "archives_panel": archive_selectors.case_panel(case=case, user=user),
@@ -211,6 +213,8 @@ def case_act(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def patrol_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     form = PatrolForm(request.POST)
+    if not request.FILES.getlist("photos"):
+        form.add_error(None, "请至少上传一张现场照片。")
     if form.is_valid():
         try:
             services.patrol_record(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.core.templatetags.anju import yuan
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of, key_in_cd_houses
 from anju.households.choices import GENERAL_LABEL, KeyGroup
@@ -139,12 +140,19 @@ def dashboard_data(*, user: Any, region: Region | None, year: int) -> dict[str, 
             "completion_rate": _rate(figures["completed"], figures["tasks"]),
             "closed_rate": _rate(figures["closed"], figures["tasks"]),
             "amount_paid": _money(figures["amount_paid"]),
-            "amount_paid_text": f"{figures['amount_paid']:,.2f}",
+            "amount_paid_text": yuan(figures["amount_paid"]),
         },
         "stages": [{"stage": s.value, "label": s.label, "count": stage_counts.get(s.value, 0)} for s in Stage],
         "children": children,
-        "trend": {"months": [f"{m}月" for m in range(1, 13)], **figures["monthly"]},
+        "trend": _trend(figures["monthly"], year),
     }
+
+
+def _trend(monthly: dict[str, list[int]], year: int) -> dict[str, Any]:
+    """The months of the plan year up to this one (a month still to come is not a zero)."""
+    today = timezone.localdate()
+    shown = 12 if year < today.year else 0 if year > today.year else today.month
+    return {"months": [f"{m}月" for m in range(1, shown + 1)], **{k: v[:shown] for k, v in monthly.items()}}
 
 
 def key_households(*, user: Any, region: Region | None) -> QuerySet[House]:

@@ -47,12 +47,14 @@ def dangerous_house() -> Q:
 
 
 def key_in_cd_houses(houses: QuerySet[House]) -> QuerySet[House]:
-    """The 动态清零 list: C/D houses of key-group households that no closed case (or case ended
-    with a safe home found otherwise) has cleared, annotated with the open case (``case_id``,
+    """The 动态清零 list: C/D houses of key-group households that no case has cleared — a case
+    whose works passed acceptance (the house is A/B now, 销号 may still wait for the money or
+    the archive), a closed case, or one ended with a safe home found otherwise — annotated with
+    the open case (``case_id``,
     ``case_stage``) and ``since``: the day the household entered its current stage — the open
     case's stage, else the appraisal (or, not appraised, the inspection)."""
     solved = RenovationCase.objects.filter(household_id=OuterRef("household_id")).filter(
-        Q(stage=Stage.CLOSED) | Q(stage=Stage.ENDED, end_reason__in=SOLVED_END_REASONS)
+        Q(stage__in=[Stage.ACCEPTED, Stage.CLOSED]) | Q(stage=Stage.ENDED, end_reason__in=SOLVED_END_REASONS)
     )
     open_case = RenovationCase.objects.filter(household_id=OuterRef("household_id"), stage__in=OPEN_STAGES).order_by(
         "-opened_on", "-pk"

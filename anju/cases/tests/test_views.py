@@ -177,3 +177,21 @@ def test_the_home_page_lists_what_waits_for_the_officer(client, case, officers) 
     assert "待我办理的改造案件" in waiting and "组织竣工验收" in waiting and "已竣工待验收 1 户" in waiting
     client.force_login(officers["head"])
     assert "待我办理的改造案件" not in client.get("/").content.decode()
+
+
+def test_close_is_not_offered_while_something_is_missing(client, case, officers) -> None:
+    from anju.cases import services
+
+    walk(case, officers, Stage.COMPLETED)
+    services.case_accept_result(acting_user=officers["township"], case=case, passed=True, on=ago(5))
+    client.force_login(officers["county"])
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "销号前还需" in page and "补助资金尚未拨付完毕" in page
+    assert 'data-testid="act-card"' not in page
+
+
+def test_a_patrol_form_without_findings_or_photo_names_both(client, case, officers) -> None:
+    walk(case, officers, Stage.UNDER_WAY)
+    client.force_login(officers["township"])
+    page = client.post(reverse("cases:patrol_add", args=[case.pk]), {"on": ago(30).isoformat()}).content.decode()
+    assert "请至少上传一张现场照片。" in page and "巡查情况" in page

@@ -213,3 +213,21 @@ def test_a_new_plan_year_gets_every_region_without_a_full_refresh(
     assert (ahead.households, ahead.key_in_cd, ahead.cases, ahead.tasks) == (province.households, 3, 0, 7)
     assert RegionSummary.objects.filter(year=year).count() == RegionSummary.objects.filter(year=year - 1).count()
     assert row("500243202201", year).households == 1
+
+
+def test_a_family_whose_renovation_passed_acceptance_is_no_longer_in_a_dangerous_house(
+    covered_home, officers, django_capture_on_commit_callbacks
+) -> None:
+    from anju.cases.choices import Stage
+    from anju.cases.tests.conftest import walk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_services.case_open(acting_user=officers["clerk"], household=covered_home["household"], on=ago(60))
+    walk(case, officers, Stage.COMPLETED)
+    summaries_refresh()
+    village = row(case.region_code, case.year)
+    assert village.key_in_cd == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_accept_result(acting_user=officers["township"], case=case, passed=True, on=ago(5))
+    village = row(case.region_code, case.year)
+    assert village.key_in_cd == 0 and village.stage_counts == {"accepted": 1}
