@@ -7,7 +7,6 @@ acceptance officers."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from anju.acceptance.models import Acceptance, Rectification
 from anju.core.masking import mask_id_number
+from anju.core.numbers import plain_number
 from anju.inspections.pdf import chinese_font, printed_footer
 
 PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
@@ -35,10 +35,6 @@ def _text(value: Any, empty: str = "—") -> str:
     """Stored text, escaped: Paragraph parses markup, so "<" in a note must not start a tag."""
     text = str(value).strip() if value is not None else ""
     return escape(text) if text else empty
-
-
-def _number(value: Any) -> str:
-    return format(Decimal(str(value)).normalize(), "f")
 
 
 class _Styles:
@@ -79,8 +75,8 @@ def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
 
     village = household.region.full_name() + (household.group_name or "")
     builder = _text(case.builder_name) + (f"（证书 {_text(case.builder_cert_no)}）" if case.builder_cert_no else "")
-    built = f"{_number(case.built_area)} m²" if case.built_area is not None else "—"
-    planned = f"{_number(case.planned_area)} m²" if case.planned_area is not None else "—"
+    built = f"{plain_number(case.built_area)} m²" if case.built_area is not None else "—"
+    planned = f"{plain_number(case.planned_area)} m²" if case.planned_area is not None else "—"
     subsidy = f"{case.subsidy_amount:,.0f} 元" if case.subsidy_amount is not None else "—"
     started = f"{case.started_on:%Y-%m-%d}" if case.started_on else "—"
     completed = f"{case.completed_on:%Y-%m-%d}" if case.completed_on else "—"

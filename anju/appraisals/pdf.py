@@ -6,7 +6,6 @@ result, and a signatures block to sign on paper."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,6 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from anju.appraisals.grading import house_grade
 from anju.appraisals.models import Appraisal
 from anju.core.masking import mask_id_number
+from anju.core.numbers import plain_number
 from anju.households.choices import GENERAL_LABEL, KeyGroup, SeismicIntensity, StructureType
 from anju.households.models import HouseholdStatus
 from anju.inspections.pdf import chinese_font, printed_footer
@@ -91,11 +91,6 @@ def _current_groups(appraisal: Appraisal) -> str:
     return "、".join(labels) or GENERAL_LABEL
 
 
-def _number(value: Any) -> str:
-    """240.00 → 240, 85.50 → 85.5 (an area as a person writes it)."""
-    return format(Decimal(str(value)).normalize(), "f")
-
-
 def _label(choices: Any, value: Any) -> str:
     return str(choices(value).label) if value in choices.values else str(value or "")
 
@@ -107,7 +102,7 @@ def _info_table(appraisal: Appraisal, s: _Styles, font: str) -> Table:
         village += household.group_name
     address = house.address or household.address
     build_year = f"{house.build_year} 年" if house.build_year else "—"
-    area = f"{_number(house.floor_area)} 平方米" if house.floor_area is not None else "—"
+    area = f"{plain_number(house.floor_area)} 平方米" if house.floor_area is not None else "—"
     intensity = _label(SeismicIntensity, house.seismic_intensity) if house.seismic_intensity else "—"
 
     def p(text: str, style: ParagraphStyle = s.cell) -> Paragraph:

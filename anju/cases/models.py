@@ -17,6 +17,7 @@ from anju.cases.choices import (
     PHASE_OF_STAGE,
     ConstructionMode,
     EndReason,
+    EnergyTag,
     GradeAtOpening,
     Stage,
     StepKind,
@@ -156,6 +157,10 @@ class RenovationCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def energy_tag_labels(self) -> list[str]:
+        return [str(EnergyTag(t).label) for t in self.energy_tags if t in EnergyTag.values]
 
     @property
     def days_at_stage(self) -> int:

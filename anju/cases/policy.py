@@ -26,6 +26,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from anju.core.numbers import plain_number
+
 GRADES = ("A", "B", "C", "D", "N")  # N: no house (无房户); A/B: seismic retrofit only
 NOTICE_LEVELS = {"village": "村级评议公示", "township": "乡镇审核公示", "county": "县级审批公示"}
 PROGRAMMES = ("renovation", "seismic")
@@ -288,11 +290,6 @@ def default_method(policy: dict[str, Any], grade: str) -> str:
     return ""
 
 
-def m2(value: Decimal) -> str:
-    """An area without trailing zeros: 12, 45.5."""
-    return f"{value.normalize():f}"
-
-
 @dataclass(frozen=True)
 class AreaCheck:
     minimum: Decimal
@@ -301,7 +298,9 @@ class AreaCheck:
 
     @property
     def range_text(self) -> str:
-        return f"≥ {m2(self.minimum)} m²" + (f"，≤ {m2(self.maximum)} m²" if self.maximum is not None else "")
+        return f"≥ {plain_number(self.minimum)} m²" + (
+            f"，≤ {plain_number(self.maximum)} m²" if self.maximum is not None else ""
+        )
 
 
 def area_check(policy: dict[str, Any], *, household_size: int, area: Decimal | None) -> AreaCheck:
@@ -324,9 +323,9 @@ def area_check(policy: dict[str, Any], *, household_size: int, area: Decimal | N
     problem = ""
     if area is not None:
         if area < minimum:
-            problem = f"{size} 人户面积应不小于 {m2(minimum)} m²，现为 {m2(area)} m²。"
+            problem = f"{size} 人户面积应不小于 {plain_number(minimum)} m²，现为 {plain_number(area)} m²。"
         elif maximum is not None and area > maximum:
-            problem = f"{size} 人户面积应不大于 {m2(maximum)} m²，现为 {m2(area)} m²。"
+            problem = f"{size} 人户面积应不大于 {plain_number(maximum)} m²，现为 {plain_number(area)} m²。"
     return AreaCheck(minimum, maximum, problem)
 
 

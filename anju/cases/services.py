@@ -244,7 +244,8 @@ def case_advance(
         )
         if not moved:
             raise ValidationError(_conflict_message(case))
-        before = {"stage": case.stage, **{k: getattr(case, k) for k in fields}}
+        audited = ["stage", *fields]
+        before = model_snapshot(case, audited)
         from_stage = case.stage
         case.refresh_from_db()
         step = CaseStep.objects.create(
@@ -259,21 +260,14 @@ def case_advance(
             data=data or {},
             actor=acting_user,
         )
-        after = {"stage": case.stage, **{k: getattr(case, k) for k in fields}}
         audit_record(
             actor=acting_user,
             action=AuditAction.TRANSITION,
             obj=case,
-            changes=changes_between(_snapshot(before), _snapshot(after)) or None,
+            changes=changes_between(before, model_snapshot(case, audited)) or None,
             note=StepKind(kind).label + (f"：{note.strip()}" if note.strip() else ""),
         )
     return step
-
-
-def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    from anju.audit.services import _json_value
-
-    return {k: _json_value(v) for k, v in values.items()}
 
 
 # --- opening a case --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
+from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
-from anju.core.templatetags.anju import yuan
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of, key_in_cd_houses
 from anju.households.choices import GENERAL_LABEL, KeyGroup

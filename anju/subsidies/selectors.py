@@ -21,11 +21,11 @@ from anju.accounts.choices import Role
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
 from anju.core.masking import mask_account
+from anju.core.numbers import yuan
 from anju.eligibility.choices import Programme
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.subsidies.models import Payment
-from anju.subsidies.money import yuan
 from anju.subsidies.services import can_pay, stage_refusal
 
 DEFAULT_FINAL_PAYMENT_DAYS = 30

@@ -16,10 +16,10 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, model_snapshot, refusals_audited
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
+from anju.core.numbers import yuan
 from anju.core.scoping import in_scope
 from anju.subsidies.choices import PayeeKind
 from anju.subsidies.models import Payment
-from anju.subsidies.money import yuan
 
 PAY_ROLES = (Role.COUNTY_OFFICER,)
 # Before 建档 nothing may be paid: the household is not yet entitled to the standard.

@@ -17,12 +17,12 @@ from anju.accounts.views import _apply_errors
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.masking import mask_account
+from anju.core.numbers import yuan
 from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
 from anju.subsidies.forms import PaymentFilterForm, PaymentForm, TotalsFilterForm
-from anju.subsidies.money import yuan
 
 
 @login_required

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from anju.core.numbers import plain_number, yuan
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
 
 register = template.Library()
@@ -33,18 +34,11 @@ def key_group_label(value: str | None) -> str:
     return KeyGroup(value).label if value in KeyGroup.values else (value or "")
 
 
-@register.filter
-def yuan(value: Decimal | int | float | None) -> str:
-    """An amount as the offices write it: 21,000 / 7,500.50 (Django's zh locale groups by four)."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(str(value))
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+@register.filter(name="yuan")
+def yuan_filter(value: Decimal | int | float | None) -> str:
+    return "" if value is None or value == "" else yuan(value)
 
 
 @register.filter
 def area(value: Decimal | None) -> str:
-    """A floor area without trailing zeros: 45, 46.5."""
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(str(value)).normalize():f}"
+    return "" if value is None or value == "" else plain_number(value)
