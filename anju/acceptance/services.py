@@ -215,6 +215,7 @@ def acceptance_record(
             note=f"第 {attempt} 次验收" + ("通过" if passed else f"未通过：{reasons}"),
             data=data,
             version=version,
+            post_grade=post_grade if passed else "",
         )
         audit_record(
             actor=acting_user,

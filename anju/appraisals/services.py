@@ -29,7 +29,9 @@ from anju.core.versioning import (
     config_ensure_national,
     config_for,
 )
+from anju.households.choices import GradeSource
 from anju.households.models import House
+from anju.households.safety import house_grade_set
 from anju.households.signals import facts_changed
 from anju.inspections.choices import Grade
 from anju.inspections.photos import process_photo
@@ -276,3 +278,13 @@ def _update_house_grade(acting_user: Any, house: House) -> None:
         changes=changes_between(before, model_snapshot(locked, ("appraised_grade", "appraised_on"))),
         note="按最近一次鉴定更新",
     )
+    if latest is not None:
+        house_grade_set(
+            acting_user=acting_user,
+            house=house,
+            grade=latest.final_grade,
+            source=GradeSource.APPRAISAL,
+            on=latest.appraised_on,
+            note=f"鉴定 {latest.appraised_on:%Y-%m-%d} 评定为 {latest.final_grade} 级",
+            notify=False,  # the appraisal tells eligibility itself
+        )

@@ -9,6 +9,9 @@ Sections (each entry has a ``code`` so a computation can say which entry applied
 - ``area_rules``: minimum (and optional maximum) floor area by household size;
 - ``subsidy_standards``: amount per household by year, region, programme, grade and method;
 - ``final_payment_days``: the last instalment is due this many days after passed acceptance;
+- ``watch``: how long a renovated house (``renovated_years``) and a household that left the key
+  groups (``exited_years``) stay under watch (一改了之、一脱了之), counted in 以人找房; optional
+  in versions made before it (``watch_windows`` gives the defaults);
 - ``acceptance_items``: the completion acceptance checklist, each item required or not;
 - ``archive_documents``: the one-household archive's documents, per method;
 - ``archive_number_pattern``: e.g. ``{township}危改字[{year}]{seq:03d}号``.
@@ -83,6 +86,7 @@ DEFAULT_POLICY: dict[str, Any] = {
         },
     ],
     "final_payment_days": 30,
+    "watch": {"renovated_years": 5, "exited_years": 3},
     "acceptance_items": [
         {"code": "siting", "name": "房屋选址安全，避开地质灾害隐患点", "group": "房屋选址", "required": True},
         {"code": "appraisal", "name": "危险等级鉴定认定准确", "group": "鉴定认定", "required": True},
@@ -148,12 +152,21 @@ def _positive_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
+OPTIONAL_SECTIONS = ("watch",)
+
+
+def watch_windows(content: dict[str, Any]) -> tuple[int, int]:
+    """(renovated_years, exited_years) of a policy version; the defaults for an older version."""
+    watch = content.get("watch") or DEFAULT_POLICY["watch"]
+    return int(watch["renovated_years"]), int(watch["exited_years"])
+
+
 def validate_policy(content: Any) -> dict[str, Any]:
     """The cleaned policy, or ValidationError listing every problem in Chinese."""
     if not isinstance(content, dict):
         raise ValidationError("改造政策应为一个 JSON 对象。")
     errors: list[str] = []
-    missing = [key for key in DEFAULT_POLICY if key not in content]
+    missing = [key for key in DEFAULT_POLICY if key not in content and key not in OPTIONAL_SECTIONS]
     if missing:
         raise ValidationError(f"缺少以下部分：{'、'.join(missing)}。")
     unknown = sorted(set(content) - set(DEFAULT_POLICY))
@@ -230,6 +243,15 @@ def validate_policy(content: Any) -> dict[str, Any]:
             errors.append(f"补助标准「{code}」用了未定义的改造方式。")
         if any(not str(r).isdigit() for r in s.get("regions", [])):
             errors.append(f"补助标准「{code}」的适用区划 regions 应为区划代码（或其前缀）。")
+
+    watch = content.get("watch", DEFAULT_POLICY["watch"])
+    if not isinstance(watch, dict) or set(watch) != set(DEFAULT_POLICY["watch"]):
+        errors.append("跟踪监测期限 watch 须含 renovated_years、exited_years 两项。")
+    else:
+        for key, label, top in (("renovated_years", "已改造房屋", 30), ("exited_years", "出列农户", 10)):
+            value = watch[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                errors.append(f"{label}跟踪监测年限 {key} 应为 1–{top} 的整数（年）。")
 
     final_days = content["final_payment_days"]
     if not isinstance(final_days, int) or isinstance(final_days, bool) or not 1 <= final_days <= 365:

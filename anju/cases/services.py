@@ -47,8 +47,18 @@ from anju.core.versioning import (
     config_ensure_national,
     config_for,
 )
-from anju.eligibility.choices import OUTCOME_PROGRAMME
+from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome
+from anju.households.choices import GradeSource
 from anju.households.models import House, Household
+from anju.households.safety import (
+    house_grade_set,
+    house_renovation_record,
+    support_complete,
+    support_history,
+    support_open,
+    support_withdraw,
+)
+from anju.households.signals import facts_changed
 from anju.inspections.photos import process_photo
 from anju.regions.models import Region
 
@@ -276,10 +286,41 @@ def case_advance(
 def _grade_of(household: Household, house: House | None, decision: Any) -> str:
     if house is None:
         return GradeAtOpening.NO_HOUSE
-    grade = house.appraised_grade or ""
+    # The house's current grade, when an appraisal gave it (a suspicion awaits appraisal).
+    grade = house.current_grade if house.grade_source == GradeSource.APPRAISAL else ""
     if grade in GradeAtOpening.values:
         return grade
     return ""
+
+
+def _case_label(case: RenovationCase) -> str:
+    return case.archive_no or f"{case.household.head_name}户改造案件 #{case.pk}"
+
+
+def _check_not_supported_twice(household: Household, house: House | None, decision: Any) -> tuple[int | None, str]:
+    """No second subsidy (ADR 0021): the house's renovations and every member's support, by ID
+    number across years, programmes and households, refuse a new case — unless the decision is
+    再次纳入 under a rule of the rule set, which the opening step then names. A member still
+    being supported by another household's open case refuses it in any event. Returns the
+    earlier case to link and the note for the opening step."""
+    history = support_history(household=household, house=house)
+    running = [r for r in history if r.completed_on is None]
+    if running:
+        raise ValidationError(f"不能重复补助：{running[0].text}尚未结束，同一家庭成员不能同时在两个改造案件中受助。")
+    earlier = [r.text for r in history]
+    if house is not None and house.renovated_year and house.renovated_case_id is None:
+        earlier.append(
+            f"该房屋 {house.renovated_year} 年曾实施{house.get_renovation_programme_display() or '住房保障改造'}（系统外记录）"
+        )
+    if not earlier:
+        return None, ""
+    if decision.outcome != Outcome.REENTRY:
+        raise ValidationError(
+            f"不能重复补助：已享受过改造补助——{'；'.join(earlier[:3])}。现行资格认定为「{decision.get_outcome_display()}」"
+            f"（规则 {decision.rule_id}「{decision.rule_name}」），不属于再次纳入。"
+        )
+    previous = next((r.case_id for r in history if house is not None and r.house_id == house.pk), None)
+    return previous, f"；再次纳入（规则 {decision.rule_id}「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
 
 
 @refusals_audited("发现建案", obj_kwarg="household")
@@ -305,21 +346,13 @@ def case_open(
     if RenovationCase.objects.filter(household=household, stage__in=OPEN_STAGES).exists():
         raise ValidationError("该户已有未结束的改造案件。")
     programme = OUTCOME_PROGRAMME[decision.outcome]
-    if RenovationCase.objects.filter(
-        household=household, year=on.year, programme=programme, stage=Stage.CLOSED
-    ).exists():
-        raise ValidationError(f"该户 {on.year} 年已完成{decision.get_outcome_display()}并销号，不能重复建案。")
     house = household.houses.filter(is_only_house=True).first()
     if house is None and not decision.facts.get("no_house"):
         raise ValidationError("该户没有登记唯一住房，也未核实为无房户；请先登记房屋或核实无房情况。")
     grade = _grade_of(household, house, decision)
     if not grade:
         raise ValidationError("该户住房尚无鉴定等级，请先完成房屋安全性鉴定。")
-    previous = (
-        RenovationCase.objects.filter(house=house, stage=Stage.CLOSED).order_by("-closed_on").first()
-        if house is not None
-        else None
-    )
+    previous_id, reentry_note = _check_not_supported_twice(household, house, decision)
     policy = policy_for(household.region_code)
     method = pol.default_method(policy.content, grade)
     with transaction.atomic():
@@ -334,7 +367,7 @@ def case_open(
                     year=on.year,
                     grade=grade,
                     decision=decision,
-                    previous_case=previous,
+                    previous_case_id=previous_id,
                     policy=policy,
                     stage=Stage.FOUND,
                     stage_since=on,
@@ -346,13 +379,21 @@ def case_open(
                 )
         except IntegrityError as exc:
             raise ValidationError("该户已有未结束的改造案件。") from exc
+        support_open(
+            household=household,
+            house=house,
+            case_id=case.pk,
+            case_label=_case_label(case),
+            programme=programme,
+            year=case.year,
+        )
         CaseStep.objects.create(
             case=case,
             kind=StepKind.OPEN,
             from_stage="",
             to_stage=Stage.FOUND,
             on=on,
-            note=note.strip() or f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）",
+            note=note.strip() or f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）{reentry_note}",
             data={"decision": decision.pk, "rule_id": decision.rule_id},
             actor=acting_user,
         )
@@ -802,21 +843,45 @@ def case_accept_result(
     note: str = "",
     data: dict[str, Any] | None = None,
     version: int | None = None,
+    post_grade: str = "",
 ) -> CaseStep:
     """The acceptance's result moves the case: passed → 验收通过, failed → 整改. Called by
-    ``anju.acceptance.services`` inside its own transaction, after it has checked the form."""
+    ``anju.acceptance.services`` inside its own transaction, after it has checked the form.
+    A passed acceptance writes its post-works grade (A or B) to the house, dated, as the
+    house's current grade (ADR 0021)."""
     kind = StepKind.ACCEPT if passed else StepKind.FAIL
     _require(acting_user, kind, case.region_code)
     check_version(case, version)
     _check_flow(case, kind)
     errors: dict[str, str] = {}
     _check_date(case, on, errors)
+    if passed and post_grade not in ("A", "B"):
+        shown = f"为 {post_grade} 级" if post_grade else "未评定"
+        errors["post_grade"] = f"竣工后房屋安全等级{shown}：验收通过须评定为 A 级或 B 级。"
     if errors:
         raise ValidationError(errors)
     updates = {"accepted_on": on} if passed else {}
-    return case_advance(
-        acting_user=acting_user, case=case, kind=kind, on=on, note=note, version=version, updates=updates, data=data
-    )
+    with transaction.atomic():
+        step = case_advance(
+            acting_user=acting_user,
+            case=case,
+            kind=kind,
+            on=on,
+            note=note,
+            version=version,
+            updates=updates,
+            data=data,
+        )
+        if passed and case.house is not None:
+            house_grade_set(
+                acting_user=acting_user,
+                house=case.house,
+                grade=post_grade,
+                source=GradeSource.ACCEPTANCE,
+                on=on,
+                note=f"竣工验收通过（{_case_label(case)}），竣工后等级 {post_grade} 级",
+            )
+    return step
 
 
 @refusals_audited("整改完成")
@@ -871,15 +936,31 @@ def case_close(
     blockers = close_blockers(case)
     if blockers:
         raise ValidationError([f"不能销号：{blockers[0]}", *blockers[1:]])
-    return _simple_step(
-        acting_user=acting_user,
-        case=case,
-        kind=StepKind.CLOSE,
-        on=on,
-        note=note,
-        version=version,
-        updates={"closed_on": on},
-    )
+    with transaction.atomic():
+        step = _simple_step(
+            acting_user=acting_user,
+            case=case,
+            kind=StepKind.CLOSE,
+            on=on,
+            note=note,
+            version=version,
+            updates={"closed_on": on},
+        )
+        # The house is renovated now (its grade was set by the passed acceptance), and every
+        # member has been supported: both outlive the case (ADR 0021).
+        renovated_year = (case.accepted_on or on).year
+        if case.house is not None:
+            house_renovation_record(
+                acting_user=acting_user,
+                house=case.house,
+                year=renovated_year,
+                programme=case.programme,
+                case_id=case.pk,
+                note=f"销号：{_case_label(case)}",
+            )
+        support_complete(case_id=case.pk, on=on, case_label=_case_label(case))
+        facts_changed(acting_user=acting_user, reason="改造销号", household_ids=[case.household_id])
+    return step
 
 
 @refusals_audited("终止案件")
@@ -905,13 +986,16 @@ def case_end(
         raise PermissionDenied("已开工的案件只能由区/县住建局终止。")
     if paid_total(case) > 0:
         raise ValidationError("该案件已拨付补助资金，不能终止；请先按规定收回资金并登记。")
-    return _simple_step(
-        acting_user=acting_user,
-        case=case,
-        kind=StepKind.END,
-        on=on,
-        note=note,
-        version=version,
-        updates={"ended_on": on, "end_reason": reason, "end_note": note.strip()[:300]},
-        data={"reason": reason},
-    )
+    with transaction.atomic():
+        step = _simple_step(
+            acting_user=acting_user,
+            case=case,
+            kind=StepKind.END,
+            on=on,
+            note=note,
+            version=version,
+            updates={"ended_on": on, "end_reason": reason, "end_note": note.strip()[:300]},
+            data={"reason": reason},
+        )
+        support_withdraw(case_id=case.pk)  # nothing was paid: nobody was supported by it
+    return step

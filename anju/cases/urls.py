@@ -5,6 +5,7 @@ from anju.cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("watch/", views.watch_list, name="watch_list"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/<str:kind>/", views.case_act, name="case_act"),
     path("<int:pk>/patrols/", views.patrol_add, name="patrol_add"),

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anju.acceptance import selectors as acceptance_selectors
@@ -21,7 +22,7 @@ from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.archives import selectors as archive_selectors
 from anju.cases import policy as pol
-from anju.cases import selectors, services
+from anju.cases import selectors, services, watch
 from anju.cases.choices import Stage, StepKind
 from anju.cases.forms import (
     AgreementForm,
@@ -36,6 +37,8 @@ from anju.cases.forms import (
 )
 from anju.cases.models import RenovationCase
 from anju.core.config_views import ConfigPages
+from anju.core.exporting import log_export, table_response
+from anju.core.masking import mask_id_number, sees_personal_data
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
@@ -104,6 +107,75 @@ def _details_form(case: RenovationCase, data: Any = None) -> DetailsForm:
             "planned_area": case.planned_area,
             "energy_tags": case.energy_tags,
             "version": case.version,
+        },
+    )
+
+
+def _only_house_text(household: Any) -> str:
+    only = household.only  # prefetched by the selector
+    return str(only[0].grade_text) if only else "未登记房屋"
+
+
+def _local_day(at: Any) -> Any:
+    return timezone.localtime(at).date() if at else None
+
+
+@login_required
+def watch_list(request: HttpRequest) -> HttpResponse:
+    """跟踪监测: renovated houses and households that left the key groups, within the policy's
+    windows (一改了之、一脱了之), with what the last visit found; exportable."""
+    today = timezone.localdate()
+    tab = "exited" if request.GET.get("tab") == "exited" else "renovated"
+    renovated_years, exited_years = watch.windows_for(getattr(getattr(request.user, "region", None), "code", ""))
+    show = sees_personal_data(request.user)
+    if tab == "renovated":
+        houses = watch.renovated_under_watch(request.user, today)
+        headers = ["村", "户主", "身份证号", "改造年份", "改造类型", "当前等级", "最近排查"]
+        rows: Any = (
+            [
+                h.region.name,
+                h.household.head_name,
+                h.household.head_id_number if show else mask_id_number(h.household.head_id_number),
+                h.renovated_year,
+                h.get_renovation_programme_display(),
+                h.grade_text,
+                _local_day(getattr(h, "last_inspection", None)) or "改造后未排查",
+            ]
+            for h in houses
+        )
+        listing: Any = houses
+    else:
+        households = watch.exited_under_watch(request.user, today)
+        headers = ["村", "户主", "身份证号", "出列日期", "唯一住房当前等级"]
+        rows = (
+            [
+                h.region.name,
+                h.head_name,
+                h.head_id_number if show else mask_id_number(h.head_id_number),
+                getattr(h, "left_on", None),
+                _only_house_text(h),
+            ]
+            for h in households
+        )
+        listing = households
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        title = "已改造房屋跟踪监测" if tab == "renovated" else "出列农户跟踪监测"
+        response, count = table_response(fmt=fmt, title=title, headers=headers, rows=rows)
+        log_export(actor=request.user, what=f"cases.watch.{tab}", filters={"tab": tab}, rows=count, fmt=fmt)
+        return response
+    page, query = paginate(request, listing)
+    return render(
+        request,
+        "cases/watch_list.html",
+        {
+            "page_title": "跟踪监测",
+            "tab": tab,
+            "page": page,
+            "query": query,
+            "renovated_years": renovated_years,
+            "exited_years": exited_years,
+            "show_pii": show,
         },
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of, key_in_cd_houses
-from anju.households.choices import GENERAL_LABEL, KeyGroup
+from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -203,7 +203,7 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
         west, south, east, north = flt.bbox
         qs = qs.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
     if flt.grade:
-        qs = qs.filter(Q(appraised_grade=flt.grade) | Q(appraised_grade="", suspected_grade=flt.grade))
+        qs = qs.filter(current_grade=flt.grade)
     if flt.stage == "none":
         qs = qs.filter(case_id__isnull=True)
     elif flt.stage:
@@ -216,8 +216,11 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
             "latitude",
             "longitude",
             "address",
-            "appraised_grade",
-            "suspected_grade",
+            "current_grade",
+            "grade_source",
+            "grade_on",
+            "renovated_year",
+            "renovation_programme",
             "household__head_name",
             "household__primary_group",
             "case_id",
@@ -228,7 +231,7 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
     stages = dict(Stage.choices)
     features = []
     for r in rows[:cap]:
-        grade = r["appraised_grade"] or r["suspected_grade"]
+        grade = r["current_grade"]
         features.append(
             {
                 "type": "Feature",
@@ -238,7 +241,13 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
                     "name": f"{r['household__head_name']}户",
                     "address": r["address"],
                     "grade": grade,
-                    "grade_source": "鉴定" if r["appraised_grade"] else ("排查初判" if grade else ""),
+                    "grade_source": GradeSource(r["grade_source"]).label if r["grade_source"] else "",
+                    "grade_on": r["grade_on"].isoformat() if r["grade_on"] else "",
+                    "renovated": (
+                        f"{r['renovated_year']} 年{PastProgramme(r['renovation_programme']).label}"
+                        if r["renovated_year"] and r["renovation_programme"]
+                        else (f"{r['renovated_year']} 年" if r["renovated_year"] else "")
+                    ),
                     "colour": GRADE_COLOURS.get(grade, GRADE_COLOURS[""]),
                     "group": group_label(r["household__primary_group"]),
                     "key": bool(r["household__primary_group"]),

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from anju.cases.choices import OPEN_STAGES, EndReason, Stage, StepKind
@@ -42,19 +42,24 @@ Figures = dict[str, Any]
 
 
 def dangerous_house() -> Q:
-    """A house graded C or D: by its appraisal, or, not yet appraised, by the inspection."""
-    return Q(appraised_grade__in=DANGEROUS_GRADES) | Q(appraised_grade="", suspected_grade__in=DANGEROUS_GRADES)
+    """A house whose current grade is C or D (ADR 0021): appraised so, or suspected by an
+    inspection and awaiting appraisal — also a renovated house that turned dangerous again."""
+    return Q(current_grade__in=DANGEROUS_GRADES)
 
 
 def key_in_cd_houses(houses: QuerySet[House]) -> QuerySet[House]:
-    """The 动态清零 list: C/D houses of key-group households that no case has cleared — a case
-    whose works passed acceptance (the house is A/B now, 销号 may still wait for the money or
-    the archive), a closed case, or one ended with a safe home found otherwise — annotated with
-    the open case (``case_id``,
-    ``case_stage``) and ``since``: the day the household entered its current stage — the open
-    case's stage, else the appraisal (or, not appraised, the inspection)."""
-    solved = RenovationCase.objects.filter(household_id=OuterRef("household_id")).filter(
-        Q(stage__in=[Stage.ACCEPTED, Stage.CLOSED]) | Q(stage=Stage.ENDED, end_reason__in=SOLVED_END_REASONS)
+    """The 动态清零 list: key-group households whose house is C/D now (its one current state,
+    ADR 0021). A passed acceptance made the house A/B, so a renovated family leaves the list by
+    the house, not by the case — and comes back when the house is found C/D again. A case ended
+    with a safe home found otherwise (rent, relatives, relocation) after the house got its grade
+    clears it too. Annotated with the open case (``case_id``, ``case_stage``) and ``since``: the
+    day the household entered its current stage — the open case's stage, else the day the house
+    got its grade."""
+    solved = RenovationCase.objects.filter(
+        household_id=OuterRef("household_id"),
+        stage=Stage.ENDED,
+        end_reason__in=SOLVED_END_REASONS,
+        ended_on__gte=OuterRef("grade_on"),
     )
     open_case = RenovationCase.objects.filter(household_id=OuterRef("household_id"), stage__in=OPEN_STAGES).order_by(
         "-opened_on", "-pk"
@@ -66,9 +71,7 @@ def key_in_cd_houses(houses: QuerySet[House]) -> QuerySet[House]:
         .annotate(
             case_id=Subquery(open_case.values("pk")[:1]),
             case_stage=Subquery(open_case.values("stage")[:1]),
-            since=Coalesce(
-                Subquery(open_case.values("stage_since")[:1]), "appraised_on", TruncDate("last_inspected_at")
-            ),
+            since=Coalesce(Subquery(open_case.values("stage_since")[:1]), "grade_on"),
         )
     )
 

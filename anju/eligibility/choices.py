@@ -9,6 +9,7 @@ class Outcome(models.TextChoices):
     SEISMIC = "seismic", "纳入农房抗震改造"
     FALLBACK = "fallback", "纳入年度计划（两不愁三保障兜底）"
     SELF_REPAIR = "self_repair", "督促农户自行整改"
+    RENOVATED = "renovated", "已改造（住房安全）"
     SOLVED_OTHERWISE = "solved_otherwise", "已通过其他方式解决"
     NOT_COVERED = "not_covered", "不纳入保障"
     REVIEW = "review", "需人工核定"

@@ -19,8 +19,10 @@ from anju.eligibility.choices import (
     CircumstanceKind,
     Programme,
 )
-from anju.households.choices import KeyGroup, PastProgramme
-from anju.households.models import House, HouseholdStatus
+from anju.households.choices import GradeSource, KeyGroup, PastProgramme
+from anju.households.models import House, HouseholdStatus, Member, SupportRecord
+from anju.inspections.choices import HousingKind
+from anju.inspections.models import HousingCheck
 
 
 def _choice(choices: Any) -> Callable[[Any], str]:
@@ -60,12 +62,16 @@ FACTS: dict[str, Fact] = {
     "no_house": Fact("经核实无房", "bool", _bool),
     "has_only_house": Fact("有唯一住房", "bool", _bool),
     "only_house_grade": Fact("唯一住房鉴定等级", "str", _grade, ("A", "B", "C", "D")),
+    "only_house_grade_source": Fact("唯一住房等级来源", "str", _choice(GradeSource), ("appraisal", "acceptance")),
     "only_house_suspected": Fact("唯一住房排查初判等级", "str", _grade, ("A", "B", "C", "D")),
     "seismic_intensity": Fact("抗震设防烈度", "int", lambda v: f"{v} 度"),
     "prevention_level": Fact("防灾措施", "str", _choice(PreventionLevel), tuple(PreventionLevel.values)),
     "damage_cause": Fact("致危原因", "str", _choice(DamageCause), tuple(DamageCause.values)),
     "renovated_year": Fact("曾改造年份", "int", lambda v: f"{v} 年"),
     "renovation_programme": Fact("曾改造类型", "str", _choice(PastProgramme), tuple(PastProgramme.values)),
+    "years_since_renovation": Fact("距上次改造年数", "int", lambda v: f"{v} 年"),
+    "closed_case_year": Fact("本户改造销号年份", "int", lambda v: f"{v} 年"),
+    "supported_elsewhere": Fact("家庭成员在其他农户已受助", "str", str),
     "self_repair": Fact("自行解决住房安全能力", "str", lambda v: _SELF_REPAIR.get(v, str(v)), tuple(_SELF_REPAIR)),
     "other_solution": Fact("其他解决方式", "str", lambda v: str(_SOLVED.get(v, v)), tuple(_SOLVED)),
     "programmes_this_year": Fact("本年度已纳入的项目", "list", _programmes, tuple(Programme.values)),
@@ -79,7 +85,7 @@ def show(name: str, value: Any) -> str:
 
 
 def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict[str, Any]]:
-    """The facts of each household as of ``on``, in six queries whatever the batch size."""
+    """The facts of each household as of ``on``, in nine queries whatever the batch size."""
     from anju.eligibility.models import Circumstance, Decision
 
     ids = list(household_ids)
@@ -90,12 +96,16 @@ def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
             "no_house": False,
             "has_only_house": False,
             "only_house_grade": None,
+            "only_house_grade_source": None,
             "only_house_suspected": None,
             "seismic_intensity": None,
             "prevention_level": None,
             "damage_cause": None,
             "renovated_year": None,
             "renovation_programme": None,
+            "years_since_renovation": None,
+            "closed_case_year": None,
+            "supported_elsewhere": None,
             "self_repair": None,
             "other_solution": None,
             "programmes_this_year": [],
@@ -118,8 +128,8 @@ def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
         "pk",
         "household_id",
         "is_only_house",
-        "appraised_grade",
-        "suspected_grade",
+        "current_grade",
+        "grade_source",
         "seismic_intensity",
         "renovated_year",
         "renovation_programme",
@@ -129,11 +139,32 @@ def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
         if house.is_only_house:
             only_houses[house.pk] = house.household_id
             f["has_only_house"] = True
-            f["only_house_grade"] = house.appraised_grade or None
-            f["only_house_suspected"] = house.suspected_grade or None
+            # The house's one current state (ADR 0021): a grade an appraisal or an acceptance
+            # gave is the house's grade; one an inspection gave is a suspicion awaiting appraisal.
+            confirmed = house.grade_source != GradeSource.INSPECTION
+            f["only_house_grade"] = (house.current_grade if confirmed else "") or None
+            f["only_house_grade_source"] = (house.grade_source if confirmed else "") or None
+            f["only_house_suspected"] = (house.current_grade if not confirmed else "") or None
             f["seismic_intensity"] = house.seismic_intensity
             f["renovated_year"] = house.renovated_year
             f["renovation_programme"] = house.renovation_programme or None
+            if house.renovated_year:
+                f["years_since_renovation"] = max(on.year - house.renovated_year, 0)
+
+    # Support by renovation cases, by person: this household's own completed cases, and its
+    # members' support through another household (no second subsidy, ADR 0021).
+    members: dict[str, int] = dict(Member.objects.filter(household_id__in=ids).values_list("id_number", "household_id"))
+    for record in SupportRecord.objects.filter(Q(household_id__in=ids) | Q(id_number__in=list(members))).order_by(
+        "year", "pk"
+    ):
+        if record.household_id in facts and record.completed_on:
+            f = facts[record.household_id]
+            f["closed_case_year"] = max(f["closed_case_year"] or 0, record.completed_on.year)
+        mine = members.get(record.id_number)
+        if mine is not None and mine != record.household_id:
+            f = facts[mine]
+            text = record.text
+            f["supported_elsewhere"] = f"{f['supported_elsewhere']}；{text}" if f["supported_elsewhere"] else text
 
     latest: dict[int, Appraisal] = {}
     for appraisal in (
@@ -165,6 +196,18 @@ def gather(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
             f["self_repair"] = "able" if kind == CircumstanceKind.SELF_REPAIR_ABLE else "unable"
         else:
             f["other_solution"] = kind.removeprefix("solved_")
+
+    # 以人找房 found the household with no house at all (ADR 0021): the latest visit decides.
+    latest_check: dict[int, str] = {}
+    for household_id, kind in (
+        HousingCheck.objects.filter(household_id__in=ids, recorded_on__lte=on)
+        .order_by("household_id", "recorded_on", "pk")
+        .values_list("household_id", "kind")
+    ):
+        latest_check[household_id] = kind
+    for household_id, kind in latest_check.items():
+        if kind == HousingKind.NO_HOUSE:
+            facts[household_id]["no_house"] = True
 
     for household_id, outcome in (
         Decision.objects.filter(household_id__in=ids, year=on.year, outcome__in=list(OUTCOME_PROGRAMME))

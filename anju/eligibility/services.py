@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from anju.accounts.choices import Role
@@ -202,7 +201,7 @@ def households_that_matter(region_code: str) -> list[int]:
     )
     ids.update(
         House.objects.filter(region_code__startswith=prefix)
-        .filter(Q(appraised_grade__gt="") | Q(suspected_grade__gt=""))
+        .exclude(current_grade="")
         .values_list("household_id", flat=True)
     )
     ids.update(Circumstance.objects.filter(region_code__startswith=prefix).values_list("household_id", flat=True))

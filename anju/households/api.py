@@ -87,7 +87,29 @@ class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = House
-        fields = ["id", "household", "region_code", *HOUSE_DATA_FIELDS, "outside_guideline"]
+        fields = [
+            "id",
+            "household",
+            "region_code",
+            *HOUSE_DATA_FIELDS,
+            "outside_guideline",
+            "current_grade",
+            "grade_source",
+            "grade_on",
+            "renovated_case",
+            "suspected_grade",
+            "appraised_grade",
+            "appraised_on",
+        ]
+        read_only_fields = [
+            "current_grade",
+            "grade_source",
+            "grade_on",
+            "renovated_case",
+            "suspected_grade",
+            "appraised_grade",
+            "appraised_on",
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs  # the service validates, with the same messages as the pages

@@ -87,4 +87,12 @@ class PastProgramme(models.TextChoices):
     OTHER = "other", "其他住房保障"
 
 
+class GradeSource(models.TextChoices):
+    """Which act set a house's current grade (``House.current_grade``)."""
+
+    APPRAISAL = "appraisal", "鉴定"
+    INSPECTION = "inspection", "排查初判"
+    ACCEPTANCE = "acceptance", "竣工验收"
+
+
 ELDERLY_AGE = 60

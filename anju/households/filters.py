@@ -124,9 +124,9 @@ class HouseFilter(RegionFilterSet):
         label="3 层及以上", choices=YES_NO, method="filter_storeys", empty_label="层数：全部"
     )
     grade = django_filters.ChoiceFilter(
-        label="排查初判等级",
-        field_name="suspected_grade",
-        choices=[*Grade.choices, ("none", "未排查")],
+        label="当前安全等级",
+        field_name="current_grade",
+        choices=[*Grade.choices, ("none", "未定级")],
         method="filter_grade",
         empty_label="等级：全部",
     )
@@ -136,7 +136,7 @@ class HouseFilter(RegionFilterSet):
         fields: list[str] = []
 
     def filter_grade(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
-        return qs.filter(suspected_grade="" if value == "none" else value)
+        return qs.filter(current_grade="" if value == "none" else value)
 
     def filter_q(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         value = value.strip()

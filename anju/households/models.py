@@ -15,6 +15,7 @@ from anju.households.choices import (
     ELDERLY_AGE,
     GENERAL_LABEL,
     Department,
+    GradeSource,
     KeyGroup,
     PastProgramme,
     Relation,
@@ -250,6 +251,24 @@ class House(models.Model):
         "鉴定等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
     )
     appraised_on = models.DateField("最近鉴定日期", null=True, blank=True, editable=False)
+    # The one current state of the house (ADR 0021), written only by ``anju.households.safety``:
+    # the grade that counts now, which act set it and when. Every list, count, board, map and
+    # rule reads these, never the inspection's or the appraisal's own grade.
+    current_grade = models.CharField(
+        "当前安全等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
+    )
+    grade_source = models.CharField("等级来源", max_length=12, choices=GradeSource.choices, blank=True, editable=False)
+    grade_on = models.DateField("等级日期", null=True, blank=True, editable=False)
+    # Written by 销号 (with renovated_year and renovation_programme): the case that renovated it.
+    renovated_case = models.ForeignKey(
+        "cases.RenovationCase",
+        verbose_name="改造案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -281,9 +300,79 @@ class House(models.Model):
         return self.region_code
 
     @property
+    def is_dangerous(self) -> bool:
+        """C or D now: appraised so, or suspected by an inspection and awaiting appraisal."""
+        return self.current_grade in ("C", "D")
+
+    @property
+    def days_at_grade(self) -> int | None:
+        return (timezone.localdate() - self.grade_on).days if self.grade_on else None
+
+    @property
+    def awaiting_appraisal(self) -> bool:
+        return self.is_dangerous and self.grade_source == GradeSource.INSPECTION
+
+    @property
+    def grade_text(self) -> str:
+        """「D 级（鉴定 2026-03-02）」 — the grade as every screen shows it."""
+        if not self.current_grade:
+            return "未排查"
+        source = GradeSource(self.grade_source).label if self.grade_source else ""
+        on = f" {self.grade_on:%Y-%m-%d}" if self.grade_on else ""
+        return f"{self.current_grade} 级（{source}{on}）"
+
+    @property
     def outside_guideline(self) -> bool:
         """The 2019 appraisal guideline covers 1–2 storeys; 3+ needs GB 50292."""
         return self.storeys >= 3
+
+
+class SupportRecordQuerySet(RegionScopedQuerySet["SupportRecord"]):
+    region_code_lookup = "household__region_code"
+
+
+class SupportRecord(models.Model):
+    """A person who is (or was) supported by a renovation case, kept by ID number (ADR 0021).
+
+    Written when a case opens for every member of its household, marked completed at 销号, and
+    removed if the case ends unpaid. Because it is keyed by the person, a member who later moves
+    to another household is still known to have been supported: no family is paid twice."""
+
+    id_number = models.CharField("身份证号", max_length=18, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    household = models.ForeignKey(
+        Household, verbose_name="受助时所在农户", on_delete=models.PROTECT, related_name="support_records"
+    )
+    house = models.ForeignKey(
+        House, verbose_name="改造房屋", null=True, blank=True, on_delete=models.PROTECT, related_name="support_records"
+    )
+    case = models.ForeignKey(
+        "cases.RenovationCase", verbose_name="改造案件", on_delete=models.CASCADE, related_name="support_records"
+    )
+    case_label = models.CharField("案件", max_length=100)
+    programme = models.CharField("项目", max_length=20, choices=PastProgramme.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    completed_on = models.DateField("销号日期", null=True, blank=True)
+
+    objects: ClassVar[SupportRecordQuerySet] = SupportRecordQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "受助记录"
+        verbose_name_plural = "受助记录"
+        ordering = ["id_number", "year"]
+        constraints = [models.UniqueConstraint(fields=["case", "id_number"], name="one_support_record_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.case_label}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.household.region_code
+
+    @property
+    def text(self) -> str:
+        state = "已销号" if self.completed_on else "改造中"
+        return f"{self.name}（{self.case_label}，{self.year} 年{self.get_programme_display()}，{state}）"
 
 
 # The house facts a user records (SPEC §4), in form order. Forms, the API,

@@ -21,6 +21,7 @@ from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses, sees_personal_data
+from anju.households.safety import support_history
 
 PAGE_SIZE = 25
 
@@ -88,6 +89,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "decision": household.decisions.filter(is_current=True).first(),
         "timeline": selectors.household_timeline(household=household),
+        "support_history": support_history(
+            household=household, house=next((h for h in household.houses.all() if h.is_only_house), None)
+        ),
         "show_pii": sees_personal_data(request.user),
         "can_write": can_write_households(request.user),
         "can_certify": can_write_statuses(request.user),
@@ -216,6 +220,7 @@ def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": can_write_households(request.user),
             "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]
             "appraisals": house.appraisals.all()[:20],
+            "cases": house.cases.order_by("-opened_on", "-pk")[:20],
             "show_pii": sees_personal_data(request.user),
             "page_title": str(house),
         },

@@ -68,3 +68,12 @@ class VillageListStatus(models.TextChoices):
 class FollowUpReason(models.TextChoices):
     ELDERLY = "elderly", "老人住危房"
     TWO_HOUSES = "two_houses", "新旧房屋两头住"
+
+
+class HousingKind(models.TextChoices):
+    """Where a household lives when 以人找房 finds no house of its own to inspect (ADR 0021)."""
+
+    NO_HOUSE = "no_house", "无房"
+    BORROWED = "borrowed", "借住"
+    RENTING = "renting", "租住"
+    WITH_CHILDREN = "with_children", "与子女同住"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from anju.households.choices import Department, KeyGroup
 from anju.households.forms import _style
-from anju.inspections.choices import EventKind, Grade, HazardPart, MeasureKind
+from anju.households.models import House
+from anju.inspections.choices import EventKind, Grade, HazardPart, HousingKind, MeasureKind
 from anju.inspections.models import HazardItem
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -210,3 +211,38 @@ class HazardItemForm(forms.Form):
         if editing:
             del self.fields["code"]
         _style(self)
+
+
+class HousingCheckForm(forms.Form):
+    """以人找房 for a household with no house of its own to inspect (ADR 0021)."""
+
+    kind = forms.ChoiceField(label="居住情况", choices=HousingKind.choices, widget=forms.RadioSelect)
+    host_house = forms.ModelChoiceField(
+        label="所住房屋（已登记的）", queryset=House.objects.none(), required=False, empty_label="未登记 / 不适用"
+    )
+    host_note = forms.CharField(
+        label="居住地点", max_length=200, required=False, help_text="所住房屋未登记时写明，如“本村三组张某家”"
+    )
+    evidence = forms.CharField(
+        label="核实依据", max_length=300, help_text="如村委会证明、租房协议、走访情况（同住人姓名）"
+    )
+    recorded_on = forms.DateField(label="核实日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    photo = forms.ImageField(label="佐证照片", required=False)
+
+    def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"recorded_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["host_house"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            House.objects.filter(region_code=household.region_code)
+            .exclude(household=household)
+            .select_related("household")
+            .order_by("household__head_name", "pk")
+        )
+        field.label_from_instance = _house_label  # type: ignore[method-assign,assignment]
+        _style(self)
+
+
+def _house_label(house: Any) -> str:
+    return f"{house.household.head_name}户 {house.address or house.get_structure_display()}"

@@ -18,6 +18,7 @@ from anju.inspections.choices import (
     FollowUpReason,
     Grade,
     HazardPart,
+    HousingKind,
     InspectionKind,
     MeasureKind,
     ReferralStatus,
@@ -196,6 +197,53 @@ class Inspection(models.Model):
     @property
     def occupants(self) -> int:
         return len(self.occupant_ages)
+
+
+class HousingCheckQuerySet(RegionScopedQuerySet["HousingCheck"]):
+    region_code_lookup = "region_code"
+
+
+class HousingCheck(models.Model):
+    """以人找房 for a household with no house of its own to inspect: where it lives — 无房, 借住,
+    租住, 与子女同住 (in another household's house, when that is registered) — recorded on a
+    visit with its evidence. It covers the household in the campaign (ADR 0021)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="排查任务", on_delete=models.PROTECT, related_name="housing_checks"
+    )
+    household = models.ForeignKey(
+        "households.Household", verbose_name="农户", on_delete=models.PROTECT, related_name="housing_checks"
+    )
+    region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
+    kind = models.CharField("居住情况", max_length=20, choices=HousingKind.choices)
+    host_house = models.ForeignKey(
+        "households.House",
+        verbose_name="所住房屋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_checks",
+    )
+    host_note = models.CharField("居住地点", max_length=200, blank=True)
+    evidence = models.CharField("核实依据", max_length=300)
+    photo = models.ImageField("佐证照片", upload_to="inspections/housing/%Y/%m/", blank=True)
+    recorded_on = models.DateField("核实日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[HousingCheckQuerySet] = HousingCheckQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "住房情况核实"
+        verbose_name_plural = "住房情况核实"
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_kind_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
 
 
 class InspectionPhoto(models.Model):

@@ -4,6 +4,7 @@ dangerous houses people still live in, the villages' sign-off status. All scoped
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +12,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.households.models import House, Household
-from anju.inspections.choices import DANGEROUS_GRADES
-from anju.inspections.models import Campaign, ControlMeasure, EmergencyEvent, EmergencyTask, Inspection, VillageList
+from anju.inspections.choices import DANGEROUS_GRADES, MeasureKind
+from anju.inspections.models import (
+    Campaign,
+    ControlMeasure,
+    EmergencyEvent,
+    EmergencyTask,
+    FollowUp,
+    HousingCheck,
+    Inspection,
+    VillageList,
+)
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -33,13 +43,40 @@ class CoverageRow:
         return round(100 * self.covered / self.total) if self.total else 100
 
 
+# Households beyond the key groups that a campaign's 以人找房 must also reach. An app above this
+# one registers a function of the campaign returning a condition on Household (the renovation
+# cases register the households under watch: renovated houses, households that left the key
+# groups — ADR 0021), so this app needs to know nothing of them.
+COVERAGE_EXTENSIONS: list[Callable[[Campaign], Q]] = []
+
+
+def register_coverage(extension: Callable[[Campaign], Q]) -> Callable[[Campaign], Q]:
+    if extension not in COVERAGE_EXTENSIONS:
+        COVERAGE_EXTENSIONS.append(extension)
+    return extension
+
+
+def campaign_scope(campaign: Campaign) -> Q:
+    """Who 以人找房 must reach in the campaign: the key-group households, and the registered
+    extensions' households."""
+    condition = ~Q(primary_group="")
+    for extension in COVERAGE_EXTENSIONS:
+        condition |= extension(campaign)
+    return condition
+
+
 def campaign_households(campaign: Campaign, user: Any) -> QuerySet[Household]:
-    """The key-group households of the campaign's villages the user may see, with ``covered``."""
+    """The households of the campaign's villages that 以人找房 must reach, that the user may see,
+    with ``covered``: its house inspected in the campaign, or its housing recorded by a visit
+    (无房、借住、租住、与子女同住)."""
     return (
         Household.objects.visible_to(user)
         .filter(region__in=campaign.villages.all())
-        .exclude(primary_group="")
-        .annotate(covered=Exists(Inspection.objects.filter(campaign=campaign, household=OuterRef("pk"))))
+        .filter(campaign_scope(campaign))
+        .annotate(
+            covered=Exists(Inspection.objects.filter(campaign=campaign, household=OuterRef("pk")))
+            | Exists(HousingCheck.objects.filter(campaign=campaign, household=OuterRef("pk")))
+        )
     )
 
 
@@ -83,16 +120,30 @@ def current_campaign(house: House, user: Any) -> Campaign | None:
 
 
 def occupied_dangerous_houses(user: Any) -> QuerySet[House]:
-    """C/D houses (suspected; appraised once appraisals exist) with people still living in them."""
+    """危房不住人 board, from the house's one current state (ADR 0021): every house of any
+    household whose current grade is C/D — appraised, or suspected by an inspection and awaiting
+    appraisal — that people live in, or whose occupancy nobody has checked in the field yet (never
+    inspected). A house leaves the board when its occupants' evacuation is verified, when it is
+    renovated to A/B (its grade changes) or demolished. Worst and longest first."""
+    evacuated = ControlMeasure.objects.filter(
+        house=OuterRef("pk"),
+        kind=MeasureKind.EVACUATE,
+        verified_on__isnull=False,
+        verified_on__gte=OuterRef("grade_on"),
+    )
+    demolished = FollowUp.objects.filter(house=OuterRef("pk"), demolished_on__isnull=False)
     return (
         House.objects.visible_to(user)
-        .filter(suspected_grade__in=DANGEROUS_GRADES, is_occupied=True)
+        .filter(current_grade__in=DANGEROUS_GRADES)
+        .filter(Q(is_occupied=True) | Q(last_inspected_at__isnull=True))
+        .exclude(Exists(evacuated))
+        .exclude(Exists(demolished))
         .select_related("household", "region")
         .annotate(
             measures=Count("control_measures"),
             verified_measures=Count("control_measures", filter=Q(control_measures__verified_on__isnull=False)),
         )
-        .order_by("-suspected_grade", "-elderly_occupants", "region_code", "pk")
+        .order_by("-current_grade", "-elderly_occupants", "grade_on", "region_code", "pk")
     )
 
 

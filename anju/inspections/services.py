@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.core.masking import mask_id_number
 from anju.core.scoping import in_scope
-from anju.households.choices import Department, KeyGroup
-from anju.households.models import House
+from anju.households.choices import Department, GradeSource, KeyGroup
+from anju.households.models import House, Household
+from anju.households.safety import house_grade_set
 from anju.households.services import status_add
 from anju.households.signals import facts_changed
 from anju.inspections.choices import (
@@ -31,6 +32,7 @@ from anju.inspections.choices import (
     FollowUpReason,
     Grade,
     HazardPart,
+    HousingKind,
     InspectionKind,
     MeasureKind,
     ReferralStatus,
@@ -44,6 +46,7 @@ from anju.inspections.models import (
     EmergencyTask,
     FollowUp,
     HazardItem,
+    HousingCheck,
     Inspection,
     InspectionPhoto,
     Referral,
@@ -335,12 +338,23 @@ def _update_house_state(acting_user: Any, house: House, inspection: Inspection) 
         audit_record(
             actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes, note=f"排查记录 {inspection.pk}"
         )
-        if "suspected_grade" in changes:
-            facts_changed(
-                acting_user=acting_user,
-                reason=f"排查初判为 {locked.suspected_grade} 级",
-                household_ids=[locked.household_id],
-            )
+    # The finding becomes the house's current grade when it counts (ADR 0021): never over an
+    # appraisal's danger, but a renovated A/B house found C/D is dangerous again.
+    regraded = house_grade_set(
+        acting_user=acting_user,
+        house=locked,
+        grade=inspection.suspected_grade,
+        source=GradeSource.INSPECTION,
+        on=timezone.localdate(inspection.inspected_at),
+        note=f"排查记录 {inspection.pk} 初判为 {inspection.suspected_grade} 级",
+        notify=False,
+    )
+    if regraded or "suspected_grade" in changes:
+        facts_changed(
+            acting_user=acting_user,
+            reason=f"排查初判为 {locked.suspected_grade} 级",
+            household_ids=[locked.household_id],
+        )
     house.refresh_from_db()
 
 
@@ -481,13 +495,93 @@ def campaign_create(
     return campaign
 
 
+# --- 以人找房: households with no house of their own to inspect ---------------------------------
+
+
+@refusals_audited("核实住房情况", obj_kwarg="household")
+def housing_check_record(
+    *,
+    acting_user: Any,
+    campaign: Campaign,
+    household: Household,
+    kind: str,
+    recorded_on: datetime.date,
+    evidence: str,
+    host_house: House | None = None,
+    host_note: str = "",
+    photo: Any = None,
+) -> HousingCheck:
+    """Record where a household lives when it has no house of its own to inspect (无房, 借住,
+    租住, 与子女同住), with the evidence: it covers the household in the campaign's 以人找房. A
+    无房 finding tells eligibility (a key-group household with no house is covered by the rules);
+    for the others the house they live in, if registered, is named so its safety is known."""
+    _require(acting_user, INSPECT_ROLES, "您的角色不能核实住房情况。")
+    _require_scope(acting_user, household.region_code, "该农户不在您的管辖范围内。")
+    errors: dict[str, str] = {}
+    if kind not in HousingKind.values:
+        errors["kind"] = "请选择居住情况（无房、借住、租住或与子女同住）。"
+    if not campaign.villages.filter(pk=household.region_id).exists():
+        errors["campaign"] = f"「{campaign.title}」不包括该户所在村。"
+    if recorded_on > timezone.localdate():
+        errors["recorded_on"] = "核实日期不能晚于今天。"
+    elif recorded_on < campaign.starts_on:
+        errors["recorded_on"] = f"核实日期不能早于排查任务开始日期 {campaign.starts_on:%Y-%m-%d}。"
+    if not evidence.strip():
+        errors["evidence"] = "请填写核实依据（如村委会证明、租房协议、走访情况）。"
+    own = household.houses.filter(is_only_house=True).first()
+    if kind == HousingKind.NO_HOUSE:
+        if own is not None:
+            errors["kind"] = "该户已登记唯一住房，不能核实为无房；请排查该房屋，或先更正房屋登记。"
+        if host_house is not None:
+            errors["host_house"] = "无房户不填所住房屋；借住、租住或与子女同住时才填。"
+    elif host_house is None and not host_note.strip():
+        errors["host_note"] = "请选择所住的房屋，或写明居住地点（该房屋未登记时）。"
+    if host_house is not None:
+        if host_house.household_id == household.pk:
+            errors["host_house"] = "所住房屋应为其他农户的房屋。"
+        elif not in_scope(acting_user, host_house.region_code):
+            errors["host_house"] = "所住房屋不在您的管辖范围内，请写明居住地点。"
+    if errors:
+        raise ValidationError(errors)
+    processed = process_photo(photo) if photo else None
+    with transaction.atomic():
+        check = HousingCheck.objects.create(
+            campaign=campaign,
+            household=household,
+            region_code=household.region_code,
+            kind=kind,
+            host_house=host_house,
+            host_note=host_note.strip()[:200],
+            evidence=evidence.strip()[:300],
+            recorded_on=recorded_on,
+            recorded_by=acting_user,
+        )
+        if processed is not None:
+            check.photo.save(f"housing-{check.pk}.jpg", processed.content, save=True)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=check,
+            changes=changes_between({}, model_snapshot(check, ("kind", "host_house_id", "host_note", "recorded_on"))),
+            note=f"以人找房：{check.get_kind_display()}（{campaign.title}）",
+        )
+        facts_changed(
+            acting_user=acting_user,
+            reason=f"以人找房核实：{check.get_kind_display()}",
+            household_ids=[household.pk],
+        )
+    return check
+
+
 # --- emergency inspections ---------------------------------------------------------------------
 
 
 def task_priority(house: House) -> tuple[int, str]:
-    """Worst first: known C/D, elderly occupants, previously renovated, the rest."""
-    if house.suspected_grade in DANGEROUS_GRADES:
-        return TaskPriority.KNOWN_DANGEROUS, f"已知{Grade(house.suspected_grade).label}"
+    """Worst first: known C/D (the house's current grade, appraised or suspected), elderly
+    occupants, previously renovated, the rest."""
+    if house.current_grade in DANGEROUS_GRADES:
+        source = GradeSource(house.grade_source).label if house.grade_source else ""
+        return TaskPriority.KNOWN_DANGEROUS, f"已知{Grade(house.current_grade).label}（{source}）"
     if house.is_occupied and house.elderly_occupants:
         return TaskPriority.ELDERLY, f"住有 {house.elderly_occupants} 位 60 岁以上老人"
     if house.renovated_year:
@@ -530,7 +624,7 @@ def emergency_declare(
         event.villages.set(chosen)
         tasks = []
         for house in House.objects.filter(region__in=chosen).only(
-            "pk", "region_code", "suspected_grade", "is_occupied", "elderly_occupants", "renovated_year"
+            "pk", "region_code", "current_grade", "grade_source", "is_occupied", "elderly_occupants", "renovated_year"
         ):
             priority, reason = task_priority(house)
             tasks.append(
@@ -635,9 +729,9 @@ def measure_verify(
 
 
 def village_list_content(campaign: Campaign, village: Region) -> list[dict[str, Any]]:
-    """The village's suspected C/D only houses, as they stand now."""
+    """The village's C/D only houses as they stand now (current grade: suspected or appraised)."""
     houses = (
-        House.objects.filter(region=village, is_only_house=True, suspected_grade__in=DANGEROUS_GRADES)
+        House.objects.filter(region=village, is_only_house=True, current_grade__in=DANGEROUS_GRADES)
         .select_related("household")
         .order_by("group_name", "household__head_name", "pk")
     )
@@ -649,7 +743,7 @@ def village_list_content(campaign: Campaign, village: Region) -> list[dict[str, 
             "group_name": h.group_name,
             "address": h.address,
             "structure": h.get_structure_display(),
-            "grade": h.suspected_grade,
+            "grade": h.current_grade,
             "occupied": h.is_occupied,
             "occupants": h.occupants,
             "key_group": KeyGroup(h.household.primary_group).label if h.household.primary_group else "一般农户",

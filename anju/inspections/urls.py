@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.hub, name="hub"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path(
+        "campaigns/<int:pk>/households/<int:household_pk>/housing/",
+        views.housing_check_new,
+        name="housing_check_new",
+    ),
     path("campaigns/<int:pk>/uncovered.xlsx", views.campaign_uncovered_export, name="campaign_uncovered_export"),
     path("campaigns/<int:campaign_pk>/sign/", views.village_list_sign, name="village_list_sign"),
     path("houses/<int:house_pk>/inspect/", views.inspection_new, name="inspection_new"),

@@ -20,14 +20,15 @@ from anju.core.exporting import log_export, table_response
 from anju.core.masking import mask_id_number, mask_phone, sees_personal_data
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
-from anju.households.models import House
+from anju.households.models import House, Household
 from anju.inspections import selectors, services
-from anju.inspections.choices import DANGEROUS_GRADES, ReferralStatus
+from anju.inspections.choices import ReferralStatus
 from anju.inspections.forms import (
     CampaignForm,
     EventForm,
     FollowUpStepForm,
     HazardItemForm,
+    HousingCheckForm,
     InspectionForm,
     MeasureForm,
     ReferralDecisionForm,
@@ -90,6 +91,31 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已部署「{campaign}」，共 {campaign.villages.count()} 个村。")
             return redirect("inspections:campaign_detail", pk=campaign.pk)
     return render(request, "households/form.html", {"form": form, "page_title": "部署常规排查"})
+
+
+@login_required
+def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
+    """以人找房: where a household with no house of its own to inspect lives."""
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=household_pk)
+    form = HousingCheckForm(request.POST or None, request.FILES or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.housing_check_record(
+                acting_user=request.user, campaign=campaign, household=household, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已记录{household}的住房情况：{check.get_kind_display()}，本次排查已覆盖该户。")
+            return redirect(reverse("inspections:campaign_detail", args=[campaign.pk]) + "#uncovered")
+    return render(
+        request,
+        "inspections/housing_check_form.html",
+        {"page_title": f"核实住房情况：{household}", "form": form, "campaign": campaign, "household": household},
+    )
 
 
 @login_required
@@ -367,9 +393,10 @@ def danger_board(request: HttpRequest) -> HttpResponse:
                 h.region.name,
                 h.household.head_name,
                 h.household.head_id_number if show else mask_id_number(h.household.head_id_number),
-                h.get_suspected_grade_display(),
-                h.occupants,
-                h.elderly_occupants,
+                h.grade_text,
+                h.occupants if h.last_inspected_at else "未核实",
+                h.elderly_occupants if h.last_inspected_at else "未核实",
+                h.days_at_grade,
                 getattr(h, "measures", 0),
                 getattr(h, "verified_measures", 0),
             ]
@@ -379,7 +406,7 @@ def danger_board(request: HttpRequest) -> HttpResponse:
         response, count = table_response(
             fmt=fmt,
             title="住人危房清单",
-            headers=["村", "户主", "身份证号", "初判等级", "居住人数", "60岁以上", "管控措施", "已核查"],
+            headers=["村", "户主", "身份证号", "当前等级", "居住人数", "60岁以上", "在榜天数", "管控措施", "已核查"],
             rows=rows,
         )
         log_export(actor=request.user, what="inspections.danger_board", filters={}, rows=count, fmt=fmt)
@@ -421,7 +448,7 @@ def house_measures(request: HttpRequest, house_pk: int) -> HttpResponse:
             "measures": selectors.measures_of(house),
             "form": form,
             "verify_form": VerifyForm(),
-            "dangerous": house.suspected_grade in DANGEROUS_GRADES,
+            "dangerous": house.is_dangerous,
         },
     )
 

@@ -26,7 +26,14 @@ from anju.cases.models import RenovationCase
 from anju.core.masking import mask_id_number
 from anju.eligibility.choices import SELF_REPAIR_KINDS, SOLVED_KINDS, CircumstanceKind, Outcome
 from anju.eligibility.models import Circumstance
-from anju.households.choices import GENERAL_LABEL, KEY_GROUP_PRIORITY, Department, KeyGroup, StructureType
+from anju.households.choices import (
+    GENERAL_LABEL,
+    KEY_GROUP_PRIORITY,
+    Department,
+    GradeSource,
+    KeyGroup,
+    StructureType,
+)
 from anju.households.models import House, Household, HouseholdStatus
 from anju.inspections.choices import DANGEROUS_GRADES, MeasureKind
 from anju.inspections.models import ControlMeasure
@@ -154,12 +161,18 @@ def latest_case(field_name: str) -> Subquery:
     )
 
 
-def house_grade_text(appraised: str, suspected: str) -> str:
-    if appraised:
-        return f"{appraised} 级"
-    if suspected:
-        return f"排查初判 {suspected} 级"
-    return "未排查"
+def house_grade_text(grade: str, source: str, renovated_year: int | None = None) -> str:
+    """The house's one current state as the ledgers write it (ADR 0021): 「D 级」 (appraised),
+    「排查初判 C 级」, 「A 级（竣工验收）」, with 「，2026 年已改造」 for a renovated house."""
+    if not grade:
+        text = "未排查"
+    elif source == GradeSource.INSPECTION:
+        text = f"排查初判 {grade} 级"
+    elif source == GradeSource.ACCEPTANCE:
+        text = f"{grade} 级（竣工验收）"
+    else:
+        text = f"{grade} 级"
+    return f"{text}，{renovated_year} 年已改造" if renovated_year else text
 
 
 def id_text(number: str, full: bool) -> str:
@@ -196,9 +209,10 @@ def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
             "group_name",
             "head_name",
             "head_id_number",
-            "only_house__appraised_grade",
-            "only_house__suspected_grade",
-            "only_house__appraised_on",
+            "only_house__current_grade",
+            "only_house__grade_source",
+            "only_house__renovated_year",
+            "only_house__grade_on",
             "current__outcome",
             "case_stage",
             "case_year",
@@ -206,7 +220,7 @@ def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
     )
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
         statuses = statuses_of([r[0] for r in batch])
-        for pk, code, group_name, name, id_no, appraised, suspected, appraised_on, outcome, stage, year in batch:
+        for pk, code, group_name, name, id_no, grade, source, renovated, grade_on, outcome, stage, year in batch:
             groups, departments, certified = group_cells(statuses.get(pk, []))
             yield (
                 names.get(township_code(code), ""),
@@ -217,8 +231,8 @@ def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
                 groups,
                 departments,
                 certified,
-                house_grade_text(appraised or "", suspected or ""),
-                appraised_on,
+                house_grade_text(grade or "", source or "", renovated),
+                grade_on,
                 OUTCOME_LABELS.get(outcome or "", "未认定"),
                 STAGE_LABELS.get(stage or "", "未建案"),
                 year,
@@ -237,7 +251,8 @@ def _general_qs(scope: Scope) -> QuerySet[House]:
         region_code__startswith=scope.prefix,
         is_only_house=True,
         household__primary_group="",
-        appraised_grade__in=DANGEROUS_GRADES,
+        current_grade__in=DANGEROUS_GRADES,
+        grade_source=GradeSource.APPRAISAL,
     )
 
 
@@ -277,8 +292,8 @@ def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
             "household__head_name",
             "household__head_id_number",
             "structure",
-            "appraised_grade",
-            "appraised_on",
+            "current_grade",
+            "grade_on",
             "is_occupied",
             "occupants",
             "current__outcome",
@@ -316,7 +331,13 @@ def general_count(scope: Scope) -> int:
 
 
 def _suspected_qs(scope: Scope) -> QuerySet[House]:
-    return House.objects.filter(region_code__startswith=scope.prefix, suspected_grade__in=DANGEROUS_GRADES)
+    """Houses an inspection found suspected C/D that are still C/D now (their one current state,
+    ADR 0021: awaiting appraisal, or appraised so); a renovated house drops off."""
+    return House.objects.filter(
+        region_code__startswith=scope.prefix,
+        suspected_grade__in=DANGEROUS_GRADES,
+        current_grade__in=DANGEROUS_GRADES,
+    )
 
 
 def _measures_of(house_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -349,8 +370,9 @@ def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
             "structure",
             "suspected_grade",
             "last_inspected_at",
-            "appraised_grade",
-            "appraised_on",
+            "current_grade",
+            "grade_source",
+            "grade_on",
             "is_occupied",
             "occupants",
             "elderly_occupants",
@@ -369,7 +391,8 @@ def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
             structure,
             grade,
             seen,
-            appraised,
+            current,
+            source,
             on,
             occ,
             n,
@@ -383,10 +406,10 @@ def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
                 id_text(id_no, scope.full_ids),
                 GROUP_LABELS.get(group, GENERAL_LABEL) if group else GENERAL_LABEL,
                 STRUCTURE_LABELS.get(structure, structure),
-                f"{grade} 级",
+                f"{grade} 级" if grade else "—",
                 timezone.localtime(seen).date() if seen else None,
-                f"已鉴定 {appraised} 级" if appraised else "未鉴定",
-                on,
+                f"已鉴定 {current} 级" if source == GradeSource.APPRAISAL else "待鉴定",
+                on if source == GradeSource.APPRAISAL else None,
                 "是" if occ else "否",
                 n if occ else 0,
                 old if occ else 0,
@@ -543,8 +566,8 @@ LEDGERS: dict[str, Ledger] = {
                 Column("重点对象类别", 22),
                 Column("认定部门", 12),
                 Column("认定日期", 11, DATE),
-                Column("房屋等级", 14),
-                Column("鉴定日期", 11, DATE),
+                Column("房屋等级", 22),
+                Column("定级日期", 11, DATE),
                 Column("资格认定结论", 20),
                 Column("改造阶段", 14),
                 Column("改造年度", 8, INT),

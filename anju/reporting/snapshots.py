@@ -9,9 +9,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from anju.cases.choices import Stage
+from anju.cases.choices import OPEN_STAGES, Stage
 from anju.cases.models import RenovationCase
 from anju.core.masking import mask_id_number
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
@@ -28,15 +28,15 @@ PROGRESS_FIGURES = ("tasks", "filed", "started", "completed", "accepted", "close
 
 def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, Any]]:
     """The region's eligible households on ``as_of``: each household whose current eligibility
-    decision puts it into a programme, whose house was appraised by then and whose case is not
-    yet 销号, with its latest appraisal. Sorted by village and head name."""
+    decision puts it into a programme (再次纳入 included), or whose case is still open, and whose
+    house was appraised by then, with that appraisal. A renovated household leaves the list at
+    销号 because its decision becomes 已改造, not because it once had a case: a renovated house
+    found C/D again and re-entered is back on it (ADR 0021). Sorted by village and head name."""
+    open_case = RenovationCase.objects.filter(household_id=OuterRef("household_id"), stage__in=OPEN_STAGES)
     decisions = list(
-        Decision.objects.filter(
-            is_current=True,
-            outcome__in=list(OUTCOME_PROGRAMME),
-            region_code__startswith=region.prefix,
-        )
-        .exclude(household__cases__stage=Stage.CLOSED)
+        Decision.objects.filter(is_current=True, region_code__startswith=region.prefix)
+        .annotate(case_programme=Subquery(open_case.values("programme")[:1]))
+        .filter(Q(outcome__in=list(OUTCOME_PROGRAMME)) | Q(case_programme__isnull=False))
         .select_related("household", "household__region")
         .order_by("household__region_code", "household__head_name", "household_id")
     )
@@ -73,7 +73,7 @@ def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, An
                 "appraised_on": appraised_on.isoformat() if appraised_on else "",
                 "outcome": d.outcome,
                 "outcome_label": Outcome(d.outcome).label,
-                "programme": OUTCOME_PROGRAMME[d.outcome],
+                "programme": OUTCOME_PROGRAMME.get(d.outcome) or d.case_programme,
                 "rule_id": d.rule_id,
             }
         )

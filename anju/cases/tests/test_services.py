@@ -16,6 +16,7 @@ from anju.cases.choices import Stage, StepKind
 from anju.cases.models import CaseStep, RenovationCase
 from anju.cases.tests.conftest import ago, photo, walk
 from anju.eligibility.models import Decision
+from anju.households.models import SupportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,7 @@ def test_a_reentry_links_the_earlier_case(case, covered_home, officers) -> None:
     RenovationCase.objects.filter(pk=case.pk).update(
         stage=Stage.CLOSED, year=2020, closed_on=datetime.date(2020, 12, 1)
     )
+    SupportRecord.objects.filter(case=case).update(completed_on=datetime.date(2020, 12, 1))
     Decision.objects.filter(household=covered_home["household"]).update(outcome="reentry")
     again = services.case_open(acting_user=officers["township"], household=covered_home["household"])
     assert again.previous_case_id == case.pk

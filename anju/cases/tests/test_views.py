@@ -183,7 +183,7 @@ def test_close_is_not_offered_while_something_is_missing(client, case, officers)
     from anju.cases import services
 
     walk(case, officers, Stage.COMPLETED)
-    services.case_accept_result(acting_user=officers["township"], case=case, passed=True, on=ago(5))
+    services.case_accept_result(acting_user=officers["township"], case=case, passed=True, on=ago(5), post_grade="A")
     client.force_login(officers["county"])
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert "销号前还需" in page and "补助资金尚未拨付完毕" in page

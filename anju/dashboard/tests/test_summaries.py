@@ -228,6 +228,8 @@ def test_a_family_whose_renovation_passed_acceptance_is_no_longer_in_a_dangerous
     village = row(case.region_code, case.year)
     assert village.key_in_cd == 1
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.case_accept_result(acting_user=officers["township"], case=case, passed=True, on=ago(5))
+        case_services.case_accept_result(
+            acting_user=officers["township"], case=case, passed=True, on=ago(5), post_grade="A"
+        )
     village = row(case.region_code, case.year)
     assert village.key_in_cd == 0 and village.stage_counts == {"accepted": 1}

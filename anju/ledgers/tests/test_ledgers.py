@@ -40,7 +40,7 @@ def test_it_lists_a_key_group_household_with_its_department_grade_decision_and_c
     assert row["身份证号"] == covered_home["household"].head_id_number  # the county officer sees it whole
     assert row["重点对象类别"] == "农村低保户" and row["认定部门"] == "民政"
     assert row["认定日期"] == datetime.date(2023, 1, 1)
-    assert row["房屋等级"] == "D 级" and isinstance(row["鉴定日期"], datetime.date)
+    assert row["房屋等级"] == "D 级" and isinstance(row["定级日期"], datetime.date)
     assert row["资格认定结论"] == "纳入农村危房改造"
     assert row["改造阶段"] == "发现" and row["改造年度"] == case.year
 

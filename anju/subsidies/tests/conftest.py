@@ -55,7 +55,9 @@ def accept(
         a_case.refresh_from_db()
     else:
         walk(a_case, crew, Stage.COMPLETED)
-    case_services.case_accept_result(acting_user=crew["county"], case=a_case, passed=passed, on=on or ago(15))
+    case_services.case_accept_result(
+        acting_user=crew["county"], case=a_case, passed=passed, on=on or ago(15), post_grade="A" if passed else ""
+    )
     a_case.refresh_from_db()
     return a_case
 

@@ -45,7 +45,7 @@ def test_the_county_row_counts_its_cases_against_annual_plus_dynamic(progress, t
 
 
 def test_accepted_and_closed_cases_count_too(progress, case, tl_county) -> None:
-    case_services.case_accept_result(acting_user=tl_county, case=case, passed=True, on=ago(10))
+    case_services.case_accept_result(acting_user=tl_county, case=case, passed=True, on=ago(10), post_grade="A")
     [row] = selectors.task_progress(tl_county, progress.year)
     assert row.figures is not None and row.figures["accepted"] == 1
 

@@ -47,7 +47,8 @@
   function popup(p) {
     var house = cfg.house_url.replace("/0/", "/" + p.house + "/");
     var html = "<strong>" + esc(p.name) + "</strong> · " + esc(p.group) + "<br>" + esc(p.address) +
-      "<br>房屋等级：" + (p.grade ? esc(p.grade) + " 级（" + esc(p.grade_source) + "）" : "未评定") +
+      "<br>房屋等级：" + (p.grade ? esc(p.grade) + " 级（" + esc(p.grade_source) + " " + esc(p.grade_on) + "）" : "未评定") +
+      (p.renovated ? "<br>已改造：" + esc(p.renovated) : "") +
       "<br>改造案件：" + esc(p.stage_label) + '<br><a href="' + house + '">房屋</a>';
     if (p.case) html += ' · <a href="' + cfg.case_url.replace("/0/", "/" + p.case + "/") + '">案件</a>';
     return html;
