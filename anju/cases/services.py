@@ -349,10 +349,10 @@ def case_open(
     house = household.houses.filter(is_only_house=True).first()
     if house is None and not decision.facts.get("no_house"):
         raise ValidationError("该户没有登记唯一住房，也未核实为无房户；请先登记房屋或核实无房情况。")
+    previous_id, reentry_note = _check_not_supported_twice(household, house, decision)
     grade = _grade_of(household, house, decision)
     if not grade:
         raise ValidationError("该户住房尚无鉴定等级，请先完成房屋安全性鉴定。")
-    previous_id, reentry_note = _check_not_supported_twice(household, house, decision)
     policy = policy_for(household.region_code)
     method = pol.default_method(policy.content, grade)
     with transaction.atomic():

@@ -616,4 +616,87 @@ def load_demo_cases(superuser: Any) -> int:
             )
             _run_to(case, plan, opened, who, rng, n)
             made += 1
+    if _safety_loop_story(superuser, who, rng, today):
+        made += 2
+    _housing_check_story(superuser, today)
     return made
+
+
+def _safety_loop_story(superuser: Any, who: Actors, rng: random.Random, today: datetime.date) -> str:
+    """A 鹿鸣乡 低保 family renovated last year whose house a storm made dangerous again: D by
+    its appraisal 500 days ago, case opened 480 days ago and closed about a year ago (the house
+    then A/B, renovated), found C by the clerk 20 days ago, appraised D (small natural disaster)
+    12 days ago, so the rules re-enter it and a new case links the old one (ADR 0021)."""
+    from anju.inspections.services import inspection_record
+
+    house = (
+        House.objects.filter(
+            region_code__startswith="500243202",
+            is_only_house=True,
+            appraised_grade="",
+            household__primary_group="dibao",
+        )
+        .order_by("pk")
+        .first()
+    )
+    appraiser = User.objects.filter(username="ps_appraiser").first() or superuser
+    if house is None:
+        return ""
+    _appraise(appraiser, house, rng, today - datetime.timedelta(days=500), "D")
+    eligibility_services.decisions_refresh(household_ids=[house.household_id], trigger="演示数据：改造后再次成为危房")
+    opened = today - datetime.timedelta(days=480)
+    first = case_services.case_open(
+        acting_user=who.by_county["500243"]["township"] or superuser, household=house.household, on=opened
+    )
+    _run_to(first, "closed", opened, who, rng, 0)
+    inspection_record(
+        acting_user=who.by_county["500243"]["township"] or superuser,
+        house=house,
+        suspected_grade="C",
+        is_occupied=True,
+        occupant_ages="74, 70",
+        hazards=HAZARDS_AFTER_STORM,
+        inspected_at=timezone.now() - datetime.timedelta(days=20),
+        note="暴雨后回访：改造房屋后墙被山洪冲刷，墙体开裂",
+    )
+    _appraise(appraiser, house, rng, today - datetime.timedelta(days=12), "D", damage_cause="small_disaster")
+    eligibility_services.decisions_refresh(household_ids=[house.household_id], trigger="演示数据：再次鉴定")
+    case_services.case_open(
+        acting_user=who.by_county["500243"]["township"] or superuser,
+        household=house.household,
+        on=today - datetime.timedelta(days=5),
+    )
+    return house.household.head_name
+
+
+HAZARDS_AFTER_STORM = ["wall_through_crack", "wall_crack"]
+
+
+def _housing_check_story(superuser: Any, today: datetime.date) -> str:
+    """北渔泽村: a 特困 elder with no house of their own, living with a child's family (与子女同住):
+    以人找房 records it with the child's house, and the campaign counts the elder as covered."""
+    from anju.households.services import household_create, status_add
+    from anju.inspections.models import Campaign
+    from anju.inspections.services import housing_check_record
+    from anju.regions.models import Region
+
+    village = Region.objects.filter(code="140405102201").first()
+    campaign = Campaign.objects.filter(region_code="140405102000").order_by("-year").first()
+    clerk = User.objects.filter(username="tl_clerk").first()
+    civil = User.objects.filter(username="tl_civil").first()
+    host = House.objects.filter(region=village, household__primary_group="").order_by("pk").first()
+    if None in (village, campaign, clerk, civil, host):
+        return ""
+    assert village is not None and campaign is not None and host is not None
+    elder = household_create(acting_user=clerk, region=village, head_name="郭秀兰", head_id_number="140405193903120029")
+    status_add(acting_user=civil, household=elder, group="tekun", certified_on=datetime.date(2021, 4, 1))
+    housing_check_record(
+        acting_user=clerk,
+        campaign=campaign,
+        household=elder,
+        kind="with_children",
+        host_house=host,
+        recorded_on=max(campaign.starts_on, today - datetime.timedelta(days=9)),
+        evidence=f"走访核实：随子女{host.household.head_name}一家居住，村委会出具证明",
+    )
+    return elder.head_name

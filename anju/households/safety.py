@@ -115,7 +115,7 @@ def house_renovation_record(
         locked = House.objects.select_for_update().get(pk=house.pk)
         if locked.current_grade not in SAFE:
             shown = f"{locked.current_grade} 级" if locked.current_grade else "未定级"
-            raise ValidationError(f"房屋当前等级为{shown}，须竣工验收评定为 A 级或 B 级后才能记为已改造。")
+            raise ValidationError(f"房屋当前等级：{shown}。须竣工验收评定为 A 级或 B 级后才能记为已改造。")
         before = model_snapshot(locked, RENOVATION_FIELDS)
         locked.renovated_year, locked.renovation_programme, locked.renovated_case_id = year, programme, case_id
         locked.save(update_fields=["renovated_year", "renovation_programme", "renovated_case", "updated_at"])

@@ -87,6 +87,7 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "jobs:job_download": lambda o: {"pk": o["job"].pk},
     "inspections:campaign_detail": lambda o: {"pk": o["campaign"].pk},
     "inspections:campaign_uncovered_export": lambda o: {"pk": o["campaign"].pk},
+    "inspections:housing_check_new": lambda o: {"pk": o["campaign"].pk, "household_pk": o["household"].pk},
     "inspections:village_list_sign": lambda o: {"campaign_pk": o["campaign"].pk},
     "inspections:inspection_new": lambda o: {"house_pk": o["house"].pk},
     "inspections:house_measures": lambda o: {"house_pk": o["house"].pk},

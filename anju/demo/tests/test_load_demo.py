@@ -1,11 +1,13 @@
 """The demo loader: real divisions, one login per role, idempotent, never in production."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import override_settings
+from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
@@ -29,7 +31,8 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     # Households in every village of 渔泽镇 and 鹿鸣乡, key groups and general ones, most with a house.
     from anju.households.models import House, Household
 
-    assert Household.objects.filter(region_code__startswith="140405102").count() == 11 * 12  # 11 villages
+    # 11 villages, and the 特困 elder who lives with a child's family (with no house of her own)
+    assert Household.objects.filter(region_code__startswith="140405102").count() == 11 * 12 + 1
     assert Household.objects.filter(region_code__startswith="500243202").count() == 10 * 12  # 10 villages
     assert set(Household.objects.values_list("primary_group", flat=True)) >= {"", "dibao", "tekun", "monitoring"}
     assert House.objects.count() > 0.8 * Household.objects.count()
@@ -102,6 +105,23 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     gaps = [" ".join(close_blockers(c)) for c in cases.filter(stage="accepted")]
     assert any("尚未拨付完毕" in g for g in gaps) and any("一户一档缺少" in g for g in gaps) and "" in gaps
     assert cases.exclude(area_problem="").exists() and cases.exclude(energy_tags=[]).exists()
+    # The safety loop (issue 14): closed houses are A/B and renovated by their case; a house
+    # renovated in 鹿鸣乡 last year and found dangerous again re-entered with a new case; the
+    # elder living with her child's family is covered; the board lists every occupied C/D house.
+    from anju.inspections.models import HousingCheck
+    from anju.inspections.selectors import occupied_dangerous_houses
+
+    for closed in cases.filter(stage="closed").select_related("house"):
+        assert closed.house is not None and closed.house.renovated_case_id == closed.pk
+        assert closed.house.renovated_year == closed.accepted_on.year
+        assert closed.house.current_grade in "ABD"  # D only for the one that turned dangerous again
+    again = cases.get(previous_case__isnull=False, stage="found")
+    assert again.house.current_grade == "D" and again.house.renovated_case_id == again.previous_case_id
+    assert again.previous_case.closed_on < timezone.localdate() - datetime.timedelta(days=300)
+    assert HousingCheck.objects.filter(kind="with_children", host_house__isnull=False).count() == 1
+    superuser = User.objects.filter(is_superuser=True).first()
+    occupied_cd = House.objects.filter(current_grade__in=["C", "D"], is_occupied=True).count()
+    assert occupied_cd > 20 and occupied_dangerous_houses(superuser).count() >= occupied_cd
     from anju.tasks.models import Task
 
     assert Task.objects.filter(parent__isnull=True, region_code__in=["140405000000", "500243000000"]).count() == 6

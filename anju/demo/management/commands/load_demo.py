@@ -110,6 +110,10 @@ class Command(BaseCommand):
                 f"演示改造案件：{cases} 个，覆盖发现、公示、建档、施工巡查、竣工、验收未通过整改、验收通过、销号和终止"
                 "（见「改造案件」；销号前缺项、尾款逾期各有示例）。"
             )
+            self.stdout.write(
+                "演示安全闭环：销号房屋显示验收后的 A/B 级和改造年份；鹿鸣乡一户 2025 年改造的房屋暴雨后再次鉴定为 D 级，"
+                "按再次纳入规则重新建案（见「改造」→「跟踪监测」）；北渔泽村一户特困老人与子女同住，以人找房已覆盖。"
+            )
         if "supervision" not in wanted:
             return
         from anju.demo.supervision import load_demo_supervision

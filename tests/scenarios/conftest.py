@@ -1,0 +1,70 @@
+"""Fixtures for scenarios that cross apps: the households of 北渔泽村, the officers of 屯留区, and
+``close_case`` which takes a case through acceptance, the archive, the payment and the joint
+review to 销号 — every act through its service, as the officers would."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from anju.acceptance.services import acceptance_record
+from anju.acceptance.tests.conftest import record_kwargs
+from anju.accounts.choices import Role
+from anju.appraisals.services import appraisal_record
+from anju.appraisals.tests.conftest import appraisal_kwargs, appraiser, dibao_home  # noqa: F401
+from anju.archives.services import archive_review
+from anju.archives.tests.conftest import fill
+from anju.cases import services as case_services
+from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import D_GRADES, ago, covered_home, officers, tl_head, walk  # noqa: F401
+from anju.households.models import Household
+from anju.subsidies.services import payment_record
+
+__all__ = ["D_GRADES", "ago", "appraisal_kwargs", "close_case", "walk"]
+
+
+@pytest.fixture
+def rural(make_user: Any) -> Any:
+    return make_user("tl_rural", "140405000000", Role.RURAL_REVITALIZATION)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run what the services leave for after the commit (eligibility, dashboard) as it happens."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def close_case(case: RenovationCase, crew: dict[str, Any], civil: Any, rural: Any, post_grade: str = "A") -> None:
+    """From wherever the case is to 销号: works, acceptance (post-works grade), every archive
+    document, the subsidy to the 一卡通, the joint review, 销号 five days ago."""
+    walk(case, crew, Stage.COMPLETED)
+    case.refresh_from_db()
+    acceptance_record(acting_user=crew["township"], **record_kwargs(case, post_grade=post_grade))
+    case.refresh_from_db()
+    fill(case, crew["township"])
+    Household.objects.filter(pk=case.household_id).update(bank_account="6228480012345678901")
+    payment_record(
+        acting_user=crew["county"],
+        case=case,
+        amount=case.subsidy_amount or Decimal("0"),
+        paid_on=ago(8),
+        payee_kind="household",
+        voucher_no=f"BZ-{case.pk}",
+    )
+    for who, role in ((civil, "civil_affairs"), (rural, "rural_revitalization")):
+        archive_review(acting_user=who, case=case, agreed=True, opinion="材料齐全，同意", on=ago(6), role=role)
+    case.refresh_from_db()
+    case_services.case_close(acting_user=crew["county"], case=case, on=ago(5), note="四到位，销号")
+    case.refresh_from_db()
+
+
+def appraise(appraiser: Any, house: Any, on: datetime.date, **overrides: Any) -> None:  # noqa: F811
+    appraisal_record(
+        acting_user=appraiser,
+        house=house,
+        **appraisal_kwargs(component_grades=D_GRADES, appraised_on=on, damage_cause="ageing") | overrides,
+    )
