@@ -18,6 +18,7 @@ from anju.cases.models import RenovationCase
 from anju.cases.services import ensure_national_policy
 from anju.cases.tests.conftest import appraiser, covered_home, dibao_home  # noqa: F401
 from anju.eligibility.services import ensure_national_rule_set
+from anju.households.models import House
 from anju.inspections.tests.images import jpeg
 from conftest import PASSWORD
 
@@ -89,7 +90,8 @@ def test_one_household_from_found_to_closed(browser, live_server, make_user, cov
         ("tl_rural", "140405000000", Role.RURAL_REVITALIZATION),
     ):
         make_user(username, code, role)
-    household = covered_home["household"]
+    household, house = covered_home["household"], covered_home["house"]
+    House.objects.filter(pk=house.pk).update(latitude="36.320100", longitude="112.890500")  # a point for the map
     base = live_server.url
 
     clerk = Desk(browser, base, "tl_clerk", screenshot_dir)
@@ -214,6 +216,25 @@ def test_one_household_from_found_to_closed(browser, live_server, make_user, cov
     archive = page.request.get(f"{base}/archives/cases/{case.pk}/pdf/")
     assert archive.ok and archive.body().startswith(b"%PDF-")
     (screenshot_dir / "case-archive.pdf").write_bytes(archive.body())
+
+    # The house is written back (issue 14): safe since the acceptance, renovated by this case,
+    # on its page and on the map.
+    page = county.go(f"/households/houses/{house.pk}/")
+    state = page.text_content("[data-testid=house-state]")
+    assert page.text_content("[data-testid=current-grade]").strip() == "A 级"
+    assert f"竣工验收 {ago(15)}" in state and f"{TODAY.year} 年已改造 · 农村危房改造" in state
+    assert "已销号" in page.text_content("[data-testid=house-cases]")
+    county.shot("house-renovated")
+    page = county.go("/dashboard/map/")
+    page.wait_for_function("document.querySelector('[data-testid=map-status]').textContent.includes('共 1 处')")
+    page.wait_for_timeout(400)  # fitBounds animation
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "A 级（竣工验收" in popup.text_content() and f"已改造：{TODAY.year} 年农村危房改造" in popup.text_content()
+    page.wait_for_timeout(300)  # the popup fades in
+    county.shot("map-renovated")
     county.close()
     case.refresh_from_db()
     assert case.closed_on == TODAY - datetime.timedelta(days=1) and case.steps.count() == 12
