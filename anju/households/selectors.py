@@ -127,6 +127,11 @@ HOUSE_EXPORT_HEADERS = (
     "传统民居",
     "纬度",
     "经度",
+    "当前安全等级",
+    "等级来源",
+    "定级日期",
+    "曾改造年份",
+    "曾改造类型",
 )
 
 
@@ -158,4 +163,9 @@ def house_export_rows(*, queryset: QuerySet[House], masked: bool) -> Any:
             yes[h.is_traditional],
             float(h.latitude) if h.latitude is not None else None,
             float(h.longitude) if h.longitude is not None else None,
+            h.current_grade,
+            h.get_grade_source_display(),
+            h.grade_on,
+            h.renovated_year,
+            h.get_renovation_programme_display(),
         )

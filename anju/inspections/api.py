@@ -16,15 +16,16 @@ from rest_framework.response import Response
 from anju.accounts.models import User
 from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.core.scoping import RegionScopedQuerySet
-from anju.households.models import House
+from anju.households.models import House, Household
 from anju.inspections import services
-from anju.inspections.choices import EventKind, MeasureKind
+from anju.inspections.choices import EventKind, HousingKind, MeasureKind
 from anju.inspections.models import (
     Campaign,
     ControlMeasure,
     EmergencyEvent,
     EmergencyTask,
     FollowUp,
+    HousingCheck,
     Inspection,
     Referral,
     VillageList,
@@ -208,6 +209,25 @@ class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
+class HousingCheckSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = HousingCheck
+        fields = ["id", "campaign", "household", "region_code", "kind", "host_house", "host_note", "evidence"]
+        fields += ["recorded_on"]
+
+
+class HousingCheckCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    campaign = serializers.IntegerField()
+    household = serializers.IntegerField()
+    kind = serializers.CharField(help_text=f"居住情况：{_choices_text(HousingKind.choices)}")
+    host_house = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="所住房屋（已登记时）"
+    )
+    host_note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    evidence = serializers.CharField(allow_blank=True, max_length=300)
+    recorded_on = serializers.DateField()
+
+
 class MeasureCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     house = serializers.IntegerField()
     kind = serializers.CharField(help_text=f"措施：{_choices_text(MeasureKind.choices)}")
@@ -336,6 +356,31 @@ class EmergencyTaskViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = EmergencyTask.objects.all()
     serializer_class = TaskSerializer
+
+
+class HousingCheckViewSet(ScopedReadOnlyViewSet):
+    """以人找房住房情况核实（无房、借住、租住、与子女同住）。POST 记录后该户计为本次排查已覆盖。"""
+
+    scoped_queryset = HousingCheck.objects.all()
+    serializer_class = HousingCheckSerializer
+
+    @extend_schema(request=HousingCheckCreateSerializer, responses={201: HousingCheckSerializer})
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = HousingCheckCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        # Scope first: a household or house out of scope and one that does not exist answer alike.
+        household = _visible(Household.objects.all(), request.user, "农户", pk=values.pop("household"))
+        campaign = _visible(Campaign.objects.all(), request.user, "排查任务", pk=values.pop("campaign"))
+        host = values.pop("host_house")
+        host_house = _visible(House.objects.all(), request.user, "所住房屋", pk=host) if host else None
+        try:
+            check = services.housing_check_record(
+                acting_user=request.user, campaign=campaign, household=household, host_house=host_house, **values
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise service_errors(exc) from exc
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
 class ControlMeasureViewSet(ScopedReadOnlyViewSet):

@@ -237,6 +237,34 @@ def test_follow_up_steps_need_a_real_photo(tl_clerk, civil, ps_admin, homes) -> 
     assert follow_up.moved_photo and follow_up.demolished_photo
 
 
+def test_a_household_living_elsewhere_is_recorded_and_covered_through_the_api(
+    tl_clerk, ps_admin, homes, campaign
+) -> None:
+    client = APIClient()
+    client.force_authenticate(tl_clerk)
+    body = {
+        "campaign": campaign.pk,
+        "household": homes["b"].pk,
+        "kind": "borrowed",
+        "host_house": homes["house_c"].pk,
+        "evidence": "村委会证明：借住丙家",
+        "recorded_on": datetime.date.today().isoformat(),
+    }
+    missing = client.post(reverse("api:housingcheck-list"), body | {"evidence": ""}, format="json")
+    assert missing.status_code == 400 and "请填写核实依据" in str(missing.json())
+    made = client.post(reverse("api:housingcheck-list"), body, format="json")
+    assert made.status_code == 201 and made.json()["kind"] == "borrowed"
+    assert made.json()["host_house"] == homes["house_c"].pk
+    assert AuditEvent.objects.filter(object_type="inspections.housingcheck", action="create").exists()
+    # Another county: the household answers like one that does not exist, and nothing is written.
+    other = APIClient()
+    other.force_authenticate(ps_admin)
+    foreign = other.post(reverse("api:housingcheck-list"), body, format="json")
+    absent = other.post(reverse("api:housingcheck-list"), body | {"household": 999999}, format="json")
+    assert foreign.status_code == absent.status_code == 404 and foreign.json() == absent.json()
+    assert other.get(reverse("api:housingcheck-list")).json()["count"] == 0
+
+
 def test_the_writes_are_in_the_schema_without_warnings(db) -> None:
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
@@ -250,6 +278,7 @@ def test_the_writes_are_in_the_schema_without_warnings(db) -> None:
         "/api/emergency-events/",
         "/api/control-measures/",
         "/api/control-measures/{id}/verify/",
+        "/api/housing-checks/",
         "/api/village-lists/",
         "/api/village-lists/{id}/receive/",
         "/api/follow-ups/{id}/step/",
