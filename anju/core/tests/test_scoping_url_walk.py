@@ -41,6 +41,7 @@ from anju.inspections.models import FollowUp, HazardItem
 from anju.inspections.services import (
     campaign_create,
     emergency_declare,
+    housing_check_record,
     inspection_record,
     measure_record,
     village_list_sign,
@@ -113,6 +114,7 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:emergencyevent-detail": lambda o: {"pk": o["emergency"].pk},
     "api:emergencytask-detail": lambda o: {"pk": o["emergency"].tasks.first().pk},
     "api:controlmeasure-detail": lambda o: {"pk": o["measure"].pk},
+    "api:housingcheck-detail": lambda o: {"pk": o["housing_check"].pk},
     "api:controlmeasure-verify": lambda o: {"pk": o["measure"].pk},
     "api:villagelist-detail": lambda o: {"pk": o["village_list"].pk},
     "api:villagelist-receive": lambda o: {"pk": o["village_list"].pk},
@@ -354,6 +356,15 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     measure = measure_record(
         acting_user=ps_admin, house=house, kind="warning", taken_on=datetime.date.today(), responsible="向标记"
     )
+    housing_check = housing_check_record(
+        acting_user=ps_admin,
+        campaign=campaign,
+        household=general,
+        kind="borrowed",
+        host_house=house,
+        recorded_on=datetime.date.today(),
+        evidence="向标记借住",
+    )
     ps_head = make_user("ps_head", "500243202201", "village_head")
     village_list = village_list_sign(acting_user=ps_head, campaign=campaign, village=regions["500243202201"])
     appraisal = appraisal_record(
@@ -491,6 +502,7 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         "referral": poor.referral,
         "emergency": event,
         "measure": measure,
+        "housing_check": housing_check,
         "village_list": village_list,
         "follow_up": FollowUp.objects.filter(house=house).first(),
         "list_import": list_import,
