@@ -415,3 +415,35 @@ def test_an_acceptance_grade_of_c_or_d_is_never_written_as_renovated(covered_hom
         )
     house.refresh_from_db()
     assert house.renovated_year is None
+
+
+def test_the_data_migration_writes_back_what_was_closed_before_the_state_existed(
+    covered_home, officers, rural, on_commit
+) -> None:
+    """Databases from before this change: closed cases' houses get their acceptance grade and
+    renovation, and every case's members their support records, from what was recorded."""
+    import importlib
+
+    from django.apps import apps
+
+    from anju.households.models import SupportRecord
+
+    backfill = importlib.import_module("anju.cases.migrations.0003_backfill_house_state").backfill
+    with on_commit():
+        case = case_services.case_open(acting_user=officers["clerk"], household=covered_home["household"], on=ago(60))
+        close_case(case, officers, covered_home["civil"], rural)
+    house = covered_home["house"]
+    House.objects.filter(pk=house.pk).update(
+        current_grade="",
+        grade_source="",
+        grade_on=None,
+        renovated_year=None,
+        renovation_programme="",
+        renovated_case=None,
+    )
+    SupportRecord.objects.all().delete()
+    backfill(apps, None)
+    house.refresh_from_db()
+    assert (house.current_grade, house.grade_source, house.grade_on) == ("A", "acceptance", ago(10))
+    assert (house.renovated_year, house.renovated_case_id) == (ago(10).year, case.pk)
+    assert SupportRecord.objects.get(case=case).completed_on == ago(5)
