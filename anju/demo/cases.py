@@ -699,4 +699,24 @@ def _housing_check_story(superuser: Any, today: datetime.date) -> str:
         recorded_on=max(campaign.starts_on, today - datetime.timedelta(days=9)),
         evidence=f"走访核实：随子女{host.household.head_name}一家居住，村委会出具证明",
     )
+    # 一脱了之: two monitoring households of the village left the group about 14 months ago; they
+    # stay under watch (3 years by default) and the campaign's 以人找房 must still reach them.
+    from anju.households.models import HouseholdStatus
+    from anju.households.services import status_end
+
+    leaving = (
+        HouseholdStatus.objects.filter(
+            household__region_code__startswith="140405102", group="monitoring", ended_on__isnull=True
+        )
+        .exclude(household__cases__isnull=False)
+        .order_by("pk")[:2]
+    )
+    for status in list(leaving):
+        if status.household.statuses.filter(ended_on__isnull=True).count() == 1:
+            status_end(
+                acting_user=civil,
+                status=status,
+                ended_on=today - datetime.timedelta(days=420),
+                note="收入稳定，风险消除",
+            )
     return elder.head_name
