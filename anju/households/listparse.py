@@ -7,6 +7,7 @@ into a clean record or a list of per-cell reasons. Writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import itertools
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from anju.core.tabular import TabularError, read_rows
+from anju.core.tabular import FormulaCell, NumberCell, TabularError, looks_like_excel_number, open_table
 from anju.households.choices import KeyGroup
 from anju.households.idcard import IdNumberError, parse_id_number
 
@@ -23,7 +24,34 @@ from anju.households.idcard import IdNumberError, parse_id_number
 ALIASES: dict[str, tuple[str, ...]] = {
     "head_name": ("户主姓名", "户主", "姓名", "户主名称", "申请人", "对象姓名"),
     "id_number": ("身份证号", "身份证号码", "户主身份证号", "户主身份证号码", "证件号码", "公民身份号码", "身份证"),
-    "village": ("所在村", "村", "行政村", "村（社区）", "村(社区)", "村社区", "村名", "所属村"),
+    "village": (
+        "所在村",
+        "村",
+        "行政村",
+        "村（社区）",
+        "村(社区)",
+        "村社区",
+        "村名",
+        "所属村",
+        "村（居）",
+        "所在村（社区）",
+    ),
+    "township": (
+        "乡镇",
+        "镇",
+        "乡",
+        "街道",
+        "乡镇（街道）",
+        "乡镇(街道)",
+        "乡（镇）",
+        "乡(镇)",
+        "镇（街道）",
+        "镇(街道)",
+        "乡镇街道",
+        "所在乡镇",
+        "所属乡镇",
+        "乡镇名称",
+    ),
     "region_code": ("区划代码", "村区划代码", "行政区划代码"),
     "group_name": ("组", "村民小组", "社", "组别", "所在组"),
     "phone": ("联系电话", "电话", "手机号", "手机号码", "联系方式"),
@@ -69,6 +97,7 @@ class ParsedList:
     mapping: dict[str, int]  # field -> column index
     headers: list[str]
     rows: list[ParsedRow]
+    sheet_name: str = ""
 
     @property
     def valid(self) -> list[ParsedRow]:
@@ -151,6 +180,7 @@ LABELS = {
     "head_name": "户主姓名",
     "id_number": "身份证号",
     "village": "所在村",
+    "township": "乡镇",
     "region_code": "区划代码",
     "group_name": "村民小组",
     "phone": "联系电话",
@@ -163,22 +193,65 @@ LABELS = {
 # the lengths of the household columns the values go to
 MAX_LENGTHS = {"head_name": 50, "group_name": 50, "phone": 20, "address": 200}
 HEADER_SCAN = 30  # rows searched for the header
+FORMULA_MESSAGE = "该单元格是公式，没有计算结果，请在 Excel 中另存为数值后再上传"
+NUMBER_ID_MESSAGE = (
+    "身份证号在 Excel 中存成了数字，末几位已丢失（Excel 的数字只保留 15 位有效数字）："
+    "请把该列设为「文本」格式后重新录入身份证号"
+)
+TEXT_FIELDS = ("village", "township", "region_code", "group_name", "phone", "address")
+
+
+class SheetChoiceNeeded(TabularError):
+    """Several sheets of the workbook hold a list: the user says which one."""
+
+    def __init__(self, sheets: list[str]) -> None:
+        super().__init__(f"工作簿中有 {len(sheets)} 个工作表都像名单（{'、'.join(sheets)}），请选择要导入的工作表。")
+        self.sheets = sheets
 
 
 class ListReader:
     """Streams a list: finds the header in the first rows, then yields one ParsedRow per data
     row without holding the sheet's rows in Python (a 1,000,000-row list stays well under 1 GB).
 
+    The header is searched on every sheet of a workbook: the one sheet that has it is read;
+    when several have it, ``sheet`` (a sheet name) says which, else ``SheetChoiceNeeded``.
+
     Raises TabularError for a file that is not a usable table (also from iteration, when the
     table turns out to have no data rows)."""
 
-    def __init__(self, data: bytes, filename: str, *, today: datetime.date | None = None) -> None:
-        self._rows = read_rows(data, filename)
+    def __init__(
+        self, data: bytes, filename: str, *, today: datetime.date | None = None, sheet: str | None = None
+    ) -> None:
+        table = open_table(data, filename)
+        self.sheet_names = table.sheet_names
+        if sheet is not None and sheet not in table.sheet_names:
+            raise TabularError(f"工作簿中没有名为「{sheet}」的工作表。")
+        if sheet is not None:
+            index = table.sheet_names.index(sheet)
+        elif len(table.sheet_names) == 1:
+            index = 0
+        else:
+            index = self._pick_sheet(table)
+        self.sheet_index = index
+        self.sheet_name = table.sheet_names[index]
+        self._rows = table.rows(index)
         self._head = list(itertools.islice(self._rows, HEADER_SCAN))
         self.today = today or datetime.date.today()
         self.header_index = 0
         self.headers: list[str] = []
         self.mapping: dict[str, int] = {}
+
+    @staticmethod
+    def _pick_sheet(table: Any) -> int:
+        found = []
+        for index, name in enumerate(table.sheet_names):
+            head = list(itertools.islice(table.rows(index), HEADER_SCAN))
+            with contextlib.suppress(TabularError):
+                find_header(head)
+                found.append((index, name))
+        if len(found) > 1:
+            raise SheetChoiceNeeded([name for _, name in found])
+        return found[0][0] if found else 0
 
     @property
     def header_line(self) -> int:
@@ -189,7 +262,13 @@ class ListReader:
         return find_header(self._head)[1]
 
     def locate(self, saved_mapping: dict[str, str] | None = None) -> None:
-        self.header_index, self.headers, self.mapping = find_header(self._head, saved_mapping)
+        try:
+            self.header_index, self.headers, self.mapping = find_header(self._head, saved_mapping)
+        except TabularError as exc:
+            if len(self.sheet_names) > 1:
+                names = "、".join(self.sheet_names)
+                raise TabularError(f"{exc}（已查找全部 {len(self.sheet_names)} 个工作表：{names}）") from exc
+            raise
         missing = [LABELS[f] for f in REQUIRED if f not in self.mapping]
         if missing:
             raise TabularError(f"缺少必需的列：{'、'.join(missing)}")
@@ -206,29 +285,42 @@ class ListReader:
             index += 1
             width = len(row)
             cell = {f: row[i] for f, i in fields if i < width}
-            if not any(cell.values()):
-                continue
             line = index + 1
             errors: dict[str, str] = {}
-            name = cell.get("head_name", "")
+            if not any(cell.values()):
+                formulas = [f for f, v in cell.items() if isinstance(v, FormulaCell)]
+                if not formulas:
+                    continue
+                errors.update({LABELS[f]: FORMULA_MESSAGE for f in formulas})
+            raw_name = cell.get("head_name", "")
+            name = raw_name
             if " " in name or "\u3000" in name:
                 name = _SPACE.sub("", name)
-            if not name:
+            if not name and "户主姓名" not in errors:
+                if isinstance(raw_name, FormulaCell):
+                    errors["户主姓名"] = FORMULA_MESSAGE
                 # A trailing 合计/制表人 line is not a household.
-                if not cell.get("id_number"):
+                elif not cell.get("id_number"):
                     continue
-                errors["户主姓名"] = "姓名为空"
+                else:
+                    errors["户主姓名"] = "姓名为空"
             values: dict[str, Any] = {"head_name": name, "id_number": ""}
-            try:
-                info = parse_id_number(cell.get("id_number", ""), today=today)
-                values["id_number"] = info.number
-                values["sex"] = info.sex
-                values["birth_date"] = info.birth_date
-            except IdNumberError as exc:
-                errors["身份证号"] = str(exc)
-            for f in ("village", "region_code", "group_name", "phone", "address"):
+            raw_id = cell.get("id_number", "")
+            if isinstance(raw_id, NumberCell) or looks_like_excel_number(raw_id):
+                errors["身份证号"] = NUMBER_ID_MESSAGE
+            elif "身份证号" not in errors:
+                try:
+                    info = parse_id_number(raw_id, today=today)
+                    values["id_number"] = info.number
+                    values["sex"] = info.sex
+                    values["birth_date"] = info.birth_date
+                except IdNumberError as exc:
+                    errors["身份证号"] = str(exc)
+            for f in TEXT_FIELDS:
                 text = cell.get(f, "")
-                values[f] = text.translate(_FULLWIDTH) if text and not text.isascii() else text
+                if isinstance(text, FormulaCell):
+                    errors.setdefault(LABELS[f], FORMULA_MESSAGE)
+                values[f] = text.translate(_FULLWIDTH) if text and not text.isascii() else str(text)
             for f, limit in MAX_LENGTHS.items():
                 if len(values[f]) > limit:
                     errors[LABELS[f]] = f"超过 {limit} 个字（{len(values[f])} 个字）"
@@ -253,10 +345,21 @@ class ListReader:
 
 
 def parse_list(
-    data: bytes, filename: str, *, saved_mapping: dict[str, str] | None = None, today: datetime.date | None = None
+    data: bytes,
+    filename: str,
+    *,
+    saved_mapping: dict[str, str] | None = None,
+    today: datetime.date | None = None,
+    sheet: str | None = None,
 ) -> ParsedList:
     """Parse a whole list into memory (small lists, tests); raises TabularError."""
-    reader = ListReader(data, filename, today=today)
+    reader = ListReader(data, filename, today=today, sheet=sheet)
     reader.locate(saved_mapping)
     rows = list(reader)
-    return ParsedList(header_line=reader.header_line, mapping=reader.mapping, headers=reader.headers, rows=rows)
+    return ParsedList(
+        header_line=reader.header_line,
+        mapping=reader.mapping,
+        headers=reader.headers,
+        rows=rows,
+        sheet_name=reader.sheet_name,
+    )
