@@ -38,7 +38,7 @@ from anju.audit.services import audit_record
 from anju.core.context import current_context
 from anju.core.tabular import TabularError
 from anju.households.choices import KEY_GROUP_PRIORITY, Department, KeyGroup, Relation
-from anju.households.listparse import ListReader, ParsedRow
+from anju.households.listparse import ListReader, ParsedRow, SheetChoiceNeeded
 from anju.households.models import (
     ColumnMapping,
     House,
@@ -47,6 +47,7 @@ from anju.households.models import (
     ListImport,
     ListImportStatus,
     Member,
+    VillageAlias,
 )
 from anju.households.permissions import can_write_statuses
 from anju.households.signals import facts_changed
@@ -54,7 +55,9 @@ from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
 Progress = Callable[[int, int, str], None] | None
-_VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|社区居民委员会|居民委员会|居委会|社区|村)$")
+_VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|村委|社区居民委员会|社区居委会|居民委员会|居委会|社区|村)$")
+_TOWNSHIP_SUFFIX = re.compile(r"(街道办事处|街道办|街道|人民政府|镇|乡|苏木)$")
+UNMATCHED_VILLAGES = 100  # written names kept in ``preview`` for the mapping step
 SAMPLE_ROWS = 200  # rows of each kind kept in ``preview`` for the page; the plan has them all
 INVALID_ROWS = 1000  # invalid rows kept in ``preview``; the error report has them all
 PROGRESS_EVERY = 20_000
@@ -101,7 +104,25 @@ def _signature(headers: list[str]) -> str:
     return hashlib.sha256("|".join(h.strip() for h in headers).encode()).hexdigest()
 
 
+def _township_key(name: str) -> str:
+    return _TOWNSHIP_SUFFIX.sub("", re.sub(r"\s+", "", name))
+
+
+def county_code_of(code: str) -> str:
+    return code[:6] + "0" * (len(code) - 6)
+
+
+# What the preview offers for a village name it could not resolve: (region pk, full name).
+Candidates = list[tuple[int, str]]
+
+
 class _Scope:
+    """The villages an importer may name, and how a list's 乡镇 + 村 resolve to one of them:
+    区划代码; a mapping a user chose before (``VillageAlias``); the name without its suffix
+    (村 / 村委会 / 社区 / 居委会 / 村民委员会) inside the 乡镇 when the list has one, else in the
+    whole region. Nothing else matches by itself: a near name (渔泽村 for 北渔泽村委会 and
+    南渔泽村委会) is only offered to the user as a candidate."""
+
     def __init__(self, user: Any) -> None:
         if user.region_id is None and not user.is_superuser:
             raise PermissionDenied("您的账号没有所属区划，不能导入名单。")
@@ -109,30 +130,75 @@ class _Scope:
         self.prefix = user.region.prefix if user.region else ""
         villages = Region.objects.filter(code__startswith=self.prefix, level=RegionLevel.VILLAGE)
         self.by_code = {v.code: v for v in villages}
+        townships = Region.objects.filter(code__startswith=self.prefix[:9], level=RegionLevel.TOWNSHIP)
+        self.towns: dict[str, list[str]] = {}  # township key -> township prefixes (9 digits)
+        for t in townships:
+            self.towns.setdefault(_township_key(t.name), []).append(t.code[:9])
+        self.town_names = {t.code[:9]: t.name for t in townships}
         by_name: dict[str, list[Region]] = {}
         for v in self.by_code.values():
             by_name.setdefault(_village_key(v.name), []).append(v)
         self.by_name = by_name
-        self._cache: dict[tuple[str, str], tuple[Region | None, str]] = {}
+        aliases: dict[tuple[str, str], Region | None] = {}
+        for alias in VillageAlias.objects.filter(village__code__startswith=self.prefix).select_related("village"):
+            key = (alias.township_key, alias.name_key)
+            # Two counties of a city may map the same written name differently: then neither.
+            aliases[key] = alias.village if aliases.get(key, alias.village) == alias.village else None
+        self.aliases = aliases
+        self._cache: dict[tuple[str, str, str], tuple[Region | None, str, Candidates]] = {}
 
-    def village(self, code: str, name: str) -> tuple[Region | None, str]:
-        key = (code, name)
+    def full_name(self, village: Region) -> str:
+        town = self.town_names.get(village.code[:9], "")
+        return f"{town}{village.name}"
+
+    def village(self, code: str, name: str, township: str = "") -> tuple[Region | None, str, Candidates]:
+        """The village a row names, or None with the reason and the candidates to choose from."""
+        key = (code, name, township)
         if key not in self._cache:
-            self._cache[key] = self._village(code, name)
+            self._cache[key] = self._village(code, name, township)
         return self._cache[key]
 
-    def _village(self, code: str, name: str) -> tuple[Region | None, str]:
+    def _near(self, nkey: str, towns: list[str] | None) -> Candidates:
+        found = [
+            v
+            for k, vs in self.by_name.items()
+            if len(nkey) >= 2 and (nkey in k or k in nkey) and len(k) >= 2
+            for v in vs
+            if towns is None or v.code[:9] in towns
+        ]
+        return [(v.pk, self.full_name(v)) for v in sorted(found, key=lambda v: v.code)[:20]]
+
+    def _village(self, code: str, name: str, township: str) -> tuple[Region | None, str, Candidates]:
         if code:
             region = self.by_code.get(code.strip())
-            return (region, "") if region else (None, f"区划代码 {code} 不是您辖区内的村")
+            return (region, "", []) if region else (None, f"区划代码 {code} 不是您辖区内的村", [])
         if not name:
-            return None, "新农户须注明所在村（或村区划代码）"
-        found = self.by_name.get(_village_key(name), [])
+            return None, "新农户须注明所在村（或村区划代码）", []
+        nkey, tkey = _village_key(name), _township_key(township)
+        for alias_key in ((tkey, nkey), ("", nkey)):
+            alias = self.aliases.get(alias_key)
+            if alias is not None:
+                return alias, "", []
+        towns: list[str] | None = None
+        if tkey:
+            towns = self.towns.get(tkey)
+            if not towns:
+                near = self._near(nkey, None)
+                return None, f"找不到乡镇「{township}」，请在下方为「{name}」选择对应的村", near
+        found = [v for v in self.by_name.get(nkey, []) if towns is None or v.code[:9] in towns]
         if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, f"找不到村「{name}」"
-        return None, f"「{name}」在辖区内有重名村，请填写村区划代码"
+            return found[0], "", []
+        if found:
+            return (
+                None,
+                f"「{name}」在辖区内有重名村，请填写乡镇或村区划代码，或在下方选择对应的村",
+                [(v.pk, self.full_name(v)) for v in found],
+            )
+        where = f"「{township}」" if tkey else ""
+        near = self._near(nkey, towns)
+        if near:
+            return None, f"{where}找不到村「{name}」，与之相近的有 {len(near)} 个，请在下方选择对应的村", near
+        return None, f"{where}找不到村「{name}」", near
 
 
 class _Differ:
@@ -153,6 +219,7 @@ class _Differ:
         self.listed: set[int] = set()  # households on the list
         self.added: set[tuple[int, str]] = set()
         self.groups: set[str] = set()
+        self.unmatched: dict[tuple[str, str], dict[str, Any]] = {}
 
     def write(self, kind: str, **values: Any) -> None:
         row: list[Any] = [kind] + [""] * (len(PLAN_COLUMNS) - 1)
@@ -169,6 +236,20 @@ class _Differ:
     def _invalid(self, line: int, name: str, errors: dict[str, str]) -> None:
         self._keep("invalid", {"line": line, "name": name, "errors": errors})
         self.write("X", line=line, name=name, errors=json.dumps(errors, ensure_ascii=False))
+
+    def _unmatched(self, township: str, name: str, reason: str, candidates: Candidates) -> None:
+        key = (_township_key(township), _village_key(name))
+        entry = self.unmatched.get(key)
+        if entry is None and len(self.unmatched) < UNMATCHED_VILLAGES:
+            entry = self.unmatched[key] = {
+                "township": township,
+                "name": name,
+                "rows": 0,
+                "reason": reason,
+                "candidates": candidates,
+            }
+        if entry is not None:
+            entry["rows"] += 1
 
     def add(self, rows: list[ParsedRow]) -> None:
         self.counts["rows"] += len(rows)
@@ -207,9 +288,13 @@ class _Differ:
             certified = v.get("certified_on") or self.list_date
             member = members.get(v["id_number"])
             if member is None:
-                village, reason = self.scope.village(v.get("region_code", ""), v.get("village", ""))
+                village, reason, candidates = self.scope.village(
+                    v.get("region_code", ""), v.get("village", ""), v.get("township", "")
+                )
                 if village is None:
                     self._invalid(row.line, v["head_name"], {"所在村": reason})
+                    if v.get("village") and not v.get("region_code"):
+                        self._unmatched(v.get("township", ""), v["village"], reason, candidates)
                     continue
                 self.groups.add(row_group)
                 write(
@@ -322,8 +407,12 @@ def list_import_preview(
     group: str = "",
     list_date: datetime.date | None = None,
     progress: Progress = None,
+    sheet: str | None = None,
 ) -> ListImport:
-    """Read a list and record what it would change. Writes no household data."""
+    """Read a list and record what it would change. Writes no household data.
+
+    ``sheet`` names the sheet to read when several sheets of a workbook hold a list (the
+    record then fails with the sheet names in ``preview["sheets"]`` for the user to choose)."""
     if not can_write_statuses(acting_user):
         raise PermissionDenied("您的角色不能导入重点对象名单。")
     if department not in Department.values:
@@ -347,7 +436,7 @@ def list_import_preview(
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as plan:
         differ = _Differ(scope, department, group, list_date, plan)
         try:
-            reader = ListReader(data, filename)
+            reader = ListReader(data, filename, sheet=sheet)
             saved = ColumnMapping.objects.filter(
                 department=department,
                 header_signature=_signature(reader.probe_headers()),
@@ -368,6 +457,8 @@ def list_import_preview(
         except TabularError as exc:
             record.status = ListImportStatus.FAILED
             record.error = str(exc)
+            if isinstance(exc, SheetChoiceNeeded):
+                record.preview = {"sheets": exc.sheets}
             record.save()
             audit_record(actor=acting_user, action=AuditAction.IMPORT, obj=record, note=f"无法读取：{exc}")
             return record
@@ -381,6 +472,9 @@ def list_import_preview(
         "ending_suppressed": ending_suppressed,
         "header_line": reader.header_line,
         "mapping": record.mapping,
+        "sheet": reader.sheet_name,
+        "sheet_count": len(reader.sheet_names),
+        "unmatched_villages": list(differ.unmatched.values()),
     }
     record.save()
     audit_record(
@@ -681,3 +775,40 @@ def list_import_cancel(*, acting_user: Any, list_import: ListImport) -> ListImpo
         record.save(update_fields=["status"])
         audit_record(actor=acting_user, action=AuditAction.IMPORT, obj=record, note="取消导入")
     return record
+
+
+def village_alias_save(*, acting_user: Any, township: str, name: str, village: Region) -> VillageAlias:
+    """Remember, for the village's county, which division a list means by ``township`` + ``name``:
+    later imports in the county resolve the written name to it (ADR 0022). Audited."""
+    if not can_write_statuses(acting_user):
+        raise PermissionDenied("您的角色不能导入重点对象名单。")
+    prefix = acting_user.region.prefix if acting_user.region_id else ""
+    if village.level != RegionLevel.VILLAGE or not village.code.startswith(prefix):
+        raise ValidationError({"village": "请选择您辖区内的村（社区）。"})
+    name_key = _village_key(name)
+    if not name_key:
+        raise ValidationError({"name": "村名为空。"})
+    county = county_code_of(village.code)
+    township_key = _township_key(township)
+    with transaction.atomic():
+        alias = (
+            VillageAlias.objects.select_for_update()
+            .filter(county_code=county, township_key=township_key, name_key=name_key)
+            .first()
+        )
+        before = alias.village.code if alias else None
+        if alias is None:
+            alias = VillageAlias(county_code=county, township_key=township_key, name_key=name_key)
+        alias.written = f"{township}{name}"[:200]
+        alias.village = village
+        alias.created_by = acting_user
+        alias.created_at = timezone.now()
+        alias.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            obj=alias,
+            changes={"village": {"before": before, "after": village.code}},
+            note=f"名单村名对应：「{alias.written}」→ {village.name}",
+        )
+    return alias

@@ -476,3 +476,36 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_department_display()} {self.header_signature[:8]}"
+
+
+class VillageAlias(models.Model):
+    """A village as department lists write it (``渔泽村``, with or without its 乡镇), mapped once
+    by an importer to a division of the county and reused by later imports (ADR 0022)."""
+
+    county_code = models.CharField("县级区划代码", max_length=15, db_index=True)
+    township_key = models.CharField("乡镇（表中写法）", max_length=100, blank=True)
+    name_key = models.CharField("村名（表中写法）", max_length=100)
+    written = models.CharField("表中原文", max_length=200)
+    village = models.ForeignKey(
+        "regions.Region", verbose_name="对应的村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "村名对应"
+        verbose_name_plural = "村名对应"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "township_key", "name_key"], name="one_village_alias_per_written_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.written} → {self.village_id}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.county_code
