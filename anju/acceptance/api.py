@@ -56,7 +56,7 @@ class AcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     post_grade_label = serializers.CharField(source="get_post_grade_display", read_only=True)
     result_label = serializers.CharField(read_only=True)
     rectification = serializers.SerializerMethodField(help_text="未通过时下达的整改编号")
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = Acceptance
@@ -159,7 +159,7 @@ class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     status_label = serializers.CharField(read_only=True)
-    completed_by = serializers.CharField(source="completed_by.username", read_only=True, default=None)
+    completed_by = serializers.CharField(source="completed_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Rectification

@@ -1,16 +1,33 @@
-"""API errors in Chinese, with the same 404 for "missing" and "not yours"."""
+"""API errors in Chinese, with the same 404 for "missing" and "not yours".
+
+A number too large for the database (an id of 10^30 in a body or a filter) or a string the
+database refuses (a NUL byte in JSON) is the client's mistake: a 400 in Chinese, never a 500.
+The view's transaction is marked for rollback, as DRF does for its own errors (ADR 0024)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
+
+OUT_OF_RANGE = "请求中的数值超出范围，或含有不允许的字符；请检查后重试。"
+
+
+def _is_bad_value(exc: Exception) -> bool:
+    if isinstance(exc, OverflowError | DataError):
+        return True
+    # PostgreSQL's driver refuses NUL in a string before it reaches the server.
+    return isinstance(exc, ValueError) and "NUL" in str(exc)
 
 
 def anju_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("对象不存在或不在您的管辖范围内。")
+    elif _is_bad_value(exc):
+        set_rollback()
+        return Response({"detail": OUT_OF_RANGE}, status=400)
     return exception_handler(exc, context)

@@ -12,7 +12,7 @@ from anju.regions.models import Region
 
 
 class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
     level_label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -21,7 +21,7 @@ class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    region_code = serializers.CharField(source="region.code", read_only=True, default=None)
+    region_code = serializers.CharField(source="region.code", read_only=True, default=None, allow_null=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -41,7 +41,7 @@ class ConfigSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     version_label = serializers.CharField(source="label", read_only=True, help_text="适用区划-版本，如 全国-v1")
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
 
 class ConfigDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]

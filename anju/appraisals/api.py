@@ -64,7 +64,7 @@ class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     template_label = serializers.CharField(source="template", read_only=True, help_text="模板名称与版本")
     prevention_level_label = serializers.CharField(source="get_prevention_level_display", read_only=True)
     damage_cause_label = serializers.CharField(source="get_damage_cause_display", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
     photos = serializers.SerializerMethodField()
     report_file = serializers.SerializerMethodField(help_text="鉴定报告（PDF）的下载地址，无报告时为空")
 

@@ -48,7 +48,7 @@ class ArchiveDocumentFilter(django_filters.FilterSet):
 class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     code_name = serializers.SerializerMethodField(help_text="材料类别名称（按案件适用的改造政策）")
     url = serializers.SerializerMethodField(help_text="文件地址（按权限范围提供）")
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, allow_null=True)
     withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default="")
 
     class Meta:
@@ -146,7 +146,7 @@ class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type
     # A plain string in the schema: the role values are the accounts' Role values.
     role = serializers.CharField(read_only=True, help_text="civil_affairs（民政）或 rural_revitalization（乡村振兴）")
     role_label = serializers.CharField(source="get_role_display", read_only=True)
-    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True, allow_null=True)
     standing = serializers.SerializerMethodField(help_text="是否为现行有效的同意（未因撤回材料而失效）")
 
     class Meta:

@@ -15,7 +15,12 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from anju.core.images import fit, open_bounded
+
 MAX_BYTES = 20 * 1024 * 1024
+# A scan or photo kept for the archive: 4000 px on its longest side keeps an A4 page at 340 dpi,
+# enough to read any stamp or signature; bigger uploads are stored scaled down to it.
+STORE_MAX_SIDE = 4000
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -68,20 +73,27 @@ def _check_pdf(data: bytes, name: str) -> int:
     return pages
 
 
-def _check_image(data: bytes, name: str) -> str:
+def _check_image(data: bytes, name: str) -> tuple[str, bytes]:
+    """The image's type and the bytes to store: the upload itself, or — above
+    ``STORE_MAX_SIDE`` — the upload scaled down (the original's hash is kept for duplicates)."""
     unreadable = ValidationError(f"「{name}」不是可以打开的图片（文件已损坏或未传完），请重新拍照或扫描后上传。")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_bounded(data, name) as image:  # refuses an absurd pixel count before decoding
             kind = _IMAGE_FORMATS.get(str(image.format))
             image.verify()
         # verify() reads the structure only; decoding finds a file cut off in the middle.
-        with Image.open(io.BytesIO(data)) as image:
+        with open_bounded(data, name) as image:
             image.load()
+            if kind is not None and max(image.size) > STORE_MAX_SIDE:
+                stored, _size = fit(image, STORE_MAX_SIDE, fmt="JPEG" if kind == JPEG else "PNG")
+                return kind, stored
+    except ValidationError:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise unreadable from exc
     if kind is None:
         raise ValidationError(f"「{name}」的图片格式不能归档，只收 JPG 或 PNG 图片。")
-    return kind
+    return kind, data
 
 
 def check_upload(upload: Any) -> CheckedFile:
@@ -114,8 +126,9 @@ def check_upload(upload: Any) -> CheckedFile:
         raise ValidationError(
             f"「{name}」标明为{said}，实际内容却是{found}；请核对是否选错了文件，改正文件名后再上传。"
         )
+    sha256 = hashlib.sha256(data).hexdigest()  # of what was uploaded, even if stored scaled down
     if actual == "pdf":
         content_type, pages = PDF, _check_pdf(data, name)
     else:
-        content_type, pages = _check_image(data, name), 1
-    return CheckedFile(data=data, content_type=content_type, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+        (content_type, data), pages = _check_image(data, name), 1
+    return CheckedFile(data=data, content_type=content_type, sha256=sha256, pages=pages)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -31,6 +32,7 @@ from anju.archives.models import ArchiveDocument
 from anju.archives.selectors import ArchiveItem, completeness, review_rows
 from anju.cases.choices import EnergyTag
 from anju.cases.models import RenovationCase
+from anju.core.images import fit, open_bounded
 from anju.core.masking import mask_id_number, mask_phone
 from anju.households.choices import GENERAL_LABEL
 from anju.inspections.pdf import chinese_font
@@ -120,6 +122,10 @@ class _Loaded:
         return len(self.reader.pages) if self.reader is not None else 1
 
 
+# The longest side of an image as printed: A4 at 300 dpi.
+PRINT_MAX_SIDE = 2480
+
+
 def _load(document: ArchiveDocument) -> _Loaded:
     loaded = _Loaded(document)
     try:
@@ -131,8 +137,12 @@ def _load(document: ArchiveDocument) -> _Loaded:
                 loaded.reader = PdfReader(io.BytesIO(data))
                 _ = len(loaded.reader.pages)
         else:
-            with PILImage.open(io.BytesIO(data)) as image:
-                if image.getexif().get(EXIF_ORIENTATION, 1) not in (1, None):
+            with open_bounded(data, document.original_name) as image:
+                if max(image.size) > PRINT_MAX_SIDE:
+                    # Printed at A4 300 dpi at most: the PDF holds a bounded copy, not a 50 MP photo
+                    # (turned upright and flattened on white on the way).
+                    loaded.image, loaded.size = fit(image, PRINT_MAX_SIDE)
+                elif image.getexif().get(EXIF_ORIENTATION, 1) not in (1, None):
                     upright = ImageOps.exif_transpose(image)
                     # A phone photo taken sideways: turn it for printing (the stored file is untouched).
                     turned = io.BytesIO()
@@ -148,6 +158,9 @@ def _load(document: ArchiveDocument) -> _Loaded:
                     loaded.image, loaded.size = out.getvalue(), image.size
                 else:
                     loaded.image, loaded.size = data, image.size
+    except ValidationError:  # an image stored before the pixel limit: described, not printed
+        loaded.reader, loaded.image = None, None
+        loaded.problem = f"图片「{document.original_name}」像素过大，未编入打印件，请在系统中查看原件。"
     except Exception:  # a file missing from storage must not stop the rest of the archive printing
         loaded.reader, loaded.image = None, None
         loaded.problem = f"文件「{document.original_name}」无法读取，请在系统中查看原件。"

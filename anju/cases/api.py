@@ -68,7 +68,7 @@ class CaseFilter(RegionFilterSet):
 
 class CaseStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CaseStep
@@ -177,7 +177,7 @@ class CaseActSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    inspector = serializers.CharField(source="inspector.username", read_only=True)
+    inspector = serializers.CharField(source="inspector.username", read_only=True, allow_null=True)
     photos = serializers.SerializerMethodField()
 
     class Meta:

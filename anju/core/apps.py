@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from anju.core import checks  # noqa: F401  (deploy checks)
+        from anju.core import (
+            checks,  # noqa: F401  (deploy checks)
+            images,  # noqa: F401  (Pillow's pixel limit for every image opened)
+        )

@@ -1,5 +1,9 @@
 """Writing a table to xlsx (xlsxwriter, constant memory) or csv (UTF-8 with BOM,
-which Excel and WPS open with the right encoding), and logging the export."""
+which Excel and WPS open with the right encoding), and logging the export.
+
+Every CSV anju hands out goes through ``table_response``, which neutralises cells that a
+spreadsheet would run as a formula (OWASP "CSV injection"): a name planted as
+``=HYPERLINK(...)`` arrives as text. The xlsx writer writes strings as strings, never formulas."""
 
 from __future__ import annotations
 
@@ -17,6 +21,18 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is a formula (or DDE) to Excel, WPS and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def csv_safe(value: Any) -> Any:
+    """The cell as a CSV may carry it: text that a spreadsheet would evaluate gets a leading
+    apostrophe (shown as text, the apostrophe hidden); numbers and dates pass unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def table_response(
@@ -34,9 +50,9 @@ def table_response(
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow(headers)
+        writer.writerow([csv_safe(h) for h in headers])
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([csv_safe(v) for v in row])
             count += 1
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"{title}-{stamp}.csv") or ""

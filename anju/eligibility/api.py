@@ -52,7 +52,7 @@ class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     programme = serializers.CharField(read_only=True)
     facts_shown = serializers.SerializerMethodField(help_text="所用事实的中文名称与取值")
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Decision
@@ -146,8 +146,8 @@ class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="、".join(CircumstanceKind.values))
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
-    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default=None)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Circumstance

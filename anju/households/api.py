@@ -17,13 +17,14 @@ from rest_framework.response import Response
 from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.api.serializers import JobSerializer
 from anju.households import services
-from anju.households.choices import Department, KeyGroup
+from anju.households.choices import Department, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
 from anju.households.permissions import sees_personal_data
+from anju.inspections.choices import Grade
 from anju.regions.models import Region
 
 
@@ -59,6 +60,8 @@ class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: 
     members = MemberSerializer(many=True, read_only=True)
     statuses = StatusSerializer(many=True, read_only=True)
     region_code = serializers.CharField()
+    # Empty for a general household (一般农户): the schema says so.
+    primary_group = serializers.ChoiceField(choices=KeyGroup.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Household
@@ -79,11 +82,20 @@ class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: 
             "statuses",
         ]
         read_only_fields = ["head_sex", "head_birth_date", "primary_group"]
+        # The service decides duplicates (telling a colleague's household from another region's).
+        extra_kwargs: dict[str, Any] = {"head_id_number": {"validators": []}}
 
 
 class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     region_code = serializers.CharField(read_only=True)
     outside_guideline = serializers.BooleanField(read_only=True)
+    # The view has already found the household in the user's scope; the field only carries it.
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    # The house's state (ADR 0021); empty until an inspection, appraisal or acceptance sets it.
+    current_grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True)
+    grade_source = serializers.ChoiceField(choices=GradeSource.choices, allow_blank=True, read_only=True)
+    suspected_grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True)
+    appraised_grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = House
@@ -101,6 +113,8 @@ class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "appraised_grade",
             "appraised_on",
         ]
+        # The service checks "one only house" with its own Chinese message, after the scope check.
+        validators: list[Any] = []
         read_only_fields = [
             "current_grade",
             "grade_source",
@@ -146,12 +160,20 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     filterset_class = HouseFilter
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Scope before validation: a household out of the user's region answers exactly like one
+        # that does not exist, whatever else the body says (no existence oracle).
+        raw = str(request.data.get("household") or "")
+        household = (
+            Household.objects.visible_to(request.user).filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 19
+            else None
+        )
+        if household is None:
+            raise exceptions.NotFound("农户不存在或不在您的管辖范围内。")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        household = data.pop("household")
-        if not Household.objects.visible_to(request.user).filter(pk=household.pk).exists():
-            raise exceptions.NotFound("农户不存在或不在您的管辖范围内。")
+        data.pop("household")
         try:
             house = services.house_create(acting_user=request.user, household=household, **data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
@@ -160,7 +182,7 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
 
 class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = ListImport

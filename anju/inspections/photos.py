@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from anju.core.images import open_bounded
 from anju.inspections.rules import inspection_rules
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO", "GIF", "BMP"}
@@ -58,10 +59,15 @@ def process_photo(upload: Any) -> Photo:
         )
     data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        # The header first: a photo of absurd size is refused before it is decoded.
+        with open_bounded(data, name) as probe:
             probe.verify()
-        image: Image.Image = Image.open(io.BytesIO(data))
+        image: Image.Image = open_bounded(data, name)
         image.load()
+    except ValidationError as exc:
+        if "像素过大" in " ".join(exc.messages):
+            raise
+        raise ValidationError(f"「{name}」不是可识别的图片文件，请上传 JPG 或 PNG 照片。") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(f"「{name}」不是可识别的图片文件，请上传 JPG 或 PNG 照片。") from exc
     if image.format not in ACCEPTED_FORMATS:

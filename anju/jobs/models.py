@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -20,14 +20,25 @@ class JobStatus(models.TextChoices):
 
 
 class JobQuerySet(RegionScopedQuerySet["Job"]):
+    """A job and its result file belong to the user who started it (ADR 0024): a ledger made
+    for a county officer holds full ID numbers that a colleague of the same region must not
+    see, so region scoping is not enough."""
+
     region_code_lookup = "region_code"
+
+    def visible_to(self, user: Any) -> Self:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(created_by=user)
 
 
 class Job(models.Model):
     """One background job started by a user; the page polls it for progress.
 
-    ``region_code`` is the starter's region, so a job (and its result file) is
-    visible to the same subtree as the data it touched.
+    Only its starter sees it and downloads its file (``JobQuerySet.visible_to``);
+    ``region_code`` records the starter's region for the audit trail. A handler whose file
+    carries personal data names, in ``result["file_check"]``, the rule that must still allow
+    the starter to see it at download (``registry.file_check``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

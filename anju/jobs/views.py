@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from anju.core.exporting import log_export
 from anju.core.scoping import get_visible_or_404
 from anju.jobs.models import Job
+from anju.jobs.registry import file_allowed
 
 
 @login_required
@@ -25,9 +28,20 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 def job_download(request: HttpRequest, pk: str) -> FileResponse:
-    """The job's result file, for users who may see the job."""
+    """The job's result file, for its starter only, checked again against the rule it was made
+    under (a role lost since then refuses it), and audited as an export."""
     job = get_visible_or_404(Job.objects.all(), request.user, pk=pk)
     if not job.output_file:
         raise Http404("该任务没有结果文件。")
+    rule = str(job.result.get("file_check") or "")
+    if rule and not file_allowed(rule, request.user):
+        raise PermissionDenied("该文件含完整的个人信息，您当前的角色已不能查看；请重新导出（将按您当前的角色脱敏）。")
     name = job.output_file.name.rsplit("/", 1)[-1]
+    log_export(
+        actor=request.user,
+        what=f"jobs.{job.kind}",
+        filters={"job": str(job.pk), "file": name},
+        rows=int(job.result.get("rows") or 0),
+        fmt=name.rsplit(".", 1)[-1] if "." in name else "file",
+    )
     return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)

@@ -9,8 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from anju.core.pages import error_text
 from anju.jobs.models import Job
-from anju.jobs.registry import job_handler
+from anju.jobs.registry import file_check, job_handler
 from anju.jobs.services import JobFailed
+
+FULL_IDS_CHECK = "ledgers.full_ids"
+
+
+@file_check(FULL_IDS_CHECK)
+def file_with_full_ids(user: Any) -> bool:
+    """A ledger file with full ID numbers is handed only to a user who may still see them."""
+    from anju.ledgers.registry import ledger_full_ids
+
+    return ledger_full_ids(user)
 
 
 @job_handler("ledgers.export")

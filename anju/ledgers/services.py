@@ -17,6 +17,7 @@ from anju.core.exporting import XLSX_TYPE, log_export
 from anju.core.scoping import in_scope, user_scope_prefix
 from anju.jobs.models import Job
 from anju.jobs.services import job_start
+from anju.ledgers.handlers import FULL_IDS_CHECK
 from anju.ledgers.registry import LEDGERS, Ledger, Scope, ledger_full_ids
 from anju.ledgers.writers import write_pdf, write_xlsx
 from anju.regions.models import Region
@@ -147,4 +148,5 @@ def ledger_export_job(*, job: Job, progress: Any) -> dict[str, Any]:
         job.output_file.save(drawn.filename(fmt), File(tmp), save=False)
     type(job).objects.filter(pk=job.pk).update(output_file=job.output_file.name)
     log_export(actor=user, what=f"ledgers.{drawn.ledger.key}", filters=drawn.filters(), rows=rows, fmt=fmt)
-    return {"rows": rows, "file": drawn.filename(fmt)}
+    # Masked for the starter's role now; a file with full ID numbers is checked again at download.
+    return {"rows": rows, "file": drawn.filename(fmt), "file_check": FULL_IDS_CHECK if drawn.scope.full_ids else ""}

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.api.base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
 from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.core.filters import RegionFilterSet
 from anju.reporting import selectors, services
@@ -38,7 +38,7 @@ class SubmissionFilter(RegionFilterSet):
 
 class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
 
     class Meta:
         model = SubmissionEvent
@@ -52,8 +52,8 @@ class SubmissionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     timeliness = serializers.SerializerMethodField(
         help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期"
     )
-    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None, allow_null=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Submission
@@ -174,8 +174,8 @@ class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg
     region_name = serializers.CharField(source="region.name")
     due_on = serializers.DateField()
     state = serializers.CharField(help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期")
-    submission = serializers.IntegerField(source="submission.pk", default=None)
-    status = serializers.CharField(source="submission.status", default=None)
+    submission = serializers.IntegerField(source="submission.pk", default=None, allow_null=True)
+    status = serializers.CharField(source="submission.status", default=None, allow_null=True)
     first_submitted_on = serializers.DateField(source="submission.first_submitted_on", default=None)
 
 
@@ -193,6 +193,8 @@ class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class TimelinessViewSet(viewsets.ViewSet):
     """报送及时率：某月某种报表，指定单位（默认本级）的各下级单位按时、逾期报送、未报、未到期及比率。"""
 
+    schema = SingleObjectSchema()
+
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", str, enum=ReportKind.values, description="报表，默认 monthly_list"),
@@ -205,13 +207,10 @@ class TimelinessViewSet(viewsets.ViewSet):
     def list(self, request: Request, format: str | None = None) -> Response:
         today = timezone.localdate()
         kind = request.query_params.get("kind") or ReportKind.MONTHLY_LIST
-        try:
-            year = int(request.query_params.get("year") or today.year)
-            month = int(request.query_params.get("month") or today.month)
-        except ValueError:
-            raise service_errors(DjangoValidationError("年、月应为数字。")) from None
-        if kind not in ReportKind.values or not 1 <= month <= 12:
-            raise service_errors(DjangoValidationError("报表或月份不对。"))
+        year = query_int(request, "year", default=today.year, low=2009, high=2100, label="年度")
+        month = query_int(request, "month", default=today.month, low=1, high=12, label="月份")
+        if kind not in ReportKind.values:
+            raise service_errors(DjangoValidationError(f"报表应为：{'、'.join(ReportKind.values)}。"))
         parent = selectors.board_parent(request.user, request.query_params.get("region"))
         if parent is None:
             raise Http404("区划不存在或不在您的管辖范围内。")

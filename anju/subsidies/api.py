@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.api.base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
 from anju.cases.models import RenovationCase
 from anju.core.filters import RegionFilterSet
 from anju.eligibility.choices import Programme
@@ -48,7 +48,7 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     payee_kind_label = serializers.CharField(source="get_payee_kind_display", read_only=True)
     bank_account = serializers.SerializerMethodField(help_text="收款账号；区/县住建局可见全号，其他角色只见后四位")
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = Payment
@@ -135,6 +135,8 @@ class TotalsSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class SubsidyTotalsViewSet(viewsets.ViewSet):
     """补助资金汇总：按下级区划和项目统计已建档户数、补助标准、已拨付、尚欠和尾款逾期户数，含小计与合计。"""
+
+    schema = SingleObjectSchema()
 
     @extend_schema(
         parameters=[

@@ -60,7 +60,7 @@ class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     township_code = serializers.CharField(source="township.code", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     topic_label = serializers.CharField(source="get_topic_display", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
     findings = FindingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -100,7 +100,7 @@ class FindingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class OrderFollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
     photos = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,7 +117,7 @@ class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     status_label = serializers.CharField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
-    issued_by = serializers.CharField(source="issued_by.username", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.username", read_only=True, allow_null=True)
     findings: serializers.PrimaryKeyRelatedField[Finding] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )

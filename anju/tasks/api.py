@@ -45,7 +45,7 @@ class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[typ
     kind = serializers.CharField(read_only=True, help_text="annual 年度任务 / dynamic 动态新增")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     programme_label = serializers.CharField(source="get_programme_display", read_only=True)
-    issued_by = serializers.CharField(source="issued_by.username", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.username", read_only=True, allow_null=True)
     allocated = serializers.SerializerMethodField(help_text="县级任务：各乡镇分配之和；乡镇任务为空")
     allocation_gap = serializers.SerializerMethodField(help_text="已分配 − 任务（正数为超分，负数为未分完）")
     progress = serializers.SerializerMethodField()
@@ -91,13 +91,14 @@ class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[typ
         if row is None:
             return None
         figures: dict[str, Any] = row.figures or dict.fromkeys(selectors.CASE_FIGURES)
-        return {
+        progress = {
             "annual": row.annual_count,
             "dynamic": row.dynamic_count,
             "task_total": row.task_total,
             **figures,
             "completion_rate": row.completion_rate,
         }
+        return dict(TaskProgressSerializer(progress).data)  # as the schema says (rate as a string)
 
 
 class RenovationTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -20,7 +20,7 @@ from anju.archives.tests.conftest import fill
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import D_GRADES, ago, covered_home, officers, tl_head, walk  # noqa: F401
+from anju.cases.tests.conftest import D_GRADES, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
 from anju.households.models import Household
 from anju.subsidies.services import payment_record
 
@@ -38,28 +38,28 @@ def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def close_case(case: RenovationCase, crew: dict[str, Any], civil: Any, rural: Any, post_grade: str = "A") -> None:
+def close_case(target: RenovationCase, crew: dict[str, Any], civil: Any, rural: Any, post_grade: str = "A") -> None:
     """From wherever the case is to 销号: works, acceptance (post-works grade), every archive
     document, the subsidy to the 一卡通, the joint review, 销号 five days ago."""
-    walk(case, crew, Stage.COMPLETED)
-    case.refresh_from_db()
-    acceptance_record(acting_user=crew["township"], **record_kwargs(case, post_grade=post_grade))
-    case.refresh_from_db()
-    fill(case, crew["township"])
-    Household.objects.filter(pk=case.household_id).update(bank_account="6228480012345678901")
+    walk(target, crew, Stage.COMPLETED)
+    target.refresh_from_db()
+    acceptance_record(acting_user=crew["township"], **record_kwargs(target, post_grade=post_grade))
+    target.refresh_from_db()
+    fill(target, crew["township"])
+    Household.objects.filter(pk=target.household_id).update(bank_account="6228480012345678901")
     payment_record(
         acting_user=crew["county"],
-        case=case,
-        amount=case.subsidy_amount or Decimal("0"),
+        case=target,
+        amount=target.subsidy_amount or Decimal("0"),
         paid_on=ago(8),
         payee_kind="household",
-        voucher_no=f"BZ-{case.pk}",
+        voucher_no=f"BZ-{target.pk}",
     )
     for who, role in ((civil, "civil_affairs"), (rural, "rural_revitalization")):
-        archive_review(acting_user=who, case=case, agreed=True, opinion="材料齐全，同意", on=ago(6), role=role)
-    case.refresh_from_db()
-    case_services.case_close(acting_user=crew["county"], case=case, on=ago(5), note="四到位，销号")
-    case.refresh_from_db()
+        archive_review(acting_user=who, case=target, agreed=True, opinion="材料齐全，同意", on=ago(6), role=role)
+    target.refresh_from_db()
+    case_services.case_close(acting_user=crew["county"], case=target, on=ago(5), note="四到位，销号")
+    target.refresh_from_db()
 
 
 def appraise(appraiser: Any, house: Any, on: datetime.date, **overrides: Any) -> None:  # noqa: F811
