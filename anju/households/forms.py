@@ -133,3 +133,21 @@ class HouseForm(forms.ModelForm):  # type: ignore[type-arg]
     def validate_constraints(self, exclude: Any = None) -> None:
         # The services check the household-level constraints with clear messages.
         return None
+
+
+class VillageMapForm(forms.Form):
+    """The mapping step of a list import: which division a written village name means."""
+
+    township = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    village = VillageChoiceField(label="对应的村（社区）", queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = Region.objects.visible_to(viewer).filter(level=RegionLevel.VILLAGE).order_by("code")
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        _style(self)
+
+
+class SheetChoiceForm(forms.Form):
+    sheet = forms.CharField(label="工作表", max_length=100)

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from anju.households.listimport import list_import_cancel
 from anju.households.models import ListImport, ListImportStatus
 from anju.households.permissions import can_write_statuses
 from anju.jobs.models import Job
@@ -15,7 +16,14 @@ from anju.jobs.services import job_start
 
 
 def start_list_preview(
-    *, acting_user: Any, filename: str, data: bytes, department: str, group: str, list_date: datetime.date
+    *,
+    acting_user: Any,
+    filename: str,
+    data: bytes,
+    department: str,
+    group: str,
+    list_date: datetime.date,
+    sheet: str | None = None,
 ) -> Job:
     """Queue the preview of an uploaded list (it runs in the background with a progress bar)."""
     if not can_write_statuses(acting_user):
@@ -26,7 +34,13 @@ def start_list_preview(
         acting_user=acting_user,
         kind="households.list_preview",
         title=f"名单预览：{filename}",
-        params={"filename": filename, "department": department, "group": group, "list_date": list_date.isoformat()},
+        params={
+            "filename": filename,
+            "department": department,
+            "group": group,
+            "list_date": list_date.isoformat(),
+            "sheet": sheet,
+        },
         input_name=filename,
         input_data=data,
     )
@@ -43,3 +57,28 @@ def start_list_commit(*, acting_user: Any, record: ListImport) -> Job:
         title=f"名单导入：{record.original_name}",
         params={"list_import": record.pk},
     )
+
+
+def start_list_reread(*, acting_user: Any, record: ListImport, sheet: str | None = None) -> Job:
+    """Preview the same original file again: after the user chose its sheet or mapped village
+    names. A preview not yet committed is cancelled so that only the new one can be."""
+    if record.created_by_id != acting_user.pk:
+        raise PermissionDenied("只能由上传人重新预览。")
+    if record.status not in (ListImportStatus.PREVIEWED, ListImportStatus.FAILED):
+        raise ValidationError(f"该名单{record.get_status_display()}，不能重新预览。")
+    with record.original.open("rb") as fh:
+        data = fh.read()
+    if sheet is None:
+        sheet = (record.preview or {}).get("sheet") or None
+    job = start_list_preview(
+        acting_user=acting_user,
+        filename=record.original_name,
+        data=data,
+        department=record.department,
+        group=record.group,
+        list_date=record.list_date,
+        sheet=sheet,
+    )
+    if record.status == ListImportStatus.PREVIEWED:
+        list_import_cancel(acting_user=acting_user, list_import=record)
+    return job
