@@ -274,6 +274,10 @@ def build(houses: int, seed: int = 7) -> dict[str, Any]:
                 county = int(vcode[4:6])
                 lat = 30 + county * 0.3 + rng() * 0.25
                 lng = 108 + int(vcode[2:4]) * 0.4 + rng() * 0.35
+                # The house's one current state (ADR 0021): the appraisal's grade, else the suspicion.
+                current = appraised or suspected
+                source = "appraisal" if appraised else ("inspection" if suspected else "")
+                current_on = appraised_on or (TODAY - datetime.timedelta(days=60) if suspected else None)
                 yield (
                     i + 1,
                     i + 1,
@@ -285,6 +289,9 @@ def build(houses: int, seed: int = 7) -> dict[str, Any]:
                     suspected,
                     appraised,
                     appraised_on,
+                    current,
+                    source,
+                    current_on,
                     now,
                     now,
                 )
@@ -302,6 +309,9 @@ def build(houses: int, seed: int = 7) -> dict[str, Any]:
                 "suspected_grade",
                 "appraised_grade",
                 "appraised_on",
+                "current_grade",
+                "grade_source",
+                "grade_on",
                 "created_at",
                 "updated_at",
             ],
