@@ -257,18 +257,21 @@ class ListReader:
     def header_line(self) -> int:
         return self.header_index + 1
 
-    def probe_headers(self) -> list[str]:
-        """The header texts found by the built-in aliases (to look up a saved mapping)."""
-        return find_header(self._head)[1]
-
-    def locate(self, saved_mapping: dict[str, str] | None = None) -> None:
+    def _find_header(self, saved: dict[str, str] | None = None) -> tuple[int, list[str], dict[str, int]]:
         try:
-            self.header_index, self.headers, self.mapping = find_header(self._head, saved_mapping)
+            return find_header(self._head, saved)
         except TabularError as exc:
             if len(self.sheet_names) > 1:
                 names = "、".join(self.sheet_names)
                 raise TabularError(f"{exc}（已查找全部 {len(self.sheet_names)} 个工作表：{names}）") from exc
             raise
+
+    def probe_headers(self) -> list[str]:
+        """The header texts found by the built-in aliases (to look up a saved mapping)."""
+        return self._find_header()[1]
+
+    def locate(self, saved_mapping: dict[str, str] | None = None) -> None:
+        self.header_index, self.headers, self.mapping = self._find_header(saved_mapping)
         missing = [LABELS[f] for f in REQUIRED if f not in self.mapping]
         if missing:
             raise TabularError(f"缺少必需的列：{'、'.join(missing)}")
