@@ -24,6 +24,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -171,6 +172,35 @@ def _too_big(lim: Limits) -> TabularError:
     )
 
 
+def _inflate(data: bytes, entry: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's bytes as any reader would get them, in chunks: the compressed bytes the
+    directory points at, inflated to their end, whatever size the headers declare (a bomb may
+    declare 1 KB and hold 1 GB; the standard library would stop at the declared size)."""
+    header = data[entry.header_offset : entry.header_offset + 30]
+    if len(header) < 30 or header[:4] != _ZIP_MAGIC:
+        raise TabularError("无法读取该 Excel 文件：文件可能已损坏。")
+    start = entry.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    compressed = memoryview(data)[start : start + entry.compress_size]
+    if entry.compress_type == zipfile.ZIP_STORED:
+        for offset in range(0, len(compressed), _CHUNK):
+            yield bytes(compressed[offset : offset + _CHUNK])
+        return
+    if entry.compress_type != zipfile.ZIP_DEFLATED:
+        raise TabularError("文件使用了 Excel 不会使用的压缩方式，无法读取。")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for offset in range(0, len(compressed), _CHUNK):
+        pending = bytes(compressed[offset : offset + _CHUNK])
+        while pending:
+            chunk = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
+            if inflater.eof:
+                return
+    while not inflater.eof and (chunk := inflater.decompress(b"", _CHUNK)):
+        yield chunk
+
+
 def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _SheetScan]]:
     """Inflate every entry once, counting, before calamine opens the file (see the module doc)."""
     try:
@@ -200,39 +230,38 @@ def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _She
         size = 0
         carry = b""
         try:
-            with archive.open(entry) as stream:
-                # The headers can lie: count what actually comes out.
-                while chunk := stream.read(_CHUNK):
-                    size += len(chunk)
-                    total += len(chunk)
-                    if total > budget:
-                        raise _too_big(lim)
-                    if size > floor and size > lim.max_compression_ratio * max(entry.compress_size, 1):
-                        raise TabularError(
-                            f"文件中的「{entry.filename}」压缩比超过 {lim.max_compression_ratio}:1，"
-                            "可能是恶意构造的压缩文件（“压缩炸弹”），已拒绝。"
-                        )
-                    if not is_xml:
-                        continue
-                    buf = carry + chunk
-                    cut = buf.rfind(b"<")
-                    if cut < 0:
-                        cut = len(buf)
-                    body, carry = buf[:cut], buf[cut:]
-                    if len(carry) > max_run or (body and max(map(len, body.split(b"<"))) > max_run):
-                        raise TabularError(
-                            f"文件中有超过 {lim.max_cell_chars} 个字的单元格（Excel 单元格的上限），无法作为名单读取。"
-                        )
-                    if is_sheet:
-                        refs = _REF.findall(body)
-                        if refs:
-                            scan.max_row = max(scan.max_row, max(int(r) for _, r in refs))
-                            scan.max_column = max(scan.max_column, max(_column_number(c) for c, _ in set(refs)))
-                        if not scan.has_formulas and _FORMULA.search(buf):
-                            scan.has_formulas = True
+            # The headers can lie: count what actually comes out.
+            for chunk in _inflate(data, entry):
+                size += len(chunk)
+                total += len(chunk)
+                if total > budget:
+                    raise _too_big(lim)
+                if size > floor and size > lim.max_compression_ratio * max(entry.compress_size, 1):
+                    raise TabularError(
+                        f"文件中的「{entry.filename}」压缩比超过 {lim.max_compression_ratio}:1，"
+                        "可能是恶意构造的压缩文件（“压缩炸弹”），已拒绝。"
+                    )
+                if not is_xml:
+                    continue
+                buf = carry + chunk
+                cut = buf.rfind(b"<")
+                if cut < 0:
+                    cut = len(buf)
+                body, carry = buf[:cut], buf[cut:]
+                if len(carry) > max_run or (body and max(map(len, body.split(b"<"))) > max_run):
+                    raise TabularError(
+                        f"文件中有超过 {lim.max_cell_chars} 个字的单元格（Excel 单元格的上限），无法作为名单读取。"
+                    )
+                if is_sheet:
+                    refs = _REF.findall(body)
+                    if refs:
+                        scan.max_row = max(scan.max_row, max(int(r) for _, r in refs))
+                        scan.max_column = max(scan.max_column, max(_column_number(c) for c, _ in set(refs)))
+                    if not scan.has_formulas and _FORMULA.search(buf):
+                        scan.has_formulas = True
         except TabularError:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
             raise TabularError("无法读取该 Excel 文件：文件可能已损坏。") from exc
         if is_sheet:
             if scan.max_row > lim.max_rows:

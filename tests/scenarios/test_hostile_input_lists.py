@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 import resource
+import struct
 import tracemalloc
 import zipfile
 from typing import Any
@@ -74,7 +75,7 @@ def zip_bomb(megabytes: int) -> bytes:
         for info in src.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 dst.writestr(info, src.read(info))
-        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=megabytes > 1000) as sheet:
             sheet.write(
                 b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
@@ -115,6 +116,34 @@ def test_a_bomb_whose_ratio_passes_is_stopped_by_the_total_and_by_the_cell_lengt
     settings.ANJU_SPREADSHEET_MAX_UNCOMPRESSED_MB = 64
     with pytest.raises(TabularError, match="超过 32767 个字的单元格"):
         open_table(bomb, "bomb.xlsx")
+
+
+def lie_about_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip with ``name`` declaring ``size`` uncompressed bytes in both of its headers."""
+    buf = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    struct.pack_into("<I", buf, info.header_offset + 22, size)
+    at = buf.find(b"PK\x01\x02")
+    while at >= 0:
+        length = struct.unpack_from("<H", buf, at + 28)[0]
+        if buf[at + 46 : at + 46 + length] == name.encode():
+            struct.pack_into("<I", buf, at + 24, size)
+        at = buf.find(b"PK\x01\x02", at + 4)
+    return bytes(buf)
+
+
+def test_a_bomb_that_lies_about_its_size_is_measured_as_it_inflates(settings: Any) -> None:
+    liar = lie_about_size(zip_bomb(40), "xl/worksheets/sheet1.xml", 1000)
+    assert zipfile.ZipFile(io.BytesIO(liar)).getinfo("xl/worksheets/sheet1.xml").file_size == 1000
+    with pytest.raises(TabularError, match="超过 32767 个字的单元格"):  # the first bound it meets
+        open_table(liar, "liar.xlsx")
+    settings.ANJU_SPREADSHEET_MAX_CELL_CHARS = 100_000_000
+    with pytest.raises(TabularError, match="压缩炸弹"):
+        open_table(liar, "liar.xlsx")
+    settings.ANJU_SPREADSHEET_MAX_COMPRESSION_RATIO = 100_000
+    settings.ANJU_SPREADSHEET_MAX_UNCOMPRESSED_MB = 16
+    with pytest.raises(TabularError, match="解压后超过 16 MB"):
+        open_table(liar, "liar.xlsx")
 
 
 def test_too_many_rows_columns_or_an_over_long_cell_is_refused(settings: Any) -> None:
