@@ -52,9 +52,14 @@ MAX_CELLS = 40_000_000
 MAX_XLS_MB = 64  # a legacy .xls holds at most 65,536 rows; real ones are a few MB
 
 _CHUNK = 1 << 20
-# Bytes between two "<" in sheet XML: a cell's text, escaped (&#x...; is up to 10 bytes a character).
-_MAX_RUN_BYTES_FACTOR = 10
-_REF = re.compile(rb"""\sr=["']([A-Z]{0,4})(\d{1,10})["']""")
+# Bytes between two "<" in sheet XML: a cell's text as UTF-8 (3 bytes a Chinese character) with
+# some escaping. A window this many bytes a character long without any "<" is refused.
+_RUN_BYTES_PER_CHAR = 5
+# Cell and row references past row 99,999 and past column Z: rare, so the scans that find
+# them cost little on ordinary lists (a literal "r=" lets the regex engine skip ahead).
+_FAR_ROW = re.compile(rb"""r=["'][A-Z]{0,4}(\d{6,})["']""")
+_FAR_COLUMN = re.compile(rb"""r=["']([A-Z]{2,})\d""")
+_NEAR_ROWS = 99_999
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _SHEET_ENTRY = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
@@ -214,7 +219,7 @@ def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _She
     # What the headers declare is checked first: the honest bomb is refused without inflating.
     if sum(e.file_size for e in entries) > budget:
         raise _too_big(lim)
-    max_run = lim.max_cell_chars * _MAX_RUN_BYTES_FACTOR
+    window = lim.max_cell_chars * _RUN_BYTES_PER_CHAR
     floor = lim.ratio_floor_mb << 20
     sheets: dict[str, _SheetScan] = {}
     total = 0
@@ -248,15 +253,20 @@ def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _She
                 if cut < 0:
                     cut = len(buf)
                 body, carry = buf[:cut], buf[cut:]
-                if len(carry) > max_run or (body and max(map(len, body.split(b"<"))) > max_run):
+                # Any run of 2 * window bytes without "<" holds an aligned window without one.
+                if len(carry) > window or any(
+                    buf.find(b"<", start, start + window) < 0 for start in range(0, len(buf) - window, window)
+                ):
                     raise TabularError(
                         f"文件中有超过 {lim.max_cell_chars} 个字的单元格（Excel 单元格的上限），无法作为名单读取。"
                     )
                 if is_sheet:
-                    refs = _REF.findall(body)
-                    if refs:
-                        scan.max_row = max(scan.max_row, max(int(r) for _, r in refs))
-                        scan.max_column = max(scan.max_column, max(_column_number(c) for c, _ in set(refs)))
+                    far = _FAR_ROW.findall(body)
+                    if far:
+                        scan.max_row = max(scan.max_row, max(map(int, far)))
+                    wide = _FAR_COLUMN.findall(body)
+                    if wide:
+                        scan.max_column = max(scan.max_column, max(map(_column_number, set(wide))))
                     if not scan.has_formulas and _FORMULA.search(buf):
                         scan.has_formulas = True
         except TabularError:
@@ -268,9 +278,11 @@ def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _She
                 raise TabularError(f"工作表有 {scan.max_row} 行，超过上限 {lim.max_rows} 行。")
             if scan.max_column > lim.max_columns:
                 raise TabularError(f"工作表有 {scan.max_column} 列，超过上限 {lim.max_columns} 列。")
-            if scan.max_row * scan.max_column > lim.max_cells:
+            # Below the thresholds of the scans, the extent is at most what they did not find.
+            height, width = scan.max_row or _NEAR_ROWS, scan.max_column or 26
+            if height * width > lim.max_cells:
                 raise TabularError(
-                    f"工作表的数据区域有 {scan.max_row} 行 × {scan.max_column} 列，超过上限（{lim.max_cells} 个单元格）。"
+                    f"工作表的数据区域可达 {height} 行 × {width} 列，超过上限（{lim.max_cells} 个单元格）。"
                 )
             sheets[entry.filename] = scan
     return archive, sheets
