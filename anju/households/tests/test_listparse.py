@@ -112,3 +112,10 @@ def test_values_longer_than_their_column_are_reported_not_truncated() -> None:
     text = "姓名,身份证号,联系电话,住址\n" + f"牛二旦,{make_id(1)},{'1' * 25},{'北' * 201}\n"
     parsed = parse_list(text.encode(), "long.csv", today=TODAY)
     assert parsed.invalid[0].errors == {"联系电话": "超过 20 个字（25 个字）", "住址": "超过 200 个字（201 个字）"}
+
+
+@pytest.mark.parametrize("header", ["乡镇", "镇", "街道", "乡镇（街道）", "乡镇(街道)", "所在乡镇"])
+def test_a_township_column_is_recognised(header: str) -> None:
+    text = f"姓名,身份证号,{header},村\n牛二旦,{make_id(1)},余吾镇,西街村\n"
+    parsed = parse_list(text.encode(), "towns.csv", today=TODAY)
+    assert parsed.valid[0].values["township"] == "余吾镇" and parsed.valid[0].values["village"] == "西街村"
