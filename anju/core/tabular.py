@@ -60,7 +60,11 @@ _RUN_BYTES_PER_CHAR = 5
 _FAR_ROW = re.compile(rb"""r=["'][A-Z]{0,4}(\d{6,})["']""")
 _FAR_COLUMN = re.compile(rb"""r=["']([A-Z]{2,})\d""")
 _NEAR_ROWS = 99_999
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A formula cell closed without a value (``<f>A1&"x"</f><v /></c>``): only then is the sheet read
+# again for their positions. Excel and xlsxwriter save a value, openpyxl and some exporters none.
+_UNCOMPUTED = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 _SHEET_ENTRY = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 # Zero-width and other format characters (U+200B-U+200D, U+2060, U+FEFF...) and control
@@ -267,7 +271,7 @@ def _scan_zip(data: bytes, lim: Limits) -> tuple[zipfile.ZipFile, dict[str, _She
                     wide = _FAR_COLUMN.findall(body)
                     if wide:
                         scan.max_column = max(scan.max_column, max(map(_column_number, set(wide))))
-                    if not scan.has_formulas and _FORMULA.search(buf):
+                    if not scan.has_formulas and (b"<f" in buf or b":f" in buf) and _UNCOMPUTED.search(buf):
                         scan.has_formulas = True
         except TabularError:
             raise
@@ -310,8 +314,17 @@ def _uncomputed_formulas(archive: zipfile.ZipFile, entry: str) -> set[tuple[int,
     found: set[tuple[int, int]] = set()
     ref = re.compile(r"([A-Z]+)(\d+)")
     with archive.open(entry) as stream:
-        for _, element in ElementTree.iterparse(stream):
-            if not element.tag.endswith("}c") and element.tag != "c":
+        parent: ElementTree.Element | None = None
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "sheetData":
+                    parent = element
+                continue
+            if tag == "row" and parent is not None:
+                parent.clear()  # the rows read so far: only one is held at a time
+                continue
+            if tag != "c":
                 continue
             children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
             value = children.get("v")
@@ -404,7 +417,11 @@ class Table:
         formulas: dict[int, list[int]] = {}
         entry = self._entries[index] if index < len(self._entries) else ""
         if self._archive is not None and entry in self._sheets and self._sheets[entry].has_formulas:
-            for r, c in _uncomputed_formulas(self._archive, entry):
+            try:
+                uncomputed = _uncomputed_formulas(self._archive, entry)
+            except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
+                raise TabularError("无法读取该 Excel 文件：文件可能已损坏。") from exc
+            for r, c in uncomputed:
                 formulas.setdefault(r, []).append(c)
         # Keep the spreadsheet's own row numbers: put back the empty rows and columns above and
         # left of the used area that iter_rows skips.

@@ -175,19 +175,24 @@ class _Scope:
         if not name:
             return None, "新农户须注明所在村（或村区划代码）", []
         nkey, tkey = _village_key(name), _township_key(township)
-        for alias_key in ((tkey, nkey), ("", nkey)):
-            alias = self.aliases.get(alias_key)
-            if alias is not None:
-                return alias, "", []
+        alias = self.aliases.get((tkey, nkey))
+        if alias is not None:
+            return alias, "", []
+        # A choice made for the name alone applies unless the list's 乡镇 says otherwise.
+        loose = self.aliases.get(("", nkey))
         towns: list[str] | None = None
         if tkey:
             towns = self.towns.get(tkey)
             if not towns:
                 near = self._near(nkey, None)
                 return None, f"找不到乡镇「{township}」，请在下方为「{name}」选择对应的村", near
+        elif loose is not None:
+            return loose, "", []
         found = [v for v in self.by_name.get(nkey, []) if towns is None or v.code[:9] in towns]
         if len(found) == 1:
             return found[0], "", []
+        if loose is not None and towns is not None and loose.code[:9] in towns:
+            return loose, "", []
         if found:
             return (
                 None,
