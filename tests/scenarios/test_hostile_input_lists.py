@@ -23,7 +23,7 @@ from anju.audit.models import AuditEvent
 from anju.core.tabular import TabularError, open_table
 from anju.households.choices import KeyGroup
 from anju.households.importjobs import start_list_preview
-from anju.households.listimport import list_import_preview
+from anju.households.listimport import list_import_preview, plan_rows, village_alias_save
 from anju.households.listparse import FORMULA_MESSAGE, parse_list
 from anju.households.models import ListImport, ListImportStatus, VillageAlias
 from anju.households.tests.corpus import make_id
@@ -234,13 +234,17 @@ def test_two_towns_with_the_same_village_name_are_told_apart_by_the_township_col
     ]
     record = preview(civil, xlsx(("名单", rows)))
     assert record.counts["invalid"] == 0 and record.counts["new_households"] == 2
-    from anju.households.listimport import plan_rows
-
     assert {r["name"]: r["region_code"] for r in plan_rows(record, "N")} == {"甲": linjiang.code, "乙": yuwu.code}
     # Without the 乡镇 column the same name is ambiguous, and goes to the mapping step.
     without = preview(civil, xlsx(("名单", [["户主姓名", "身份证号", "村"], ["甲", make_id(21), "西街村委会"]])))
     assert "重名村" in without.preview["invalid"][0]["errors"]["所在村"]
     assert {pk for pk, _ in without.preview["unmatched_villages"][0]["candidates"]} == {linjiang.pk, yuwu.pk}
+    # A choice for the bare name does not override a list that names the 乡镇.
+    village_alias_save(acting_user=civil, township="", name="西街村委会", village=linjiang)
+    again = preview(civil, xlsx(("名单", rows)))
+    assert {r["name"]: r["region_code"] for r in plan_rows(again, "N")} == {"甲": linjiang.code, "乙": yuwu.code}
+    bare = preview(civil, xlsx(("名单", [["户主姓名", "身份证号", "村"], ["甲", make_id(21), "西街"]])))
+    assert [r["region_code"] for r in plan_rows(bare, "N")] == [linjiang.code]
 
 
 def test_a_name_as_written_goes_to_mapping_and_the_choice_is_remembered(
