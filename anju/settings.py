@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -153,8 +153,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Chinese habits Django's English-speaking list misses: 5201314, woaini1314, pinyin names.
+    {"NAME": "anju.accounts.validators.ChineseCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "anju.accounts.validators.CharacterClassValidator"},
+    # aaaaaaaaaa1, 12345678ab: long enough and mixed, yet guessed at once.
+    {"NAME": "anju.accounts.validators.RepetitionSequenceValidator"},
 ]
 
 LOGIN_URL = "accounts:login"
@@ -216,7 +220,9 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A refused token is a 403 with a Chinese "detail" (DRF answers 401 only when the first
+        # class names a WWW-Authenticate scheme; the session, first, names none).
+        "anju.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -226,6 +232,23 @@ REST_FRAMEWORK = {
     # JSON only: the Swagger page at /api/docs/ is the human-facing view.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "anju.api.exceptions.anju_exception_handler",
+}
+
+# API tokens (django-rest-knox, ADR 0023): one per device, named by the user, stored as a
+# SHA-512 digest, valid ANJU_API_TOKEN_DAYS (30) days from issue and not extended by use, so a
+# lost phone's token dies within a month even if nobody revokes it. Password change, lockout
+# and deactivation revoke them earlier.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default table even when the model is swapped; it would stay
+# empty, so they are not run.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("ANJU_API_TOKEN_DAYS", "30"))),
+    "TOKEN_LIMIT_PER_USER": 10,
+    "AUTO_REFRESH": False,
+    # Leaked tokens are recognisable (secret scanners, logs) by their prefix.
+    "TOKEN_PREFIX": "anju_",
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

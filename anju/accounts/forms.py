@@ -9,6 +9,11 @@ from anju.accounts.models import User
 from anju.accounts.services import role_choices_for
 from anju.regions.models import Region
 
+PASSWORD_HELP = (
+    "至少 10 位，须同时包含字母和数字；不能是常见密码（如 woaini1314、姓名拼音加生日），"
+    "不能主要由重复或连续的字符组成（如 aaaaaaaaaa1、12345678ab），不能与用户名相似。"
+)
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -41,7 +46,7 @@ class UserForm(forms.Form):
         label="初始密码",
         widget=forms.PasswordInput,
         required=False,
-        help_text="至少 10 位，须同时包含字母和数字，不能过于常见或与用户名相似。",
+        help_text=PASSWORD_HELP,
     )
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput, required=False)
 
@@ -82,7 +87,7 @@ class PasswordSetForm(forms.Form):
     password1 = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput(attrs={"class": "form-control"}),
-        help_text="至少 10 位，须同时包含字母和数字，不能过于常见或与用户名相似。",
+        help_text=PASSWORD_HELP,
     )
     password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"class": "form-control"}))
 

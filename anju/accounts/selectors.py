@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from anju.accounts.models import User, UserQuerySet, UserRole
+from anju.accounts.models import ApiToken, ApiTokenQuerySet, User, UserQuerySet, UserRole
 
 
 def user_list(*, viewer: Any, q: str = "", role: str = "", active: str = "") -> UserQuerySet:
@@ -21,3 +21,12 @@ def user_list(*, viewer: Any, q: str = "", role: str = "", active: str = "") -> 
     if active in {"0", "1"}:
         qs = qs.filter(is_active=active == "1")
     return qs
+
+
+def api_token_list(*, viewer: Any, owner: User | None = None) -> ApiTokenQuerySet:
+    """The live (unexpired) tokens the viewer may see: their own, and an administrator's also
+    those of users in their subtree; ``owner`` narrows to one user's. Newest first."""
+    qs = ApiToken.objects.visible_to(viewer).live().select_related("user__region")
+    if owner is not None:
+        qs = qs.filter(user=owner)
+    return qs.order_by("-created", "-id")

@@ -10,9 +10,11 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from anju.accounts.authentication import password_stamp
 from anju.accounts.choices import ROLE_DEEPEST_LEVEL, Role
-from anju.accounts.models import User, UserRole
+from anju.accounts.models import ApiToken, User, UserRole
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.regions.choices import RegionLevel
@@ -148,6 +150,7 @@ def user_update(
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         before = _user_snapshot(locked, current)
+        deactivating = locked.is_active and not is_active
         locked.full_name = full_name
         locked.phone = phone
         locked.organization = organization
@@ -159,6 +162,8 @@ def user_update(
         changes = changes_between(before, after)
         if changes:
             audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes)
+        if deactivating:
+            api_tokens_revoke_all(user=locked, actor=acting_user, reason="账号停用")
     return locked
 
 
@@ -173,6 +178,7 @@ def user_reset_password(*, acting_user: User, user: User, password: str) -> None
         user.save(update_fields=["password"])
         _clear_lockout(user)
         audit_record(actor=acting_user, action=AuditAction.PASSWORD, obj=user, note="管理员重置密码（同时解除锁定）")
+        api_tokens_revoke_all(user=user, actor=acting_user, reason="管理员重置密码")
 
 
 def _clear_lockout(user: User) -> int:
@@ -185,7 +191,6 @@ def user_is_locked(user: User) -> bool:
     """True while repeated failures keep the account locked (django-axes)."""
     from axes.models import AccessAttempt
     from django.conf import settings
-    from django.utils import timezone
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return AccessAttempt.objects.filter(
@@ -214,6 +219,7 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit_record(actor=user, action=AuditAction.PASSWORD, obj=user, note="本人修改密码")
+        api_tokens_revoke_all(user=user, actor=user, reason="本人修改密码")
 
 
 def role_choices_for(acting_user: Any) -> list[tuple[str, str]]:
@@ -243,3 +249,94 @@ def user_bootstrap_superuser(*, username: str, password: str, full_name: str = "
             note="初始化超级管理员",
         )
     return user
+
+
+# API tokens (ADR 0023). knox creates and checks them; these services decide who gets one,
+# name it after the device, and write the audit rows for issue and revocation.
+
+TOKEN_NAME_MAX = 50
+
+
+def _token_snapshot(token: ApiToken) -> dict[str, Any]:
+    return {"name": token.name, "user": token.user.username, "expiry": token.expiry}
+
+
+def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue an API token for one of the user's devices; the plain token is returned once and
+    only its digest is kept. A device name already in use replaces that device's token."""
+    from knox.settings import knox_settings  # type: ignore[import-untyped]
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "请填写设备名称，如「张三的手机」。"})
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationError({"name": f"设备名称不能超过 {TOKEN_NAME_MAX} 个字。"})
+    if not user.is_active:
+        raise PermissionDenied("该账号已停用。")
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    with transaction.atomic():
+        # One issue at a time per user, so the limit and the one-per-device rule hold.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+        live = ApiToken.objects.get_queryset().live().filter(user=user)
+        same_device = list(live.filter(name=name).select_related("user__region"))
+        if limit is not None and live.count() - len(same_device) >= limit:
+            raise ValidationError(f"您已有 {limit} 个设备的接口令牌，请先在「我的接口令牌」页面吊销不再使用的设备。")
+        for old in same_device:
+            _token_revoke(token=old, actor=user, reason="同一设备重新申请令牌，旧令牌作废")
+        token, plain = ApiToken.objects.create_token(user=user, name=name, password_stamp=password_stamp(user))
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            obj=token,
+            changes=changes_between({}, _token_snapshot(token)),
+            note="签发接口令牌",
+        )
+    return token, plain
+
+
+def _token_revoke(*, token: ApiToken, actor: User | None, reason: str) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=token,
+        changes=changes_between(_token_snapshot(token), {}),
+        note=f"吊销接口令牌：{reason}",
+    )
+    token.delete()
+
+
+def api_token_revoke(*, acting_user: User, token: ApiToken) -> None:
+    """Revoke one token: the owner's own, or, for an administrator, one of a user in their subtree."""
+    if not ApiToken.objects.visible_to(acting_user).filter(pk=token.pk).exists():
+        raise PermissionDenied("该令牌不存在或不在您的管辖范围内。")
+    reason = "本人吊销" if token.user_id == acting_user.pk else "管理员吊销"
+    with transaction.atomic():
+        _token_revoke(token=token, actor=acting_user, reason=reason)
+
+
+def api_tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """Revoke every token of ``user`` (password change, lockout, deactivation, an administrator's
+    "revoke all"); one audit row per token. Returns how many were revoked."""
+    tokens = list(ApiToken.objects.filter(user=user).select_related("user__region"))
+    with transaction.atomic():
+        for token in tokens:
+            _token_revoke(token=token, actor=actor, reason=reason)
+    return len(tokens)
+
+
+def api_tokens_revoke_all_by_admin(*, acting_user: User, user: User) -> int:
+    """An administrator revokes every token of a user in their subtree."""
+    _require_admin(acting_user)
+    if not User.objects.visible_to(acting_user).filter(pk=user.pk).exists():
+        raise PermissionDenied("该用户不在您的管辖范围内。")
+    return api_tokens_revoke_all(user=user, actor=acting_user, reason="管理员吊销全部令牌")
+
+
+def api_tokens_revoke_on_lockout(*, username: str) -> int:
+    """django-axes locked the account after repeated failures: whoever is guessing the password
+    may also hold a token, so every token of the account goes (audited with no actor)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return 0
+    return api_tokens_revoke_all(user=user, actor=None, reason="连续登录失败，账号被锁定")

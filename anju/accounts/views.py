@@ -10,14 +10,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts import services
+from anju.accounts.authentication import TTL_DAYS
 from anju.accounts.choices import Role
 from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserFilterForm, UserForm
-from anju.accounts.models import User
+from anju.accounts.models import ApiToken, User
+from anju.accounts.selectors import api_token_list
 from anju.accounts.selectors import user_list as select_users
 from anju.core.scoping import get_visible_or_404
 
@@ -72,6 +74,36 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form, "page_title": "修改密码"})
 
 
+def _posted_token(request: HttpRequest, owner: User) -> ApiToken:
+    """The token named by the form's ``token`` field, among ``owner``'s; anything else is a 404."""
+    return get_object_or_404(
+        ApiToken.objects.select_related("user__region"), pk=_posted_int(request, "token"), user=owner
+    )
+
+
+def _posted_int(request: HttpRequest, name: str) -> int:
+    raw = request.POST.get(name, "")
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404("对象不存在或不在您的管辖范围内。")
+    return int(raw)
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens; a POST with ``token`` revokes that one."""
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "POST":
+        token = _posted_token(request, user)
+        services.api_token_revoke(acting_user=user, token=token)
+        messages.success(request, f"已吊销「{token.name}」的接口令牌。")
+        return redirect("accounts:token_list")
+    tokens = api_token_list(viewer=user, owner=user)
+    return render(
+        request, "accounts/token_list.html", {"tokens": tokens, "ttl_days": TTL_DAYS, "page_title": "我的接口令牌"}
+    )
+
+
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     acting = _require_admin(request)
@@ -117,10 +149,25 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     acting = _require_admin(request)
     target: User = get_visible_or_404(User.objects.get_queryset().select_related("region"), acting, pk=pk)
+    if request.method == "POST":
+        # The token list on this page: revoke one (``token``) or all (``all_tokens``).
+        if request.POST.get("all_tokens"):
+            count = services.api_tokens_revoke_all_by_admin(acting_user=acting, user=target)
+            messages.success(request, f"已吊销 {target.username} 的全部接口令牌（{count} 个）。")
+        else:
+            token = _posted_token(request, target)
+            services.api_token_revoke(acting_user=acting, token=token)
+            messages.success(request, f"已吊销 {target.username} 在「{token.name}」上的接口令牌。")
+        return redirect("accounts:user_detail", pk=target.pk)
     return render(
         request,
         "accounts/user_detail.html",
-        {"target": target, "locked": services.user_is_locked(target), "page_title": str(target)},
+        {
+            "target": target,
+            "locked": services.user_is_locked(target),
+            "tokens": api_token_list(viewer=acting, owner=target),
+            "page_title": str(target),
+        },
     )
 
 

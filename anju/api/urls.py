@@ -1,9 +1,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from anju.acceptance import api as acceptance_api
+from anju.accounts import api as accounts_api
 from anju.api import views
 from anju.appraisals import api as aapi
 from anju.archives import api as archives_api
@@ -41,6 +41,7 @@ router.register("eligibility-decisions", eapi.DecisionViewSet, basename="eligibi
 router.register("circumstances", eapi.CircumstanceViewSet, basename="circumstance")
 router.register("rule-sets", eapi.RuleSetViewSet, basename="ruleset")
 for module in (
+    accounts_api,
     cases_api,
     acceptance_api,
     subsidies_api,
@@ -57,7 +58,8 @@ app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
     path("me/", views.me, name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", accounts_api.TokenIssueView.as_view(), name="token"),
+    path("auth/logout/", accounts_api.TokenLogoutView.as_view(), name="token_logout"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -109,6 +109,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES, "系统"),
     NavItem("后台任务", "jobs:job_list", OFFICE_ROLES, "系统"),
     NavItem("接口文档", "api:docs", (Role.ADMIN,), "系统"),
+    NavItem("我的接口令牌", "accounts:token_list", (), "系统"),
 )
 
 

@@ -8,10 +8,10 @@ from conftest import PASSWORD
 
 def test_a_token_is_issued_for_good_credentials_only(tl_clerk) -> None:
     client = APIClient()
-    bad = client.post(reverse("api:token"), {"username": "tl_clerk", "password": "nope-12345"})
+    bad = client.post(reverse("api:token"), {"username": "tl_clerk", "password": "nope-12345", "name": "手机"})
     assert bad.status_code == 400
-    good = client.post(reverse("api:token"), {"username": "tl_clerk", "password": PASSWORD})
-    assert good.status_code == 200
+    good = client.post(reverse("api:token"), {"username": "tl_clerk", "password": PASSWORD, "name": "手机"})
+    assert good.status_code == 201
     client.credentials(HTTP_AUTHORIZATION=f"Token {good.json()['token']}")
     me = client.get(reverse("api:me")).json()
     assert me["username"] == "tl_clerk" and me["region_code"] == "140405102201" and me["roles"] == ["village_clerk"]
