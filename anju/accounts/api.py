@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
@@ -73,7 +74,7 @@ _Error = inline_serializer("TokenError", fields={"detail": serializers.CharField
 
 
 class TokenIssueView(APIView):
-    """申请接口令牌：用户名 + 密码 + 设备名称。令牌 30 天内有效（以返回的 expiry 为准）。"""
+    """申请接口令牌：用户名 + 密码 + 设备名称。令牌自签发起有效期有限（默认 30 天，以返回的 expiry 为准）。"""
 
     authentication_classes: list[type[Any]] = []
     permission_classes = [permissions.AllowAny]
@@ -117,11 +118,21 @@ class TokenLogoutView(APIView):
     def post(self, request: Request) -> Response:
         token = request.auth
         if not isinstance(token, ApiToken):
-            raise exceptions.ValidationError({"detail": "本次请求未使用接口令牌。"})
+            return Response({"detail": "本次请求未使用接口令牌。"}, status=status.HTTP_400_BAD_REQUEST)
         user = request.user
         assert isinstance(user, User)
         services.api_token_revoke(acting_user=user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenFilter(django_filters.FilterSet):
+    # A number, not a choice of users: a choice would answer "invalid" for an id that does not
+    # exist and "nothing" for one outside the subtree, telling the two apart.
+    user = django_filters.NumberFilter(field_name="user_id", help_text="用户编号（系统管理员查看某一用户的令牌）")
+
+    class Meta:
+        model = ApiToken
+        fields = ["user"]
 
 
 class ApiTokenViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
@@ -129,7 +140,7 @@ class ApiTokenViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
 
     scoped_queryset = ApiToken.objects.all()
     serializer_class = ApiTokenSerializer
-    filterset_fields = ["user"]
+    filterset_class = ApiTokenFilter
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         return api_token_list(viewer=self.request.user)

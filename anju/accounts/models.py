@@ -108,7 +108,7 @@ class ApiTokenQuerySet(RegionScopedQuerySet["ApiToken"]):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         own = self.filter(user=user)
-        if not (user.is_superuser or user.has_role("admin")):
+        if not (user.is_superuser or user.has_role(Role.ADMIN)):
             return own
         managed = User.objects.visible_to(user).values("pk")
         return self.filter(models.Q(user=user) | models.Q(user__in=managed))

@@ -146,3 +146,33 @@ def test_an_admin_of_another_region_gets_a_404_on_the_user_page(client, ps_admin
     assert client.post(url, {"token": token.pk}).status_code == 404
     assert client.post(url, {"all_tokens": "1"}).status_code == 404
     assert ApiToken.objects.exists()
+
+
+def test_the_migration_drops_drf_plain_text_tokens(transactional_db) -> None:
+    """A deployment that ran with DRF's authtoken: its table, migration records, content type and
+    permissions go; the migration also runs where they never existed (a new database)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    drop = importlib.import_module("anju.accounts.migrations.0003_drop_drf_authtoken").drop_drf_tokens
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created datetime, user_id bigint)")
+        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef', '2026-01-01', 1)")
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', '2026-01-01')"
+        )
+    old = ContentType.objects.create(app_label="authtoken", model="token")
+    Permission.objects.create(content_type=old, codename="view_token", name="Can view token")
+    for _ in range(2):
+        with connection.schema_editor() as editor:
+            drop(apps, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'authtoken'")
+        assert cursor.fetchone()[0] == 0
+    assert not ContentType.objects.filter(app_label="authtoken").exists()
+    assert not Permission.objects.filter(codename="view_token").exists()

@@ -146,3 +146,22 @@ def test_the_token_endpoints_are_in_the_schema_without_warnings(db) -> None:
     assert "tokenAuth" in schema["components"]["securitySchemes"]
     ours = [w for w in GENERATOR_STATS._warn_cache if "accounts" in w or "oken" in w]
     assert not ours and not GENERATOR_STATS._error_cache
+
+
+def test_logging_out_without_a_token_says_so(tl_clerk) -> None:
+    client = APIClient()
+    client.force_authenticate(tl_clerk)
+    response = client.post(reverse("api:token_logout"))
+    assert response.status_code == 400 and response.json() == {"detail": "本次请求未使用接口令牌。"}
+
+
+def test_an_admin_filters_by_user_and_learns_nothing_of_other_regions(tl_admin, tl_clerk, ps_admin) -> None:
+    issue("tl_clerk", "张三的手机")
+    issue("ps_admin", "彭水办公室电脑")
+    admin = APIClient()
+    admin.force_authenticate(tl_admin)
+    mine = admin.get(reverse("api:apitoken-list"), {"user": tl_clerk.pk}).json()["results"]
+    assert [r["name"] for r in mine] == ["张三的手机"]
+    sibling = admin.get(reverse("api:apitoken-list"), {"user": ps_admin.pk})
+    nobody = admin.get(reverse("api:apitoken-list"), {"user": 999999})
+    assert sibling.status_code == nobody.status_code == 200 and sibling.json() == nobody.json()
