@@ -109,11 +109,15 @@ def main() -> None:
     from bench.import_list import _make_xlsx, _setup, _world
 
     backend = _setup(args.database)
+    import anju.households.listimport as listimport
     from anju.core.memlimit import memory_limit
     from anju.core.tabular import _scan_zip, limits
     from anju.households.handlers import import_memory_limit_mb
     from anju.households.listimport import list_import_commit, list_import_preview
 
+    # The eligibility refresh a commit triggers is a job of its own in production (the
+    # benchmark's tasks run immediately, in-process): it is not the import's cost.
+    listimport.facts_changed = lambda **kwargs: None  # type: ignore[attr-defined]
     civil = _world()
     data = _make_xlsx(args.rows)
     bomb = _bomb(args.bomb_mb)
@@ -145,7 +149,7 @@ def main() -> None:
             )
         return {"status": record.status, "error": record.error}
 
-    results = {"scan": _measure(scan), "list": _measure(import_list, trace=False), "bomb": _measure(import_bomb)}
+    results = {"scan": _measure(scan, trace=False), "list": _measure(import_list, trace=False), "bomb": _measure(import_bomb)}
     if args.unguarded_mb:
         small = _bomb(args.unguarded_mb)
 
