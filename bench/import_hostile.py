@@ -149,7 +149,11 @@ def main() -> None:
             )
         return {"status": record.status, "error": record.error}
 
-    results = {"scan": _measure(scan, trace=False), "list": _measure(import_list, trace=False), "bomb": _measure(import_bomb)}
+    results = {
+        "scan": _measure(scan, trace=False),
+        "list": _measure(import_list, trace=False),
+        "bomb": _measure(import_bomb),
+    }
     if args.unguarded_mb:
         small = _bomb(args.unguarded_mb)
 

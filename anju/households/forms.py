@@ -111,7 +111,10 @@ class ListUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="名单文件",
-        help_text="Excel（xlsx/xls）或 CSV（UTF-8 或 GBK）。可有标题行、合并表头；须含户主姓名和身份证号两列。",
+        help_text=(
+            "Excel（xlsx/xls）或 CSV（UTF-8 或 GBK）。可有标题行、合并表头，名单可在任一工作表；"
+            "须含户主姓名和身份证号两列，身份证号列请设为「文本」格式；有「乡镇」列时按乡镇 + 村对应区划。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
 
