@@ -228,30 +228,36 @@ class ListReader:
             raise TabularError(f"工作簿中没有名为「{sheet}」的工作表。")
         if sheet is not None:
             index = table.sheet_names.index(sheet)
-        elif len(table.sheet_names) == 1:
-            index = 0
+            self._rows = table.rows(index)
+            self._head = list(itertools.islice(self._rows, HEADER_SCAN))
         else:
-            index = self._pick_sheet(table)
+            index, self._rows, self._head = self._pick_sheet(table)
         self.sheet_index = index
         self.sheet_name = table.sheet_names[index]
-        self._rows = table.rows(index)
-        self._head = list(itertools.islice(self._rows, HEADER_SCAN))
         self.today = today or datetime.date.today()
         self.header_index = 0
         self.headers: list[str] = []
         self.mapping: dict[str, int] = {}
 
     @staticmethod
-    def _pick_sheet(table: Any) -> int:
-        found = []
-        for index, name in enumerate(table.sheet_names):
-            head = list(itertools.islice(table.rows(index), HEADER_SCAN))
+    def _pick_sheet(table: Any) -> tuple[int, Iterator[list[str]], list[list[str]]]:
+        """The one sheet whose first rows hold a header (the first sheet when none does), its
+        rows and those first rows: a big sheet is parsed once, not again after the search."""
+        found: list[tuple[int, Iterator[list[str]], list[list[str]]]] = []
+        first: tuple[int, Iterator[list[str]], list[list[str]]] | None = None
+        for index in range(len(table.sheet_names)):
+            rows = table.rows(index)
+            head = list(itertools.islice(rows, HEADER_SCAN))
+            if first is None:
+                first = (index, rows, head)
             with contextlib.suppress(TabularError):
                 find_header(head)
-                found.append((index, name))
+                found.append((index, rows, head))
         if len(found) > 1:
-            raise SheetChoiceNeeded([name for _, name in found])
-        return found[0][0] if found else 0
+            raise SheetChoiceNeeded([table.sheet_names[i] for i, _, _ in found])
+        chosen = found[0] if found else first
+        assert chosen is not None
+        return chosen
 
     @property
     def header_line(self) -> int:
