@@ -374,3 +374,13 @@ def test_an_import_over_its_memory_limit_fails_and_the_worker_carries_on(
         )
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
+
+
+def test_too_many_parts_and_an_oversized_legacy_xls_are_refused(settings: Any) -> None:
+    settings.ANJU_SPREADSHEET_MAX_ENTRIES = 5
+    with pytest.raises(TabularError, match="超过上限 5"):
+        open_table(xlsx(("名单", [HEADER])), "parts.xlsx")
+    settings.ANJU_SPREADSHEET_MAX_XLS_MB = 1
+    legacy = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * (2 << 20)
+    with pytest.raises(TabularError, match=r"旧版 Excel（\.xls）文件超过 1 MB"):
+        open_table(legacy, "名单.xls")
