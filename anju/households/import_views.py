@@ -180,21 +180,28 @@ def import_original(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise PermissionDenied("原始文件含完整的身份证号，您的角色只能下载脱敏副本；该文件无法读取，不能生成脱敏副本。")
     with record.original.open("rb") as fh:
         data = fh.read()
+    refused = "原始文件含完整的身份证号，您的角色只能下载脱敏副本；无法生成："
     try:
         table = open_table(data, record.original_name)
         sheet = (record.preview or {}).get("sheet") or ""
         rows = table.rows(table.sheet_names.index(sheet) if sheet in table.sheet_names else 0)
-        masked = [[_mask_cell(c) for c in row] for row in rows]
+        head = [_mask_cell(c) for c in next(rows, [])]
     except TabularError as exc:
-        raise PermissionDenied(f"原始文件含完整的身份证号，您的角色只能下载脱敏副本；无法生成：{exc}") from exc
-    width = max((len(r) for r in masked), default=1)
-    head = masked[0] if masked else []
-    response, count = table_response(
-        fmt="xlsx",
-        title=f"脱敏-{record.original_name.rsplit('.', 1)[0]}"[:60],
-        headers=[*head, *[""] * (width - len(head))] or ["（空）"],
-        rows=masked[1:],
-    )
+        raise PermissionDenied(f"{refused}{exc}") from exc
+
+    def masked() -> Iterator[list[str]]:  # streamed: a 1,000,000-row list is not held as lists
+        for row in rows:
+            yield [_mask_cell(c) for c in row]
+
+    try:
+        response, count = table_response(
+            fmt="xlsx",
+            title=f"脱敏-{record.original_name.rsplit('.', 1)[0]}"[:60],
+            headers=head or ["（空）"],
+            rows=masked(),
+        )
+    except TabularError as exc:
+        raise PermissionDenied(f"{refused}{exc}") from exc
     log_export(
         actor=request.user,
         what="households.listimport.original",
