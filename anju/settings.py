@@ -202,6 +202,14 @@ MEDIA_ROOT = Path(os.environ.get("ANJU_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ANJU_MAX_IMPORT_BYTES = int(os.environ.get("ANJU_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
+# Hostile input (ADRs 0022, 0024): how far a worker may grow while it reads a list, and the most
+# pixels an image may have before it is refused undecoded. The spreadsheet limits themselves
+# (ANJU_SPREADSHEET_MAX_UNCOMPRESSED_MB, …) keep the defaults in anju/core/tabular.py unless set.
+ANJU_IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("ANJU_IMPORT_MEMORY_LIMIT_MB", "4096"))
+ANJU_IMAGE_MAX_PIXELS = int(os.environ.get("ANJU_IMAGE_MAX_PIXELS", "50000000"))
+for _limit in ("MAX_UNCOMPRESSED_MB", "MAX_COMPRESSION_RATIO", "MAX_ENTRIES", "MAX_CELL_CHARS", "MAX_COLUMNS"):
+    if os.environ.get(f"ANJU_SPREADSHEET_{_limit}"):
+        globals()[f"ANJU_SPREADSHEET_{_limit}"] = int(os.environ[f"ANJU_SPREADSHEET_{_limit}"])
 
 # Background work (ADR 0004): the database backend needs no extra server;
 # `manage.py db_worker` runs the jobs. Tests run them inline.

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.acceptance.services import acceptance_record, checklist
+from anju.accounts.models import ApiToken
 from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.archives.services import archive_review, document_upload
 from anju.audit.models import AuditEvent
@@ -115,6 +116,9 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:emergencytask-detail": lambda o: {"pk": o["emergency"].tasks.first().pk},
     "api:controlmeasure-detail": lambda o: {"pk": o["measure"].pk},
     "api:housingcheck-detail": lambda o: {"pk": o["housing_check"].pk},
+    "api:apitoken-detail": lambda o: {"pk": o["token"].pk},
+    "households:import_reread": lambda o: {"pk": o["list_import"].pk},
+    "households:import_village_map": lambda o: {"pk": o["list_import"].pk},
     "api:controlmeasure-verify": lambda o: {"pk": o["measure"].pk},
     "api:villagelist-detail": lambda o: {"pk": o["village_list"].pk},
     "api:villagelist-receive": lambda o: {"pk": o["village_list"].pk},
@@ -512,6 +516,7 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
         "house": house,
         "region": regions["500243202201"],
         "user": marker_user,
+        "token": ApiToken.objects.create_token(user=marker_user, name="向标记的手机", password_stamp="")[0],
         "job": job,
         "event": AuditEvent.objects.filter(region_code__startswith="500243").first(),
     }
