@@ -160,7 +160,7 @@ def test_the_migration_drops_drf_plain_text_tokens(transactional_db) -> None:
 
     drop = importlib.import_module("anju.accounts.migrations.0003_drop_drf_authtoken").drop_drf_tokens
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created datetime, user_id bigint)")
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, user_id bigint)")
         cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef', '2026-01-01', 1)")
         cursor.execute(
             "INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', '2026-01-01')"
