@@ -187,4 +187,48 @@ def load_demo_list_import() -> int:
         group=KeyGroup.DIBAO,
         list_date=datetime.date(2023, 3, 31),
     )
+    _demo_list_with_names_as_written()
     return 1
+
+
+def _demo_list_with_names_as_written() -> None:
+    """A 乡村振兴 monitoring list as offices write it (ADR 0022): a 乡镇 column, villages named
+    without 村委会/居委会, every monitoring household of 渔泽镇 on it, and one newly identified
+    household in 「渔泽村」 — which could be 北渔泽 or 南渔泽 — so its preview waits on the mapping
+    step, where the user chooses the division once for that name."""
+    import io
+
+    from openpyxl import Workbook
+
+    from anju.accounts.models import User
+    from anju.households.listimport import list_import_preview
+
+    rural = User.objects.filter(username="tl_rural").first()
+    listed = list(
+        Household.objects.filter(
+            region_code__startswith="140405102", statuses__group=KeyGroup.MONITORING, statuses__ended_on__isnull=True
+        )
+        .select_related("region")
+        .order_by("region_code", "pk")
+    )
+    if rural is None or not listed:
+        return
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "监测对象"
+    ws.append(["乡镇", "村", "户主", "身份证号", "纳入时间"])
+    for h in listed:
+        written = h.region.name.removesuffix("村委会").removesuffix("社区居委会")
+        ws.append(["渔泽镇", written, h.head_name, h.head_id_number, "2022-06-30"])
+    first17 = "140405197207150" + "63"
+    ws.append(["渔泽镇", "渔泽村", "新监测户", first17 + check_digit(first17), "2023-04-02"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    list_import_preview(
+        acting_user=rural,
+        data=buf.getvalue(),
+        filename="渔泽镇防返贫监测对象2023年4月.xlsx",
+        department="rural_revitalization",
+        group=KeyGroup.MONITORING,
+        list_date=datetime.date(2023, 4, 5),
+    )

@@ -38,7 +38,11 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
     assert House.objects.count() > 0.8 * Household.objects.count()
     from anju.households.models import ListImport
 
-    pending = ListImport.objects.get()
+    pending = ListImport.objects.get(department="civil_affairs")
+    written = ListImport.objects.get(department="rural_revitalization")  # names as offices write them
+    assert [v["name"] for v in written.preview["unmatched_villages"]] == ["渔泽村"] and written.counts[
+        "status_ended"
+    ] == 0
     assert pending.status == "previewed" and pending.counts["status_added"] == 6
     assert pending.counts["new_households"] == 1 and pending.counts["invalid"] == 1
     # Inspection work at every stage (issue 4).

@@ -66,8 +66,22 @@ class Command(BaseCommand):
                     organization=demo.organization,
                 )
                 created_users += 1
+            self._demo_tokens()
             self._load_extensions(superuser, options["upto"])
         self.stdout.write(f"演示数据：区划新增 {result.created}、未变 {result.unchanged}；账号新增 {created_users}。")
+
+    def _demo_tokens(self) -> None:
+        """The village clerk's phone and a county data link hold API tokens (ADR 0023), so 我的接口令牌
+        and the administrator's user page show what a token looks like once issued."""
+        from anju.accounts.models import ApiToken
+        from anju.accounts.services import api_token_issue
+
+        if ApiToken.objects.exists():
+            return
+        for username, device in (("tl_clerk", "任小军的手机"), ("tl_county", "屯留区数据对接")):
+            user = User.objects.filter(username=username).first()
+            if user is not None:
+                api_token_issue(user=user, name=device)  # the plain token is shown to nobody here
 
     def _load_extensions(self, superuser: User, upto: str) -> None:
         """Each feature adds its demo data here (households, inspections, cases…), up to ``upto``."""
