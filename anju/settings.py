@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "anju.ledgers",
     "anju.dashboard",
     "anju.api",
+    "anju.home",  # the top layer: composes every app's work for the user (ADR 0025)
     "anju.demo",
 ]
 
@@ -162,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request.
@@ -239,7 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: the Swagger page at /api/docs/ is the human-facing view.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "anju.api.exceptions.anju_exception_handler",
+    "EXCEPTION_HANDLER": "anju.core.api_errors.anju_exception_handler",
 }
 
 # API tokens (django-rest-knox, ADR 0023): one per device, named by the user, stored as a

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("anju.home.urls")),
     path("", include("anju.core.urls")),
     path("accounts/", include("anju.accounts.urls")),
     path("regions/", include("anju.regions.urls")),

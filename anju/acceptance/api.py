@@ -21,8 +21,8 @@ from rest_framework.routers import DefaultRouter
 from anju.acceptance import services
 from anju.acceptance.choices import PostGrade, RectificationStatus
 from anju.acceptance.models import Acceptance, Rectification
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.cases.models import RenovationCase
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.core.filters import RegionFilterSet
 
 

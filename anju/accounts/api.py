@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from anju.accounts import services
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 
 BAD_CREDENTIALS = "用户名或密码错误。连续输错多次后账号将被暂时锁定。"
 

@@ -70,7 +70,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("home:home")
     return render(request, "accounts/password_change.html", {"form": form, "page_title": "修改密码"})
 
 

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from anju.accounts.choices import Role
 from anju.accounts.models import User, UserRole
 from anju.api import serializers
-from anju.api.base import ScopedReadOnlyViewSet
 from anju.audit.models import AuditEvent
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.navigation import AUDIT_ROLES
 from anju.jobs.models import Job
 from anju.regions.models import Region

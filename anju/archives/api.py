@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.archives import selectors, services
 from anju.archives.models import ArchiveDocument, ArchiveReview
 from anju.cases.models import RenovationCase
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 
 
 def _visible_case(user: Any, pk: int) -> RenovationCase:

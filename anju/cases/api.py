@@ -18,11 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
-from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.core.filters import RegionFilterSet
 from anju.eligibility.choices import Programme
 from anju.households.models import Household

@@ -28,7 +28,7 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("首页", "core:home"),
+    NavItem("首页", "home:home"),
     NavItem("农户", "households:household_list", (), "农户房屋"),
     NavItem("房屋", "households:house_list", (), "农户房屋"),
     NavItem(

@@ -4,7 +4,6 @@ from anju.core import files, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:kind>/<int:pk>/", files.protected_file, name="file"),
 ]

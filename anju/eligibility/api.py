@@ -16,8 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
-from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.core.filters import RegionFilterSet
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind, Outcome
@@ -214,7 +214,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(record).data)
 
 
-# --- rule sets (versioning: anju.core.versioning, anju.api.versioning) -------------------------------
+# --- rule sets (versioning: anju.core.versioning, anju.core.api_versioning) -------------------------------
 
 
 class RuleSetSerializer(ConfigSerializer):

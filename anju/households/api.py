@@ -14,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
 from anju.api.serializers import JobSerializer
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.households import services
 from anju.households.choices import Department, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.accounts.models import User
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House, Household
 from anju.inspections import services

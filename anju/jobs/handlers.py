@@ -1,11 +1,11 @@
-"""Job kinds of the foundation. Later apps register theirs in their own handlers."""
+"""Job kinds of the foundation. Later apps register theirs in their own handlers, imported by
+their own AppConfig.ready (the foundation imports no domain app)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import anju.households.handlers  # noqa: F401  (registers the households jobs)
 from anju.jobs.models import Job
 from anju.jobs.registry import job_handler
 from anju.jobs.services import JobFailed

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
-from anju.api.versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
+from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.core.filters import RegionFilterSet
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind, SubmissionStatus

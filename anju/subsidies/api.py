@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
 from anju.cases.models import RenovationCase
+from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
 from anju.core.filters import RegionFilterSet
 from anju.eligibility.choices import Programme
 from anju.regions.models import Region

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.base import service_errors
+from anju.core.api_base import service_errors
 from anju.eligibility.choices import Programme
 from anju.regions.models import Region
 from anju.tasks import selectors, services

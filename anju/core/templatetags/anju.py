@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from anju.core.masking import mask_account, mask_id_number, mask_phone
 from anju.core.numbers import plain_number, yuan
-from anju.households.idcard import mask_account, mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -25,13 +25,6 @@ def mask_phone_filter(value: str | None) -> str:
 @register.filter(name="mask_account")
 def mask_account_filter(value: str | None) -> str:
     return mask_account(value or "")
-
-
-@register.filter
-def key_group_label(value: str | None) -> str:
-    from anju.households.choices import KeyGroup
-
-    return KeyGroup(value).label if value in KeyGroup.values else (value or "")
 
 
 @register.filter(name="yuan")

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.core.versioning import ConfigStatus
 
 STATUS_HELP = "、".join(f"{value} {label}" for value, label in ConfigStatus.choices)

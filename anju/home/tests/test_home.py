@@ -24,7 +24,7 @@ LEVEL_FOR_ROLE = {
 def test_each_role_lands_on_its_home(client, make_user, role) -> None:
     user = make_user(f"u_{role}", LEVEL_FOR_ROLE[role], role)
     client.force_login(user)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("home:home")).content.decode()
     assert ROLE_HOMES[role].title in body
     assert "退出" in body and "修改密码" in body
 
