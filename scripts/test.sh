@@ -10,9 +10,9 @@ unset DATABASE_URL
 results=()
 failed=0
 
-echo "== 静态检查: ruff, mypy, migrations"
+echo "== 静态检查: ruff, mypy, import layers, migrations"
 if .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . && .venv/bin/mypy --no-error-summary \
-   && $PY manage.py makemigrations --check --dry-run >/dev/null; then
+   && .venv/bin/lint-imports --no-cache --no-logo && $PY manage.py makemigrations --check --dry-run >/dev/null; then
   results+=("lint: passed")
 else
   results+=("lint: FAILED")

@@ -7,7 +7,6 @@ from rest_framework import serializers
 from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.core.masking import sees_personal_data
-from anju.jobs.models import Job
 from anju.regions.models import Region
 
 
@@ -57,23 +56,3 @@ class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         if request is not None and sees_personal_data(request.user):
             return dict(obj.changes or {})
         return obj.changes_masked()
-
-
-class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    percent = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Job
-        fields = [
-            "id",
-            "kind",
-            "title",
-            "status",
-            "done",
-            "total",
-            "percent",
-            "message",
-            "result",
-            "created_at",
-            "finished_at",
-        ]

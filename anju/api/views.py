@@ -16,6 +16,7 @@ from anju.audit.models import AuditEvent
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.navigation import AUDIT_ROLES
 from anju.jobs.models import Job
+from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
 
 
@@ -69,7 +70,7 @@ class JobViewSet(ScopedReadOnlyViewSet):
     """后台任务及其进度。"""
 
     scoped_queryset = Job.objects.all()
-    serializer_class = serializers.JobSerializer
+    serializer_class = JobSerializer
 
 
 @extend_schema(responses=serializers.UserSerializer)

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.api.serializers import JobSerializer
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.households import services
 from anju.households.choices import Department, GradeSource, KeyGroup
@@ -25,6 +24,7 @@ from anju.households.listimport import list_import_cancel
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
 from anju.households.permissions import sees_personal_data
 from anju.inspections.choices import Grade
+from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
 
 

@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.api.serializers import JobSerializer
 from anju.core.api_base import service_errors
+from anju.jobs.serializers import JobSerializer
 from anju.ledgers import selectors
 from anju.ledgers.registry import LEDGERS
 from anju.ledgers.services import FORMATS, LedgerFile, ledger_export
