@@ -16,14 +16,13 @@ from rest_framework.response import Response
 
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.households import services
-from anju.households.choices import Department, GradeSource, KeyGroup
+from anju.households.choices import Department, Grade, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.idcard import mask_account, mask_id_number, mask_phone
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
 from anju.households.permissions import sees_personal_data
-from anju.inspections.choices import Grade
 from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
 

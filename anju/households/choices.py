@@ -87,6 +87,19 @@ class PastProgramme(models.TextChoices):
     OTHER = "other", "其他住房保障"
 
 
+class Grade(models.TextChoices):
+    """危险性等级 of the national appraisal guideline (农村住房安全性鉴定技术导则): the house's
+    grade, whichever act gave it (inspection, appraisal, acceptance)."""
+
+    A = "A", "A 级"
+    B = "B", "B 级"
+    C = "C", "C 级（局部危险）"
+    D = "D", "D 级（整体危险）"
+
+
+DANGEROUS_GRADES = (Grade.C, Grade.D)
+
+
 class GradeSource(models.TextChoices):
     """Which act set a house's current grade (``House.current_grade``)."""
 

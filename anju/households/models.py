@@ -15,6 +15,7 @@ from anju.households.choices import (
     ELDERLY_AGE,
     GENERAL_LABEL,
     Department,
+    Grade,
     GradeSource,
     KeyGroup,
     PastProgramme,
@@ -23,7 +24,6 @@ from anju.households.choices import (
     Sex,
     StructureType,
 )
-from anju.inspections.choices import Grade
 
 
 def age_on(birth: datetime.date | None, day: datetime.date) -> int | None:

@@ -1,16 +1,8 @@
 from django.db import models
 
-
-class Grade(models.TextChoices):
-    """危险性等级 of the national appraisal guideline (农村住房安全性鉴定技术导则)."""
-
-    A = "A", "A 级"
-    B = "B", "B 级"
-    C = "C", "C 级（局部危险）"
-    D = "D", "D 级（整体危险）"
-
-
-DANGEROUS_GRADES = (Grade.C, Grade.D)
+# The grade vocabulary is the house's (households.choices), below every app that grades a house.
+from anju.households.choices import DANGEROUS_GRADES as DANGEROUS_GRADES
+from anju.households.choices import Grade as Grade
 
 
 class InspectionKind(models.TextChoices):

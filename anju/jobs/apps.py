@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class JobsConfig(AppConfig):
+    """Background jobs. Each app registers its own job kinds (``registry.job_handler``) from its
+    AppConfig.ready, so the worker knows them without this app importing any of them."""
+
     name = "anju.jobs"
     verbose_name = "后台任务"
-
-    def ready(self) -> None:
-        from anju.jobs import handlers  # noqa: F401  (registers job kinds)

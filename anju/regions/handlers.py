@@ -1,5 +1,5 @@
-"""Job kinds of the foundation. Later apps register theirs in their own handlers, imported by
-their own AppConfig.ready (the foundation imports no domain app)."""
+"""Background job of the regions app: importing a divisions file too big to read while the
+user waits. Registered by RegionsConfig.ready."""
 
 from __future__ import annotations
 
