@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ArchivesConfig(AppConfig):
     name = "anju.archives"
     verbose_name = "一户一档"
+
+    def ready(self) -> None:
+        from anju.archives import selectors
+        from anju.cases import extensions
+
+        extensions.register_panel("archives_panel", selectors.case_panel)
+        extensions.register_close_blockers(selectors.case_close_blockers, order=20)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
+from anju.cases import extensions
 from anju.cases import policy as pol
 from anju.cases.choices import (
     OPEN_STAGES,
@@ -911,18 +912,12 @@ def case_rectified(
 
 
 def close_blockers(case: RenovationCase) -> list[str]:
-    """Everything that stands between a case and 销号, in Chinese; empty when it may close."""
-    from anju.acceptance.selectors import case_close_blockers as acceptance_blockers
-    from anju.archives.selectors import case_close_blockers as archive_blockers
-    from anju.subsidies.selectors import case_close_blockers as payment_blockers
-
+    """Everything that stands between a case and 销号, in Chinese; empty when it may close. The
+    acceptance, the archive and the payments say theirs through ``extensions``."""
     blockers: list[str] = []
     if case.stage != Stage.ACCEPTED:
         blockers.append(f"案件当前为「{case.get_stage_display()}」，须竣工验收通过后才能销号。")
-    blockers += acceptance_blockers(case)
-    blockers += archive_blockers(case)
-    blockers += payment_blockers(case)
-    return blockers
+    return blockers + extensions.close_blockers(case)
 
 
 @refusals_audited("销号")
@@ -975,8 +970,6 @@ def case_end(
 ) -> CaseStep:
     """End a case another way (租赁、投亲靠友、搬迁、不符合条件、放弃) with a reason. Once works
     have started only the county may end it, and never after money was paid."""
-    from anju.subsidies.selectors import paid_total
-
     _require(acting_user, StepKind.END, case.region_code)
     if reason not in EndReason.values:
         raise ValidationError({"reason": "请选择终止原因。"})
@@ -984,7 +977,7 @@ def case_end(
         raise ValidationError({"note": "请说明终止的情况。"})
     if case.stage in WORKS_STAGES and not (acting_user.is_superuser or acting_user.has_role(Role.COUNTY_OFFICER)):
         raise PermissionDenied("已开工的案件只能由区/县住建局终止。")
-    if paid_total(case) > 0:
+    if extensions.paid_total(case) > 0:
         raise ValidationError("该案件已拨付补助资金，不能终止；请先按规定收回资金并登记。")
     with transaction.atomic():
         step = _simple_step(

@@ -17,12 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anju.acceptance import selectors as acceptance_selectors
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
-from anju.archives import selectors as archive_selectors
+from anju.cases import extensions, selectors, services, watch
 from anju.cases import policy as pol
-from anju.cases import selectors, services, watch
 from anju.cases.choices import Stage, StepKind
 from anju.cases.forms import (
     AgreementForm,
@@ -42,11 +40,7 @@ from anju.core.masking import mask_id_number, sees_personal_data
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
-from anju.dashboard import selectors as dashboard_selectors
 from anju.households.models import Household
-from anju.reporting import selectors as reporting_selectors
-from anju.subsidies import selectors as subsidy_selectors
-from anju.supervision import selectors as supervision_selectors
 
 # The note each act asks for (label, required).
 NOTES: dict[str, tuple[str, bool]] = {
@@ -211,7 +205,7 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
     can_end = (
         case.stage in services.STEP_FLOW[StepKind.END][0]
         and services.can_act(user, StepKind.END, case)
-        and not subsidy_selectors.paid_total(case)
+        and not extensions.paid_total(case)
     )
     can_patrol = case.stage in (Stage.UNDER_WAY, Stage.RECTIFYING) and services.can_act(user, StepKind.PATROL, case)
     can_details = case.stage in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY) and services.can_act(
@@ -233,12 +227,9 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             "patrol_form": (bound.get(StepKind.PATROL) or PatrolForm()) if can_patrol else None,
             "details_form": (bound.get(StepKind.DETAILS) or _details_form(case)) if can_details else None,
             "blockers": blockers,
-            "acceptance_panel": acceptance_selectors.case_panel(case=case, user=user),
-            "subsidies_panel": subsidy_selectors.case_panel(case=case, user=user),
-            "archives_panel": archive_selectors.case_panel(case=case, user=user),
-            "supervision_panel": supervision_selectors.case_panel(case=case, user=user),
-            "reporting_panel": reporting_selectors.case_panel(case=case, user=user),
-            "dashboard_panel": dashboard_selectors.case_panel(case=case, user=user),
+            # acceptance_panel, subsidies_panel, archives_panel, supervision_panel, reporting_panel,
+            # dashboard_panel: each app registers its own (cases.extensions)
+            **extensions.panels(case=case, user=user),
             "area_range": pol.area_check(case.policy.content, household_size=case.household_size, area=None),
         },
     )

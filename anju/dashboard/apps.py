@@ -6,4 +6,7 @@ class DashboardConfig(AppConfig):
     verbose_name = "动态清零看板"
 
     def ready(self) -> None:
-        from anju.dashboard import handlers, receivers  # noqa: F401  (register the listeners and the job)
+        from anju.cases import extensions
+        from anju.dashboard import handlers, receivers, selectors  # noqa: F401  (register the listeners and the job)
+
+        extensions.register_panel("dashboard_panel", selectors.case_panel)

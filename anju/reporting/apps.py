@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "anju.reporting"
     verbose_name = "报送与计划"
+
+    def ready(self) -> None:
+        from anju.cases import extensions
+        from anju.reporting import selectors
+
+        extensions.register_panel("reporting_panel", selectors.case_panel)
