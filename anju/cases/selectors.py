@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
-from anju.cases.services import ensure_national_policy
+from anju.cases.services import can_act, ensure_national_policy
 from anju.core.versioning import ConfigQuerySet
 from anju.regions.models import Region
 
@@ -171,3 +171,12 @@ def awaiting_user(user: Any) -> list[dict[str, Any]]:
         ),
         key=lambda r: -r["oldest_days"],
     )
+
+
+def decision_page_case(*, household: Any, decision: Any, user: Any) -> dict[str, Any]:
+    """For the household's eligibility page (registered with ``eligibility.extensions``): its
+    open case, or whether the user may open one now that the rules cover it."""
+    return {
+        "open_case": RenovationCase.objects.filter(household=household).open().first(),
+        "can_open_case": bool(decision and decision.programme and can_act(user, StepKind.OPEN)),
+    }

@@ -13,14 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
-from anju.cases import services as case_services
-from anju.cases.choices import StepKind
-from anju.cases.models import RenovationCase
 from anju.core.config_views import ConfigPages
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.core.versioning import can_edit_config
-from anju.eligibility import engine, selectors, services
+from anju.eligibility import engine, extensions, selectors, services
 from anju.eligibility.choices import Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
@@ -64,8 +61,8 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "form": form,
             "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]
-            "open_case": RenovationCase.objects.filter(household=household).open().first(),
-            "can_open_case": bool(decision and decision.programme and case_services.can_act(user, StepKind.OPEN)),
+            # open_case / can_open_case: from the cases app (eligibility.extensions)
+            **extensions.decision_extras(household=household, decision=decision, user=user),
         },
     )
 
