@@ -23,7 +23,7 @@ from anju.acceptance.choices import PostGrade, RectificationStatus
 from anju.acceptance.models import Acceptance, Rectification
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.filters import RegionFilterSet
+from anju.regions.filters import RegionFilterSet
 
 
 class StringMapField(serializers.JSONField):

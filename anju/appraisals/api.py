@@ -19,10 +19,10 @@ from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.core.filters import RegionFilterSet
 from anju.households.models import House
 from anju.inspections.choices import Grade
+from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.regions.filters import RegionFilterSet
 
 
 class JSONObjectField(serializers.JSONField):
@@ -169,7 +169,7 @@ class AppraisalViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(appraisal).data, status=status.HTTP_201_CREATED)
 
 
-# --- templates (versioning: anju.core.versioning, anju.core.api_versioning) -------------------------------
+# --- templates (versioning: anju.kit.versioning, anju.kit.api_versioning) -------------------------------
 
 
 class AppraisalTemplateSerializer(ConfigSerializer):

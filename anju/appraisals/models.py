@@ -12,14 +12,14 @@ from django.utils import timezone
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
-from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.inspections.choices import Grade
+from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
 class AppraisalTemplate(VersionedConfig):
     """One version of an appraisal template: the components to judge per structure type and
     the text of each a–d criterion (``content``, checked by ``templates.validate_content``).
-    Versioning, scoping and who edits: ``anju.core.versioning``. An appraisal keeps the version
+    Versioning, scoping and who edits: ``anju.kit.versioning``. An appraisal keeps the version
     it was made with."""
 
     content = models.JSONField("内容")

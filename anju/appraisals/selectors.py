@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.services import ensure_national_template
-from anju.core.versioning import ConfigQuerySet
+from anju.kit.versioning import ConfigQuerySet
 
 
 def appraisal_list(user: Any, filters: dict[str, Any]) -> QuerySet[Appraisal]:

@@ -21,7 +21,13 @@ from anju.appraisals.templates import validate_content
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
-from anju.core.versioning import (
+from anju.households.choices import GradeSource
+from anju.households.models import House
+from anju.households.safety import house_grade_set
+from anju.households.signals import facts_changed
+from anju.inspections.choices import Grade
+from anju.inspections.photos import process_photo
+from anju.kit.versioning import (
     config_activate,
     config_check_editable,
     config_derive,
@@ -29,12 +35,6 @@ from anju.core.versioning import (
     config_ensure_national,
     config_for,
 )
-from anju.households.choices import GradeSource
-from anju.households.models import House
-from anju.households.safety import house_grade_set
-from anju.households.signals import facts_changed
-from anju.inspections.choices import Grade
-from anju.inspections.photos import process_photo
 
 APPRAISE_ROLES = (Role.APPRAISER,)
 NATIONAL_NAME = "全国默认鉴定模板（2019 导则）"

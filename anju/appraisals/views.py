@@ -20,12 +20,12 @@ from anju.appraisals.forms import (
     formset_initial,
 )
 from anju.appraisals.models import Appraisal
-from anju.core.config_views import ConfigPages
 from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import EDITOR_ROLE, can_edit_config
 from anju.households.choices import StructureType
 from anju.households.models import House
+from anju.kit.config_views import ConfigPages
+from anju.kit.versioning import EDITOR_ROLE, can_edit_config
 
 
 def _can_appraise(user: object) -> bool:
@@ -111,7 +111,7 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- templates (versioning: anju.core.versioning) ---------------------------------------------------
+# --- templates (versioning: anju.kit.versioning) ---------------------------------------------------
 
 
 @login_required

@@ -46,7 +46,7 @@ def _value_label(field: str, value: Any, object_type: str = "") -> str:
     if object_type and (label := _choice_label(object_type, field, value)) is not None:
         return label
     if field == "roles" and isinstance(value, list):
-        from anju.accounts.choices import Role
+        from anju.core.roles import Role
 
         return "、".join(Role(v).label if v in Role.values else str(v) for v in value)
     if value is True:

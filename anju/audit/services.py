@@ -131,3 +131,20 @@ def refusals_audited(what: str, *, obj_kwarg: str = "case") -> Callable[[_F], _F
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def log_export(*, actor: Any, what: str, filters: dict[str, Any], rows: int, fmt: str) -> None:
+    """Every export is an audited act: who, what, with which filter, how many rows."""
+    region = getattr(actor, "region", None)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=what,
+        object_id="",
+        object_repr=f"导出{fmt.upper()}：{rows} 行",
+        region_code=region.code if region else "",
+        changes={
+            "filters": {"before": None, "after": {k: v for k, v in filters.items() if v}},
+            "rows": {"before": None, "after": rows},
+        },
+    )

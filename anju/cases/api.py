@@ -22,10 +22,10 @@ from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.core.filters import RegionFilterSet
 from anju.eligibility.choices import Programme
 from anju.households.models import Household
+from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.regions.filters import RegionFilterSet
 
 ACTS: dict[str, Callable[..., Any]] = {
     StepKind.APPLY: services.case_apply,

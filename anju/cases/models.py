@@ -24,8 +24,8 @@ from anju.cases.choices import (
 )
 from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
-from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.eligibility.choices import Programme
+from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
 class CasePolicy(VersionedConfig):

@@ -12,7 +12,7 @@ from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
 from anju.cases.services import can_act, ensure_national_policy
-from anju.core.versioning import ConfigQuerySet
+from anju.kit.versioning import ConfigQuerySet
 from anju.regions.models import Region
 
 # What the case waits for at each stage, and which act moves it on.

@@ -40,14 +40,6 @@ from anju.cases.choices import (
 )
 from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
 from anju.core.scoping import in_scope
-from anju.core.versioning import (
-    config_activate,
-    config_check_editable,
-    config_derive,
-    config_discard,
-    config_ensure_national,
-    config_for,
-)
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome
 from anju.households.choices import GradeSource
 from anju.households.models import House, Household
@@ -61,6 +53,14 @@ from anju.households.safety import (
 )
 from anju.households.signals import facts_changed
 from anju.inspections.photos import process_photo
+from anju.kit.versioning import (
+    config_activate,
+    config_check_editable,
+    config_derive,
+    config_discard,
+    config_ensure_national,
+    config_for,
+)
 from anju.regions.models import Region
 
 NATIONAL_NAME = "全国默认改造政策"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
+from anju.audit.services import log_export
 from anju.cases import extensions, selectors, services, watch
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
@@ -34,13 +35,13 @@ from anju.cases.forms import (
     StepForm,
 )
 from anju.cases.models import RenovationCase
-from anju.core.config_views import ConfigPages
-from anju.core.exporting import log_export, table_response
+from anju.core.exporting import table_response
 from anju.core.masking import mask_id_number, sees_personal_data
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import can_edit_config
 from anju.households.models import Household
+from anju.kit.config_views import ConfigPages
+from anju.kit.versioning import can_edit_config
 
 # The note each act asks for (label, required).
 NOTES: dict[str, tuple[str, bool]] = {
@@ -337,7 +338,7 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
     )
 
 
-# --- policy versions (versioning: anju.core.versioning) -------------------------------------------------
+# --- policy versions (versioning: anju.kit.versioning) -------------------------------------------------
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writing a table to xlsx (xlsxwriter, constant memory) or csv (UTF-8 with BOM,
-which Excel and WPS open with the right encoding), and logging the export.
+which Excel and WPS open with the right encoding). Logging the export is the audit app's
+(``anju.audit.services.log_export``).
 
 Every CSV anju hands out goes through ``table_response``, which neutralises cells that a
 spreadsheet would run as a formula (OWASP "CSV injection"): a name planted as
@@ -16,9 +17,6 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-
-from anju.audit.models import AuditAction
-from anju.audit.services import audit_record
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula (or DDE) to Excel, WPS and LibreOffice.
@@ -81,20 +79,3 @@ def table_response(
     response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{title}-{stamp}.xlsx") or ""
     return response, count
-
-
-def log_export(*, actor: Any, what: str, filters: dict[str, Any], rows: int, fmt: str) -> None:
-    """Every export is an audited act: who, what, with which filter, how many rows."""
-    region = getattr(actor, "region", None)
-    audit_record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        object_type=what,
-        object_id="",
-        object_repr=f"导出{fmt.upper()}：{rows} 行",
-        region_code=region.code if region else "",
-        changes={
-            "filters": {"before": None, "after": {k: v for k, v in filters.items() if v}},
-            "rows": {"before": None, "after": rows},
-        },
-    )

@@ -42,7 +42,7 @@ def mask_value(field: str, value: Any) -> Any:
 
 
 def sees_personal_data(user: Any) -> bool:
-    from anju.accounts.choices import Role
+    from anju.core.roles import Role
 
     roles = (
         Role.VILLAGE_CLERK,

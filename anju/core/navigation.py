@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anju.accounts.choices import Role
+from anju.core.roles import Role
 
 # Office roles that run imports and exports; village roles work on a phone and don't need the job list.
 OFFICE_ROLES = (

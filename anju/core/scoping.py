@@ -8,14 +8,11 @@ Views turn "not visible" into a 404, the same answer as "does not exist".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from anju.accounts.models import User
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -46,7 +43,7 @@ class RegionScopedQuerySet(models.QuerySet[_M]):
 
     region_code_lookup = "region__code"
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: Any) -> Self:
         prefix = user_scope_prefix(user)
         if prefix is None:
             return self.none()
@@ -65,7 +62,7 @@ def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Any, **lookup: 
 
 def ancestor_codes(code: str) -> list[str]:
     """The codes of every division above ``code`` (no query: codes nest)."""
-    from anju.regions.codes import parent_code_of
+    from anju.core.divisions import parent_code_of
 
     codes: list[str] = []
     parent = parent_code_of(code)
@@ -80,11 +77,11 @@ class CoveringRegionScopedQuerySet(RegionScopedQuerySet[_M]):
     the regions above theirs, since they cover the user's region. What the plan *contains*
     (households, houses, tasks) stays scoped to the user's own subtree."""
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: Any) -> Self:
         prefix = user_scope_prefix(user)
         if prefix is None or prefix == "":
             return super().visible_to(user)
         return self.filter(
             models.Q(**{f"{self.region_code_lookup}__startswith": prefix})
-            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(user.region.code))})  # type: ignore[union-attr]
+            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(user.region.code))})
         )

@@ -17,13 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.core.filters import RegionFilterSet
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind, Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
+from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.regions.filters import RegionFilterSet
 
 
 def _visible_household(user: Any, pk: int) -> Household:
@@ -214,7 +214,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(record).data)
 
 
-# --- rule sets (versioning: anju.core.versioning, anju.core.api_versioning) -------------------------------
+# --- rule sets (versioning: anju.kit.versioning, anju.kit.api_versioning) -------------------------------
 
 
 class RuleSetSerializer(ConfigSerializer):

@@ -10,13 +10,13 @@ from django.db import models
 from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
-from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.eligibility.choices import OUTCOME_PROGRAMME, CircumstanceKind, Outcome
+from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
 class RuleSet(VersionedConfig):
     """One version of the eligibility rules (JSON ``text``, parsed by ``engine``). Versioning,
-    scoping and who edits: ``anju.core.versioning``. Each decision names the version it came
+    scoping and who edits: ``anju.kit.versioning``. Each decision names the version it came
     from."""
 
     text = models.TextField("规则（JSON）")

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from anju.core.versioning import ConfigQuerySet
 from anju.eligibility.choices import Outcome
 from anju.eligibility.models import Decision, RuleSet
 from anju.eligibility.services import ensure_national_rule_set
+from anju.kit.versioning import ConfigQuerySet
 
 
 def current_decisions(user: Any, filters: dict[str, Any]) -> QuerySet[Decision]:

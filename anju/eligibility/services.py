@@ -19,7 +19,12 @@ from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.core.scoping import in_scope
-from anju.core.versioning import (
+from anju.eligibility import engine
+from anju.eligibility.choices import CircumstanceKind
+from anju.eligibility.facts import gather
+from anju.eligibility.models import Circumstance, Decision, RuleSet
+from anju.households.models import Household
+from anju.kit.versioning import (
     config_activate,
     config_check_editable,
     config_derive,
@@ -27,11 +32,6 @@ from anju.core.versioning import (
     config_ensure_national,
     config_for,
 )
-from anju.eligibility import engine
-from anju.eligibility.choices import CircumstanceKind
-from anju.eligibility.facts import gather
-from anju.eligibility.models import Circumstance, Decision, RuleSet
-from anju.households.models import Household
 
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)

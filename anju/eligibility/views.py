@@ -13,16 +13,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.views import _apply_errors
-from anju.core.config_views import ConfigPages
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import can_edit_config
 from anju.eligibility import engine, extensions, selectors, services
 from anju.eligibility.choices import Outcome
 from anju.eligibility.facts import FACTS, show
 from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
 from anju.households.models import Household
+from anju.kit.config_views import ConfigPages
+from anju.kit.versioning import can_edit_config
 
 
 def _facts_table(facts: dict[str, Any]) -> list[tuple[str, str]]:
@@ -116,7 +116,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- rule sets (versioning: anju.core.versioning) ---------------------------------------------------
+# --- rule sets (versioning: anju.kit.versioning) ---------------------------------------------------
 
 
 @login_required

@@ -8,10 +8,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from anju.core.filters import RegionFilterSet
 from anju.households.choices import ELDERLY_AGE, Grade, KeyGroup, StructureType
 from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
+from anju.regions.filters import RegionFilterSet
 
 GROUP_CHOICES = [("key", "全部重点对象"), ("general", "一般农户"), *KeyGroup.choices]
 YES_NO = [("true", "是"), ("false", "否")]

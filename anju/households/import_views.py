@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
-from anju.core.exporting import log_export, table_response
+from anju.audit.services import log_export
+from anju.core.exporting import table_response
 from anju.core.masking import mask_id_number, mask_phone
 from anju.core.scoping import get_visible_or_404
 from anju.core.tabular import TabularError, open_table

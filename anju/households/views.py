@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
-from anju.core.exporting import log_export, table_response
+from anju.audit.services import log_export
+from anju.core.exporting import table_response
 from anju.core.scoping import get_visible_or_404
 from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anju.core.exporting import log_export
+from anju.audit.services import log_export
 from anju.core.scoping import get_visible_or_404
 from anju.jobs.models import Job
 from anju.jobs.registry import file_allowed

@@ -1,6 +1,6 @@
 """Exporting a ledger: small ones as a download at once, big ones as a background job whose
 result file appears on the jobs page. Every export (either way) is logged and audited through
-``anju.core.exporting.log_export``, with its filters and row count."""
+``anju.audit.services.log_export``, with its filters and row count."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.utils import timezone
 
-from anju.core.exporting import XLSX_TYPE, log_export
+from anju.audit.services import log_export
+from anju.core.exporting import XLSX_TYPE
 from anju.core.scoping import in_scope, user_scope_prefix
 from anju.jobs.models import Job
 from anju.jobs.services import job_start

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.db.models.functions import Substr
 
@@ -29,7 +30,7 @@ def region_roots(*, viewer: Any) -> list[Region]:
 
 def region_children(*, viewer: Any, region: Region) -> list[ChildRow]:
     """Each child of ``region`` with the number of villages and users below it."""
-    from anju.accounts.models import User
+    User = get_user_model()
 
     children = list(Region.objects.visible_to(viewer).filter(parent=region).order_by("code"))
     if not children:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from anju.accounts.choices import Role
+from anju.core.roles import Role
 from anju.core.scoping import get_visible_or_404
 from anju.jobs.services import job_start
 from anju.regions.forms import RegionImportForm

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
-from anju.core.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.core.filters import RegionFilterSet
+from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.regions.filters import RegionFilterSet
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind, SubmissionStatus
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent

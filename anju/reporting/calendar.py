@@ -1,6 +1,6 @@
 """The reporting calendar: which day of the month each level's report is due, and the annual
 plan's phases per year (and, optionally, per region). One named, versioned JSON document per
-province (``ReportingCalendar``; versioning in ``anju.core.versioning``).
+province (``ReportingCalendar``; versioning in ``anju.kit.versioning``).
 
 Sections:
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
-from anju.core.versioning import ConfigQuerySet, VersionedConfig, version_constraints
+from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
 
 

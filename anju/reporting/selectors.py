@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.core.versioning import ConfigQuerySet
+from anju.kit.versioning import ConfigQuerySet
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.reporting import calendar as cal

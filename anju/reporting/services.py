@@ -16,7 +16,7 @@ from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
-from anju.core.versioning import (
+from anju.kit.versioning import (
     config_activate,
     config_check_editable,
     config_derive,

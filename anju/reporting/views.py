@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anju.core.config_views import ConfigPages
-from anju.core.exporting import log_export, table_response
+from anju.audit.services import log_export
+from anju.core.exporting import table_response
 from anju.core.pages import paginate, run_action
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import EDITOR_ROLE, can_edit_config
+from anju.kit.config_views import ConfigPages
+from anju.kit.versioning import EDITOR_ROLE, can_edit_config
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import selectors, services
@@ -291,7 +292,7 @@ def annual_plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- calendar versions (versioning: anju.core.versioning) ----------------------------------------------
+# --- calendar versions (versioning: anju.kit.versioning) ----------------------------------------------
 
 
 @login_required

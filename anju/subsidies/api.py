@@ -19,8 +19,8 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
-from anju.core.filters import RegionFilterSet
 from anju.eligibility.choices import Programme
+from anju.regions.filters import RegionFilterSet
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
 from anju.subsidies.choices import PayeeKind

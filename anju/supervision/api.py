@@ -21,7 +21,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.filters import RegionFilterSet
+from anju.regions.filters import RegionFilterSet
 from anju.regions.models import Region
 from anju.supervision import services
 from anju.supervision.choices import FindingCategory, OrderStatus, Topic

@@ -10,9 +10,9 @@ from anju.appraisals import services
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.tests.conftest import appraisal_kwargs
 from anju.audit.models import AuditEvent
-from anju.core.versioning import ConfigStatus
 from anju.households.models import House
 from anju.inspections.tests.images import jpeg, not_an_image
+from anju.kit.versioning import ConfigStatus
 
 pytestmark = pytest.mark.django_db
 

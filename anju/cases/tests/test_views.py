@@ -12,7 +12,7 @@ from anju.accounts.choices import Role
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
 from anju.cases.tests.conftest import ago, photo, walk
-from anju.core.versioning import ConfigStatus
+from anju.kit.versioning import ConfigStatus
 
 pytestmark = pytest.mark.django_db
 

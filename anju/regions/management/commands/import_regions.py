@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anju.accounts.models import User
 from anju.regions.services import RegionImportError, region_import
 
 
@@ -21,8 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         try:
-            user = User.objects.select_related("region").get(username=options["as_user"])
-        except User.DoesNotExist as exc:
+            user = get_user_model().objects.select_related("region").get(username=options["as_user"])
+        except get_user_model().DoesNotExist as exc:
             raise CommandError(f"用户 {options['as_user']} 不存在。") from exc
         try:
             result = region_import(data=path.read_bytes(), filename=path.name, acting_user=user)

@@ -8,12 +8,12 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 
+from anju.regions.models import Region
+
 
 class RegionFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
 
     def filter_region(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        from anju.regions.models import Region
-
         region = Region.objects.filter(code=value.strip()).first()
         return qs.filter(region_code__startswith=region.prefix) if region else qs.none()

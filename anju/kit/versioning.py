@@ -18,9 +18,9 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
+from anju.core.roles import Role
 from anju.core.scoping import CoveringRegionScopedQuerySet, ancestor_codes, user_scope_prefix
 
 

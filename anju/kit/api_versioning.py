@@ -1,4 +1,4 @@
-"""The API of versioned configuration (appraisal templates, rule sets; ``anju.core.versioning``):
+"""The API of versioned configuration (appraisal templates, rule sets; ``anju.kit.versioning``):
 list and detail of the versions a user can see, PUT/PATCH of a draft, ``derive`` and
 ``activate``. Subclasses name their serializers and the app's services."""
 
@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.core.versioning import ConfigStatus
+from anju.kit.versioning import ConfigStatus
 
 STATUS_HELP = "、".join(f"{value} {label}" for value, label in ConfigStatus.choices)
 CONFIG_FIELDS = [

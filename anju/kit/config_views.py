@@ -1,4 +1,4 @@
-"""The pages every kind of versioned configuration shares (``anju.core.versioning``): derive a
+"""The pages every kind of versioned configuration shares (``anju.kit.versioning``): derive a
 draft, activate it, discard it and — for configuration kept as a JSON document — edit it in a
 text box. Each app describes its kind once (``ConfigPages``) and routes these views; the list and
 detail pages, which show each kind's own content, stay in the app."""
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core.pages import error_text, run_action
 from anju.core.scoping import get_visible_or_404
-from anju.core.versioning import VersionedConfig, can_edit_config
+from anju.kit.versioning import VersionedConfig, can_edit_config
 
 
 class JsonConfigForm(forms.Form):
