@@ -1,4 +1,4 @@
-"""Completion acceptance (竣工验收, SPEC §9): each acceptance of a renovated house against the
+"""Completion acceptance (竣工验收, requirements §9): each acceptance of a renovated house against the
 checklist of the case's policy version, and the rectification (整改) a failed one opens.
 
 An acceptance keeps a snapshot of the checklist it was judged by, so a later policy version

@@ -1,4 +1,4 @@
-"""Writes of completion acceptance (SPEC §9). Recording an acceptance judges the checklist of the
+"""Writes of completion acceptance (requirements §9). Recording an acceptance judges the checklist of the
 case's policy version, moves the case through ``anju.cases.services.case_accept_result`` (验收通过,
 or 整改 with a rectification) and audits, all in one transaction; completing a rectification
 sends the case back for the re-acceptance through ``case_rectified``. A refusal is a Chinese

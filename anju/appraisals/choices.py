@@ -22,7 +22,7 @@ class PreventionLevel(models.TextChoices):
 
 
 class DamageCause(models.TextChoices):
-    """Why the house is (or became) dangerous; the re-entry rule reads it (SPEC §7)."""
+    """Why the house is (or became) dangerous; the re-entry rule reads it (requirements §7)."""
 
     AGEING = "ageing", "年久失修、自然老化"
     SMALL_DISASTER = "small_disaster", "小型自然灾害"

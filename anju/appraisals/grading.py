@@ -1,4 +1,4 @@
-"""The house grade from the site and the component grades (SPEC §6, guideline 2019).
+"""The house grade from the site and the component grades (requirements §6, guideline 2019).
 
 Site first: a dangerous site makes the house D, with relocation recommended. Otherwise A when
 every component is a; else the worst component decides (any d → D, else any c → C, else B)."""

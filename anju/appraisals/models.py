@@ -1,4 +1,4 @@
-"""Safety appraisals (鉴定, SPEC §6): versioned appraisal templates and the appraisals of
+"""Safety appraisals (鉴定, requirements §6): versioned appraisal templates and the appraisals of
 houses. A house keeps every appraisal; the latest counts (``House.appraised_grade``)."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class AppraisalQuerySet(RegionScopedQuerySet["Appraisal"]):
 
 
 class Appraisal(models.Model):
-    """One safety appraisal of one house by a qualified appraiser (SPEC §6)."""
+    """One safety appraisal of one house by a qualified appraiser (requirements §6)."""
 
     house = models.ForeignKey(
         "households.House", verbose_name="房屋", on_delete=models.PROTECT, related_name="appraisals"

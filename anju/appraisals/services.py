@@ -1,4 +1,4 @@
-"""Writes of the appraisal work (SPEC §6): template versions and appraisals. Each checks the
+"""Writes of the appraisal work (requirements §6): template versions and appraisals. Each checks the
 actor's role and region, validates with Chinese messages, writes and audits in one
 transaction, and tells the eligibility app that a household's facts changed."""
 

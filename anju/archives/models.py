@@ -1,4 +1,4 @@
-"""The one-household archive (一户一档, SPEC §10): the documents filed for a renovation case,
+"""The one-household archive (一户一档, requirements §10): the documents filed for a renovation case,
 each under one of the items its policy requires, and the joint review (共同审定) of the archive
 by the civil-affairs and rural-revitalization liaisons.
 

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Stage(models.TextChoices):
-    """Where a renovation case stands (SPEC §8). 建档 is reached through three reviews, each with
+    """Where a renovation case stands (requirements §8). 建档 is reached through three reviews, each with
     its public notice; 验收 either passes or opens 整改 and a re-acceptance."""
 
     FOUND = "found", "发现"
@@ -86,7 +86,7 @@ class EnergyTag(models.TextChoices):
 
 
 class EndReason(models.TextChoices):
-    """How a case ended other than by 销号 (SPEC §7: solved otherwise, or not eligible)."""
+    """How a case ended other than by 销号 (requirements §7: solved otherwise, or not eligible)."""
 
     RENT = "rent", "租赁安全住房"
     RELATIVES = "relatives", "投亲靠友"

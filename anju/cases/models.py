@@ -1,4 +1,4 @@
-"""Renovation cases (SPEC §8): one case per dangerous house (or houseless household) that the
+"""Renovation cases (requirements §8): one case per dangerous house (or houseless household) that the
 rules cover, run from 发现 through 建档 and 改造 to 验收 and 销号. Every act on a case is a
 ``CaseStep`` row; the case keeps its current stage and the dates the ledgers need.
 
@@ -85,7 +85,7 @@ class RenovationCase(models.Model):
     # Bumped by every act: two officers acting on the same page at once cannot both win.
     version = models.PositiveIntegerField("版本", default=1)
 
-    # Renovation details (SPEC §8)
+    # Renovation details (requirements §8)
     method = models.CharField("改造方式", max_length=30, blank=True)
     method_name = models.CharField("改造方式名称", max_length=50, blank=True)
     construction_mode = models.CharField("建设方式", max_length=10, choices=ConstructionMode.choices, blank=True)

@@ -1,4 +1,4 @@
-"""The renovation policy: every number and list SPEC §8–§10 calls configurable, as one named,
+"""The renovation policy: every number and list requirements §8–§10 calls configurable, as one named,
 versioned JSON document per province (``CasePolicy``; versioning in ``anju.kit.versioning``).
 
 Sections (each entry has a ``code`` so a computation can say which entry applied):

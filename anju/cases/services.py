@@ -1,4 +1,4 @@
-"""Writes of a renovation case (SPEC §8). Each act is one service: it checks the actor's role
+"""Writes of a renovation case (requirements §8). Each act is one service: it checks the actor's role
 and region, the case's stage and the act's preconditions, then moves the case, records the
 ``CaseStep`` and the audit row in one transaction, or refuses with a Chinese reason and changes
 nothing.

@@ -1,11 +1,11 @@
-"""The roles users hold (SPEC §1): the vocabulary of who may act, used from the foundation up
+"""The roles users hold (requirements §1): the vocabulary of who may act, used from the foundation up
 (``anju.accounts.choices`` re-exports it)."""
 
 from django.db import models
 
 
 class Role(models.TextChoices):
-    """The roles of SPEC §1. A user holds one or more."""
+    """The roles of requirements §1. A user holds one or more."""
 
     VILLAGE_CLERK = "village_clerk", "村信息员"
     VILLAGE_HEAD = "village_head", "村主要负责人"

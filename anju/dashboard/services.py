@@ -31,7 +31,7 @@ from anju.tasks.models import Task
 
 DANGEROUS_GRADES = ("C", "D")
 # A case ended this way found the family a safe home another way: it no longer counts as
-# living in a dangerous house (SPEC §7).
+# living in a dangerous house (requirements §7).
 SOLVED_END_REASONS = (EndReason.RENT, EndReason.RELATIVES, EndReason.RELOCATION)
 # Which steps the monthly trend counts, under which series.
 TREND_STEPS = {StepKind.OPEN: "opened", StepKind.COMPLETE: "completed", StepKind.CLOSE: "closed"}

@@ -1,4 +1,4 @@
-"""Demo inspection work (SPEC §5): a routine campaign in 渔泽镇 and in 鹿鸣乡 with about
+"""Demo inspection work (requirements §5): a routine campaign in 渔泽镇 and in 鹿鸣乡 with about
 two thirds of the houses inspected, a few photos, 以房找人 referrals (one confirmed), a landslide
 in 鹿鸣乡 with its worst-first tasks half done, control measures (one evacuation verified),
 北渔泽村's signed list received by the township, follow-ups at every step, and a hazard checklist

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Outcome(models.TextChoices):
-    """What an eligibility decision says (SPEC §7). Rule sets may only use these."""
+    """What an eligibility decision says (requirements §7). Rule sets may only use these."""
 
     RENOVATION = "renovation", "纳入农村危房改造"
     REENTRY = "reentry", "再次纳入农村危房改造"

@@ -1,4 +1,4 @@
-"""Eligibility rules as data (SPEC §7, STYLE 6): a rule set is JSON text with named conditions
+"""Eligibility rules as data (requirements §7, STYLE 6): a rule set is JSON text with named conditions
 and an ordered list of rules; the first rule whose condition holds decides. Every decision
 says which rule fired, the rule set's version, the facts it used, and why, in plain Chinese.
 

@@ -1,4 +1,4 @@
-"""Eligibility (SPEC §7): versioned rule sets, the decision each household gets from them,
+"""Eligibility (requirements §7): versioned rule sets, the decision each household gets from them,
 and the circumstances only a visit establishes (无房, ability to self-repair, solved otherwise)."""
 
 from __future__ import annotations

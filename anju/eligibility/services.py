@@ -1,4 +1,4 @@
-"""Writes of eligibility (SPEC §7): rule-set versions, circumstances recorded after a visit,
+"""Writes of eligibility (requirements §7): rule-set versions, circumstances recorded after a visit,
 and the decisions, re-evaluated whenever the facts they used change."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from anju.kit.versioning import (
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)
 NATIONAL_NAME = "默认资格规则（2023 通知）"
-NATIONAL_NOTE = "按 SPEC §7 与 2023 年两份通知编写"
+NATIONAL_NOTE = "按 requirements §7 与 2023 年两份通知编写"
 DEFAULT_RULES = Path(__file__).with_name("default_rules.json")
 BATCH = 500
 

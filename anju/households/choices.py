@@ -2,7 +2,7 @@ from django.db import models
 
 
 class KeyGroup(models.TextChoices):
-    """The six key groups (六类重点对象), SPEC §3."""
+    """The six key groups (六类重点对象), requirements §3."""
 
     MONITORING = "monitoring", "农村易返贫致贫户"
     DIBAO = "dibao", "农村低保户"
@@ -79,7 +79,7 @@ class SeismicIntensity(models.IntegerChoices):
 
 
 class PastProgramme(models.TextChoices):
-    """The programme that renovated a house before (曾享受的住房保障); SPEC §7 re-entry reads it."""
+    """The programme that renovated a house before (曾享受的住房保障); requirements §7 re-entry reads it."""
 
     RENOVATION = "renovation", "农村危房改造"
     SEISMIC = "seismic", "农房抗震改造"

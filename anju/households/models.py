@@ -241,12 +241,12 @@ class House(models.Model):
     renovation_programme = models.CharField(
         "曾改造类型", max_length=20, choices=PastProgramme.choices, blank=True, help_text="曾改造的，选择当时的项目"
     )
-    # Kept by the inspection services from the latest inspection (SPEC §5).
+    # Kept by the inspection services from the latest inspection (requirements §5).
     suspected_grade = models.CharField(
         "排查初判等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
     )
     last_inspected_at = models.DateTimeField("最近排查时间", null=True, blank=True, editable=False)
-    # Kept by the appraisal services from the latest appraisal (SPEC §6: the latest counts).
+    # Kept by the appraisal services from the latest appraisal (requirements §6: the latest counts).
     appraised_grade = models.CharField(
         "鉴定等级", max_length=1, choices=Grade.choices, blank=True, db_index=True, editable=False
     )
@@ -375,7 +375,7 @@ class SupportRecord(models.Model):
         return f"{self.name}（{self.case_label}，{self.year} 年{self.get_programme_display()}，{state}）"
 
 
-# The house facts a user records (SPEC §4), in form order. Forms, the API,
+# The house facts a user records (requirements §4), in form order. Forms, the API,
 # the services' audit snapshots and the exports all use this one list.
 HOUSE_DATA_FIELDS: tuple[str, ...] = (
     "group_name",

@@ -31,7 +31,7 @@ class EventKind(models.TextChoices):
 
 
 class TaskPriority(models.IntegerChoices):
-    """Emergency tasks, worst first (SPEC §5)."""
+    """Emergency tasks, worst first (requirements §5)."""
 
     KNOWN_DANGEROUS = 0, "已知 C/D 级"
     ELDERLY = 1, "有老人居住"

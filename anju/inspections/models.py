@@ -1,4 +1,4 @@
-"""Finding dangerous houses (排查, SPEC §5): campaigns, inspections with photos, referrals of
+"""Finding dangerous houses (排查, requirements §5): campaigns, inspections with photos, referrals of
 poor families found by inspection (以房找人), emergency events with their tasks, control
 measures, the villages' signed lists and follow-ups of people still in dangerous houses."""
 

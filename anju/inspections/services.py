@@ -1,4 +1,4 @@
-"""Writes of the inspection work (SPEC §5). Each checks the actor's role and region,
+"""Writes of the inspection work (requirements §5). Each checks the actor's role and region,
 validates with Chinese messages, writes and audits in one transaction."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ledgers (台账, SPEC §11): each one's key, title, columns and the selector that yields its
+"""The ledgers (台账, requirements §11): each one's key, title, columns and the selector that yields its
 rows for a user's region, ready to write (labels resolved, ID numbers masked or not).
 
 Rows are plain tuples in column order, so the xlsx and PDF writers and the preview page never

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class PayeeKind(models.TextChoices):
-    """Who receives a payment (SPEC §8): the household's 一卡通, or the builder with the
+    """Who receives a payment (requirements §8): the household's 一卡通, or the builder with the
     household's written consent."""
 
     HOUSEHOLD = "household", "农户（一卡通）"

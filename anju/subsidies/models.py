@@ -1,4 +1,4 @@
-"""Subsidy payments (补助资金拨付, SPEC §8). The standard a case is entitled to is fixed on the
+"""Subsidy payments (补助资金拨付, requirements §8). The standard a case is entitled to is fixed on the
 case at county approval (``RenovationCase.subsidy_amount``); this app records what was paid
 against it, in instalments, each with its voucher."""
 

@@ -1,4 +1,4 @@
-"""Supervision (督导检查, SPEC §11): a county (city, province) visit to a township with its
+"""Supervision (督导检查, requirements §11): a county (city, province) visit to a township with its
 findings and photos, and the rectification orders (整改通知) that follow until they are closed.
 Every exchange on an order is an ``OrderFollowUp`` row, so the history is never overwritten."""
 

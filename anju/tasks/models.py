@@ -1,4 +1,4 @@
-"""Renovation tasks (改造任务, SPEC §8): the quota of households the province issues to each
+"""Renovation tasks (改造任务, requirements §8): the quota of households the province issues to each
 county per year and programme (年度任务, and 动态新增 added during the year), and the county's
 allocation of it to its townships. Progress is counted from the cases, not stored."""
 

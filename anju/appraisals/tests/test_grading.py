@@ -1,4 +1,4 @@
-"""Every grading path of the 2019 guideline (SPEC §6)."""
+"""Every grading path of the 2019 guideline (requirements §6)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Table-driven tests of the default rule set: every rule, and the combinations SPEC §7 names
+"""Table-driven tests of the default rule set: every rule, and the combinations requirements §7 names
 (several statuses, 出列 mid-year, re-entry, both programmes in one year). Facts are given
 directly; ``test_decisions`` checks that the facts are gathered from the database right."""
 
