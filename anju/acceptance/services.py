@@ -21,6 +21,7 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, refusals_audited
 from anju.cases import policy as pol
 from anju.cases import services as case_services
+from anju.cases.acts import STEP_ROLES
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
@@ -36,7 +37,7 @@ def suggested_due(on: datetime.date) -> datetime.date:
 
 def _require(acting_user: Any, kind: str, case: RenovationCase) -> None:
     """The same role and region check as the case's own acts, before the form is judged."""
-    roles = case_services.STEP_ROLES[kind]
+    roles = STEP_ROLES[kind]
     if not (acting_user.is_superuser or acting_user.has_role(*roles)):
         labels = "、".join(Role(r).label for r in roles)
         raise PermissionDenied(f"「{StepKind(kind).label}」须由{labels}办理。")

@@ -10,7 +10,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.cases import acts as case_acts
 from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
@@ -142,12 +143,30 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
+class AvailableActSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.CharField(help_text="办理事项（POST /api/cases/{id}/act/ 的 kind）")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
+    reason = serializers.CharField(help_text="不能办理的原因；能办理时为空")
+
+
 class CaseDetailSerializer(CaseSerializer):
     steps = CaseStepSerializer(many=True, read_only=True)
     close_blockers = serializers.SerializerMethodField(help_text="销号前还缺的条件（验收通过时给出）")
+    acts = serializers.SerializerMethodField(help_text="各办理事项对当前用户是否开放及原因（与页面按钮一致）")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "steps", "close_blockers"]
+        fields = [*CaseSerializer.Meta.fields, "steps", "close_blockers", "acts"]
+
+    @extend_schema_field(AvailableActSerializer(many=True))
+    def get_acts(self, obj: RenovationCase) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in case_acts.available_acts(obj, request.user)
+        ]
 
     def get_close_blockers(self, obj: RenovationCase) -> list[str]:
         return services.close_blockers(obj) if obj.stage == Stage.ACCEPTED else []

@@ -28,6 +28,7 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.cases import extensions
 from anju.cases import policy as pol
+from anju.cases.acts import STEP_ROLES, ensure_act
 from anju.cases.choices import (
     OPEN_STAGES,
     WORKS_STAGES,
@@ -65,27 +66,6 @@ from anju.regions.models import Region
 
 NATIONAL_NAME = "全国默认改造政策"
 NATIONAL_NOTE = "公示期、改造方式、面积标准、补助标准、验收清单与档案清单的示例默认值，各省应建立本省版本"
-
-# Who may do each act (a superuser may do all). Village roles work in their village; township
-# and county officers in their subtree (region scoping does the rest).
-STEP_ROLES: dict[str, tuple[str, ...]] = {
-    StepKind.OPEN: (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.APPLY: (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER),
-    StepKind.VILLAGE_REVIEW: (Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER),
-    StepKind.TOWNSHIP_REVIEW: (Role.TOWNSHIP_OFFICER,),
-    StepKind.COUNTY_APPROVE: (Role.COUNTY_OFFICER,),
-    StepKind.FILE: (Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER),
-    StepKind.SIGN_AGREEMENT: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.START: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.PATROL: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.COMPLETE: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.ACCEPT: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.FAIL: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.RECTIFIED: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.CLOSE: (Role.COUNTY_OFFICER,),
-    StepKind.END: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-    StepKind.DETAILS: (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
-}
 
 # The stage each act starts from, and where it leads.
 STEP_FLOW: dict[str, tuple[tuple[str, ...], str]] = {
@@ -245,6 +225,7 @@ def case_advance(
     _require(acting_user, kind, case.region_code)
     check_version(case, version)
     _check_flow(case, kind)
+    ensure_act(case, acting_user, kind)
     _sources, target = STEP_FLOW[kind]
     fields = dict(updates or {})
     if target != case.stage:
@@ -425,6 +406,7 @@ def _simple_step(
     _require(acting_user, kind, case.region_code)
     check_version(case, version)
     _check_flow(case, kind)
+    ensure_act(case, acting_user, kind)  # the one table of who may act now (cases.acts)
     errors: dict[str, str] = {}
     _check_date(case, on, errors)
     if require_note and not note.strip():
@@ -696,10 +678,8 @@ def case_update_details(
 ) -> RenovationCase:
     """Correct who builds, the planned area or the energy tags during the works (the method is
     fixed by the agreement). Recorded as a step that does not move the case."""
-    _require(acting_user, StepKind.DETAILS, case.region_code)
+    ensure_act(case, acting_user, StepKind.DETAILS)
     check_version(case, version)
-    if case.stage not in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY):
-        raise ValidationError("只有签订协议后、竣工前可以修改改造信息。")
     if not note.strip():
         raise ValidationError({"note": "请说明修改原因。"})
     updates = _details(
@@ -761,9 +741,7 @@ def patrol_record(
     photos: list[Any] | tuple[Any, ...] = (),
 ) -> CasePatrol:
     """质量安全巡查 during the works, with at least one photo."""
-    _require(acting_user, StepKind.PATROL, case.region_code)
-    if case.stage not in (Stage.UNDER_WAY, Stage.RECTIFYING):
-        raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有施工期间和整改期间才记录质量巡查。")
+    ensure_act(case, acting_user, StepKind.PATROL)
     errors: dict[str, str] = {}
     if on > timezone.localdate():
         errors["on"] = "日期不能晚于今天。"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
+from anju.cases import acts as case_acts
 from anju.cases import extensions, selectors, services, watch
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
@@ -197,21 +198,14 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
     user = request.user
     bound = bound or {}
     next_kind = selectors.NEXT_ACT.get(case.stage)
-    act_form = None
     blockers = services.close_blockers(case) if case.stage == Stage.ACCEPTED else []
-    # 销号 is offered only when nothing stands in its way (the gaps are listed instead).
-    if next_kind and services.can_act(user, next_kind, case) and not (next_kind == StepKind.CLOSE and blockers):
-        act_form = bound.get(next_kind) or _act_form(next_kind, case)
-    # Once money was paid a case cannot simply end (the service says so; the page does not offer it).
-    can_end = (
-        case.stage in services.STEP_FLOW[StepKind.END][0]
-        and services.can_act(user, StepKind.END, case)
-        and not extensions.paid_total(case)
-    )
-    can_patrol = case.stage in (Stage.UNDER_WAY, Stage.RECTIFYING) and services.can_act(user, StepKind.PATROL, case)
-    can_details = case.stage in (Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY) and services.can_act(
-        user, StepKind.DETAILS, case
-    )
+    # The page offers exactly the acts the one table allows (cases.acts); the services assert it.
+    acts = {act.kind: act for act in case_acts.available_acts(case, user)}
+    next_act = acts.get(next_kind) if next_kind else None
+    act_form = (bound.get(next_act.kind) or _act_form(next_act.kind, case)) if next_act and next_act.allowed else None
+    can_end = acts[StepKind.END].allowed
+    can_patrol = acts[StepKind.PATROL].allowed
+    can_details = acts[StepKind.DETAILS].allowed
     return render(
         request,
         "cases/case_detail.html",
@@ -223,6 +217,8 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             "hint": selectors.next_step_hint(case),
             "next_kind": next_kind,
             "next_label": StepKind(next_kind).label if next_kind else "",
+            # why the next act is not offered, when that is not the 销号 gaps listed below
+            "next_refusal": next_act.reason if next_act and not next_act.allowed and not blockers else "",
             "act_form": act_form,
             "end_form": (bound.get(StepKind.END) or _act_form(StepKind.END, case)) if can_end else None,
             "patrol_form": (bound.get(StepKind.PATROL) or PatrolForm()) if can_patrol else None,
