@@ -13,6 +13,7 @@ from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
 from anju.inspections.choices import Grade
+from anju.kit.photos import PhotoRecord
 from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
@@ -110,13 +111,10 @@ class Appraisal(models.Model):
         return self.final_grade in (Grade.C, Grade.D)
 
 
-class AppraisalPhoto(models.Model):
+class AppraisalPhoto(PhotoRecord):
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="appraisals/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
     caption = models.CharField("说明", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    upload_dir = "appraisals"
 
     class Meta:
         verbose_name = "鉴定照片"

@@ -25,6 +25,7 @@ from anju.cases.choices import (
 from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
 from anju.eligibility.choices import Programme
+from anju.kit.photos import PhotoRecord
 from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
@@ -237,12 +238,9 @@ class CasePatrol(models.Model):
         return self.case.region_code
 
 
-class CasePatrolPhoto(models.Model):
+class CasePatrolPhoto(PhotoRecord):
     patrol = models.ForeignKey(CasePatrol, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="cases/patrols/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    upload_dir = "cases/patrols"
 
     class Meta:
         ordering = ["pk"]

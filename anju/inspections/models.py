@@ -25,6 +25,7 @@ from anju.inspections.choices import (
     TaskPriority,
     VillageListStatus,
 )
+from anju.kit.photos import PhotoRecord
 
 
 class ScopedQuerySet(RegionScopedQuerySet[Any]):
@@ -246,14 +247,9 @@ class HousingCheck(models.Model):
         return self.region_code
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(PhotoRecord):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="inspections/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    exif_latitude = models.DecimalField("照片纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    exif_longitude = models.DecimalField("照片经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    upload_dir = "inspections"
 
     class Meta:
         verbose_name = "排查照片"

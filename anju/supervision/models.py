@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
+from anju.kit.photos import PhotoRecord
 from anju.supervision.choices import FindingCategory, FollowUpKind, OrderStatus, Topic
 
 
@@ -102,14 +103,11 @@ class Finding(models.Model):
         return self.visit.region_code
 
 
-class FindingPhoto(models.Model):
+class FindingPhoto(PhotoRecord):
     """A photo of a finding, checked and downscaled by ``process_photo``."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="supervision/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    upload_dir = "supervision"
 
     class Meta:
         verbose_name = "问题照片"
@@ -225,14 +223,11 @@ class OrderFollowUp(models.Model):
         return self.order.region_code
 
 
-class ResponsePhoto(models.Model):
+class ResponsePhoto(PhotoRecord):
     """A photo the township sends with its response (the rectified site)."""
 
     follow_up = models.ForeignKey(OrderFollowUp, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="supervision/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    upload_dir = "supervision"
 
     class Meta:
         verbose_name = "整改照片"

@@ -16,14 +16,20 @@ def _dms(value: float) -> tuple[float, float, float]:
 
 
 def jpeg(
-    name: str = "photo.jpg", size: tuple[int, int] = (640, 480), gps: tuple[float, float] | None = None
+    name: str = "photo.jpg",
+    size: tuple[int, int] = (640, 480),
+    gps: tuple[float, float] | None = None,
+    taken: str | None = None,
 ) -> SimpleUploadedFile:
+    """``taken`` is the camera's time as EXIF writes it: "2026:11:30 09:15:00"."""
     image = Image.new("RGB", size, (150, 120, 90))
     exif = Image.Exif()
     if gps is not None:
         ifd = exif.get_ifd(0x8825)
         ifd[1], ifd[2] = "N", _dms(gps[0])
         ifd[3], ifd[4] = "E", _dms(gps[1])
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
