@@ -6,14 +6,13 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, viewsets
 
+from anju.core.api_errors import service_errors as service_errors  # re-exported for the views
 from anju.core.scoping import RegionScopedQuerySet
 
 # The largest id or number a filter may carry: PostgreSQL's integer; beyond it a query fails
@@ -75,16 +74,6 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type
         if not isinstance(queryset, RegionScopedQuerySet):
             raise TypeError(f"{type(self).__name__}.scoped_queryset must be region-scoped")
         return queryset.visible_to(self.request.user)
-
-
-def service_errors(exc: Exception) -> exceptions.APIException:
-    """A service's refusal as the API's answer: PermissionDenied → 403, ValidationError → 400
-    with the same Chinese messages as the pages (per field where the service named one)."""
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return exceptions.ValidationError(detail)
 
 
 class SingleObjectSchema(AutoSchema):
