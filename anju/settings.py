@@ -215,6 +215,8 @@ for _limit in ("MAX_UNCOMPRESSED_MB", "MAX_COMPRESSION_RATIO", "MAX_ENTRIES", "M
 # Background work (ADR 0004): the database backend needs no extra server;
 # `manage.py db_worker` runs the jobs. Tests run them inline.
 ANJU_TASKS_BACKEND = os.environ.get("ANJU_TASKS_BACKEND", "database")
+# The worker beats this often; a worker or job silent for four beats is taken as dead (issue 21).
+ANJU_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ANJU_JOB_HEARTBEAT_SECONDS", "15"))
 TASKS = {
     "default": {
         "BACKEND": (

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from anju.jobs.views import readyz
+
 urlpatterns = [
     path("", include("anju.home.urls")),
     path("", include("anju.core.urls")),
+    path("readyz", readyz, name="readyz"),
     path("accounts/", include("anju.accounts.urls")),
     path("regions/", include("anju.regions.urls")),
     path("audit/", include("anju.audit.urls")),

@@ -59,6 +59,10 @@ class Job(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # Which worker process runs it and when that process last said it was alive: a job whose
+    # worker stopped beating is failed by the reaper instead of "running" forever (issue 21).
+    worker_id = models.CharField("后台进程", max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     objects: ClassVar[JobQuerySet] = JobQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -85,3 +89,20 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class WorkerBeat(models.Model):
+    """One worker process, alive while ``seen_at`` is recent (``/readyz`` and the reaper read it)."""
+
+    worker_id = models.CharField("后台进程", max_length=100, primary_key=True)
+    hostname = models.CharField("主机", max_length=100)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间", default=timezone.now)
+    seen_at = models.DateTimeField("最近心跳", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = "后台进程心跳"
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

@@ -3,17 +3,59 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from anju.core.context import current_context
-from anju.jobs.models import Job, JobStatus
+from anju.jobs.models import Job, JobStatus, WorkerBeat
 from anju.jobs.registry import handler_for
 
 logger = logging.getLogger(__name__)
+
+INTERRUPTED = "后台进程停止，任务已中断，未完成的部分没有保存；请重新提交。"
+ABANDONED = "后台进程在处理中意外退出（服务器或进程重启），任务未完成；请重新提交。"
+
+# Set when the worker is asked to stop (SIGTERM): the running job stops at its next progress
+# report instead of holding the stop for as long as it runs (a province-wide refresh: minutes).
+_stop = threading.Event()
+
+
+def request_stop() -> None:
+    _stop.set()
+
+
+def stop_requested() -> bool:
+    return _stop.is_set()
+
+
+def reset_stop() -> None:
+    _stop.clear()
+
+
+class JobInterrupted(BaseException):
+    """Raised inside a handler's progress report when the worker is stopping. A BaseException, so
+    that a handler's own ``except Exception`` does not swallow the stop."""
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def heartbeat_seconds() -> int:
+    return int(getattr(settings, "ANJU_JOB_HEARTBEAT_SECONDS", 15))
+
+
+def stale_after() -> timedelta:
+    """A worker or job silent for this long is taken as dead (four missed beats)."""
+    return timedelta(seconds=4 * heartbeat_seconds())
 
 
 class JobFailed(Exception):
@@ -53,18 +95,31 @@ def job_start(
     return job
 
 
+def _finish(job: Job, status: str, message: str, **fields: Any) -> None:
+    Job.objects.filter(pk=job.pk).update(status=status, message=message[:300], finished_at=timezone.now(), **fields)
+
+
 def job_execute(job_id: str) -> None:
     """Run one job: the worker's entry point. Never raises for handler errors."""
     job = Job.objects.get(pk=job_id)
     if job.is_finished:
         return
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=now, worker_id=worker_identity(), heartbeat_at=now
+    )
 
     def progress(done: int, total: int, message: str = "") -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=message[:300])
+        if stop_requested():
+            raise JobInterrupted
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=message[:300], heartbeat_at=timezone.now())
 
     try:
         result = handler_for(job.kind)(job, progress)
+    except JobInterrupted:
+        logger.warning("job %s interrupted by a worker stop", job.pk)
+        _finish(job, JobStatus.FAILED, INTERRUPTED)
+        return
     except JobFailed as exc:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, message=str(exc)[:300], result=exc.result, finished_at=timezone.now()
@@ -86,3 +141,57 @@ def job_execute(job_id: str) -> None:
         message="",
         finished_at=timezone.now(),
     )
+
+
+def jobs_reap() -> int:
+    """Fail the jobs left "running" by a worker that died (kill -9, a power cut, an OOM kill):
+    their worker has not beaten for ``stale_after()``. The user sees why on the job's page.
+    Returns how many were failed. Safe to run from several processes at once."""
+    cutoff = timezone.now() - stale_after()
+    WorkerBeat.objects.filter(seen_at__lt=cutoff - timedelta(days=1)).delete()  # long-gone processes
+    alive = WorkerBeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
+    stuck = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).exclude(worker_id__in=alive)
+    never_beat = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
+    ids = list(stuck.values_list("pk", flat=True)) + list(never_beat.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    count = Job.objects.filter(pk__in=ids, status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED, message=ABANDONED, finished_at=timezone.now()
+    )
+    logger.warning("reaped %d job(s) abandoned by a dead worker", count)
+    return count
+
+
+def worker_beat(worker_id: str) -> None:
+    """The worker says it is alive, and so does the job it is running."""
+    now = timezone.now()
+    WorkerBeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "seen_at": now},
+    )
+    Job.objects.filter(status=JobStatus.RUNNING, worker_id=worker_id).update(heartbeat_at=now)
+
+
+def worker_alive() -> bool:
+    return WorkerBeat.objects.filter(seen_at__gte=timezone.now() - stale_after()).exists()
+
+
+class Heartbeat(threading.Thread):
+    """Beats every ``heartbeat_seconds()`` for the worker and its running job, and reaps the
+    jobs of dead workers, until stopped. Runs beside the worker's loop (its own connection)."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(name="anju-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.is_set():
+            try:
+                close_old_connections()
+                worker_beat(self.worker_id)
+                jobs_reap()
+            except Exception:  # the database away for a moment: beat again later
+                logger.exception("worker heartbeat failed")
+            self.halt.wait(heartbeat_seconds())
+        connection.close()

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from anju.audit.services import log_export
 from anju.core.scoping import get_visible_or_404
+from anju.jobs import services
 from anju.jobs.models import Job
 from anju.jobs.registry import file_allowed
 
@@ -45,3 +48,20 @@ def job_download(request: HttpRequest, pk: str) -> FileResponse:
         fmt=name.rsplit(".", 1)[-1] if "." in name else "file",
     )
     return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For an operator's monitor: ready when the database answers and a job worker has beaten
+    recently (``manage.py worker``); 503 in Chinese naming what is missing otherwise."""
+    problems: list[str] = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # the database is the problem being reported
+        problems.append(f"数据库无法连接：{type(exc).__name__}")
+    else:
+        if settings.ANJU_TASKS_BACKEND != "immediate" and not services.worker_alive():
+            problems.append("后台任务进程未运行或已停止心跳（manage.py worker）。")
+    if problems:
+        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok"})
