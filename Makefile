@@ -14,6 +14,7 @@ help:
 	@echo "make run   — set up, load demo data (屯留区, 彭水县) and serve http://$(HOST):$(PORT)"
 	@echo "make test  — set up and run the whole suite on SQLite and, if it answers, PostgreSQL"
 	@echo "make lint  — ruff and mypy"
+	@echo "make serve — production: granian + job worker, DEBUG off (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"
 
 $(VENV)/.stamp-deps: requirements/lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "anju needs Python 3.11 or newer")'
@@ -39,6 +40,11 @@ demo: migrate
 
 run: demo
 	@bash scripts/run.sh $(HOST) $(PORT)
+
+# Production on this machine (issue 21, docs/operations.md): needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS (DATABASE_URL for PostgreSQL); refuses to start without them.
+serve: setup
+	@bash scripts/serve.sh $(HOST) $(PORT)
 
 test: setup
 	@bash scripts/test.sh

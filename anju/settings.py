@@ -37,7 +37,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "anju.core.admin_site.AnjuAdminConfig",  # Django's admin, for superusers only (issue 21)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the process itself, compressed and cached for a year (issue 21).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "anju.accounts.middleware.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Personal data is never kept by a browser's or a proxy's cache (issue 21).
+    "anju.core.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -171,9 +175,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("ANJU_SESSION_IDLE_SECONDS", str(30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-# Set DJANGO_SECURE_COOKIES=1 behind HTTPS (docs/operations.md).
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (docs/operations.md, issue 21). ANJU_HTTPS=1 when users reach anju over HTTPS (a TLS
+# proxy in front): secure cookies and HSTS. ANJU_BEHIND_TLS_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto, so request.is_secure() is true and the API's links are https://. Only set
+# it when the proxy overwrites that header (the nginx example does).
+ANJU_HTTPS = env_bool("ANJU_HTTPS", env_bool("DJANGO_SECURE_COOKIES"))
+if env_bool("ANJU_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = ANJU_HTTPS
+CSRF_COOKIE_SECURE = ANJU_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("ANJU_HSTS_SECONDS", str(365 * 24 * 3600 if ANJU_HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANJU_HSTS_SUBDOMAINS")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Django's admin (an inspection tool for the operator's superuser): off with ANJU_ADMIN=0.
+ANJU_ADMIN = env_bool("ANJU_ADMIN", True)
 CSRF_FAILURE_VIEW = "anju.core.views.csrf_failure"
 
 # Lockout after repeated failures (django-axes).
@@ -197,6 +214,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static_root"
 STATICFILES_DIRS = [BASE_DIR / "anju" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names (cached for a year by browsers) and gzip/brotli copies, made by collectstatic
+    # (`make serve` runs it). A name missing from the manifest falls back to the plain name.
+    "staticfiles": {"BACKEND": "anju.core.staticfiles.StaticStorage"},
+}
+WHITENOISE_MANIFEST_STRICT = False
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("ANJU_MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic in the suite: WhiteNoise finds the files where they are.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,5 +26,5 @@ urlpatterns = [
     path("ledgers/", include("anju.ledgers.urls")),
     path("dashboard/", include("anju.dashboard.urls")),
     path("api/", include("anju.api.urls")),
-    path("django-admin/", admin.site.urls),
+    *([path("django-admin/", admin.site.urls)] if settings.ANJU_ADMIN else []),
 ]

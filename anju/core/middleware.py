@@ -59,3 +59,23 @@ class RejectControlCharactersMiddleware:
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             return any(c in value for values in request.POST.lists() for value in values[1] for c in _FORBIDDEN)
         return False
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API answer and every page a signed-in user gets:
+    they carry households' names, ID numbers and phones, which no browser cache on a shared
+    office computer and no proxy may keep (issue 21). A response that set its own
+    Cache-Control (a public health check, a file that says otherwise) is left alone; static
+    files never reach this middleware (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
+        return response
