@@ -22,7 +22,7 @@ _GPS_IFD = 0x8825
 
 @dataclass
 class Photo:
-    content: ContentFile  # type: ignore[type-arg]
+    content: ContentFile  # type: ignore[type-arg]  # django-stubs: ContentFile is generic in the stubs only; not subscriptable at runtime
     latitude: Decimal | None
     longitude: Decimal | None
 
