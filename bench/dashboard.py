@@ -575,7 +575,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from anju.ledgers.writers import write_xlsx
     except ImportError:  # the ledgers app is not there yet: time xlsxwriter alone
-        write_xlsx = None  # type: ignore[assignment]
+        write_xlsx = None  # type: ignore[assignment]  # None marks "ledgers app absent": time xlsxwriter alone
     ledger_s = xlsx_s = export_s = None
     rows = ledger_rows()
     source_rows = len(set(rows))

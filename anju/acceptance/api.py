@@ -50,7 +50,7 @@ class AcceptanceFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class AcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     post_grade = serializers.CharField(read_only=True, help_text="竣工后房屋安全等级 A–D")
     post_grade_label = serializers.CharField(source="get_post_grade_display", read_only=True)
@@ -89,7 +89,7 @@ class AcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return rectification.pk if rectification is not None else None
 
 
-class AcceptanceCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AcceptanceCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # Types only: which items, √/×/○, the pass rule, dates, role and region are the service's,
     # with the same messages as the page.
     case = serializers.IntegerField(help_text="改造案件编号（须为已竣工待验收）")
@@ -155,7 +155,7 @@ class RectificationFilter(RegionFilterSet):
         return qs.filter(completed_on__isnull=False)
 
 
-class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     status_label = serializers.CharField(read_only=True)
@@ -181,7 +181,7 @@ class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type
         ]
 
 
-class RectificationCompleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RectificationCompleteSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     on = serializers.DateField(required=False, help_text="整改完成日期，省略为今天")
     note = serializers.CharField(allow_blank=True, help_text="整改情况")
     version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="案件版本（防止并发）")

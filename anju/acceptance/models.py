@@ -51,7 +51,7 @@ class Acceptance(models.Model):
     )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[AcceptanceQuerySet] = AcceptanceQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[AcceptanceQuerySet] = AcceptanceQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "竣工验收"
@@ -136,7 +136,7 @@ class Rectification(models.Model):
     )
     completed_at = models.DateTimeField("完成登记时间", null=True, blank=True)
 
-    objects: ClassVar[RectificationQuerySet] = RectificationQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[RectificationQuerySet] = RectificationQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "整改"

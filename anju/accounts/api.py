@@ -33,7 +33,7 @@ def locked_out_message() -> str:
     return f"连续输错密码次数过多，账号已被暂时锁定，请 {minutes} 分钟后再试，或联系系统管理员解除锁定。"
 
 
-class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     username = serializers.CharField(label="用户名", max_length=150)
     password = serializers.CharField(
         label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False
@@ -45,7 +45,7 @@ class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApiTokenSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     username = serializers.CharField(source="user.username", read_only=True)
     current = serializers.SerializerMethodField(help_text="是否为本次请求所用的令牌")
 
@@ -106,7 +106,7 @@ class TokenIssueView(APIView):
             raise service_errors(exc) from exc
         # As a login: django-axes clears the failures, last_login is set.
         user_logged_in.send(sender=User, request=request, user=user)
-        token.token = plain  # type: ignore[attr-defined]
+        token.token = plain  # type: ignore[attr-defined]  # the plain token rides on the instance for the response only; it is never stored
         body = IssuedTokenSerializer(token, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from knox.auth import TokenAuthentication  # type: ignore[import-untyped]
-from knox.settings import knox_settings  # type: ignore[import-untyped]
+from knox.auth import TokenAuthentication  # type: ignore[import-untyped]  # django-rest-knox ships no type hints
+from knox.settings import knox_settings  # type: ignore[import-untyped]  # django-rest-knox ships no type hints
 from rest_framework import exceptions
 
 from anju.accounts.models import ApiToken
@@ -58,7 +58,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         return user, auth_token
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiTokenScheme(OpenApiAuthenticationExtension):
     """The token in the OpenAPI schema (and Swagger's "Authorize" button)."""
 
     target_class = "anju.accounts.authentication.ApiTokenAuthentication"

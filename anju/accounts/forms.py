@@ -29,7 +29,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"class": "form-control", "autocomplete": "current-password"})
 
 
-class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs: ModelChoiceField is generic in the stubs only; not subscriptable at runtime
     def label_from_instance(self, obj: Region) -> str:
         return f"{'　' * (obj.level - 1)}{obj.name}（{obj.level_label}）"
 
@@ -53,7 +53,7 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, acting_user: User, editing: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["region"].queryset = Region.objects.visible_to(acting_user).filter(level__lte=5)  # type: ignore[attr-defined]
+        self.fields["region"].queryset = Region.objects.visible_to(acting_user).filter(level__lte=5)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         choices = role_choices_for(acting_user)
         if editing is not None:
             # Show roles the editor cannot grant, too, so nothing is silently dropped.

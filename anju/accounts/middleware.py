@@ -16,7 +16,7 @@ class SessionExpiryMiddleware:
         had_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
         # Loading the user loads the session; an unknown or expired key leaves
         # the session without a key.
-        request.session_expired = (  # type: ignore[attr-defined]
+        request.session_expired = (  # type: ignore[attr-defined]  # django-stubs: HttpRequest has no session_expired; this middleware adds it for the login page
             had_cookie
             and not request.user.is_authenticated
             and request.session.session_key is None

@@ -130,8 +130,8 @@ class ApiTokenManager(models.Manager["ApiToken"]):
         """A new token for ``user``: returns the row (digest only) and the plain token, which
         exists nowhere else. Its lifetime is ``REST_KNOX["TOKEN_TTL"]``."""
         from django.utils import timezone
-        from knox.crypto import create_token_string, hash_token  # type: ignore[import-untyped]
-        from knox.settings import CONSTANTS, knox_settings  # type: ignore[import-untyped]
+        from knox.crypto import create_token_string, hash_token  # type: ignore[import-untyped]  # django-rest-knox ships no type hints
+        from knox.settings import CONSTANTS, knox_settings  # type: ignore[import-untyped]  # django-rest-knox ships no type hints
 
         plain = str(knox_settings.TOKEN_PREFIX) + str(create_token_string())
         ttl = knox_settings.TOKEN_TTL

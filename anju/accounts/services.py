@@ -264,7 +264,7 @@ def _token_snapshot(token: ApiToken) -> dict[str, Any]:
 def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue an API token for one of the user's devices; the plain token is returned once and
     only its digest is kept. A device name already in use replaces that device's token."""
-    from knox.settings import knox_settings  # type: ignore[import-untyped]
+    from knox.settings import knox_settings  # type: ignore[import-untyped]  # django-rest-knox ships no type hints
 
     name = " ".join(name.split())
     if not name:

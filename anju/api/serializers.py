@@ -10,7 +10,7 @@ from anju.core.masking import sees_personal_data
 from anju.regions.models import Region
 
 
-class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
     level_label = serializers.CharField(read_only=True)
 
@@ -19,7 +19,7 @@ class RegionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["code", "name", "level", "level_label", "parent_code"]
 
 
-class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField(source="region.code", read_only=True, default=None, allow_null=True)
     roles = serializers.SerializerMethodField()
 
@@ -31,7 +31,7 @@ class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return sorted(obj.role_codes)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     changes = serializers.SerializerMethodField()
 
     class Meta:

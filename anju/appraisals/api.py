@@ -56,7 +56,7 @@ class AppraisalFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     # Plain strings in the schema: Grade's enum is already named after the inspections' field.
     computed_grade = serializers.CharField(read_only=True, help_text="按各组成部分计算的等级 A–D")
@@ -112,12 +112,12 @@ class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         return _absolute(self, obj.report_url) if obj.report_url else ""
 
 
-def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]
+def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     request = serializer.context.get("request")
     return request.build_absolute_uri(url) if request else url
 
 
-class AppraisalCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AppraisalCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # Types only; the rules (which components, a–d, a reason for an override, dates, role and
     # region) are the service's, with the same messages as the page.
     house = serializers.IntegerField()
@@ -183,7 +183,7 @@ class AppraisalTemplateDetailSerializer(AppraisalTemplateSerializer):
         fields = [*CONFIG_FIELDS, "content"]
 
 
-class AppraisalTemplateUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AppraisalTemplateUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     name = serializers.CharField(allow_blank=True)
     content = serializers.JSONField(
         help_text="模板内容：components 列表，每项含 code、name、structures、criteria（a–d）"

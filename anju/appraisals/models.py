@@ -25,7 +25,7 @@ class AppraisalTemplate(VersionedConfig):
 
     content = models.JSONField("内容")
 
-    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     kind_label = "鉴定模板"
     body_field = "content"
@@ -83,7 +83,7 @@ class Appraisal(models.Model):
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[AppraisalQuerySet] = AppraisalQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[AppraisalQuerySet] = AppraisalQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "鉴定"

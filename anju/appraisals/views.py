@@ -29,7 +29,7 @@ from anju.kit.versioning import EDITOR_ROLE, can_edit_config
 
 
 def _can_appraise(user: object) -> bool:
-    return bool(getattr(user, "is_superuser", False) or user.has_role(*services.APPRAISE_ROLES))  # type: ignore[attr-defined]
+    return bool(getattr(user, "is_superuser", False) or user.has_role(*services.APPRAISE_ROLES))  # type: ignore[attr-defined]  # the views are behind login: user is a User (typed object until the acting user is typed)
 
 
 @login_required
@@ -123,7 +123,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "鉴定模板",
             "templates": selectors.templates_visible(user),
-            "can_derive": bool(user.is_superuser or (user.has_role(EDITOR_ROLE) and user.region_id)),  # type: ignore[union-attr]
+            "can_derive": bool(user.is_superuser or (user.has_role(EDITOR_ROLE) and user.region_id)),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         },
     )
 

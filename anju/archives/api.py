@@ -45,7 +45,7 @@ class ArchiveDocumentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     code_name = serializers.SerializerMethodField(help_text="材料类别名称（按案件适用的改造政策）")
     url = serializers.SerializerMethodField(help_text="文件地址（按权限范围提供）")
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, allow_null=True)
@@ -79,13 +79,13 @@ class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[ty
         return request.build_absolute_uri(obj.view_url) if request else obj.view_url
 
 
-class ArchiveDocumentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ArchiveDocumentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     case = serializers.IntegerField()
     code = serializers.CharField(help_text="材料类别代码，见案件适用政策的 archive_documents（如 agreement）")
     file = serializers.FileField(help_text="JPG、PNG 图片或 PDF，不超过 20 MB")
 
 
-class WithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(allow_blank=True, help_text="撤回原因")
 
 
@@ -142,7 +142,7 @@ class ArchiveReviewFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # A plain string in the schema: the role values are the accounts' Role values.
     role = serializers.CharField(read_only=True, help_text="civil_affairs（民政）或 rural_revitalization（乡村振兴）")
     role_label = serializers.CharField(source="get_role_display", read_only=True)
@@ -170,7 +170,7 @@ class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type
         return obj.agreed and obj.voided_at is None
 
 
-class ArchiveReviewCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ArchiveReviewCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     case = serializers.IntegerField()
     agreed = serializers.BooleanField()
     opinion = serializers.CharField(required=False, default="", allow_blank=True, help_text="不同意时必填")

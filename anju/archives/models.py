@@ -56,7 +56,7 @@ class ArchiveDocument(models.Model):
     )
     withdraw_reason = models.CharField("撤回原因", max_length=300, blank=True)
 
-    objects: ClassVar[DocumentQuerySet] = DocumentQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[DocumentQuerySet] = DocumentQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "档案材料"
@@ -131,7 +131,7 @@ class ArchiveReview(models.Model):
     voided_at = models.DateTimeField("失效时间", null=True, blank=True)
     void_reason = models.CharField("失效原因", max_length=300, blank=True)
 
-    objects: ClassVar[ReviewQuerySet] = ReviewQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ReviewQuerySet] = ReviewQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "共同审定"

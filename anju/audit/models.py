@@ -120,7 +120,7 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
 
-    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "审计记录"

@@ -128,7 +128,7 @@ def refusals_audited(what: str, *, obj_kwarg: str = "case") -> Callable[[_F], _F
                         )
                 raise
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature at runtime; mypy sees (*args, **kwargs)
 
     return decorate
 

@@ -18,7 +18,7 @@ from anju.core.scoping import RegionScopedQuerySet
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):  # type: ignore[union-attr]
+    if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         raise PermissionDenied("您的角色不能查看审计日志。")
     qs = AuditEvent.objects.visible_to(user)
     actor = request.GET.get("actor", "").strip()

@@ -67,7 +67,7 @@ class CaseFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class CaseStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CaseStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
 
@@ -89,7 +89,7 @@ class CaseStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     phase = serializers.CharField(read_only=True)
@@ -143,7 +143,7 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class AvailableActSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AvailableActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind = serializers.CharField(help_text="办理事项（POST /api/cases/{id}/act/ 的 kind）")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
@@ -172,13 +172,13 @@ class CaseDetailSerializer(CaseSerializer):
         return services.close_blockers(obj) if obj.stage == Stage.ACCEPTED else []
 
 
-class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CaseOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household = serializers.IntegerField()
     on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class CaseActSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CaseActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind = serializers.ChoiceField(choices=[(k, StepKind(k).label) for k in ACTS])
     on = serializers.DateField()
     note = serializers.CharField(required=False, default="", allow_blank=True)
@@ -195,7 +195,7 @@ class CaseActSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.ChoiceField(choices=EndReason.choices, required=False)
 
 
-class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     inspector = serializers.CharField(source="inspector.username", read_only=True, allow_null=True)
     photos = serializers.SerializerMethodField()
 
@@ -207,7 +207,7 @@ class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return [p.view_url for p in obj.photos.all()]
 
 
-class PatrolCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PatrolCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     on = serializers.DateField()
     findings = serializers.CharField(allow_blank=True)
     problems_found = serializers.BooleanField(required=False, default=False)
@@ -224,7 +224,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     filterset_class = CaseFilter
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
         return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
 
     def get_queryset(self) -> Any:
@@ -300,7 +300,7 @@ class CasePolicyDetailSerializer(CasePolicySerializer):
         fields = [*CONFIG_FIELDS, "content"]
 
 
-class CasePolicyUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CasePolicyUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     name = serializers.CharField(allow_blank=True)
     content = serializers.JSONField(help_text="改造政策 JSON：notice_days、methods、area_rules、subsidy_standards 等")
     note = serializers.CharField(required=False, default="", allow_blank=True)

@@ -35,7 +35,7 @@ class ApproveForm(StepForm):
 
     def __init__(self, *args: Any, methods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = methods  # type: ignore[attr-defined]
+        self.fields["method"].choices = methods  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
         _style(self)
 
 
@@ -54,7 +54,7 @@ class AgreementForm(StepForm, DetailsFields):
 
     def __init__(self, *args: Any, methods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = methods  # type: ignore[attr-defined]
+        self.fields["method"].choices = methods  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
         _style(self)
 
 

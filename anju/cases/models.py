@@ -36,7 +36,7 @@ class CasePolicy(VersionedConfig):
 
     content = models.JSONField("政策内容")
 
-    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     kind_label = "改造政策"
     body_field = "content"
@@ -124,7 +124,7 @@ class RenovationCase(models.Model):
     created_at = models.DateTimeField("建案时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "改造案件"
@@ -223,7 +223,7 @@ class CasePatrol(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[PatrolQuerySet] = PatrolQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[PatrolQuerySet] = PatrolQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "质量巡查"

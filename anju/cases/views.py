@@ -364,7 +364,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "s": sections,
             "problems": problems,
             "can_edit": policy.is_editable and can_edit_config(request.user, policy),
-            "can_derive": request.user.is_superuser or request.user.has_role(Role.PROVINCE_OFFICER),  # type: ignore[union-attr]
+            "can_derive": request.user.is_superuser or request.user.has_role(Role.PROVINCE_OFFICER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             "used": RenovationCase.objects.visible_to(request.user).filter(policy=policy).count(),
         },
     )

@@ -55,7 +55,7 @@ def query_int(request: Any, name: str, *, default: int, low: int, high: int, lab
     return int(raw)
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # drf-stubs: generic over the model; left unparametrised
     """Lists and details only what the requesting user may see; the rest is 404."""
 
     scoped_queryset: QuerySet[Any]

@@ -21,7 +21,7 @@ from anju.households.models import House
 YEAR = OpenApiParameter("year", int, description="计划年度（默认今年，或统计中最近的年度）")
 
 
-class KeyHouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class KeyHouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household = serializers.IntegerField(source="household_id", read_only=True)
     head_name = serializers.CharField(source="household.head_name", read_only=True)
     group_label = serializers.CharField(source="household.group_label", read_only=True)
@@ -53,7 +53,7 @@ class KeyHouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-
         return selectors.days_since(obj.since)
 
 
-class DashboardViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class DashboardViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]  # drf-stubs: generic over the model; left unparametrised
     """``/dashboard/`` the user's own region, ``/dashboard/<code>/`` a region in scope."""
 
     lookup_field = "code"

@@ -53,7 +53,7 @@ class RegionSummary(models.Model):
 
     refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
 
-    objects: ClassVar[SummaryQuerySet] = SummaryQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[SummaryQuerySet] = SummaryQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "区划统计"

@@ -269,7 +269,7 @@ def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
     village = case.region_code[:12]
     return {
         "listed": listed is not None,
-        "days_at_stage": days_since(listed.since) if listed is not None else None,  # type: ignore[attr-defined]
+        "days_at_stage": days_since(listed.since) if listed is not None else None,  # type: ignore[attr-defined]  # django-stubs: "since" is annotated by key_in_cd_houses
         "village_code": village,
         "dashboard_query": f"region={case.region_code[:9]}000&year={case.year}",
     }

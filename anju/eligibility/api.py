@@ -45,7 +45,7 @@ class DecisionFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     rule_set_label = serializers.CharField(source="rule_set.label", read_only=True)
     rule_set_name = serializers.CharField(source="rule_set.name", read_only=True)
@@ -88,7 +88,7 @@ class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class ReevaluateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReevaluateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household = serializers.IntegerField()
 
 
@@ -142,7 +142,7 @@ class CircumstanceFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="、".join(CircumstanceKind.values))
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -168,14 +168,14 @@ class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-
         ]
 
 
-class CircumstanceCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CircumstanceCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=CircumstanceKind.choices)
     recorded_on = serializers.DateField()
     note = serializers.CharField(allow_blank=True, help_text="核实依据（走访情况、租房合同、亲属住址等）")
 
 
-class CircumstanceWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CircumstanceWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(allow_blank=True, help_text="撤销理由")
 
 
@@ -228,7 +228,7 @@ class RuleSetDetailSerializer(RuleSetSerializer):
         fields = [*CONFIG_FIELDS, "text"]
 
 
-class RuleSetUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RuleSetUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     name = serializers.CharField(allow_blank=True)
     text = serializers.CharField(help_text="规则集 JSON 文本：conditions、rules、default", trim_whitespace=False)
     note = serializers.CharField(required=False, default="", allow_blank=True)

@@ -21,7 +21,7 @@ class RuleSet(VersionedConfig):
 
     text = models.TextField("规则（JSON）")
 
-    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     kind_label = "资格规则"
     body_field = "text"
@@ -60,7 +60,7 @@ class Decision(models.Model):
     )
     is_current = models.BooleanField("现行", default=True, db_index=True)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "资格认定"
@@ -103,7 +103,7 @@ class Circumstance(models.Model):
     )
     withdrawn_reason = models.CharField("撤销理由", max_length=300, blank=True)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "农户核实情况"

@@ -60,7 +60,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 "recorded_by", "withdrawn_by"
             ),
             "form": form,
-            "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]
+            "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             # open_case / can_open_case: from the cases app (eligibility.extensions)
             **extensions.decision_extras(household=household, decision=decision, user=user),
         },

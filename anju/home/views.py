@@ -18,7 +18,7 @@ from anju.supervision.selectors import home_panel as supervision_home_panel
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    held = [r for r in ROLE_PRIORITY if r in user.role_codes]  # type: ignore[union-attr]
+    held = [r for r in ROLE_PRIORITY if r in user.role_codes]  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
     # A user with several roles can switch between their role home pages.
     chosen = request.GET.get("role")
     role = chosen if chosen in held else (held[0] if held else None)

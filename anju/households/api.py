@@ -31,8 +31,8 @@ class _MaskingMixin:
     masked_fields: dict[str, Any] = {}
 
     def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)  # type: ignore[misc]
-        request = self.context.get("request")  # type: ignore[attr-defined]
+        data = super().to_representation(instance)  # type: ignore[misc]  # mixin: the serializer it is mixed into defines to_representation
+        request = self.context.get("request")  # type: ignore[attr-defined]  # mixin: context belongs to the serializer it is mixed into
         if request is None or not sees_personal_data(request.user):
             for name, mask in self.masked_fields.items():
                 if data.get(name):
@@ -40,7 +40,7 @@ class _MaskingMixin:
         return data
 
 
-class MemberSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class MemberSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     masked_fields = {"id_number": mask_id_number}
 
     class Meta:
@@ -48,13 +48,13 @@ class MemberSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ign
         fields = ["id", "name", "id_number", "relation", "sex", "birth_date"]
 
 
-class StatusSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class StatusSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = HouseholdStatus
         fields = ["id", "group", "department", "certified_on", "ended_on", "source"]
 
 
-class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     masked_fields = {"head_id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_account}
     members = MemberSerializer(many=True, read_only=True)
     statuses = StatusSerializer(many=True, read_only=True)
@@ -85,7 +85,7 @@ class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: 
         extra_kwargs: dict[str, Any] = {"head_id_number": {"validators": []}}
 
 
-class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField(read_only=True)
     outside_guideline = serializers.BooleanField(read_only=True)
     # The view has already found the household in the user's scope; the field only carries it.
@@ -180,7 +180,7 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(self.get_serializer(house).data, status=status.HTTP_201_CREATED)
 
 
-class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
 
     class Meta:
@@ -215,7 +215,7 @@ class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return data
 
 
-class ListUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ListUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     file = serializers.FileField(help_text="xlsx / xls / csv（UTF-8 或 GBK）")
     department = serializers.ChoiceField(choices=Department.choices)
     group = serializers.ChoiceField(choices=KeyGroup.choices, required=False, allow_blank=True, default="")

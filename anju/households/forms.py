@@ -11,7 +11,7 @@ from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
 
-class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs: ModelChoiceField is generic in the stubs only; not subscriptable at runtime
     def label_from_instance(self, obj: Region) -> str:
         return obj.full_name()
 
@@ -51,7 +51,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args: Any, viewer: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         villages = Region.objects.visible_to(viewer).filter(level=RegionLevel.VILLAGE).order_by("code")
-        self.fields["region"].queryset = villages  # type: ignore[attr-defined]
+        self.fields["region"].queryset = villages  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         if editing:
             self.fields["head_id_number"].disabled = True
             self.fields["head_id_number"].help_text = "户主身份证号是农户的标识，不能修改；如登记有误请重新登记。"
@@ -123,7 +123,7 @@ class ListUploadForm(forms.Form):
         _style(self)
 
 
-class HouseForm(forms.ModelForm):  # type: ignore[type-arg]
+class HouseForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: ModelForm is generic in the stubs only; not subscriptable at runtime
     class Meta:
         model = House
         fields = list(HOUSE_DATA_FIELDS)
@@ -148,7 +148,7 @@ class VillageMapForm(forms.Form):
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         villages = Region.objects.visible_to(viewer).filter(level=RegionLevel.VILLAGE).order_by("code")
-        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)
 
 

@@ -65,7 +65,7 @@ class Household(models.Model):
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects: ClassVar[HouseholdQuerySet] = HouseholdQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[HouseholdQuerySet] = HouseholdQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "农户"
@@ -108,7 +108,7 @@ class Member(models.Model):
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
 
-    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "家庭成员"
@@ -154,7 +154,7 @@ class HouseholdStatus(models.Model):
     )
     created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[HouseholdPartQuerySet] = HouseholdPartQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "重点对象身份"
@@ -272,7 +272,7 @@ class House(models.Model):
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects: ClassVar[HouseQuerySet] = HouseQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[HouseQuerySet] = HouseQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "房屋"
@@ -354,7 +354,7 @@ class SupportRecord(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     completed_on = models.DateField("销号日期", null=True, blank=True)
 
-    objects: ClassVar[SupportRecordQuerySet] = SupportRecordQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[SupportRecordQuerySet] = SupportRecordQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "受助记录"
@@ -441,7 +441,7 @@ class ListImport(models.Model):
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
 
-    objects: ClassVar[ListImportQuerySet] = ListImportQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ListImportQuerySet] = ListImportQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "名单导入"

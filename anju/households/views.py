@@ -219,7 +219,7 @@ def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "house": house,
             "can_write": can_write_households(request.user),
-            "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]
+            "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             "appraisals": house.appraisals.all()[:20],
             "cases": house.cases.order_by("-opened_on", "-pk")[:20],
             "show_pii": sees_personal_data(request.user),

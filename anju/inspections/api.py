@@ -66,7 +66,7 @@ def _codes(**kwargs: Any) -> Any:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
-class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     villages = _codes(many=True)
 
     class Meta:
@@ -74,7 +74,7 @@ class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "title", "year", "region_code", "starts_on", "deadline", "list_due", "villages"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     photos = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,7 +107,7 @@ class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return [request.build_absolute_uri(p.view_url) if request else p.view_url for p in obj.photos.all()]
 
 
-class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     house = serializers.IntegerField()
     campaign = serializers.IntegerField(required=False)
     event = serializers.IntegerField(required=False)
@@ -133,20 +133,20 @@ class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-a
     )
 
 
-class ReferralSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ReferralSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = Referral
         fields = ["id", "inspection", "household", "region_code", "department", "reason", "status", "group"]
         fields += ["decided_on", "decision_note"]
 
 
-class ReferralDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReferralDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     confirm = serializers.BooleanField()
     group = serializers.CharField(required=False, default="", allow_blank=True)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     villages = _codes(many=True)
 
     class Meta:
@@ -154,20 +154,20 @@ class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "kind", "title", "occurred_on", "region_code", "villages", "note"]
 
 
-class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = EmergencyTask
         fields = ["id", "event", "house", "region_code", "priority", "reason", "inspection"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MeasureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = ControlMeasure
         fields = ["id", "house", "region_code", "kind", "taken_on", "responsible", "note", "verified_on"]
         fields += ["verification_note"]
 
 
-class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     village = _codes()
 
     class Meta:
@@ -176,7 +176,7 @@ class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         fields += ["received_at"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = FollowUp
         fields = ["id", "household", "house", "region_code", "reason", "moved_on", "moved_to", "demolished_on"]
@@ -185,7 +185,7 @@ class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 # --- request bodies of the writes: types here; the rules (role, region, dates) are the services' ---
 
 
-class CampaignCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CampaignCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     title = serializers.CharField(max_length=100, allow_blank=True)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     region_code = serializers.CharField(help_text="组织区划代码（区县或乡镇）")
@@ -198,7 +198,7 @@ class CampaignCreateSerializer(serializers.Serializer):  # type: ignore[type-arg
     inspectors = serializers.ListField(child=serializers.CharField(), required=False, help_text="排查人员用户名")
 
 
-class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # A plain string rather than a ChoiceField: the same field name with the same choices in the read
     # serializer would make drf-spectacular name the enum ambiguously; the service checks the value.
     kind = serializers.CharField(help_text=f"类型：{_choices_text(EventKind.choices)}")
@@ -209,14 +209,14 @@ class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class HousingCheckSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class HousingCheckSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = HousingCheck
         fields = ["id", "campaign", "household", "region_code", "kind", "host_house", "host_note", "evidence"]
         fields += ["recorded_on"]
 
 
-class HousingCheckCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class HousingCheckCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     campaign = serializers.IntegerField()
     household = serializers.IntegerField()
     kind = serializers.CharField(help_text=f"居住情况：{_choices_text(HousingKind.choices)}")
@@ -228,7 +228,7 @@ class HousingCheckCreateSerializer(serializers.Serializer):  # type: ignore[type
     recorded_on = serializers.DateField()
 
 
-class MeasureCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MeasureCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     house = serializers.IntegerField()
     kind = serializers.CharField(help_text=f"措施：{_choices_text(MeasureKind.choices)}")
     taken_on = serializers.DateField()
@@ -236,18 +236,18 @@ class MeasureCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class MeasureVerifySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MeasureVerifySerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     verified_on = serializers.DateField(required=False, help_text="省略为今天")
     in_place = serializers.BooleanField(required=False, default=True, help_text="措施是否已落实")
     note = serializers.CharField(allow_blank=True, help_text="核查情况")
 
 
-class VillageListSignSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VillageListSignSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     campaign = serializers.IntegerField()
     village = serializers.CharField(help_text="村的区划代码（签字人本人所在的村）")
 
 
-class FollowUpStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FollowUpStepSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     step = serializers.ChoiceField(choices=[("moved", "搬入安全住房"), ("demolished", "旧房拆除")])
     on = serializers.DateField()
     moved_to = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)

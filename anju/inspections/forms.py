@@ -76,7 +76,7 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hazards"].choices = [  # type: ignore[attr-defined]
+        self.fields["hazards"].choices = [  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
             (h.code, h.label) for h in HazardItem.objects.filter(is_active=True).order_by("order")
         ]
         _style(self)
@@ -111,7 +111,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]
+        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["year"].initial = timezone.localdate().year
         _style(self)
 
@@ -131,9 +131,9 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]
-        self.fields["villages"].queryset = _village_choices(user)  # type: ignore[attr-defined]
-        self.fields["villages"].label_from_instance = lambda r: r.full_name()  # type: ignore[attr-defined]
+        self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
+        self.fields["villages"].queryset = _village_choices(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
+        self.fields["villages"].label_from_instance = lambda r: r.full_name()  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)
 
 
@@ -240,7 +240,7 @@ class HousingCheckForm(forms.Form):
             .select_related("household")
             .order_by("household__head_name", "pk")
         )
-        field.label_from_instance = _house_label  # type: ignore[method-assign,assignment]
+        field.label_from_instance = _house_label  # type: ignore[method-assign,assignment]  # django-stubs: replacing label_from_instance per field is Django's documented way
         _style(self)
 
 

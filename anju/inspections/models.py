@@ -72,7 +72,7 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
-    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "排查任务"
@@ -96,7 +96,7 @@ class EmergencyEvent(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("发布时间", default=timezone.now)
 
-    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[CoveringQuerySet] = CoveringQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "应急排查"
@@ -119,7 +119,7 @@ class EmergencyTask(models.Model):
         "Inspection", verbose_name="排查记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="task"
     )
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "应急排查任务"
@@ -177,7 +177,7 @@ class Inspection(models.Model):
     submission_id = models.CharField("提交编号", max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("录入时间", default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "排查记录"
@@ -232,7 +232,7 @@ class HousingCheck(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[HousingCheckQuerySet] = HousingCheckQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[HousingCheckQuerySet] = HousingCheckQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "住房情况核实"
@@ -285,7 +285,7 @@ class Referral(models.Model):
     decision_note = models.TextField("核实意见", blank=True)
     created_at = models.DateTimeField("转交时间", default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "以房找人转交"
@@ -315,7 +315,7 @@ class ControlMeasure(models.Model):
     verification_note = models.TextField("核查情况", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "管控措施"
@@ -345,7 +345,7 @@ class VillageList(models.Model):
     )
     received_at = models.DateTimeField("接收时间", null=True, blank=True)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "村级疑似危房清单"
@@ -381,7 +381,7 @@ class FollowUp(models.Model):
     demolished_photo = models.ImageField("拆除照片", upload_to="followups/%Y/%m/", blank=True)
     created_at = models.DateTimeField("建立时间", default=timezone.now)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "跟进任务"

@@ -123,7 +123,7 @@ def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpR
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.select_related("region"), request.user, pk=pk)
     coverage = selectors.campaign_coverage(campaign, request.user)
-    uncovered = selectors.campaign_households(campaign, request.user).filter(covered=False)  # type: ignore[misc]  # type: ignore[misc]
+    uncovered = selectors.campaign_households(campaign, request.user).filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
     village = request.GET.get("village", "")
     if village:
         uncovered = uncovered.filter(region_code=village)
@@ -141,7 +141,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "village": village,
             "sign_offs": selectors.sign_off_status(campaign, request.user),
             "show_pii": sees_personal_data(request.user),
-            "is_village_head": request.user.has_role(Role.VILLAGE_HEAD),  # type: ignore[union-attr]
+            "is_village_head": request.user.has_role(Role.VILLAGE_HEAD),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         },
     )
 
@@ -153,7 +153,7 @@ def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
     show = sees_personal_data(request.user)
     qs = (
         selectors.campaign_households(campaign, request.user)
-        .filter(covered=False)  # type: ignore[misc]
+        .filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
         .select_related("region")
         .prefetch_related("houses")
         .order_by("region_code", "head_name")
@@ -477,8 +477,8 @@ def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=campaign_pk)
-    village = request.user.region  # type: ignore[union-attr]
-    if village is None or not request.user.has_role(Role.VILLAGE_HEAD):  # type: ignore[union-attr]
+    village = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    if village is None or not request.user.has_role(Role.VILLAGE_HEAD):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         raise PermissionDenied("只有村主要负责人可以签字。")
     existing = VillageList.objects.filter(campaign=campaign, village=village).first()
     if request.method == "POST":
@@ -513,7 +513,7 @@ def village_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page_title": str(record),
             "record": record,
-            "can_receive": request.user.has_role(Role.TOWNSHIP_OFFICER) and record.received_at is None,  # type: ignore[union-attr]
+            "can_receive": request.user.has_role(Role.TOWNSHIP_OFFICER) and record.received_at is None,  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         },
     )
 

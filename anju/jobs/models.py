@@ -64,7 +64,7 @@ class Job(models.Model):
     worker_id = models.CharField("后台进程", max_length=100, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
-    objects: ClassVar[JobQuerySet] = JobQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[JobQuerySet] = JobQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "后台任务"

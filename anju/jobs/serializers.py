@@ -7,7 +7,7 @@ from rest_framework import serializers
 from anju.jobs.models import Job
 
 
-class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     percent = serializers.IntegerField(read_only=True)
 
     class Meta:

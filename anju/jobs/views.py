@@ -25,7 +25,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     job = get_visible_or_404(Job.objects.select_related("created_by"), request.user, pk=pk)
-    template = "jobs/_job_status.html" if request.htmx else "jobs/job_detail.html"  # type: ignore[attr-defined]
+    template = "jobs/_job_status.html" if request.htmx else "jobs/job_detail.html"  # type: ignore[attr-defined]  # django-htmx: HtmxMiddleware sets request.htmx
     return render(request, template, {"job": job, "page_title": job.title})
 
 

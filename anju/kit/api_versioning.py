@@ -35,7 +35,7 @@ CONFIG_FIELDS = [
 ]
 
 
-class ConfigSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConfigSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     """Subclasses set ``Meta.model`` (and add the body field for the detail)."""
 
     version_label = serializers.CharField(source="label", read_only=True, help_text="适用区划-版本，如 全国-v1")
@@ -44,13 +44,13 @@ class ConfigSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
 
-class ConfigDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ConfigDeriveSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
 
 
 class VersionedConfigViewSet(ScopedReadOnlyViewSet):
-    detail_serializer_class: ClassVar[type[serializers.BaseSerializer]]  # type: ignore[type-arg]
-    update_serializer_class: ClassVar[type[serializers.BaseSerializer]]  # type: ignore[type-arg]
+    detail_serializer_class: ClassVar[type[serializers.BaseSerializer]]  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    update_serializer_class: ClassVar[type[serializers.BaseSerializer]]  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # The app's services, called with the config as their first positional argument's keyword.
     ensure_national: ClassVar[Callable[[], Any]]
     update_service: ClassVar[Callable[..., Any]]
@@ -62,7 +62,7 @@ class VersionedConfigViewSet(ScopedReadOnlyViewSet):
         type(self).ensure_national()  # the seed every province derives from
         return super().get_queryset()
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
         if self.action == "list":
             return super().get_serializer_class()
         return self.detail_serializer_class

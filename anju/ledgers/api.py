@@ -27,14 +27,14 @@ from anju.ledgers.services import FORMATS, LedgerFile, ledger_export
 from anju.regions.models import Region
 
 
-class LedgerColumnSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LedgerColumnSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     header = serializers.CharField()
     width = serializers.IntegerField(help_text="Excel 列宽（字符）")
     kind = serializers.CharField(help_text="text / date / money / int")
     total = serializers.BooleanField(help_text="合计行是否求和")
 
 
-class LedgerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LedgerSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     key = serializers.CharField()
     title = serializers.CharField(help_text="打印标题（前加「区划 年度 年」）")
     short = serializers.CharField()

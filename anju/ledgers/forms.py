@@ -39,7 +39,7 @@ class LedgerFilterForm(forms.Form):
             if user.region_id and code == user.region.code:
                 continue
             choices.append((code, "　" * max(0, level - own - 1) + name))
-        self.fields["region"].choices = choices  # type: ignore[attr-defined]
+        self.fields["region"].choices = choices  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
         self.fields["year"].initial = timezone.localdate().year
         self.fields["region"].error_messages["invalid_choice"] = "该区划不在您的管辖范围内。"
         _style(self)

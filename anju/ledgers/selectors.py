@@ -80,7 +80,7 @@ def ledger_preview(*, user: Any, key: str, year: int, region: Region | None, pag
     """One page (50 rows) of a ledger as it would be exported, and for short ledgers the totals."""
     drawn = ledger_drawn(user=user, key=key, year=year, region=region)
     rows = LazyRows(drawn)
-    current: Page[Any] = Paginator(rows, PREVIEW_PAGE).get_page(page)  # type: ignore[arg-type]
+    current: Page[Any] = Paginator(rows, PREVIEW_PAGE).get_page(page)  # type: ignore[arg-type]  # django-stubs: Paginator wants a Sequence; LazyRows has the len() and slicing it uses
     totals: list[Any] | None = None
     if rows.count() <= PREVIEW_TOTALS_MAX:
         columns = drawn.ledger.columns

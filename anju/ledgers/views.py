@@ -36,7 +36,7 @@ def _query(request: HttpRequest) -> str:
 def ledger_index(request: HttpRequest) -> HttpResponse:
     form, year, region = _filters(request)
     try:
-        entries = selectors.ledger_entries(user=request.user, year=year, region=region)  # type: ignore[arg-type]
+        entries = selectors.ledger_entries(user=request.user, year=year, region=region)  # type: ignore[arg-type]  # _filters gives the region as object (the form's cleaned() is untyped): a Region or None
     except PermissionDenied as exc:
         raise Http404(str(exc)) from exc
     context = {"form": form, "entries": entries, "year": year, "query": _query(request), "page_title": "台账"}
@@ -72,7 +72,7 @@ def ledger_preview(request: HttpRequest, key: str) -> HttpResponse:
             user=request.user,
             key=key,
             year=year,
-            region=region,  # type: ignore[arg-type]
+            region=region,  # type: ignore[arg-type]  # _filters gives the region as object (the form's cleaned() is untyped): a Region or None
             page=request.GET.get("page"),
         )
     except PermissionDenied as exc:
@@ -102,7 +102,7 @@ def ledger_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
-        result = ledger_export(acting_user=request.user, key=key, fmt=fmt, year=year, region=region)  # type: ignore[arg-type]
+        result = ledger_export(acting_user=request.user, key=key, fmt=fmt, year=year, region=region)  # type: ignore[arg-type]  # _filters gives the region as object (the form's cleaned() is untyped): a Region or None
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
         return redirect(back)

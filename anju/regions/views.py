@@ -42,7 +42,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "children": region_children(viewer=request.user, region=region),
             "breadcrumbs": crumbs,
-            "can_import": request.user.is_superuser or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
+            "can_import": request.user.is_superuser or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             "page_title": region.name,
         },
     )
@@ -51,7 +51,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def import_regions(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.has_role(Role.ADMIN)):  # type: ignore[union-attr]
+    if not (user.is_superuser or user.has_role(Role.ADMIN)):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         raise PermissionDenied("只有系统管理员可以导入行政区划。")
     form = RegionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

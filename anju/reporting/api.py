@@ -36,7 +36,7 @@ class SubmissionFilter(RegionFilterSet):
         fields: list[str] = []
 
 
-class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
 
@@ -45,7 +45,7 @@ class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[ty
         fields = ["kind", "kind_label", "from_status", "to_status", "on", "at", "actor", "note"]
 
 
-class SubmissionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SubmissionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -89,13 +89,13 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         fields = [*SubmissionSerializer.Meta.fields, "snapshot", "diff", "events"]
 
 
-class PrepareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PrepareSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     year = serializers.IntegerField(min_value=2009, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
 
 
-class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(max_length=300)
 
 
@@ -114,7 +114,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
         return SubmissionSerializer if self.action == "list" else SubmissionDetailSerializer
 
     def _run(self, call: Callable[[], Submission], code: int = status.HTTP_200_OK) -> Response:
@@ -128,7 +128,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
     def prepare(self, request: Request, format: str | None = None) -> Response:
         data = PrepareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        region = request.user.region  # type: ignore[union-attr]
+        region = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         if region is None:
             raise service_errors(DjangoPermissionDenied("请以本级报送单位的账号生成报表。"))
         return self._run(
@@ -169,7 +169,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         )
 
 
-class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
     due_on = serializers.DateField()
@@ -179,7 +179,7 @@ class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg
     first_submitted_on = serializers.DateField(source="submission.first_submitted_on", default=None)
 
 
-class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField(source="parent.code")
     kind = serializers.CharField()
     year = serializers.IntegerField()
@@ -229,7 +229,7 @@ class CalendarDetailSerializer(CalendarSerializer):
         fields = [*CONFIG_FIELDS, "content"]
 
 
-class CalendarUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CalendarUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     name = serializers.CharField(allow_blank=True)
     content = serializers.JSONField(help_text="报送日历 JSON：reports（各级截止日）、remind_days、plans（年度阶段）")
     note = serializers.CharField(required=False, default="", allow_blank=True)

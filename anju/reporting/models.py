@@ -21,7 +21,7 @@ class ReportingCalendar(VersionedConfig):
 
     content = models.JSONField("日历内容")
 
-    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     kind_label = "报送日历"
     body_field = "content"
@@ -69,7 +69,7 @@ class Submission(models.Model):
     )
     return_reason = models.CharField("退回原因", max_length=300, blank=True)
 
-    objects: ClassVar[SubmissionQuerySet] = SubmissionQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[SubmissionQuerySet] = SubmissionQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "报送"

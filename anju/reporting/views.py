@@ -72,10 +72,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_prepare(request: HttpRequest) -> HttpResponse:
     form = PrepareForm(request.POST)
     back = reverse("reporting:submission_list")
-    if not form.is_valid() or request.user.region is None:  # type: ignore[union-attr]
+    if not form.is_valid() or request.user.region is None:  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         messages.error(request, "请选择报表和月份。")
         return redirect(back)
-    region = request.user.region  # type: ignore[union-attr]
+    region = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
     return run_action(
         request,
         lambda: services.submission_prepare(acting_user=request.user, region=region, **form.cleaned_data),
@@ -322,7 +322,7 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "s": sections,
             "problems": problems,
             "can_edit": calendar.is_editable and can_edit_config(request.user, calendar),
-            "can_derive": request.user.is_superuser or request.user.has_role(EDITOR_ROLE),  # type: ignore[union-attr]
+            "can_derive": request.user.is_superuser or request.user.has_role(EDITOR_ROLE),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             "used": Submission.objects.visible_to(request.user).filter(calendar=calendar).count(),
         },
     )

@@ -44,7 +44,7 @@ class PaymentFilter(RegionFilterSet):
         return qs.filter(case__in=late.values("pk"))
 
 
-class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     payee_kind_label = serializers.CharField(source="get_payee_kind_display", read_only=True)
     bank_account = serializers.SerializerMethodField(help_text="收款账号；区/县住建局可见全号，其他角色只见后四位")
@@ -76,7 +76,7 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return selectors.account_shown(self.context["request"].user, obj.bank_account)
 
 
-class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     # Types only; the rules (stage, standard, acceptance, payee, dates, voucher) are the service's.
     case = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -114,7 +114,7 @@ class PaymentViewSet(ScopedReadOnlyViewSet):
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
 
-class TotalsRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TotalsRowSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField()
     region_name = serializers.CharField()
     programme = serializers.CharField(help_text="renovation / seismic；无案件的区划为空")
@@ -125,7 +125,7 @@ class TotalsRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
     overdue = serializers.IntegerField(help_text="验收通过超过尾款期限仍未付清的户数")
 
 
-class TotalsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TotalsSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_code = serializers.CharField(help_text="汇总的上级区划（其下级为各行）")
     year = serializers.IntegerField(allow_null=True)
     rows = TotalsRowSerializer(many=True)

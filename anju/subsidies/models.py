@@ -42,7 +42,7 @@ class Payment(models.Model):
     )
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
 
-    objects: ClassVar[PaymentQuerySet] = PaymentQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[PaymentQuerySet] = PaymentQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "补助资金拨付"

@@ -28,7 +28,7 @@ from anju.supervision.choices import FindingCategory, OrderStatus, Topic
 from anju.supervision.models import Finding, OrderFollowUp, RectificationOrder, SupervisionVisit
 
 
-def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]
+def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     request = serializer.context.get("request")
     return request.build_absolute_uri(url) if request else url
 
@@ -43,7 +43,7 @@ def _call(service: Any, **kwargs: Any) -> Any:
 # --- serializers --------------------------------------------------------------------------------
 
 
-class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     photos = serializers.SerializerMethodField()
 
@@ -55,7 +55,7 @@ class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return [_absolute(self, p.view_url) for p in obj.photos.all()]
 
 
-class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_name = serializers.CharField(source="region.name", read_only=True)
     township_code = serializers.CharField(source="township.code", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
@@ -82,7 +82,7 @@ class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class VisitCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VisitCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region = serializers.CharField(help_text="督导的乡镇或村的区划代码")
     visited_on = serializers.DateField()
     topic = serializers.ChoiceField(choices=Topic.choices)
@@ -90,7 +90,7 @@ class VisitCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     summary = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class FindingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FindingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     visit = serializers.IntegerField()
     category = serializers.ChoiceField(choices=FindingCategory.choices)
     description = serializers.CharField(allow_blank=True)
@@ -98,7 +98,7 @@ class FindingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
 
 
-class OrderFollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OrderFollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
     photos = serializers.SerializerMethodField()
@@ -111,7 +111,7 @@ class OrderFollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type
         return [_absolute(self, p.view_url) for p in obj.photos.all()]
 
 
-class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     township_code = serializers.CharField(source="township.code", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     status_label = serializers.CharField(read_only=True)
@@ -149,25 +149,25 @@ class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class OrderCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class OrderCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     findings = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     requirements = serializers.CharField(allow_blank=True)
     due_on = serializers.DateField()
 
 
-class RespondSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RespondSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     text = serializers.CharField(allow_blank=True)
     responded_on = serializers.DateField(required=False, allow_null=True, default=None)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
     no_photo_reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class ReturnSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReturnSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(allow_blank=True)
     new_due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CloseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CloseSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     note = serializers.CharField(allow_blank=True)
 
 

@@ -20,7 +20,7 @@ from anju.supervision.models import Finding
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs: ModelChoiceField is generic in the stubs only; not subscriptable at runtime
     def label_from_instance(self, obj: Region) -> str:
         if obj.level == RegionLevel.TOWNSHIP or obj.parent is None:
             return obj.name
@@ -43,7 +43,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = (  # type: ignore[attr-defined]
+        self.fields["region"].queryset = (  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
             Region.objects.visible_to(user)
             .filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
             .select_related("parent")
@@ -72,13 +72,13 @@ class FindingForm(forms.Form):
     def __init__(self, *args: Any, user: Any, township: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["case"]
-        field.queryset = (  # type: ignore[attr-defined]
+        field.queryset = (  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
             RenovationCase.objects.visible_to(user)
             .filter(region_code__startswith=township.prefix)
             .select_related("household", "region")
             .order_by("region_code", "household__head_name")
         )
-        field.label_from_instance = lambda c: f"{c.region.name} {c.household.head_name}户（{c.get_stage_display()}）"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: f"{c.region.name} {c.household.head_name}户（{c.get_stage_display()}）"  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)
 
 
@@ -97,8 +97,8 @@ class OrderIssueForm(forms.Form):
     def __init__(self, *args: Any, findings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["findings"]
-        field.queryset = findings  # type: ignore[attr-defined]
-        field.label_from_instance = lambda f: f"{f.get_category_display()}：{f.description}"  # type: ignore[attr-defined]
+        field.queryset = findings  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
+        field.label_from_instance = lambda f: f"{f.get_category_display()}：{f.description}"  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=30)
         _style(self)
 
@@ -157,7 +157,7 @@ class VisitFilterForm(forms.Form):
 
     def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+        self.fields["township"].queryset = townships  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -188,5 +188,5 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+        self.fields["township"].queryset = townships  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)

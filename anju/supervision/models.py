@@ -40,7 +40,7 @@ class SupervisionVisit(models.Model):
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[VisitQuerySet] = VisitQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[VisitQuerySet] = VisitQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "督导检查"
@@ -88,7 +88,7 @@ class Finding(models.Model):
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[FindingQuerySet] = FindingQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[FindingQuerySet] = FindingQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "督导发现问题"
@@ -159,7 +159,7 @@ class RectificationOrder(models.Model):
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
-    objects: ClassVar[OrderQuerySet] = OrderQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[OrderQuerySet] = OrderQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "整改通知"

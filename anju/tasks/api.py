@@ -26,7 +26,7 @@ from anju.tasks.models import Task
 from anju.tasks.selectors import ProgressRow
 
 
-class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     annual = serializers.IntegerField(help_text="该区划本年度该项目的年度任务户数")
     dynamic = serializers.IntegerField(help_text="动态新增任务户数")
     task_total = serializers.IntegerField(help_text="年度 + 动态，案件合并计入")
@@ -40,7 +40,7 @@ class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     region_name = serializers.CharField(source="region.name", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="annual 年度任务 / dynamic 动态新增")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -101,7 +101,7 @@ class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[typ
         return dict(TaskProgressSerializer(progress).data)  # as the schema says (rate as a string)
 
 
-class RenovationTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RenovationTaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     parent = serializers.IntegerField(  # type: ignore[assignment]  # a field named like Field.parent
         required=False, allow_null=True, default=None, help_text="分解时填县级任务 id；下达时省略"
     )
@@ -120,7 +120,7 @@ YEAR_PARAMETERS = [
 ]
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]  # drf-stubs: generic over the model; left unparametrised
     """改造任务：省（市）向县（区）下达年度任务、动态新增任务，县（区）分解到乡镇。列表为某一年度
     本人可见的任务（本辖区及上级下达到本县的任务），附分解情况和进度（案件合并计入年度 + 动态）。
     POST 不带 parent 为下达（省住建厅、市住建局），带 parent 为分解到乡镇（区/县住建局）；

@@ -49,7 +49,7 @@ class Task(models.Model):
     note = models.CharField("说明", max_length=300, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects: ClassVar[TaskQuerySet] = TaskQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[TaskQuerySet] = TaskQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "改造任务"

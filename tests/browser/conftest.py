@@ -10,9 +10,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -30,7 +33,7 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does)")
     # Playwright's sync API runs an event loop; Django must allow ORM use beside it.
@@ -41,6 +44,13 @@ def browser() -> Iterator[Any]:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield instance
         instance.close()
+
+
+def text_of(page: Page, selector: str) -> str:
+    """The element's text content (the test fails if the element is missing)."""
+    text = page.text_content(selector)
+    assert text is not None, f"no {selector} on the page"
+    return text
 
 
 @pytest.fixture

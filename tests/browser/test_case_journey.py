@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 from reportlab.pdfgen.canvas import Canvas
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import ensure_national_template
+from anju.appraisals.tests.conftest import DibaoHome, appraiser, dibao_home  # noqa: F401
 from anju.cases.models import RenovationCase
 from anju.cases.services import ensure_national_policy
-from anju.cases.tests.conftest import appraiser, covered_home, dibao_home  # noqa: F401
+from anju.cases.tests.conftest import covered_home  # noqa: F401
 from anju.eligibility.services import ensure_national_rule_set
 from anju.households.models import House
 from anju.inspections.tests.images import jpeg
@@ -82,7 +88,13 @@ def stage(page: Any) -> str:
     return page.text_content("[data-testid=case-stage]").strip()
 
 
-def test_one_household_from_found_to_closed(browser, live_server, make_user, covered_home, screenshot_dir) -> None:  # noqa: F811
+def test_one_household_from_found_to_closed(
+    browser: Browser,
+    live_server: LiveServer,
+    make_user: Callable[..., User],
+    covered_home: DibaoHome,  # noqa: F811
+    screenshot_dir: Path,
+) -> None:
     for username, code, role in (
         ("tl_head", "140405102201", Role.VILLAGE_HEAD),
         ("tl_township", "140405102000", Role.TOWNSHIP_OFFICER),

@@ -13,32 +13,38 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from PIL import Image
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from anju.accounts.models import User
 from anju.demo.data import DEMO_PASSWORD
 from anju.inspections import selectors
 from anju.inspections.models import Campaign, Inspection
+from tests.browser.conftest import text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db: None) -> None:
     with override_settings(DEBUG=True):
         call_command("load_demo", upto="inspections", stdout=StringIO())  # what this test needs
 
 
-def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, demo, screenshot_dir, tmp_path: Path):
+def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(
+    browser: Browser, live_server: LiveServer, demo: None, screenshot_dir: Path, tmp_path: Path
+) -> None:
     clerk = User.objects.get(username="tl_clerk")
     campaign = Campaign.objects.get(region_code="140405102000")
     uncovered = (
         selectors.campaign_households(campaign, clerk)
-        .filter(covered=False, houses__latitude__isnull=False)
+        .filter(covered=False, houses__latitude__isnull=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
         .order_by("pk")
         .first()
     )
     assert uncovered is not None, "the demo leaves households on the clerk's to-do list"
     house = uncovered.houses.exclude(latitude=None).first()
+    assert house is not None and house.latitude is not None and house.longitude is not None
     before = selectors.campaign_coverage(campaign, clerk).covered
     photo = tmp_path / "现场.jpg"
     buffer = io.BytesIO()
@@ -59,11 +65,11 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.goto(f"{live_server.url}/inspections/campaigns/{campaign.pk}/?village=140405102201")
-    assert uncovered.head_name in page.text_content("[data-testid=uncovered-table]")
+    assert uncovered.head_name in text_of(page, "[data-testid=uncovered-table]")
     page.click(f"a[href^='/inspections/houses/{house.pk}/inspect/']")
     form_url = page.url
     page.wait_for_selector("#gps-status.alert-success", timeout=10000)
-    assert "已定位" in page.text_content("#gps-text")
+    assert "已定位" in text_of(page, "#gps-text")
 
     # A half-filled form survives a reload.
     page.fill("input[name=occupant_ages]", "78 12")
@@ -82,8 +88,8 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     context.set_offline(True)
     page.click("[data-testid=save-inspection]")
     page.wait_for_selector("[data-testid=submit-status]:not([hidden])", timeout=10000)
-    assert "网络不通，记录已保存在本机，恢复信号后点“重新提交”" in page.text_content("[data-testid=submit-status]")
-    assert page.text_content("[data-testid=save-inspection]").strip() == "重新提交"
+    assert "网络不通，记录已保存在本机，恢复信号后点“重新提交”" in text_of(page, "[data-testid=submit-status]")
+    assert text_of(page, "[data-testid=save-inspection]").strip() == "重新提交"
     page.screenshot(path=str(screenshot_dir / "inspection-offline-390.png"), full_page=True)
     assert not Inspection.objects.filter(house=house).exists()
 
@@ -93,14 +99,14 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     page.wait_for_selector("#photo-previews img", timeout=10000)
     assert page.input_value("input[name=occupant_ages]") == "78 12"
     assert page.is_checked("#hz-wall_through_crack") and page.is_checked("#grade-D") and page.is_checked("#occ-1")
-    assert "上次提交未成功" in page.text_content("[data-testid=submit-status]")
-    assert page.text_content("[data-testid=save-inspection]").strip() == "重新提交"
-    assert "含 1 张照片" in page.text_content("#draft-status")
+    assert "上次提交未成功" in text_of(page, "[data-testid=submit-status]")
+    assert text_of(page, "[data-testid=save-inspection]").strip() == "重新提交"
+    assert "含 1 张照片" in text_of(page, "#draft-status")
     page.screenshot(path=str(screenshot_dir / "inspection-restored-390.png"), full_page=True)
     page.click("[data-testid=save-inspection]")
     page.wait_for_selector("[data-testid=inspection-grade]")
-    assert "D 级" in page.text_content("[data-testid=inspection-grade]")
-    assert "手机定位" in page.text_content("[data-testid=inspection-gps]")
+    assert "D 级" in text_of(page, "[data-testid=inspection-grade]")
+    assert "手机定位" in text_of(page, "[data-testid=inspection-gps]")
     page.screenshot(path=str(screenshot_dir / "inspection-detail-390.png"), full_page=True)
 
     inspection = Inspection.objects.get(house=house, campaign=campaign)
@@ -126,6 +132,6 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(browser, live_server, de
     assert drafts == 0 and kept_photos == 0
 
     page.goto(f"{live_server.url}/inspections/campaigns/{campaign.pk}/")
-    assert f"{before + 1}/" in page.text_content(".progress-bar")
+    assert f"{before + 1}/" in text_of(page, ".progress-bar")
     page.screenshot(path=str(screenshot_dir / "campaign-coverage-390.png"), full_page=True)
     context.close()

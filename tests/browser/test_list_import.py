@@ -8,22 +8,25 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from anju.demo.data import DEMO_PASSWORD
 from anju.households.models import Household, ListImport, ListImportStatus
 from anju.households.tests.corpus import bad_checksum, dibao_list_xlsx_merged_header, make_id
+from tests.browser.conftest import text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db: None) -> None:
     with override_settings(DEBUG=True):
         call_command("load_demo", upto="households", stdout=StringIO())  # what this test needs
 
 
 def test_upload_preview_and_commit_a_department_list(
-    browser, live_server, demo, screenshot_dir, tmp_path: Path
+    browser: Browser, live_server: LiveServer, demo: None, screenshot_dir: Path, tmp_path: Path
 ) -> None:
     general = Household.objects.filter(region_code="140405102201", primary_group="").order_by("pk").first()
     assert general is not None
@@ -52,7 +55,7 @@ def test_upload_preview_and_commit_a_department_list(
     assert page.text_content("[data-testid=count-new]") == "1"
     assert page.text_content("[data-testid=count-added]") == "1"
     assert page.text_content("[data-testid=count-invalid]") == "1"
-    assert "校验位错误" in page.text_content("[data-testid=invalid-rows]")
+    assert "校验位错误" in text_of(page, "[data-testid=invalid-rows]")
     page.screenshot(path=str(screenshot_dir / "list-import-preview.png"), full_page=True)
     assert not Household.objects.filter(head_name="新认定户").exists()  # nothing written yet
 

@@ -6,10 +6,13 @@ Screenshots go to test-artifacts/screenshots/ (desktop and a 360 px phone).
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from anju.accounts.choices import Role
 from anju.core.navigation import ROLE_HOMES
@@ -19,12 +22,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db: None) -> None:
     with override_settings(DEBUG=True):
         call_command("load_demo", upto="inspections", stdout=StringIO())  # what this test needs
 
 
-def _login(page, base: str, username: str, password: str) -> None:
+def _login(page: Page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -32,7 +35,9 @@ def _login(page, base: str, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_each_demo_login_lands_on_its_role_home(browser, live_server, demo, screenshot_dir) -> None:
+def test_each_demo_login_lands_on_its_role_home(
+    browser: Browser, live_server: LiveServer, demo: None, screenshot_dir: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = context.new_page()
     seen_roles: set[str] = set()
@@ -50,7 +55,9 @@ def test_each_demo_login_lands_on_its_role_home(browser, live_server, demo, scre
     context.close()
 
 
-def test_the_shell_works_on_a_360px_phone(browser, live_server, demo, screenshot_dir) -> None:
+def test_the_shell_works_on_a_360px_phone(
+    browser: Browser, live_server: LiveServer, demo: None, screenshot_dir: Path
+) -> None:
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
     )
@@ -67,7 +74,9 @@ def test_the_shell_works_on_a_360px_phone(browser, live_server, demo, screenshot
     context.close()
 
 
-def test_a_wrong_password_and_the_lockout_read_in_chinese(browser, live_server, demo, screenshot_dir) -> None:
+def test_a_wrong_password_and_the_lockout_read_in_chinese(
+    browser: Browser, live_server: LiveServer, demo: None, screenshot_dir: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     _login(page, live_server.url, "tl_head", "wrong-password-1")

@@ -5,14 +5,18 @@ review to 销号 — every act through its service, as the officers would."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.acceptance.services import acceptance_record
 from anju.acceptance.tests.conftest import record_kwargs
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
 from anju.appraisals.tests.conftest import appraisal_kwargs, appraiser, dibao_home  # noqa: F401
 from anju.archives.services import archive_review
@@ -20,25 +24,30 @@ from anju.archives.tests.conftest import fill
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import D_GRADES, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
-from anju.households.models import Household
+from anju.cases.tests.conftest import D_GRADES, Officers, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
+from anju.households.models import House, Household
 from anju.subsidies.services import payment_record
 
-__all__ = ["D_GRADES", "ago", "appraisal_kwargs", "close_case", "walk"]
+__all__ = ["D_GRADES", "OnCommit", "ago", "appraisal_kwargs", "close_case", "walk"]
+
+# The on_commit fixture: ``with on_commit():`` runs what the block leaves for after the commit.
+OnCommit = Callable[[], AbstractContextManager[list[Callable[[], Any]]]]
 
 
 @pytest.fixture
-def rural(make_user: Any) -> Any:
+def rural(make_user: Callable[..., User]) -> User:
     return make_user("tl_rural", "140405000000", Role.RURAL_REVITALIZATION)
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
+def on_commit(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> OnCommit:
     """Run what the services leave for after the commit (eligibility, dashboard) as it happens."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def close_case(target: RenovationCase, crew: dict[str, Any], civil: Any, rural: Any, post_grade: str = "A") -> None:
+def close_case(target: RenovationCase, crew: Officers, civil: User, rural: User, post_grade: str = "A") -> None:
     """From wherever the case is to 销号: works, acceptance (post-works grade), every archive
     document, the subsidy to the 一卡通, the joint review, 销号 five days ago."""
     walk(target, crew, Stage.COMPLETED)
@@ -62,7 +71,7 @@ def close_case(target: RenovationCase, crew: dict[str, Any], civil: Any, rural: 
     target.refresh_from_db()
 
 
-def appraise(appraiser: Any, house: Any, on: datetime.date, **overrides: Any) -> None:  # noqa: F811
+def appraise(appraiser: User, house: House, on: datetime.date, **overrides: Any) -> None:  # noqa: F811
     appraisal_record(
         acting_user=appraiser,
         house=house,

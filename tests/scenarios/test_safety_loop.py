@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.audit.models import AuditEvent
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 from anju.cases.watch import exited_under_watch, renovated_under_watch
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.selectors import MapFilter, map_points
@@ -35,6 +40,7 @@ from anju.households.services import (
     status_end,
 )
 from anju.inspections.choices import TaskPriority
+from anju.inspections.models import Campaign
 from anju.inspections.selectors import campaign_coverage, campaign_households, occupied_dangerous_houses
 from anju.inspections.services import (
     campaign_create,
@@ -47,8 +53,9 @@ from anju.inspections.services import (
 from anju.inspections.tests.conftest import make_id
 from anju.ledgers.registry import LEDGERS
 from anju.ledgers.services import ledger_drawn
+from anju.regions.models import Region
 from anju.reporting.snapshots import monthly_list_rows
-from tests.scenarios.conftest import ago, appraise, close_case, walk
+from tests.scenarios.conftest import OnCommit, ago, appraise, close_case, walk
 
 pytestmark = pytest.mark.django_db
 VILLAGE = "140405102201"
@@ -92,7 +99,7 @@ def renovation_decision_forced(household: Household) -> None:
 
 
 @pytest.fixture
-def campaign(tl_township: Any, regions: dict[str, Any]) -> Any:
+def campaign(tl_township: User, regions: dict[str, Region]) -> Campaign:
     return campaign_create(
         acting_user=tl_township,
         title="渔泽镇常规排查",
@@ -104,7 +111,14 @@ def campaign(tl_township: Any, regions: dict[str, Any]) -> Any:
 
 
 def test_from_finding_to_closing_every_screen_follows_the_house(
-    dibao_home, appraiser, officers, rural, campaign, regions, tl_county, on_commit
+    dibao_home: DibaoHome,
+    appraiser: User,
+    officers: Officers,
+    rural: User,
+    campaign: Campaign,
+    regions: dict[str, Region],
+    tl_county: User,
+    on_commit: OnCommit,
 ) -> None:
     household, house = dibao_home["household"], dibao_home["house"]
     clerk = officers["clerk"]
@@ -159,7 +173,10 @@ def test_from_finding_to_closing_every_screen_follows_the_house(
 
 
 def test_a_second_case_for_the_renovated_house_is_refused_naming_the_earlier_case(
-    covered_home, officers, rural, on_commit
+    covered_home: DibaoHome,
+    officers: Officers,
+    rural: User,
+    on_commit: OnCommit,
 ) -> None:
     household = covered_home["household"]
     with on_commit():
@@ -178,7 +195,12 @@ def test_a_second_case_for_the_renovated_house_is_refused_naming_the_earlier_cas
 
 
 def test_a_member_supported_through_another_household_is_refused(
-    covered_home, appraiser, officers, rural, regions, on_commit
+    covered_home: DibaoHome,
+    appraiser: User,
+    officers: Officers,
+    rural: User,
+    regions: dict[str, Region],
+    on_commit: OnCommit,
 ) -> None:
     first_home = covered_home["household"]
     clerk, civil = officers["clerk"], covered_home["civil"]
@@ -208,7 +230,11 @@ def test_a_member_supported_through_another_household_is_refused(
 
 
 def test_a_member_still_being_supported_elsewhere_cannot_be_supported_twice_at_once(
-    covered_home, appraiser, officers, regions, on_commit
+    covered_home: DibaoHome,
+    appraiser: User,
+    officers: Officers,
+    regions: dict[str, Region],
+    on_commit: OnCommit,
 ) -> None:
     first_home = covered_home["household"]
     clerk, civil = officers["clerk"], covered_home["civil"]
@@ -231,7 +257,13 @@ def test_a_member_still_being_supported_elsewhere_cannot_be_supported_twice_at_o
 
 
 def test_a_renovated_house_found_dangerous_again_comes_back_and_re_enters(
-    covered_home, appraiser, officers, rural, regions, client, on_commit
+    covered_home: DibaoHome,
+    appraiser: User,
+    officers: Officers,
+    rural: User,
+    regions: dict[str, Region],
+    client: Client,
+    on_commit: OnCommit,
 ) -> None:
     household, house = covered_home["household"], covered_home["house"]
     with on_commit():
@@ -265,7 +297,11 @@ def test_a_renovated_house_found_dangerous_again_comes_back_and_re_enters(
 
 
 def test_a_family_living_in_someone_elses_house_is_accounted_for(
-    tl_clerk, campaign, regions, make_user, on_commit
+    tl_clerk: User,
+    campaign: Campaign,
+    regions: dict[str, Region],
+    make_user: Callable[..., User],
+    on_commit: OnCommit,
 ) -> None:
     village = regions[VILLAGE]
     civil = make_user("tl_civil", "140405000000", "civil_affairs")
@@ -300,7 +336,7 @@ def test_a_family_living_in_someone_elses_house_is_accounted_for(
         )
     coverage = campaign_coverage(campaign, tl_clerk)
     assert (coverage.total, coverage.covered, coverage.percent) == (2, 2, 100)
-    assert not campaign_households(campaign, tl_clerk).filter(covered=False).exists()
+    assert not campaign_households(campaign, tl_clerk).filter(covered=False).exists()  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
     # The houseless 低保 family goes to eligibility as before: covered as 无房.
     assert decision_of(houseless).rule_id == "R02-key-no-house"
 
@@ -320,7 +356,11 @@ def test_a_family_living_in_someone_elses_house_is_accounted_for(
 
 
 def test_the_board_and_the_flood_priority_read_the_house_state(
-    tl_clerk, tl_township, appraiser, regions, on_commit
+    tl_clerk: User,
+    tl_township: User,
+    appraiser: User,
+    regions: dict[str, Region],
+    on_commit: OnCommit,
 ) -> None:
     village = regions[VILLAGE]
     # 庚: a general household, house appraised D, nobody has checked who lives there.
@@ -349,6 +389,7 @@ def test_the_board_and_the_flood_priority_read_the_house_state(
         villages=[village],
     )
     first = event.tasks.order_by("priority", "pk").first()
+    assert first is not None
     assert first.house_id == geng_house.pk and first.priority == TaskPriority.KNOWN_DANGEROUS
     assert "D 级" in first.reason and "鉴定" in first.reason
 
@@ -360,7 +401,12 @@ def test_the_board_and_the_flood_priority_read_the_house_state(
 
 
 def test_renovated_and_exited_households_stay_under_watch_and_in_the_next_campaign(
-    covered_home, officers, rural, regions, tl_township, on_commit
+    covered_home: DibaoHome,
+    officers: Officers,
+    rural: User,
+    regions: dict[str, Region],
+    tl_township: User,
+    on_commit: OnCommit,
 ) -> None:
     with on_commit():
         case = case_services.case_open(acting_user=officers["clerk"], household=covered_home["household"], on=ago(60))
@@ -392,7 +438,9 @@ def test_renovated_and_exited_households_stay_under_watch_and_in_the_next_campai
     assert reached == {"甲", "壬"}  # 癸 left the groups more than 3 years ago (the policy's window)
 
 
-def test_an_acceptance_grade_of_c_or_d_is_never_written_as_renovated(covered_home, officers) -> None:
+def test_an_acceptance_grade_of_c_or_d_is_never_written_as_renovated(
+    covered_home: DibaoHome, officers: Officers
+) -> None:
     house = covered_home["house"]
     case = case_services.case_open(acting_user=officers["clerk"], household=covered_home["household"], on=ago(60))
     walk(case, officers, Stage.COMPLETED)
@@ -418,7 +466,10 @@ def test_an_acceptance_grade_of_c_or_d_is_never_written_as_renovated(covered_hom
 
 
 def test_the_data_migration_writes_back_what_was_closed_before_the_state_existed(
-    covered_home, officers, rural, on_commit
+    covered_home: DibaoHome,
+    officers: Officers,
+    rural: User,
+    on_commit: OnCommit,
 ) -> None:
     """Databases from before this change: closed cases' houses get their acceptance grade and
     renovation, and every case's members their support records, from what was recorded."""

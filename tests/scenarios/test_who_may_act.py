@@ -6,19 +6,24 @@ and the API lists the same answers."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.cases import acts, services
 from anju.cases.choices import Stage, StepKind
-from anju.cases.tests.conftest import photo
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, photo
 from tests.scenarios.conftest import ago, walk
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +46,9 @@ class Undo(Exception):
     """Raised to roll back an act that succeeded, so the next one meets the same case."""
 
 
-def perform(kind: str, case: Any, user: Any) -> None:
+def perform(kind: str, case: RenovationCase, user: User) -> None:
     """The act through its service, with what a user would type (dates today)."""
-    common = {"acting_user": user, "case": case}
+    common: dict[str, Any] = {"acting_user": user, "case": case}
     if kind == StepKind.SIGN_AGREEMENT:
         services.case_sign_agreement(
             **common,
@@ -71,7 +76,7 @@ def perform(kind: str, case: Any, user: Any) -> None:
             note="更换工匠",
         )
     else:
-        simple = {
+        simple_acts: dict[str, Callable[..., object]] = {
             StepKind.APPLY: services.case_apply,
             StepKind.VILLAGE_REVIEW: services.case_village_review,
             StepKind.TOWNSHIP_REVIEW: services.case_township_review,
@@ -79,17 +84,24 @@ def perform(kind: str, case: Any, user: Any) -> None:
             StepKind.FILE: services.case_file,
             StepKind.START: services.case_start,
             StepKind.CLOSE: services.case_close,
-        }[kind]
-        simple(**common, on=TODAY, note="到会 20 人，同意 20 人")
+        }
+        simple_acts[kind](**common, on=TODAY, note="到会 20 人，同意 20 人")
+
+
+class Crew(Officers):
+    """The case's officers, its appraiser and the civil-affairs liaison."""
+
+    appraiser: User
+    civil: User
 
 
 @pytest.fixture
-def crew(officers: dict[str, Any], make_user: Any, appraiser: Any, covered_home: dict[str, Any]) -> dict[str, Any]:
-    return officers | {"appraiser": appraiser, "civil": covered_home["civil"]}
+def crew(officers: Officers, make_user: Callable[..., User], appraiser: User, covered_home: DibaoHome) -> Crew:
+    return {**officers, "appraiser": appraiser, "civil": covered_home["civil"]}
 
 
 @pytest.mark.parametrize("stage", STAGES, ids=[str(s) for s in STAGES])
-def test_every_offered_act_succeeds_and_every_other_is_refused(stage, case, crew) -> None:
+def test_every_offered_act_succeeds_and_every_other_is_refused(stage: Stage, case: RenovationCase, crew: Crew) -> None:
     walk(case, crew, min(stage, Stage.COMPLETED, key=STAGES.index))
     if stage == Stage.ACCEPTED:
         services.case_accept_result(acting_user=crew["township"], case=case, passed=True, on=ago(5), post_grade="A")
@@ -97,6 +109,7 @@ def test_every_offered_act_succeeds_and_every_other_is_refused(stage, case, crew
     assert case.stage == stage
     mismatches = []
     for who, user in crew.items():
+        assert isinstance(user, User)
         table = {a.kind: a for a in acts.available_acts(case, user)}
         for kind, act in table.items():
             try:
@@ -113,7 +126,9 @@ def test_every_offered_act_succeeds_and_every_other_is_refused(stage, case, crew
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_a_township_officer_is_not_offered_ending_a_case_under_way(case, crew, client) -> None:
+def test_a_township_officer_is_not_offered_ending_a_case_under_way(
+    case: RenovationCase, crew: Crew, client: Client
+) -> None:
     walk(case, crew, Stage.UNDER_WAY)
     client.force_login(crew["township"])
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
@@ -124,7 +139,9 @@ def test_a_township_officer_is_not_offered_ending_a_case_under_way(case, crew, c
     assert end.reason == "已开工的案件只能由区/县住建局终止。"
 
 
-def test_the_page_says_why_the_next_act_waits_and_the_api_lists_the_same_answers(case, crew, client) -> None:
+def test_the_page_says_why_the_next_act_waits_and_the_api_lists_the_same_answers(
+    case: RenovationCase, crew: Crew, client: Client
+) -> None:
     walk(case, crew, Stage.UNDER_WAY)
     client.force_login(crew["township"])
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()

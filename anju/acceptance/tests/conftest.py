@@ -8,22 +8,16 @@ from typing import Any
 import pytest
 
 from anju.acceptance.services import checklist
+from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import (  # noqa: F401
-    ago,
-    appraiser,
-    case,
-    covered_home,
-    dibao_home,
-    officers,
-    tl_head,
-    walk,
-)
+from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
+
+__all__ = ["ago", "all_pass", "record_kwargs", "walk"]
 
 
 @pytest.fixture
-def completed(case: RenovationCase, officers: dict[str, Any]) -> RenovationCase:  # noqa: F811
+def completed(case: RenovationCase, officers: Officers) -> RenovationCase:  # noqa: F811
     return walk(case, officers, to=Stage.COMPLETED)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +13,10 @@ from rest_framework.test import APIClient
 from anju.acceptance.models import Acceptance, Rectification
 from anju.acceptance.tests.conftest import ago, all_pass
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,7 @@ def body(case: Any, **overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-def test_it_records_a_passing_acceptance(completed, officers) -> None:
+def test_it_records_a_passing_acceptance(completed: RenovationCase, officers: Officers) -> None:
     response = client_for(officers["county"]).post(LIST, body(completed), format="json")
     assert response.status_code == 201, response.json()
     data = response.json()
@@ -50,7 +54,9 @@ def test_it_records_a_passing_acceptance(completed, officers) -> None:
     assert [a["id"] for a in listed["results"]] == [data["id"]]
 
 
-def test_a_failure_opens_a_rectification_completed_through_the_api(completed, officers) -> None:
+def test_a_failure_opens_a_rectification_completed_through_the_api(
+    completed: RenovationCase, officers: Officers
+) -> None:
     client = client_for(officers["township"])
     response = client.post(
         LIST,
@@ -78,7 +84,9 @@ def test_a_failure_opens_a_rectification_completed_through_the_api(completed, of
     assert completed.stage == Stage.COMPLETED
 
 
-def test_a_required_item_not_applicable_is_a_400_in_chinese_and_nothing_is_written(completed, officers) -> None:
+def test_a_required_item_not_applicable_is_a_400_in_chinese_and_nothing_is_written(
+    completed: RenovationCase, officers: Officers
+) -> None:
     response = client_for(officers["township"]).post(
         LIST, body(completed, results=all_pass(completed, walls="na")), format="json"
     )
@@ -87,13 +95,13 @@ def test_a_required_item_not_applicable_is_a_400_in_chinese_and_nothing_is_writt
     assert not Acceptance.objects.exists()
 
 
-def test_a_clerk_gets_a_403(completed, officers) -> None:
+def test_a_clerk_gets_a_403(completed: RenovationCase, officers: Officers) -> None:
     response = client_for(officers["clerk"]).post(LIST, body(completed), format="json")
     assert response.status_code == 403 and "须由" in response.json()["detail"]
     assert not Acceptance.objects.exists()
 
 
-def test_another_region_gets_404(completed, officers, make_user) -> None:
+def test_another_region_gets_404(completed: RenovationCase, officers: Officers, make_user: Callable[..., User]) -> None:
     other = client_for(make_user("cq_county", "500243000000", Role.COUNTY_OFFICER))
     response = other.post(LIST, body(completed), format="json")
     assert response.status_code == 404 and "不在您的管辖范围内" in response.json()["detail"]

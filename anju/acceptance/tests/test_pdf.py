@@ -4,14 +4,19 @@ the rectification a failure ordered."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from anju.acceptance import services
 from anju.acceptance.pdf import acceptance_pdf
 from anju.acceptance.tests.conftest import ago, all_pass, record_kwargs
+from anju.accounts.models import User
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +28,7 @@ def text_of(pdf: bytes) -> str:
     return "".join(text.split())
 
 
-def test_the_form_names_the_household_and_marks_each_item(completed, officers) -> None:
+def test_the_form_names_the_household_and_marks_each_item(completed: RenovationCase, officers: Officers) -> None:
     acceptance = services.acceptance_record(
         acting_user=officers["township"],
         **record_kwargs(
@@ -48,7 +53,9 @@ def test_the_form_names_the_household_and_marks_each_item(completed, officers) -
     assert "施工单位或工匠（签字）" in text and "张三、李四" in text
 
 
-def test_the_pdf_is_served_to_the_region_only(client, completed, officers, make_user) -> None:
+def test_the_pdf_is_served_to_the_region_only(
+    client: Client, completed: RenovationCase, officers: Officers, make_user: Callable[..., User]
+) -> None:
     from anju.accounts.choices import Role
 
     acceptance = services.acceptance_record(acting_user=officers["township"], **record_kwargs(completed))

@@ -3,6 +3,7 @@ the case in 整改), the re-acceptance after rectification, and refusals that wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,9 +13,12 @@ from anju.acceptance import selectors, services
 from anju.acceptance.models import Acceptance, Rectification
 from anju.acceptance.tests.conftest import ago, all_pass, record_kwargs, walk
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.cases import services as case_services
 from anju.cases.choices import Stage, StepKind
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +29,9 @@ def messages_of(exc: pytest.ExceptionInfo[Any]) -> str:
     return "；".join(exc.value.messages)
 
 
-def test_it_passes_when_every_required_item_passes_and_the_case_is_accepted(completed, officers) -> None:
+def test_it_passes_when_every_required_item_passes_and_the_case_is_accepted(
+    completed: RenovationCase, officers: Officers
+) -> None:
     acceptance = services.acceptance_record(acting_user=officers["township"], **record_kwargs(completed))
     completed.refresh_from_db()
     assert acceptance.passed and acceptance.attempt == 1 and acceptance.failed_items == []
@@ -37,7 +43,7 @@ def test_it_passes_when_every_required_item_passes_and_the_case_is_accepted(comp
     assert selectors.case_close_blockers(completed) == []
 
 
-def test_a_failed_optional_item_still_passes(completed, officers) -> None:
+def test_a_failed_optional_item_still_passes(completed: RenovationCase, officers: Officers) -> None:
     results = all_pass(completed, light="fail", ventilation="na")
     acceptance = services.acceptance_record(
         acting_user=officers["township"], **record_kwargs(completed, results=results, notes={"light": "北屋偏暗"})
@@ -47,7 +53,7 @@ def test_a_failed_optional_item_still_passes(completed, officers) -> None:
     assert [r["mark"] for r in acceptance.rows() if r["code"] in ("light", "ventilation")] == ["×", "○"]
 
 
-def test_a_failed_required_item_fails_and_opens_a_rectification(completed, officers) -> None:
+def test_a_failed_required_item_fails_and_opens_a_rectification(completed: RenovationCase, officers: Officers) -> None:
     acceptance = services.acceptance_record(
         acting_user=officers["township"],
         **record_kwargs(completed, results=all_pass(completed, walls="fail"), **FAIL_KW),
@@ -62,7 +68,7 @@ def test_a_failed_required_item_fails_and_opens_a_rectification(completed, offic
     assert "墙体" in completed.steps.get(kind=StepKind.FAIL).note
 
 
-def test_a_required_item_cannot_be_not_applicable(completed, officers) -> None:
+def test_a_required_item_cannot_be_not_applicable(completed: RenovationCase, officers: Officers) -> None:
     with pytest.raises(ValidationError) as exc:
         services.acceptance_record(
             acting_user=officers["township"], **record_kwargs(completed, results=all_pass(completed, foundation="na"))
@@ -72,7 +78,7 @@ def test_a_required_item_cannot_be_not_applicable(completed, officers) -> None:
     assert completed.stage == Stage.COMPLETED and not Acceptance.objects.exists()
 
 
-def test_every_item_needs_a_result(completed, officers) -> None:
+def test_every_item_needs_a_result(completed: RenovationCase, officers: Officers) -> None:
     results = all_pass(completed)
     del results["roof"]
     with pytest.raises(ValidationError) as exc:
@@ -80,7 +86,7 @@ def test_every_item_needs_a_result(completed, officers) -> None:
     assert "尚未填写：屋面（屋架、防水）" in messages_of(exc)
 
 
-def test_a_post_works_grade_c_fails_even_with_every_item_passed(completed, officers) -> None:
+def test_a_post_works_grade_c_fails_even_with_every_item_passed(completed: RenovationCase, officers: Officers) -> None:
     acceptance = services.acceptance_record(
         acting_user=officers["township"], **record_kwargs(completed, post_grade="C", **FAIL_KW)
     )
@@ -89,7 +95,9 @@ def test_a_post_works_grade_c_fails_even_with_every_item_passed(completed, offic
     assert "C 级" in acceptance.rectification.item_names
 
 
-def test_the_household_disagreeing_fails_and_its_opinion_is_needed(completed, officers) -> None:
+def test_the_household_disagreeing_fails_and_its_opinion_is_needed(
+    completed: RenovationCase, officers: Officers
+) -> None:
     with pytest.raises(ValidationError) as exc:
         services.acceptance_record(
             acting_user=officers["township"], **record_kwargs(completed, household_agrees=False, **FAIL_KW)
@@ -102,7 +110,9 @@ def test_the_household_disagreeing_fails_and_its_opinion_is_needed(completed, of
     assert not acceptance.passed and acceptance.rectification.item_names == "农户不同意验收结果"
 
 
-def test_a_failure_needs_a_deadline_after_the_acceptance_and_requirements(completed, officers) -> None:
+def test_a_failure_needs_a_deadline_after_the_acceptance_and_requirements(
+    completed: RenovationCase, officers: Officers
+) -> None:
     kwargs = record_kwargs(completed, results=all_pass(completed, walls="fail"))
     with pytest.raises(ValidationError) as exc:
         services.acceptance_record(acting_user=officers["township"], **kwargs)
@@ -118,7 +128,9 @@ def test_a_failure_needs_a_deadline_after_the_acceptance_and_requirements(comple
     assert not Acceptance.objects.exists()
 
 
-def test_after_rectification_the_case_awaits_re_acceptance_which_can_pass(completed, officers) -> None:
+def test_after_rectification_the_case_awaits_re_acceptance_which_can_pass(
+    completed: RenovationCase, officers: Officers
+) -> None:
     township = officers["township"]
     failed = services.acceptance_record(
         acting_user=township,
@@ -146,7 +158,7 @@ def test_after_rectification_the_case_awaits_re_acceptance_which_can_pass(comple
     assert selectors.case_close_blockers(completed) == []
 
 
-def test_a_rectification_is_completed_once_with_a_note(completed, officers) -> None:
+def test_a_rectification_is_completed_once_with_a_note(completed: RenovationCase, officers: Officers) -> None:
     township = officers["township"]
     failed = services.acceptance_record(
         acting_user=township, **record_kwargs(completed, results=all_pass(completed, roof="fail"), **FAIL_KW)
@@ -163,7 +175,7 @@ def test_a_rectification_is_completed_once_with_a_note(completed, officers) -> N
     assert "已于" in messages_of(exc) and "登记完成" in messages_of(exc)
 
 
-def test_a_case_not_yet_completed_cannot_be_accepted(case, officers) -> None:
+def test_a_case_not_yet_completed_cannot_be_accepted(case: RenovationCase, officers: Officers) -> None:
     case = walk(case, officers, to=Stage.UNDER_WAY)
     with pytest.raises(ValidationError) as exc:
         services.acceptance_record(acting_user=officers["township"], **record_kwargs(case))
@@ -171,14 +183,14 @@ def test_a_case_not_yet_completed_cannot_be_accepted(case, officers) -> None:
     assert not Acceptance.objects.exists()
 
 
-def test_a_village_clerk_cannot_record_an_acceptance(completed, officers) -> None:
+def test_a_village_clerk_cannot_record_an_acceptance(completed: RenovationCase, officers: Officers) -> None:
     with pytest.raises(PermissionDenied, match="须由乡镇建环办、区/县住建局办理"):
         services.acceptance_record(acting_user=officers["clerk"], **record_kwargs(completed))
     completed.refresh_from_db()
     assert completed.stage == Stage.COMPLETED and not Acceptance.objects.exists()
 
 
-def test_another_county_cannot_record_an_acceptance(completed, make_user) -> None:
+def test_another_county_cannot_record_an_acceptance(completed: RenovationCase, make_user: Callable[..., User]) -> None:
     other = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         services.acceptance_record(acting_user=other, **record_kwargs(completed))
@@ -186,7 +198,7 @@ def test_another_county_cannot_record_an_acceptance(completed, make_user) -> Non
 
 
 def test_two_officers_accepting_from_the_same_page_the_second_is_told_and_nothing_is_written(
-    completed, officers
+    completed: RenovationCase, officers: Officers
 ) -> None:
     seen = completed.version
     services.acceptance_record(acting_user=officers["township"], **record_kwargs(completed, version=seen))
@@ -203,7 +215,9 @@ def test_two_officers_accepting_from_the_same_page_the_second_is_told_and_nothin
     assert fresh.stage == Stage.ACCEPTED
 
 
-def test_a_stale_case_object_without_a_version_still_cannot_win_twice(completed, officers) -> None:
+def test_a_stale_case_object_without_a_version_still_cannot_win_twice(
+    completed: RenovationCase, officers: Officers
+) -> None:
     stale = type(completed).objects.get(pk=completed.pk)
     services.acceptance_record(acting_user=officers["township"], **record_kwargs(completed, version=None))
     with pytest.raises(ValidationError, match="您的操作未保存"):
@@ -211,7 +225,9 @@ def test_a_stale_case_object_without_a_version_still_cannot_win_twice(completed,
     assert Acceptance.objects.count() == 1
 
 
-def test_close_blockers_name_a_missing_acceptance_and_a_bad_post_grade(completed, officers) -> None:
+def test_close_blockers_name_a_missing_acceptance_and_a_bad_post_grade(
+    completed: RenovationCase, officers: Officers
+) -> None:
     assert selectors.case_close_blockers(completed) == ["尚未进行竣工验收。"]
     services.acceptance_record(acting_user=officers["township"], **record_kwargs(completed, post_grade="D", **FAIL_KW))
     completed.refresh_from_db()
@@ -220,7 +236,7 @@ def test_close_blockers_name_a_missing_acceptance_and_a_bad_post_grade(completed
     assert any("须整改并复验通过" in b for b in case_services.close_blockers(completed))
 
 
-def test_the_panel_offers_the_acceptance_to_officers_only(completed, officers) -> None:
+def test_the_panel_offers_the_acceptance_to_officers_only(completed: RenovationCase, officers: Officers) -> None:
     panel = selectors.case_panel(case=completed, user=officers["township"])
     assert panel["can_record"] and panel["latest"] is None and not panel["can_complete"]
     assert not selectors.case_panel(case=completed, user=officers["clerk"])["can_record"]

@@ -4,9 +4,11 @@ county's officer getting a 404 everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from anju.acceptance import services
@@ -14,7 +16,10 @@ from anju.acceptance.models import Acceptance, Rectification
 from anju.acceptance.services import checklist
 from anju.acceptance.tests.conftest import ago, all_pass, record_kwargs
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,9 @@ def form_data(case: Any, **overrides: Any) -> dict[str, Any]:
     return data | overrides
 
 
-def test_the_form_shows_the_checklist_by_group_and_the_case_area(client, completed, officers) -> None:
+def test_the_form_shows_the_checklist_by_group_and_the_case_area(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     completed.area_problem = "1 人户面积应不大于 40 m²，现为 46.5 m²。"  # as the case app flags it
     completed.save(update_fields=["area_problem"])
     client.force_login(officers["township"])
@@ -48,7 +55,9 @@ def test_the_form_shows_the_checklist_by_group_and_the_case_area(client, complet
     assert 'value="李师傅"' in page  # the builder from the agreement
 
 
-def test_a_passing_form_records_the_acceptance_and_shows_it(client, completed, officers) -> None:
+def test_a_passing_form_records_the_acceptance_and_shows_it(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     response = client.post(reverse("acceptance:record", args=[completed.pk]), form_data(completed), follow=True)
     body = response.content.decode()
@@ -57,7 +66,9 @@ def test_a_passing_form_records_the_acceptance_and_shows_it(client, completed, o
     assert completed.stage == Stage.ACCEPTED
 
 
-def test_a_failing_form_without_a_deadline_says_so_and_keeps_the_answers(client, completed, officers) -> None:
+def test_a_failing_form_without_a_deadline_says_so_and_keeps_the_answers(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     url = reverse("acceptance:record", args=[completed.pk])
     response = client.post(url, form_data(completed, result_walls="fail", note_walls="墙体开裂"))
@@ -81,7 +92,9 @@ def test_a_failing_form_without_a_deadline_says_so_and_keeps_the_answers(client,
     assert completed.stage == Stage.RECTIFYING
 
 
-def test_a_missing_item_and_a_stale_page_are_told_in_chinese(client, completed, officers) -> None:
+def test_a_missing_item_and_a_stale_page_are_told_in_chinese(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     url = reverse("acceptance:record", args=[completed.pk])
     data = form_data(completed)
@@ -93,7 +106,9 @@ def test_a_missing_item_and_a_stale_page_are_told_in_chinese(client, completed, 
     assert not Acceptance.objects.exists()
 
 
-def test_the_form_refuses_a_case_not_awaiting_acceptance_and_a_clerk(client, case, officers) -> None:
+def test_the_form_refuses_a_case_not_awaiting_acceptance_and_a_clerk(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     response = client.get(reverse("acceptance:record", args=[case.pk]), follow=True)
     assert "只有已竣工待验收的案件才能验收" in response.content.decode()
@@ -101,7 +116,9 @@ def test_the_form_refuses_a_case_not_awaiting_acceptance_and_a_clerk(client, cas
     assert client.get(reverse("acceptance:record", args=[case.pk])).status_code == 403
 
 
-def test_a_rectification_is_listed_overdue_and_completed_from_its_form(client, completed, officers) -> None:
+def test_a_rectification_is_listed_overdue_and_completed_from_its_form(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     township = officers["township"]
     services.acceptance_record(
         acting_user=township,
@@ -129,7 +146,7 @@ def test_a_rectification_is_listed_overdue_and_completed_from_its_form(client, c
     assert "验收未通过" in panel
 
 
-def test_the_detail_page_shows_each_mark(client, completed, officers) -> None:
+def test_the_detail_page_shows_each_mark(client: Client, completed: RenovationCase, officers: Officers) -> None:
     acceptance = services.acceptance_record(
         acting_user=officers["township"], **record_kwargs(completed, results=all_pass(completed, light="na"))
     )
@@ -138,7 +155,9 @@ def test_the_detail_page_shows_each_mark(client, completed, officers) -> None:
     assert "验收通过" in body and "○" in body and "√" in body and "张三、李四" in body
 
 
-def test_the_panel_renders_with_the_record_button(client, completed, officers, rf) -> None:
+def test_the_panel_renders_with_the_record_button(
+    client: Client, completed: RenovationCase, officers: Officers, rf: RequestFactory
+) -> None:
     from django.template.loader import render_to_string
 
     from anju.acceptance.selectors import case_panel
@@ -153,7 +172,9 @@ def test_the_panel_renders_with_the_record_button(client, completed, officers, r
     assert "录入竣工验收" not in html
 
 
-def test_another_county_gets_404_on_every_page(client, completed, officers, make_user) -> None:
+def test_another_county_gets_404_on_every_page(
+    client: Client, completed: RenovationCase, officers: Officers, make_user: Callable[..., User]
+) -> None:
     acceptance = services.acceptance_record(
         acting_user=officers["township"],
         **record_kwargs(
@@ -177,7 +198,9 @@ def test_another_county_gets_404_on_every_page(client, completed, officers, make
     assert "没有验收记录" in client.get(reverse("acceptance:list")).content.decode()
 
 
-def test_the_second_of_two_officers_on_the_same_form_is_told_who_accepted_first(client, completed, officers) -> None:
+def test_the_second_of_two_officers_on_the_same_form_is_told_who_accepted_first(
+    client: Client, completed: RenovationCase, officers: Officers
+) -> None:
     url = reverse("acceptance:record", args=[completed.pk])
     stale = form_data(completed)  # both opened the form at this version
     client.force_login(officers["township"])
@@ -189,7 +212,7 @@ def test_the_second_of_two_officers_on_the_same_form_is_told_who_accepted_first(
     assert Acceptance.objects.count() == 1
 
 
-def test_the_lists_do_not_query_per_row(client, completed, officers) -> None:
+def test_the_lists_do_not_query_per_row(client: Client, completed: RenovationCase, officers: Officers) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

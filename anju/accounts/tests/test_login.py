@@ -1,41 +1,49 @@
 """Login, lockout, idle timeout and CSRF: what a user sees at the door."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from anju.accounts.models import User
 from conftest import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
-def _login(client: Client, username: str, password: str):
+
+def _login(client: Client, username: str, password: str) -> _MonkeyPatchedWSGIResponse:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
-def test_the_login_page_is_in_chinese(client, db) -> None:
+def test_the_login_page_is_in_chinese(client: Client, db: None) -> None:
     response = client.get(reverse("accounts:login"))
     body = response.content.decode()
     assert "登录安居系统" in body and "用户名" in body and "密码" in body
 
 
-def test_a_correct_login_lands_on_the_role_home(client, tl_clerk) -> None:
+def test_a_correct_login_lands_on_the_role_home(client: Client, tl_clerk: User) -> None:
     response = _login(client, "tl_clerk", PASSWORD)
-    assert response.status_code == 302 and response.url == "/"
+    assert response.status_code == 302 and response["Location"] == "/"
     home = client.get("/")
     assert "村信息员工作台" in home.content.decode()
 
 
-def test_a_wrong_password_gets_a_chinese_error(client, tl_clerk) -> None:
+def test_a_wrong_password_gets_a_chinese_error(client: Client, tl_clerk: User) -> None:
     response = _login(client, "tl_clerk", "wrong-password-1")
     assert response.status_code == 200
     assert "用户名或密码错误" in response.content.decode()
 
 
-def test_an_unknown_user_gets_the_same_error_as_a_wrong_password(client, tl_clerk) -> None:
+def test_an_unknown_user_gets_the_same_error_as_a_wrong_password(client: Client, tl_clerk: User) -> None:
     unknown = _login(client, "nobody", "wrong-password-1").content.decode()
     assert "用户名或密码错误" in unknown
 
 
-def test_repeated_failures_lock_the_account(client, tl_clerk) -> None:
+def test_repeated_failures_lock_the_account(client: Client, tl_clerk: User) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "tl_clerk", "wrong-password-1")
     locked = _login(client, "tl_clerk", PASSWORD)
@@ -44,7 +52,7 @@ def test_repeated_failures_lock_the_account(client, tl_clerk) -> None:
     assert not client.get("/").wsgi_request.user.is_authenticated
 
 
-def test_a_deactivated_user_cannot_log_in(client, tl_clerk) -> None:
+def test_a_deactivated_user_cannot_log_in(client: Client, tl_clerk: User) -> None:
     tl_clerk.is_active = False
     tl_clerk.save()
     response = _login(client, "tl_clerk", PASSWORD)
@@ -52,7 +60,7 @@ def test_a_deactivated_user_cannot_log_in(client, tl_clerk) -> None:
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_an_expired_session_says_why_on_the_login_page(client, tl_clerk) -> None:
+def test_an_expired_session_says_why_on_the_login_page(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     assert client.get("/").status_code == 200
     # The server forgets the session, as it does after SESSION_COOKIE_AGE of idleness.
@@ -69,7 +77,7 @@ def test_the_session_is_an_idle_timeout() -> None:
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
 
 
-def test_a_post_without_csrf_token_is_refused_in_chinese(tl_clerk) -> None:
+def test_a_post_without_csrf_token_is_refused_in_chinese(tl_clerk: User) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(tl_clerk)
     response = client.post(reverse("accounts:password_change"), {"old_password": PASSWORD})
@@ -77,7 +85,7 @@ def test_a_post_without_csrf_token_is_refused_in_chinese(tl_clerk) -> None:
     assert "安全校验失败" in response.content.decode()
 
 
-def test_logout_ends_the_session(client, tl_clerk) -> None:
+def test_logout_ends_the_session(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302

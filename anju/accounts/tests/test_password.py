@@ -1,9 +1,11 @@
+from django.test import Client
 from django.urls import reverse
 
+from anju.accounts.models import User
 from conftest import PASSWORD
 
 
-def test_a_user_changes_their_password_and_stays_logged_in(client, tl_clerk) -> None:
+def test_a_user_changes_their_password_and_stays_logged_in(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     response = client.post(
         reverse("accounts:password_change"),
@@ -15,7 +17,7 @@ def test_a_user_changes_their_password_and_stays_logged_in(client, tl_clerk) -> 
     assert client.get("/").status_code == 200
 
 
-def test_a_wrong_old_password_is_refused(client, tl_clerk) -> None:
+def test_a_wrong_old_password_is_refused(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     response = client.post(
         reverse("accounts:password_change"),
@@ -26,7 +28,7 @@ def test_a_wrong_old_password_is_refused(client, tl_clerk) -> None:
     assert tl_clerk.check_password(PASSWORD)
 
 
-def test_an_admin_resets_a_password_in_their_subtree(client, tl_admin, tl_clerk) -> None:
+def test_an_admin_resets_a_password_in_their_subtree(client: Client, tl_admin: User, tl_clerk: User) -> None:
     client.force_login(tl_admin)
     response = client.post(
         reverse("accounts:user_reset_password", args=[tl_clerk.pk]),

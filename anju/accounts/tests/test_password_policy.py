@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from anju.accounts.models import User
 from anju.accounts.validators import (
     COMMON_PASSWORDS_ZH,
     ChineseCommonPasswordValidator,
@@ -77,7 +79,7 @@ def test_every_message_is_chinese() -> None:
             assert any("\u4e00" <= c <= "\u9fff" for c in message), message
 
 
-def test_the_change_password_page_shows_the_refusal(client, tl_clerk) -> None:
+def test_the_change_password_page_shows_the_refusal(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     response = client.post(
         reverse("accounts:password_change"),
@@ -88,7 +90,7 @@ def test_the_change_password_page_shows_the_refusal(client, tl_clerk) -> None:
     assert tl_clerk.check_password(PASSWORD)
 
 
-def test_the_admin_pages_show_the_refusal(client, tl_admin, tl_clerk) -> None:
+def test_the_admin_pages_show_the_refusal(client: Client, tl_admin: User, tl_clerk: User) -> None:
     client.force_login(tl_admin)
     reset = client.post(
         reverse("accounts:user_reset_password", args=[tl_clerk.pk]),

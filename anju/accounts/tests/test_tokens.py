@@ -4,10 +4,12 @@ audit rows, and the page under the account menu."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import exceptions
@@ -15,7 +17,7 @@ from rest_framework.test import APIRequestFactory
 
 from anju.accounts import services
 from anju.accounts.authentication import ApiTokenAuthentication
-from anju.accounts.models import ApiToken
+from anju.accounts.models import ApiToken, User
 from anju.audit.models import AuditAction, AuditEvent
 from conftest import PASSWORD
 
@@ -28,17 +30,18 @@ def works(plain: str) -> bool:
         return False
 
 
-def test_it_issues_a_hashed_token_and_audits_it(tl_clerk) -> None:
+def test_it_issues_a_hashed_token_and_audits_it(tl_clerk: User) -> None:
     token, plain = services.api_token_issue(user=tl_clerk, name=" 张三的 手机 ")
     assert token.name == "张三的 手机" and works(plain)
     assert plain not in (token.digest, token.token_key)
+    assert token.expiry is not None
     assert timezone.now() + datetime.timedelta(days=29) < token.expiry < timezone.now() + datetime.timedelta(days=31)
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="accounts.apitoken")
     assert event.actor == tl_clerk and event.region_code == "140405102201" and "签发" in event.note
     assert plain not in str(event.changes)
 
 
-def test_an_expired_token_is_refused_and_not_listed(tl_clerk) -> None:
+def test_an_expired_token_is_refused_and_not_listed(tl_clerk: User) -> None:
     token, plain = services.api_token_issue(user=tl_clerk, name="手机")
     ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
     from anju.accounts.selectors import api_token_list
@@ -47,7 +50,7 @@ def test_an_expired_token_is_refused_and_not_listed(tl_clerk) -> None:
     assert not works(plain)
 
 
-def test_changing_ones_password_revokes_every_token(tl_clerk) -> None:
+def test_changing_ones_password_revokes_every_token(tl_clerk: User) -> None:
     _, phone = services.api_token_issue(user=tl_clerk, name="手机")
     _, tablet = services.api_token_issue(user=tl_clerk, name="平板")
     services.user_change_own_password(user=tl_clerk, old_password=PASSWORD, new_password="Brand2024newpw")
@@ -56,14 +59,16 @@ def test_changing_ones_password_revokes_every_token(tl_clerk) -> None:
     assert notes == {"吊销接口令牌：本人修改密码"}
 
 
-def test_an_admins_password_reset_revokes_every_token(tl_admin, tl_clerk) -> None:
+def test_an_admins_password_reset_revokes_every_token(tl_admin: User, tl_clerk: User) -> None:
     _, plain = services.api_token_issue(user=tl_clerk, name="手机")
     services.user_reset_password(acting_user=tl_admin, user=tl_clerk, password="Reset2024clerk")
     assert not works(plain)
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, actor=tl_admin, note__contains="重置密码").exists()
 
 
-def test_a_password_changed_outside_the_services_still_kills_the_token(tl_clerk, monkeypatch) -> None:
+def test_a_password_changed_outside_the_services_still_kills_the_token(
+    tl_clerk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, plain = services.api_token_issue(user=tl_clerk, name="手机")
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "Other2024secret")
     call_command("changepassword", "tl_clerk", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -71,7 +76,7 @@ def test_a_password_changed_outside_the_services_still_kills_the_token(tl_clerk,
     assert not works(plain)
 
 
-def test_deactivating_a_user_revokes_their_tokens(tl_admin, tl_clerk) -> None:
+def test_deactivating_a_user_revokes_their_tokens(tl_admin: User, tl_clerk: User) -> None:
     _, plain = services.api_token_issue(user=tl_clerk, name="手机")
     services.user_update(
         acting_user=tl_admin,
@@ -87,13 +92,13 @@ def test_deactivating_a_user_revokes_their_tokens(tl_admin, tl_clerk) -> None:
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, note__contains="账号停用").exists()
 
 
-def test_an_inactive_user_gets_no_token(tl_clerk) -> None:
+def test_an_inactive_user_gets_no_token(tl_clerk: User) -> None:
     tl_clerk.is_active = False
     with pytest.raises(PermissionDenied):
         services.api_token_issue(user=tl_clerk, name="手机")
 
 
-def test_a_user_may_hold_at_most_ten_device_tokens(tl_clerk) -> None:
+def test_a_user_may_hold_at_most_ten_device_tokens(tl_clerk: User) -> None:
     for n in range(10):
         services.api_token_issue(user=tl_clerk, name=f"设备{n}")
     with pytest.raises(ValidationError, match="吊销不再使用的设备"):
@@ -102,7 +107,7 @@ def test_a_user_may_hold_at_most_ten_device_tokens(tl_clerk) -> None:
     assert ApiToken.objects.filter(user=tl_clerk).count() == 10
 
 
-def test_an_admin_of_another_region_cannot_revoke(tl_clerk, ps_admin) -> None:
+def test_an_admin_of_another_region_cannot_revoke(tl_clerk: User, ps_admin: User) -> None:
     token, plain = services.api_token_issue(user=tl_clerk, name="手机")
     with pytest.raises(PermissionDenied):
         services.api_token_revoke(acting_user=ps_admin, token=token)
@@ -111,7 +116,9 @@ def test_an_admin_of_another_region_cannot_revoke(tl_clerk, ps_admin) -> None:
     assert works(plain)
 
 
-def test_the_tokens_page_lists_and_revokes_ones_own(client, tl_clerk, make_user) -> None:
+def test_the_tokens_page_lists_and_revokes_ones_own(
+    client: Client, tl_clerk: User, make_user: Callable[..., User]
+) -> None:
     services.api_token_issue(user=tl_clerk, name="张三的手机")
     tablet, _ = services.api_token_issue(user=tl_clerk, name="办公室平板")
     colleague = make_user("tl_clerk2", "140405102201", "village_clerk")
@@ -127,7 +134,7 @@ def test_the_tokens_page_lists_and_revokes_ones_own(client, tl_clerk, make_user)
     assert list(ApiToken.objects.order_by("name").values_list("name", flat=True)) == ["张三的手机", "李四的手机"]
 
 
-def test_an_admin_revokes_a_users_tokens_on_the_user_page(client, tl_admin, tl_clerk) -> None:
+def test_an_admin_revokes_a_users_tokens_on_the_user_page(client: Client, tl_admin: User, tl_clerk: User) -> None:
     phone, _ = services.api_token_issue(user=tl_clerk, name="张三的手机")
     services.api_token_issue(user=tl_clerk, name="办公室平板")
     client.force_login(tl_admin)
@@ -139,7 +146,7 @@ def test_an_admin_revokes_a_users_tokens_on_the_user_page(client, tl_admin, tl_c
     assert "全部接口令牌（1 个）" in response.content.decode() and not ApiToken.objects.exists()
 
 
-def test_an_admin_of_another_region_gets_a_404_on_the_user_page(client, ps_admin, tl_clerk) -> None:
+def test_an_admin_of_another_region_gets_a_404_on_the_user_page(client: Client, ps_admin: User, tl_clerk: User) -> None:
     token, _ = services.api_token_issue(user=tl_clerk, name="手机")
     client.force_login(ps_admin)
     url = reverse("accounts:user_detail", args=[tl_clerk.pk])
@@ -148,7 +155,7 @@ def test_an_admin_of_another_region_gets_a_404_on_the_user_page(client, ps_admin
     assert ApiToken.objects.exists()
 
 
-def test_the_migration_drops_drf_plain_text_tokens(transactional_db) -> None:
+def test_the_migration_drops_drf_plain_text_tokens(transactional_db: None) -> None:
     """A deployment that ran with DRF's authtoken: its table, migration records, content type and
     permissions go; the migration also runs where they never existed (a new database)."""
     import importlib

@@ -1,5 +1,7 @@
 """User management: only inside one's subtree, only roles one holds."""
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -9,11 +11,14 @@ from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.accounts.services import user_create, user_update
 from anju.audit.models import AuditEvent
+from anju.regions.models import Region
 
 GOOD_PASSWORD = "Village2023clerk"
 
 
-def test_an_admin_creates_a_clerk_in_a_village_of_their_county(client, tl_admin, regions) -> None:
+def test_an_admin_creates_a_clerk_in_a_village_of_their_county(
+    client: Client, tl_admin: User, regions: dict[str, Region]
+) -> None:
     client.force_login(tl_admin)
     response = client.post(
         reverse("accounts:user_create"),
@@ -35,7 +40,7 @@ def test_an_admin_creates_a_clerk_in_a_village_of_their_county(client, tl_admin,
     assert event.ip == "127.0.0.1"
 
 
-def test_an_admin_cannot_place_a_user_in_a_sibling_county(tl_admin, regions) -> None:
+def test_an_admin_cannot_place_a_user_in_a_sibling_county(tl_admin: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError, match="只能把用户设在您本人管辖的区划内"):
         user_create(
             acting_user=tl_admin,
@@ -46,7 +51,9 @@ def test_an_admin_cannot_place_a_user_in_a_sibling_county(tl_admin, regions) -> 
         )
 
 
-def test_an_admin_cannot_grant_a_role_they_do_not_hold(make_user, regions) -> None:
+def test_an_admin_cannot_grant_a_role_they_do_not_hold(
+    make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     admin = make_user("small_admin", "140405000000", Role.ADMIN, Role.VILLAGE_CLERK)
     with pytest.raises(ValidationError, match="不能授予或收回：区/县住建局"):
         user_create(
@@ -59,14 +66,14 @@ def test_an_admin_cannot_grant_a_role_they_do_not_hold(make_user, regions) -> No
     assert not User.objects.filter(username="xuser").exists()
 
 
-def test_the_form_offers_only_grantable_roles(client, make_user) -> None:
+def test_the_form_offers_only_grantable_roles(client: Client, make_user: Callable[..., User]) -> None:
     admin = make_user("small_admin", "140405000000", Role.ADMIN, Role.VILLAGE_CLERK)
     client.force_login(admin)
     body = client.get(reverse("accounts:user_create")).content.decode()
     assert "村信息员" in body and "区/县住建局" not in body and "彭水" not in body
 
 
-def test_a_role_cannot_sit_below_its_level(tl_admin, regions) -> None:
+def test_a_role_cannot_sit_below_its_level(tl_admin: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError, match="只能设在县/区级或以上"):
         user_create(
             acting_user=tl_admin,
@@ -77,7 +84,7 @@ def test_a_role_cannot_sit_below_its_level(tl_admin, regions) -> None:
         )
 
 
-def test_a_weak_password_is_refused_with_chinese_reasons(tl_admin, regions) -> None:
+def test_a_weak_password_is_refused_with_chinese_reasons(tl_admin: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError) as caught:
         user_create(
             acting_user=tl_admin,
@@ -90,14 +97,14 @@ def test_a_weak_password_is_refused_with_chinese_reasons(tl_admin, regions) -> N
     assert "密码长度太短" in text and "同时包含字母和数字" in text
 
 
-def test_a_non_admin_cannot_manage_users(client, tl_county) -> None:
+def test_a_non_admin_cannot_manage_users(client: Client, tl_county: User) -> None:
     client.force_login(tl_county)
     assert client.get(reverse("accounts:user_list")).status_code == 403
     with pytest.raises(PermissionDenied):
         user_create(acting_user=tl_county, username="xuser", password=GOOD_PASSWORD, region=tl_county.region, roles=[])
 
 
-def test_an_admin_cannot_edit_a_user_of_another_county(client, tl_admin, ps_admin) -> None:
+def test_an_admin_cannot_edit_a_user_of_another_county(client: Client, tl_admin: User, ps_admin: User) -> None:
     client.force_login(tl_admin)
     assert client.get(reverse("accounts:user_edit", args=[ps_admin.pk])).status_code == 404
     assert client.post(reverse("accounts:user_edit", args=[ps_admin.pk]), {"full_name": "改"}).status_code == 404
@@ -116,7 +123,9 @@ def test_an_admin_cannot_edit_a_user_of_another_county(client, tl_admin, ps_admi
     assert ps_admin.is_active
 
 
-def test_editing_records_before_and_after(client, tl_admin, tl_clerk, regions) -> None:
+def test_editing_records_before_and_after(
+    client: Client, tl_admin: User, tl_clerk: User, regions: dict[str, Region]
+) -> None:
     client.force_login(tl_admin)
     response = client.post(
         reverse("accounts:user_edit", args=[tl_clerk.pk]),
@@ -141,7 +150,7 @@ def test_editing_records_before_and_after(client, tl_admin, tl_clerk, regions) -
     assert "所属区划" in history and "南渔泽村委会（140405102202）" in history
 
 
-def test_an_admin_cannot_deactivate_themself(tl_admin) -> None:
+def test_an_admin_cannot_deactivate_themself(tl_admin: User) -> None:
     with pytest.raises(ValidationError, match="不能停用您本人的账号"):
         user_update(
             acting_user=tl_admin,
@@ -155,7 +164,9 @@ def test_an_admin_cannot_deactivate_themself(tl_admin) -> None:
         )
 
 
-def test_the_user_list_is_scoped_filtered_and_paged(client, tl_admin, ps_admin, make_user) -> None:
+def test_the_user_list_is_scoped_filtered_and_paged(
+    client: Client, tl_admin: User, ps_admin: User, make_user: Callable[..., User]
+) -> None:
     for i in range(30):
         make_user(f"clerk{i:02d}", "140405102201", Role.VILLAGE_CLERK)
     client.force_login(tl_admin)
@@ -165,7 +176,7 @@ def test_the_user_list_is_scoped_filtered_and_paged(client, tl_admin, ps_admin, 
     assert "共 10 条" in filtered
 
 
-def test_an_admin_sees_and_lifts_a_lockout(client, tl_admin, tl_clerk) -> None:
+def test_an_admin_sees_and_lifts_a_lockout(client: Client, tl_admin: User, tl_clerk: User) -> None:
     from django.conf import settings
 
     from conftest import PASSWORD
@@ -183,7 +194,7 @@ def test_an_admin_sees_and_lifts_a_lockout(client, tl_admin, tl_clerk) -> None:
     assert AuditEvent.objects.filter(object_id=str(tl_clerk.pk), note__startswith="解除登录锁定").exists()
 
 
-def test_usernames_and_phones_are_checked(tl_admin, regions) -> None:
+def test_usernames_and_phones_are_checked(tl_admin: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError, match="用户名须为"):
         user_create(
             acting_user=tl_admin,

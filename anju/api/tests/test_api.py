@@ -1,12 +1,14 @@
 """The API: token and session auth, an OpenAPI schema, the same scoping as the pages."""
 
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
 from conftest import PASSWORD
 
 
-def test_a_token_is_issued_for_good_credentials_only(tl_clerk) -> None:
+def test_a_token_is_issued_for_good_credentials_only(tl_clerk: User) -> None:
     client = APIClient()
     bad = client.post(reverse("api:token"), {"username": "tl_clerk", "password": "nope-12345", "name": "手机"})
     assert bad.status_code == 400
@@ -17,11 +19,11 @@ def test_a_token_is_issued_for_good_credentials_only(tl_clerk) -> None:
     assert me["username"] == "tl_clerk" and me["region_code"] == "140405102201" and me["roles"] == ["village_clerk"]
 
 
-def test_anonymous_requests_are_refused(db) -> None:
+def test_anonymous_requests_are_refused(db: None) -> None:
     assert APIClient().get(reverse("api:region-list")).status_code in (401, 403)
 
 
-def test_regions_are_scoped_and_filterable(tl_township) -> None:
+def test_regions_are_scoped_and_filterable(tl_township: User) -> None:
     client = APIClient()
     client.force_authenticate(tl_township)
     rows = client.get(reverse("api:region-list")).json()["results"]
@@ -33,7 +35,7 @@ def test_regions_are_scoped_and_filterable(tl_township) -> None:
     assert client.get(reverse("api:region-detail", args=["140405102201"])).json()["parent_code"] == "140405102000"
 
 
-def test_the_users_endpoint_is_for_admins(tl_admin, tl_clerk, ps_admin) -> None:
+def test_the_users_endpoint_is_for_admins(tl_admin: User, tl_clerk: User, ps_admin: User) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
     assert client.get(reverse("api:user-list")).status_code == 403
@@ -42,13 +44,13 @@ def test_the_users_endpoint_is_for_admins(tl_admin, tl_clerk, ps_admin) -> None:
     assert names == {"tl_admin", "tl_clerk"}
 
 
-def test_the_openapi_schema_and_docs_page_are_served_locally(client, tl_clerk) -> None:
+def test_the_openapi_schema_and_docs_page_are_served_locally(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"] if schema["Content-Type"].endswith("json") else None
     if paths is None:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
 
         paths = yaml.safe_load(schema.content)["paths"]
     assert "/api/regions/" in paths and "/api/audit-events/" in paths
@@ -56,7 +58,7 @@ def test_the_openapi_schema_and_docs_page_are_served_locally(client, tl_clerk) -
     assert "swagger" in docs.lower() and "cdn" not in docs.lower() and "/static/" in docs
 
 
-def test_the_whole_schema_generates_without_warnings(db) -> None:
+def test_the_whole_schema_generates_without_warnings(db: None) -> None:
     """A warning means a client generator would name or type something wrongly."""
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator

@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from anju.accounts.models import User
 from anju.core.tests.test_scoping_url_walk import sibling_objects  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,8 @@ def _session(user: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def test_no_operation_answers_with_a_server_error_or_outside_its_schema(
-    ps_admin,
-    sibling_objects,  # noqa: F811
+    ps_admin: User,
+    sibling_objects: dict[str, Any],  # noqa: F811
 ) -> None:
     schema = _schema()
     cookies, headers = _session(ps_admin)

@@ -4,13 +4,14 @@ axes' lockout on this endpoint, and the schema."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from anju.accounts.models import ApiToken
+from anju.accounts.models import ApiToken, User
 from anju.audit.models import AuditAction, AuditEvent
 from conftest import PASSWORD
 
@@ -30,7 +31,7 @@ def as_token(token: str) -> APIClient:
     return client
 
 
-def test_it_issues_a_named_expiring_token_that_works(tl_clerk) -> None:
+def test_it_issues_a_named_expiring_token_that_works(tl_clerk: User) -> None:
     response = issue("tl_clerk", "张三的手机")
     assert response.status_code == 201 and response["Content-Type"] == "application/json"
     body = response.json()
@@ -41,7 +42,7 @@ def test_it_issues_a_named_expiring_token_that_works(tl_clerk) -> None:
     assert body["token"] not in {stored.digest, stored.token_key} and len(stored.digest) == 128
 
 
-def test_wrong_credentials_get_a_chinese_error_and_no_token(tl_clerk) -> None:
+def test_wrong_credentials_get_a_chinese_error_and_no_token(tl_clerk: User) -> None:
     response = issue("tl_clerk", "手机", password="wrong-password-1")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["用户名或密码错误。连续输错多次后账号将被暂时锁定。"]}
@@ -49,14 +50,14 @@ def test_wrong_credentials_get_a_chinese_error_and_no_token(tl_clerk) -> None:
     assert not ApiToken.objects.exists()
 
 
-def test_a_device_name_is_required(tl_clerk) -> None:
+def test_a_device_name_is_required(tl_clerk: User) -> None:
     response = APIClient().post(reverse("api:token"), {"username": "tl_clerk", "password": PASSWORD}, format="json")
     assert response.status_code == 400 and "name" in response.json()
     blank = issue("tl_clerk", "   ")
     assert blank.status_code == 400 and "name" in blank.json()
 
 
-def test_repeated_failures_lock_the_endpoint_with_a_json_answer(tl_clerk) -> None:
+def test_repeated_failures_lock_the_endpoint_with_a_json_answer(tl_clerk: User) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         issue("tl_clerk", "手机", password="wrong-password-1")
     locked = issue("tl_clerk", "手机")
@@ -65,7 +66,7 @@ def test_repeated_failures_lock_the_endpoint_with_a_json_answer(tl_clerk) -> Non
     assert not ApiToken.objects.exists()
 
 
-def test_a_token_of_a_locked_out_user_stops_working(tl_clerk) -> None:
+def test_a_token_of_a_locked_out_user_stops_working(tl_clerk: User) -> None:
     token = issue("tl_clerk", "手机").json()["token"]
     for _ in range(settings.AXES_FAILURE_LIMIT):
         issue("tl_clerk", "手机", password="wrong-password-1")
@@ -74,7 +75,7 @@ def test_a_token_of_a_locked_out_user_stops_working(tl_clerk) -> None:
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, note__contains="账号被锁定").count() == 1
 
 
-def test_the_same_device_name_replaces_its_token_and_others_stay(tl_clerk) -> None:
+def test_the_same_device_name_replaces_its_token_and_others_stay(tl_clerk: User) -> None:
     first = issue("tl_clerk", "张三的手机").json()["token"]
     tablet = issue("tl_clerk", "办公室平板").json()["token"]
     second = issue("tl_clerk", "张三的手机").json()["token"]
@@ -84,7 +85,7 @@ def test_the_same_device_name_replaces_its_token_and_others_stay(tl_clerk) -> No
     assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["办公室平板", "张三的手机"]
 
 
-def test_a_user_lists_and_revokes_their_own_tokens(tl_clerk) -> None:
+def test_a_user_lists_and_revokes_their_own_tokens(tl_clerk: User) -> None:
     phone = issue("tl_clerk", "张三的手机").json()
     tablet = issue("tl_clerk", "办公室平板").json()
     client = as_token(phone["token"])
@@ -98,7 +99,7 @@ def test_a_user_lists_and_revokes_their_own_tokens(tl_clerk) -> None:
     assert not ApiToken.objects.exists()
 
 
-def test_an_admin_sees_and_revokes_tokens_in_their_subtree_only(tl_admin, tl_clerk, ps_admin) -> None:
+def test_an_admin_sees_and_revokes_tokens_in_their_subtree_only(tl_admin: User, tl_clerk: User, ps_admin: User) -> None:
     token = issue("tl_clerk", "张三的手机").json()
     issue("ps_admin", "彭水办公室电脑")
     admin = APIClient()
@@ -114,7 +115,7 @@ def test_an_admin_sees_and_revokes_tokens_in_their_subtree_only(tl_admin, tl_cle
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, actor=tl_admin, note__contains="管理员吊销").exists()
 
 
-def test_a_clerk_cannot_see_a_colleagues_tokens(tl_clerk, make_user) -> None:
+def test_a_clerk_cannot_see_a_colleagues_tokens(tl_clerk: User, make_user: Callable[..., User]) -> None:
     make_user("tl_clerk2", "140405102201", "village_clerk")
     other = issue("tl_clerk2", "李四的手机").json()
     client = as_token(issue("tl_clerk", "张三的手机").json()["token"])
@@ -122,7 +123,7 @@ def test_a_clerk_cannot_see_a_colleagues_tokens(tl_clerk, make_user) -> None:
     assert client.delete(reverse("api:apitoken-detail", args=[other["id"]])).status_code == 404
 
 
-def test_an_unknown_or_garbled_token_is_refused_in_chinese(db) -> None:
+def test_an_unknown_or_garbled_token_is_refused_in_chinese(db: None) -> None:
     for header in ("Token anju_0000", "Token", "Token a b", "Token anju_zz\xe9"):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=header)
@@ -131,7 +132,7 @@ def test_an_unknown_or_garbled_token_is_refused_in_chinese(db) -> None:
         assert "令牌" in response.json()["detail"], header
 
 
-def test_the_token_endpoints_are_in_the_schema_without_warnings(db) -> None:
+def test_the_token_endpoints_are_in_the_schema_without_warnings(db: None) -> None:
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
 
@@ -148,14 +149,16 @@ def test_the_token_endpoints_are_in_the_schema_without_warnings(db) -> None:
     assert not ours and not GENERATOR_STATS._error_cache
 
 
-def test_logging_out_without_a_token_says_so(tl_clerk) -> None:
+def test_logging_out_without_a_token_says_so(tl_clerk: User) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
     response = client.post(reverse("api:token_logout"))
     assert response.status_code == 400 and response.json() == {"detail": "本次请求未使用接口令牌。"}
 
 
-def test_an_admin_filters_by_user_and_learns_nothing_of_other_regions(tl_admin, tl_clerk, ps_admin) -> None:
+def test_an_admin_filters_by_user_and_learns_nothing_of_other_regions(
+    tl_admin: User, tl_clerk: User, ps_admin: User
+) -> None:
     issue("tl_clerk", "张三的手机")
     issue("ps_admin", "彭水办公室电脑")
     admin = APIClient()

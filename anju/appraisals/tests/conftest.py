@@ -1,11 +1,15 @@
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 import pytest
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.households.models import House, Household
 from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
 
 BRICK_WOOD_ALL_A = {
     "foundation": "a",
@@ -17,13 +21,21 @@ BRICK_WOOD_ALL_A = {
 }
 
 
+class DibaoHome(TypedDict):
+    """dibao_home (and covered_home, the same after its appraisal)."""
+
+    household: Household
+    house: House
+    civil: User
+
+
 @pytest.fixture
-def appraiser(make_user):
+def appraiser(make_user: Callable[..., User]) -> User:
     return make_user("tl_appraiser", "140405000000", Role.APPRAISER)
 
 
 @pytest.fixture
-def dibao_home(tl_clerk, make_user, regions) -> dict[str, Any]:
+def dibao_home(tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]) -> DibaoHome:
     """北渔泽村: 甲, a 低保 household with its only house (砖木, one storey, 7 度)."""
     civil = make_user("civil", "140405000000", Role.CIVIL_AFFAIRS)
     household = household_create(

@@ -5,6 +5,7 @@ request writes nothing. Templates are derived, edited and activated by the provi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.models import Appraisal, AppraisalTemplate
-from anju.appraisals.tests.conftest import BRICK_WOOD_ALL_A
+from anju.appraisals.tests.conftest import BRICK_WOOD_ALL_A, DibaoHome
 from anju.audit.models import AuditEvent
 from anju.inspections.tests.images import jpeg
 
@@ -44,7 +46,7 @@ def body(house: Any, **overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-def test_it_records_an_appraisal_with_photos_and_a_report(appraiser, dibao_home) -> None:
+def test_it_records_an_appraisal_with_photos_and_a_report(appraiser: User, dibao_home: DibaoHome) -> None:
     house = dibao_home["house"]
     client = client_for(appraiser)
     response = client.post(
@@ -67,15 +69,15 @@ def test_it_records_an_appraisal_with_photos_and_a_report(appraiser, dibao_home)
     assert len(data["photos"]) == 2
     for url in data["photos"]:
         photo = client.get(url)
-        assert photo.status_code == 200 and b"".join(photo.streaming_content).startswith(b"\xff\xd8")
+        assert photo.status_code == 200 and photo.getvalue().startswith(b"\xff\xd8")
     report = client.get(data["report_file"])
-    assert b"".join(report.streaming_content).startswith(b"%PDF") and len(data["report_sha256"]) == 64
+    assert report.getvalue().startswith(b"%PDF") and len(data["report_sha256"]) == 64
     assert data["prevention_level_label"] == "部分具备" and data["recorded_by"] == "tl_appraiser"
     house.refresh_from_db()
     assert house.appraised_grade == "C"
 
 
-def test_a_json_body_works_too_and_the_list_filters(appraiser, dibao_home) -> None:
+def test_a_json_body_works_too_and_the_list_filters(appraiser: User, dibao_home: DibaoHome) -> None:
     client = client_for(appraiser)
     house = dibao_home["house"]
     for grades, on in ((BRICK_WOOD_ALL_A, "2026-03-01"), (C_GRADES, "2026-05-10")):
@@ -91,14 +93,16 @@ def test_a_json_body_works_too_and_the_list_filters(appraiser, dibao_home) -> No
     assert client.get(reverse("api:appraisal-detail", args=[first["id"]])).json()["final_grade"] == "C"
 
 
-def test_a_user_without_the_appraiser_role_is_refused(tl_clerk, dibao_home) -> None:
+def test_a_user_without_the_appraiser_role_is_refused(tl_clerk: User, dibao_home: DibaoHome) -> None:
     response = client_for(tl_clerk).post(LIST, body(dibao_home["house"]), format="multipart")
     assert response.status_code == 403
     assert response.json() == {"detail": "只有具备鉴定人员角色的用户才能录入鉴定结果。"}
     assert not Appraisal.objects.exists()
 
 
-def test_another_regions_appraiser_neither_sees_nor_appraises_the_house(appraiser, dibao_home, make_user) -> None:
+def test_another_regions_appraiser_neither_sees_nor_appraises_the_house(
+    appraiser: User, dibao_home: DibaoHome, make_user: Callable[..., User]
+) -> None:
     client_for(appraiser).post(LIST, body(dibao_home["house"]), format="multipart")
     appraisal = Appraisal.objects.get()
     outsider = client_for(make_user("ps_appraiser", "500243000000", Role.APPRAISER))
@@ -133,7 +137,7 @@ def test_another_regions_appraiser_neither_sees_nor_appraises_the_house(appraise
     ],
 )
 def test_bad_input_is_refused_with_the_message_and_nothing_is_written(
-    appraiser, dibao_home, overrides, field, message
+    appraiser: User, dibao_home: DibaoHome, overrides: dict[str, str], field: str, message: str
 ) -> None:
     response = client_for(appraiser).post(LIST, body(dibao_home["house"], **overrides), format="multipart")
     assert response.status_code == 400
@@ -142,7 +146,7 @@ def test_bad_input_is_refused_with_the_message_and_nothing_is_written(
     assert not AuditEvent.objects.filter(object_type="appraisals.appraisal").exists()
 
 
-def test_a_photo_that_is_not_an_image_is_refused(appraiser, dibao_home) -> None:
+def test_a_photo_that_is_not_an_image_is_refused(appraiser: User, dibao_home: DibaoHome) -> None:
     bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     response = client_for(appraiser).post(LIST, body(dibao_home["house"], photos=[bad]), format="multipart")
     assert response.status_code == 400 and "图片" in str(response.json())
@@ -153,11 +157,11 @@ def test_a_photo_that_is_not_an_image_is_refused(appraiser, dibao_home) -> None:
 
 
 @pytest.fixture
-def sx_province(make_user):
+def sx_province(make_user: Callable[..., User]) -> User:
     return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
 
 
-def test_the_national_template_is_listed_with_its_content_in_the_detail(tl_clerk) -> None:
+def test_the_national_template_is_listed_with_its_content_in_the_detail(tl_clerk: User) -> None:
     client = client_for(tl_clerk)
     rows = client.get(reverse("api:appraisaltemplate-list")).json()["results"]
     assert [(r["region_code"], r["version"], r["status"]) for r in rows] == [("", 1, "active")]
@@ -167,7 +171,9 @@ def test_the_national_template_is_listed_with_its_content_in_the_detail(tl_clerk
     assert foundation["name"] == "地基基础" and foundation["criteria"]["d"] == "地基失稳；基础局部或整体塌陷。"
 
 
-def test_a_province_derives_edits_and_activates_its_own_version(sx_province, appraiser, dibao_home) -> None:
+def test_a_province_derives_edits_and_activates_its_own_version(
+    sx_province: User, appraiser: User, dibao_home: DibaoHome
+) -> None:
     client = client_for(sx_province)
     national = client.get(reverse("api:appraisaltemplate-list")).json()["results"][0]
     derived = client.post(reverse("api:appraisaltemplate-derive", args=[national["id"]]), {"note": "山西细化"})
@@ -195,7 +201,7 @@ def test_a_province_derives_edits_and_activates_its_own_version(sx_province, app
     assert frozen.json() == {"non_field_errors": ["已启用或停用的版本不能修改；请基于它建立新版本。"]}
 
 
-def test_content_that_does_not_check_out_is_refused_and_nothing_changes(sx_province) -> None:
+def test_content_that_does_not_check_out_is_refused_and_nothing_changes(sx_province: User) -> None:
     client = client_for(sx_province)
     national = client.get(reverse("api:appraisaltemplate-list")).json()["results"][0]
     draft = client.post(reverse("api:appraisaltemplate-derive", args=[national["id"]])).json()
@@ -209,7 +215,7 @@ def test_content_that_does_not_check_out_is_refused_and_nothing_changes(sx_provi
     assert AppraisalTemplate.objects.get(pk=draft["id"]).content["components"][0]["criteria"]["d"]
 
 
-def test_templates_are_kept_by_the_province(sx_province, tl_county, make_user) -> None:
+def test_templates_are_kept_by_the_province(sx_province: User, tl_county: User, make_user: Callable[..., User]) -> None:
     national = client_for(tl_county).get(reverse("api:appraisaltemplate-list")).json()["results"][0]
     refused = client_for(tl_county).post(reverse("api:appraisaltemplate-derive", args=[national["id"]]))
     assert refused.status_code == 403 and refused.json() == {"detail": "鉴定模板由省住建厅维护。"}

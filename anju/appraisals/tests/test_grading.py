@@ -20,7 +20,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("what", "site", "grades", "expected", "reason"), CASES, ids=[c[0] for c in CASES])
-def test_it_grades_by_site_then_worst_component(what, site, grades, expected, reason) -> None:
+def test_it_grades_by_site_then_worst_component(
+    what: str, site: bool, grades: dict[str, str], expected: str, reason: str
+) -> None:
     result = house_grade(site_dangerous=site, component_grades=grades, names=NAMES)
     assert result.grade == expected
     assert reason in result.reason
@@ -28,6 +30,6 @@ def test_it_grades_by_site_then_worst_component(what, site, grades, expected, re
 
 
 @pytest.mark.parametrize("bad", ["e", "A", "", "cc"])
-def test_a_grade_outside_a_to_d_is_refused(bad) -> None:
+def test_a_grade_outside_a_to_d_is_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         house_grade(site_dangerous=False, component_grades={"foundation": bad}, names=NAMES)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from anju.accounts.models import User
 from anju.appraisals import services
 from anju.appraisals.models import Appraisal
 from anju.appraisals.pdf import appraisal_pdf
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.households.services import house_create
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,9 @@ def keep(pdf: bytes, name: str) -> None:
         (Path(where) / name).write_bytes(pdf)
 
 
-def test_it_prints_the_household_the_grades_and_the_criteria(appraiser, dibao_home, tmp_path) -> None:
+def test_it_prints_the_household_the_grades_and_the_criteria(
+    appraiser: User, dibao_home: DibaoHome, tmp_path: Path
+) -> None:
     appraisal = services.appraisal_record(
         acting_user=appraiser,
         house=dibao_home["house"],
@@ -98,7 +101,9 @@ def test_it_prints_the_household_the_grades_and_the_criteria(appraiser, dibao_ho
     assert "GB50292" not in text and "场地安全性安全" in text
 
 
-def test_a_house_of_three_storeys_says_it_is_outside_the_guideline(appraiser, dibao_home, tl_clerk, tmp_path) -> None:
+def test_a_house_of_three_storeys_says_it_is_outside_the_guideline(
+    appraiser: User, dibao_home: DibaoHome, tl_clerk: User, tmp_path: Path
+) -> None:
     house = house_create(
         acting_user=tl_clerk,
         household=dibao_home["household"],
@@ -120,7 +125,9 @@ def test_a_house_of_three_storeys_says_it_is_outside_the_guideline(appraiser, di
     assert "调整理由" not in text and "240平方米" in text
 
 
-def test_a_dangerous_site_prints_d_without_component_grades(appraiser, dibao_home, tmp_path) -> None:
+def test_a_dangerous_site_prints_d_without_component_grades(
+    appraiser: User, dibao_home: DibaoHome, tmp_path: Path
+) -> None:
     appraisal = services.appraisal_record(
         acting_user=appraiser,
         house=dibao_home["house"],

@@ -1,23 +1,28 @@
 import copy
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals import services
 from anju.appraisals.models import Appraisal, AppraisalTemplate
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.audit.models import AuditEvent
 from anju.households.models import House
 from anju.inspections.tests.images import jpeg, not_an_image
 from anju.kit.versioning import ConfigStatus
+from anju.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_all_a_house_is_graded_a_and_the_house_shows_it(appraiser, dibao_home) -> None:
+def test_an_all_a_house_is_graded_a_and_the_house_shows_it(appraiser: User, dibao_home: DibaoHome) -> None:
     house = dibao_home["house"]
     appraisal = services.appraisal_record(acting_user=appraiser, house=house, **appraisal_kwargs())
     assert (appraisal.computed_grade, appraisal.final_grade) == ("A", "A")
@@ -35,7 +40,7 @@ def test_an_all_a_house_is_graded_a_and_the_house_shows_it(appraiser, dibao_home
     assert AuditEvent.objects.filter(object_type="appraisals.appraisal", object_id=str(appraisal.pk)).exists()
 
 
-def test_the_worst_component_decides(appraiser, dibao_home) -> None:
+def test_the_worst_component_decides(appraiser: User, dibao_home: DibaoHome) -> None:
     grades = {**appraisal_kwargs()["component_grades"], "walls": "c", "timber_truss": "b"}
     appraisal = services.appraisal_record(
         acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=grades)
@@ -44,7 +49,7 @@ def test_the_worst_component_decides(appraiser, dibao_home) -> None:
     assert appraisal.advice.startswith("局部危险")
 
 
-def test_a_missing_component_is_refused_and_nothing_is_written(appraiser, dibao_home) -> None:
+def test_a_missing_component_is_refused_and_nothing_is_written(appraiser: User, dibao_home: DibaoHome) -> None:
     grades = appraisal_kwargs()["component_grades"]
     del grades["timber_truss"]
     with pytest.raises(ValidationError) as exc:
@@ -56,7 +61,7 @@ def test_a_missing_component_is_refused_and_nothing_is_written(appraiser, dibao_
 
 
 @pytest.mark.parametrize("bad", ["e", "5", "aa"])
-def test_a_grade_outside_a_to_d_is_refused(appraiser, dibao_home, bad) -> None:
+def test_a_grade_outside_a_to_d_is_refused(appraiser: User, dibao_home: DibaoHome, bad: str) -> None:
     grades = {**appraisal_kwargs()["component_grades"], "foundation": bad}
     with pytest.raises(ValidationError) as exc:
         services.appraisal_record(
@@ -65,7 +70,7 @@ def test_a_grade_outside_a_to_d_is_refused(appraiser, dibao_home, bad) -> None:
     assert "只能是 a、b、c、d" in str(exc.value)
 
 
-def test_a_component_foreign_to_the_structure_is_refused(appraiser, dibao_home) -> None:
+def test_a_component_foreign_to_the_structure_is_refused(appraiser: User, dibao_home: DibaoHome) -> None:
     grades = {**appraisal_kwargs()["component_grades"], "concrete_members": "a"}
     with pytest.raises(ValidationError, match="没有这些组成部分"):
         services.appraisal_record(
@@ -73,7 +78,7 @@ def test_a_component_foreign_to_the_structure_is_refused(appraiser, dibao_home) 
         )
 
 
-def test_an_override_needs_a_reason(appraiser, dibao_home) -> None:
+def test_an_override_needs_a_reason(appraiser: User, dibao_home: DibaoHome) -> None:
     grades = {**appraisal_kwargs()["component_grades"], "walls": "b"}
     with pytest.raises(ValidationError, match="计算等级为 B 级，调整为 C 级须填写理由"):
         services.appraisal_record(
@@ -89,7 +94,7 @@ def test_an_override_needs_a_reason(appraiser, dibao_home) -> None:
     assert (appraisal.computed_grade, appraisal.final_grade, appraisal.is_overridden) == ("B", "C", True)
 
 
-def test_a_dangerous_site_gives_d_and_relocation(appraiser, dibao_home) -> None:
+def test_a_dangerous_site_gives_d_and_relocation(appraiser: User, dibao_home: DibaoHome) -> None:
     appraisal = services.appraisal_record(
         acting_user=appraiser,
         house=dibao_home["house"],
@@ -105,7 +110,9 @@ def test_a_dangerous_site_gives_d_and_relocation(appraiser, dibao_home) -> None:
         )
 
 
-def test_only_an_appraiser_of_the_region_may_appraise(tl_clerk, make_user, dibao_home) -> None:
+def test_only_an_appraiser_of_the_region_may_appraise(
+    tl_clerk: User, make_user: Callable[..., User], dibao_home: DibaoHome
+) -> None:
     with pytest.raises(PermissionDenied, match="鉴定人员角色"):
         services.appraisal_record(acting_user=tl_clerk, house=dibao_home["house"], **appraisal_kwargs())
     outsider = make_user("ps_appraiser", "500243000000", Role.APPRAISER)
@@ -114,7 +121,7 @@ def test_only_an_appraiser_of_the_region_may_appraise(tl_clerk, make_user, dibao
     assert not Appraisal.objects.exists()
 
 
-def test_a_house_keeps_every_appraisal_and_the_latest_counts(appraiser, dibao_home) -> None:
+def test_a_house_keeps_every_appraisal_and_the_latest_counts(appraiser: User, dibao_home: DibaoHome) -> None:
     house = dibao_home["house"]
     services.appraisal_record(acting_user=appraiser, house=house, **appraisal_kwargs())
     grades = {**appraisal_kwargs()["component_grades"], "foundation": "d"}
@@ -132,14 +139,14 @@ def test_a_house_keeps_every_appraisal_and_the_latest_counts(appraiser, dibao_ho
     assert (house.appraised_grade, house.appraised_on) == ("D", datetime.date(2026, 8, 1))
 
 
-def test_three_storey_houses_are_flagged_outside_the_guideline(appraiser, dibao_home) -> None:
+def test_three_storey_houses_are_flagged_outside_the_guideline(appraiser: User, dibao_home: DibaoHome) -> None:
     House.objects.filter(pk=dibao_home["house"].pk).update(storeys=3)
     dibao_home["house"].refresh_from_db()
     appraisal = services.appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs())
     assert appraisal.outside_guideline
 
 
-def test_photos_must_be_images_and_the_report_a_pdf(appraiser, dibao_home) -> None:
+def test_photos_must_be_images_and_the_report_a_pdf(appraiser: User, dibao_home: DibaoHome) -> None:
     with pytest.raises(ValidationError):
         services.appraisal_record(
             acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(photos=[not_an_image()])
@@ -162,7 +169,7 @@ def test_photos_must_be_images_and_the_report_a_pdf(appraiser, dibao_home) -> No
 
 
 def test_a_province_edits_its_own_template_and_old_appraisals_keep_theirs(
-    appraiser, dibao_home, make_user, regions
+    appraiser: User, dibao_home: DibaoHome, make_user: Callable[..., User], regions: dict[str, Region]
 ) -> None:
     first = services.appraisal_record(acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs())
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
@@ -192,7 +199,9 @@ def test_a_province_edits_its_own_template_and_old_appraisals_keep_theirs(
         (lambda c: c.update(components=[c["components"][4]]), "没有任何组成部分可评定"),
     ],
 )
-def test_a_broken_template_edit_is_refused(make_user, mutate, message) -> None:
+def test_a_broken_template_edit_is_refused(
+    make_user: Callable[..., User], mutate: Callable[[dict[str, Any]], object], message: str
+) -> None:
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     draft = services.template_derive(acting_user=province, source=services.ensure_national_template())
     content = copy.deepcopy(draft.content)
@@ -204,13 +213,15 @@ def test_a_broken_template_edit_is_refused(make_user, mutate, message) -> None:
     assert draft.content == services.ensure_national_template().content
 
 
-def test_only_the_province_officer_of_that_province_edits_its_template(tl_county, make_user) -> None:
+def test_only_the_province_officer_of_that_province_edits_its_template(
+    tl_county: User, make_user: Callable[..., User]
+) -> None:
     with pytest.raises(PermissionDenied):
         services.template_derive(acting_user=tl_county, source=services.ensure_national_template())
     assert AppraisalTemplate.objects.filter(status=ConfigStatus.DRAFT).count() == 0
 
 
-def test_a_dangerous_grade_needs_a_cause(appraiser, dibao_home) -> None:
+def test_a_dangerous_grade_needs_a_cause(appraiser: User, dibao_home: DibaoHome) -> None:
     grades = {**appraisal_kwargs()["component_grades"], "walls": "d"}
     with pytest.raises(ValidationError, match="D 级危房须选择致危原因"):
         services.appraisal_record(
@@ -220,7 +231,9 @@ def test_a_dangerous_grade_needs_a_cause(appraiser, dibao_home) -> None:
         )
 
 
-def test_the_audit_pages_show_an_appraisal(client, appraiser, dibao_home, tl_county) -> None:
+def test_the_audit_pages_show_an_appraisal(
+    client: Client, appraiser: User, dibao_home: DibaoHome, tl_county: User
+) -> None:
     from django.urls import reverse
 
     appraisal = services.appraisal_record(

@@ -1,15 +1,21 @@
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.forms import BaseFormSet
+from django.test import Client
 from django.urls import reverse
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals import services
 from anju.appraisals.models import Appraisal
-from anju.appraisals.tests.conftest import BRICK_WOOD_ALL_A
+from anju.appraisals.tests.conftest import BRICK_WOOD_ALL_A, DibaoHome
 
 pytestmark = pytest.mark.django_db
 
 
-def form_data(**overrides):
+def form_data(**overrides: str) -> dict[str, str]:
     data = {
         "site_dangerous": "0",
         "prevention_level": "partial",
@@ -23,7 +29,9 @@ def form_data(**overrides):
     return data | overrides
 
 
-def test_it_records_an_appraisal_from_the_form_and_shows_it(client, appraiser, dibao_home) -> None:
+def test_it_records_an_appraisal_from_the_form_and_shows_it(
+    client: Client, appraiser: User, dibao_home: DibaoHome
+) -> None:
     client.force_login(appraiser)
     url = reverse("appraisals:appraisal_new", args=[dibao_home["house"].pk])
     page = client.get(url).content.decode()
@@ -39,7 +47,9 @@ def test_it_records_an_appraisal_from_the_form_and_shows_it(client, appraiser, d
     assert "JD-1" in client.get(url).content.decode()
 
 
-def test_a_missing_component_is_shown_beside_the_form_and_nothing_saved(client, appraiser, dibao_home) -> None:
+def test_a_missing_component_is_shown_beside_the_form_and_nothing_saved(
+    client: Client, appraiser: User, dibao_home: DibaoHome
+) -> None:
     client.force_login(appraiser)
     data = form_data()
     del data["grade_timber_truss"]
@@ -49,13 +59,13 @@ def test_a_missing_component_is_shown_beside_the_form_and_nothing_saved(client, 
     assert not Appraisal.objects.exists()
 
 
-def test_a_clerk_cannot_open_the_appraisal_form(client, tl_clerk, dibao_home) -> None:
+def test_a_clerk_cannot_open_the_appraisal_form(client: Client, tl_clerk: User, dibao_home: DibaoHome) -> None:
     client.force_login(tl_clerk)
     response = client.get(reverse("appraisals:appraisal_new", args=[dibao_home["house"].pk]))
     assert response.status_code == 403
 
 
-def test_the_printable_form_is_a_pdf(client, appraiser, dibao_home) -> None:
+def test_the_printable_form_is_a_pdf(client: Client, appraiser: User, dibao_home: DibaoHome) -> None:
     client.force_login(appraiser)
     client.post(reverse("appraisals:appraisal_new", args=[dibao_home["house"].pk]), form_data())
     appraisal = Appraisal.objects.get()
@@ -64,21 +74,21 @@ def test_the_printable_form_is_a_pdf(client, appraiser, dibao_home) -> None:
     assert response.content.startswith(b"%PDF")
 
 
-def test_a_province_officer_edits_a_criterion_in_the_page(client, make_user) -> None:
+def test_a_province_officer_edits_a_criterion_in_the_page(client: Client, make_user: Callable[..., User]) -> None:
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     client.force_login(province)
     national = services.ensure_national_template()
     response = client.post(reverse("appraisals:template_derive", args=[national.pk]))
     draft = national.__class__.objects.get(status="draft")
-    assert response.url == reverse("appraisals:template_edit", args=[draft.pk])
-    page = client.get(response.url)
+    assert response["Location"] == reverse("appraisals:template_edit", args=[draft.pk])
+    page = client.get(response["Location"])
     formset = page.context["formset"]
     data = {"name": "山西省鉴定模板", "note": "细化墙体"}
     data |= {k: v for k, v in _management(formset).items()}
     for i, form in enumerate(formset.initial_forms):
         for name, value in form.initial.items():
             data[f"c-{i}-{name}"] = value
-        data[f"c-{i}-ORDER"] = i + 1
+        data[f"c-{i}-ORDER"] = str(i + 1)
     data["c-1-c"] = "墙体裂缝宽度 2–5 mm"
     response = client.post(reverse("appraisals:template_edit", args=[draft.pk]), data)
     assert response.status_code == 302, response.context["meta"].errors if response.context else ""
@@ -87,7 +97,7 @@ def test_a_province_officer_edits_a_criterion_in_the_page(client, make_user) -> 
     assert len(draft.content["components"]) == len(national.content["components"])
 
 
-def _management(formset):
+def _management(formset: BaseFormSet[Any]) -> dict[str, str]:
     return {
         "c-TOTAL_FORMS": str(len(formset.forms)),
         "c-INITIAL_FORMS": str(formset.initial_form_count()),
@@ -96,7 +106,7 @@ def _management(formset):
     }
 
 
-def test_another_regions_officer_cannot_edit_the_draft(client, make_user) -> None:
+def test_another_regions_officer_cannot_edit_the_draft(client: Client, make_user: Callable[..., User]) -> None:
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     draft = services.template_derive(acting_user=province, source=services.ensure_national_template())
     client.force_login(make_user("cq_province", "500000000000", Role.PROVINCE_OFFICER))

@@ -4,7 +4,8 @@ liaisons who review it, and real files made on the spot (JPEG, PNG, PDF) to uplo
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import TypedDict
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,10 +13,12 @@ from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome, appraiser, dibao_home  # noqa: F401
 from anju.archives import selectors, services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import appraiser, case, covered_home, dibao_home, officers, tl_head, walk  # noqa: F401
+from anju.cases.tests.conftest import Officers, case, covered_home, officers, tl_head, walk  # noqa: F401
 
 
 def image_bytes(n: int = 0, fmt: str = "JPEG", size: tuple[int, int] = (64, 48)) -> bytes:
@@ -48,7 +51,7 @@ def pdf_file(pages: int = 2, name: str = "agreement.pdf", label: str = "UPLOADED
     return SimpleUploadedFile(name, pdf_bytes(pages, label), content_type="application/pdf")
 
 
-def fill(target: RenovationCase, user: Any, *, skip: tuple[str, ...] = ()) -> None:
+def fill(target: RenovationCase, user: User, *, skip: tuple[str, ...] = ()) -> None:
     """Upload one distinct image for every required item of ``target`` except ``skip``."""
     for n, spec in enumerate(selectors.required_documents(target), start=100):
         if spec["code"] not in skip:
@@ -56,17 +59,22 @@ def fill(target: RenovationCase, user: Any, *, skip: tuple[str, ...] = ()) -> No
 
 
 @pytest.fixture
-def filed(case, officers) -> RenovationCase:  # noqa: F811
+def filed(case: RenovationCase, officers: Officers) -> RenovationCase:  # noqa: F811
     """The case after 建档: archive number assigned, method 拆除重建."""
     return walk(case, officers, to=Stage.FILED)
 
 
+class Liaisons(TypedDict):
+    civil: User
+    rural: User
+
+
 @pytest.fixture
-def liaisons(covered_home, make_user) -> dict[str, Any]:  # noqa: F811
+def liaisons(covered_home: DibaoHome, make_user: Callable[..., User]) -> Liaisons:  # noqa: F811
     """民政 (made with the household's 低保 status) and 乡村振兴 liaisons of 屯留区."""
     return {"civil": covered_home["civil"], "rural": make_user("tl_rural", "140405000000", Role.RURAL_REVITALIZATION)}
 
 
 @pytest.fixture
-def cq_county(make_user):
+def cq_county(make_user: Callable[..., User]) -> User:
     return make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)

@@ -12,9 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
 from anju.archives import services
 from anju.archives.models import ArchiveDocument, ArchiveReview
-from anju.archives.tests.conftest import fill, pdf_bytes, png_file
+from anju.archives.tests.conftest import Liaisons, fill, pdf_bytes, png_file
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,7 @@ def client_for(user: Any) -> APIClient:
     return client
 
 
-def test_it_uploads_a_pdf_and_lists_it_for_the_case(filed, officers) -> None:
+def test_it_uploads_a_pdf_and_lists_it_for_the_case(filed: RenovationCase, officers: Officers) -> None:
     client = client_for(officers["township"])
     data = pdf_bytes(2)
     response = client.post(
@@ -46,7 +49,7 @@ def test_it_uploads_a_pdf_and_lists_it_for_the_case(filed, officers) -> None:
     assert client.get(body["url"]).status_code == 200
 
 
-def test_a_bad_file_is_a_400_in_chinese_and_nothing_is_stored(filed, officers) -> None:
+def test_a_bad_file_is_a_400_in_chinese_and_nothing_is_stored(filed: RenovationCase, officers: Officers) -> None:
     client = client_for(officers["township"])
     response = client.post(
         DOCUMENTS,
@@ -60,7 +63,9 @@ def test_a_bad_file_is_a_400_in_chinese_and_nothing_is_stored(filed, officers) -
     assert not ArchiveDocument.objects.exists()
 
 
-def test_another_region_sees_nothing_and_cannot_upload_or_withdraw(filed, officers, cq_county) -> None:
+def test_another_region_sees_nothing_and_cannot_upload_or_withdraw(
+    filed: RenovationCase, officers: Officers, cq_county: User
+) -> None:
     document = services.document_upload(acting_user=officers["clerk"], case=filed, code="pledge", upload=png_file(1))
     client = client_for(cq_county)
     assert client.get(DOCUMENTS).json()["count"] == 0
@@ -73,17 +78,19 @@ def test_another_region_sees_nothing_and_cannot_upload_or_withdraw(filed, office
     assert ArchiveDocument.objects.current().count() == 1
 
 
-def test_a_document_is_withdrawn_with_a_reason(filed, officers) -> None:
+def test_a_document_is_withdrawn_with_a_reason(filed: RenovationCase, officers: Officers) -> None:
     document = services.document_upload(acting_user=officers["clerk"], case=filed, code="pledge", upload=png_file(1))
     client = client_for(officers["county"])
     url = reverse("api:archivedocument-withdraw", args=[document.pk])
     assert client.post(url, {"reason": ""}).json() == {"reason": ["请说明撤回原因（如：放错类别、扫描不清）。"]}
     response = client.post(url, {"reason": "扫描不清"})
     assert response.status_code == 200 and response.json()["withdraw_reason"] == "扫描不清"
-    assert client.get(DOCUMENTS, {"case": filed.pk, "withdrawn": "false"}).json()["count"] == 0
+    assert client.get(DOCUMENTS, {"case": str(filed.pk), "withdrawn": "false"}).json()["count"] == 0
 
 
-def test_reviews_are_recorded_by_the_liaisons_only(filed, officers, liaisons) -> None:
+def test_reviews_are_recorded_by_the_liaisons_only(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons
+) -> None:
     body = {"case": filed.pk, "agreed": True, "reviewed_on": "2026-11-20"}
     assert client_for(officers["county"]).post(REVIEWS, body).status_code == 403
     incomplete = client_for(liaisons["civil"]).post(REVIEWS, body)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -19,6 +20,8 @@ from anju.archives import services
 from anju.archives.pdf import archive_pdf
 from anju.archives.tests.conftest import jpeg_file, pdf_file, png_file
 from anju.audit.models import AuditEvent
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 from anju.households.services import member_add
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +32,7 @@ def _text(reader: PdfReader, index: int) -> str:
 
 
 @pytest.fixture
-def printed(filed, officers):
+def printed(filed: RenovationCase, officers: Officers) -> tuple[RenovationCase, PdfReader]:
     township = officers["township"]
     household = filed.household
     member_add(acting_user=township, household=household, name="乙", id_number="140405199001011234", relation="spouse")
@@ -49,7 +52,9 @@ def printed(filed, officers):
     return filed, PdfReader(io.BytesIO(content))
 
 
-def test_the_archive_has_a_cover_the_sheet_the_contents_and_every_page_of_every_document(printed) -> None:
+def test_the_archive_has_a_cover_the_sheet_the_contents_and_every_page_of_every_document(
+    printed: tuple[RenovationCase, PdfReader],
+) -> None:
     case, reader = printed
     # cover, information sheet, contents, 3 images, 3 + 1 uploaded PDF pages
     assert len(reader.pages) == 3 + 3 + 4
@@ -67,14 +72,14 @@ def test_the_archive_has_a_cover_the_sheet_the_contents_and_every_page_of_every_
     assert "第8/10页" in _text(reader, 7)  # our footers count the uploaded pages too
 
 
-def test_the_contents_give_each_item_its_page(printed) -> None:
+def test_the_contents_give_each_item_its_page(printed: tuple[RenovationCase, PdfReader]) -> None:
     _case, reader = printed
     contents = _text(reader, 2)
     assert re.search(r"改造协议1[0-9]*3齐全5", contents), contents
     assert re.search(r"改造前照片22齐全8", contents), contents
 
 
-def test_the_page_serves_the_pdf_and_logs_the_print(client, filed, officers) -> None:
+def test_the_page_serves_the_pdf_and_logs_the_print(client: Client, filed: RenovationCase, officers: Officers) -> None:
     services.document_upload(acting_user=officers["clerk"], case=filed, code="agreement", upload=pdf_file(2))
     client.force_login(officers["county"])
     response = client.get(reverse("archives:pdf", args=[filed.pk]))
@@ -83,7 +88,9 @@ def test_the_page_serves_the_pdf_and_logs_the_print(client, filed, officers) -> 
     assert AuditEvent.objects.filter(action="export", object_type="cases.renovationcase").exists()
 
 
-def test_a_photo_prints_as_uploaded_and_a_sideways_phone_photo_is_turned_upright(filed, officers) -> None:
+def test_a_photo_prints_as_uploaded_and_a_sideways_phone_photo_is_turned_upright(
+    filed: RenovationCase, officers: Officers
+) -> None:
     township = officers["township"]
     plain = jpeg_file(11, "plain.jpg", size=(300, 200))
     sent = plain.read()
@@ -102,4 +109,4 @@ def test_a_photo_prints_as_uploaded_and_a_sideways_phone_photo_is_turned_upright
     reader = PdfReader(io.BytesIO(archive_pdf(filed)))
     before, after = reader.pages[3].images[0], reader.pages[4].images[0]
     assert before.data == sent  # the JPEG is embedded as it was uploaded, not recompressed
-    assert after.image.size == (200, 300)  # upright: portrait
+    assert after.image is not None and after.image.size == (200, 300)  # upright: portrait

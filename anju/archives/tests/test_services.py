@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +14,15 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.archives import selectors, services
 from anju.archives.models import ArchiveDocument, ArchiveReview
-from anju.archives.tests.conftest import fill, image_bytes, jpeg_file, pdf_bytes, pdf_file, png_file
+from anju.archives.tests.conftest import Liaisons, fill, image_bytes, jpeg_file, pdf_bytes, pdf_file, png_file
 from anju.audit.models import AuditEvent
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +33,7 @@ def names(specs: list[dict[str, object]]) -> list[object]:
     return [s["name"] for s in specs]
 
 
-def test_the_required_set_follows_the_method_and_whether_there_is_a_house(filed) -> None:
+def test_the_required_set_follows_the_method_and_whether_there_is_a_house(filed: RenovationCase) -> None:
     assert filed.method == "rebuild"
     rebuild = names(selectors.required_documents(filed))
     assert "宅基地审批或选址意见" in rebuild and "维修加固方案" not in rebuild
@@ -42,7 +46,7 @@ def test_the_required_set_follows_the_method_and_whether_there_is_a_house(filed)
     assert "房屋安全性鉴定表" not in houseless and "宅基地审批或选址意见" in houseless
 
 
-def test_it_files_a_jpeg_a_png_and_a_pdf_as_uploaded_with_their_hash(filed, officers) -> None:
+def test_it_files_a_jpeg_a_png_and_a_pdf_as_uploaded_with_their_hash(filed: RenovationCase, officers: Officers) -> None:
     clerk = officers["clerk"]
     photo = services.document_upload(acting_user=clerk, case=filed, code="photos_before", upload=jpeg_file(1))
     scan = services.document_upload(acting_user=clerk, case=filed, code="id_register", upload=png_file(2))
@@ -124,7 +128,9 @@ def _encrypted_pdf() -> SimpleUploadedFile:
         "other-method",
     ],
 )
-def test_a_bad_upload_is_refused_with_its_reason_and_nothing_is_stored(filed, officers, make, code, message) -> None:
+def test_a_bad_upload_is_refused_with_its_reason_and_nothing_is_stored(
+    filed: RenovationCase, officers: Officers, make: Callable[[], SimpleUploadedFile], code: str, message: str
+) -> None:
     with pytest.raises(ValidationError) as refused:
         services.document_upload(acting_user=officers["township"], case=filed, code=code, upload=make())
     assert message in " ".join(refused.value.messages)
@@ -132,7 +138,7 @@ def test_a_bad_upload_is_refused_with_its_reason_and_nothing_is_stored(filed, of
     assert not AuditEvent.objects.filter(object_type="archives.archivedocument").exists()
 
 
-def test_the_same_file_twice_is_refused_naming_where_it_already_is(filed, officers) -> None:
+def test_the_same_file_twice_is_refused_naming_where_it_already_is(filed: RenovationCase, officers: Officers) -> None:
     services.document_upload(acting_user=officers["clerk"], case=filed, code="photos_before", upload=jpeg_file(1))
     with pytest.raises(ValidationError) as refused:
         services.document_upload(
@@ -142,7 +148,9 @@ def test_the_same_file_twice_is_refused_naming_where_it_already_is(filed, office
     assert ArchiveDocument.objects.count() == 1
 
 
-def test_a_withdrawn_document_no_longer_counts_and_may_be_filed_again_elsewhere(filed, officers) -> None:
+def test_a_withdrawn_document_no_longer_counts_and_may_be_filed_again_elsewhere(
+    filed: RenovationCase, officers: Officers
+) -> None:
     wrong = services.document_upload(
         acting_user=officers["clerk"], case=filed, code="photos_before", upload=jpeg_file(1)
     )
@@ -160,7 +168,9 @@ def test_a_withdrawn_document_no_longer_counts_and_may_be_filed_again_elsewhere(
         services.document_withdraw(acting_user=officers["county"], document=wrong, reason="再撤")
 
 
-def test_a_village_clerk_withdraws_only_their_own_upload(filed, officers, make_user) -> None:
+def test_a_village_clerk_withdraws_only_their_own_upload(
+    filed: RenovationCase, officers: Officers, make_user: Callable[..., User]
+) -> None:
     other_clerk = make_user("tl_clerk2", "140405102201", Role.VILLAGE_CLERK)
     document = services.document_upload(acting_user=officers["township"], case=filed, code="pledge", upload=png_file(3))
     with pytest.raises(PermissionDenied, match="村信息员只能撤回本人上传的材料"):
@@ -170,7 +180,9 @@ def test_a_village_clerk_withdraws_only_their_own_upload(filed, officers, make_u
     assert ArchiveDocument.objects.current().count() == 1
 
 
-def test_uploads_need_a_working_role_in_the_region_and_a_case_not_ended(filed, officers, liaisons, cq_county) -> None:
+def test_uploads_need_a_working_role_in_the_region_and_a_case_not_ended(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons, cq_county: User
+) -> None:
     with pytest.raises(PermissionDenied, match="档案材料须由村信息员、乡镇建环办、区/县住建局上传"):
         services.document_upload(acting_user=liaisons["civil"], case=filed, code="pledge", upload=png_file(1))
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
@@ -184,7 +196,9 @@ def test_uploads_need_a_working_role_in_the_region_and_a_case_not_ended(filed, o
     assert not ArchiveDocument.objects.exists()
 
 
-def test_the_close_blockers_name_the_missing_documents_and_the_missing_sign_offs(filed, officers) -> None:
+def test_the_close_blockers_name_the_missing_documents_and_the_missing_sign_offs(
+    filed: RenovationCase, officers: Officers
+) -> None:
     fill(filed, officers["township"], skip=("agreement", "photos_after"))
     assert selectors.case_close_blockers(filed) == [
         "一户一档缺少：改造协议、改造后照片",
@@ -194,7 +208,7 @@ def test_the_close_blockers_name_the_missing_documents_and_the_missing_sign_offs
 
 
 def test_an_incomplete_archive_cannot_be_agreed_and_the_refusal_lists_what_is_missing(
-    filed, officers, liaisons
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons
 ) -> None:
     fill(filed, officers["township"], skip=("payment_voucher",))
     with pytest.raises(ValidationError) as refused:
@@ -209,7 +223,9 @@ def test_an_incomplete_archive_cannot_be_agreed_and_the_refusal_lists_what_is_mi
     assert not ArchiveReview.objects.standing().exists()
 
 
-def test_only_a_liaison_reviews_and_one_holding_both_roles_says_which(filed, officers, liaisons, make_user) -> None:
+def test_only_a_liaison_reviews_and_one_holding_both_roles_says_which(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons, make_user: Callable[..., User]
+) -> None:
     fill(filed, officers["township"])
     with pytest.raises(PermissionDenied, match="共同审定须由民政联络员或乡村振兴联络员办理"):
         services.archive_review(acting_user=officers["county"], case=filed, agreed=True, opinion="", on=TODAY)
@@ -228,7 +244,9 @@ def test_only_a_liaison_reviews_and_one_holding_both_roles_says_which(filed, off
         services.archive_review(acting_user=liaisons["rural"], case=filed, agreed=True, opinion="", on=TODAY)
 
 
-def test_a_complete_archive_agreed_by_both_departments_no_longer_blocks_closing(filed, officers, liaisons) -> None:
+def test_a_complete_archive_agreed_by_both_departments_no_longer_blocks_closing(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons
+) -> None:
     fill(filed, officers["clerk"])
     services.archive_review(
         acting_user=liaisons["civil"],
@@ -245,7 +263,9 @@ def test_a_complete_archive_agreed_by_both_departments_no_longer_blocks_closing(
     assert AuditEvent.objects.filter(object_type="archives.archivereview").count() == 2
 
 
-def test_withdrawing_a_document_after_the_agreement_voids_it(filed, officers, liaisons) -> None:
+def test_withdrawing_a_document_after_the_agreement_voids_it(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons
+) -> None:
     fill(filed, officers["township"])
     services.archive_review(acting_user=liaisons["civil"], case=filed, agreed=True, opinion="", on=TODAY)
     agreement = ArchiveDocument.objects.get(code="agreement")
@@ -259,7 +279,7 @@ def test_withdrawing_a_document_after_the_agreement_voids_it(filed, officers, li
     ]
 
 
-def test_a_review_date_cannot_be_in_the_future(filed, officers, liaisons) -> None:
+def test_a_review_date_cannot_be_in_the_future(filed: RenovationCase, officers: Officers, liaisons: Liaisons) -> None:
     with pytest.raises(ValidationError, match="审定日期不能晚于今天"):
         services.archive_review(
             acting_user=liaisons["civil"],
@@ -270,7 +290,7 @@ def test_a_review_date_cannot_be_in_the_future(filed, officers, liaisons) -> Non
         )
 
 
-def test_a_case_stays_open_to_uploads_from_its_discovery(case, officers) -> None:
+def test_a_case_stays_open_to_uploads_from_its_discovery(case: RenovationCase, officers: Officers) -> None:
     assert case.stage == Stage.FOUND and not case.archive_no
     document = services.document_upload(
         acting_user=officers["clerk"], case=case, code="application", upload=png_file(9)

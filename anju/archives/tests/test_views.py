@@ -7,16 +7,23 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from anju.accounts.models import User
 from anju.archives import selectors, services
 from anju.archives.models import ArchiveDocument, ArchiveReview
-from anju.archives.tests.conftest import fill, jpeg_file, pdf_file, png_file
+from anju.archives.tests.conftest import Liaisons, fill, jpeg_file, pdf_file, png_file
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_checklist_shows_the_archive_number_and_marks_missing_items(client, filed, officers) -> None:
+def test_the_checklist_shows_the_archive_number_and_marks_missing_items(
+    client: Client, filed: RenovationCase, officers: Officers
+) -> None:
     services.document_upload(acting_user=officers["township"], case=filed, code="agreement", upload=pdf_file(2))
     client.force_login(officers["clerk"])
     response = client.get(reverse("archives:case_archive", args=[filed.pk]))
@@ -31,7 +38,9 @@ def test_the_checklist_shows_the_archive_number_and_marks_missing_items(client, 
     assert document.view_url in page
 
 
-def test_an_officer_uploads_from_the_checklist_and_sees_it_filed(client, filed, officers) -> None:
+def test_an_officer_uploads_from_the_checklist_and_sees_it_filed(
+    client: Client, filed: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     url = reverse("archives:upload", args=[filed.pk])
     response = client.post(url, {"code": "photos_after", "file": jpeg_file(4, "新房.jpg")}, follow=True)
@@ -41,7 +50,9 @@ def test_an_officer_uploads_from_the_checklist_and_sees_it_filed(client, filed, 
     assert "撤回" in page  # an officer may take it out again
 
 
-def test_a_refused_upload_is_explained_beside_its_item_and_nothing_is_stored(client, filed, officers) -> None:
+def test_a_refused_upload_is_explained_beside_its_item_and_nothing_is_stored(
+    client: Client, filed: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["township"])
     fake = SimpleUploadedFile("协议.pdf", b"just some text", content_type="application/pdf")
     response = client.post(reverse("archives:upload", args=[filed.pk]), {"code": "agreement", "file": fake})
@@ -54,7 +65,9 @@ def test_a_refused_upload_is_explained_beside_its_item_and_nothing_is_stored(cli
     assert "请选择要上传的文件。" in missing.content.decode()
 
 
-def test_an_officer_withdraws_a_document_with_a_reason(client, filed, officers) -> None:
+def test_an_officer_withdraws_a_document_with_a_reason(
+    client: Client, filed: RenovationCase, officers: Officers
+) -> None:
     document = services.document_upload(
         acting_user=officers["clerk"], case=filed, code="photos_before", upload=png_file(1)
     )
@@ -68,7 +81,9 @@ def test_an_officer_withdraws_a_document_with_a_reason(client, filed, officers) 
     assert "已撤回的材料（1）" in page and "放错类别" in page
 
 
-def test_a_liaison_reviews_from_the_page_and_a_refusal_is_shown_on_the_form(client, filed, officers, liaisons) -> None:
+def test_a_liaison_reviews_from_the_page_and_a_refusal_is_shown_on_the_form(
+    client: Client, filed: RenovationCase, officers: Officers, liaisons: Liaisons
+) -> None:
     client.force_login(liaisons["civil"])
     url = reverse("archives:review", args=[filed.pk])
     response = client.post(url, {"agreed": "1", "opinion": "", "on": "2026-11-20"})
@@ -80,7 +95,9 @@ def test_a_liaison_reviews_from_the_page_and_a_refusal_is_shown_on_the_form(clie
     assert ArchiveReview.objects.standing().get().role == "civil_affairs"
 
 
-def test_another_regions_archive_and_files_are_not_found(client, filed, officers, cq_county) -> None:
+def test_another_regions_archive_and_files_are_not_found(
+    client: Client, filed: RenovationCase, officers: Officers, cq_county: User
+) -> None:
     document = services.document_upload(acting_user=officers["clerk"], case=filed, code="pledge", upload=png_file(1))
     client.force_login(cq_county)
     for url in (
@@ -98,16 +115,22 @@ def test_another_regions_archive_and_files_are_not_found(client, filed, officers
     assert ArchiveDocument.objects.count() == 1
 
 
-def test_the_file_opens_for_its_own_region_with_its_type(client, filed, officers) -> None:
+def test_the_file_opens_for_its_own_region_with_its_type(
+    client: Client, filed: RenovationCase, officers: Officers
+) -> None:
     document = services.document_upload(acting_user=officers["clerk"], case=filed, code="agreement", upload=pdf_file(1))
     client.force_login(officers["county"])
     response = client.get(document.view_url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
 
 
 def test_the_list_counts_filters_and_pages_without_a_query_per_row(
-    client, filed, officers, liaisons, django_assert_max_num_queries
+    client: Client,
+    filed: RenovationCase,
+    officers: Officers,
+    liaisons: Liaisons,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     fill(filed, officers["township"], skip=("pledge",))
     client.force_login(officers["county"])
@@ -119,6 +142,7 @@ def test_the_list_counts_filters_and_pages_without_a_query_per_row(
     assert filed.archive_no not in client.get(url, {"status": "complete"}).content.decode()
     services.document_upload(acting_user=officers["township"], case=filed, code="pledge", upload=png_file(1))
     assert filed.archive_no in client.get(url, {"status": "complete"}).content.decode()
+    assert filed.filed_on is not None
     services.archive_review(acting_user=liaisons["civil"], case=filed, agreed=True, opinion="", on=filed.filed_on)
     assert filed.archive_no in client.get(url, {"status": "unreviewed"}).content.decode()
     services.archive_review(acting_user=liaisons["rural"], case=filed, agreed=True, opinion="", on=filed.filed_on)
@@ -126,14 +150,16 @@ def test_the_list_counts_filters_and_pages_without_a_query_per_row(
     assert filed.archive_no in client.get(url, {"status": "reviewed", "q": "甲"}).content.decode()
 
 
-def test_the_list_is_empty_for_another_region(client, filed, cq_county) -> None:
+def test_the_list_is_empty_for_another_region(client: Client, filed: RenovationCase, cq_county: User) -> None:
     client.force_login(cq_county)
     for status in ("", "incomplete", "complete", "unreviewed"):
         response = client.get(reverse("archives:archive_list"), {"status": status})
         assert response.status_code == 200 and "没有符合条件的档案。" in response.content.decode()
 
 
-def test_the_case_panel_shows_counts_missing_items_and_the_users_buttons(filed, officers, liaisons) -> None:
+def test_the_case_panel_shows_counts_missing_items_and_the_users_buttons(
+    filed: RenovationCase, officers: Officers, liaisons: Liaisons
+) -> None:
     fill(filed, officers["township"], skip=("acceptance_form",))
     panel = selectors.case_panel(case=filed, user=officers["clerk"])
     assert (panel["present"], panel["required"], panel["missing"]) == (13, 14, ["竣工验收表"])

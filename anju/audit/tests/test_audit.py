@@ -1,16 +1,21 @@
 """The audit trail: written with the change, never changed afterwards."""
 
+from typing import NoReturn
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
+from django.test import Client
 from django.urls import reverse
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent, AuditImmutableError
 from anju.core.context import request_context
+from anju.regions.models import Region
 from anju.regions.services import region_rename
 
 
-def test_a_service_write_records_actor_ip_and_before_after(tl_admin, regions) -> None:
+def test_a_service_write_records_actor_ip_and_before_after(tl_admin: User, regions: dict[str, Region]) -> None:
     village = regions["140405102201"]
     with request_context(ip="10.1.2.3", channel="web"):
         region_rename(region=village, name="北渔泽村", acting_user=tl_admin)
@@ -21,10 +26,12 @@ def test_a_service_write_records_actor_ip_and_before_after(tl_admin, regions) ->
     assert event.changes == {"name": {"before": "北渔泽村委会", "after": "北渔泽村"}}
 
 
-def test_a_failed_write_leaves_neither_change_nor_audit_row(tl_admin, regions, monkeypatch) -> None:
+def test_a_failed_write_leaves_neither_change_nor_audit_row(
+    tl_admin: User, regions: dict[str, Region], monkeypatch: pytest.MonkeyPatch
+) -> None:
     village = regions["140405102201"]
 
-    def boom(**kwargs):
+    def boom(**kwargs: object) -> NoReturn:
         raise IntegrityError("disk full")
 
     monkeypatch.setattr("anju.regions.services.audit_record", boom)
@@ -35,7 +42,7 @@ def test_a_failed_write_leaves_neither_change_nor_audit_row(tl_admin, regions, m
     assert AuditEvent.objects.count() == 0
 
 
-def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(tl_admin, regions) -> None:
+def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(tl_admin: User, regions: dict[str, Region]) -> None:
     region_rename(region=regions["140405102201"], name="北渔泽村", acting_user=tl_admin)
     event = AuditEvent.objects.get()
     event.note = "tampered"
@@ -49,14 +56,14 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(tl_admin, regio
         AuditEvent.objects.all().delete()
 
 
-def test_the_database_refuses_an_update_of_an_audit_row(tl_admin, regions) -> None:
+def test_the_database_refuses_an_update_of_an_audit_row(tl_admin: User, regions: dict[str, Region]) -> None:
     region_rename(region=regions["140405102201"], name="北渔泽村", acting_user=tl_admin)
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET note = 'tampered'")
     assert AuditEvent.objects.get().note == ""
 
 
-def test_logins_and_failed_logins_are_audited(client, tl_clerk) -> None:
+def test_logins_and_failed_logins_are_audited(client: Client, tl_clerk: User) -> None:
     client.post(reverse("accounts:login"), {"username": "tl_clerk", "password": "wrong-password-1"})
     from conftest import PASSWORD
 
@@ -65,7 +72,9 @@ def test_logins_and_failed_logins_are_audited(client, tl_clerk) -> None:
     assert actions == [("login_failed", "140405102201"), ("login", "140405102201")]
 
 
-def test_the_audit_log_shows_only_the_viewers_region(client, tl_admin, ps_admin, regions) -> None:
+def test_the_audit_log_shows_only_the_viewers_region(
+    client: Client, tl_admin: User, ps_admin: User, regions: dict[str, Region]
+) -> None:
     region_rename(region=regions["140405102201"], name="北渔泽村", acting_user=tl_admin)
     region_rename(region=regions["500243202201"], name="向家村", acting_user=ps_admin)
     client.force_login(tl_admin)
@@ -73,12 +82,14 @@ def test_the_audit_log_shows_only_the_viewers_region(client, tl_admin, ps_admin,
     assert "北渔泽村" in body and "向家村" not in body
 
 
-def test_a_clerk_cannot_read_the_audit_log(client, tl_clerk) -> None:
+def test_a_clerk_cannot_read_the_audit_log(client: Client, tl_clerk: User) -> None:
     client.force_login(tl_clerk)
     assert client.get(reverse("audit:event_list")).status_code == 403
 
 
-def test_history_of_an_object_outside_the_region_is_a_404(client, tl_admin, regions) -> None:
+def test_history_of_an_object_outside_the_region_is_a_404(
+    client: Client, tl_admin: User, regions: dict[str, Region]
+) -> None:
     client.force_login(tl_admin)
     ours = reverse("audit:object_history", args=["regions.region", regions["140405102201"].pk])
     theirs = reverse("audit:object_history", args=["regions.region", regions["500243202201"].pk])

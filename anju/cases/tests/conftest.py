@@ -5,14 +5,18 @@ stages with dates in the past, so the notice periods have run."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs, appraiser, dibao_home  # noqa: F401
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs, appraiser, dibao_home  # noqa: F401
 from anju.cases import services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
@@ -33,22 +37,35 @@ def ago(days: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=days)
 
 
-def photo(name: str = "site.jpg") -> Any:
+def photo(name: str = "site.jpg") -> SimpleUploadedFile:
     return jpeg(name)
 
 
+class Officers(TypedDict):
+    """The officers who act on the case, by the part they play in ``walk``."""
+
+    clerk: User
+    head: User
+    township: User
+    county: User
+
+
 @pytest.fixture
-def tl_head(make_user):
+def tl_head(make_user: Callable[..., User]) -> User:
     return make_user("tl_head", "140405102201", Role.VILLAGE_HEAD)
 
 
 @pytest.fixture
-def officers(tl_clerk, tl_head, tl_township, tl_county) -> dict[str, Any]:
+def officers(tl_clerk: User, tl_head: User, tl_township: User, tl_county: User) -> Officers:
     return {"clerk": tl_clerk, "head": tl_head, "township": tl_township, "county": tl_county}
 
 
 @pytest.fixture
-def covered_home(appraiser, dibao_home, django_capture_on_commit_callbacks) -> dict[str, Any]:  # noqa: F811
+def covered_home(
+    appraiser: User,  # noqa: F811
+    dibao_home: DibaoHome,  # noqa: F811
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> DibaoHome:
     """dibao_home with its house appraised D: the current decision is 纳入农村危房改造."""
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(
@@ -60,14 +77,14 @@ def covered_home(appraiser, dibao_home, django_capture_on_commit_callbacks) -> d
 
 
 @pytest.fixture
-def case(covered_home, officers) -> RenovationCase:
+def case(covered_home: DibaoHome, officers: Officers) -> RenovationCase:
     """The household's case, just opened (发现) 60 days ago."""
     return services.case_open(acting_user=officers["clerk"], household=covered_home["household"], on=ago(60))
 
 
-def walk(case: RenovationCase, officers: dict[str, Any], to: str) -> RenovationCase:
+def walk(case: RenovationCase, officers: Officers, to: str) -> RenovationCase:
     """Drive ``case`` forward to stage ``to`` (up to 已竣工待验收), each act by its officer."""
-    acts = [
+    acts: list[tuple[str, Callable[[], object]]] = [
         (Stage.APPLIED, lambda: services.case_apply(acting_user=officers["clerk"], case=case, on=ago(59))),
         (
             Stage.VILLAGE_REVIEWED,
@@ -113,7 +130,7 @@ def walk(case: RenovationCase, officers: dict[str, Any], to: str) -> RenovationC
             ),
         ),
     ]
-    order = [Stage.FOUND, *(stage for stage, _ in acts)]
+    order: list[str] = [Stage.FOUND, *(stage for stage, _ in acts)]
     for stage, act in acts:
         if case.stage == to:
             break

@@ -12,14 +12,15 @@ from anju.archives.models import ArchiveDocument
 from anju.archives.services import document_upload
 from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, ago, walk
 from anju.subsidies.models import Payment
 from anju.subsidies.services import payment_record
 
 pytestmark = pytest.mark.django_db
 
 
-def refusals(case) -> list[str]:
+def refusals(case: RenovationCase) -> list[str]:
     return list(
         AuditEvent.objects.filter(object_id=str(case.pk), action="refused", object_type="cases.renovationcase")
         .order_by("pk")
@@ -27,7 +28,7 @@ def refusals(case) -> list[str]:
     )
 
 
-def test_a_payment_above_the_standard_is_refused_and_audited(case, officers) -> None:
+def test_a_payment_above_the_standard_is_refused_and_audited(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     with pytest.raises(ValidationError):
         payment_record(
@@ -46,7 +47,7 @@ def test_a_payment_above_the_standard_is_refused_and_audited(case, officers) -> 
     assert note.startswith("拨付补助资金：") and "21,000" in note
 
 
-def test_an_upload_that_is_not_what_it_claims_is_refused_and_audited(case, officers) -> None:
+def test_an_upload_that_is_not_what_it_claims_is_refused_and_audited(case: RenovationCase, officers: Officers) -> None:
     fake = SimpleUploadedFile("申请书.pdf", b"this is a text file", content_type="application/pdf")
     with pytest.raises(ValidationError):
         document_upload(acting_user=officers["township"], case=case, code="application", upload=fake)
@@ -55,7 +56,7 @@ def test_an_upload_that_is_not_what_it_claims_is_refused_and_audited(case, offic
     assert note.startswith("上传档案材料：")
 
 
-def test_an_acceptance_before_completion_is_refused_and_audited(case, officers) -> None:
+def test_an_acceptance_before_completion_is_refused_and_audited(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     with pytest.raises(ValidationError):
         acceptance_record(

@@ -4,24 +4,29 @@ area check, the subsidy standard, concurrency, ending a case another way."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.audit.models import AuditEvent
 from anju.cases import services
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import CaseStep, RenovationCase
-from anju.cases.tests.conftest import ago, photo, walk
+from anju.cases.tests.conftest import Officers, ago, photo, walk
 from anju.eligibility.models import Decision
 from anju.households.models import SupportRecord
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_covered_household_gets_a_case_found_with_its_rule_and_grade(case, covered_home) -> None:
+def test_a_covered_household_gets_a_case_found_with_its_rule_and_grade(
+    case: RenovationCase, covered_home: DibaoHome
+) -> None:
     assert case.stage == Stage.FOUND and case.grade == "D" and case.programme == "renovation"
     assert case.method == "rebuild" and case.method_name == "拆除重建"
     step = case.steps.get()
@@ -29,20 +34,22 @@ def test_a_covered_household_gets_a_case_found_with_its_rule_and_grade(case, cov
     assert AuditEvent.objects.filter(object_type="cases.renovationcase", object_id=str(case.pk)).exists()
 
 
-def test_a_household_not_covered_cannot_get_a_case(dibao_home, officers) -> None:
+def test_a_household_not_covered_cannot_get_a_case(dibao_home: DibaoHome, officers: Officers) -> None:
     with pytest.raises(ValidationError) as exc:
         services.case_open(acting_user=officers["clerk"], household=dibao_home["household"])
     assert "不能建立改造案件" in exc.value.messages[0]
     assert not RenovationCase.objects.exists()
 
 
-def test_a_second_open_case_for_the_same_household_is_refused(case, covered_home, officers) -> None:
+def test_a_second_open_case_for_the_same_household_is_refused(
+    case: RenovationCase, covered_home: DibaoHome, officers: Officers
+) -> None:
     with pytest.raises(ValidationError, match="已有未结束的改造案件"):
         services.case_open(acting_user=officers["township"], household=covered_home["household"])
     assert RenovationCase.objects.count() == 1
 
 
-def test_acts_out_of_order_are_refused_and_change_nothing(case, officers) -> None:
+def test_acts_out_of_order_are_refused_and_change_nothing(case: RenovationCase, officers: Officers) -> None:
     with pytest.raises(ValidationError) as exc:
         services.case_township_review(acting_user=officers["township"], case=case, on=ago(5), note="同意")
     assert exc.value.messages == ["案件当前为「发现」，不能办理「乡镇审核并公示」。"]
@@ -50,19 +57,19 @@ def test_acts_out_of_order_are_refused_and_change_nothing(case, officers) -> Non
     assert case.stage == Stage.FOUND and case.steps.count() == 1
 
 
-def test_the_wrong_role_is_told_who_may_act(case, officers) -> None:
+def test_the_wrong_role_is_told_who_may_act(case: RenovationCase, officers: Officers) -> None:
     services.case_apply(acting_user=officers["clerk"], case=case, on=ago(59))
     with pytest.raises(PermissionDenied, match="须由村主要负责人、乡镇建环办办理"):
         services.case_village_review(acting_user=officers["clerk"], case=case, on=ago(58), note="同意")
 
 
-def test_an_officer_of_another_region_cannot_act(case, make_user) -> None:
+def test_an_officer_of_another_region_cannot_act(case: RenovationCase, make_user: Callable[..., User]) -> None:
     other = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         services.case_end(acting_user=other, case=case, on=ago(1), reason="rent", note="租房")
 
 
-def test_the_township_review_waits_for_the_village_notice(case, officers) -> None:
+def test_the_township_review_waits_for_the_village_notice(case: RenovationCase, officers: Officers) -> None:
     services.case_apply(acting_user=officers["clerk"], case=case, on=ago(20))
     services.case_village_review(acting_user=officers["head"], case=case, on=ago(6), note="到会 20 人同意 20 人")
     review = case.steps.get(kind=StepKind.VILLAGE_REVIEW)
@@ -72,7 +79,7 @@ def test_the_township_review_waits_for_the_village_notice(case, officers) -> Non
     assert "公示期满后" in exc.value.messages[0] and f"{ago(-1):%Y-%m-%d} 起" in exc.value.messages[0]
 
 
-def test_notice_periods_come_from_the_policy(case, officers) -> None:
+def test_notice_periods_come_from_the_policy(case: RenovationCase, officers: Officers) -> None:
     policy = case.policy
     policy.content["notice_days"]["village"] = 10
     policy.save()
@@ -81,20 +88,20 @@ def test_notice_periods_come_from_the_policy(case, officers) -> None:
     assert case.steps.get(kind=StepKind.VILLAGE_REVIEW).notice_until == ago(11)
 
 
-def test_a_date_before_the_previous_step_or_in_the_future_is_refused(case, officers) -> None:
+def test_a_date_before_the_previous_step_or_in_the_future_is_refused(case: RenovationCase, officers: Officers) -> None:
     with pytest.raises(ValidationError, match="不能早于上一环节「发现建案」"):
         services.case_apply(acting_user=officers["clerk"], case=case, on=ago(61))
     with pytest.raises(ValidationError, match="不能晚于今天"):
         services.case_apply(acting_user=officers["clerk"], case=case, on=ago(-1))
 
 
-def test_approval_fixes_method_and_subsidy_with_its_explanation(case, officers) -> None:
+def test_approval_fixes_method_and_subsidy_with_its_explanation(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.APPROVED)
     assert case.subsidy_amount == Decimal("21000") and case.subsidy_standard == "S-D"
     assert case.subsidy_explanation == "按补助标准 S-D「D 级危房或无房户」：21,000 元/户"
 
 
-def test_a_region_standard_overrides_the_general_one(case, officers) -> None:
+def test_a_region_standard_overrides_the_general_one(case: RenovationCase, officers: Officers) -> None:
     case.policy.content["subsidy_standards"].append(
         {
             "code": "TL-D",
@@ -113,7 +120,7 @@ def test_a_region_standard_overrides_the_general_one(case, officers) -> None:
     assert f"{case.year} 年" in case.subsidy_explanation
 
 
-def test_a_method_that_does_not_suit_the_grade_is_refused(case, officers) -> None:
+def test_a_method_that_does_not_suit_the_grade_is_refused(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.TOWNSHIP_REVIEWED)
     case.grade = "C"
     case.save()
@@ -121,12 +128,12 @@ def test_a_method_that_does_not_suit_the_grade_is_refused(case, officers) -> Non
         services.case_approve(acting_user=officers["county"], case=case, on=ago(43), note="同意", method="new_site")
 
 
-def test_filing_gives_the_next_archive_number_of_the_township(case, officers) -> None:
+def test_filing_gives_the_next_archive_number_of_the_township(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.FILED)
     assert case.archive_no == f"渔泽镇危改字[{case.year}]001号" and case.filed_on == ago(37)
 
 
-def test_an_area_below_the_rule_is_flagged_not_refused(case, officers) -> None:
+def test_an_area_below_the_rule_is_flagged_not_refused(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.FILED)
     services.case_sign_agreement(
         acting_user=officers["township"],
@@ -143,7 +150,7 @@ def test_an_area_below_the_rule_is_flagged_not_refused(case, officers) -> None:
     assert case.area_problem == "1 人户面积应不小于 20 m²，现为 15 m²。"
 
 
-def test_the_agreement_needs_who_builds_and_the_area(case, officers) -> None:
+def test_the_agreement_needs_who_builds_and_the_area(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.FILED)
     with pytest.raises(ValidationError) as exc:
         services.case_sign_agreement(
@@ -159,7 +166,7 @@ def test_the_agreement_needs_who_builds_and_the_area(case, officers) -> None:
     assert set(exc.value.message_dict) == {"construction_mode", "builder_name", "builder_cert_no", "planned_area"}
 
 
-def test_completion_needs_a_patrol_with_photos(case, officers) -> None:
+def test_completion_needs_a_patrol_with_photos(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     with pytest.raises(ValidationError, match="还没有质量巡查记录"):
         services.case_complete(acting_user=officers["township"], case=case, on=ago(20), built_area=Decimal("45"))
@@ -174,7 +181,7 @@ def test_completion_needs_a_patrol_with_photos(case, officers) -> None:
     assert case.stage == Stage.COMPLETED and case.completed_on == ago(20)
 
 
-def test_two_officers_acting_at_once_one_wins_and_the_other_is_told(case, officers) -> None:
+def test_two_officers_acting_at_once_one_wins_and_the_other_is_told(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.APPROVED)
     stale = RenovationCase.objects.get(pk=case.pk)
     services.case_file(acting_user=officers["county"], case=case, on=ago(37))
@@ -184,7 +191,7 @@ def test_two_officers_acting_at_once_one_wins_and_the_other_is_told(case, office
     assert case.steps.filter(kind=StepKind.FILE).count() == 1
 
 
-def test_a_stale_case_object_without_version_still_cannot_move_twice(case, officers) -> None:
+def test_a_stale_case_object_without_version_still_cannot_move_twice(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.APPROVED)
     stale = RenovationCase.objects.get(pk=case.pk)
     services.case_file(acting_user=officers["county"], case=case, on=ago(37))
@@ -194,7 +201,7 @@ def test_a_stale_case_object_without_version_still_cannot_move_twice(case, offic
     assert CaseStep.objects.filter(case=case, kind=StepKind.FILE).count() == 1
 
 
-def test_a_case_ends_another_way_with_a_reason(case, officers) -> None:
+def test_a_case_ends_another_way_with_a_reason(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.VILLAGE_REVIEWED)
     with pytest.raises(ValidationError, match="请说明终止的情况"):
         services.case_end(acting_user=officers["township"], case=case, on=ago(1), reason="rent", note="")
@@ -203,20 +210,20 @@ def test_a_case_ends_another_way_with_a_reason(case, officers) -> None:
     assert case.stage == Stage.ENDED and case.end_reason == "relatives" and case.end_note == "随子女居住"
 
 
-def test_only_the_county_ends_a_case_under_way(case, officers) -> None:
+def test_only_the_county_ends_a_case_under_way(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     with pytest.raises(PermissionDenied, match="只能由区/县住建局终止"):
         services.case_end(acting_user=officers["township"], case=case, on=ago(1), reason="declined", note="放弃")
 
 
-def test_closing_lists_what_is_missing(case, officers) -> None:
+def test_closing_lists_what_is_missing(case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.COMPLETED)
     with pytest.raises(ValidationError) as exc:
         services.case_close(acting_user=officers["county"], case=case, on=ago(1))
     assert exc.value.messages[0] == "不能销号：案件当前为「已竣工待验收」，须竣工验收通过后才能销号。"
 
 
-def test_a_reentry_links_the_earlier_case(case, covered_home, officers) -> None:
+def test_a_reentry_links_the_earlier_case(case: RenovationCase, covered_home: DibaoHome, officers: Officers) -> None:
     RenovationCase.objects.filter(pk=case.pk).update(
         stage=Stage.CLOSED, year=2020, closed_on=datetime.date(2020, 12, 1)
     )
@@ -226,7 +233,7 @@ def test_a_reentry_links_the_earlier_case(case, covered_home, officers) -> None:
     assert again.previous_case_id == case.pk
 
 
-def test_a_refused_act_is_audited_and_changes_nothing(case, officers) -> None:
+def test_a_refused_act_is_audited_and_changes_nothing(case: RenovationCase, officers: Officers) -> None:
     with pytest.raises(ValidationError):
         services.case_close(acting_user=officers["county"], case=case, on=ago(1))
     refusal = AuditEvent.objects.get(object_type="cases.renovationcase", object_id=str(case.pk), action="refused")

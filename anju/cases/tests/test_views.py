@@ -4,36 +4,43 @@ see refusals in Chinese, and never see another region's case."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
-from anju.cases.tests.conftest import ago, photo, walk
+from anju.cases.tests.conftest import Officers, ago, photo, walk
 from anju.kit.versioning import ConfigStatus
+from anju.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, user) -> None:
+def login(client: Client, user: User) -> None:
     client.force_login(user)
 
 
-def test_a_clerk_opens_the_case_from_the_decision_page(client, covered_home, tl_clerk) -> None:
+def test_a_clerk_opens_the_case_from_the_decision_page(client: Client, covered_home: DibaoHome, tl_clerk: User) -> None:
     login(client, tl_clerk)
     household = covered_home["household"]
     page = client.get(reverse("eligibility:household_decision", args=[household.pk]))
     assert "建立改造案件（发现）" in page.content.decode()
     response = client.post(reverse("cases:case_open", args=[household.pk]), {"on": ago(1).isoformat()})
     case = RenovationCase.objects.get(household=household)
-    assert response.url == reverse("cases:case_detail", args=[case.pk])
-    page = client.get(response.url).content.decode()
-    assert "待登记农户书面申请" in page and "办理：农户申请" in page
+    assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert "待登记农户书面申请" in html and "办理：农户申请" in html
 
 
-def test_the_next_act_is_offered_only_to_who_may_do_it(client, case, tl_clerk, tl_county, officers) -> None:
+def test_the_next_act_is_offered_only_to_who_may_do_it(
+    client: Client, case: RenovationCase, tl_clerk: User, tl_county: User, officers: Officers
+) -> None:
     walk(case, officers, Stage.APPLIED)
     login(client, tl_clerk)
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
@@ -43,7 +50,9 @@ def test_the_next_act_is_offered_only_to_who_may_do_it(client, case, tl_clerk, t
     assert "办理：村民代表评议并公示" in page
 
 
-def test_an_act_with_a_missing_note_shows_the_error_and_keeps_the_case(client, case, officers) -> None:
+def test_an_act_with_a_missing_note_shows_the_error_and_keeps_the_case(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     walk(case, officers, Stage.APPLIED)
     login(client, officers["head"])
     response = client.post(
@@ -56,7 +65,7 @@ def test_an_act_with_a_missing_note_shows_the_error_and_keeps_the_case(client, c
     assert case.stage == Stage.APPLIED
 
 
-def test_a_notice_not_yet_run_is_explained(client, case, officers) -> None:
+def test_a_notice_not_yet_run_is_explained(client: Client, case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.VILLAGE_REVIEWED)
     case.steps.filter(kind="village_review").update(notice_until=ago(-3))
     login(client, officers["township"])
@@ -70,7 +79,9 @@ def test_a_notice_not_yet_run_is_explained(client, case, officers) -> None:
     assert case.stage == Stage.VILLAGE_REVIEWED
 
 
-def test_a_page_left_open_while_another_officer_acted_is_refused(client, case, officers) -> None:
+def test_a_page_left_open_while_another_officer_acted_is_refused(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     walk(case, officers, Stage.APPROVED)
     stale_version = case.version
     login(client, officers["county"])
@@ -86,7 +97,9 @@ def test_a_page_left_open_while_another_officer_acted_is_refused(client, case, o
     assert case.steps.filter(kind="file").count() == 1
 
 
-def test_the_agreement_form_flags_an_area_below_the_standard(client, case, officers) -> None:
+def test_the_agreement_form_flags_an_area_below_the_standard(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     walk(case, officers, Stage.FILED)
     login(client, officers["township"])
     client.post(
@@ -106,7 +119,7 @@ def test_the_agreement_form_flags_an_area_below_the_standard(client, case, offic
     assert "1 人户面积应不小于 20 m²，现为 12 m²。" in page and "屋面保温" in page
 
 
-def test_a_patrol_is_recorded_with_its_photo(client, case, officers) -> None:
+def test_a_patrol_is_recorded_with_its_photo(client: Client, case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     login(client, officers["township"])
     response = client.post(
@@ -119,14 +132,14 @@ def test_a_patrol_is_recorded_with_its_photo(client, case, officers) -> None:
     assert patrol.photos.get().view_url in page
 
 
-def test_a_patrol_without_a_photo_says_so(client, case, officers) -> None:
+def test_a_patrol_without_a_photo_says_so(client: Client, case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     login(client, officers["township"])
     response = client.post(reverse("cases:patrol_add", args=[case.pk]), {"on": ago(30).isoformat(), "findings": "x"})
     assert "请至少上传一张现场照片。" in response.content.decode()
 
 
-def test_the_list_counts_cases_per_stage_and_filters(client, case, officers) -> None:
+def test_the_list_counts_cases_per_stage_and_filters(client: Client, case: RenovationCase, officers: Officers) -> None:
     walk(case, officers, Stage.FILED)
     login(client, officers["county"])
     page = client.get(reverse("cases:case_list")).content.decode()
@@ -135,7 +148,7 @@ def test_the_list_counts_cases_per_stage_and_filters(client, case, officers) -> 
     assert "没有符合条件的案件" in page
 
 
-def test_another_regions_officer_gets_404(client, case, make_user) -> None:
+def test_another_regions_officer_gets_404(client: Client, case: RenovationCase, make_user: Callable[..., User]) -> None:
     other = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     login(client, other)
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
@@ -143,13 +156,15 @@ def test_another_regions_officer_gets_404(client, case, make_user) -> None:
     assert "甲" not in client.get(reverse("cases:case_list")).content.decode()
 
 
-def test_a_province_officer_edits_and_activates_a_policy(client, make_user, regions) -> None:
+def test_a_province_officer_edits_and_activates_a_policy(
+    client: Client, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     officer = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     login(client, officer)
     national = CasePolicy.objects.get(region_code="")
     response = client.post(reverse("cases:policy_derive", args=[national.pk]))
     draft = CasePolicy.objects.get(region_code="140000000000")
-    assert response.url == reverse("cases:policy_edit", args=[draft.pk])
+    assert response["Location"] == reverse("cases:policy_edit", args=[draft.pk])
     content = dict(draft.content)
     content["notice_days"] = {"village": 0, "township": 7, "county": 5}
     response = client.post(
@@ -170,7 +185,9 @@ def test_a_province_officer_edits_and_activates_a_policy(client, make_user, regi
     assert "8,000" in page
 
 
-def test_the_home_page_lists_what_waits_for_the_officer(client, case, officers) -> None:
+def test_the_home_page_lists_what_waits_for_the_officer(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     walk(case, officers, Stage.COMPLETED)
     client.force_login(officers["township"])
     waiting = client.get("/").content.decode()
@@ -179,7 +196,9 @@ def test_the_home_page_lists_what_waits_for_the_officer(client, case, officers) 
     assert "待我办理的改造案件" not in client.get("/").content.decode()
 
 
-def test_close_is_not_offered_while_something_is_missing(client, case, officers) -> None:
+def test_close_is_not_offered_while_something_is_missing(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     from anju.cases import services
 
     walk(case, officers, Stage.COMPLETED)
@@ -190,7 +209,9 @@ def test_close_is_not_offered_while_something_is_missing(client, case, officers)
     assert 'data-testid="act-card"' not in page
 
 
-def test_a_patrol_form_without_findings_or_photo_names_both(client, case, officers) -> None:
+def test_a_patrol_form_without_findings_or_photo_names_both(
+    client: Client, case: RenovationCase, officers: Officers
+) -> None:
     walk(case, officers, Stage.UNDER_WAY)
     client.force_login(officers["township"])
     page = client.post(reverse("cases:patrol_add", args=[case.pk]), {"on": ago(30).isoformat()}).content.decode()

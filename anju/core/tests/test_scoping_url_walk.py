@@ -19,16 +19,17 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.acceptance.services import acceptance_record, checklist
-from anju.accounts.models import ApiToken
+from anju.accounts.models import ApiToken, User
 from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.archives.services import archive_review, document_upload
 from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
 from anju.cases.services import case_open, ensure_national_policy, policy_derive
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.tests.conftest import Officers, ago, walk
 from anju.eligibility.services import (
     circumstance_record,
     ensure_national_rule_set,
@@ -49,6 +50,7 @@ from anju.inspections.services import (
 )
 from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
+from anju.regions.models import Region
 from anju.regions.services import region_rename
 from anju.reporting.services import (
     calendar_derive,
@@ -281,7 +283,7 @@ def all_patterns() -> list[tuple[str, URLPattern, str]]:
 
 
 @pytest.fixture
-def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
+def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dict[str, Region]) -> dict[str, Any]:
     marker_user = make_user("ps_marker_user", "500243202201", "village_clerk")
     region_rename(region=regions["500243202201"], name="向家村（彭水）", acting_user=ps_admin)
     job = Job.objects.create(
@@ -403,7 +405,7 @@ def sibling_objects(ps_admin, make_user, regions) -> dict[str, Any]:
     decision = household_reevaluate(acting_user=ps_admin, household=household)
     # A case walked to 整改 after a failed acceptance, with a payment, a document and a review.
     case = case_open(acting_user=ps_admin, household=household, on=ago(60))
-    everyone = dict.fromkeys(("clerk", "head", "township", "county"), ps_admin)
+    everyone: Officers = {"clerk": ps_admin, "head": ps_admin, "township": ps_admin, "county": ps_admin}
     walk(case, everyone, Stage.UNDER_WAY)
     payment = payment_record(
         acting_user=ps_admin,
@@ -533,7 +535,9 @@ def _url(name: str, pattern: URLPattern, kwargs: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_admin, ps_admin, sibling_objects) -> None:
+def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(
+    client: Client, tl_admin: User, ps_admin: User, sibling_objects: dict[str, Any]
+) -> None:
     samples = DETAIL_SAMPLES | SHARED_SAMPLES
     missing = [name for name, pattern, _ in all_patterns() if params_of(pattern) - {"format"} and name not in samples]
     assert not missing, f"add a sample object for these URLs to DETAIL_SAMPLES: {missing}"
@@ -551,7 +555,7 @@ def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_ad
         response = client.get(url)
         if params and response.status_code == 405:  # POST-only actions
             response = client.post(url, {})
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = response.getvalue() if response.streaming else response.content
         text = body.decode("utf-8", "replace")
         if scoped:
             assert response.status_code == 404, f"{url} answered {response.status_code} to another region's user"
@@ -565,7 +569,7 @@ def test_every_url_is_walked_and_none_leaks_a_sibling_regions_data(client, tl_ad
         owner = client.get(url, follow=True)
         if params and owner.status_code == 405:
             owner = client.post(url, {}, follow=True)
-        owner_body = b"".join(owner.streaming_content) if owner.streaming else owner.content
+        owner_body = owner.getvalue() if owner.streaming else owner.content
         if name in PROVINCE_ONLY:
             assert owner.status_code == 403, (
                 f"{url} should be refused (not hidden) to a county, got {owner.status_code}"

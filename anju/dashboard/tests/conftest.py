@@ -4,38 +4,53 @@ households, houses, cases, a payment and a task across two townships and another
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
+from anju.households.models import Household
 from anju.households.services import house_create, household_create
 from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
 from anju.subsidies.services import payment_record
-from anju.subsidies.tests.conftest import (  # noqa: F401
-    appraiser,
-    case,
-    covered_home,
-    dibao_home,
-    give_account,
-    make_case,
-    officers,
-    staff,
-    tl_head,
-)
+from anju.subsidies.tests.conftest import give_account, make_case, staff  # noqa: F401
 from anju.tasks.services import task_issue
 
 
+class World(TypedDict):
+    jia: RenovationCase
+    yi: RenovationCase
+    bing: RenovationCase
+    ding: Household
+    wu: Household
+    year: int
+    today: datetime.date
+
+
 @pytest.fixture
-def cq_county(make_user: Any) -> Any:
+def cq_county(make_user: Callable[..., User]) -> User:
     return make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
 
 
 @pytest.fixture
-def world(case, officers, make_case, staff, regions, make_user, django_capture_on_commit_callbacks) -> dict[str, Any]:  # noqa: F811
+def world(
+    case: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+    make_case: Callable[..., RenovationCase],  # noqa: F811
+    staff: User,  # noqa: F811
+    regions: dict[str, Region],
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> World:
     """屯留区 渔泽镇: 甲 (低保, D) filed with 5,000 paid in 北渔泽村; 乙 (低保, D) under way in
     南渔泽村. 余吾镇: 丙 (低保, D) found; 丁, a general household whose house has no grade. 彭水县:
     戊, a general household. Coordinates on every house; a 2026-style task of 10 for 屯留区."""

@@ -9,15 +9,18 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.cases import services as case_services
 from anju.cases.choices import EndReason
-from anju.cases.tests.conftest import D_GRADES, ago
+from anju.cases.tests.conftest import D_GRADES, Officers, ago
 from anju.dashboard.handlers import refresh as refresh_job
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.services import blank_figures, compute_figures, summaries_refresh
+from anju.dashboard.tests.conftest import World
 from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
@@ -53,7 +56,7 @@ def row(code: str, year: int) -> RegionSummary:
     return RegionSummary.objects.get(region_code=code, year=year)
 
 
-def test_it_counts_every_level_exactly_like_the_group_by_over_the_base_tables(world) -> None:
+def test_it_counts_every_level_exactly_like_the_group_by_over_the_base_tables(world: World) -> None:
     summaries_refresh()
     year = world["year"]
     for region in Region.objects.all():
@@ -64,7 +67,7 @@ def test_it_counts_every_level_exactly_like_the_group_by_over_the_base_tables(wo
             assert getattr(summary, field) == expected[field], (region.name, field)
 
 
-def test_it_shows_the_county_its_key_households_still_in_danger_with_the_oldest_stage(world) -> None:
+def test_it_shows_the_county_its_key_households_still_in_danger_with_the_oldest_stage(world: World) -> None:
     summaries_refresh()
     county = row("140405000000", world["year"])
     assert (county.households, county.key_households, county.houses, county.cd_houses) == (4, 3, 4, 3)
@@ -78,7 +81,7 @@ def test_it_shows_the_county_its_key_households_still_in_danger_with_the_oldest_
     assert county.monthly["opened"][ago(60).month - 1] == 3
 
 
-def test_it_takes_tasks_from_the_county_and_sums_them_above(world) -> None:
+def test_it_takes_tasks_from_the_county_and_sums_them_above(world: World) -> None:
     summaries_refresh()
     year = world["year"]
     assert row("140405000000", year).tasks == 10
@@ -88,7 +91,7 @@ def test_it_takes_tasks_from_the_county_and_sums_them_above(world) -> None:
     assert row("500243000000", year).tasks == 0
 
 
-def test_it_keeps_another_county_apart(world) -> None:
+def test_it_keeps_another_county_apart(world: World) -> None:
     summaries_refresh()
     ps = row("500243000000", world["year"])
     assert (ps.households, ps.key_in_cd, ps.cases) == (1, 0, 0)
@@ -96,7 +99,7 @@ def test_it_keeps_another_county_apart(world) -> None:
 
 
 def test_it_moves_a_case_to_its_new_stage_once_the_act_commits(
-    world, staff, django_capture_on_commit_callbacks
+    world: World, staff: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     summaries_refresh()
     year = world["year"]
@@ -111,7 +114,7 @@ def test_it_moves_a_case_to_its_new_stage_once_the_act_commits(
 
 
 def test_it_adds_a_payment_to_the_amount_paid_up_to_the_province(
-    world, officers, django_capture_on_commit_callbacks
+    world: World, officers: Officers, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     summaries_refresh()
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +131,12 @@ def test_it_adds_a_payment_to_the_amount_paid_up_to_the_province(
 
 
 def test_it_counts_a_key_household_newly_appraised_d(
-    world, staff, appraiser, regions, covered_home, django_capture_on_commit_callbacks
+    world: World,
+    staff: User,
+    appraiser: User,
+    regions: dict[str, Region],
+    covered_home: DibaoHome,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     summaries_refresh()
     year = world["year"]
@@ -156,7 +164,7 @@ def test_it_counts_a_key_household_newly_appraised_d(
 
 
 def test_it_no_longer_counts_a_family_that_found_a_safe_home_another_way(
-    world, django_capture_on_commit_callbacks
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     summaries_refresh()
     staff = world["bing"].created_by
@@ -171,7 +179,7 @@ def test_it_no_longer_counts_a_family_that_found_a_safe_home_another_way(
     assert row("140405000000", world["year"]).key_in_cd == 2
 
 
-def test_it_refreshes_everything_from_the_command_and_the_job(world, capsys: Any) -> None:
+def test_it_refreshes_everything_from_the_command_and_the_job(world: World, capsys: Any) -> None:
     call_command("refresh_summaries")
     assert "已更新" in capsys.readouterr().out
     assert row("140405000000", world["year"]).key_in_cd == 3
@@ -179,11 +187,11 @@ def test_it_refreshes_everything_from_the_command_and_the_job(world, capsys: Any
     class FakeJob:
         params = {"region_codes": ["140405103200"]}
 
-    result = refresh_job(FakeJob(), lambda done, total, text: None)  # type: ignore[arg-type]
+    result = refresh_job(FakeJob(), lambda done, total, text: None)  # type: ignore[arg-type]  # a stand-in for Job with only the params refresh_job reads
     assert result["rows"] > 0
 
 
-def test_a_village_refresh_rewrites_only_that_branch(world) -> None:
+def test_a_village_refresh_rewrites_only_that_branch(world: World) -> None:
     summaries_refresh()
     year = world["year"]
     ps_before = row("500243000000", year).refreshed_at
@@ -195,7 +203,7 @@ def test_a_village_refresh_rewrites_only_that_branch(world) -> None:
 
 
 def test_a_new_plan_year_gets_every_region_without_a_full_refresh(
-    world, regions, django_capture_on_commit_callbacks
+    world: World, regions: dict[str, Region], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     summaries_refresh()
     year = world["year"] + 1
@@ -216,7 +224,7 @@ def test_a_new_plan_year_gets_every_region_without_a_full_refresh(
 
 
 def test_a_family_whose_renovation_passed_acceptance_is_no_longer_in_a_dangerous_house(
-    covered_home, officers, django_capture_on_commit_callbacks
+    covered_home: DibaoHome, officers: Officers, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     from anju.cases.choices import Stage
     from anju.cases.tests.conftest import walk

@@ -11,12 +11,15 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
+from anju.accounts.models import User
 from anju.cases.tests.conftest import ago
 from anju.dashboard import selectors
 from anju.dashboard.models import RegionSummary
 from anju.dashboard.selectors import MapFilter
 from anju.dashboard.services import summaries_refresh
+from anju.dashboard.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +33,12 @@ def client_for(user: Any) -> Client:
 
 
 @pytest.fixture
-def refreshed(world) -> dict[str, Any]:
+def refreshed(world: World) -> World:
     summaries_refresh()
     return world
 
 
-def test_it_shows_the_county_its_dynamic_zero_number_and_townships(refreshed, tl_county) -> None:
+def test_it_shows_the_county_its_dynamic_zero_number_and_townships(refreshed: World, tl_county: User) -> None:
     response = client_for(tl_county).get(reverse("dashboard:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,7 +52,7 @@ def test_it_shows_the_county_its_dynamic_zero_number_and_townships(refreshed, tl
     assert html.index(">丙<") < html.index(">甲<")
 
 
-def test_it_drills_down_to_a_township_with_a_breadcrumb_back(refreshed, tl_county) -> None:
+def test_it_drills_down_to_a_township_with_a_breadcrumb_back(refreshed: World, tl_county: User) -> None:
     response = client_for(tl_county).get(reverse("dashboard:dashboard"), {"region": "140405102000"})
     html = response.content.decode()
     assert "动态清零看板 · 渔泽镇" in html
@@ -58,7 +61,7 @@ def test_it_drills_down_to_a_township_with_a_breadcrumb_back(refreshed, tl_count
     assert '<a href="?region=140405000000&amp;year=' in html or '<a href="?region=140405000000&year=' in html
 
 
-def test_the_json_has_the_headline_stages_children_and_trend(refreshed, tl_county) -> None:
+def test_the_json_has_the_headline_stages_children_and_trend(refreshed: World, tl_county: User) -> None:
     data = client_for(tl_county).get(reverse("dashboard:data"), {"region": "140405102000"}).json()
     assert data["region"]["name"] == "渔泽镇"
     assert data["headline"]["key_in_cd"] == 2
@@ -73,26 +76,28 @@ def test_the_json_has_the_headline_stages_children_and_trend(refreshed, tl_count
 
 
 @pytest.mark.parametrize("url_name", ["dashboard:dashboard", "dashboard:data"])
-def test_another_region_or_a_region_above_is_not_found(refreshed, cq_county, tl_township, url_name) -> None:
+def test_another_region_or_a_region_above_is_not_found(
+    refreshed: World, cq_county: User, tl_township: User, url_name: str
+) -> None:
     assert client_for(cq_county).get(reverse(url_name), {"region": "140405000000"}).status_code == 404
     assert client_for(tl_township).get(reverse(url_name), {"region": "140405000000"}).status_code == 404
     assert client_for(tl_township).get(reverse(url_name), {"region": "140405102000"}).status_code == 200
 
 
-def test_a_township_officer_opens_on_the_township(refreshed, tl_township) -> None:
+def test_a_township_officer_opens_on_the_township(refreshed: World, tl_township: User) -> None:
     data = client_for(tl_township).get(reverse("dashboard:data")).json()
     assert data["region"]["code"] == "140405102000"
     assert data["headline"]["key_in_cd"] == 2
 
 
-def test_the_dashboard_says_when_nothing_was_counted_yet(world, tl_county) -> None:
+def test_the_dashboard_says_when_nothing_was_counted_yet(world: World, tl_county: User) -> None:
     RegionSummary.objects.all().delete()
     html = client_for(tl_county).get(reverse("dashboard:dashboard")).content.decode()
     assert "尚未统计" in html
 
 
 def test_the_dashboard_page_costs_the_same_queries_for_more_households(
-    refreshed, tl_county, django_assert_max_num_queries
+    refreshed: World, tl_county: User, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     c = client_for(tl_county)
     with django_assert_max_num_queries(15):
@@ -112,7 +117,9 @@ def names(collection: dict[str, Any]) -> set[str]:
     return {f["properties"]["name"] for f in collection["features"]}
 
 
-def test_the_map_shows_the_houses_in_scope_coloured_by_grade(refreshed, tl_county, cq_county) -> None:
+def test_the_map_shows_the_houses_in_scope_coloured_by_grade(
+    refreshed: World, tl_county: User, cq_county: User
+) -> None:
     data = points(tl_county)
     assert names(data) == {"甲户", "乙户", "丙户", "丁户"}
     jia = next(f for f in data["features"] if f["properties"]["name"] == "甲户")
@@ -123,7 +130,7 @@ def test_the_map_shows_the_houses_in_scope_coloured_by_grade(refreshed, tl_count
     assert names(points(cq_county)) == {"戊户"}
 
 
-def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed, tl_county) -> None:
+def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed: World, tl_county: User) -> None:
     assert names(points(tl_county, bbox="112.85,36.29,112.90,36.35")) == {"甲户", "乙户", "丁户"}
     assert names(points(tl_county, grade="D", stage="under_way")) == {"乙户"}
     assert names(points(tl_county, stage="none")) == {"丁户"}
@@ -131,17 +138,19 @@ def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed, tl_county) 
     assert names(points(tl_county, bbox="not,a,box")) == {"甲户", "乙户", "丙户", "丁户"}
 
 
-def test_the_map_caps_the_points_and_says_so(refreshed, tl_county) -> None:
+def test_the_map_caps_the_points_and_says_so(refreshed: World, tl_county: User) -> None:
     capped = selectors.map_points(user=tl_county, flt=MapFilter(), cap=2)
     assert len(capped["features"]) == 2
     assert capped["truncated"] is True
     assert points(tl_county)["truncated"] is False
 
 
-def test_the_map_page_without_tiles_asks_no_other_host(refreshed, tl_county) -> None:
+def test_the_map_page_without_tiles_asks_no_other_host(refreshed: World, tl_county: User) -> None:
     html = client_for(tl_county).get(reverse("dashboard:map")).content.decode()
     assert "未配置在线底图" in html
-    config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html).group(1))
+    found = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html)
+    assert found is not None
+    config = json.loads(found.group(1))
     assert config["tiles"] is None
     assert not re.search(r'(src|href)="(https?:)?//', html)
 
@@ -154,7 +163,7 @@ def test_the_map_page_without_tiles_asks_no_other_host(refreshed, tl_county) -> 
         "subdomains": "01234567",
     }
 )
-def test_the_map_page_uses_the_configured_tiles_with_the_key(refreshed, tl_county) -> None:
+def test_the_map_page_uses_the_configured_tiles_with_the_key(refreshed: World, tl_county: User) -> None:
     html = client_for(tl_county).get(reverse("dashboard:map")).content.decode()
     assert "tianditu.gov.cn/vec_w/wmts?tk=abc123" in html
     assert "未配置在线底图" not in html
@@ -163,7 +172,9 @@ def test_the_map_page_uses_the_configured_tiles_with_the_key(refreshed, tl_count
 # The API ------------------------------------------------------------------------------------
 
 
-def test_the_api_gives_a_region_in_scope_and_404_for_another(refreshed, tl_county, cq_county) -> None:
+def test_the_api_gives_a_region_in_scope_and_404_for_another(
+    refreshed: World, tl_county: User, cq_county: User
+) -> None:
     c = client_for(tl_county)
     assert c.get("/api/dashboard/").json()["region"]["code"] == "140405000000"
     data = c.get("/api/dashboard/140405102000/").json()
@@ -176,12 +187,12 @@ def test_the_api_gives_a_region_in_scope_and_404_for_another(refreshed, tl_count
     assert client_for(cq_county).get("/api/dashboard/140405000000/key-households/").status_code == 404
 
 
-def test_the_api_serves_the_map_points_scoped(refreshed, tl_county, cq_county) -> None:
+def test_the_api_serves_the_map_points_scoped(refreshed: World, tl_county: User, cq_county: User) -> None:
     assert len(client_for(tl_county).get("/api/map-points/", {"grade": "D"}).json()["features"]) == 3
     assert client_for(cq_county).get("/api/map-points/", {"grade": "D"}).json()["features"] == []
 
 
-def test_the_case_panel_says_the_family_is_still_on_the_list(refreshed, tl_county) -> None:
+def test_the_case_panel_says_the_family_is_still_on_the_list(refreshed: World, tl_county: User) -> None:
     from django.template.loader import render_to_string
 
     panel = selectors.case_panel(case=refreshed["bing"], user=tl_county)

@@ -18,7 +18,7 @@ from anju.regions.models import Region
 
 
 @override_settings(DEBUG=True)
-def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
+def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     call_command("load_demo", stdout=StringIO())
     tunliu = Region.objects.get(code="140405000000")
     pengshui = Region.objects.get(code="500243000000")
@@ -117,10 +117,12 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
 
     for closed in cases.filter(stage="closed").select_related("house"):
         assert closed.house is not None and closed.house.renovated_case_id == closed.pk
-        assert closed.house.renovated_year == closed.accepted_on.year
+        assert closed.accepted_on is not None and closed.house.renovated_year == closed.accepted_on.year
         assert closed.house.current_grade in "ABD"  # D only for the one that turned dangerous again
     again = cases.get(previous_case__isnull=False, stage="found")
+    assert again.house is not None and again.previous_case is not None
     assert again.house.current_grade == "D" and again.house.renovated_case_id == again.previous_case_id
+    assert again.previous_case.closed_on is not None
     assert again.previous_case.closed_on < timezone.localdate() - datetime.timedelta(days=300)
     assert HousingCheck.objects.filter(kind="with_children", host_house__isnull=False).count() == 1
     superuser = User.objects.filter(is_superuser=True).first()
@@ -141,7 +143,7 @@ def test_it_loads_both_counties_and_a_login_per_role(db) -> None:
 
 
 @override_settings(DEBUG=False)
-def test_it_refuses_to_plant_known_passwords_outside_debug(db) -> None:
+def test_it_refuses_to_plant_known_passwords_outside_debug(db: None) -> None:
     with pytest.raises(CommandError, match="只能在 DJANGO_DEBUG=1 时载入"):
         call_command("load_demo", stdout=StringIO())
     assert not User.objects.exists()

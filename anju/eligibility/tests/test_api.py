@@ -6,15 +6,18 @@ and nothing written when refused."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +43,9 @@ def client_for(user: Any) -> APIClient:
 
 
 @pytest.fixture
-def appraised(appraiser, dibao_home, django_capture_on_commit_callbacks) -> dict[str, Any]:
+def appraised(
+    appraiser: User, dibao_home: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> DibaoHome:
     """甲 (低保) first evaluated without an appraisal, then appraised C: two decisions, one current."""
     household = dibao_home["household"]
     client_for(appraiser).post(REEVALUATE, {"household": household.pk})
@@ -53,7 +58,7 @@ def appraised(appraiser, dibao_home, django_capture_on_commit_callbacks) -> dict
     return dibao_home
 
 
-def test_a_decision_says_which_rule_of_which_version_fired_and_why(tl_clerk, appraised) -> None:
+def test_a_decision_says_which_rule_of_which_version_fired_and_why(tl_clerk: User, appraised: DibaoHome) -> None:
     client = client_for(tl_clerk)
     rows = client.get(DECISIONS).json()["results"]
     assert len(rows) == 1 and rows[0]["is_current"]
@@ -72,7 +77,7 @@ def test_a_decision_says_which_rule_of_which_version_fired_and_why(tl_clerk, app
     assert detail["trigger"].startswith("鉴定为 C 级")
 
 
-def test_the_history_is_one_parameter_away_and_the_list_filters(tl_clerk, appraised) -> None:
+def test_the_history_is_one_parameter_away_and_the_list_filters(tl_clerk: User, appraised: DibaoHome) -> None:
     client = client_for(tl_clerk)
     history = client.get(DECISIONS, {"all": "1"}).json()["results"]
     assert [(d["outcome"], d["is_current"]) for d in history] == [("renovation", True), ("pending", False)]
@@ -80,12 +85,14 @@ def test_the_history_is_one_parameter_away_and_the_list_filters(tl_clerk, apprai
     assert client.get(reverse("api:eligibilitydecision-detail", args=[old])).json()["is_current"] is False
     assert len(client.get(DECISIONS, {"outcome": "renovation"}).json()["results"]) == 1
     assert client.get(DECISIONS, {"outcome": "seismic"}).json()["results"] == []
-    assert len(client.get(DECISIONS, {"household": appraised["household"].pk, "all": "1"}).json()["results"]) == 2
+    assert len(client.get(DECISIONS, {"household": str(appraised["household"].pk), "all": "1"}).json()["results"]) == 2
     assert len(client.get(DECISIONS, {"region": "140405102201"}).json()["results"]) == 1
     assert client.get(DECISIONS, {"region": "140405102202"}).json()["results"] == []
 
 
-def test_reevaluate_returns_the_current_decision_and_is_scoped(tl_clerk, appraised, ps_admin) -> None:
+def test_reevaluate_returns_the_current_decision_and_is_scoped(
+    tl_clerk: User, appraised: DibaoHome, ps_admin: User
+) -> None:
     household = appraised["household"]
     response = client_for(tl_clerk).post(REEVALUATE, {"household": household.pk})
     assert response.status_code == 200 and response.json()["rule_id"] == "R08-key-dangerous"
@@ -112,7 +119,7 @@ def circumstance(household: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def test_a_clerk_records_a_circumstance_and_the_decision_follows(
-    tl_clerk, appraised, django_capture_on_commit_callbacks
+    tl_clerk: User, appraised: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     client = client_for(tl_clerk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,13 +157,17 @@ def test_a_clerk_records_a_circumstance_and_the_decision_follows(
         ({"kind": "no_house"}, "kind", "该户已登记房屋，不能核实为无房；如房屋已倒塌或拆除，请先在房屋信息中注明。"),
     ],
 )
-def test_a_bad_circumstance_is_refused_with_the_message(tl_clerk, dibao_home, overrides, field, message) -> None:
+def test_a_bad_circumstance_is_refused_with_the_message(
+    tl_clerk: User, dibao_home: DibaoHome, overrides: dict[str, str], field: str, message: str
+) -> None:
     response = client_for(tl_clerk).post(CIRCUMSTANCES, circumstance(dibao_home["household"], **overrides))
     assert response.status_code == 400 and response.json() == {field: [message]}
     assert not Circumstance.objects.exists()
 
 
-def test_circumstances_need_the_role_and_the_region(appraiser, dibao_home, ps_admin, tl_clerk) -> None:
+def test_circumstances_need_the_role_and_the_region(
+    appraiser: User, dibao_home: DibaoHome, ps_admin: User, tl_clerk: User
+) -> None:
     household = dibao_home["household"]
     refused = client_for(appraiser).post(CIRCUMSTANCES, circumstance(household))
     assert refused.status_code == 403 and refused.json() == {"detail": "您的角色不能登记农户核实情况。"}
@@ -175,11 +186,11 @@ def test_circumstances_need_the_role_and_the_region(appraiser, dibao_home, ps_ad
 
 
 @pytest.fixture
-def sx_province(make_user):
+def sx_province(make_user: Callable[..., User]) -> User:
     return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
 
 
-def test_a_province_derives_edits_and_activates_a_rule_set(sx_province, tl_clerk) -> None:
+def test_a_province_derives_edits_and_activates_a_rule_set(sx_province: User, tl_clerk: User) -> None:
     client = client_for(sx_province)
     rows = client.get(RULE_SETS).json()["results"]
     assert [(r["version_label"], r["status"]) for r in rows] == [("全国-v1", "active")] and "text" not in rows[0]
@@ -209,7 +220,7 @@ def test_a_province_derives_edits_and_activates_a_rule_set(sx_province, tl_clerk
     assert statuses == {"全国-v1": "active", "140000000000-v1": "active"}
 
 
-def test_rule_sets_are_kept_by_the_province(sx_province, tl_county, make_user) -> None:
+def test_rule_sets_are_kept_by_the_province(sx_province: User, tl_county: User, make_user: Callable[..., User]) -> None:
     national = client_for(tl_county).get(RULE_SETS).json()["results"][0]
     refused = client_for(tl_county).post(reverse("api:ruleset-derive", args=[national["id"]]))
     assert refused.status_code == 403 and refused.json() == {"detail": "资格规则由省住建厅维护。"}

@@ -3,15 +3,19 @@ when those facts change (an appraisal, 出列, a circumstance, a new rule set)."
 
 import datetime
 import json
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.eligibility import services
 from anju.eligibility.models import Decision, RuleSet
+from anju.households.models import Household
 from anju.households.services import status_end
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +30,12 @@ C_GRADES = {
 }
 
 
-def current(household) -> Decision:
+def current(household: Household) -> Decision:
     return Decision.objects.get(household=household, is_current=True)
 
 
 def test_an_appraisal_makes_a_key_group_household_eligible(
-    appraiser, dibao_home, django_capture_on_commit_callbacks
+    appraiser: User, dibao_home: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     household = dibao_home["household"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -48,7 +52,7 @@ def test_an_appraisal_makes_a_key_group_household_eligible(
 
 
 def test_leaving_the_group_mid_year_turns_it_into_a_general_household(
-    appraiser, dibao_home, django_capture_on_commit_callbacks
+    appraiser: User, dibao_home: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     household = dibao_home["household"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,7 +75,10 @@ def test_leaving_the_group_mid_year_turns_it_into_a_general_household(
 
 
 def test_a_recorded_inability_to_self_repair_moves_a_general_household_to_the_fallback_plan(
-    appraiser, dibao_home, tl_clerk, django_capture_on_commit_callbacks
+    appraiser: User,
+    dibao_home: DibaoHome,
+    tl_clerk: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     household = dibao_home["household"]
     household.statuses.all().delete()  # a general household
@@ -89,7 +96,9 @@ def test_a_recorded_inability_to_self_repair_moves_a_general_household_to_the_fa
     assert current(household).outcome == "fallback"
 
 
-def test_an_unchanged_household_is_not_decided_twice(appraiser, dibao_home, django_capture_on_commit_callbacks) -> None:
+def test_an_unchanged_household_is_not_decided_twice(
+    appraiser: User, dibao_home: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(
             acting_user=appraiser, house=dibao_home["house"], **appraisal_kwargs(component_grades=C_GRADES)
@@ -99,7 +108,10 @@ def test_an_unchanged_household_is_not_decided_twice(appraiser, dibao_home, djan
 
 
 def test_a_province_rule_set_applies_to_its_households_only(
-    appraiser, dibao_home, make_user, django_capture_on_commit_callbacks
+    appraiser: User,
+    dibao_home: DibaoHome,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(
@@ -128,7 +140,7 @@ def test_a_province_rule_set_applies_to_its_households_only(
     assert services.rule_set_for("500243202201") == national
 
 
-def test_a_rule_set_that_does_not_parse_is_refused(make_user) -> None:
+def test_a_rule_set_that_does_not_parse_is_refused(make_user: Callable[..., User]) -> None:
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     draft = services.rule_set_derive(acting_user=province, source=services.ensure_national_rule_set())
     with pytest.raises(ValidationError) as exc:
@@ -139,7 +151,7 @@ def test_a_rule_set_that_does_not_parse_is_refused(make_user) -> None:
     assert RuleSet.objects.get(pk=draft.pk).status == "draft"
 
 
-def test_circumstances_are_checked(tl_clerk, dibao_home, make_user) -> None:
+def test_circumstances_are_checked(tl_clerk: User, dibao_home: DibaoHome, make_user: Callable[..., User]) -> None:
     household = dibao_home["household"]
     with pytest.raises(ValidationError, match="已登记房屋"):
         services.circumstance_record(
@@ -165,7 +177,7 @@ def test_circumstances_are_checked(tl_clerk, dibao_home, make_user) -> None:
 
 
 def test_an_inspection_that_suspects_c_asks_for_an_appraisal(
-    tl_clerk, dibao_home, django_capture_on_commit_callbacks
+    tl_clerk: User, dibao_home: DibaoHome, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     from anju.inspections.services import inspection_record
 

@@ -1,11 +1,15 @@
 import datetime
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs
 from anju.eligibility import services
 from anju.eligibility.models import Circumstance
 
@@ -22,7 +26,11 @@ C_GRADES = {
 
 
 def test_the_household_page_explains_the_decision(
-    client, appraiser, dibao_home, tl_clerk, django_capture_on_commit_callbacks
+    client: Client,
+    appraiser: User,
+    dibao_home: DibaoHome,
+    tl_clerk: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(
@@ -39,7 +47,11 @@ def test_the_household_page_explains_the_decision(
 
 
 def test_a_clerk_records_a_circumstance_and_the_decision_follows(
-    client, appraiser, dibao_home, tl_clerk, django_capture_on_commit_callbacks
+    client: Client,
+    appraiser: User,
+    dibao_home: DibaoHome,
+    tl_clerk: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(
@@ -59,7 +71,7 @@ def test_a_clerk_records_a_circumstance_and_the_decision_follows(
     assert "纳入农村危房改造" in client.get(url).content.decode()
 
 
-def test_a_rule_set_edit_that_does_not_parse_shows_where(client, make_user) -> None:
+def test_a_rule_set_edit_that_does_not_parse_shows_where(client: Client, make_user: Callable[..., User]) -> None:
     province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
     draft = services.rule_set_derive(acting_user=province, source=services.ensure_national_rule_set())
     client.force_login(province)
@@ -72,7 +84,11 @@ def test_a_rule_set_edit_that_does_not_parse_shows_where(client, make_user) -> N
 
 
 def test_the_list_counts_current_decisions_by_outcome(
-    client, appraiser, dibao_home, tl_county, django_capture_on_commit_callbacks
+    client: Client,
+    appraiser: User,
+    dibao_home: DibaoHome,
+    tl_county: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appraisal_record(

@@ -2,8 +2,11 @@ import datetime
 
 import pytest
 
+from anju.accounts.models import User
 from anju.households.idcard import check_digit
+from anju.households.models import Household
 from anju.households.services import household_create
+from anju.regions.models import Region
 
 
 def make_id(seq: int, birth: str = "19560312", prefix: str = "140405") -> str:
@@ -12,7 +15,7 @@ def make_id(seq: int, birth: str = "19560312", prefix: str = "140405") -> str:
 
 
 @pytest.fixture
-def household(tl_clerk, regions):
+def household(tl_clerk: User, regions: dict[str, Region]) -> Household:
     return household_create(
         acting_user=tl_clerk,
         region=regions["140405102201"],
@@ -25,5 +28,5 @@ def household(tl_clerk, regions):
 
 
 @pytest.fixture
-def today():
+def today() -> datetime.date:
     return datetime.date.today()

@@ -1,13 +1,20 @@
+from collections.abc import Callable
+
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.models import Household
+from anju.regions.models import Region
 
 from .conftest import make_id
 
 
-def test_households_are_listed_scoped_and_masked_for_supervisors(household, make_user, ps_admin) -> None:
+def test_households_are_listed_scoped_and_masked_for_supervisors(
+    household: Household, make_user: Callable[..., User], ps_admin: User
+) -> None:
     client = APIClient()
     city = make_user("city", "140400000000", "city_officer")
     client.force_authenticate(city)
@@ -24,7 +31,7 @@ def mask_like(number: str) -> str:
     return number[:4] + "*" * 10 + number[-4:]
 
 
-def test_creating_a_household_through_the_api_is_validated_and_audited(tl_clerk) -> None:
+def test_creating_a_household_through_the_api_is_validated_and_audited(tl_clerk: User) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
     bad = client.post(
@@ -45,7 +52,7 @@ def test_creating_a_household_through_the_api_is_validated_and_audited(tl_clerk)
     ).exists()
 
 
-def test_creating_a_house_through_the_api(household, tl_clerk) -> None:
+def test_creating_a_house_through_the_api(household: Household, tl_clerk: User) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
     bad = client.post(
@@ -62,7 +69,10 @@ def test_creating_a_house_through_the_api(household, tl_clerk) -> None:
 
 
 def test_a_list_is_uploaded_previewed_and_committed_through_the_api(
-    make_user, regions, household, django_capture_on_commit_callbacks
+    make_user: Callable[..., User],
+    regions: dict[str, Region],
+    household: Household,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

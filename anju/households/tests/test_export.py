@@ -3,18 +3,23 @@
 import csv
 import datetime
 import io
+from collections.abc import Callable
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.choices import KeyGroup
+from anju.households.models import Household
 from anju.households.services import household_create, status_add
+from anju.regions.models import Region
 
 from .conftest import make_id
 
 
-def _seed(tl_clerk, make_user, regions):
+def _seed(tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]) -> Household:
     civil = make_user("civil", "140405000000", "civil_affairs")
     a = household_create(
         acting_user=tl_clerk,
@@ -30,7 +35,9 @@ def _seed(tl_clerk, make_user, regions):
     return a
 
 
-def test_the_xlsx_export_follows_the_filter_and_keeps_id_numbers_as_text(client, tl_clerk, make_user, regions) -> None:
+def test_the_xlsx_export_follows_the_filter_and_keeps_id_numbers_as_text(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a = _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     response = client.get(reverse("households:household_export"), {"group": "key"})
@@ -51,7 +58,9 @@ def test_the_xlsx_export_follows_the_filter_and_keeps_id_numbers_as_text(client,
     assert event.changes["filters"]["after"] == {"group": "key"}
 
 
-def test_the_csv_export_opens_in_excel_and_masks_for_supervisors(client, tl_clerk, make_user, regions) -> None:
+def test_the_csv_export_opens_in_excel_and_masks_for_supervisors(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a = _seed(tl_clerk, make_user, regions)
     city = make_user("city", "140400000000", "city_officer")
     client.force_login(city)
@@ -63,7 +72,9 @@ def test_the_csv_export_opens_in_excel_and_masks_for_supervisors(client, tl_cler
     assert a.head_id_number not in text and "13811112222" not in text and "138****2222" in text
 
 
-def test_house_export_is_scoped(client, ps_admin, tl_clerk, make_user, regions) -> None:
+def test_house_export_is_scoped(
+    client: Client, ps_admin: User, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     _seed(tl_clerk, make_user, regions)
     client.force_login(ps_admin)
     sheet = load_workbook(io.BytesIO(client.get(reverse("households:house_export")).content)).active

@@ -1,15 +1,20 @@
 """Department list import: preview shows every change; commit is whole or nothing."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.choices import KeyGroup
 from anju.households.listimport import list_import_commit, list_import_preview
-from anju.households.models import Household, HouseholdStatus, ListImportStatus, Member
+from anju.households.models import Household, HouseholdStatus, ListImport, ListImportStatus, Member
 from anju.households.services import house_create, household_create, status_add
+from anju.regions.models import Region
 
 from .corpus import bad_checksum, dibao_list_xlsx_merged_header, make_id, monitoring_list_gbk_csv
 
@@ -17,12 +22,14 @@ LIST_DATE = datetime.date(2023, 3, 31)
 
 
 @pytest.fixture
-def civil(make_user):
+def civil(make_user: Callable[..., User]) -> User:
     return make_user("civil", "140405000000", "civil_affairs")
 
 
 @pytest.fixture
-def existing(tl_clerk, tl_township, civil, regions):
+def existing(
+    tl_clerk: User, tl_township: User, civil: User, regions: dict[str, Region]
+) -> tuple[Household, Household, Household]:
     """Two households on file: 老户甲 already 低保 (with a house), 老户乙 general."""
     a = household_create(
         acting_user=tl_clerk, region=regions["140405102201"], head_name="老户甲", head_id_number=make_id(201)
@@ -39,11 +46,11 @@ def existing(tl_clerk, tl_township, civil, regions):
     return a, b, c
 
 
-def _dibao_file(rows):
+def _dibao_file(rows: list[tuple[str, str, str, str, str]]) -> tuple[bytes, str]:
     return dibao_list_xlsx_merged_header(rows)
 
 
-def _preview(user, data_name, **kw):
+def _preview(user: User, data_name: tuple[bytes, str], **kw: Any) -> ListImport:
     data, name = data_name
     return list_import_preview(
         acting_user=user,
@@ -56,7 +63,9 @@ def _preview(user, data_name, **kw):
     )
 
 
-def test_the_preview_shows_every_kind_of_change_and_writes_nothing(civil, existing) -> None:
+def test_the_preview_shows_every_kind_of_change_and_writes_nothing(
+    civil: User, existing: tuple[Household, Household, Household]
+) -> None:
     _a, _b, _c = existing
     record = _preview(
         civil,
@@ -85,7 +94,9 @@ def test_the_preview_shows_every_kind_of_change_and_writes_nothing(civil, existi
     assert HouseholdStatus.objects.filter(ended_on__isnull=False).count() == 0
 
 
-def test_commit_applies_it_all_and_a_second_import_changes_nothing(civil, existing) -> None:
+def test_commit_applies_it_all_and_a_second_import_changes_nothing(
+    civil: User, existing: tuple[Household, Household, Household]
+) -> None:
     _a, b, c = existing
     rows = [
         ("老户甲", make_id(201), "北渔泽村委会", "一组", "2022-01-01"),
@@ -125,7 +136,9 @@ def test_commit_applies_it_all_and_a_second_import_changes_nothing(civil, existi
     assert (Household.objects.count(), HouseholdStatus.objects.count(), Member.objects.count()) == before
 
 
-def test_invalid_rows_are_listed_and_suppress_ending(civil, existing) -> None:
+def test_invalid_rows_are_listed_and_suppress_ending(
+    civil: User, existing: tuple[Household, Household, Household]
+) -> None:
     data = monitoring_list_gbk_csv(
         [
             ("老户乙", make_id(202), "北渔泽村委会", "2023-03-01"),
@@ -147,7 +160,9 @@ def test_invalid_rows_are_listed_and_suppress_ending(civil, existing) -> None:
     assert "校验位错误" in reasons[0] and "找不到村「不存在村」" in reasons[1]
 
 
-def test_a_failure_mid_commit_leaves_nothing(civil, existing, monkeypatch) -> None:
+def test_a_failure_mid_commit_leaves_nothing(
+    civil: User, existing: tuple[Household, Household, Household], monkeypatch: pytest.MonkeyPatch
+) -> None:
     record = _preview(
         civil,
         _dibao_file(
@@ -159,7 +174,7 @@ def test_a_failure_mid_commit_leaves_nothing(civil, existing, monkeypatch) -> No
     )
     counts = (Household.objects.count(), HouseholdStatus.objects.count(), AuditEvent.objects.count())
 
-    def boom():  # after households, members and statuses are written, before the audit rows
+    def boom() -> NoReturn:  # after households, members and statuses are written, before the audit rows
         raise RuntimeError("power cut")
 
     monkeypatch.setattr("anju.households.listimport._group_label_sql", boom)
@@ -170,7 +185,9 @@ def test_a_failure_mid_commit_leaves_nothing(civil, existing, monkeypatch) -> No
     assert record.status == ListImportStatus.PREVIEWED
 
 
-def test_a_list_cannot_be_committed_twice_or_by_someone_else(civil, existing, make_user) -> None:
+def test_a_list_cannot_be_committed_twice_or_by_someone_else(
+    civil: User, existing: tuple[Household, Household, Household], make_user: Callable[..., User]
+) -> None:
     record = _preview(civil, _dibao_file([("老户乙", make_id(202), "北渔泽村委会", "二组", "2023-03-01")]))
     other = make_user("civil2", "140405000000", "civil_affairs")
     with pytest.raises(PermissionDenied, match="上传人"):
@@ -180,19 +197,19 @@ def test_a_list_cannot_be_committed_twice_or_by_someone_else(civil, existing, ma
         list_import_commit(acting_user=civil, list_import=record)
 
 
-def test_a_clerk_cannot_import_lists(tl_clerk) -> None:
+def test_a_clerk_cannot_import_lists(tl_clerk: User) -> None:
     with pytest.raises(PermissionDenied):
         _preview(tl_clerk, _dibao_file([("甲", make_id(1), "北渔泽村委会", "一组", "2023-03-01")]))
 
 
-def test_an_unreadable_file_is_recorded_as_failed(civil, db) -> None:
+def test_an_unreadable_file_is_recorded_as_failed(civil: User, db: None) -> None:
     record = list_import_preview(
         acting_user=civil, data=b"", filename="empty.xlsx", department="civil_affairs", group=KeyGroup.DIBAO
     )
     assert record.status == ListImportStatus.FAILED and "文件为空" in record.error
 
 
-def test_someone_registered_elsewhere_is_not_revealed(civil, ps_admin, regions) -> None:
+def test_someone_registered_elsewhere_is_not_revealed(civil: User, ps_admin: User, regions: dict[str, Region]) -> None:
     household_create(
         acting_user=ps_admin,
         region=regions["500243202201"],
@@ -205,7 +222,9 @@ def test_someone_registered_elsewhere_is_not_revealed(civil, ps_admin, regions) 
     assert record.preview["invalid"][0]["errors"] == {"身份证号": "该身份证号已在其他地区登记，请核实"}
 
 
-def test_the_error_report_lists_every_invalid_row_with_its_reason(client, civil, existing, monkeypatch) -> None:
+def test_the_error_report_lists_every_invalid_row_with_its_reason(
+    client: Client, civil: User, existing: tuple[Household, Household, Household], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     import openpyxl
@@ -239,7 +258,9 @@ def test_the_error_report_lists_every_invalid_row_with_its_reason(client, civil,
     assert export.actor == civil and "5 行" in export.object_repr
 
 
-def test_two_members_of_one_household_on_a_list_add_its_status_once(civil, existing, tl_clerk) -> None:
+def test_two_members_of_one_household_on_a_list_add_its_status_once(
+    civil: User, existing: tuple[Household, Household, Household], tl_clerk: User
+) -> None:
     from anju.households.services import member_add
 
     _a, b, _c = existing

@@ -1,13 +1,15 @@
 """Household, member, status and house services: validation, scoping, audit."""
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.choices import KeyGroup, Relation, StructureType
-from anju.households.models import HouseholdStatus
+from anju.households.models import Household, HouseholdStatus
 from anju.households.services import (
     house_create,
     household_create,
@@ -17,11 +19,12 @@ from anju.households.services import (
     status_add,
     status_end,
 )
+from anju.regions.models import Region
 
 from .conftest import make_id
 
 
-def test_registering_a_household_derives_the_head_and_audits(household, tl_clerk) -> None:
+def test_registering_a_household_derives_the_head_and_audits(household: Household, tl_clerk: User) -> None:
     assert household.head_sex == "M" and household.head_birth_date == datetime.date(1956, 3, 12)
     assert household.region_code == "140405102201" and household.primary_group == ""
     assert household.group_label == "一般农户"
@@ -31,7 +34,7 @@ def test_registering_a_household_derives_the_head_and_audits(household, tl_clerk
     assert event.actor == tl_clerk and event.changes["head_name"]["after"] == "牛二旦"
 
 
-def test_a_bad_id_number_is_refused_with_its_reason(tl_clerk, regions) -> None:
+def test_a_bad_id_number_is_refused_with_its_reason(tl_clerk: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError, match="校验位错误"):
         household_create(
             acting_user=tl_clerk,
@@ -41,7 +44,9 @@ def test_a_bad_id_number_is_refused_with_its_reason(tl_clerk, regions) -> None:
         )
 
 
-def test_a_duplicate_id_number_is_caught_anywhere(household, tl_clerk, ps_admin, make_user, regions) -> None:
+def test_a_duplicate_id_number_is_caught_anywhere(
+    household: Household, tl_clerk: User, ps_admin: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     with pytest.raises(ValidationError, match="已登记在 牛二旦户"):
         household_create(
             acting_user=tl_clerk, region=regions["140405102201"], head_name="重复", head_id_number=make_id(1)
@@ -63,21 +68,21 @@ def test_a_duplicate_id_number_is_caught_anywhere(household, tl_clerk, ps_admin,
     assert "牛二旦" not in str(caught.value)
 
 
-def test_a_clerk_cannot_register_in_another_village(tl_clerk, regions) -> None:
+def test_a_clerk_cannot_register_in_another_village(tl_clerk: User, regions: dict[str, Region]) -> None:
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         household_create(
             acting_user=tl_clerk, region=regions["140405102202"], head_name="甲", head_id_number=make_id(4)
         )
 
 
-def test_a_household_must_sit_in_a_village(tl_township, regions) -> None:
+def test_a_household_must_sit_in_a_village(tl_township: User, regions: dict[str, Region]) -> None:
     with pytest.raises(ValidationError, match="须登记到村"):
         household_create(
             acting_user=tl_township, region=regions["140405102000"], head_name="甲", head_id_number=make_id(4)
         )
 
 
-def test_an_appraiser_cannot_register_households(make_user, regions) -> None:
+def test_an_appraiser_cannot_register_households(make_user: Callable[..., User], regions: dict[str, Region]) -> None:
     appraiser = make_user("ap", "140405000000", "appraiser")
     with pytest.raises(PermissionDenied):
         household_create(
@@ -85,7 +90,9 @@ def test_an_appraiser_cannot_register_households(make_user, regions) -> None:
         )
 
 
-def test_statuses_decide_the_primary_group_by_priority(household, make_user, today) -> None:
+def test_statuses_decide_the_primary_group_by_priority(
+    household: Household, make_user: Callable[..., User], today: datetime.date
+) -> None:
     civil = make_user("civil", "140405000000", "civil_affairs")
     status_add(acting_user=civil, household=household, group=KeyGroup.DIBAO_EDGE, certified_on=today)
     household.refresh_from_db()
@@ -99,7 +106,9 @@ def test_statuses_decide_the_primary_group_by_priority(household, make_user, tod
     assert HouseholdStatus.objects.filter(household=household).count() == 2  # history kept
 
 
-def test_a_status_cannot_be_held_twice_or_ended_twice(household, make_user, today) -> None:
+def test_a_status_cannot_be_held_twice_or_ended_twice(
+    household: Household, make_user: Callable[..., User], today: datetime.date
+) -> None:
     rural = make_user("rural", "140405000000", "rural_revitalization")
     s = status_add(acting_user=rural, household=household, group=KeyGroup.MONITORING, certified_on=today)
     with pytest.raises(ValidationError, match="已是农村易返贫致贫户"):
@@ -112,12 +121,12 @@ def test_a_status_cannot_be_held_twice_or_ended_twice(household, make_user, toda
         status_end(acting_user=rural, status=s2, ended_on=today - datetime.timedelta(days=1))
 
 
-def test_a_clerk_cannot_certify_statuses(household, tl_clerk, today) -> None:
+def test_a_clerk_cannot_certify_statuses(household: Household, tl_clerk: User, today: datetime.date) -> None:
     with pytest.raises(PermissionDenied):
         status_add(acting_user=tl_clerk, household=household, group=KeyGroup.DIBAO, certified_on=today)
 
 
-def test_members_are_validated_and_removal_needs_a_reason(household, tl_clerk) -> None:
+def test_members_are_validated_and_removal_needs_a_reason(household: Household, tl_clerk: User) -> None:
     child = member_add(
         acting_user=tl_clerk,
         household=household,
@@ -134,7 +143,7 @@ def test_members_are_validated_and_removal_needs_a_reason(household, tl_clerk) -
         member_remove(acting_user=tl_clerk, member=household.members.get(), reason="x")
 
 
-def test_one_only_house_per_household_and_sane_occupancy(household, tl_clerk) -> None:
+def test_one_only_house_per_household_and_sane_occupancy(household: Household, tl_clerk: User) -> None:
     house = house_create(
         acting_user=tl_clerk,
         household=household,
@@ -175,7 +184,9 @@ def test_one_only_house_per_household_and_sane_occupancy(household, tl_clerk) ->
     assert tall.outside_guideline
 
 
-def test_moving_a_household_moves_its_houses(household, tl_township, tl_clerk, regions) -> None:
+def test_moving_a_household_moves_its_houses(
+    household: Household, tl_township: User, tl_clerk: User, regions: dict[str, Region]
+) -> None:
     house = house_create(acting_user=tl_clerk, household=household, structure=StructureType.EARTH_WOOD)
     household_update(acting_user=tl_township, household=household, region=regions["140405102202"], phone="13900000000")
     house.refresh_from_db()

@@ -1,17 +1,22 @@
 """Household and house pages as users see them: lists, filters, masking, forms."""
 
 import datetime
+from collections.abc import Callable
 
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from anju.accounts.models import User
 from anju.households.choices import KeyGroup, StructureType
 from anju.households.models import Household
 from anju.households.services import house_create, household_create, status_add
+from anju.regions.models import Region
 
 from .conftest import make_id
 
 
-def _seed(tl_clerk, make_user, regions):
+def _seed(tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]) -> tuple[Household, Household]:
     civil = make_user("civil", "140405000000", "civil_affairs")
     a = household_create(
         acting_user=tl_clerk,
@@ -33,7 +38,9 @@ def _seed(tl_clerk, make_user, regions):
     return a, b
 
 
-def test_the_list_filters_by_group_elderly_structure_and_search(client, tl_clerk, make_user, regions) -> None:
+def test_the_list_filters_by_group_elderly_structure_and_search(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     url = reverse("households:household_list")
@@ -53,7 +60,7 @@ def test_the_list_filters_by_group_elderly_structure_and_search(client, tl_clerk
     assert "李青年" in no_house and "张老汉" not in no_house
 
 
-def test_the_list_is_paged_and_sorted(client, tl_clerk, regions) -> None:
+def test_the_list_is_paged_and_sorted(client: Client, tl_clerk: User, regions: dict[str, Region]) -> None:
     for i in range(30):
         household_create(
             acting_user=tl_clerk,
@@ -64,11 +71,13 @@ def test_the_list_is_paged_and_sorted(client, tl_clerk, regions) -> None:
     client.force_login(tl_clerk)
     first = client.get(reverse("households:household_list"), {"sort": "name"}).content.decode()
     assert "户00" in first and "户29" not in first and "第 1 / 2 页" in first
-    second = client.get(reverse("households:household_list"), {"sort": "name", "page": 2}).content.decode()
+    second = client.get(reverse("households:household_list"), {"sort": "name", "page": "2"}).content.decode()
     assert "户29" in second
 
 
-def test_id_numbers_and_phones_are_masked_for_supervisors(client, tl_clerk, make_user, regions) -> None:
+def test_id_numbers_and_phones_are_masked_for_supervisors(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a, _ = _seed(tl_clerk, make_user, regions)
     city = make_user("city", "140400000000", "city_officer")
     client.force_login(city)
@@ -79,7 +88,9 @@ def test_id_numbers_and_phones_are_masked_for_supervisors(client, tl_clerk, make
     assert a.head_id_number in client.get(reverse("households:household_detail", args=[a.pk])).content.decode()
 
 
-def test_the_detail_shows_statuses_members_houses_and_timeline(client, tl_clerk, make_user, regions) -> None:
+def test_the_detail_shows_statuses_members_houses_and_timeline(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a, _ = _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     body = client.get(reverse("households:household_detail", args=[a.pk])).content.decode()
@@ -89,7 +100,9 @@ def test_the_detail_shows_statuses_members_houses_and_timeline(client, tl_clerk,
     assert "认定部门：民政" in body and "civil_affairs" not in body
 
 
-def test_registering_through_the_form_shows_chinese_errors_and_keeps_input(client, tl_clerk, regions) -> None:
+def test_registering_through_the_form_shows_chinese_errors_and_keeps_input(
+    client: Client, tl_clerk: User, regions: dict[str, Region]
+) -> None:
     client.force_login(tl_clerk)
     url = reverse("households:household_create")
     bad = make_id(20)[:17] + ("0" if make_id(20)[17] != "0" else "1")
@@ -102,10 +115,12 @@ def test_registering_through_the_form_shows_chinese_errors_and_keeps_input(clien
     assert not Household.objects.exists()
     ok = client.post(url, {"region": regions["140405102201"].pk, "head_name": "王五", "head_id_number": make_id(20)})
     household = Household.objects.get()
-    assert ok.status_code == 302 and ok.url == reverse("households:household_detail", args=[household.pk])
+    assert ok.status_code == 302 and ok["Location"] == reverse("households:household_detail", args=[household.pk])
 
 
-def test_adding_a_member_and_a_status_from_the_detail_page(client, tl_clerk, make_user, regions) -> None:
+def test_adding_a_member_and_a_status_from_the_detail_page(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a, _ = _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     response = client.post(
@@ -122,7 +137,7 @@ def test_adding_a_member_and_a_status_from_the_detail_page(client, tl_clerk, mak
     assert refused.status_code == 403
 
 
-def test_registering_a_house_checks_occupancy(client, tl_clerk, regions) -> None:
+def test_registering_a_house_checks_occupancy(client: Client, tl_clerk: User, regions: dict[str, Region]) -> None:
     household = household_create(
         acting_user=tl_clerk, region=regions["140405102201"], head_name="赵六", head_id_number=make_id(40)
     )
@@ -142,7 +157,9 @@ def test_registering_a_house_checks_occupancy(client, tl_clerk, regions) -> None
     assert ok.status_code == 302 and household.houses.count() == 1
 
 
-def test_a_village_head_can_read_but_not_write(client, tl_clerk, make_user, regions) -> None:
+def test_a_village_head_can_read_but_not_write(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     a, _ = _seed(tl_clerk, make_user, regions)
     head = make_user("head", "140405102201", "village_head")
     client.force_login(head)
@@ -151,7 +168,9 @@ def test_a_village_head_can_read_but_not_write(client, tl_clerk, make_user, regi
     assert client.get(reverse("households:household_edit", args=[a.pk])).status_code == 403
 
 
-def test_house_list_filters(client, tl_clerk, make_user, regions) -> None:
+def test_house_list_filters(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     _seed(tl_clerk, make_user, regions)
     client.force_login(tl_clerk)
     url = reverse("households:house_list")
@@ -160,7 +179,7 @@ def test_house_list_filters(client, tl_clerk, make_user, regions) -> None:
 
 
 def test_the_household_list_does_not_grow_queries_with_rows(
-    client, tl_clerk, regions, django_assert_max_num_queries
+    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(20):
         household_create(
@@ -171,7 +190,9 @@ def test_the_household_list_does_not_grow_queries_with_rows(
         client.get(reverse("households:household_list"))
 
 
-def test_audit_displays_mask_personal_data_for_supervisors(client, tl_clerk, make_user, regions) -> None:
+def test_audit_displays_mask_personal_data_for_supervisors(
+    client: Client, tl_clerk: User, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
     from rest_framework.test import APIClient
 
     a, _ = _seed(tl_clerk, make_user, regions)

@@ -1,10 +1,12 @@
 """The inspection API: scoped, validated and audited like the pages."""
 
 import datetime
+from collections.abc import Callable
 
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.inspections.models import (
     Campaign,
@@ -16,11 +18,14 @@ from anju.inspections.models import (
     VillageList,
 )
 from anju.inspections.services import inspection_record
+from anju.inspections.tests.conftest import Homes
 
 from .images import jpeg, not_an_image
 
 
-def test_an_inspection_is_recorded_and_referred_through_the_api(tl_clerk, homes, civil, ps_admin) -> None:
+def test_an_inspection_is_recorded_and_referred_through_the_api(
+    tl_clerk: User, homes: Homes, civil: User, ps_admin: User
+) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
     bad = client.post(
@@ -75,13 +80,15 @@ def test_an_inspection_is_recorded_and_referred_through_the_api(tl_clerk, homes,
     assert outside.status_code == 404 and Inspection.objects.count() == 2
 
 
-def _client(user) -> APIClient:
+def _client(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def test_it_deploys_a_campaign_for_the_township_and_refuses_others(tl_township, tl_clerk, ps_admin, homes) -> None:
+def test_it_deploys_a_campaign_for_the_township_and_refuses_others(
+    tl_township: User, tl_clerk: User, ps_admin: User, homes: Homes
+) -> None:
     url = reverse("api:campaign-list")
     body = {
         "title": "2026 年渔泽镇常规排查",
@@ -112,7 +119,9 @@ def test_it_deploys_a_campaign_for_the_township_and_refuses_others(tl_township, 
     assert AuditEvent.objects.filter(object_type="inspections.campaign", object_id=str(campaign.pk)).exists()
 
 
-def test_it_declares_an_emergency_with_tasks_worst_first(tl_township, tl_clerk, ps_admin, homes) -> None:
+def test_it_declares_an_emergency_with_tasks_worst_first(
+    tl_township: User, tl_clerk: User, ps_admin: User, homes: Homes
+) -> None:
     url = reverse("api:emergencyevent-list")
     today = datetime.date.today().isoformat()
     body = {
@@ -140,7 +149,9 @@ def test_it_declares_an_emergency_with_tasks_worst_first(tl_township, tl_clerk, 
     assert min(tasks, key=lambda t: t["priority"])["house"] == homes["house_a"].pk
 
 
-def test_it_records_a_measure_and_another_person_verifies_it(tl_clerk, tl_township, ps_admin, homes) -> None:
+def test_it_records_a_measure_and_another_person_verifies_it(
+    tl_clerk: User, tl_township: User, ps_admin: User, homes: Homes
+) -> None:
     house = homes["house_a"]
     today = datetime.date.today().isoformat()
     body = {"house": house.pk, "kind": "evacuate", "taken_on": today, "responsible": "李支书"}
@@ -177,7 +188,7 @@ def test_it_records_a_measure_and_another_person_verifies_it(tl_clerk, tl_townsh
 
 
 def test_only_the_village_head_signs_once_and_the_township_receives(
-    tl_clerk, tl_township, ps_admin, homes, campaign, make_user
+    tl_clerk: User, tl_township: User, ps_admin: User, homes: Homes, campaign: Campaign, make_user: Callable[..., User]
 ) -> None:
     inspection_record(
         acting_user=tl_clerk, house=homes["house_a"], campaign=campaign, suspected_grade="D", is_occupied=False
@@ -208,7 +219,7 @@ def test_only_the_village_head_signs_once_and_the_township_receives(
     assert twice.status_code == 400 and "该清单已接收" in str(twice.json())
 
 
-def test_follow_up_steps_need_a_real_photo(tl_clerk, civil, ps_admin, homes) -> None:
+def test_follow_up_steps_need_a_real_photo(tl_clerk: User, civil: User, ps_admin: User, homes: Homes) -> None:
     inspection_record(
         acting_user=tl_clerk, house=homes["house_a"], suspected_grade="D", is_occupied=True, occupant_ages=[78]
     )
@@ -238,7 +249,7 @@ def test_follow_up_steps_need_a_real_photo(tl_clerk, civil, ps_admin, homes) -> 
 
 
 def test_a_household_living_elsewhere_is_recorded_and_covered_through_the_api(
-    tl_clerk, ps_admin, homes, campaign
+    tl_clerk: User, ps_admin: User, homes: Homes, campaign: Campaign
 ) -> None:
     client = APIClient()
     client.force_authenticate(tl_clerk)
@@ -265,7 +276,7 @@ def test_a_household_living_elsewhere_is_recorded_and_covered_through_the_api(
     assert other.get(reverse("api:housingcheck-list")).json()["count"] == 0
 
 
-def test_the_writes_are_in_the_schema_without_warnings(db) -> None:
+def test_the_writes_are_in_the_schema_without_warnings(db: None) -> None:
     from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
 

@@ -1,16 +1,20 @@
 """The inspection rules as a user meets them: what is recorded, what is refused and why."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image
+from pytest_django import Settings
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.models import House
 from anju.households.services import house_create, household_create
 from anju.inspections import selectors
-from anju.inspections.models import EmergencyTask, FollowUp, Referral, VillageList
+from anju.inspections.models import Campaign, EmergencyTask, FollowUp, Referral, VillageList
 from anju.inspections.services import (
     campaign_create,
     emergency_declare,
@@ -22,6 +26,8 @@ from anju.inspections.services import (
     village_list_receive,
     village_list_sign,
 )
+from anju.inspections.tests.conftest import Homes
+from anju.regions.models import Region
 
 from .conftest import make_id
 from .images import jpeg, not_an_image
@@ -29,7 +35,7 @@ from .images import jpeg, not_an_image
 TODAY = datetime.date.today()
 
 
-def test_an_inspection_with_a_photo_and_gps_updates_the_house(tl_clerk, homes, campaign) -> None:
+def test_an_inspection_with_a_photo_and_gps_updates_the_house(tl_clerk: User, homes: Homes, campaign: Campaign) -> None:
     inspection = inspection_record(
         acting_user=tl_clerk,
         house=homes["house_a"],
@@ -56,7 +62,7 @@ def test_an_inspection_with_a_photo_and_gps_updates_the_house(tl_clerk, homes, c
     assert FollowUp.objects.filter(house=house, reason="elderly").count() == 1
 
 
-def test_the_photo_position_is_used_when_the_phone_gave_none(tl_clerk, homes) -> None:
+def test_the_photo_position_is_used_when_the_phone_gave_none(tl_clerk: User, homes: Homes) -> None:
     inspection = inspection_record(
         acting_user=tl_clerk,
         house=homes["house_a"],
@@ -65,6 +71,7 @@ def test_the_photo_position_is_used_when_the_phone_gave_none(tl_clerk, homes) ->
         photos=[jpeg(gps=(36.3199, 112.8910))],
     )
     assert inspection.gps_source == "photo"
+    assert inspection.latitude is not None
     assert float(inspection.latitude) == pytest.approx(36.3199, abs=1e-5)
 
 
@@ -81,9 +88,9 @@ def test_the_photo_position_is_used_when_the_phone_gave_none(tl_clerk, homes) ->
     ],
 )
 def test_bad_input_is_refused_with_a_chinese_reason_and_nothing_is_written(
-    tl_clerk, homes, kwargs, field, message
+    tl_clerk: User, homes: Homes, kwargs: dict[str, Any], field: str | None, message: str
 ) -> None:
-    values = {"suspected_grade": "C", "is_occupied": True, "occupant_ages": "70"} | kwargs
+    values: dict[str, Any] = {"suspected_grade": "C", "is_occupied": True, "occupant_ages": "70"} | kwargs
     with pytest.raises(ValidationError) as info:
         inspection_record(acting_user=tl_clerk, house=homes["house_a"], **values)
     text = str(info.value.message_dict[field] if field else info.value.messages)
@@ -92,7 +99,7 @@ def test_bad_input_is_refused_with_a_chinese_reason_and_nothing_is_written(
     assert House.objects.get(pk=homes["house_a"].pk).suspected_grade == ""
 
 
-def test_a_photo_that_is_too_large_is_refused(tl_clerk, homes, settings) -> None:
+def test_a_photo_that_is_too_large_is_refused(tl_clerk: User, homes: Homes, settings: Settings) -> None:
     settings.ANJU_RULES = {"inspections": {"photo_max_bytes": 1000}}
     with pytest.raises(ValidationError, match="过大"):
         inspection_record(
@@ -100,7 +107,9 @@ def test_a_photo_that_is_too_large_is_refused(tl_clerk, homes, settings) -> None
         )
 
 
-def test_a_house_outside_the_clerks_village_cannot_be_inspected(make_user, homes, ps_admin, regions) -> None:
+def test_a_house_outside_the_clerks_village_cannot_be_inspected(
+    make_user: Callable[..., User], homes: Homes, ps_admin: User, regions: dict[str, Region]
+) -> None:
     other_clerk = make_user("other_clerk", "140405102202", "village_clerk")
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         inspection_record(acting_user=other_clerk, house=homes["house_a"], suspected_grade="A", is_occupied=False)
@@ -108,7 +117,9 @@ def test_a_house_outside_the_clerks_village_cannot_be_inspected(make_user, homes
         inspection_record(acting_user=ps_admin, house=homes["house_a"], suspected_grade="A", is_occupied=False)
 
 
-def test_coverage_counts_key_households_inspected_in_the_campaign(tl_clerk, tl_township, homes, campaign) -> None:
+def test_coverage_counts_key_households_inspected_in_the_campaign(
+    tl_clerk: User, tl_township: User, homes: Homes, campaign: Campaign
+) -> None:
     coverage = selectors.campaign_coverage(campaign, tl_township)
     village = next(v for t in coverage.children for v in t.children if v.region.code == "140405102201")
     assert (village.total, village.covered) == (2, 0)  # 甲 and 乙 (低保); 丙 is a general household
@@ -121,11 +132,13 @@ def test_coverage_counts_key_households_inspected_in_the_campaign(tl_clerk, tl_t
     village = next(v for t in coverage.children for v in t.children if v.region.code == "140405102201")
     assert (village.total, village.covered, village.uncovered) == (2, 1, 1)
     assert (coverage.total, coverage.covered, coverage.percent) == (2, 1, 50)
-    uncovered = selectors.campaign_households(campaign, tl_township).filter(covered=False)
+    uncovered = selectors.campaign_households(campaign, tl_township).filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
     assert [h.head_name for h in uncovered] == ["乙"]  # no house on file: the clerk's 以人找房 to-do
 
 
-def test_a_poor_family_found_by_inspection_is_referred_and_confirmed(tl_clerk, homes, civil, make_user) -> None:
+def test_a_poor_family_found_by_inspection_is_referred_and_confirmed(
+    tl_clerk: User, homes: Homes, civil: User, make_user: Callable[..., User]
+) -> None:
     inspection = inspection_record(
         acting_user=tl_clerk,
         house=homes["house_c"],
@@ -151,7 +164,7 @@ def test_a_poor_family_found_by_inspection_is_referred_and_confirmed(tl_clerk, h
 
 
 def test_a_declined_referral_needs_a_reason_and_a_key_household_is_not_referred(
-    tl_clerk, homes, civil, make_user
+    tl_clerk: User, homes: Homes, civil: User, make_user: Callable[..., User]
 ) -> None:
     with pytest.raises(ValidationError, match="已是农村低保户"):
         inspection_record(
@@ -184,7 +197,7 @@ def test_a_declined_referral_needs_a_reason_and_a_key_household_is_not_referred(
 
 
 def test_emergency_tasks_come_worst_first_and_close_with_their_inspection(
-    tl_clerk, tl_township, homes, regions
+    tl_clerk: User, tl_township: User, homes: Homes, regions: dict[str, Region]
 ) -> None:
     village = regions["140405102201"]
     # a third house: previously renovated, nobody old
@@ -204,7 +217,8 @@ def test_emergency_tasks_come_worst_first_and_close_with_their_inspection(
     inspection_record(acting_user=tl_clerk, house=homes["house_c"], event=event, suspected_grade="D", is_occupied=False)
     board = selectors.event_board(event, tl_township)
     assert [(r["total"], r["done"]) for r in board] == [(3, 1)]
-    assert EmergencyTask.objects.get(event=event, house=homes["house_c"]).inspection.kind == "emergency"
+    done = EmergencyTask.objects.get(event=event, house=homes["house_c"]).inspection
+    assert done is not None and done.kind == "emergency"
     with pytest.raises(ValidationError, match="不在「7·20 暴雨」的受影响村中"):
         other = household_create(
             acting_user=tl_township, region=regions["140405102202"], head_name="戊", head_id_number=make_id(5)
@@ -214,7 +228,7 @@ def test_emergency_tasks_come_worst_first_and_close_with_their_inspection(
 
 
 def test_the_occupied_dangerous_board_empties_when_evacuation_is_verified(
-    tl_clerk, tl_township, tl_county, homes
+    tl_clerk: User, tl_township: User, tl_county: User, homes: Homes
 ) -> None:
     inspection_record(
         acting_user=tl_clerk, house=homes["house_a"], suspected_grade="D", is_occupied=True, occupant_ages=[80]
@@ -232,7 +246,7 @@ def test_the_occupied_dangerous_board_empties_when_evacuation_is_verified(
         measure_verify(acting_user=tl_county, measure=measure, verified_on=TODAY, note="再次")
 
 
-def test_the_recorder_cannot_verify_their_own_measure(tl_township, homes) -> None:
+def test_the_recorder_cannot_verify_their_own_measure(tl_township: User, homes: Homes) -> None:
     measure = measure_record(
         acting_user=tl_township, house=homes["house_a"], kind="warning", taken_on=TODAY, responsible="张三"
     )
@@ -241,7 +255,12 @@ def test_the_recorder_cannot_verify_their_own_measure(tl_township, homes) -> Non
 
 
 def test_only_that_villages_head_signs_once_and_the_township_receives(
-    tl_clerk, tl_township, homes, campaign, make_user, regions
+    tl_clerk: User,
+    tl_township: User,
+    homes: Homes,
+    campaign: Campaign,
+    make_user: Callable[..., User],
+    regions: dict[str, Region],
 ) -> None:
     inspection_record(
         acting_user=tl_clerk, house=homes["house_a"], campaign=campaign, suspected_grade="C", is_occupied=False
@@ -264,7 +283,9 @@ def test_only_that_villages_head_signs_once_and_the_township_receives(
         village_list_receive(acting_user=tl_township, village_list=record)
 
 
-def test_late_and_missing_villages_are_shown(tl_township, homes, regions, make_user) -> None:
+def test_late_and_missing_villages_are_shown(
+    tl_township: User, homes: Homes, regions: dict[str, Region], make_user: Callable[..., User]
+) -> None:
     campaign = campaign_create(
         acting_user=tl_township,
         title="往年排查",
@@ -280,7 +301,7 @@ def test_late_and_missing_villages_are_shown(tl_township, homes, regions, make_u
     assert rows == {"140405102201": "已签字（逾期）", "140405102202": "逾期未报"}
 
 
-def test_a_follow_up_is_closed_step_by_step_with_photos(tl_clerk, homes) -> None:
+def test_a_follow_up_is_closed_step_by_step_with_photos(tl_clerk: User, homes: Homes) -> None:
     inspection_record(
         acting_user=tl_clerk,
         house=homes["house_c"],
@@ -305,7 +326,9 @@ def test_a_follow_up_is_closed_step_by_step_with_photos(tl_clerk, homes) -> None
     assert not House.objects.get(pk=homes["house_c"].pk).is_occupied
 
 
-def test_campaigns_are_deployed_by_the_township_inside_its_region(tl_clerk, tl_township, regions) -> None:
+def test_campaigns_are_deployed_by_the_township_inside_its_region(
+    tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     with pytest.raises(PermissionDenied, match="只有乡镇或区县"):
         campaign_create(
             acting_user=tl_clerk,

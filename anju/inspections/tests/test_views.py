@@ -1,17 +1,25 @@
 """The inspection pages as a clerk, a village head and a township officer use them."""
 
+from collections.abc import Callable
+
+from django.test import Client
 from django.urls import reverse
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.inspections.checklist import ITEMS
-from anju.inspections.models import HazardItem, Inspection, VillageList
+from anju.inspections.models import Campaign, HazardItem, Inspection, VillageList
 from anju.inspections.services import inspection_record
+from anju.inspections.tests.conftest import Homes
+from anju.regions.models import Region
 
 from .images import jpeg, not_an_image
 
 
-def test_a_clerk_records_an_inspection_through_the_form(client, tl_clerk, homes, campaign) -> None:
+def test_a_clerk_records_an_inspection_through_the_form(
+    client: Client, tl_clerk: User, homes: Homes, campaign: Campaign
+) -> None:
     client.force_login(tl_clerk)
     url = reverse("inspections:inspection_new", args=[homes["house_a"].pk])
     page = client.get(url).content.decode()
@@ -46,7 +54,15 @@ def test_a_clerk_records_an_inspection_through_the_form(client, tl_clerk, homes,
     assert 'data-testid="board-count">1<' in board
 
 
-def test_the_signed_list_prints_as_a_pdf(client, tl_clerk, tl_township, homes, campaign, make_user, regions) -> None:
+def test_the_signed_list_prints_as_a_pdf(
+    client: Client,
+    tl_clerk: User,
+    tl_township: User,
+    homes: Homes,
+    campaign: Campaign,
+    make_user: Callable[..., User],
+    regions: dict[str, Region],
+) -> None:
     inspection_record(
         acting_user=tl_clerk, house=homes["house_a"], campaign=campaign, suspected_grade="C", is_occupied=False
     )
@@ -61,7 +77,9 @@ def test_the_signed_list_prints_as_a_pdf(client, tl_clerk, tl_township, homes, c
     assert len(pdf.content) > 2000
 
 
-def test_the_uncovered_export_opens_as_the_clerks_to_do_list(client, tl_township, homes, campaign) -> None:
+def test_the_uncovered_export_opens_as_the_clerks_to_do_list(
+    client: Client, tl_township: User, homes: Homes, campaign: Campaign
+) -> None:
     import io
 
     import openpyxl
@@ -79,7 +97,7 @@ def _active_codes() -> list[str]:
     return list(HazardItem.objects.filter(is_active=True).values_list("code", flat=True))
 
 
-def test_a_county_admin_keeps_the_checklist(client, tl_admin, tl_clerk, homes) -> None:
+def test_a_county_admin_keeps_the_checklist(client: Client, tl_admin: User, tl_clerk: User, homes: Homes) -> None:
     client.force_login(tl_admin)
     assert reverse("inspections:checklist") in client.get(reverse("inspections:hub")).content.decode()
     page = client.get(reverse("inspections:checklist")).content.decode()
@@ -143,7 +161,7 @@ def test_a_county_admin_keeps_the_checklist(client, tl_admin, tl_clerk, homes) -
     assert item.is_active and item.order == HazardItem.objects.get(code=ITEMS[-1][0]).order - 10
 
 
-def test_retiring_an_item_is_refused_when_it_is_already_retired_or_the_last(client, tl_admin) -> None:
+def test_retiring_an_item_is_refused_when_it_is_already_retired_or_the_last(client: Client, tl_admin: User) -> None:
     client.force_login(tl_admin)
     items = list(HazardItem.objects.all())
     for item in items[1:]:
@@ -155,7 +173,7 @@ def test_retiring_an_item_is_refused_when_it_is_already_retired_or_the_last(clie
 
 
 def test_only_a_county_or_higher_administrator_touches_the_checklist(
-    client, tl_clerk, tl_township, tl_county, make_user
+    client: Client, tl_clerk: User, tl_township: User, tl_county: User, make_user: Callable[..., User]
 ) -> None:
     township_admin = make_user("yz_admin", "140405102000", Role.ADMIN)
     item = HazardItem.objects.get(code="wall_tilt")
@@ -176,7 +194,9 @@ def test_only_a_county_or_higher_administrator_touches_the_checklist(
     assert "只有区县及以上的系统管理员可以维护隐患检查项" in response.content.decode()
 
 
-def test_the_phone_form_is_answered_in_json_and_a_repeated_submit_saves_once(client, tl_clerk, homes) -> None:
+def test_the_phone_form_is_answered_in_json_and_a_repeated_submit_saves_once(
+    client: Client, tl_clerk: User, homes: Homes
+) -> None:
     """The form posts with fetch; on a weak signal the first answer can be lost and the clerk
     submits again with the same submission id: one record, the same answer."""
     client.force_login(tl_clerk)

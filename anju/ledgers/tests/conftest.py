@@ -4,24 +4,20 @@ group) whose only house is appraised C, with a suspected-D inspection and a cont
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypedDict
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
-from anju.cases.tests.conftest import (  # noqa: F401
-    ago,
-    appraiser,
-    case,
-    covered_home,
-    dibao_home,
-    officers,
-    tl_head,
-)
+from anju.appraisals.tests.conftest import appraisal_kwargs, appraiser, dibao_home  # noqa: F401
+from anju.cases.tests.conftest import ago, case, covered_home, officers, tl_head  # noqa: F401
+from anju.households.models import House, Household
 from anju.households.services import house_create, household_create
 from anju.inspections.services import inspection_record, measure_record
 from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
 
 C_GRADES = {
     "foundation": "b",
@@ -33,13 +29,18 @@ C_GRADES = {
 }
 
 
+class GeneralHome(TypedDict):
+    household: Household
+    house: House
+
+
 @pytest.fixture
 def general_home(
-    tl_clerk: Any,
-    regions: Any,
-    appraiser: Any,  # noqa: F811
-    django_capture_on_commit_callbacks: Any,
-) -> dict[str, Any]:
+    tl_clerk: User,
+    regions: dict[str, Region],
+    appraiser: User,  # noqa: F811
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> GeneralHome:
     """北渔泽村 乙: a general household whose house was inspected as suspected D (occupied by
     two, one of them 72), warned off with a sign, then appraised C."""
     with django_capture_on_commit_callbacks(execute=True):

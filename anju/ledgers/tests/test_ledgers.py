@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
 from anju.ledgers.registry import LEDGERS
 from anju.ledgers.services import ledger_drawn
+from anju.ledgers.tests.conftest import GeneralHome
 from anju.subsidies.services import payment_record
 from anju.subsidies.tests.conftest import accept, give_account
 
@@ -31,7 +38,7 @@ def as_dict(key: str, row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def test_it_lists_a_key_group_household_with_its_department_grade_decision_and_case_stage(
-    tl_county, covered_home, case, general_home
+    tl_county: User, covered_home: DibaoHome, case: RenovationCase, general_home: GeneralHome
 ) -> None:
     rows = rows_for(tl_county, "key_groups")
     assert len(rows) == 1  # the general household 乙 is not a key-group household
@@ -46,7 +53,7 @@ def test_it_lists_a_key_group_household_with_its_department_grade_decision_and_c
 
 
 def test_it_masks_id_numbers_for_a_township_officer_and_shows_another_county_nothing(
-    tl_township, make_user, covered_home
+    tl_township: User, make_user: Callable[..., User], covered_home: DibaoHome
 ) -> None:
     row = as_dict("key_groups", rows_for(tl_township, "key_groups")[0])
     number = covered_home["household"].head_id_number
@@ -57,7 +64,7 @@ def test_it_masks_id_numbers_for_a_township_officer_and_shows_another_county_not
 
 
 def test_it_lists_a_general_household_with_a_c_house_and_its_self_repair_state(
-    tl_county, covered_home, general_home
+    tl_county: User, covered_home: DibaoHome, general_home: GeneralHome
 ) -> None:
     rows = rows_for(tl_county, "general")
     assert len(rows) == 1  # 甲 is a key-group household: not here
@@ -69,7 +76,7 @@ def test_it_lists_a_general_household_with_a_c_house_and_its_self_repair_state(
 
 
 def test_it_lists_suspected_houses_with_appraisal_occupants_and_control_measures(
-    tl_county, covered_home, general_home
+    tl_county: User, covered_home: DibaoHome, general_home: GeneralHome
 ) -> None:
     rows = rows_for(tl_county, "suspected")
     assert len(rows) == 1  # 甲's house was appraised but never inspected as suspected
@@ -82,11 +89,12 @@ def test_it_lists_suspected_houses_with_appraisal_occupants_and_control_measures
 
 
 def test_it_fills_the_monitoring_ledger_with_dates_route_and_the_amount_paid(
-    tl_county, covered_home, case, officers
+    tl_county: User, covered_home: DibaoHome, case: RenovationCase, officers: Officers
 ) -> None:
     accept(case, officers)
     give_account(case)
     case.refresh_from_db()
+    assert case.accepted_on is not None
     payment_record(
         acting_user=tl_county,
         case=case,
@@ -105,7 +113,9 @@ def test_it_fills_the_monitoring_ledger_with_dates_route_and_the_amount_paid(
     assert rows_for(tl_county, "monitoring", year=case.year - 1) == []  # another plan year
 
 
-def test_it_says_how_an_ended_case_was_solved_instead_of_its_method(tl_county, case, officers) -> None:
+def test_it_says_how_an_ended_case_was_solved_instead_of_its_method(
+    tl_county: User, case: RenovationCase, officers: Officers
+) -> None:
     case_services.case_end(acting_user=tl_county, case=case, reason="relatives", note="投靠女儿", on=case.opened_on)
     case.refresh_from_db()
     assert case.stage == Stage.ENDED
@@ -113,12 +123,15 @@ def test_it_says_how_an_ended_case_was_solved_instead_of_its_method(tl_county, c
     assert row["改造方式/保障方式"] == "投亲靠友"
 
 
-def test_it_sums_the_subsidy_plan_by_township_and_grade(tl_county, case, officers) -> None:
+def test_it_sums_the_subsidy_plan_by_township_and_grade(
+    tl_county: User, case: RenovationCase, officers: Officers
+) -> None:
     from anju.cases.tests.conftest import walk
 
     walk(case, officers, Stage.APPROVED)
     case.refresh_from_db()
     row = as_dict("subsidy_plan", rows_for(tl_county, "subsidy_plan", year=case.year)[0])
+    assert case.subsidy_amount is not None
     assert row["乡镇"] == "渔泽镇"
     assert row["D 级户数"] == 1 and row["D 级资金（元）"] == float(case.subsidy_amount)
     assert row["C 级户数"] == 0 and row["C 级资金（元）"] == 0
@@ -126,7 +139,11 @@ def test_it_sums_the_subsidy_plan_by_township_and_grade(tl_county, case, officer
 
 
 def test_it_draws_every_ledger_in_a_fixed_number_of_queries_however_many_rows(
-    tl_county, covered_home, general_home, case, django_assert_max_num_queries
+    tl_county: User,
+    covered_home: DibaoHome,
+    general_home: GeneralHome,
+    case: RenovationCase,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     from anju.households.services import household_create, status_add
     from anju.inspections.tests.conftest import make_id

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.audit.models import AuditAction, AuditEvent
+from anju.cases.models import RenovationCase
 from anju.jobs.models import Job, JobStatus
 from anju.ledgers import services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_the_five_ledgers_with_their_row_counts_and_buttons(client, tl_county, covered_home) -> None:
+def test_it_lists_the_five_ledgers_with_their_row_counts_and_buttons(
+    client: Client, tl_county: User, covered_home: DibaoHome
+) -> None:
     client.force_login(tl_county)
     page = client.get(reverse("ledgers:index"))
     assert page.status_code == 200
@@ -26,7 +34,9 @@ def test_it_lists_the_five_ledgers_with_their_row_counts_and_buttons(client, tl_
     assert reverse("ledgers:download", args=["key_groups", "xlsx"]) in text
 
 
-def test_it_previews_a_ledger_as_it_would_be_exported(client, tl_township, covered_home) -> None:
+def test_it_previews_a_ledger_as_it_would_be_exported(
+    client: Client, tl_township: User, covered_home: DibaoHome
+) -> None:
     client.force_login(tl_township)
     page = client.get(reverse("ledgers:preview", args=["key_groups"]))
     assert page.status_code == 200
@@ -35,7 +45,9 @@ def test_it_previews_a_ledger_as_it_would_be_exported(client, tl_township, cover
     assert covered_home["household"].head_id_number not in text  # masked for a township officer
 
 
-def test_it_downloads_a_small_ledger_at_once_and_logs_the_export(client, tl_county, covered_home) -> None:
+def test_it_downloads_a_small_ledger_at_once_and_logs_the_export(
+    client: Client, tl_county: User, covered_home: DibaoHome
+) -> None:
     client.force_login(tl_county)
     response = client.get(reverse("ledgers:download", args=["key_groups", "xlsx"]), {"year": "2026"})
     assert response.status_code == 200
@@ -49,7 +61,11 @@ def test_it_downloads_a_small_ledger_at_once_and_logs_the_export(client, tl_coun
 
 
 def test_it_turns_a_big_export_into_a_job_whose_file_is_on_the_jobs_page(
-    client, tl_county, covered_home, monkeypatch, django_capture_on_commit_callbacks
+    client: Client,
+    tl_county: User,
+    covered_home: DibaoHome,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     monkeypatch.setitem(services.DIRECT_LIMIT, "xlsx", 0)
     client.force_login(tl_county)
@@ -61,12 +77,14 @@ def test_it_turns_a_big_export_into_a_job_whose_file_is_on_the_jobs_page(
     assert job.status == JobStatus.SUCCEEDED, job.message
     assert job.result["rows"] == 1 and job.output_file.name.endswith(".xlsx")
     download = client.get(reverse("jobs:job_download", args=[job.pk]))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(download.getvalue())).active
     assert sheet["D4"].value == "甲"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="ledgers.key_groups").count() == 1
 
 
-def test_it_refuses_a_pdf_too_long_to_print_and_suggests_the_xlsx(client, tl_county, covered_home, monkeypatch) -> None:
+def test_it_refuses_a_pdf_too_long_to_print_and_suggests_the_xlsx(
+    client: Client, tl_county: User, covered_home: DibaoHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(services, "PDF_MAX_ROWS", 0)
     client.force_login(tl_county)
     response = client.get(reverse("ledgers:download", args=["key_groups", "pdf"]), follow=True)
@@ -74,14 +92,16 @@ def test_it_refuses_a_pdf_too_long_to_print_and_suggests_the_xlsx(client, tl_cou
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_it_downloads_a_pdf_of_the_monitoring_ledger(client, tl_county, case) -> None:
+def test_it_downloads_a_pdf_of_the_monitoring_ledger(client: Client, tl_county: User, case: RenovationCase) -> None:
     client.force_login(tl_county)
     response = client.get(reverse("ledgers:download", args=["monitoring", "pdf"]), {"year": case.year})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
 
-def test_it_does_not_draw_a_ledger_for_a_region_outside_the_users_own(client, make_user, covered_home) -> None:
+def test_it_does_not_draw_a_ledger_for_a_region_outside_the_users_own(
+    client: Client, make_user: Callable[..., User], covered_home: DibaoHome
+) -> None:
     cq = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     client.force_login(cq)
     page = client.get(reverse("ledgers:preview", args=["key_groups"]), {"region": "140405102000"})

@@ -5,9 +5,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.regions.models import Region
-from anju.regions.services import RegionImportError, region_import
+from anju.regions.services import RegionImportError, RegionImportResult, region_import
 
 GOOD = """code,name,parent
 140000000000,山西省,
@@ -18,19 +19,17 @@ GOOD = """code,name,parent
 """
 
 
-def _import(text: str | bytes, user, filename: str = "regions.csv"):
+def _import(text: str | bytes, user: User, filename: str = "regions.csv") -> RegionImportResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return region_import(data=data, filename=filename, acting_user=user)
 
 
 @pytest.fixture
-def operator_only(db):
-    from anju.accounts.models import User
-
+def operator_only(db: None) -> User:
     return User.objects.create_user(username="op", password="x", is_superuser=True)
 
 
-def test_it_imports_a_tree_and_audits_each_new_region(operator_only) -> None:
+def test_it_imports_a_tree_and_audits_each_new_region(operator_only: User) -> None:
     result = _import(GOOD, operator_only)
     assert (result.created, result.updated, result.unchanged) == (5, 0, 0)
     village = Region.objects.get(code="140405102201")
@@ -39,7 +38,7 @@ def test_it_imports_a_tree_and_audits_each_new_region(operator_only) -> None:
     assert AuditEvent.objects.filter(object_type="regions.region", action="create").count() == 5
 
 
-def test_reimporting_the_same_file_changes_nothing(operator_only) -> None:
+def test_reimporting_the_same_file_changes_nothing(operator_only: User) -> None:
     _import(GOOD, operator_only)
     before = AuditEvent.objects.exclude(action="import").count()
     result = _import(GOOD, operator_only)
@@ -52,7 +51,7 @@ def test_reimporting_the_same_file_changes_nothing(operator_only) -> None:
     ]
 
 
-def test_a_changed_name_is_an_audited_update(operator_only) -> None:
+def test_a_changed_name_is_an_audited_update(operator_only: User) -> None:
     _import(GOOD, operator_only)
     result = _import(GOOD.replace("北渔泽村委会", "北渔泽村"), operator_only)
     assert result.updated == 1
@@ -60,7 +59,7 @@ def test_a_changed_name_is_an_audited_update(operator_only) -> None:
     assert event.changes == {"name": {"before": "北渔泽村委会", "after": "北渔泽村"}}
 
 
-def test_one_bad_row_writes_nothing_and_names_every_bad_row(operator_only) -> None:
+def test_one_bad_row_writes_nothing_and_names_every_bad_row(operator_only: User) -> None:
     bad = (
         GOOD
         + "14040510220,短代码,\n140405102201,重复村,140405102000\n140405103201,孤儿村,\n140405102202,上级不符,140405103000\n140405102203,,\n"
@@ -79,7 +78,7 @@ def test_one_bad_row_writes_nothing_and_names_every_bad_row(operator_only) -> No
     assert failed.action == "import" and failed.note.startswith("导入失败，未写入任何数据：5 处错误")
 
 
-def test_it_refuses_codes_outside_the_importers_region(tl_admin) -> None:
+def test_it_refuses_codes_outside_the_importers_region(tl_admin: User) -> None:
     text = "code,name\n500243202202,别处的村\n140405102203,本区新村\n"
     with pytest.raises(RegionImportError) as caught:
         _import(text, tl_admin)
@@ -87,14 +86,14 @@ def test_it_refuses_codes_outside_the_importers_region(tl_admin) -> None:
     assert not Region.objects.filter(code="140405102203").exists()
 
 
-def test_it_reads_gbk_csv_with_title_rows_and_fullwidth_digits(operator_only) -> None:
+def test_it_reads_gbk_csv_with_title_rows_and_fullwidth_digits(operator_only: User) -> None:
     text = "屯留区区划表（2023）\n\n区划代码,名称\n１４００００００００００,山西省\n140400000000,长治市\n"
     result = _import(text.encode("gbk"), operator_only)
     assert result.created == 2
     assert Region.objects.get(code="140000000000").name == "山西省"
 
 
-def test_it_reads_xlsx_with_numeric_codes(operator_only) -> None:
+def test_it_reads_xlsx_with_numeric_codes(operator_only: User) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["代码", "名称", "上级代码"])
@@ -116,7 +115,9 @@ def test_it_reads_xlsx_with_numeric_codes(operator_only) -> None:
         (b"\xff\xfe\x00\x00\x81\x30\xff\xff\xfe", "binary.csv", "无法识别文件编码"),
     ],
 )
-def test_malformed_files_get_a_clear_error_and_write_nothing(operator_only, data, filename, message) -> None:
+def test_malformed_files_get_a_clear_error_and_write_nothing(
+    operator_only: User, data: bytes, filename: str, message: str
+) -> None:
     with pytest.raises(RegionImportError) as caught:
         _import(data, operator_only, filename)
     assert message in caught.value.result.errors[0].message

@@ -4,24 +4,20 @@ clerk, and helpers that build eligible households through the appraisal services
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
-from anju.cases.tests.conftest import (  # noqa: F401
-    D_GRADES,
-    appraiser,
-    case,
-    covered_home,
-    dibao_home,
-    officers,
-    tl_head,
-)
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs, appraiser, dibao_home  # noqa: F401
+from anju.cases.tests.conftest import D_GRADES, case, covered_home, officers, tl_head  # noqa: F401
+from anju.households.models import House
 from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
 
 C_GRADES = {
     "foundation": "c",
@@ -35,21 +31,23 @@ A_GRADES = dict.fromkeys(D_GRADES, "a")
 
 
 @pytest.fixture
-def south_clerk(make_user):
+def south_clerk(make_user: Callable[..., User]) -> User:
     return make_user("south_clerk", "140405102202", Role.VILLAGE_CLERK)
 
 
 @pytest.fixture
-def cq_county(make_user):
+def cq_county(make_user: Callable[..., User]) -> User:
     return make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
 
 
 @pytest.fixture
-def province(make_user):
+def province(make_user: Callable[..., User]) -> User:
     return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
 
 
-def appraise(by: Any, house: Any, grades: dict[str, str], on: datetime.date, capture: Any) -> None:
+def appraise(
+    by: User, house: House, grades: dict[str, str], on: datetime.date, capture: DjangoCaptureOnCommitCallbacks
+) -> None:
     with capture(execute=True):
         appraisal_record(
             acting_user=by,
@@ -59,12 +57,18 @@ def appraise(by: Any, house: Any, grades: dict[str, str], on: datetime.date, cap
 
 
 @pytest.fixture
-def add_home(covered_home, tl_township, regions, appraiser, django_capture_on_commit_callbacks):  # noqa: F811
+def add_home(
+    covered_home: DibaoHome,  # noqa: F811
+    tl_township: User,
+    regions: dict[str, Region],
+    appraiser: User,  # noqa: F811
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Callable[..., House]:
     """add_home(name, seq, village_code) -> the house of a new 低保 household appraised D (next
     to covered_home's 甲)."""
     civil = covered_home["civil"]
 
-    def add(name: str, seq: int, village: str = "140405102201", grades: dict[str, str] | None = None) -> Any:
+    def add(name: str, seq: int, village: str = "140405102201", grades: dict[str, str] | None = None) -> House:
         household = household_create(
             acting_user=tl_township, region=regions[village], head_name=name, head_id_number=make_id(seq)
         )

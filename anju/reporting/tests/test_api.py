@@ -7,6 +7,8 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.reporting import services
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +16,15 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def api(user) -> APIClient:
+def api(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def test_it_prepares_submits_and_signs_off_through_the_api(covered_home, tl_clerk, tl_township):
+def test_it_prepares_submits_and_signs_off_through_the_api(
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User
+) -> None:
     created = api(tl_clerk).post(
         "/api/submissions/prepare/",
         {"kind": "monthly_list", "year": TODAY.year, "month": TODAY.month},
@@ -41,7 +45,9 @@ def test_it_prepares_submits_and_signs_off_through_the_api(covered_home, tl_cler
     assert [e["kind"] for e in reopened.json()["events"]] == ["prepare", "submit", "sign_off", "reopen"]
 
 
-def test_it_lists_filters_and_hides_other_counties(covered_home, tl_clerk, cq_county, tl_county):
+def test_it_lists_filters_and_hides_other_counties(
+    covered_home: DibaoHome, tl_clerk: User, cq_county: User, tl_county: User
+) -> None:
     pk = (
         api(tl_clerk)
         .post(
@@ -61,7 +67,10 @@ def test_it_lists_filters_and_hides_other_counties(covered_home, tl_clerk, cq_co
     assert denied.status_code == 403
 
 
-def test_it_reads_timeliness_and_calendars(covered_home, tl_clerk, tl_township, cq_county):
+def test_it_reads_timeliness_and_calendars(
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, cq_county: User
+) -> None:
+    assert tl_clerk.region is not None
     services.submission_submit(
         acting_user=tl_clerk,
         submission=services.submission_prepare(

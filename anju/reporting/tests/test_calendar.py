@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from anju.accounts.models import User
+from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import services
 from anju.reporting.choices import Timeliness
@@ -17,7 +20,14 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def test_it_puts_each_levels_due_date_on_its_configured_day():
+def phases_of(content: dict[str, Any], year: int, region_code: str) -> list[dict[str, Any]]:
+    """The phases of the plan that applies (the test fails if none does)."""
+    plan = cal.plan_for(content, year, region_code)
+    assert plan is not None
+    return plan["phases"]
+
+
+def test_it_puts_each_levels_due_date_on_its_configured_day() -> None:
     content = cal.default_calendar()
     assert [cal.due_on(content, "monthly_list", lv, 2026, 11) for lv in cal.LEVELS] == [
         D(2026, 11, 1),
@@ -29,7 +39,7 @@ def test_it_puts_each_levels_due_date_on_its_configured_day():
     assert cal.due_on(content, "progress", "city", 2026, 12) == D(2026, 12, 20)
 
 
-def test_it_moves_a_due_day_past_the_months_end_to_the_last_day():
+def test_it_moves_a_due_day_past_the_months_end_to_the_last_day() -> None:
     content = cal.default_calendar()
     content["reports"]["progress"]["due_day"]["city"] = 31
     assert cal.due_on(content, "progress", "city", 2026, 2) == D(2026, 2, 28)
@@ -38,7 +48,7 @@ def test_it_moves_a_due_day_past_the_months_end_to_the_last_day():
     assert cal.due_on(content, "progress", "city", 2026, 5) == D(2026, 5, 31)
 
 
-def test_it_classifies_reports_as_on_time_late_missing_or_not_yet_due():
+def test_it_classifies_reports_as_on_time_late_missing_or_not_yet_due() -> None:
     due = D(2026, 11, 5)
     assert classify(D(2026, 11, 5), due, D(2026, 11, 23)) == Timeliness.ON_TIME
     assert classify(D(2026, 11, 6), due, D(2026, 11, 23)) == Timeliness.LATE
@@ -46,27 +56,28 @@ def test_it_classifies_reports_as_on_time_late_missing_or_not_yet_due():
     assert classify(None, due, D(2026, 11, 5)) == Timeliness.NOT_DUE
 
 
-def test_it_accepts_the_default_calendar_with_2023_and_2026_phases():
+def test_it_accepts_the_default_calendar_with_2023_and_2026_phases() -> None:
     content = cal.validate_calendar(cal.default_calendar())
     plan = cal.plan_for(content, 2023, "140405102201")
+    assert plan is not None
     assert [(p["name"], p["deadline"]) for p in plan["phases"]] == [
         ("规划部署", "2023-06-15"),
         ("排查与改造", "2023-11-30"),
         ("竣工验收", "2023-12-31"),
     ]
-    assert cal.plan_for(content, 2026, "500243000000")["phases"][1]["deadline"] == "2026-11-30"
+    assert phases_of(content, 2026, "500243000000")[1]["deadline"] == "2026-11-30"
     assert cal.plan_for(content, 2019, "500243000000") is None
 
 
-def test_it_prefers_a_plan_naming_the_region():
+def test_it_prefers_a_plan_naming_the_region() -> None:
     content = cal.default_calendar()
     own = {"year": 2026, "regions": ["1404"], "phases": [dict(content["plans"][1]["phases"][0], deadline="2026-07-01")]}
     content["plans"].append(own)
-    assert cal.plan_for(content, 2026, "140405102201")["phases"][0]["deadline"] == "2026-07-01"
-    assert cal.plan_for(content, 2026, "500243000000")["phases"][0]["deadline"] == "2026-06-15"
+    assert phases_of(content, 2026, "140405102201")[0]["deadline"] == "2026-07-01"
+    assert phases_of(content, 2026, "500243000000")[0]["deadline"] == "2026-06-15"
 
 
-def test_it_lists_every_problem_of_a_broken_calendar_in_chinese():
+def test_it_lists_every_problem_of_a_broken_calendar_in_chinese() -> None:
     content = cal.default_calendar()
     content["reports"]["monthly_list"]["due_day"]["township"] = 0
     content["reports"]["progress"]["due_day"]["village"] = 25
@@ -83,13 +94,15 @@ def test_it_lists_every_problem_of_a_broken_calendar_in_chinese():
     assert "2023 年「竣工验收」的截止日期 deadline 应写作 YYYY-MM-DD。" in messages
 
 
-def test_it_refuses_a_calendar_without_its_sections():
+def test_it_refuses_a_calendar_without_its_sections() -> None:
     with pytest.raises(ValidationError) as exc:
         cal.validate_calendar({"reports": {}})
     assert exc.value.messages == ["缺少以下部分：remind_days、plans。"]
 
 
-def test_it_lets_the_province_derive_edit_and_activate_its_own_calendar(province, regions):
+def test_it_lets_the_province_derive_edit_and_activate_its_own_calendar(
+    province: User, regions: dict[str, Region]
+) -> None:
     national = services.ensure_national_calendar()
     draft = services.calendar_derive(acting_user=province, source=national)
     content = cal.default_calendar()
@@ -103,7 +116,7 @@ def test_it_lets_the_province_derive_edit_and_activate_its_own_calendar(province
     )
 
 
-def test_it_refuses_calendar_edits_by_a_county_officer(tl_county):
+def test_it_refuses_calendar_edits_by_a_county_officer(tl_county: User) -> None:
     national = services.ensure_national_calendar()
     with pytest.raises(PermissionDenied) as exc:
         services.calendar_derive(acting_user=tl_county, source=national)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, walk
+from anju.households.models import House
+from anju.regions.models import Region
 from anju.reporting import services
 from anju.reporting.choices import ReportKind, SubmissionStatus
 from anju.reporting.models import Submission
@@ -25,12 +32,20 @@ def prev_month(year: int, month: int) -> tuple[int, int]:
     return (year, month - 1) if month > 1 else (year - 1, 12)
 
 
-def prepare(user, region, kind=ReportKind.MONTHLY_LIST, period=None, on=None):
+def prepare(
+    user: User,
+    region: Region,
+    kind: str = ReportKind.MONTHLY_LIST,
+    period: tuple[int, int] | None = None,
+    on: datetime.date | None = None,
+) -> Submission:
     year, month = period or (TODAY.year, TODAY.month)
     return services.submission_prepare(acting_user=user, kind=kind, year=year, month=month, region=region, on=on)
 
 
-def test_it_snapshots_the_villages_eligible_households(covered_home, tl_clerk, regions):
+def test_it_snapshots_the_villages_eligible_households(
+    covered_home: DibaoHome, tl_clerk: User, regions: dict[str, Region]
+) -> None:
     s = prepare(tl_clerk, regions["140405102201"])
     assert s.status == SubmissionStatus.DRAFT
     assert s.due_on == datetime.date(TODAY.year, TODAY.month, 1)
@@ -45,7 +60,9 @@ def test_it_snapshots_the_villages_eligible_households(covered_home, tl_clerk, r
     assert s.diff["previous"] is None and s.diff["added"] == [covered_home["household"].pk]
 
 
-def test_it_walks_a_list_through_submit_sign_off_and_lock(covered_home, tl_clerk, tl_township, regions):
+def test_it_walks_a_list_through_submit_sign_off_and_lock(
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     s = prepare(tl_clerk, regions["140405102201"])
     s = services.submission_submit(acting_user=tl_clerk, submission=s)
     assert s.status == SubmissionStatus.SUBMITTED and s.first_submitted_on == TODAY
@@ -63,7 +80,9 @@ def test_it_walks_a_list_through_submit_sign_off_and_lock(covered_home, tl_clerk
     assert [e.kind for e in s.events.all()] == ["prepare", "submit", "sign_off"]
 
 
-def test_it_returns_with_a_reason_and_takes_the_corrected_list_again(covered_home, tl_clerk, tl_township, regions):
+def test_it_returns_with_a_reason_and_takes_the_corrected_list_again(
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     s = prepare(tl_clerk, regions["140405102201"], on=TODAY - datetime.timedelta(days=1))
     s = services.submission_submit(acting_user=tl_clerk, submission=s, on=TODAY - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as exc:
@@ -78,8 +97,8 @@ def test_it_returns_with_a_reason_and_takes_the_corrected_list_again(covered_hom
 
 
 def test_it_reopens_a_signed_off_list_only_by_the_level_above_with_a_reason(
-    covered_home, tl_clerk, tl_township, tl_county, regions
-):
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, tl_county: User, regions: dict[str, Region]
+) -> None:
     s = prepare(tl_clerk, regions["140405102201"])
     s = services.submission_submit(acting_user=tl_clerk, submission=s)
     with pytest.raises(ValidationError) as exc:
@@ -92,11 +111,19 @@ def test_it_reopens_a_signed_off_list_only_by_the_level_above_with_a_reason(
     s = services.submission_reopen(acting_user=tl_township, submission=s, reason="漏报一户，重新报送")
     assert s.status == SubmissionStatus.DRAFT
     event = AuditEvent.objects.filter(object_id=str(s.pk)).order_by("-pk").first()
+    assert event is not None
     assert event.note == "重新打开：漏报一户，重新报送"
     assert event.changes == {"status": {"before": "signed_off", "after": "draft"}}
 
 
-def test_it_refuses_the_wrong_role_level_and_region(covered_home, tl_clerk, tl_township, tl_county, cq_county, regions):
+def test_it_refuses_the_wrong_role_level_and_region(
+    covered_home: DibaoHome,
+    tl_clerk: User,
+    tl_township: User,
+    tl_county: User,
+    cq_county: User,
+    regions: dict[str, Region],
+) -> None:
     village = regions["140405102201"]
     with pytest.raises(PermissionDenied) as exc:
         prepare(tl_township, village)
@@ -120,8 +147,14 @@ def test_it_refuses_the_wrong_role_level_and_region(covered_home, tl_clerk, tl_t
 
 
 def test_it_diffs_against_the_previous_signed_off_list(
-    covered_home, add_home, appraiser, tl_clerk, tl_township, regions, django_capture_on_commit_callbacks
-):
+    covered_home: DibaoHome,
+    add_home: Callable[..., House],
+    appraiser: User,
+    tl_clerk: User,
+    tl_township: User,
+    regions: dict[str, Region],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     village = regions["140405102201"]
     yi = add_home("乙", 12)
     last = prepare(tl_clerk, village, period=prev_month(TODAY.year, TODAY.month), on=TODAY - datetime.timedelta(days=3))
@@ -141,8 +174,8 @@ def test_it_diffs_against_the_previous_signed_off_list(
 
 
 def test_it_builds_the_townships_list_from_its_subtree_and_lists_missing_villages(
-    covered_home, add_home, tl_township, regions
-):
+    covered_home: DibaoHome, add_home: Callable[..., House], tl_township: User, regions: dict[str, Region]
+) -> None:
     add_home("丁", 14, village="140405102202")
     s = prepare(tl_township, regions["140405102000"])
     assert s.due_on == datetime.date(TODAY.year, TODAY.month, 3)
@@ -153,7 +186,9 @@ def test_it_builds_the_townships_list_from_its_subtree_and_lists_missing_village
     ]
 
 
-def test_it_counts_progress_against_the_years_tasks(case, officers, province, tl_county, regions):
+def test_it_counts_progress_against_the_years_tasks(
+    case: RenovationCase, officers: Officers, province: User, tl_county: User, regions: dict[str, Region]
+) -> None:
     county, township = regions["140405000000"], regions["140405102000"]
     task = task_issue(
         acting_user=province, county=county, year=case.year, programme="renovation", kind="annual", count=10

@@ -9,9 +9,15 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import DibaoHome
 from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers
+from anju.regions.models import Region
 from anju.reporting import services
 from anju.reporting.choices import ReportKind, SubmissionStatus
 from anju.reporting.models import ReportingCalendar, Submission
@@ -21,20 +27,20 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def login(user) -> Client:
+def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def submitted(clerk, region, on=None):
+def submitted(clerk: User, region: Region, on: datetime.date | None = None) -> Submission:
     s = services.submission_prepare(
         acting_user=clerk, kind=ReportKind.MONTHLY_LIST, year=TODAY.year, month=TODAY.month, region=region, on=on
     )
     return services.submission_submit(acting_user=clerk, submission=s, on=on)
 
 
-def test_it_prepares_and_submits_from_the_pages(covered_home, tl_clerk):
+def test_it_prepares_and_submits_from_the_pages(covered_home: DibaoHome, tl_clerk: User) -> None:
     client = login(tl_clerk)
     page = client.get(reverse("reporting:submission_list"))
     assert "北渔泽村委会" in page.content.decode() and "生成草稿" in page.content.decode()
@@ -42,8 +48,8 @@ def test_it_prepares_and_submits_from_the_pages(covered_home, tl_clerk):
         reverse("reporting:submission_prepare"), {"kind": "monthly_list", "year": TODAY.year, "month": TODAY.month}
     )
     s = Submission.objects.get()
-    assert response.url == reverse("reporting:submission_detail", args=[s.pk])
-    detail = client.get(response.url).content.decode()
+    assert response["Location"] == reverse("reporting:submission_detail", args=[s.pk])
+    detail = client.get(response["Location"]).content.decode()
     assert "甲" in detail and "新增" in detail and "报送上级" in detail
     client.post(reverse("reporting:submission_submit", args=[s.pk]))
     s.refresh_from_db()
@@ -51,8 +57,8 @@ def test_it_prepares_and_submits_from_the_pages(covered_home, tl_clerk):
 
 
 def test_it_shows_the_reviewer_return_and_sign_off_and_refuses_an_empty_reason(
-    covered_home, tl_clerk, tl_township, regions
-):
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     s = submitted(tl_clerk, regions["140405102201"])
     client = login(tl_township)
     detail = client.get(reverse("reporting:submission_detail", args=[s.pk])).content.decode()
@@ -66,7 +72,9 @@ def test_it_shows_the_reviewer_return_and_sign_off_and_refuses_an_empty_reason(
     assert "上级已退回：请补充乙户" in page
 
 
-def test_it_flashes_the_refusal_when_the_wrong_officer_signs_off(covered_home, tl_clerk, tl_county, regions):
+def test_it_flashes_the_refusal_when_the_wrong_officer_signs_off(
+    covered_home: DibaoHome, tl_clerk: User, tl_county: User, regions: dict[str, Region]
+) -> None:
     s = submitted(tl_clerk, regions["140405102201"])
     response = login(tl_county).post(reverse("reporting:submission_sign_off", args=[s.pk]), follow=True)
     assert "北渔泽村委会的报表由上级渔泽镇乡镇建环办审核确认。" in response.content.decode()
@@ -74,7 +82,9 @@ def test_it_flashes_the_refusal_when_the_wrong_officer_signs_off(covered_home, t
     assert s.status == SubmissionStatus.SUBMITTED
 
 
-def test_it_exports_the_monthly_list_with_masked_id_numbers(covered_home, tl_clerk, regions):
+def test_it_exports_the_monthly_list_with_masked_id_numbers(
+    covered_home: DibaoHome, tl_clerk: User, regions: dict[str, Region]
+) -> None:
     s = submitted(tl_clerk, regions["140405102201"])
     response = login(tl_clerk).get(reverse("reporting:submission_export", args=[s.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -90,7 +100,9 @@ def test_it_exports_the_monthly_list_with_masked_id_numbers(covered_home, tl_cle
     )
 
 
-def test_it_colours_the_board_on_time_late_and_missing(covered_home, tl_clerk, south_clerk, tl_township, regions):
+def test_it_colours_the_board_on_time_late_and_missing(
+    covered_home: DibaoHome, tl_clerk: User, south_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     submitted(tl_clerk, regions["140405102201"])
     page = login(tl_township).get(reverse("reporting:timeliness_board"), {"month": f"{TODAY:%Y-%m}"}).content.decode()
     # Both villages' lists were due on the 1st: one reported today (late unless today is the 1st).
@@ -100,7 +112,9 @@ def test_it_colours_the_board_on_time_late_and_missing(covered_home, tl_clerk, s
         assert ">50.0%<" in page.replace(" ", "") or "50.0%" in page
 
 
-def test_it_computes_board_rates(covered_home, tl_clerk, south_clerk, regions):
+def test_it_computes_board_rates(
+    covered_home: DibaoHome, tl_clerk: User, south_clerk: User, regions: dict[str, Region]
+) -> None:
     from anju.reporting.selectors import board
 
     last = TODAY.replace(day=1) - datetime.timedelta(days=1)
@@ -125,8 +139,8 @@ def test_it_computes_board_rates(covered_home, tl_clerk, south_clerk, regions):
 
 
 def test_it_reminds_the_clerk_of_overdue_lists_and_the_township_of_lists_to_review(
-    covered_home, tl_clerk, tl_township, regions
-):
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
     from anju.reporting.selectors import reminders
 
     texts = [r.text for r in reminders(tl_clerk)]
@@ -140,7 +154,9 @@ def test_it_reminds_the_clerk_of_overdue_lists_and_the_township_of_lists_to_revi
     assert "逐级报送" in html
 
 
-def test_it_hides_another_countys_submissions_and_regions(covered_home, tl_clerk, cq_county, regions):
+def test_it_hides_another_countys_submissions_and_regions(
+    covered_home: DibaoHome, tl_clerk: User, cq_county: User, regions: dict[str, Region]
+) -> None:
     s = submitted(tl_clerk, regions["140405102201"])
     client = login(cq_county)
     for name in ("submission_detail", "submission_export"):
@@ -153,15 +169,17 @@ def test_it_hides_another_countys_submissions_and_regions(covered_home, tl_clerk
     assert "北渔泽" not in client.get(reverse("reporting:submission_list")).content.decode()
 
 
-def test_it_shows_the_annual_plan_with_overdue_cases_linked_to_the_case_list(case, tl_county, regions):
+def test_it_shows_the_annual_plan_with_overdue_cases_linked_to_the_case_list(
+    case: RenovationCase, tl_county: User, regions: dict[str, Region]
+) -> None:
     year = case.year
-    page = login(tl_county).get(reverse("reporting:annual_plan"), {"year": year, "region": "140405000000"})
+    page = login(tl_county).get(reverse("reporting:annual_plan"), {"year": str(year), "region": "140405000000"})
     html = page.content.decode()
     assert "规划部署" in html and "排查与改造" in html and "竣工验收" in html
     assert f"/cases/?region=140405102000&amp;year={year}&amp;stage={Stage.FOUND}" in html
 
 
-def test_it_lets_the_province_edit_a_calendar_draft_and_shows_problems(province, tl_county):
+def test_it_lets_the_province_edit_a_calendar_draft_and_shows_problems(province: User, tl_county: User) -> None:
     national = services.ensure_national_calendar()
     assert (
         "新增对象月报"
@@ -170,7 +188,7 @@ def test_it_lets_the_province_edit_a_calendar_draft_and_shows_problems(province,
     client = login(province)
     response = client.post(reverse("reporting:calendar_derive", args=[national.pk]))
     draft = ReportingCalendar.objects.get(region_code="140000000000")
-    assert response.url == reverse("reporting:calendar_edit", args=[draft.pk])
+    assert response["Location"] == reverse("reporting:calendar_edit", args=[draft.pk])
     bad = client.post(reverse("reporting:calendar_edit", args=[draft.pk]), {"name": "山西", "text": "{"})
     assert "JSON 格式错误" in bad.content.decode()
     broken = client.post(
@@ -185,7 +203,7 @@ def test_it_lets_the_province_edit_a_calendar_draft_and_shows_problems(province,
     assert "山西" in client.get(reverse("reporting:calendar_list")).content.decode()
 
 
-def test_it_renders_the_case_panel(case, tl_clerk):
+def test_it_renders_the_case_panel(case: RenovationCase, tl_clerk: User) -> None:
     from django.template.loader import render_to_string
 
     from anju.reporting.selectors import case_panel
@@ -194,7 +212,7 @@ def test_it_renders_the_case_panel(case, tl_clerk):
     assert f"{case.year} 年度工作方案" in html and "查看年度工作方案" in html
 
 
-def test_it_renders_the_reminders_partial(covered_home, tl_clerk):
+def test_it_renders_the_reminders_partial(covered_home: DibaoHome, tl_clerk: User) -> None:
     from django.template.loader import render_to_string
 
     from anju.reporting.views import reminders_context
@@ -204,7 +222,9 @@ def test_it_renders_the_reminders_partial(covered_home, tl_clerk):
         assert "报送提醒" in html and "已逾期" in html
 
 
-def test_it_shows_a_progress_report_with_its_figures(case, officers, regions):
+def test_it_shows_a_progress_report_with_its_figures(
+    case: RenovationCase, officers: Officers, regions: dict[str, Region]
+) -> None:
     s = services.submission_prepare(
         acting_user=officers["township"],
         kind=ReportKind.PROGRESS,
@@ -217,8 +237,8 @@ def test_it_shows_a_progress_report_with_its_figures(case, officers, regions):
 
 
 def test_it_lists_the_users_level_and_children_unless_all_levels_are_asked_for(
-    covered_home, tl_clerk, tl_township, tl_county, regions
-):
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, tl_county: User, regions: dict[str, Region]
+) -> None:
     submitted(tl_clerk, regions["140405102201"])
     submitted(tl_township, regions["140405102000"])
     client = login(tl_county)
@@ -229,8 +249,13 @@ def test_it_lists_the_users_level_and_children_unless_all_levels_are_asked_for(
 
 
 def test_it_keeps_the_list_and_board_queries_constant(
-    covered_home, tl_clerk, south_clerk, tl_township, regions, django_assert_max_num_queries
-):
+    covered_home: DibaoHome,
+    tl_clerk: User,
+    south_clerk: User,
+    tl_township: User,
+    regions: dict[str, Region],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     client = login(tl_township)
     submitted(tl_clerk, regions["140405102201"])
     with django_assert_max_num_queries(30) as one:

@@ -6,23 +6,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.services import appraisal_record
-from anju.appraisals.tests.conftest import appraisal_kwargs
+from anju.appraisals.tests.conftest import DibaoHome, appraisal_kwargs, appraiser, dibao_home  # noqa: F401
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.cases.tests.conftest import (  # noqa: F401
     D_GRADES,
+    Officers,
     ago,
-    appraiser,
     case,
     covered_home,
-    dibao_home,
     officers,
     photo,
     tl_head,
@@ -31,6 +31,7 @@ from anju.cases.tests.conftest import (  # noqa: F401
 from anju.households.models import Household
 from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
+from anju.regions.models import Region
 
 ACCOUNT = "6228480012345678901"
 
@@ -43,7 +44,7 @@ def give_account(a_case: RenovationCase, account: str = ACCOUNT) -> RenovationCa
 
 
 def accept(
-    a_case: RenovationCase, crew: dict[str, Any], passed: bool = True, on: datetime.date | None = None
+    a_case: RenovationCase, crew: Officers, passed: bool = True, on: datetime.date | None = None
 ) -> RenovationCase:
     """Take the case to 已竣工待验收 (from 发现 with ``walk``, or finishing the works from 改造中)
     and record the acceptance result."""
@@ -63,22 +64,22 @@ def accept(
 
 
 @pytest.fixture
-def staff(make_user: Callable[..., Any]) -> Any:
+def staff(make_user: Callable[..., User]) -> User:
     """A 屯留区 staff member holding the village and township roles for the whole county."""
     return make_user("tl_staff", "140405000000", Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER)
 
 
 @pytest.fixture
 def make_case(
-    staff: Any,
-    tl_county: Any,
-    appraiser: Any,  # noqa: F811
-    covered_home: Any,  # noqa: F811
-    regions: Any,
-    django_capture_on_commit_callbacks: Any,
+    staff: User,
+    tl_county: User,
+    appraiser: User,  # noqa: F811
+    covered_home: DibaoHome,  # noqa: F811
+    regions: dict[str, Region],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> Callable[..., RenovationCase]:
     """Another covered household's case in ``village`` (opened 60 days ago), walked to ``to``."""
-    crew = {"clerk": staff, "head": staff, "township": staff, "county": tl_county}
+    crew: Officers = {"clerk": staff, "head": staff, "township": staff, "county": tl_county}
     seq = iter(range(20, 99))
 
     def make(village: str, to: str = Stage.FOUND, name: str = "乙") -> RenovationCase:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, ago, walk
 from anju.subsidies.models import Payment
 from anju.subsidies.tests.conftest import give_account
 
@@ -28,7 +31,7 @@ def client_for(user: Any) -> APIClient:
 
 
 @pytest.fixture
-def works(case, officers):
+def works(case: RenovationCase, officers: Officers) -> RenovationCase:
     return give_account(walk(case, officers, Stage.UNDER_WAY))
 
 
@@ -42,7 +45,7 @@ def body(case: Any, **overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-def test_it_records_a_payment_and_lists_it(works, officers) -> None:
+def test_it_records_a_payment_and_lists_it(works: RenovationCase, officers: Officers) -> None:
     client = client_for(officers["county"])
     response = client.post(LIST, body(works), format="json")
     assert response.status_code == 201, response.json()
@@ -52,21 +55,23 @@ def test_it_records_a_payment_and_lists_it(works, officers) -> None:
     assert listed["count"] == 1 and listed["results"][0]["bank_account"] == "**** 8901"
 
 
-def test_a_refusal_is_a_400_with_the_services_message(works, officers) -> None:
+def test_a_refusal_is_a_400_with_the_services_message(works: RenovationCase, officers: Officers) -> None:
     response = client_for(officers["county"]).post(LIST, body(works, amount="30000"), format="json")
     assert response.status_code == 400
     assert response.json()["amount"] == ["超出补助标准：标准 21,000 元，已拨付 0 元，本次最多可拨付 21,000 元。"]
     assert not Payment.objects.exists()
 
 
-def test_the_wrong_role_is_a_403_and_another_region_a_404(works, officers, make_user) -> None:
+def test_the_wrong_role_is_a_403_and_another_region_a_404(
+    works: RenovationCase, officers: Officers, make_user: Callable[..., User]
+) -> None:
     assert client_for(officers["township"]).post(LIST, body(works), format="json").status_code == 403
     other = client_for(make_user("cq_county", "500243000000", Role.COUNTY_OFFICER))
     assert other.post(LIST, body(works), format="json").status_code == 404
     assert not Payment.objects.exists()
 
 
-def test_the_totals_endpoint_sums_by_township(works, officers) -> None:
+def test_the_totals_endpoint_sums_by_township(works: RenovationCase, officers: Officers) -> None:
     client = client_for(officers["county"])
     client.post(LIST, body(works, amount="5000"), format="json")
     data = client.get(TOTALS, {"year": works.year}).json()

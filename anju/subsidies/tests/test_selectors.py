@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import ago
+from anju.cases.tests.conftest import Officers, ago
 from anju.regions.models import Region
 from anju.subsidies import selectors
 from anju.subsidies.services import payment_record
@@ -19,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_townships(case, officers, make_case):
+def two_townships(
+    case: RenovationCase, officers: Officers, make_case: Callable[..., RenovationCase]
+) -> dict[str, RenovationCase]:
     """渔泽镇: 甲 accepted 45 days ago, half paid (overdue). 余吾镇: 乙 filed, 5,000 paid; 丙 only found."""
     county = officers["county"]
     give_account(accept(case, officers))
@@ -37,7 +41,9 @@ def two_townships(case, officers, make_case):
     return {"yuze": case, "yuwu": other}
 
 
-def test_a_county_sees_its_townships_with_a_grand_total(two_townships, officers) -> None:
+def test_a_county_sees_its_townships_with_a_grand_total(
+    two_townships: dict[str, RenovationCase], officers: Officers
+) -> None:
     year = two_townships["yuze"].year
     table = selectors.totals(officers["county"], year)
     rows = {(r.region_name, r.programme): r for r in table.rows}
@@ -63,7 +69,9 @@ def test_a_county_sees_its_townships_with_a_grand_total(two_townships, officers)
     assert selectors.totals(officers["county"], year - 1).total.households == 0
 
 
-def test_drilling_into_a_township_lists_its_villages(two_townships, officers) -> None:
+def test_drilling_into_a_township_lists_its_villages(
+    two_townships: dict[str, RenovationCase], officers: Officers
+) -> None:
     table = selectors.totals(officers["county"], None, Region.objects.get(code="140405102000"))
     by_name = {r.region_name: r for r in table.rows}
     assert by_name["北渔泽村委会"].households == 1
@@ -72,19 +80,25 @@ def test_drilling_into_a_township_lists_its_villages(two_townships, officers) ->
     assert table.total.paid == Decimal("10500")
 
 
-def test_a_township_officer_sees_only_its_own_villages(two_townships, officers) -> None:
+def test_a_township_officer_sees_only_its_own_villages(
+    two_townships: dict[str, RenovationCase], officers: Officers
+) -> None:
     table = selectors.totals(officers["township"], None)
     assert {r.region_name for r in table.rows} == {"北渔泽村委会", "南渔泽村委会"}
     assert table.total.households == 1
 
 
-def test_another_county_sees_none_of_it(two_townships, make_user) -> None:
+def test_another_county_sees_none_of_it(
+    two_townships: dict[str, RenovationCase], make_user: Callable[..., User]
+) -> None:
     other = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     assert selectors.totals(other, None).total.households == 0
     assert not selectors.payments_visible(other, {}).exists()
 
 
-def test_the_lists_filter_overdue_cases_and_their_payments(two_townships, officers) -> None:
+def test_the_lists_filter_overdue_cases_and_their_payments(
+    two_townships: dict[str, RenovationCase], officers: Officers
+) -> None:
     county = officers["county"]
     assert [p.voucher_no for p in selectors.payments_visible(county, {"overdue": True})] == ["A1"]
     assert {p.voucher_no for p in selectors.payments_visible(county, {"region": "140405103000"})} == {"B1"}
@@ -93,7 +107,9 @@ def test_the_lists_filter_overdue_cases_and_their_payments(two_townships, office
     assert [c.household.head_name for c in selectors.cases_awaiting_payment(county, {"overdue": True})] == ["甲"]
 
 
-def test_the_case_panel_says_what_is_owed_and_who_may_pay(two_townships, officers) -> None:
+def test_the_case_panel_says_what_is_owed_and_who_may_pay(
+    two_townships: dict[str, RenovationCase], officers: Officers
+) -> None:
     case = two_townships["yuze"]
     panel = selectors.case_panel(case=case, user=officers["county"])
     assert (panel["paid"], panel["outstanding"], panel["overdue"], panel["may_pay"]) == (

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, ago, walk
 from anju.subsidies import selectors
 from anju.subsidies.models import Payment
 from anju.subsidies.services import payment_record
@@ -20,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def works(case, officers):
+def works(case: RenovationCase, officers: Officers) -> RenovationCase:
     return give_account(walk(case, officers, Stage.UNDER_WAY))
 
 
-def form(**overrides):
+def form(**overrides: str) -> dict[str, str]:
     return {
         "amount": "10500",
         "paid_on": f"{ago(3):%Y-%m-%d}",
@@ -33,7 +38,9 @@ def form(**overrides):
     } | overrides
 
 
-def test_the_form_shows_the_standard_what_was_paid_and_the_masked_card(client, works, officers) -> None:
+def test_the_form_shows_the_standard_what_was_paid_and_the_masked_card(
+    client: Client, works: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["county"])
     page = client.get(reverse("subsidies:pay", args=[works.pk])).content.decode()
     assert "21,000 元" in page
@@ -42,7 +49,7 @@ def test_the_form_shows_the_standard_what_was_paid_and_the_masked_card(client, w
     assert "尾款须竣工验收通过后拨付" in page
 
 
-def test_a_payment_from_the_form_appears_in_the_list(client, works, officers) -> None:
+def test_a_payment_from_the_form_appears_in_the_list(client: Client, works: RenovationCase, officers: Officers) -> None:
     client.force_login(officers["county"])
     response = client.post(reverse("subsidies:pay", args=[works.pk]), form(), follow=True)
     body = response.content.decode()
@@ -51,7 +58,9 @@ def test_a_payment_from_the_form_appears_in_the_list(client, works, officers) ->
     assert "BZ-1" in listing and "6228480012345678901" in listing  # the county sees the whole account
 
 
-def test_an_amount_over_the_standard_is_shown_beside_the_form_and_nothing_saved(client, works, officers) -> None:
+def test_an_amount_over_the_standard_is_shown_beside_the_form_and_nothing_saved(
+    client: Client, works: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["county"])
     response = client.post(reverse("subsidies:pay", args=[works.pk]), form(amount="30000"))
     assert response.status_code == 200
@@ -59,7 +68,7 @@ def test_an_amount_over_the_standard_is_shown_beside_the_form_and_nothing_saved(
     assert not Payment.objects.exists()
 
 
-def test_the_builder_needs_consent_on_the_form(client, works, officers) -> None:
+def test_the_builder_needs_consent_on_the_form(client: Client, works: RenovationCase, officers: Officers) -> None:
     client.force_login(officers["county"])
     response = client.post(
         reverse("subsidies:pay", args=[works.pk]), form(payee_kind="builder", builder_account="6217000011112222")
@@ -68,7 +77,9 @@ def test_the_builder_needs_consent_on_the_form(client, works, officers) -> None:
     assert not Payment.objects.exists()
 
 
-def test_the_township_sees_payments_masked_and_cannot_open_the_form(client, works, officers) -> None:
+def test_the_township_sees_payments_masked_and_cannot_open_the_form(
+    client: Client, works: RenovationCase, officers: Officers
+) -> None:
     payment_record(
         acting_user=officers["county"],
         case=works,
@@ -83,7 +94,9 @@ def test_the_township_sees_payments_masked_and_cannot_open_the_form(client, work
     assert client.get(reverse("subsidies:pay", args=[works.pk])).status_code == 403
 
 
-def test_another_countys_case_is_not_found(client, works, make_user) -> None:
+def test_another_countys_case_is_not_found(
+    client: Client, works: RenovationCase, make_user: Callable[..., User]
+) -> None:
     client.force_login(make_user("cq_county", "500243000000", Role.COUNTY_OFFICER))
     assert client.get(reverse("subsidies:pay", args=[works.pk])).status_code == 404
     assert client.post(reverse("subsidies:pay", args=[works.pk]), form()).status_code == 404
@@ -91,13 +104,17 @@ def test_another_countys_case_is_not_found(client, works, make_user) -> None:
     assert not Payment.objects.exists()
 
 
-def test_the_due_tab_lists_cases_still_owed_with_a_pay_button(client, works, officers) -> None:
+def test_the_due_tab_lists_cases_still_owed_with_a_pay_button(
+    client: Client, works: RenovationCase, officers: Officers
+) -> None:
     client.force_login(officers["county"])
     page = client.get(reverse("subsidies:payment_list"), {"view": "due"}).content.decode()
     assert "甲" in page and reverse("subsidies:pay", args=[works.pk]) in page
 
 
-def test_the_totals_page_drills_down_from_townships_to_villages(client, works, officers) -> None:
+def test_the_totals_page_drills_down_from_townships_to_villages(
+    client: Client, works: RenovationCase, officers: Officers
+) -> None:
     payment_record(
         acting_user=officers["county"],
         case=works,
@@ -115,7 +132,7 @@ def test_the_totals_page_drills_down_from_townships_to_villages(client, works, o
     assert client.get(reverse("subsidies:totals"), {"region": "500243000000"}).status_code == 404
 
 
-def test_the_case_panel_offers_payment_only_to_the_county(works, officers) -> None:
+def test_the_case_panel_offers_payment_only_to_the_county(works: RenovationCase, officers: Officers) -> None:
     county = render_to_string(
         "subsidies/_case_panel.html", {"subsidies_panel": selectors.case_panel(case=works, user=officers["county"])}
     )
@@ -126,7 +143,12 @@ def test_the_case_panel_offers_payment_only_to_the_county(works, officers) -> No
     assert "登记拨付" not in township
 
 
-def test_the_lists_and_totals_do_not_query_per_row(client, officers, make_case, django_assert_max_num_queries) -> None:
+def test_the_lists_and_totals_do_not_query_per_row(
+    client: Client,
+    officers: Officers,
+    make_case: Callable[..., RenovationCase],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     county = officers["county"]
     for i, name in enumerate(("乙", "丙", "丁")):
         other = make_case("140405103200", Stage.UNDER_WAY, name=name)

@@ -4,21 +4,18 @@ with its case), a 屯留区 visit to 渔泽镇 with two findings, and an issued 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from anju.accounts.choices import Role
-from anju.cases.tests.conftest import (  # noqa: F401
-    appraiser,
-    case,
-    covered_home,
-    dibao_home,
-    officers,
-    tl_head,
-)
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
+from anju.cases.tests.conftest import case, covered_home, officers, tl_head  # noqa: F401
 from anju.inspections.tests.images import jpeg
+from anju.regions.models import Region
 from anju.supervision import services
+from anju.supervision.models import Finding, RectificationOrder, SupervisionVisit
 
 TODAY = datetime.date.today()
 
@@ -28,22 +25,22 @@ def days(n: int) -> datetime.date:
 
 
 @pytest.fixture
-def ps_county(make_user):
+def ps_county(make_user: Callable[..., User]) -> User:
     return make_user("ps_county", "500243000000", Role.COUNTY_OFFICER)
 
 
 @pytest.fixture
-def ps_luming(make_user):
+def ps_luming(make_user: Callable[..., User]) -> User:
     return make_user("ps_luming", "500243202000", Role.TOWNSHIP_OFFICER)
 
 
 @pytest.fixture
-def cz_city(make_user):
+def cz_city(make_user: Callable[..., User]) -> User:
     return make_user("cz_city", "140400000000", Role.CITY_OFFICER)
 
 
 @pytest.fixture
-def visit(tl_county, regions):
+def visit(tl_county: User, regions: dict[str, Region]) -> SupervisionVisit:
     return services.visit_record(
         acting_user=tl_county,
         region=regions["140405102000"],
@@ -55,7 +52,7 @@ def visit(tl_county, regions):
 
 
 @pytest.fixture
-def findings(tl_county, visit) -> list[Any]:
+def findings(tl_county: User, visit: SupervisionVisit) -> list[Finding]:
     return [
         services.finding_add(
             acting_user=tl_county,
@@ -69,7 +66,7 @@ def findings(tl_county, visit) -> list[Any]:
 
 
 @pytest.fixture
-def order(tl_county, findings):
+def order(tl_county: User, findings: list[Finding]) -> RectificationOrder:
     return services.order_issue(
         acting_user=tl_county, findings=findings, requirements="按图纸补设圈梁；补齐公示照片。", due_on=days(14)
     )

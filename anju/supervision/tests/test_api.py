@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from anju.accounts.models import User
+from anju.cases.models import RenovationCase
 from anju.inspections.tests.images import jpeg
 from anju.supervision.models import Finding, RectificationOrder, SupervisionVisit
 from anju.supervision.tests.conftest import days
@@ -22,7 +24,7 @@ def client_for(user: Any) -> APIClient:
     return client
 
 
-def test_it_records_a_visit_a_finding_with_photos_and_an_order(tl_county, case) -> None:
+def test_it_records_a_visit_a_finding_with_photos_and_an_order(tl_county: User, case: RenovationCase) -> None:
     api = client_for(tl_county)
     response = api.post(
         reverse("api:supervision-visit-list"),
@@ -56,7 +58,7 @@ def test_it_records_a_visit_a_finding_with_photos_and_an_order(tl_county, case) 
     assert detail["findings"][0]["order"] == response.json()["id"]
 
 
-def test_bad_input_is_a_400_in_chinese(tl_county, visit) -> None:
+def test_bad_input_is_a_400_in_chinese(tl_county: User, visit: SupervisionVisit) -> None:
     api = client_for(tl_county)
     response = api.post(
         reverse("api:supervision-visit-list"),
@@ -76,7 +78,9 @@ def test_bad_input_is_a_400_in_chinese(tl_county, visit) -> None:
     assert response.json() == {"due_on": ["整改期限应晚于今天。"]}
 
 
-def test_the_wrong_role_is_a_403_and_another_region_a_404(tl_township, ps_county, visit, order) -> None:
+def test_the_wrong_role_is_a_403_and_another_region_a_404(
+    tl_township: User, ps_county: User, visit: SupervisionVisit, order: RectificationOrder
+) -> None:
     township = client_for(tl_township)
     response = township.post(
         reverse("api:supervision-visit-list"),
@@ -96,7 +100,9 @@ def test_the_wrong_role_is_a_403_and_another_region_a_404(tl_township, ps_county
     assert SupervisionVisit.objects.count() == 1 and Finding.objects.count() == 2
 
 
-def test_the_order_actions_follow_the_state_machine(tl_county, tl_township, order) -> None:
+def test_the_order_actions_follow_the_state_machine(
+    tl_county: User, tl_township: User, order: RectificationOrder
+) -> None:
     township, county = client_for(tl_township), client_for(tl_county)
     respond = reverse("api:rectification-order-respond", args=[order.pk])
     close = reverse("api:rectification-order-close", args=[order.pk])
@@ -120,7 +126,7 @@ def test_the_order_actions_follow_the_state_machine(tl_county, tl_township, orde
     ]
 
 
-def test_the_order_list_filters_overdue(tl_county, order) -> None:
+def test_the_order_list_filters_overdue(tl_county: User, order: RectificationOrder) -> None:
     RectificationOrder.objects.filter(pk=order.pk).update(due_on=days(-3))
     api = client_for(tl_county)
     rows = api.get(reverse("api:rectification-order-list"), {"overdue": "true"}).json()["results"]

@@ -6,11 +6,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from anju.accounts.models import User
+from anju.cases.models import RenovationCase
 from anju.inspections.tests.images import jpeg
+from anju.regions.models import Region
 from anju.supervision import services
 from anju.supervision.models import Finding, FindingPhoto, RectificationOrder, SupervisionVisit
 from anju.supervision.tests.conftest import days
@@ -18,7 +22,7 @@ from anju.supervision.tests.conftest import days
 pytestmark = pytest.mark.django_db
 
 
-def test_it_records_a_visit_from_the_form(client, tl_county, regions) -> None:
+def test_it_records_a_visit_from_the_form(client: Client, tl_county: User, regions: dict[str, Region]) -> None:
     client.force_login(tl_county)
     url = reverse("supervision:visit_new")
     assert "渔泽镇" in client.get(url).content.decode()
@@ -36,7 +40,7 @@ def test_it_records_a_visit_from_the_form(client, tl_county, regions) -> None:
     assert SupervisionVisit.objects.get().inspectors == "张卫东"
 
 
-def test_the_visit_form_shows_errors_in_chinese(client, tl_county, regions) -> None:
+def test_the_visit_form_shows_errors_in_chinese(client: Client, tl_county: User, regions: dict[str, Region]) -> None:
     client.force_login(tl_county)
     response = client.post(
         reverse("supervision:visit_new"),
@@ -58,12 +62,14 @@ def test_the_visit_form_shows_errors_in_chinese(client, tl_county, regions) -> N
     assert "督导日期不能晚于今天。" in response.content.decode()
 
 
-def test_a_township_officer_cannot_open_the_visit_form(client, tl_township) -> None:
+def test_a_township_officer_cannot_open_the_visit_form(client: Client, tl_township: User) -> None:
     client.force_login(tl_township)
     assert client.get(reverse("supervision:visit_new")).status_code == 403
 
 
-def test_findings_with_photos_are_added_on_the_visit_page_and_an_order_issued(client, tl_county, visit, case) -> None:
+def test_findings_with_photos_are_added_on_the_visit_page_and_an_order_issued(
+    client: Client, tl_county: User, visit: SupervisionVisit, case: RenovationCase
+) -> None:
     client.force_login(tl_county)
     url = reverse("supervision:finding_add", args=[visit.pk])
     response = client.post(
@@ -75,7 +81,9 @@ def test_findings_with_photos_are_added_on_the_visit_page_and_an_order_issued(cl
     assert "已添加发现的问题" in body and "构造柱缺失" in body and "甲户" in body
     finding = Finding.objects.get()
     assert finding.photos.count() == 2
-    assert reverse("supervision:photo", args=["finding", finding.photos.first().pk]) in body
+    first = finding.photos.first()
+    assert first is not None
+    assert reverse("supervision:photo", args=["finding", first.pk]) in body
     client.post(url, {"category": "archives", "description": "缺验收表"})
     response = client.post(
         reverse("supervision:order_issue", args=[visit.pk]),
@@ -91,7 +99,9 @@ def test_findings_with_photos_are_added_on_the_visit_page_and_an_order_issued(cl
     assert order.findings.count() == 2
 
 
-def test_the_order_form_refuses_a_past_due_date_beside_the_field(client, tl_county, visit, findings) -> None:
+def test_the_order_form_refuses_a_past_due_date_beside_the_field(
+    client: Client, tl_county: User, visit: SupervisionVisit, findings: list[Finding]
+) -> None:
     client.force_login(tl_county)
     response = client.post(
         reverse("supervision:order_issue", args=[visit.pk]),
@@ -101,14 +111,16 @@ def test_the_order_form_refuses_a_past_due_date_beside_the_field(client, tl_coun
     assert not RectificationOrder.objects.exists()
 
 
-def test_a_finding_without_description_is_refused_on_the_page(client, tl_county, visit) -> None:
+def test_a_finding_without_description_is_refused_on_the_page(
+    client: Client, tl_county: User, visit: SupervisionVisit
+) -> None:
     client.force_login(tl_county)
     response = client.post(reverse("supervision:finding_add", args=[visit.pk]), {"category": "quality"})
     assert "请描述发现的问题。" in response.content.decode()
 
 
 def test_the_township_responds_and_the_county_returns_then_closes_on_the_order_page(
-    client, tl_county, tl_township, order
+    client: Client, tl_county: User, tl_township: User, order: RectificationOrder
 ) -> None:
     url = reverse("supervision:order_detail", args=[order.pk])
     client.force_login(tl_township)
@@ -142,7 +154,9 @@ def test_the_township_responds_and_the_county_returns_then_closes_on_the_order_p
         assert step in body
 
 
-def test_a_county_officer_posting_a_response_sees_the_refusal(client, tl_county, order) -> None:
+def test_a_county_officer_posting_a_response_sees_the_refusal(
+    client: Client, tl_county: User, order: RectificationOrder
+) -> None:
     client.force_login(tl_county)
     response = client.post(
         reverse("supervision:order_respond", args=[order.pk]), {"text": "x", "no_photo_reason": "y"}, follow=True
@@ -150,7 +164,9 @@ def test_a_county_officer_posting_a_response_sees_the_refusal(client, tl_county,
     assert "只有被通知乡镇的乡镇建环办才能反馈整改情况。" in response.content.decode()
 
 
-def test_the_visit_list_filters_by_township_date_and_topic(client, tl_county, regions, visit) -> None:
+def test_the_visit_list_filters_by_township_date_and_topic(
+    client: Client, tl_county: User, regions: dict[str, Region], visit: SupervisionVisit
+) -> None:
     services.visit_record(
         acting_user=tl_county, region=regions["140405103200"], visited_on=days(-40), topic="funds", inspectors="王五"
     )
@@ -168,7 +184,7 @@ def test_the_visit_list_filters_by_township_date_and_topic(client, tl_county, re
 
 
 def test_the_order_list_shows_overdue_in_red_with_days_and_filters(
-    client, tl_county, tl_township, visit, order
+    client: Client, tl_county: User, tl_township: User, visit: SupervisionVisit, order: RectificationOrder
 ) -> None:
     late_finding = services.finding_add(acting_user=tl_county, visit=visit, category="delay", description="x")
     late = services.order_issue(acting_user=tl_county, findings=[late_finding], requirements="x", due_on=days(5))
@@ -185,7 +201,7 @@ def test_the_order_list_shows_overdue_in_red_with_days_and_filters(
     assert client.get(url, {"status": "closed"}).context["page"].paginator.count == 0
 
 
-def test_the_lists_page(client, tl_county, regions) -> None:
+def test_the_lists_page(client: Client, tl_county: User, regions: dict[str, Region]) -> None:
     for i in range(27):
         services.visit_record(
             acting_user=tl_county,
@@ -201,7 +217,12 @@ def test_the_lists_page(client, tl_county, regions) -> None:
 
 
 def test_another_region_sees_404_for_visit_order_pdf_and_photos(
-    client, ps_county, ps_luming, tl_township, order, visit
+    client: Client,
+    ps_county: User,
+    ps_luming: User,
+    tl_township: User,
+    order: RectificationOrder,
+    visit: SupervisionVisit,
 ) -> None:
     photo = FindingPhoto.objects.get()
     response = services.order_respond(acting_user=tl_township, order=order, text="x", photos=[jpeg()])
@@ -220,7 +241,7 @@ def test_another_region_sees_404_for_visit_order_pdf_and_photos(
         assert client.get(reverse("supervision:order_list")).context["page"].paginator.count == 0
 
 
-def test_the_township_sees_its_photos(client, tl_township, order) -> None:
+def test_the_township_sees_its_photos(client: Client, tl_township: User, order: RectificationOrder) -> None:
     client.force_login(tl_township)
     photo = FindingPhoto.objects.get()
     response = client.get(reverse("supervision:photo", args=["finding", photo.pk]))
@@ -228,7 +249,7 @@ def test_the_township_sees_its_photos(client, tl_township, order) -> None:
     assert client.get(reverse("supervision:photo", args=["other", photo.pk])).status_code == 404
 
 
-def test_the_notice_pdf_carries_the_order_number(client, tl_township, order) -> None:
+def test_the_notice_pdf_carries_the_order_number(client: Client, tl_township: User, order: RectificationOrder) -> None:
     client.force_login(tl_township)
     response = client.get(reverse("supervision:order_pdf", args=[order.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -238,7 +259,7 @@ def test_the_notice_pdf_carries_the_order_number(client, tl_township, order) -> 
     assert "渔泽镇人民政府" in compact and "圈梁未按图纸设置" in compact and "（盖章）" in compact
 
 
-def test_the_home_panel_template_renders(client, tl_township, order) -> None:
+def test_the_home_panel_template_renders(client: Client, tl_township: User, order: RectificationOrder) -> None:
     from django.template.loader import render_to_string
 
     from anju.supervision.selectors import home_panel
@@ -248,7 +269,7 @@ def test_the_home_panel_template_renders(client, tl_township, order) -> None:
 
 
 def test_the_lists_and_the_order_page_cost_the_same_queries_for_more_rows(
-    client, tl_county, tl_township, visit, order
+    client: Client, tl_county: User, tl_township: User, visit: SupervisionVisit, order: RectificationOrder
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

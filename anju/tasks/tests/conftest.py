@@ -3,12 +3,14 @@ villages) and the officers who issue and allocate."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from anju.accounts.choices import Role
-from anju.cases.tests.conftest import appraiser, case, covered_home, dibao_home, officers, tl_head  # noqa: F401
+from anju.accounts.models import User
+from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
+from anju.cases.tests.conftest import case, covered_home, officers, tl_head  # noqa: F401
 from anju.regions.models import Region
 from anju.subsidies.tests.conftest import make_case, staff  # noqa: F401
 from anju.tasks import services
@@ -16,7 +18,7 @@ from anju.tasks.models import Task
 
 
 @pytest.fixture
-def province(make_user: Any) -> Any:
+def province(make_user: Callable[..., User]) -> User:
     return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
 
 
@@ -26,7 +28,7 @@ def tunliu(regions: dict[str, Region]) -> Region:
 
 
 @pytest.fixture
-def issue(province: Any, tunliu: Region) -> Any:
+def issue(province: User, tunliu: Region) -> Callable[..., Task]:
     """Issue a 屯留区 task (this year's 危房改造 by default)."""
 
     def make(count: int = 10, kind: str = "annual", year: int | None = None, programme: str = "renovation") -> Task:

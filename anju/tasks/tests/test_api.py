@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ def client_for(user: Any) -> APIClient:
     return client
 
 
-def test_the_province_issues_and_the_county_allocates(province, tl_county) -> None:
+def test_the_province_issues_and_the_county_allocates(province: User, tl_county: User) -> None:
     issued = client_for(province).post(
         LIST,
         {"region": "140405000000", "year": 2026, "programme": "renovation", "kind": "annual", "count": 5},
@@ -41,7 +43,7 @@ def test_the_province_issues_and_the_county_allocates(province, tl_county) -> No
     assert county["progress"]["task_total"] == 5 and county["progress"]["filed"] == 0
 
 
-def test_refusals_are_400_403_and_404(province, tl_county, make_user) -> None:
+def test_refusals_are_400_403_and_404(province: User, tl_county: User, make_user: Callable[..., User]) -> None:
     body = {"region": "140405000000", "year": 2026, "programme": "renovation", "kind": "annual", "count": -1}
     response = client_for(province).post(LIST, body, format="json")
     assert response.status_code == 400 and response.json()["count"] == ["任务户数不能为负数。"]

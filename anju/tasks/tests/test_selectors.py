@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.cases import services as case_services
 from anju.cases.choices import Stage
-from anju.cases.tests.conftest import ago, walk
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import Officers, ago, walk
+from anju.regions.models import Region
 from anju.tasks import selectors, services
 from anju.tasks.models import Task
 
@@ -17,7 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def progress(case, officers, make_case, issue, tl_county, regions):
+def progress(
+    case: RenovationCase,
+    officers: Officers,
+    make_case: Callable[..., RenovationCase],
+    issue: Callable[..., Task],
+    tl_county: User,
+    regions: dict[str, Region],
+) -> Task:
     """屯留区: 10 annual + 2 dynamic; 渔泽镇 allocated 6 annual. Cases: 甲 (渔泽镇) completed,
     乙 (余吾镇) under way, 丙 (余吾镇) filed, 丁 (余吾镇) ended (not counted)."""
     walk(case, officers, Stage.COMPLETED)
@@ -31,7 +42,7 @@ def progress(case, officers, make_case, issue, tl_county, regions):
     return annual
 
 
-def test_the_county_row_counts_its_cases_against_annual_plus_dynamic(progress, tl_county) -> None:
+def test_the_county_row_counts_its_cases_against_annual_plus_dynamic(progress: Task, tl_county: User) -> None:
     [row] = selectors.task_progress(tl_county, progress.year)
     assert (row.annual_count, row.dynamic_count, row.task_total) == (10, 2, 12)
     assert row.figures == {"filed": 3, "started": 2, "completed": 1, "accepted": 0, "closed": 0}
@@ -44,13 +55,15 @@ def test_the_county_row_counts_its_cases_against_annual_plus_dynamic(progress, t
     assert yuze.completion_rate == Decimal("16.7")
 
 
-def test_accepted_and_closed_cases_count_too(progress, case, tl_county) -> None:
+def test_accepted_and_closed_cases_count_too(progress: Task, case: RenovationCase, tl_county: User) -> None:
     case_services.case_accept_result(acting_user=tl_county, case=case, passed=True, on=ago(10), post_grade="A")
     [row] = selectors.task_progress(tl_county, progress.year)
     assert row.figures is not None and row.figures["accepted"] == 1
 
 
-def test_other_years_and_programmes_are_not_counted(progress, tl_county, issue) -> None:
+def test_other_years_and_programmes_are_not_counted(
+    progress: Task, tl_county: User, issue: Callable[..., Task]
+) -> None:
     issue(4, programme="seismic")
     rows = selectors.task_progress(tl_county, progress.year)
     seismic = next(r for r in rows if r.programme == "seismic")
@@ -59,7 +72,7 @@ def test_other_years_and_programmes_are_not_counted(progress, tl_county, issue) 
 
 
 def test_a_township_sees_its_allocation_and_the_county_task_but_no_one_elses_cases(
-    progress, tl_township, tl_county, regions
+    progress: Task, tl_township: User, tl_county: User, regions: dict[str, Region]
 ) -> None:
     services.task_allocate(acting_user=tl_county, task=progress, township=regions["140405103000"], count=4)
     [row] = selectors.task_progress(tl_township, progress.year)
@@ -69,7 +82,7 @@ def test_a_township_sees_its_allocation_and_the_county_task_but_no_one_elses_cas
     assert row.children[0].figures == {"filed": 1, "started": 1, "completed": 1, "accepted": 0, "closed": 0}
 
 
-def test_another_region_cannot_see_the_task(progress, make_user) -> None:
+def test_another_region_cannot_see_the_task(progress: Task, make_user: Callable[..., User]) -> None:
     other = make_user("cq_county", "500243000000", Role.COUNTY_OFFICER)
     assert selectors.task_progress(other, progress.year) == []
     assert not Task.objects.visible_to(other).exists()
@@ -77,6 +90,6 @@ def test_another_region_cannot_see_the_task(progress, make_user) -> None:
     assert not Task.objects.visible_to(chongqing).exists()
 
 
-def test_the_province_sees_every_county_with_its_progress(progress, province) -> None:
+def test_the_province_sees_every_county_with_its_progress(progress: Task, province: User) -> None:
     [row] = selectors.task_progress(province, progress.year)
     assert row.figures is not None and row.figures["filed"] == 3 and row.allocated_annual == 6

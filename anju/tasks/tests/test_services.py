@@ -3,18 +3,23 @@ allocation larger than the county's task."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditEvent
+from anju.regions.models import Region
 from anju.tasks import selectors, services
 from anju.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_province_issues_a_countys_annual_task(issue, province) -> None:
+def test_the_province_issues_a_countys_annual_task(issue: Callable[..., Task], province: User) -> None:
     task = issue(10)
     assert (task.region.name, task.count, task.kind, task.parent) == ("屯留区", 10, "annual", None)
     assert task.issued_by == province
@@ -22,7 +27,7 @@ def test_the_province_issues_a_countys_annual_task(issue, province) -> None:
     assert event.changes == {"count": {"before": None, "after": 10}}
 
 
-def test_issuing_again_changes_the_count_and_keeps_the_old_one_in_the_audit(issue) -> None:
+def test_issuing_again_changes_the_count_and_keeps_the_old_one_in_the_audit(issue: Callable[..., Task]) -> None:
     first = issue(10)
     second = issue(14)
     assert second.pk == first.pk and Task.objects.count() == 1
@@ -32,8 +37,10 @@ def test_issuing_again_changes_the_count_and_keeps_the_old_one_in_the_audit(issu
     assert issue(3, kind="dynamic").pk != first.pk  # 动态新增 is a task of its own
 
 
-def test_only_a_province_or_city_officer_of_the_county_may_issue(tunliu, regions, tl_county, make_user) -> None:
-    kwargs = {"county": tunliu, "year": 2026, "programme": "renovation", "kind": "annual", "count": 5}
+def test_only_a_province_or_city_officer_of_the_county_may_issue(
+    tunliu: Region, regions: dict[str, Region], tl_county: User, make_user: Callable[..., User]
+) -> None:
+    kwargs: dict[str, Any] = {"county": tunliu, "year": 2026, "programme": "renovation", "kind": "annual", "count": 5}
     with pytest.raises(PermissionDenied, match="任务须由省住建厅（或市住建局）下达。"):
         services.task_issue(acting_user=tl_county, **kwargs)
     chongqing = make_user("cq_province", "500000000000", Role.PROVINCE_OFFICER)
@@ -43,8 +50,8 @@ def test_only_a_province_or_city_officer_of_the_county_may_issue(tunliu, regions
     assert services.task_issue(acting_user=city, **kwargs).count == 5
 
 
-def test_a_task_goes_to_a_county_and_counts_are_not_negative(province, regions) -> None:
-    kwargs = {"year": 2026, "programme": "renovation", "kind": "annual"}
+def test_a_task_goes_to_a_county_and_counts_are_not_negative(province: User, regions: dict[str, Region]) -> None:
+    kwargs: dict[str, Any] = {"year": 2026, "programme": "renovation", "kind": "annual"}
     with pytest.raises(ValidationError) as info:
         services.task_issue(acting_user=province, county=regions["140405102000"], count=5, **kwargs)
     assert info.value.message_dict["county"] == ["任务下达到县（区）；「渔泽镇」是乡镇/街道。"]
@@ -54,7 +61,9 @@ def test_a_task_goes_to_a_county_and_counts_are_not_negative(province, regions) 
     assert not Task.objects.exists()
 
 
-def test_the_county_allocates_its_task_to_its_townships(issue, tl_county, regions) -> None:
+def test_the_county_allocates_its_task_to_its_townships(
+    issue: Callable[..., Task], tl_county: User, regions: dict[str, Region]
+) -> None:
     task = issue(10)
     allocation = services.task_allocate(acting_user=tl_county, task=task, township=regions["140405102000"], count=6)
     assert (allocation.parent, allocation.count, allocation.year, allocation.kind) == (task, 6, task.year, "annual")
@@ -63,7 +72,11 @@ def test_the_county_allocates_its_task_to_its_townships(issue, tl_county, region
 
 
 def test_allocation_is_refused_outside_the_county_and_to_the_wrong_role(
-    issue, tl_county, tl_township, regions, make_user
+    issue: Callable[..., Task],
+    tl_county: User,
+    tl_township: User,
+    regions: dict[str, Region],
+    make_user: Callable[..., User],
 ) -> None:
     task = issue(10)
     for township, message in (
@@ -84,7 +97,9 @@ def test_allocation_is_refused_outside_the_county_and_to_the_wrong_role(
     assert Task.objects.count() == 1
 
 
-def test_allocating_more_than_the_county_task_is_saved_and_flagged(issue, tl_county, regions) -> None:
+def test_allocating_more_than_the_county_task_is_saved_and_flagged(
+    issue: Callable[..., Task], tl_county: User, regions: dict[str, Region]
+) -> None:
     task = issue(5)
     services.task_allocate_many(acting_user=tl_county, task=task, counts={"140405102000": 4, "140405103000": 3})
     [row] = selectors.task_progress(tl_county, task.year)
@@ -95,7 +110,7 @@ def test_allocating_more_than_the_county_task_is_saved_and_flagged(issue, tl_cou
     assert row.allocation_badges == [("年度未分完 2 户", "secondary")]
 
 
-def test_allocating_several_townships_saves_all_or_none(issue, tl_county) -> None:
+def test_allocating_several_townships_saves_all_or_none(issue: Callable[..., Task], tl_county: User) -> None:
     task = issue(5)
     with pytest.raises(ValidationError) as info:
         services.task_allocate_many(acting_user=tl_county, task=task, counts={"140405102000": 4, "140405103000": -1})

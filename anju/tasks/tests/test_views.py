@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
+from anju.regions.models import Region
 from anju.tasks import services
 from anju.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_province_issues_from_the_form_and_sees_the_county_in_the_list(client, province) -> None:
+def test_the_province_issues_from_the_form_and_sees_the_county_in_the_list(client: Client, province: User) -> None:
     client.force_login(province)
     page = client.get(reverse("tasks:issue")).content.decode()
     assert "屯留区" in page and "彭水" not in page
@@ -25,7 +31,7 @@ def test_the_province_issues_from_the_form_and_sees_the_county_in_the_list(clien
     assert "?county=140405000000&year=2026" in listing
 
 
-def test_a_negative_count_is_shown_on_the_issue_form(client, province) -> None:
+def test_a_negative_count_is_shown_on_the_issue_form(client: Client, province: User) -> None:
     client.force_login(province)
     data = {"county": "140405000000", "year": "2026", "programme": "renovation", "kind": "annual", "count": "-3"}
     response = client.post(reverse("tasks:issue"), data)
@@ -33,7 +39,9 @@ def test_a_negative_count_is_shown_on_the_issue_form(client, province) -> None:
     assert not Task.objects.exists()
 
 
-def test_the_county_allocates_on_one_form_and_sees_the_over_allocation(client, issue, tl_county) -> None:
+def test_the_county_allocates_on_one_form_and_sees_the_over_allocation(
+    client: Client, issue: Callable[..., Task], tl_county: User
+) -> None:
     task = issue(5)
     client.force_login(tl_county)
     url = reverse("tasks:allocate", args=[task.pk])
@@ -48,7 +56,7 @@ def test_the_county_allocates_on_one_form_and_sees_the_over_allocation(client, i
 
 
 def test_a_township_sees_its_allocation_but_cannot_issue_or_allocate(
-    client, issue, tl_county, tl_township, regions
+    client: Client, issue: Callable[..., Task], tl_county: User, tl_township: User, regions: dict[str, Region]
 ) -> None:
     task = issue(5)
     services.task_allocate(acting_user=tl_county, task=task, township=regions["140405102000"], count=3)
@@ -60,7 +68,9 @@ def test_a_township_sees_its_allocation_but_cannot_issue_or_allocate(
     assert client.get(reverse("tasks:allocate", args=[task.pk])).status_code == 403
 
 
-def test_another_county_gets_not_found(client, issue, make_user) -> None:
+def test_another_county_gets_not_found(
+    client: Client, issue: Callable[..., Task], make_user: Callable[..., User]
+) -> None:
     task = issue(5)
     client.force_login(make_user("cq_county", "500243000000", Role.COUNTY_OFFICER))
     assert client.get(reverse("tasks:allocate", args=[task.pk])).status_code == 404
@@ -68,7 +78,13 @@ def test_another_county_gets_not_found(client, issue, make_user) -> None:
     assert client.get(reverse("tasks:task_list"), {"county": "140405000000"}).status_code == 404
 
 
-def test_the_list_does_not_query_per_row(client, issue, tl_county, regions, django_assert_max_num_queries) -> None:
+def test_the_list_does_not_query_per_row(
+    client: Client,
+    issue: Callable[..., Task],
+    tl_county: User,
+    regions: dict[str, Region],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     task = issue(5)
     issue(2, kind="dynamic")
     services.task_allocate_many(acting_user=tl_county, task=task, counts={"140405102000": 3, "140405103000": 2})
