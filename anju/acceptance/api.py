@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -19,11 +18,11 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from anju.acceptance import services
-from anju.acceptance.choices import PostGrade, RectificationStatus
+from anju.acceptance.choices import PostGrade
+from anju.acceptance.filters import AcceptanceFilter, RectificationFilter
 from anju.acceptance.models import Acceptance, Rectification
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.regions.filters import RegionFilterSet
 
 
 class StringMapField(serializers.JSONField):
@@ -38,16 +37,6 @@ class StringMapField(serializers.JSONField):
 
 
 # --- acceptances ---------------------------------------------------------------------------------
-
-
-class AcceptanceFilter(RegionFilterSet):
-    # A plain number: "no such case" and "not your case" must look the same.
-    case = django_filters.NumberFilter(label="改造案件", field_name="case_id")
-    passed = django_filters.BooleanFilter(label="验收通过")
-
-    class Meta:
-        model = Acceptance
-        fields: list[str] = []
 
 
 class AcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -137,22 +126,6 @@ class AcceptanceViewSet(ScopedReadOnlyViewSet):
 
 
 # --- rectifications ------------------------------------------------------------------------------
-
-
-class RectificationFilter(RegionFilterSet):
-    case = django_filters.NumberFilter(label="改造案件", field_name="case_id")
-    status = django_filters.ChoiceFilter(label="状态", choices=RectificationStatus.choices, method="filter_status")
-
-    class Meta:
-        model = Rectification
-        fields: list[str] = []
-
-    def filter_status(self, qs: Any, name: str, value: str) -> Any:
-        if value == RectificationStatus.OPEN:
-            return qs.open()
-        if value == RectificationStatus.OVERDUE:
-            return qs.overdue()
-        return qs.filter(completed_on__isnull=False)
 
 
 class RectificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

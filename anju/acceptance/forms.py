@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.acceptance.choices import ItemResult, PostGrade, RectificationStatus
+from anju.acceptance.choices import ItemResult, PostGrade
 from anju.households.forms import _style
 
 
@@ -140,29 +140,6 @@ class RectificationCompleteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        _style(self)
-
-
-class AcceptanceFilterForm(forms.Form):
-    q = forms.CharField(label="户主姓名", required=False)
-    result = forms.ChoiceField(
-        label="结论", choices=[("", "全部"), ("passed", "验收通过"), ("failed", "验收未通过")], required=False
-    )
-    date_from = forms.DateField(label="验收日期自", required=False, widget=_date())
-    date_to = forms.DateField(label="至", required=False, widget=_date())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class RectificationFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *RectificationStatus.choices], required=False)
-    q = forms.CharField(label="户主姓名", required=False)
-    due_before = forms.DateField(label="期限不晚于", required=False, widget=_date())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         _style(self)
 
 

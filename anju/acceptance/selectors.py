@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
-from anju.acceptance.choices import SAFE_POST_GRADES, RectificationStatus
-from anju.acceptance.models import Acceptance, AcceptanceQuerySet, Rectification, RectificationQuerySet
+from anju.acceptance.choices import SAFE_POST_GRADES
+from anju.acceptance.filters import AcceptanceFilter, RectificationFilter
+from anju.acceptance.models import Acceptance, AcceptanceQuerySet, Rectification
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 
@@ -46,41 +47,18 @@ def acceptances_visible(user: Any) -> AcceptanceQuerySet:
     return Acceptance.objects.visible_to(user).select_related("case__household", "case__region", "recorded_by")
 
 
-def acceptance_list(user: Any, filters: dict[str, Any]) -> QuerySet[Acceptance]:
-    qs = acceptances_visible(user)
-    if filters.get("q"):
-        qs = qs.filter(case__household__head_name__contains=filters["q"].strip())
-    if filters.get("result") == "passed":
-        qs = qs.filter(passed=True)
-    elif filters.get("result") == "failed":
-        qs = qs.filter(passed=False)
-    if filters.get("date_from"):
-        qs = qs.filter(on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(on__lte=filters["date_to"])
-    return qs
+def acceptance_list(user: Any, params: Any) -> AcceptanceFilter:
+    """Acceptances the user may see, narrowed by ``AcceptanceFilter`` (page and API alike)."""
+    return AcceptanceFilter(params, queryset=acceptances_visible(user))
 
 
-def rectifications_visible(user: Any, filters: dict[str, Any] | None = None) -> RectificationQuerySet:
-    """Rectifications in the user's region; ``status`` open / overdue / done, ``q`` a household
-    head's name. Open ones soonest due first, done ones most recent first."""
-    filters = filters or {}
-    qs = Rectification.objects.visible_to(user).select_related(
+def rectifications_visible(user: Any, params: Any) -> RectificationFilter:
+    """Rectifications in the user's region, narrowed by ``RectificationFilter`` (``status`` open /
+    overdue / done, ``q``, ``due_before``). Open ones soonest due first, done ones most recent first."""
+    queryset = Rectification.objects.visible_to(user).select_related(
         "case__household", "case__region", "acceptance", "completed_by"
     )
-    today = timezone.localdate()
-    status = filters.get("status")
-    if status == RectificationStatus.OPEN:
-        qs = qs.open()
-    elif status == RectificationStatus.OVERDUE:
-        qs = qs.overdue(today)
-    elif status == RectificationStatus.DONE:
-        qs = qs.filter(completed_on__isnull=False).order_by("-completed_on", "-pk")
-    if filters.get("q"):
-        qs = qs.filter(case__household__head_name__contains=filters["q"].strip())
-    if filters.get("due_before"):
-        qs = qs.filter(due_on__lte=filters["due_before"])
-    return qs
+    return RectificationFilter(params, queryset=queryset)
 
 
 def rectification_counts(user: Any) -> dict[str, int]:

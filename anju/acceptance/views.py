@@ -15,10 +15,8 @@ from django.utils import timezone
 
 from anju.acceptance import selectors, services
 from anju.acceptance.forms import (
-    AcceptanceFilterForm,
     AcceptanceForm,
     RectificationCompleteForm,
-    RectificationFilterForm,
     acceptance_initial,
 )
 from anju.acceptance.models import Acceptance, Rectification
@@ -132,9 +130,8 @@ def acceptance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def acceptance_list(request: HttpRequest) -> HttpResponse:
-    form = AcceptanceFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.acceptance_list(request.user, filters))
+    filterset = selectors.acceptance_list(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "acceptance/acceptance_list.html",
@@ -142,7 +139,8 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
             "page_title": "竣工验收",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "counts": selectors.rectification_counts(request.user),
         },
     )
@@ -150,9 +148,8 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
-    form = RectificationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.rectifications_visible(request.user, filters))
+    filterset = selectors.rectifications_visible(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "acceptance/rectification_list.html",
@@ -160,7 +157,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "page_title": "验收整改",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "counts": selectors.rectification_counts(request.user),
         },
     )

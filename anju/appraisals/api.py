@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -17,12 +16,11 @@ from rest_framework.response import Response
 
 from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
+from anju.appraisals.filters import AppraisalFilter
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.households.models import House
-from anju.inspections.choices import Grade
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.regions.filters import RegionFilterSet
 
 
 class JSONObjectField(serializers.JSONField):
@@ -43,17 +41,6 @@ class JSONObjectField(serializers.JSONField):
 
 
 # --- appraisals ----------------------------------------------------------------------------------
-
-
-class AppraisalFilter(RegionFilterSet):
-    # Plain numbers, not model choices: "no such house" and "not your house" must look the same.
-    house = django_filters.NumberFilter(label="房屋", field_name="house_id")
-    household = django_filters.NumberFilter(label="农户", field_name="household_id")
-    final_grade = django_filters.ChoiceFilter(label="鉴定等级", choices=Grade.choices)
-
-    class Meta:
-        model = Appraisal
-        fields: list[str] = []
 
 
 class AppraisalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

@@ -102,23 +102,6 @@ class AppraisalForm(forms.Form):
         }
 
 
-class AppraisalFilterForm(forms.Form):
-    q = forms.CharField(label="户主姓名", required=False)
-    grade = forms.ChoiceField(label="鉴定等级", choices=[("", "全部等级"), *Grade.choices], required=False)
-    overridden = forms.BooleanField(label="仅看调整过等级的", required=False)
-    outside_guideline = forms.BooleanField(label="仅看三层及以上", required=False)
-    date_from = forms.DateField(
-        label="鉴定日期自", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="至", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
 class ComponentForm(forms.Form):
     code = forms.RegexField(
         label="代码",

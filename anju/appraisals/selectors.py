@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
-
+from anju.appraisals.filters import AppraisalFilter
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.services import ensure_national_template
 from anju.kit.versioning import ConfigQuerySet
 
 
-def appraisal_list(user: Any, filters: dict[str, Any]) -> QuerySet[Appraisal]:
-    qs = Appraisal.objects.visible_to(user).select_related("house", "household", "recorded_by")
-    if filters.get("q"):
-        qs = qs.filter(household__head_name__contains=filters["q"].strip())
-    if filters.get("grade"):
-        qs = qs.filter(final_grade=filters["grade"])
-    if filters.get("overridden"):
-        qs = qs.exclude(final_grade=F("computed_grade"))
-    if filters.get("outside_guideline"):
-        qs = qs.filter(outside_guideline=True)
-    if filters.get("date_from"):
-        qs = qs.filter(appraised_on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(appraised_on__lte=filters["date_to"])
-    return qs
+def appraisal_list(user: Any, params: Any) -> AppraisalFilter:
+    """Appraisals the user may see, narrowed by ``AppraisalFilter`` (page and API alike)."""
+    queryset = Appraisal.objects.visible_to(user).select_related("house", "household", "recorded_by")
+    return AppraisalFilter(params, queryset=queryset)
 
 
 def templates_visible(user: Any) -> ConfigQuerySet:

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from anju.accounts.views import _apply_errors
 from anju.appraisals import selectors, services
 from anju.appraisals.forms import (
-    AppraisalFilterForm,
     AppraisalForm,
     ComponentFormSet,
     TemplateMetaForm,
@@ -101,13 +100,12 @@ def _quote(name: str) -> str:
 
 @login_required
 def appraisal_list(request: HttpRequest) -> HttpResponse:
-    form = AppraisalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.appraisal_list(request.user, filters))
+    filterset = selectors.appraisal_list(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "appraisals/appraisal_list.html",
-        {"page_title": "鉴定记录", "page": page, "query": query, "form": form},
+        {"page_title": "鉴定记录", "page": page, "query": query, "filter": filterset, "form": filterset.form},
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from anju.archives import selectors, services
+from anju.archives.filters import ArchiveDocumentFilter, ArchiveReviewFilter
 from anju.archives.models import ArchiveDocument, ArchiveReview
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
@@ -30,19 +30,6 @@ def _visible_case(user: Any, pk: int) -> RenovationCase:
 
 
 # --- documents -------------------------------------------------------------------------------------
-
-
-class ArchiveDocumentFilter(django_filters.FilterSet):
-    # A plain number: "no such case" and "not your case" must look the same.
-    case = django_filters.NumberFilter(label="案件", field_name="case_id")
-    code = django_filters.CharFilter(label="材料类别")
-    withdrawn = django_filters.BooleanFilter(
-        label="已撤回", field_name="withdrawn_at", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = ArchiveDocument
-        fields: list[str] = []
 
 
 class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -132,14 +119,6 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
 
 
 # --- joint reviews ---------------------------------------------------------------------------------
-
-
-class ArchiveReviewFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(label="案件", field_name="case_id")
-
-    class Meta:
-        model = ArchiveReview
-        fields: list[str] = []
 
 
 class ArchiveReviewSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

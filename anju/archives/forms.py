@@ -8,7 +8,6 @@ from django import forms
 from django.utils import timezone
 
 from anju.archives.models import ReviewRole
-from anju.archives.selectors import ARCHIVE_STATUSES
 from anju.households.forms import _style
 
 
@@ -56,14 +55,4 @@ class ReviewForm(forms.Form):
             if len(roles) <= 1:
                 self.fields["role"].widget = forms.HiddenInput()
                 self.fields["role"].initial = roles[0][0] if roles else ""
-        _style(self)
-
-
-class ArchiveFilterForm(forms.Form):
-    q = forms.CharField(label="户主或档案号", required=False)
-    year = forms.IntegerField(label="计划年度", required=False, min_value=2009, max_value=2100)
-    status = forms.ChoiceField(label="档案状态", choices=[("", "全部"), *ARCHIVE_STATUSES.items()], required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         _style(self)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, NamedTuple
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.aggregates import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from anju.archives.filters import ArchiveFilter
 from anju.archives.models import ArchiveDocument, ArchiveReview, ReviewRole
 from anju.archives.permissions import can_review, can_upload, can_withdraw, review_roles_of
 from anju.cases import policy as pol
@@ -143,39 +144,16 @@ def with_completeness(qs: QuerySet[RenovationCase]) -> QuerySet[RenovationCase]:
     )
 
 
-ARCHIVE_STATUSES = {
-    "incomplete": "材料不全",
-    "complete": "材料齐全",
-    "unreviewed": "未完成共同审定",
-    "reviewed": "已共同审定",
-}
-
-
-def archives_visible(user: Any, filters: dict[str, Any]) -> QuerySet[RenovationCase]:
-    """Cases in the user's scope (not ended) with their archive's completeness and reviews.
-    Filters: ``q`` (household head or archive number), ``year``, ``status`` (ARCHIVE_STATUSES)."""
+def archives_visible(user: Any, params: Any) -> ArchiveFilter:
+    """Cases in the user's scope (not ended) with their archive's completeness and reviews,
+    narrowed by ``ArchiveFilter`` (``q``, ``year``, ``status``, ``region``)."""
     qs = (
         RenovationCase.objects.visible_to(user)
         .exclude(stage=Stage.ENDED)
         .select_related("household", "region")
         .order_by("region_code", "year", "archive_seq", "pk")
     )
-    if filters.get("q"):
-        text = str(filters["q"]).strip()
-        qs = qs.filter(Q(household__head_name__contains=text) | Q(archive_no__contains=text))
-    if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
-    annotated = with_completeness(qs)
-    status = filters.get("status")
-    if status == "incomplete":
-        annotated = annotated.filter(Q(docs_present__lt=F("docs_required")))
-    elif status == "complete":
-        annotated = annotated.filter(Q(docs_present__gte=F("docs_required")))
-    elif status == "unreviewed":
-        annotated = annotated.filter(Q(civil_agreed=False) | Q(rural_agreed=False))
-    elif status == "reviewed":
-        annotated = annotated.filter(Q(civil_agreed=True) & Q(rural_agreed=True))
-    return annotated
+    return ArchiveFilter(params, queryset=with_completeness(qs))
 
 
 # --- a case's archive ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.archives import selectors, services
-from anju.archives.forms import ArchiveFilterForm, ReviewForm, UploadForm, WithdrawForm
+from anju.archives.forms import ReviewForm, UploadForm, WithdrawForm
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
@@ -34,12 +34,10 @@ def _case(request: HttpRequest, case_pk: int) -> RenovationCase:
 
 @login_required
 def archive_list(request: HttpRequest) -> HttpResponse:
-    form = ArchiveFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.archives_visible(request.user, filters))
-    return render(
-        request, "archives/archive_list.html", {"page_title": "一户一档", "page": page, "query": query, "form": form}
-    )
+    filterset = selectors.archives_visible(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
+    context = {"page_title": "一户一档", "page": page, "query": query, "filter": filterset, "form": filterset.form}
+    return render(request, "archives/archive_list.html", context)
 
 
 def _render_case(

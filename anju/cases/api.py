@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -21,12 +20,11 @@ from rest_framework.routers import DefaultRouter
 from anju.cases import acts as case_acts
 from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
+from anju.cases.filters import CaseFilter
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.eligibility.choices import Programme
 from anju.households.models import Household
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.regions.filters import RegionFilterSet
 
 ACTS: dict[str, Callable[..., Any]] = {
     StepKind.APPLY: services.case_apply,
@@ -54,17 +52,6 @@ ACT_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.COMPLETE: ("built_area",),
     StepKind.END: ("reason",),
 }
-
-
-class CaseFilter(RegionFilterSet):
-    stage = django_filters.ChoiceFilter(label="阶段", choices=Stage.choices)
-    programme = django_filters.ChoiceFilter(label="项目", choices=Programme.choices)
-    year = django_filters.NumberFilter(label="计划年度")
-    household = django_filters.NumberFilter(label="农户", field_name="household_id")
-
-    class Meta:
-        model = RenovationCase
-        fields: list[str] = []
 
 
 class CaseStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

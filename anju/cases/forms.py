@@ -8,8 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage
-from anju.eligibility.choices import Programme
+from anju.cases.choices import ConstructionMode, EndReason, EnergyTag
 from anju.households.forms import _style
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -93,24 +92,3 @@ class PatrolForm(forms.Form):
 class OpenForm(forms.Form):
     on = forms.DateField(label="发现日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=300, required=False)
-
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(
-        label="户主姓名或档案编号",
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "户主姓名或档案编号"}),
-    )
-    stage = forms.ChoiceField(label="阶段", choices=[("", "全部阶段"), *Stage.choices], required=False)
-    programme = forms.ChoiceField(label="项目", choices=[("", "全部项目"), *Programme.choices], required=False)
-    year = forms.IntegerField(label="年度", required=False, min_value=2009, max_value=2100)
-    region = forms.CharField(label="区划代码", required=False)
-    flag = forms.ChoiceField(
-        label="提示",
-        required=False,
-        choices=[("", "全部标记"), ("area", "面积超出标准"), ("energy", "含节能改造"), ("reentry", "再次纳入")],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
+from anju.cases.filters import CaseFilter
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
 from anju.cases.services import can_act, ensure_national_policy
 from anju.kit.versioning import ConfigQuerySet
-from anju.regions.models import Region
 
 # What the case waits for at each stage, and which act moves it on.
 NEXT_ACT: dict[str, str] = {
@@ -29,29 +29,9 @@ NEXT_ACT: dict[str, str] = {
 }
 
 
-def cases_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[RenovationCase]:
-    qs = RenovationCase.objects.visible_to(user).select_related("household", "region")
-    f = filters or {}
-    if f.get("q"):
-        q = str(f["q"]).strip()
-        qs = qs.filter(Q(household__head_name__contains=q) | Q(archive_no__contains=q))
-    if f.get("stage"):
-        qs = qs.filter(stage=f["stage"])
-    if f.get("programme"):
-        qs = qs.filter(programme=f["programme"])
-    if f.get("year"):
-        qs = qs.filter(year=f["year"])
-    if f.get("region"):
-        region = Region.objects.filter(code=str(f["region"]).strip()).first()
-        qs = qs.filter(region_code__startswith=region.prefix) if region else qs.none()
-    flag = f.get("flag")
-    if flag == "area":
-        qs = qs.exclude(area_problem="")
-    elif flag == "energy":
-        qs = qs.exclude(energy_tags=[])
-    elif flag == "reentry":
-        qs = qs.filter(previous_case__isnull=False)
-    return qs.order_by("region_code", "-opened_on", "pk")
+def case_list(user: Any, params: Any) -> CaseFilter:
+    """The case list the user may see, narrowed by ``CaseFilter`` (page, API and export alike)."""
+    return CaseFilter(params, queryset=RenovationCase.objects.visible_to(user).select_related("household", "region"))
 
 
 def stage_counts(user: Any) -> list[tuple[str, str, int]]:

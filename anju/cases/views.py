@@ -27,7 +27,6 @@ from anju.cases.choices import Stage, StepKind
 from anju.cases.forms import (
     AgreementForm,
     ApproveForm,
-    CaseFilterForm,
     CompleteForm,
     DetailsForm,
     EndForm,
@@ -178,9 +177,8 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.cases_visible(request.user, filters))
+    filterset = selectors.case_list(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "cases/case_list.html",
@@ -188,7 +186,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page_title": "改造案件",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "counts": selectors.stage_counts(request.user),
         },
     )

@@ -31,14 +31,14 @@ class BoundedFilterBackend(DjangoFilterBackend):
         if not filterset.is_valid():
             raise utils.translate_validation(filterset.errors)
         errors = {
-            name: ["数值超出范围。"] for name, value in filterset.form.cleaned_data.items() if _out_of_range(value)
+            name: ["数值超出范围。"] for name, value in filterset.form.cleaned_data.items() if out_of_range(value)
         }
         if errors:
             raise exceptions.ValidationError(errors)
         return filterset.qs
 
 
-def _out_of_range(value: Any) -> bool:
+def out_of_range(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return False
     return not math.isfinite(value) or abs(value) > MAX_FILTER_NUMBER

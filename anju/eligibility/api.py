@@ -18,8 +18,9 @@ from rest_framework.response import Response
 
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.eligibility import services
-from anju.eligibility.choices import CircumstanceKind, Outcome
+from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import FACTS, show
+from anju.eligibility.filters import DecisionFilter
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
@@ -34,15 +35,6 @@ def _visible_household(user: Any, pk: int) -> Household:
 
 
 # --- decisions -----------------------------------------------------------------------------------
-
-
-class DecisionFilter(RegionFilterSet):
-    household = django_filters.NumberFilter(label="农户", field_name="household_id")
-    outcome = django_filters.ChoiceFilter(label="结论", choices=Outcome.choices)
-
-    class Meta:
-        model = Decision
-        fields: list[str] = []
 
 
 class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.eligibility.choices import CircumstanceKind, Outcome
+from anju.eligibility.choices import CircumstanceKind
 from anju.households.forms import _style
 
 
@@ -37,16 +37,6 @@ class RuleSetForm(forms.Form):
         label="规则（JSON）",
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "form-control font-monospace small"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class DecisionFilterForm(forms.Form):
-    q = forms.CharField(label="户主姓名", required=False)
-    outcome = forms.ChoiceField(label="结论", choices=[("", "全部结论"), *Outcome.choices], required=False)
-    rule_id = forms.CharField(label="规则编号", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

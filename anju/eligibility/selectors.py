@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from anju.eligibility.choices import Outcome
+from anju.eligibility.filters import DecisionFilter
 from anju.eligibility.models import Decision, RuleSet
 from anju.eligibility.services import ensure_national_rule_set
 from anju.kit.versioning import ConfigQuerySet
 
 
-def current_decisions(user: Any, filters: dict[str, Any]) -> QuerySet[Decision]:
-    qs = Decision.objects.visible_to(user).filter(is_current=True).select_related("household", "rule_set")
-    if filters.get("q"):
-        qs = qs.filter(household__head_name__contains=filters["q"].strip())
-    if filters.get("outcome"):
-        qs = qs.filter(outcome=filters["outcome"])
-    if filters.get("rule_id"):
-        qs = qs.filter(rule_id=filters["rule_id"].strip())
-    return qs
+def current_decisions(user: Any, params: Any) -> DecisionFilter:
+    """Current decisions the user may see, narrowed by ``DecisionFilter`` (page and API alike)."""
+    queryset = Decision.objects.visible_to(user).filter(is_current=True).select_related("household", "rule_set")
+    return DecisionFilter(params, queryset=queryset)
 
 
 def outcome_counts(user: Any) -> list[tuple[str, str, int]]:

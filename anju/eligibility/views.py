@@ -18,7 +18,7 @@ from anju.core.scoping import get_visible_or_404
 from anju.eligibility import engine, extensions, selectors, services
 from anju.eligibility.choices import Outcome
 from anju.eligibility.facts import FACTS, show
-from anju.eligibility.forms import CircumstanceForm, DecisionFilterForm, RuleSetForm, WithdrawForm
+from anju.eligibility.forms import CircumstanceForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
 from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
@@ -100,9 +100,8 @@ def circumstance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
-    form = DecisionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.current_decisions(request.user, filters))
+    filterset = selectors.current_decisions(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "eligibility/decision_list.html",
@@ -110,7 +109,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             "page_title": "保障资格认定",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "counts": selectors.outcome_counts(request.user),
         },
     )

@@ -17,6 +17,7 @@ from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
+from anju.core.filtering import refuse_invalid
 from anju.core.scoping import get_visible_or_404
 from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
@@ -63,6 +64,8 @@ def _export(
 def household_export(request: HttpRequest) -> HttpResponse:
     """The filtered household list as xlsx or csv, in the import column layout."""
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
+    if refused := refuse_invalid(filterset):
+        return refused
     rows = selectors.household_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
     return _export(
         request,
@@ -77,6 +80,8 @@ def household_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def house_export(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
+    if refused := refuse_invalid(filterset):
+        return refused
     rows = selectors.house_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
     return _export(
         request, what="households.house", title="房屋清单", headers=selectors.HOUSE_EXPORT_HEADERS, rows=rows

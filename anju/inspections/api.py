@@ -19,6 +19,7 @@ from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House, Household
 from anju.inspections import services
 from anju.inspections.choices import EventKind, HousingKind, MeasureKind
+from anju.inspections.filters import InspectionFilter, ReferralFilter
 from anju.inspections.models import (
     Campaign,
     ControlMeasure,
@@ -285,6 +286,7 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = Inspection.objects.prefetch_related("photos")
     serializer_class = InspectionSerializer
+    filterset_class = InspectionFilter
 
     @extend_schema(request={"multipart/form-data": InspectionCreateSerializer}, responses={201: InspectionSerializer})
     def create(self, request: Request, format: str | None = None) -> Response:
@@ -314,6 +316,7 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = Referral.objects.all()
     serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
 
     @extend_schema(request=ReferralDecisionSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])

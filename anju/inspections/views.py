@@ -24,6 +24,7 @@ from anju.core.scoping import get_visible_or_404
 from anju.households.models import House, Household
 from anju.inspections import selectors, services
 from anju.inspections.choices import ReferralStatus
+from anju.inspections.filters import InspectionFilter, ReferralFilter
 from anju.inspections.forms import (
     CampaignForm,
     EventForm,
@@ -271,20 +272,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     qs = Inspection.objects.visible_to(request.user).select_related("house__household", "inspector", "campaign")
-    grade = request.GET.get("grade", "")
-    if grade:
-        qs = qs.filter(suspected_grade=grade)
-    if request.GET.get("campaign"):
-        qs = qs.filter(campaign_id=request.GET["campaign"])
-    if request.GET.get("event"):
-        qs = qs.filter(event_id=request.GET["event"])
-    if request.GET.get("q"):
-        qs = qs.filter(household__head_name__contains=request.GET["q"].strip())
-    page, query = paginate(request, qs)
+    filterset = InspectionFilter(request.GET, queryset=qs, request=request)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "inspections/inspection_list.html",
-        {"page_title": "排查记录", "page": page, "query": query, "grade": grade, "q": request.GET.get("q", "")},
+        {"page_title": "排查记录", "page": page, "query": query, "filter": filterset, "form": filterset.form},
     )
 
 
@@ -294,10 +287,11 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     qs = Referral.objects.visible_to(request.user).select_related("household", "inspection__inspector", "decided_by")
-    status = request.GET.get("status", ReferralStatus.PENDING)
-    if status:
-        qs = qs.filter(status=status)
-    page, query = paginate(request, qs)
+    params = request.GET.copy()
+    params.setdefault("status", ReferralStatus.PENDING)  # the page opens on what waits; ?status= is all
+    filterset = ReferralFilter(params, queryset=qs, request=request)
+    status = params["status"]
+    page, query = paginate(request, filterset.qs)
     user = request.user
     return render(
         request,
@@ -308,6 +302,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "status": status,
             "statuses": ReferralStatus.choices,
+            "filter": filterset,
             "form": ReferralDecisionForm(),
             "my_departments": [d for d, role in services.DEPARTMENT_ROLE.items() if _can(user, (role,))],
         },

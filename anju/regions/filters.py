@@ -8,10 +8,11 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 
+from anju.core.filtering import ListFilterSet
 from anju.regions.models import Region
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(ListFilterSet):
     region = django_filters.CharFilter(label="区划代码（含下级）", method="filter_region")
 
     def filter_region(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,21 +18,10 @@ from rest_framework.routers import DefaultRouter
 
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.regions.filters import RegionFilterSet
 from anju.reporting import selectors, services
-from anju.reporting.choices import ReportKind, SubmissionStatus
+from anju.reporting.choices import ReportKind
+from anju.reporting.filters import SubmissionFilter
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
-
-
-class SubmissionFilter(RegionFilterSet):
-    kind = django_filters.ChoiceFilter(label="报表", choices=ReportKind.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=SubmissionStatus.choices)
-    year = django_filters.NumberFilter(label="年")
-    month = django_filters.NumberFilter(label="月")
-
-    class Meta:
-        model = Submission
-        fields: list[str] = []
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

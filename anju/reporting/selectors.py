@@ -20,6 +20,7 @@ from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting.choices import ReportKind, SubmissionStatus, Timeliness
+from anju.reporting.filters import SubmissionFilter
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet
 from anju.reporting.services import (
     REVIEWER_ROLES,
@@ -70,23 +71,10 @@ def submissions_visible(user: Any) -> SubmissionQuerySet:
     return Submission.objects.visible_to(user).select_related("region", "region__parent", "submitted_by", "reviewed_by")
 
 
-def submission_list(user: Any, filters: dict[str, Any]) -> SubmissionQuerySet:
-    qs = submissions_visible(user)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
-    if filters.get("month"):
-        qs = qs.filter(month=filters["month"])
-    region = getattr(user, "region", None)
-    if not filters.get("all_levels") and region is not None:
-        # The user's level works with its own reports and its children's; deeper ones on request.
-        qs = qs.filter(level__in=[region.level, region.level + 1])
-    if filters.get("region"):
-        qs = qs.filter(region_code__startswith=filters["region"].rstrip("0") or filters["region"])
-    return qs.order_by("-year", "-month", "kind", "level", "region_code")
+def submission_list(user: Any, params: Any, request: Any = None) -> SubmissionFilter:
+    """Submissions the user may see, narrowed by ``SubmissionFilter``, newest first."""
+    queryset = submissions_visible(user).order_by("-year", "-month", "kind", "level", "region_code")
+    return SubmissionFilter(params, queryset=queryset, request=request)
 
 
 def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:

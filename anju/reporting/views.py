@@ -25,7 +25,7 @@ from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind, Timeliness
-from anju.reporting.forms import PrepareForm, ReasonForm, SubmissionFilterForm
+from anju.reporting.forms import PrepareForm, ReasonForm
 from anju.reporting.models import Submission
 
 # --- submissions ----------------------------------------------------------------------------------------
@@ -33,16 +33,19 @@ from anju.reporting.models import Submission
 
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
-    form = SubmissionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.submission_list(request.user, filters))
+    params = request.GET.copy()
+    # The page's default: the user's own level and the one below; the box asks for every level.
+    params.setdefault("all_levels", "false")
+    filterset = selectors.submission_list(request.user, params, request)
+    page, query = paginate(request, filterset.qs)
     today = timezone.localdate()
     return render(
         request,
         "reporting/submission_list.html",
         {
             "page_title": "逐级报送",
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "page": page,
             "query": query,
             "today": today,

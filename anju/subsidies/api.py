@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -19,29 +17,11 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
-from anju.eligibility.choices import Programme
-from anju.regions.filters import RegionFilterSet
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
 from anju.subsidies.choices import PayeeKind
+from anju.subsidies.filters import PaymentFilter
 from anju.subsidies.models import Payment
-
-
-class PaymentFilter(RegionFilterSet):
-    case = django_filters.NumberFilter(label="案件", field_name="case_id")
-    year = django_filters.NumberFilter(label="计划年度", field_name="case__year")
-    programme = django_filters.ChoiceFilter(label="项目", field_name="case__programme", choices=Programme.choices)
-    overdue = django_filters.BooleanFilter(label="只看尾款逾期案件的拨付", method="filter_overdue")
-
-    class Meta:
-        model = Payment
-        fields: list[str] = []
-
-    def filter_overdue(self, qs: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
-        if not value:
-            return qs
-        late = selectors.with_paid(RenovationCase.objects.visible_to(self.request.user)).filter(selectors.overdue_q())
-        return qs.filter(case__in=late.values("pk"))
 
 
 class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.eligibility.choices import Programme
 from anju.households.forms import _style
 from anju.subsidies.choices import PayeeKind
 
@@ -56,18 +55,6 @@ class PaymentForm(forms.Form):
 
 
 YEAR_ERRORS = {"invalid": "年度应为四位数字。", "min_value": "年度不早于 2009。", "max_value": "年度不晚于 2100。"}
-
-
-class PaymentFilterForm(forms.Form):
-    q = forms.CharField(label="户主或凭证号", max_length=50, required=False)
-    year = forms.IntegerField(label="年度", min_value=2009, max_value=2100, required=False, error_messages=YEAR_ERRORS)
-    programme = forms.ChoiceField(label="项目", choices=[("", "全部"), *Programme.choices], required=False)
-    region = forms.CharField(label="区划代码", max_length=15, required=False, help_text="含下级")
-    overdue = forms.BooleanField(label="只看尾款逾期", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class TotalsFilterForm(forms.Form):

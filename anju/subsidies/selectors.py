@@ -25,6 +25,7 @@ from anju.core.numbers import yuan
 from anju.eligibility.choices import Programme
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
+from anju.subsidies.filters import DueCaseFilter, PaymentFilter
 from anju.subsidies.models import Payment
 from anju.subsidies.services import can_pay, stage_refusal
 
@@ -155,34 +156,24 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(stage=Stage.ACCEPTED) & late & Q(paid_sum__lt=F("subsidy_amount"))
 
 
-def _region_prefix(code: str) -> str | None:
-    region = Region.objects.filter(code=(code or "").strip()).first()
-    return region.prefix if region else None
+def payment_filter(user: Any, params: Any) -> PaymentFilter:
+    """Payments the user may see, newest first, narrowed by ``PaymentFilter`` (page and API)."""
+    queryset = Payment.objects.visible_to(user).select_related("case__household", "recorded_by")
+    return PaymentFilter(params, queryset=queryset)
 
 
-def payments_visible(user: Any, filters: dict[str, Any]) -> QuerySet[Payment]:
-    """Payments the user may see, newest first; filters: year, programme, region (code, with its
-    subtree), overdue (payments of cases whose final payment is overdue), q (head's name or voucher)."""
-    qs = Payment.objects.visible_to(user).select_related("case__household", "recorded_by")
-    if filters.get("year"):
-        qs = qs.filter(case__year=filters["year"])
-    if filters.get("programme"):
-        qs = qs.filter(case__programme=filters["programme"])
-    if filters.get("region"):
-        prefix = _region_prefix(filters["region"])
-        qs = qs.filter(region_code__startswith=prefix) if prefix else qs.none()
-    if filters.get("overdue"):
-        late = with_paid(RenovationCase.objects.visible_to(user)).filter(overdue_q()).values("pk")
-        qs = qs.filter(case__in=late)
-    if filters.get("q"):
-        q = filters["q"].strip()
-        qs = qs.filter(Q(case__household__head_name__contains=q) | Q(voucher_no__contains=q))
-    return qs
+def payments_visible(user: Any, params: Any) -> QuerySet[Payment]:
+    return payment_filter(user, params).qs
 
 
-def cases_awaiting_payment(user: Any, filters: dict[str, Any]) -> QuerySet[RenovationCase]:
-    """Filed cases (建档 to 验收通过, not 整改) still owed money, annotated with ``paid_sum``;
-    the same filters as ``payments_visible``. Overdue ones first, then by acceptance date."""
+def cases_awaiting_payment(user: Any, params: Any) -> QuerySet[RenovationCase]:
+    return due_filter(user, params).qs
+
+
+def due_filter(user: Any, params: Any) -> DueCaseFilter:
+    """Filed cases (建档 to 验收通过, not 整改) still owed money, annotated with ``paid_sum``,
+    narrowed by ``DueCaseFilter`` (the payments' parameters). Overdue ones first, then by
+    acceptance date."""
     qs = with_paid(
         RenovationCase.objects.visible_to(user)
         .filter(
@@ -191,18 +182,7 @@ def cases_awaiting_payment(user: Any, filters: dict[str, Any]) -> QuerySet[Renov
         )
         .select_related("household", "policy")
     ).filter(Q(paid_sum__lt=F("subsidy_amount")))
-    if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
-    if filters.get("programme"):
-        qs = qs.filter(programme=filters["programme"])
-    if filters.get("region"):
-        prefix = _region_prefix(filters["region"])
-        qs = qs.filter(region_code__startswith=prefix) if prefix else qs.none()
-    if filters.get("overdue"):
-        qs = qs.filter(overdue_q())
-    if filters.get("q"):
-        qs = qs.filter(household__head_name__contains=filters["q"].strip())
-    return qs.order_by(F("accepted_on").asc(nulls_last=True), "region_code", "pk")
+    return DueCaseFilter(params, queryset=qs.order_by(F("accepted_on").asc(nulls_last=True), "region_code", "pk"))
 
 
 # --- totals ----------------------------------------------------------------------------------------

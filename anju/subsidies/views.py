@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
-from anju.subsidies.forms import PaymentFilterForm, PaymentForm, TotalsFilterForm
+from anju.subsidies.forms import PaymentForm, TotalsFilterForm
 
 
 @login_required
@@ -62,15 +61,13 @@ def pay(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def payment_list(request: HttpRequest) -> HttpResponse:
-    form = PaymentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     view = "due" if request.GET.get("view") == "due" else "payments"
-    qs: QuerySet[Any]
+    filterset: Any
     if view == "due":
-        qs = selectors.cases_awaiting_payment(request.user, filters)
+        filterset = selectors.due_filter(request.user, request.GET)
     else:
-        qs = selectors.payments_visible(request.user, filters)
-    page, query = paginate(request, qs)
+        filterset = selectors.payment_filter(request.user, request.GET)
+    page, query = paginate(request, filterset.qs)
     today = timezone.localdate()
     if view == "due":
         rows = [
@@ -96,7 +93,8 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "rows": rows,
             "filter_query": tabs.urlencode(),
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "view": view,
             "may_pay": services.can_pay(request.user),
         },

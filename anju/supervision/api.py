@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -21,10 +18,10 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
-from anju.regions.filters import RegionFilterSet
 from anju.regions.models import Region
 from anju.supervision import services
-from anju.supervision.choices import FindingCategory, OrderStatus, Topic
+from anju.supervision.choices import FindingCategory, Topic
+from anju.supervision.filters import OrderFilter, VisitFilter
 from anju.supervision.models import Finding, OrderFollowUp, RectificationOrder, SupervisionVisit
 
 
@@ -169,34 +166,6 @@ class ReturnSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf
 
 class CloseSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     note = serializers.CharField(allow_blank=True)
-
-
-# --- filters ------------------------------------------------------------------------------------
-
-
-class VisitFilter(RegionFilterSet):
-    topic = django_filters.ChoiceFilter(label="督导内容", choices=Topic.choices)
-    date_from = django_filters.DateFilter(label="督导日期从", field_name="visited_on", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label="督导日期至", field_name="visited_on", lookup_expr="lte")
-
-    class Meta:
-        model = SupervisionVisit
-        fields: list[str] = []
-
-
-class OrderFilter(RegionFilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=OrderStatus.choices)
-    overdue = django_filters.BooleanFilter(label="逾期（期限已过且未销号）", method="filter_overdue")
-
-    class Meta:
-        model = RectificationOrder
-        fields: list[str] = []
-
-    def filter_overdue(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return qs
-        late = qs.filter(due_on__lt=timezone.localdate()).exclude(status=OrderStatus.CLOSED)
-        return late if value else qs.exclude(pk__in=late.values("pk"))
 
 
 # --- viewsets -----------------------------------------------------------------------------------

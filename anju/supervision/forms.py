@@ -14,7 +14,7 @@ from anju.households.forms import _style
 from anju.inspections.forms import MultiplePhotoField
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
-from anju.supervision.choices import FindingCategory, OrderStatus, Topic
+from anju.supervision.choices import FindingCategory, Topic
 from anju.supervision.models import Finding
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -144,49 +144,4 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class VisitFilterForm(forms.Form):
-    township = forms.ModelChoiceField(
-        label="乡镇", queryset=Region.objects.none(), required=False, empty_label="全部乡镇"
-    )
-    date_from = forms.DateField(label="督导日期从", required=False, widget=DATE)
-    date_to = forms.DateField(label="至", required=False, widget=DATE)
-    topic = forms.ChoiceField(label="督导内容", choices=[("", "全部"), *Topic.choices], required=False)
-
-    def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
-        _style(self)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError("开始日期不能晚于结束日期。")
-        return data
-
-
-class OrderFilterForm(forms.Form):
-    q = forms.CharField(label="文号", required=False)
-    township = forms.ModelChoiceField(
-        label="乡镇", queryset=Region.objects.none(), required=False, empty_label="全部乡镇"
-    )
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[
-            ("", "全部"),
-            ("open", "未销号"),
-            (OrderStatus.ISSUED, "待整改"),
-            ("returned", "退回重新整改"),
-            (OrderStatus.RESPONDED, "已反馈待复核"),
-            (OrderStatus.CLOSED, "已销号"),
-        ],
-    )
-    overdue = forms.BooleanField(label="只看逾期", required=False)
-
-    def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         _style(self)

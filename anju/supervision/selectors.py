@@ -17,16 +17,16 @@ from anju.core.scoping import get_visible_or_404
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.supervision.choices import OrderStatus
+from anju.supervision.filters import OrderFilter, VisitFilter
 from anju.supervision.models import Finding, FindingPhoto, OrderFollowUp, RectificationOrder, SupervisionVisit
 from anju.supervision.services import RESPOND_ROLES, can_supervise
 
 PANEL_LIMIT = 8
 
 
-def visits_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[SupervisionVisit]:
-    """Visits the user may see, newest first, with finding and order counts; ``filters`` from
-    ``VisitFilterForm`` (township, date range, topic)."""
-    f = filters or {}
+def visits_visible(user: Any, params: Any, request: Any = None) -> VisitFilter:
+    """Visits the user may see, newest first, with finding and order counts, narrowed by
+    ``VisitFilter`` (township, date range, topic, region)."""
     qs = (
         SupervisionVisit.objects.visible_to(user)
         .select_related("region", "township", "recorded_by")
@@ -35,15 +35,7 @@ def visits_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet
             ordered_count=Count("findings", filter=Q(findings__order__isnull=False), distinct=True),
         )
     )
-    if f.get("township"):
-        qs = qs.filter(township=f["township"])
-    if f.get("date_from"):
-        qs = qs.filter(visited_on__gte=f["date_from"])
-    if f.get("date_to"):
-        qs = qs.filter(visited_on__lte=f["date_to"])
-    if f.get("topic"):
-        qs = qs.filter(topic=f["topic"])
-    return qs.order_by("-visited_on", "-pk")
+    return VisitFilter(params, queryset=qs.order_by("-visited_on", "-pk"), request=request)
 
 
 def visit_findings(visit: SupervisionVisit) -> list[Finding]:
@@ -55,11 +47,11 @@ def visit_findings(visit: SupervisionVisit) -> list[Finding]:
     )
 
 
-def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[RectificationOrder]:
+def orders_visible(user: Any, params: Any, request: Any = None) -> OrderFilter:
     """Orders the user may see: overdue first (most days late first), then open ones by due
     date, closed ones last.
-    ``filters``: township, status (issued / responded / closed / returned), overdue, q (文号)."""
-    f = filters or {}
+    Narrowed by ``OrderFilter``: township, status (open / issued / returned / responded /
+    closed), overdue, q (文号), region."""
     today = timezone.localdate()
     qs = (
         RectificationOrder.objects.visible_to(user)
@@ -74,20 +66,7 @@ def orders_visible(user: Any, filters: dict[str, Any] | None = None) -> QuerySet
             done=Case(When(status=OrderStatus.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
     )
-    status = f.get("status")
-    if status == "returned":
-        qs = qs.filter(status=OrderStatus.ISSUED, times_returned__gt=0)
-    elif status == "open":
-        qs = qs.exclude(status=OrderStatus.CLOSED)
-    elif status:
-        qs = qs.filter(status=status)
-    if f.get("overdue"):
-        qs = qs.overdue(today)
-    if f.get("township"):
-        qs = qs.filter(township=f["township"])
-    if f.get("q"):
-        qs = qs.filter(number__icontains=f["q"].strip())
-    return qs.order_by("-late", "done", "due_on", "-pk")
+    return OrderFilter(params, queryset=qs.order_by("-late", "done", "due_on", "-pk"), request=request)
 
 
 def order_detail(user: Any, pk: int) -> RectificationOrder:

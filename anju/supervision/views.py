@@ -21,11 +21,9 @@ from anju.supervision import selectors, services
 from anju.supervision.forms import (
     CloseForm,
     FindingForm,
-    OrderFilterForm,
     OrderIssueForm,
     RespondForm,
     ReturnForm,
-    VisitFilterForm,
     VisitForm,
 )
 from anju.supervision.models import FindingPhoto, RectificationOrder, ResponsePhoto, SupervisionVisit
@@ -41,10 +39,8 @@ def _require_supervisor(request: HttpRequest) -> None:
 
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
-    townships = selectors.townships_for(request.user)
-    form = VisitFilterForm(request.GET or None, townships=townships)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.visits_visible(request.user, filters))
+    filterset = selectors.visits_visible(request.user, request.GET, request)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "supervision/visit_list.html",
@@ -52,7 +48,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "page_title": "督导检查",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "may_record": services.can_supervise(request.user),
             "counts": selectors.order_counts(request.user),
         },
@@ -155,10 +152,8 @@ def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    townships = selectors.townships_for(request.user)
-    form = OrderFilterForm(request.GET or None, townships=townships)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.orders_visible(request.user, filters))
+    filterset = selectors.orders_visible(request.user, request.GET, request)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "supervision/order_list.html",
@@ -166,7 +161,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page_title": "整改通知",
             "page": page,
             "query": query,
-            "form": form,
+            "filter": filterset,
+            "form": filterset.form,
             "counts": selectors.order_counts(request.user),
         },
     )
