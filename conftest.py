@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User, UserRole
@@ -45,6 +46,13 @@ def build_regions(rows: Iterable[tuple[str, str]] = TREE) -> dict[str, Region]:
             code=code, name=name, level=level_of(code), parent=made.get(parent) if parent else None
         )
     return made
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterable[None]:
+    """Throttle and login-failure counts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

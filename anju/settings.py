@@ -203,6 +203,18 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Failed logins per network address (anju.accounts.ratelimit), besides axes' per-account lockout.
+ANJU_LOGIN_IP_FAILURES = int(os.environ.get("ANJU_LOGIN_IP_FAILURES", "20"))
+ANJU_LOGIN_IP_WINDOW_MINUTES = int(os.environ.get("ANJU_LOGIN_IP_WINDOW_MINUTES", "15"))
+# Throttle counts and login-failure counts: per process by default; shared by every web worker
+# with Redis (ANJU_REDIS_URL=redis://127.0.0.1:6379/0), which a multi-worker deployment should use.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ANJU_REDIS_URL"]}
+        if os.environ.get("ANJU_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anju"}
+    )
+}
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ANJU_PROXY_COUNT", "0")) or None
 
 LANGUAGE_CODE = "zh-hans"
@@ -267,6 +279,18 @@ REST_FRAMEWORK = {
     # JSON only: the Swagger page at /api/docs/ is the human-facing view.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "anju.core.api_errors.anju_exception_handler",
+    # Requests per client (issue 21): anonymous callers by address, signed-in users by account;
+    # the token issue has its own, lower limit per address. 429 in Chinese when exceeded.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("ANJU_API_ANON_RATE", "60/min"),
+        "user": os.environ.get("ANJU_API_USER_RATE", "1200/min"),
+        "token_issue": os.environ.get("ANJU_API_TOKEN_ISSUE_RATE", "10/min"),
+    },
+    "NUM_PROXIES": int(os.environ.get("ANJU_PROXY_COUNT", "0")) or None,
 }
 
 # API tokens (django-rest-knox, ADR 0023): one per device, named by the user, stored as a

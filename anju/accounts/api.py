@@ -14,16 +14,17 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, permissions, serializers, status
+from rest_framework import exceptions, mixins, permissions, serializers, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from anju.accounts import services
+from anju.accounts import ratelimit, services
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.context import current_context
 
 BAD_CREDENTIALS = "用户名或密码错误。连续输错多次后账号将被暂时锁定。"
 
@@ -79,6 +80,9 @@ class TokenIssueView(APIView):
     authentication_classes: list[type[Any]] = []
     permission_classes = [permissions.AllowAny]
     serializer_class = TokenRequestSerializer
+    # Besides the anonymous rate, a lower one of its own per address (ANJU_API_TOKEN_ISSUE_RATE).
+    throttle_classes = [throttling.AnonRateThrottle, throttling.ScopedRateThrottle]
+    throttle_scope = "token_issue"
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -90,6 +94,8 @@ class TokenIssueView(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
+        if ratelimit.address_blocked(current_context().ip):
+            return Response({"detail": ratelimit.blocked_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self) -> None:
-        from anju.accounts import signals  # noqa: F401
+        from anju.accounts import ratelimit, signals  # noqa: F401

@@ -19,6 +19,8 @@ from knox.settings import knox_settings  # type: ignore[import-untyped]  # djang
 from rest_framework import exceptions
 
 from anju.accounts.models import ApiToken
+from anju.audit.models import AuditAction
+from anju.audit.services import audit_record
 
 INVALID = "接口令牌无效、已过期或已被吊销，请重新申请令牌。"
 INACTIVE = "该账号已停用，接口令牌不再有效。"
@@ -55,6 +57,8 @@ class ApiTokenAuthentication(TokenAuthentication):
         if auth_token.last_used_at is None or now - auth_token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=auth_token.pk).update(last_used_at=now)
             auth_token.last_used_at = now
+            # Token use is audited like a page login: once per device per LAST_USED_PRECISION.
+            audit_record(actor=user, action=AuditAction.LOGIN, obj=user, note=f"使用接口令牌「{auth_token.name}」")
         return user, auth_token
 
 

@@ -14,13 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from anju.accounts import services
+from anju.accounts import ratelimit, services
 from anju.accounts.authentication import TTL_DAYS
 from anju.accounts.choices import Role
 from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserFilterForm, UserForm
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
 from anju.accounts.selectors import user_list as select_users
+from anju.core.context import current_context
 from anju.core.scoping import get_visible_or_404
 
 
@@ -33,6 +34,17 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["session_expired"] = getattr(self.request, "session_expired", False)
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # One address trying many usernames is refused before any password is checked.
+        if ratelimit.address_blocked(current_context().ip):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, ratelimit.blocked_message())
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
