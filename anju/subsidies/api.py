@@ -19,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
+from anju.core.masking import Kind, PersonalField
 from anju.eligibility.choices import Programme
 from anju.regions.filters import RegionFilterSet
 from anju.regions.models import Region
@@ -47,7 +48,9 @@ class PaymentFilter(RegionFilterSet):
 class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     payee_kind_label = serializers.CharField(source="get_payee_kind_display", read_only=True)
-    bank_account = serializers.SerializerMethodField(help_text="收款账号；区/县住建局可见全号，其他角色只见后四位")
+    bank_account = PersonalField(
+        kind=Kind.ACCOUNT, read_only=True, help_text="收款账号；区/县住建局可见全号，其他角色只见后四位"
+    )
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
 
     class Meta:
@@ -71,9 +74,6 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "recorded_by",
             "recorded_at",
         ]
-
-    def get_bank_account(self, obj: Payment) -> str:
-        return selectors.account_shown(self.context["request"].user, obj.bank_account)
 
 
 class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
