@@ -6,64 +6,29 @@ acceptance officers."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from anju.acceptance.models import Acceptance, Rectification
-from anju.core.masking import mask_id_number
+from anju.core.masking import Kind
 from anju.core.numbers import plain_number
-from anju.inspections.pdf import chinese_font, printed_footer
+from anju.kit import pdf as kit
+from anju.kit.pdf import HEADER_BG, LABEL_BG, WARN
 
-PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
-HEADER_BG = colors.HexColor("#DDEBF7")
-LABEL_BG = colors.HexColor("#F2F2F2")
+PAGE_WIDTH = kit.content_width()
 FAIL_BG = colors.HexColor("#FDECEE")
-WARN = "#B00020"
 PASS_COLOUR = "#1B5E20"
-# Non-breaking spaces: ReportLab collapses runs of ordinary spaces.
-DATE_LINE = "年" + "&nbsp;" * 6 + "月" + "&nbsp;" * 6 + "日"
 
 
-def _text(value: Any, empty: str = "—") -> str:
-    """Stored text, escaped: Paragraph parses markup, so "<" in a note must not start a tag."""
-    text = str(value).strip() if value is not None else ""
-    return escape(text) if text else empty
-
-
-class _Styles:
+class _Styles(kit.Styles):
     def __init__(self, font: str) -> None:
-        self.title = ParagraphStyle("title", fontName=font, fontSize=17, leading=24, alignment=1)
-        self.subtitle = ParagraphStyle("subtitle", fontName=font, fontSize=8.5, leading=12, alignment=1)
-        self.section = ParagraphStyle("section", fontName=font, fontSize=11, leading=16, spaceBefore=2 * mm)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
-        self.label = ParagraphStyle("label", parent=self.cell, textColor=colors.HexColor("#333333"))
-        self.head = ParagraphStyle("head", parent=self.cell, alignment=1)
+        super().__init__(font, cell_leading=12, section_space=2 * mm)
         self.mark = ParagraphStyle("mark", fontName=font, fontSize=12, leading=12, alignment=1)
-        self.big = ParagraphStyle("big", fontName=font, fontSize=13, leading=17)
-        self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey)
-        self.sign = ParagraphStyle("sign", fontName=font, fontSize=9.5, leading=15)
-        self.date = ParagraphStyle("date", parent=self.sign, alignment=2, rightIndent=4 * mm)
-
-
-def _grid(font: str, extra: list[Any] | None = None) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), font),
-            ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            *(extra or []),
-        ]
-    )
 
 
 def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
@@ -74,7 +39,9 @@ def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
         return Paragraph(text, style)
 
     village = household.region.full_name() + (household.group_name or "")
-    builder = _text(case.builder_name) + (f"（证书 {_text(case.builder_cert_no)}）" if case.builder_cert_no else "")
+    builder = kit.text(case.builder_name) + (
+        f"（证书 {kit.text(case.builder_cert_no)}）" if case.builder_cert_no else ""
+    )
     built = f"{plain_number(case.built_area)} m²" if case.built_area is not None else "—"
     planned = f"{plain_number(case.planned_area)} m²" if case.planned_area is not None else "—"
     subsidy = f"{case.subsidy_amount:,.0f} 元" if case.subsidy_amount is not None else "—"
@@ -83,24 +50,24 @@ def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
     rows = [
         [
             p("户主", s.label),
-            p(_text(household.head_name)),
+            p(kit.text(household.head_name)),
             p("身份证号", s.label),
-            p(mask_id_number(household.head_id_number)),
+            p(kit.personal(household.head_id_number, Kind.ID)),
             p("家庭人口", s.label),
             p(f"{case.household_size} 人"),
         ],
-        [p("所在村", s.label), p(_text(village)), "", "", "", ""],
+        [p("所在村", s.label), p(kit.text(village)), "", "", "", ""],
         [
             p("计划年度", s.label),
             p(f"{case.year} 年{escape(case.get_programme_display())}"),
             p("原危险等级", s.label),
             p(escape(case.get_grade_display())),
             p("改造方式", s.label),
-            p(_text(case.method_name)),
+            p(kit.text(case.method_name)),
         ],
         [
             p("建设方式", s.label),
-            p(_text(case.get_construction_mode_display())),
+            p(kit.text(case.get_construction_mode_display())),
             p("施工方", s.label),
             p(builder),
             "",
@@ -112,14 +79,14 @@ def _info_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
     spans = [("SPAN", (1, 1), (5, 1)), ("SPAN", (3, 3), (5, 3)), ("SPAN", (3, 5), (5, 5))]
     if case.area_problem:
         rows.append(
-            [p("面积提示", s.label), p(f"<font color='{WARN}'>{_text(case.area_problem)}</font>"), "", "", "", ""]
+            [p("面积提示", s.label), p(f"<font color='{WARN}'>{kit.text(case.area_problem)}</font>"), "", "", "", ""]
         )
         spans.append(("SPAN", (1, len(rows) - 1), (5, len(rows) - 1)))
     label = 22 * mm
     value = (PAGE_WIDTH - 3 * label) / 3
     table = Table(rows, colWidths=[label, value + 8 * mm, label, value + 4 * mm, label, value - 12 * mm])
     table.setStyle(
-        _grid(
+        kit.grid(
             font,
             [
                 *spans,
@@ -144,11 +111,11 @@ def _checklist_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
             colour = {"pass": PASS_COLOUR, "fail": WARN}.get(row["result"], "#555555")
             rows.append(
                 [
-                    Paragraph(_text(group), s.cell) if len(rows) == first else "",
-                    Paragraph(_text(row["name"]), s.cell),
+                    Paragraph(kit.text(group), s.cell) if len(rows) == first else "",
+                    Paragraph(kit.text(row["name"]), s.cell),
                     Paragraph("是" if row.get("required") else "", s.head),
                     Paragraph(f"<font color='{colour}'>{escape(row['mark']) or '—'}</font>", s.mark),
-                    Paragraph(_text(row["note"], ""), s.cell),
+                    Paragraph(kit.text(row["note"], ""), s.cell),
                 ]
             )
             if row["blocking"]:
@@ -157,7 +124,7 @@ def _checklist_table(acceptance: Acceptance, s: _Styles, font: str) -> Table:
             extra.append(("SPAN", (0, first), (0, len(rows) - 1)))
     table = Table(rows, colWidths=[22 * mm, 70 * mm, 12 * mm, 14 * mm, PAGE_WIDTH - 118 * mm], repeatRows=1)
     compact = [("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5)]
-    table.setStyle(_grid(font, [*compact, *extra]))
+    table.setStyle(kit.grid(font, [*compact, *extra]))
     return table
 
 
@@ -166,7 +133,7 @@ def _conclusion_table(acceptance: Acceptance, rectification: Rectification | Non
     verdict = f"<font color='{colour}'>{escape(acceptance.result_label)}</font>"
     agrees = "同意" if acceptance.household_agrees else f"<font color='{WARN}'>不同意</font>"
     if acceptance.household_opinion:
-        agrees += f"：{_text(acceptance.household_opinion)}"
+        agrees += f"：{kit.text(acceptance.household_opinion)}"
     rows: list[list[Any]] = [
         [
             Paragraph("竣工后等级", s.label),
@@ -183,7 +150,7 @@ def _conclusion_table(acceptance: Acceptance, rectification: Rectification | Non
         rows += [
             [
                 Paragraph("整改要求", s.label),
-                Paragraph(_text(rectification.requirements).replace("\n", "<br/>"), s.cell),
+                Paragraph(kit.text(rectification.requirements).replace("\n", "<br/>"), s.cell),
                 "",
                 "",
             ],
@@ -197,56 +164,35 @@ def _conclusion_table(acceptance: Acceptance, rectification: Rectification | Non
     table = Table(rows, colWidths=[22 * mm, 50 * mm, 22 * mm, PAGE_WIDTH - 94 * mm])
     spans = [("SPAN", (1, r), (3, r)) for r in range(1, len(rows))]
     table.setStyle(
-        _grid(font, [*spans, ("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, 0), LABEL_BG)])
+        kit.grid(font, [*spans, ("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, 0), LABEL_BG)])
     )
     return table
 
 
-def _signatures(acceptance: Acceptance, s: _Styles, font: str) -> list[Flowable]:
-    def block(who: str, name: str) -> list[Flowable]:
-        return [
-            Paragraph(f"{who}：", s.sign),
-            Paragraph(_text(name, "&nbsp;"), s.small),
-            Spacer(1, 10 * mm),
-            Paragraph(DATE_LINE, s.date),
-        ]
-
+def _signatures(acceptance: Acceptance, s: _Styles) -> list[Flowable]:
     household = acceptance.case.household.head_name
     agrees = "同意" if acceptance.household_agrees else "不同意"
-    signs = Table(
+    signs = kit.signature_row(
+        s,
         [
-            [
-                block("施工单位或工匠（签字）", acceptance.builder_name),
-                block("农户（签字）", f"{household}（{agrees}验收结果）"),
-                block("验收人员（签字）", acceptance.officer_names),
-                block("乡镇人民政府（盖章）", ""),
-            ]
+            kit.signature_cell(s, "施工单位或工匠（签字）：", name=acceptance.builder_name),
+            kit.signature_cell(s, "农户（签字）：", name=f"{household}（{agrees}验收结果）"),
+            kit.signature_cell(s, "验收人员（签字）：", name=acceptance.officer_names),
+            kit.signature_cell(s, "乡镇人民政府（盖章）：", name=""),
         ],
-        colWidths=[PAGE_WIDTH / 4] * 4,
+        PAGE_WIDTH,
     )
-    signs.setStyle(_grid(font, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
     return [Paragraph("四、签字确认", s.section), Spacer(1, 1.5 * mm), signs]
 
 
 def acceptance_pdf(acceptance: Acceptance) -> bytes:
     """The 竣工验收表 of one acceptance as an A4 PDF."""
-    font = chinese_font()
+    font = kit.chinese_font()
     s = _Styles(font)
     case = acceptance.case
     rectification = Rectification.objects.filter(acceptance=acceptance).first()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=16 * mm,
-        title=f"{case.household.head_name}户 农村危房改造竣工验收表",
-        author="安居 农村住房安全保障信息系统",
-    )
     attempt = "首次验收" if acceptance.attempt == 1 else f"第 {acceptance.attempt} 次验收（复验）"
-    subtitle = f"档案编号：{_text(case.archive_no)}　　{attempt}　　验收日期：{acceptance.on:%Y年%m月%d日}"
+    subtitle = f"档案编号：{kit.text(case.archive_no)}　　{attempt}　　验收日期：{acceptance.on:%Y年%m月%d日}"
     story: list[Flowable] = [
         Paragraph("农村危房改造竣工验收表", s.title),
         Paragraph(subtitle, s.subtitle),
@@ -260,8 +206,8 @@ def acceptance_pdf(acceptance: Acceptance) -> bytes:
         Paragraph("三、验收结论", s.section),
         Spacer(1, 1.5 * mm),
         _conclusion_table(acceptance, rectification, s, font),
-        KeepTogether(_signatures(acceptance, s, font)),
+        KeepTogether(_signatures(acceptance, s)),
     ]
-    footer = printed_footer(font, f"验收编号 {acceptance.pk}")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return kit.render(
+        story, title=f"{case.household.head_name}户 农村危房改造竣工验收表", caption=f"验收编号 {acceptance.pk}"
+    )

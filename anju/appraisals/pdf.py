@@ -5,51 +5,34 @@ result, and a signatures block to sign on paper."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.db.models import Q
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from anju.appraisals.grading import house_grade
 from anju.appraisals.models import Appraisal
-from anju.core.masking import mask_id_number
+from anju.core.masking import Kind
 from anju.core.numbers import plain_number
 from anju.households.choices import GENERAL_LABEL, KeyGroup, SeismicIntensity, StructureType
 from anju.households.models import HouseholdStatus
-from anju.inspections.pdf import chinese_font, printed_footer
+from anju.kit import pdf as kit
+from anju.kit.pdf import HEADER_BG, LABEL_BG
 
-PAGE_WIDTH = A4[0] - 30 * mm  # 15 mm margins
-HEADER_BG = colors.HexColor("#DDEBF7")
-LABEL_BG = colors.HexColor("#F2F2F2")
-WARN = colors.HexColor("#B00020")
+PAGE_WIDTH = kit.content_width()
+WARN = colors.HexColor(kit.WARN)
 OUTSIDE_GUIDELINE = "三层及以上，超出导则适用范围，应按 GB 50292 鉴定"
-# Non-breaking spaces: ReportLab collapses runs of ordinary (and ideographic) spaces.
-DATE_LINE = "年" + "&nbsp;" * 6 + "月" + "&nbsp;" * 6 + "日"
 
 
-def _text(value: Any, empty: str = "—") -> str:
-    """User or stored text, escaped: Paragraph parses markup, so "<" in a note must not be a tag."""
-    text = str(value).strip() if value is not None else ""
-    return escape(text) if text else empty
-
-
-class _Styles:
+class _Styles(kit.Styles):
     def __init__(self, font: str) -> None:
-        self.title = ParagraphStyle("title", fontName=font, fontSize=17, leading=24, alignment=1)
-        self.subtitle = ParagraphStyle("subtitle", fontName=font, fontSize=8.5, leading=12, alignment=1)
-        self.section = ParagraphStyle("section", fontName=font, fontSize=11, leading=16, spaceBefore=3 * mm)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12.5)
-        self.label = ParagraphStyle("label", parent=self.cell, textColor=colors.HexColor("#333333"))
-        self.head = ParagraphStyle("head", parent=self.cell, alignment=1)
+        super().__init__(font)
         self.grade = ParagraphStyle("grade", parent=self.cell, alignment=1)
-        self.big = ParagraphStyle("big", fontName=font, fontSize=13, leading=17)
         self.banner = ParagraphStyle(
             "banner",
             fontName=font,
@@ -62,22 +45,10 @@ class _Styles:
             backColor=colors.HexColor("#FDECEE"),
             alignment=1,
         )
-        self.sign = ParagraphStyle("sign", fontName=font, fontSize=9.5, leading=15)
-        self.date = ParagraphStyle("date", parent=self.sign, alignment=2, rightIndent=4 * mm)
 
 
 def _grid(font: str, extra: list[Any] | None = None) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), font),
-            ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            *(extra or []),
-        ]
-    )
+    return kit.grid(font, extra, padding=3)
 
 
 def _current_groups(appraisal: Appraisal) -> str:
@@ -111,12 +82,12 @@ def _info_table(appraisal: Appraisal, s: _Styles, font: str) -> Table:
     rows = [
         [
             p("户主", s.label),
-            p(_text(household.head_name)),
+            p(kit.text(household.head_name)),
             p("身份证号", s.label),
-            p(mask_id_number(household.head_id_number)),
+            p(kit.personal(household.head_id_number, Kind.ID)),
         ],
-        [p("所在村", s.label), p(_text(village)), "", ""],
-        [p("房屋地址", s.label), p(_text(address)), "", ""],
+        [p("所在村", s.label), p(kit.text(village)), "", ""],
+        [p("房屋地址", s.label), p(kit.text(address)), "", ""],
         [p("农户类别", s.label), p(escape(_current_groups(appraisal))), "", ""],
         [
             p("结构类型", s.label),
@@ -144,7 +115,8 @@ def _site_table(appraisal: Appraisal, s: _Styles, font: str) -> Table:
             Paragraph("场地安全性", s.label),
             Paragraph(f"<font color='{colour}'>{verdict}</font>", s.grade),
             Paragraph(
-                _text(appraisal.site_note, "无地质灾害等场地危险情况" if not appraisal.site_dangerous else "—"), s.cell
+                kit.text(appraisal.site_note, "无地质灾害等场地危险情况" if not appraisal.site_dangerous else "—"),
+                s.cell,
             ),
         ]
     ]
@@ -159,16 +131,16 @@ def _component_table(appraisal: Appraisal, s: _Styles, font: str) -> Table:
     for component in appraisal.components:
         grade = str(component.get("grade") or "")
         if grade:
-            standard = _text(criteria.get(component.get("code"), {}).get(grade))
+            standard = kit.text(criteria.get(component.get("code"), {}).get(grade))
             shown = f"{escape(grade)} 级"
         else:
             standard, shown = "未评定（场地危险，直接评定为 D 级）", "—"
         rows.append(
             [
-                Paragraph(_text(component.get("name")), s.cell),
+                Paragraph(kit.text(component.get("name")), s.cell),
                 Paragraph(shown, s.grade),
                 Paragraph(standard, s.cell),
-                Paragraph(_text(component.get("note"), ""), s.cell),
+                Paragraph(kit.text(component.get("note"), ""), s.cell),
             ]
         )
     widths = [28 * mm, 17 * mm, 93 * mm, PAGE_WIDTH - 138 * mm]
@@ -195,18 +167,18 @@ def _result_table(appraisal: Appraisal, s: _Styles, font: str) -> Table:
         final += "<font size='10'>　（场地危险，建议异地新建）</font>"
     prevention = escape(appraisal.get_prevention_level_display())
     if appraisal.prevention_note:
-        prevention += f"（{_text(appraisal.prevention_note)}）"
+        prevention += f"（{kit.text(appraisal.prevention_note)}）"
     rows: list[list[Any]] = [
         [Paragraph("计算等级", s.label), Paragraph(computed, s.cell)],
         [Paragraph("鉴定等级", s.label), Paragraph(final, s.big)],
     ]
     if appraisal.is_overridden:
-        rows.append([Paragraph("调整理由", s.label), Paragraph(_text(appraisal.override_reason), s.cell)])
+        rows.append([Paragraph("调整理由", s.label), Paragraph(kit.text(appraisal.override_reason), s.cell)])
     rows += [
         [Paragraph("防灾措施", s.label), Paragraph(prevention, s.cell)],
         [Paragraph("致危原因", s.label), Paragraph(escape(appraisal.get_damage_cause_display()), s.cell)],
-        [Paragraph("处理建议", s.label), Paragraph(_text(appraisal.advice), s.cell)],
-        [Paragraph("鉴定模板", s.label), Paragraph(_text(str(appraisal.template)), s.cell)],
+        [Paragraph("处理建议", s.label), Paragraph(kit.text(appraisal.advice), s.cell)],
+        [Paragraph("鉴定模板", s.label), Paragraph(kit.text(str(appraisal.template)), s.cell)],
     ]
     table = Table(rows, colWidths=[24 * mm, PAGE_WIDTH - 24 * mm])
     table.setStyle(_grid(font, [("BACKGROUND", (0, 0), (0, -1), LABEL_BG)]))
@@ -218,13 +190,13 @@ def _signatures(appraisal: Appraisal, s: _Styles, font: str) -> list[Flowable]:
         [
             [
                 Paragraph("鉴定人", s.label),
-                Paragraph(_text(appraisal.appraiser_name), s.cell),
+                Paragraph(kit.text(appraisal.appraiser_name), s.cell),
                 Paragraph("鉴定单位", s.label),
-                Paragraph(_text(appraisal.appraiser_org), s.cell),
+                Paragraph(kit.text(appraisal.appraiser_org), s.cell),
             ],
             [
                 Paragraph("证书编号", s.label),
-                Paragraph(_text(appraisal.certificate_no), s.cell),
+                Paragraph(kit.text(appraisal.certificate_no), s.cell),
                 Paragraph("鉴定日期", s.label),
                 Paragraph(f"{appraisal.appraised_on:%Y年%m月%d日}", s.cell),
             ],
@@ -234,38 +206,23 @@ def _signatures(appraisal: Appraisal, s: _Styles, font: str) -> list[Flowable]:
     details.setStyle(
         _grid(font, [("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, -1), LABEL_BG)])
     )
-    signs = Table(
-        [
-            [
-                [Paragraph(f"{who}（签字）：", s.sign), Spacer(1, 13 * mm), Paragraph(DATE_LINE, s.date)]
-                for who in ("鉴定人", "审核人", "农户")
-            ]
-        ],
-        colWidths=[PAGE_WIDTH / 3] * 3,
+    signs = kit.signature_row(
+        s,
+        [kit.signature_cell(s, f"{who}（签字）：", space=13 * mm) for who in ("鉴定人", "审核人", "农户")],
+        PAGE_WIDTH,
+        padding=5,
     )
-    signs.setStyle(_grid(font, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 5)]))
     return [Paragraph("鉴定人员及签字", s.section), Spacer(1, 1.5 * mm), details, Spacer(1, 2 * mm), signs]
 
 
 def appraisal_pdf(appraisal: Appraisal) -> bytes:
     """The appraisal form of one appraisal as an A4 PDF."""
-    font = chinese_font()
+    font = kit.chinese_font()
     s = _Styles(font)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=f"{appraisal.household.head_name}户 农村住房安全性鉴定表",
-        author="安居 农村住房安全保障信息系统",
-    )
     source = appraisal.template.content.get("source") or "农村住房安全性鉴定技术导则（建村函〔2019〕200号）"
     story: list[Flowable] = [
         Paragraph("农村住房安全性鉴定表", s.title),
-        Paragraph(f"依据：{_text(source)}　　鉴定编号：{appraisal.pk}", s.subtitle),
+        Paragraph(f"依据：{kit.text(source)}　　鉴定编号：{appraisal.pk}", s.subtitle),
         Spacer(1, 4 * mm),
         Paragraph("一、农户与房屋基本情况", s.section),
         Spacer(1, 1.5 * mm),
@@ -285,6 +242,9 @@ def appraisal_pdf(appraisal: Appraisal) -> bytes:
         _result_table(appraisal, s, font),
         KeepTogether(_signatures(appraisal, s, font)),
     ]
-    footer = printed_footer(font, f"鉴定编号 {appraisal.pk}")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return kit.render(
+        story,
+        title=f"{appraisal.household.head_name}户 农村住房安全性鉴定表",
+        caption=f"鉴定编号 {appraisal.pk}",
+        top=14 * mm,
+    )

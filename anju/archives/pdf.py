@@ -2,7 +2,7 @@
 contents (each required item present or missing, with its page), then every document — a photo
 or scanned image one per A4 page with its caption, an uploaded PDF appended page by page.
 
-ReportLab draws our own pages (house style of ``anju.appraisals.pdf``); pypdf merges them with the
+ReportLab draws our own pages (the printed forms' toolkit, ``anju.kit.pdf``); pypdf merges them with the
 uploaded PDFs. The contents and the footers give the final page numbers, which depend on where
 the uploaded pages fall, so our part is laid out twice: the first pass finds on which of our
 pages each document sits, the second prints the numbers (the layout is the same both times)."""
@@ -18,33 +18,27 @@ from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageOps
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from anju.archives.models import ArchiveDocument
 from anju.archives.selectors import ArchiveItem, completeness, review_rows
 from anju.cases.choices import EnergyTag
 from anju.cases.models import RenovationCase
-from anju.core.images import fit, open_bounded
-from anju.core.masking import mask_id_number, mask_phone
+from anju.core.masking import Kind
 from anju.households.choices import GENERAL_LABEL
-from anju.inspections.pdf import chinese_font
+from anju.kit import pdf as kit
+from anju.kit.pdf import HEADER_BG, LABEL_BG, MARGIN
 
-MARGIN = 15 * mm
-PAGE_WIDTH = A4[0] - 2 * MARGIN
+PAGE_WIDTH = kit.content_width()
 FRAME_PADDING = 6  # points, SimpleDocTemplate's default on each side of the frame
-HEADER_BG = colors.HexColor("#DDEBF7")
-LABEL_BG = colors.HexColor("#F2F2F2")
-MISSING = "#B00020"
+MISSING = kit.WARN
 CAPTION_HEIGHT = 22 * mm  # room kept above each image for its caption
-EXIF_ORIENTATION = 0x0112
 DATES = (
     ("opened_on", "发现日期"),
     ("applied_on", "申请日期"),
@@ -58,39 +52,18 @@ DATES = (
 )
 
 
-def _text(value: Any, empty: str = "—") -> str:
-    """User or stored text, escaped (Paragraph parses markup)."""
-    text = str(value).strip() if value is not None else ""
-    return escape(text) if text else empty
-
-
-class _Styles:
+class _Styles(kit.Styles):
     def __init__(self, font: str) -> None:
+        super().__init__(font)
         self.cover_title = ParagraphStyle("cover_title", fontName=font, fontSize=26, leading=36, alignment=1)
         self.cover_no = ParagraphStyle("cover_no", fontName=font, fontSize=15, leading=22, alignment=1)
         self.cover_line = ParagraphStyle("cover_line", fontName=font, fontSize=13, leading=24, leftIndent=38 * mm)
         self.title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
-        self.section = ParagraphStyle("section", fontName=font, fontSize=11, leading=16, spaceBefore=3 * mm)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12.5)
-        self.label = ParagraphStyle("label", parent=self.cell, textColor=colors.HexColor("#333333"))
-        self.head = ParagraphStyle("head", parent=self.cell, alignment=1)
-        self.center = ParagraphStyle("center", parent=self.cell, alignment=1)
         self.caption = ParagraphStyle("caption", fontName=font, fontSize=11, leading=15)
-        self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey)
 
 
 def _grid(font: str, extra: list[Any] | None = None) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), font),
-            ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            *(extra or []),
-        ]
-    )
+    return kit.grid(font, extra, padding=3)
 
 
 class _Mark(Flowable):
@@ -122,10 +95,6 @@ class _Loaded:
         return len(self.reader.pages) if self.reader is not None else 1
 
 
-# The longest side of an image as printed: A4 at 300 dpi.
-PRINT_MAX_SIDE = 2480
-
-
 def _load(document: ArchiveDocument) -> _Loaded:
     loaded = _Loaded(document)
     try:
@@ -137,27 +106,8 @@ def _load(document: ArchiveDocument) -> _Loaded:
                 loaded.reader = PdfReader(io.BytesIO(data))
                 _ = len(loaded.reader.pages)
         else:
-            with open_bounded(data, document.original_name) as image:
-                if max(image.size) > PRINT_MAX_SIDE:
-                    # Printed at A4 300 dpi at most: the PDF holds a bounded copy, not a 50 MP photo
-                    # (turned upright and flattened on white on the way).
-                    loaded.image, loaded.size = fit(image, PRINT_MAX_SIDE)
-                elif image.getexif().get(EXIF_ORIENTATION, 1) not in (1, None):
-                    upright = ImageOps.exif_transpose(image)
-                    # A phone photo taken sideways: turn it for printing (the stored file is untouched).
-                    turned = io.BytesIO()
-                    upright.convert("RGB").save(turned, "JPEG", quality=92)
-                    loaded.image, loaded.size = turned.getvalue(), upright.size
-                elif image.format == "PNG" and image.mode not in ("RGB", "L"):
-                    # Transparency, palettes and 16-bit greys: printed on white as plain RGB.
-                    flat = PILImage.new("RGB", image.size, "white")
-                    rgba = image.convert("RGBA")
-                    flat.paste(rgba, mask=rgba.getchannel("A"))
-                    out = io.BytesIO()
-                    flat.save(out, "PNG")
-                    loaded.image, loaded.size = out.getvalue(), image.size
-                else:
-                    loaded.image, loaded.size = data, image.size
+            # Printed at A4 300 dpi at most, upright and on white: a bounded copy, not a 50 MP photo.
+            loaded.image, loaded.size = kit.printable_image(data, document.original_name)
     except ValidationError:  # an image stored before the pixel limit: described, not printed
         loaded.reader, loaded.image = None, None
         loaded.problem = f"图片「{document.original_name}」像素过大，未编入打印件，请在系统中查看原件。"
@@ -185,14 +135,24 @@ def _information(case: RenovationCase, s: _Styles, font: str) -> list[Flowable]:
 
     groups = household.get_primary_group_display() if household.primary_group else GENERAL_LABEL
     rows: list[list[Any]] = [
-        [p("档案编号", s.label), p(_text(case.archive_no, "尚未建档")), p("计划年度", s.label), p(f"{case.year} 年")],
+        [
+            p("档案编号", s.label),
+            p(kit.text(case.archive_no, "尚未建档")),
+            p("计划年度", s.label),
+            p(f"{case.year} 年"),
+        ],
         [
             p("户主", s.label),
-            p(_text(household.head_name)),
+            p(kit.text(household.head_name)),
             p("身份证号", s.label),
-            p(mask_id_number(household.head_id_number)),
+            p(kit.personal(household.head_id_number, Kind.ID)),
         ],
-        [p("所在村", s.label), p(_text(village)), p("联系电话", s.label), p(_text(mask_phone(household.phone)))],
+        [
+            p("所在村", s.label),
+            p(kit.text(village)),
+            p("联系电话", s.label),
+            p(kit.personal(household.phone, Kind.PHONE) or "—"),
+        ],
         [p("农户类别", s.label), p(escape(groups)), p("家庭人口", s.label), p(f"{case.household_size} 人")],
         [
             p("项目", s.label),
@@ -211,28 +171,28 @@ def _information(case: RenovationCase, s: _Styles, font: str) -> list[Flowable]:
                 p(area),
             ]
         )
-        rows.append([p("房屋地址", s.label), p(_text(house.address or household.address)), "", ""])
+        rows.append([p("房屋地址", s.label), p(kit.text(house.address or household.address)), "", ""])
     else:
         rows.append([p("原房屋", s.label), p("无房户"), "", ""])
-        rows.append([p("住址", s.label), p(_text(household.address)), "", ""])
+        rows.append([p("住址", s.label), p(kit.text(household.address)), "", ""])
     builder = case.builder_name + (f"（证书 {case.builder_cert_no}）" if case.builder_cert_no else "")
     tags = "、".join(str(EnergyTag(t).label) for t in case.energy_tags if t in EnergyTag.values)
     rows += [
         [
             p("改造方式", s.label),
-            p(_text(case.method_name)),
+            p(kit.text(case.method_name)),
             p("建设方式", s.label),
-            p(_text(case.get_construction_mode_display())),
+            p(kit.text(case.get_construction_mode_display())),
         ],
-        [p("施工单位或工匠", s.label), p(_text(builder)), "", ""],
+        [p("施工单位或工匠", s.label), p(kit.text(builder)), "", ""],
         [
             p("计划面积", s.label),
             p(f"{case.planned_area} m²" if case.planned_area is not None else "—"),
             p("竣工面积", s.label),
             p(f"{case.built_area} m²" if case.built_area is not None else "—"),
         ],
-        [p("节能改造", s.label), p(_text(tags, "无")), "", ""],
-        [p("补助标准", s.label), p(_text(case.subsidy_explanation or case.subsidy_standard)), "", ""],
+        [p("节能改造", s.label), p(kit.text(tags, "无")), "", ""],
+        [p("补助标准", s.label), p(kit.text(case.subsidy_explanation or case.subsidy_standard)), "", ""],
     ]
     span_rows = [i for i, row in enumerate(rows) if row[2] == ""]
     info = Table(rows, colWidths=[30 * mm, 62 * mm, 24 * mm, PAGE_WIDTH - 116 * mm])
@@ -248,7 +208,11 @@ def _information(case: RenovationCase, s: _Styles, font: str) -> list[Flowable]:
     members = list(household.members.all())
     member_rows: list[list[Any]] = [[p(h, s.head) for h in ("姓名", "与户主关系", "身份证号")]]
     member_rows += [
-        [p(_text(m.name)), p(escape(m.get_relation_display()), s.center), p(mask_id_number(m.id_number), s.center)]
+        [
+            p(kit.text(m.name)),
+            p(escape(m.get_relation_display()), s.center),
+            p(kit.personal(m.id_number, Kind.ID), s.center),
+        ]
         for m in members
     ] or [[p("未登记家庭成员"), "", ""]]
     member_table = Table(member_rows, colWidths=[50 * mm, 40 * mm, PAGE_WIDTH - 90 * mm], repeatRows=1)
@@ -278,11 +242,11 @@ def _information(case: RenovationCase, s: _Styles, font: str) -> list[Flowable]:
                 ]
             )
         else:
-            verdict = "同意" + (f"：{_text(review.opinion)}" if review.opinion else "")
+            verdict = "同意" + (f"：{kit.text(review.opinion)}" if review.opinion else "")
             review_table_rows.append(
                 [
                     p(department["label"]),
-                    p(_text(review.reviewer.display_name()), s.center),
+                    p(kit.text(review.reviewer.display_name()), s.center),
                     p(f"{review.reviewed_on:%Y-%m-%d}", s.center),
                     p(verdict),
                 ]
@@ -321,9 +285,12 @@ def _cover(case: RenovationCase, s: _Styles) -> list[Flowable]:
         Paragraph("农村危房改造", s.cover_title),
         Paragraph("一户一档", s.cover_title),
         Spacer(1, 10 * mm),
-        Paragraph(_text(case.archive_no, "（尚未建档，无档案编号）"), s.cover_no),
+        Paragraph(kit.text(case.archive_no, "（尚未建档，无档案编号）"), s.cover_no),
         Spacer(1, 30 * mm),
-        *[Paragraph(f"{label}：<u>&nbsp;&nbsp;{_text(value)}&nbsp;&nbsp;</u>", s.cover_line) for label, value in lines],
+        *[
+            Paragraph(f"{label}：<u>&nbsp;&nbsp;{kit.text(value)}&nbsp;&nbsp;</u>", s.cover_line)
+            for label, value in lines
+        ],
         PageBreak(),
     ]
 
@@ -376,8 +343,8 @@ def _documents(
             caption = (
                 f"{number}. {escape(item.name)}"
                 + (f"（第 {index}/{len(item.documents)} 份）" if len(item.documents) > 1 else "")
-                + f"<br/><font size='8' color='grey'>{_text(document.original_name)}　"
-                f"{_text(document.uploaded_by.display_name())} 上传于 "
+                + f"<br/><font size='8' color='grey'>{kit.text(document.original_name)}　"
+                f"{kit.text(document.uploaded_by.display_name())} 上传于 "
                 f"{timezone.localtime(document.uploaded_at):%Y-%m-%d %H:%M}</font>"
             )
             if entry.reader is not None:
@@ -393,23 +360,15 @@ def _documents(
             if entry.image is None:
                 story.append(Paragraph(escape(entry.problem), s.cell))
                 continue
-            width, height = entry.size
-            scale = min(max_width / width, max_height / height)
-            story.append(Image(io.BytesIO(entry.image), width=width * scale, height=height * scale))
+            width, height = kit.image_box(entry.size, max_width, max_height)
+            story.append(Image(io.BytesIO(entry.image), width=width, height=height))
     return story
 
 
 def _build(case: RenovationCase, story: list[Flowable], font: str, layout: _Layout | None) -> bytes:
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"{case.household.head_name}户 一户一档 {case.archive_no}",
-        author="安居 农村住房安全保障信息系统",
+    doc = kit.a4_document(
+        out, title=f"{case.household.head_name}户 一户一档 {case.archive_no}", top=MARGIN, bottom=MARGIN
     )
     printed = timezone.localtime()
 
@@ -463,7 +422,7 @@ def _layout(ours: int, items: list[ArchiveItem], loaded: dict[int, _Loaded], mar
 
 def archive_pdf(case: RenovationCase) -> bytes:
     """The case's archive as one A4 PDF."""
-    font = chinese_font()
+    font = kit.chinese_font()
     s = _Styles(font)
     items = completeness(case)
     loaded = {d.pk: _load(d) for item in items for d in item.documents}

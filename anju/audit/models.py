@@ -139,15 +139,14 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("审计记录不可删除。")
 
-    def changes_display(self, *, masked: bool = True) -> list[tuple[str, str, str]]:
-        """(field label, before, after) in Chinese; personal data masked unless ``masked`` is off."""
+    def changes_display(self, *, viewer: Any = None) -> list[tuple[str, str, str]]:
+        """(field label, before, after) in Chinese; personal data as ``viewer`` may see it on a page
+        (``anju.core.masking.POLICY``), masked for no viewer."""
         rows = []
         for field, diff in (self.changes or {}).items():
             if not isinstance(diff, dict):
                 continue
-            before, after = diff.get("before"), diff.get("after")
-            if masked:
-                before, after = mask_value(field, before), mask_value(field, after)
+            before, after = mask_value(field, diff.get("before"), viewer), mask_value(field, diff.get("after"), viewer)
             rows.append(
                 (
                     _field_label(self.object_type, field),
@@ -157,9 +156,9 @@ class AuditEvent(models.Model):
             )
         return rows
 
-    def changes_masked(self) -> dict[str, Any]:
-        """The raw changes with personal data masked, for the API."""
+    def changes_masked(self, viewer: Any = None) -> dict[str, Any]:
+        """The raw changes with personal data as ``viewer`` may see it (masked for no viewer), for the API."""
         return {
-            field: {k: mask_value(field, v) for k, v in diff.items()} if isinstance(diff, dict) else diff
+            field: {k: mask_value(field, v, viewer) for k, v in diff.items()} if isinstance(diff, dict) else diff
             for field, diff in (self.changes or {}).items()
         }

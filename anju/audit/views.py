@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anju.audit.models import AuditAction, AuditEvent
-from anju.core.masking import sees_personal_data
 from anju.core.navigation import AUDIT_ROLES
 from anju.core.scoping import RegionScopedQuerySet
 
@@ -35,7 +34,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "audit/event_list.html",
         {
             "page": page,
-            "show_pii": sees_personal_data(user),
             "actions": AuditAction.choices,
             "actor": actor,
             "action": action,
@@ -64,5 +62,5 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     return render(
         request,
         "audit/object_history.html",
-        {"obj": obj, "page": page, "show_pii": sees_personal_data(request.user), "page_title": f"{obj} 的变更记录"},
+        {"obj": obj, "page": page, "page_title": f"{obj} 的变更记录"},
     )

@@ -36,7 +36,7 @@ from anju.cases.forms import (
 )
 from anju.cases.models import RenovationCase
 from anju.core.exporting import table_response
-from anju.core.masking import mask_id_number, sees_personal_data
+from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import Household
@@ -122,7 +122,6 @@ def watch_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tab = "exited" if request.GET.get("tab") == "exited" else "renovated"
     renovated_years, exited_years = watch.windows_for(getattr(getattr(request.user, "region", None), "code", ""))
-    show = sees_personal_data(request.user)
     if tab == "renovated":
         houses = watch.renovated_under_watch(request.user, today)
         headers = ["村", "户主", "身份证号", "改造年份", "改造类型", "当前等级", "最近排查"]
@@ -130,7 +129,7 @@ def watch_list(request: HttpRequest) -> HttpResponse:
             [
                 h.region.name,
                 h.household.head_name,
-                h.household.head_id_number if show else mask_id_number(h.household.head_id_number),
+                shown(h.household.head_id_number, Kind.ID, request.user),
                 h.renovated_year,
                 h.get_renovation_programme_display(),
                 h.grade_text,
@@ -146,7 +145,7 @@ def watch_list(request: HttpRequest) -> HttpResponse:
             [
                 h.region.name,
                 h.head_name,
-                h.head_id_number if show else mask_id_number(h.head_id_number),
+                shown(h.head_id_number, Kind.ID, request.user),
                 getattr(h, "left_on", None),
                 _only_house_text(h),
             ]
@@ -170,7 +169,6 @@ def watch_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "renovated_years": renovated_years,
             "exited_years": exited_years,
-            "show_pii": show,
         },
     )
 

@@ -15,33 +15,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
 from anju.households.choices import Department, Grade, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter
-from anju.households.idcard import mask_account, mask_id_number, mask_phone
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
-from anju.households.permissions import sees_personal_data
 from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
 
 
-class _MaskingMixin:
-    masked_fields: dict[str, Any] = {}
-
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)  # type: ignore[misc]  # mixin: the serializer it is mixed into defines to_representation
-        request = self.context.get("request")  # type: ignore[attr-defined]  # mixin: context belongs to the serializer it is mixed into
-        if request is None or not sees_personal_data(request.user):
-            for name, mask in self.masked_fields.items():
-                if data.get(name):
-                    data[name] = mask(data[name])
-        return data
-
-
-class MemberSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
-    masked_fields = {"id_number": mask_id_number}
+class MemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    id_number = PersonalField(kind=Kind.ID, label="身份证号", max_length=18)
 
     class Meta:
         model = Member
@@ -54,8 +40,11 @@ class StatusSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  
         fields = ["id", "group", "department", "certified_on", "ended_on", "source"]
 
 
-class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
-    masked_fields = {"head_id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_account}
+class HouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    # The service decides duplicates and formats (telling a colleague's household from another region's).
+    head_id_number = PersonalField(kind=Kind.ID, label="户主身份证号", max_length=18)
+    phone = PersonalField(kind=Kind.PHONE, label="联系电话", max_length=20, required=False, allow_blank=True)
+    bank_account = PersonalField(kind=Kind.ACCOUNT, label="一卡通账号", max_length=30, required=False, allow_blank=True)
     members = MemberSerializer(many=True, read_only=True)
     statuses = StatusSerializer(many=True, read_only=True)
     region_code = serializers.CharField()
@@ -81,8 +70,6 @@ class HouseholdSerializer(_MaskingMixin, serializers.ModelSerializer):  # type: 
             "statuses",
         ]
         read_only_fields = ["head_sex", "head_birth_date", "primary_group"]
-        # The service decides duplicates (telling a colleague's household from another region's).
-        extra_kwargs: dict[str, Any] = {"head_id_number": {"validators": []}}
 
 
 class HouseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -205,13 +192,12 @@ class ListImportSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None and not sees_personal_data(request.user):
-            for rows in (data.get("preview") or {}).values():
-                if isinstance(rows, list):
-                    for row in rows:
-                        if isinstance(row, dict) and row.get("id"):
-                            row["id"] = mask_id_number(row["id"])
+        viewer = getattr(self.context.get("request"), "user", None)
+        for rows in (data.get("preview") or {}).values():
+            if isinstance(rows, list):
+                for row in rows:
+                    if isinstance(row, dict) and row.get("id"):
+                        row["id"] = shown(row["id"], Kind.ID, viewer)
         return data
 
 

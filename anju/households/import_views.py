@@ -22,14 +22,14 @@ from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
-from anju.core.masking import mask_id_number, mask_phone
+from anju.core.masking import mask_id_number, mask_phone, may_see_all
 from anju.core.scoping import get_visible_or_404
 from anju.core.tabular import TabularError, open_table
 from anju.households.forms import ListUploadForm, SheetChoiceForm, VillageMapForm
 from anju.households.importjobs import start_list_commit, start_list_preview, start_list_reread
 from anju.households.listimport import list_import_cancel, plan_rows, village_alias_save
 from anju.households.models import ListImport, ListImportStatus
-from anju.households.permissions import can_write_statuses, sees_personal_data
+from anju.households.permissions import can_write_statuses
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -109,7 +109,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "invalid": (p.get("invalid") or [])[:PREVIEW_ROWS],
             "preview_rows": PREVIEW_ROWS,
-            "show_pii": sees_personal_data(request.user),
+            "original_whole": may_see_all(request.user),
             "can_commit": record.status == ListImportStatus.PREVIEWED and record.created_by_id == request.user.pk,
             "can_reread": can_reread,
             "unmatched": unmatched,
@@ -163,12 +163,13 @@ def _mask_cell(value: str) -> str:
 
 @login_required
 def import_original(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """The uploaded file: as uploaded for roles that see full personal data; for the others a
+    """The uploaded file: as uploaded for roles that see every kind of personal data whole
+    (``anju.core.masking.may_see_all``); for the others a
     copy of the sheet that was read with every ID number, phone and account number masked.
     Either way an audited export (the file carries a whole list of people)."""
     record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
     ext = record.original_name.rsplit(".", 1)[-1].lower() if "." in record.original_name else "file"
-    if sees_personal_data(request.user):
+    if may_see_all(request.user):
         log_export(
             actor=request.user,
             what="households.listimport.original",

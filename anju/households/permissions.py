@@ -1,13 +1,13 @@
-"""Who may write households and who sees personal information unmasked (ADR 0007)."""
+"""Who may write households (ADR 0007). Who sees personal information whole is
+``anju.core.masking.POLICY``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from anju.accounts.choices import Role
-from anju.core.masking import sees_personal_data
 
-__all__ = ["can_write_households", "can_write_statuses", "sees_personal_data"]
+__all__ = ["can_write_households", "can_write_statuses"]
 
 HOUSEHOLD_WRITE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 STATUS_WRITE_ROLES = (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from anju.audit.models import AuditEvent
+from anju.core.masking import Kind, shown
 from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.regions.choices import RegionLevel
@@ -80,17 +81,17 @@ HOUSEHOLD_EXPORT_HEADERS = (
 HOUSEHOLD_EXPORT_WIDTHS = (10, 21, 14, 22, 15, 8, 24, 18, 10, 12, 14, 22, 8)
 
 
-def household_export_rows(*, queryset: QuerySet[Household], masked: bool) -> Any:
-    """Rows in the column order the department lists use, so an export can be re-imported."""
-    from anju.core.masking import mask_value
+def household_export_rows(*, queryset: QuerySet[Household], viewer: Any) -> Any:
+    """Rows in the column order the department lists use, so an export can be re-imported;
+    personal data as ``viewer`` may see it (``anju.core.masking.POLICY``)."""
 
     statuses = Prefetch("statuses", queryset=HouseholdStatus.objects.filter(ended_on__isnull=True))
     for h in queryset.prefetch_related(statuses).iterator(chunk_size=2000):
         primary = next((s for s in h.statuses.all() if s.group == h.primary_group), None)
         yield (
             h.head_name,
-            mask_value("head_id_number", h.head_id_number) if masked else h.head_id_number,
-            mask_value("phone", h.phone) if masked else h.phone,
+            shown(h.head_id_number, Kind.ID, viewer),
+            shown(h.phone, Kind.PHONE, viewer),
             h.region.name,
             h.region_code,
             h.group_name,
@@ -99,7 +100,7 @@ def household_export_rows(*, queryset: QuerySet[Household], masked: bool) -> Any
             primary.get_department_display() if primary else "",
             primary.certified_on.isoformat() if primary else "",
             h.bank_name,
-            mask_value("bank_account", h.bank_account) if masked else h.bank_account,
+            shown(h.bank_account, Kind.ACCOUNT, viewer),
             getattr(h, "member_count", None),
         )
 
@@ -135,14 +136,13 @@ HOUSE_EXPORT_HEADERS = (
 )
 
 
-def house_export_rows(*, queryset: QuerySet[House], masked: bool) -> Any:
-    from anju.core.masking import mask_value
+def house_export_rows(*, queryset: QuerySet[House], viewer: Any) -> Any:
 
     yes = {True: "是", False: "否"}
     for h in queryset.iterator(chunk_size=2000):
         yield (
             h.household.head_name,
-            mask_value("head_id_number", h.household.head_id_number) if masked else h.household.head_id_number,
+            shown(h.household.head_id_number, Kind.ID, viewer),
             h.region.name,
             h.region_code,
             h.group_name,

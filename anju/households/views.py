@@ -18,11 +18,12 @@ from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
+from anju.core.masking import Kind, mask, may_see
 from anju.core.scoping import get_visible_or_404
 from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
 from anju.households.models import House, Household, HouseholdStatus, Member
-from anju.households.permissions import can_write_households, can_write_statuses, sees_personal_data
+from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
 
 PAGE_SIZE = 25
@@ -38,7 +39,6 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
         "query": query.urlencode(),
         "regions": selectors.region_options(viewer=request.user),
         "selected_region": request.GET.get("region", ""),
-        "show_pii": sees_personal_data(request.user),
         "can_write": can_write_households(request.user),
     }
 
@@ -66,7 +66,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
     if refused := refuse_invalid(filterset):
         return refused
-    rows = selectors.household_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
+    rows = selectors.household_export_rows(queryset=filterset.qs, viewer=request.user)
     return _export(
         request,
         what="households.household",
@@ -82,7 +82,7 @@ def house_export(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
     if refused := refuse_invalid(filterset):
         return refused
-    rows = selectors.house_export_rows(queryset=filterset.qs, masked=not sees_personal_data(request.user))
+    rows = selectors.house_export_rows(queryset=filterset.qs, viewer=request.user)
     return _export(
         request, what="households.house", title="房屋清单", headers=selectors.HOUSE_EXPORT_HEADERS, rows=rows
     )
@@ -98,7 +98,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "support_history": support_history(
             household=household, house=next((h for h in household.houses.all() if h.is_only_house), None)
         ),
-        "show_pii": sees_personal_data(request.user),
         "can_write": can_write_households(request.user),
         "can_certify": can_write_statuses(request.user),
         "member_form": MemberForm(),
@@ -142,9 +141,20 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "bank_account",
         )
     }
+    # A bank account is shown whole only to its payer (anju.core.masking.POLICY): anyone else
+    # re-enters it whole to change it, and a blank field keeps the one on record.
+    account_hidden = bool(household.bank_account) and not may_see(request.user, Kind.ACCOUNT)
+    if account_hidden:
+        initial["bank_account"] = ""
     form = HouseholdForm(request.POST or None, initial=initial, viewer=request.user, editing=True)
+    if account_hidden:
+        form.fields[
+            "bank_account"
+        ].help_text = f"已登记 {mask(household.bank_account, Kind.ACCOUNT)}；留空则不变，如需更改请填写完整账号。"
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "head_id_number"}
+        if account_hidden and not data.get("bank_account"):
+            data.pop("bank_account", None)
         try:
             services.household_update(acting_user=request.user, household=household, **data)
         except ValidationError as exc:
@@ -227,7 +237,6 @@ def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
             "appraisals": house.appraisals.all()[:20],
             "cases": house.cases.order_by("-opened_on", "-pk")[:20],
-            "show_pii": sees_personal_data(request.user),
             "page_title": str(house),
         },
     )

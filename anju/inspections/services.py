@@ -19,7 +19,7 @@ from django.utils import timezone
 from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
-from anju.core.masking import mask_id_number
+from anju.core.masking import Kind, mask
 from anju.core.scoping import in_scope
 from anju.households.choices import Department, GradeSource, KeyGroup
 from anju.households.models import House, Household
@@ -739,7 +739,7 @@ def village_list_content(campaign: Campaign, village: Region) -> list[dict[str, 
         {
             "house": h.pk,
             "head_name": h.household.head_name,
-            "id_number": mask_id_number(h.household.head_id_number),
+            "id_number": mask(h.household.head_id_number, Kind.ID),
             "group_name": h.group_name,
             "address": h.address,
             "structure": h.get_structure_display(),

@@ -18,7 +18,7 @@ from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
-from anju.core.masking import mask_id_number, mask_phone, sees_personal_data
+from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import House, Household
@@ -141,7 +141,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "village": village,
             "sign_offs": selectors.sign_off_status(campaign, request.user),
-            "show_pii": sees_personal_data(request.user),
             "is_village_head": request.user.has_role(Role.VILLAGE_HEAD),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         },
     )
@@ -151,7 +150,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The uncovered key households: the clerks' to-do list, with the columns people import."""
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
-    show = sees_personal_data(request.user)
     qs = (
         selectors.campaign_households(campaign, request.user)
         .filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
@@ -166,8 +164,8 @@ def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
             h.region.name,
             h.group_name,
             h.head_name,
-            h.head_id_number if show else mask_id_number(h.head_id_number),
-            h.phone if show else mask_phone(h.phone),
+            shown(h.head_id_number, Kind.ID, request.user),
+            shown(h.phone, Kind.PHONE, request.user),
             h.get_primary_group_display(),
             "有" if h.houses.all() else "无（须先登记房屋）",
         ]
@@ -383,12 +381,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def danger_board(request: HttpRequest) -> HttpResponse:
     houses = selectors.occupied_dangerous_houses(request.user)
     if request.GET.get("format") in ("xlsx", "csv"):
-        show = sees_personal_data(request.user)
         rows = (
             [
                 h.region.name,
                 h.household.head_name,
-                h.household.head_id_number if show else mask_id_number(h.household.head_id_number),
+                shown(h.household.head_id_number, Kind.ID, request.user),
                 h.grade_text,
                 h.occupants if h.last_inspected_at else "未核实",
                 h.elderly_occupants if h.last_inspected_at else "未核实",

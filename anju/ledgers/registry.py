@@ -20,10 +20,9 @@ from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.cases.choices import EndReason, GradeAtOpening, Stage
 from anju.cases.models import RenovationCase
-from anju.core.masking import mask_id_number
+from anju.core.masking import Kind, Medium, mask, may_see
 from anju.eligibility.choices import SELF_REPAIR_KINDS, SOLVED_KINDS, CircumstanceKind, Outcome
 from anju.eligibility.models import Circumstance
 from anju.households.choices import (
@@ -91,8 +90,9 @@ class Ledger:
 def ledger_full_ids(user: Any) -> bool:
     """ADR 0019: a ledger shows full ID numbers only to the county officer and the two
     departments' liaisons, who reconcile it against their own lists by ID; everyone else (and
-    every file that travels up or down the levels) gets masked numbers."""
-    return bool(user.is_superuser or user.has_role(Role.COUNTY_OFFICER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION))
+    every file that travels up or down the levels) gets masked numbers. The rule is the LEDGER
+    row of ``anju.core.masking.POLICY``."""
+    return may_see(user, Kind.ID, Medium.LEDGER)
 
 
 # --- helpers shared by the selectors -----------------------------------------------------------
@@ -176,7 +176,8 @@ def house_grade_text(grade: str, source: str, renovated_year: int | None = None)
 
 
 def id_text(number: str, full: bool) -> str:
-    return number if full else mask_id_number(number)
+    """``full`` is ``ledger_full_ids`` of the user the ledger is drawn for."""
+    return number if full else mask(number, Kind.ID)
 
 
 def money(value: Decimal | None) -> float | None:

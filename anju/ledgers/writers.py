@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from anju.inspections.pdf import chinese_font
+from anju.kit.pdf import chinese_font
 from anju.ledgers.registry import DATE, INT, LEDGERS, MONEY, TEXT, Column, Ledger
 
 # Rows above the data: title, region and time, header.

@@ -13,7 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from anju.cases.choices import OPEN_STAGES, Stage
 from anju.cases.models import RenovationCase
-from anju.core.masking import mask_id_number
+from anju.core.masking import Kind, mask
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
 from anju.eligibility.models import Decision
 from anju.households.choices import GENERAL_LABEL, KeyGroup
@@ -64,7 +64,7 @@ def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, An
             {
                 "household": h.pk,
                 "head_name": h.head_name,
-                "id_masked": mask_id_number(h.head_id_number),
+                "id_masked": mask(h.head_id_number, Kind.ID),
                 "village": h.region.name,
                 "village_code": h.region_code,
                 "group": h.primary_group,

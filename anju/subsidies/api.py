@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
+from anju.core.masking import Kind, PersonalField
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
 from anju.subsidies.choices import PayeeKind
@@ -27,7 +28,9 @@ from anju.subsidies.models import Payment
 class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     household_name = serializers.CharField(source="case.household.head_name", read_only=True)
     payee_kind_label = serializers.CharField(source="get_payee_kind_display", read_only=True)
-    bank_account = serializers.SerializerMethodField(help_text="收款账号；区/县住建局可见全号，其他角色只见后四位")
+    bank_account = PersonalField(
+        kind=Kind.ACCOUNT, read_only=True, help_text="收款账号；区/县住建局可见全号，其他角色只见后四位"
+    )
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True)
 
     class Meta:
@@ -51,9 +54,6 @@ class PaymentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg] 
             "recorded_by",
             "recorded_at",
         ]
-
-    def get_bank_account(self, obj: Payment) -> str:
-        return selectors.account_shown(self.context["request"].user, obj.bank_account)
 
 
 class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

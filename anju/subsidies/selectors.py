@@ -17,10 +17,9 @@ from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
-from anju.core.masking import mask_account
+from anju.core.masking import Kind, shown
 from anju.core.numbers import yuan
 from anju.eligibility.choices import Programme
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
@@ -31,8 +30,6 @@ from anju.subsidies.services import can_pay, stage_refusal
 
 DEFAULT_FINAL_PAYMENT_DAYS = 30
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
-# Roles that see a payee's full account number: the county pays and reconciles with the bank.
-ACCOUNT_ROLES = (Role.COUNTY_OFFICER,)
 
 
 # --- one case --------------------------------------------------------------------------------------
@@ -83,13 +80,9 @@ def is_overdue(case: RenovationCase, paid: Decimal | None = None, today: datetim
     return (today or timezone.localdate()) > due and outstanding(case, paid) > 0
 
 
-def sees_full_account(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_role(*ACCOUNT_ROLES))
-
-
 def account_shown(user: Any, account: str) -> str:
-    """The account as this user may see it: whole for the payer, masked for everyone else."""
-    return account if sees_full_account(user) else mask_account(account)
+    """The account as this user may see it (``anju.core.masking.POLICY``: whole for the payer)."""
+    return shown(account, Kind.ACCOUNT, user)
 
 
 def case_url(case: RenovationCase) -> str:

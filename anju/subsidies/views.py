@@ -15,7 +15,7 @@ from django.utils import timezone
 from anju.accounts.views import _apply_errors
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.core.masking import mask_account
+from anju.core.masking import Kind, mask
 from anju.core.numbers import yuan
 from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
@@ -53,7 +53,8 @@ def pay(request: HttpRequest, case_pk: int) -> HttpResponse:
             "form": form,
             "panel": panel,
             "case_url": selectors.case_url(case),
-            "account_masked": mask_account(case.household.bank_account),
+            # Which card, to confirm it: masked even for the payer, who reads it whole in the list.
+            "account_masked": mask(case.household.bank_account, Kind.ACCOUNT),
             "final_needs_acceptance": case.stage != Stage.ACCEPTED,
         },
     )

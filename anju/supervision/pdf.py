@@ -4,23 +4,22 @@ office with a seal line, and a receipt line for the township."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from anju.inspections.pdf import chinese_font, printed_footer
+from anju.kit import pdf as kit
 from anju.supervision.models import RectificationOrder
 from anju.supervision.selectors import order_findings
 
-PAGE_WIDTH = A4[0] - 40 * mm  # 20 mm margins
-HEADER_BG = colors.HexColor("#F2F2F2")
-RED = colors.HexColor("#B00020")
+MARGIN = 20 * mm
+PAGE_WIDTH = kit.content_width(MARGIN)
+HEADER_BG = kit.LABEL_BG
+RED = colors.HexColor(kit.WARN)
 
 
 def _text(value: Any) -> str:
@@ -34,7 +33,7 @@ def _date(value: Any) -> str:
 
 def order_pdf(order: RectificationOrder) -> bytes:
     """The rectification notice of one order as an A4 PDF."""
-    font = chinese_font()
+    font = kit.chinese_font()
     office = ParagraphStyle("office", fontName=font, fontSize=20, leading=28, alignment=1, textColor=RED)
     title = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=1)
     number = ParagraphStyle("number", fontName=font, fontSize=11, leading=16, alignment=1)
@@ -44,17 +43,6 @@ def order_pdf(order: RectificationOrder) -> bytes:
     right = ParagraphStyle("right", fontName=font, fontSize=11.5, leading=20, alignment=2)
     small = ParagraphStyle("small", fontName=font, fontSize=9, leading=13, textColor=colors.HexColor("#444444"))
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"整改通知书 {order.number}",
-        author=order.office_name,
-    )
     findings = order_findings(order)
     visits = sorted({(f.visit.visited_on, f.visit.region.name) for f in findings})
     visit_text = "、".join(f"{_date(on)}对{escape(name)}" for on, name in visits)
@@ -84,17 +72,7 @@ def order_pdf(order: RectificationOrder) -> bytes:
             ]
         )
     table = Table(rows, colWidths=[12 * mm, 22 * mm, PAGE_WIDTH - 64 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    table.setStyle(kit.grid(font, [("BACKGROUND", (0, 0), (-1, 0), HEADER_BG)], padding=3, size=9.5))
     story += [
         table,
         Spacer(1, 5 * mm),
@@ -137,6 +115,12 @@ def order_pdf(order: RectificationOrder) -> bytes:
         ),
     ]
     story.append(KeepTogether(sign))
-    footer = printed_footer(font, order.number, margin=20 * mm)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return kit.render(
+        story,
+        title=f"整改通知书 {order.number}",
+        caption=order.number,
+        author=order.office_name,
+        margin=MARGIN,
+        top=18 * mm,
+        bottom=18 * mm,
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from anju.audit.models import AuditEvent
@@ -7,7 +9,9 @@ from anju.audit.models import AuditEvent
 register = template.Library()
 
 
-@register.simple_tag
-def audit_changes(event: AuditEvent, show_pii: bool) -> list[tuple[str, str, str]]:
-    """``{% audit_changes event show_pii as rows %}``: labelled changes, masked unless allowed."""
-    return event.changes_display(masked=not show_pii)
+@register.simple_tag(takes_context=True)
+def audit_changes(context: dict[str, Any], event: AuditEvent) -> list[tuple[str, str, str]]:
+    """``{% audit_changes event as rows %}``: labelled changes, personal data as the page's viewer
+    (``request.user``) may see it (``anju.core.masking.POLICY``)."""
+    request = context.get("request")
+    return event.changes_display(viewer=getattr(request, "user", None))

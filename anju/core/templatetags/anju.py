@@ -1,17 +1,28 @@
-"""Template filters: masking personal information, amounts in yuan."""
+"""Template tags and filters: personal information as the viewer may see it, amounts in yuan."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
-from anju.core.masking import mask_account, mask_id_number, mask_phone
+from anju.core.masking import Kind, mask_account, mask_id_number, mask_phone, shown
 from anju.core.numbers import plain_number, yuan
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def personal(context: dict[str, Any], value: str | None, kind: str, empty: str = "") -> str:
+    """``{% personal household.head_id_number "id" %}`` (kinds: id, phone, account): whole to a
+    viewer (the template's ``request.user``) whose role may see it (``anju.core.masking.POLICY``),
+    masked otherwise; ``empty`` when there is no value."""
+    request = context.get("request")
+    return shown(value, Kind(kind), getattr(request, "user", None)) or empty
+
+
+# The mask_* filters always mask, whoever looks (they can never show a value whole).
 @register.filter
 def mask_id(value: str | None) -> str:
     return mask_id_number(value or "")
