@@ -235,6 +235,8 @@ STORAGES = {
 WHITENOISE_MANIFEST_STRICT = False
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("ANJU_MEDIA_ROOT", VAR_DIR / "media"))
+# `manage.py backup` writes here unless told otherwise (docs/operations.md).
+ANJU_BACKUP_DIR = Path(os.environ.get("ANJU_BACKUP_DIR", VAR_DIR / "backups"))
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
