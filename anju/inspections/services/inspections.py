@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import Department, GradeSource, KeyGroup
-from anju.households.models import House
+from anju.households.models import House, Household
 from anju.households.safety import house_grade_set
 from anju.households.signals import facts_changed
 from anju.inspections.choices import DANGEROUS_GRADES, FollowUpReason, Grade, InspectionKind
@@ -115,6 +116,31 @@ def _ages(raw: Any) -> list[int]:
     return ages
 
 
+@dataclass(frozen=True)
+class _Answers:
+    """What the inspector filled in, checked."""
+
+    inspected_at: datetime.datetime
+    suspected_grade: str
+    hazards: list[str]
+    is_occupied: bool
+    ages: list[int]
+    lives_in_two_houses: bool
+    family_poor_not_listed: bool
+    note: str
+
+    @property
+    def elderly(self) -> int:
+        return sum(1 for a in self.ages if a >= ELDERLY_AGE)
+
+
+@dataclass(frozen=True)
+class _Position:
+    latitude: Decimal | None
+    longitude: Decimal | None
+    source: str
+
+
 def inspection_record(
     *,
     acting_user: Any,
@@ -146,137 +172,217 @@ def inspection_record(
     _require(acting_user, INSPECT_ROLES, "您的角色不能录入排查记录。")
     _require_scope(acting_user, house.region_code, "该房屋不在您的管辖范围内，不能排查。")
     submission_id = submission_id.strip()
+    earlier = _earlier_submission(acting_user, house, submission_id)
+    if earlier is not None:
+        return earlier
+    answers = _checked_answers(
+        suspected_grade=suspected_grade,
+        hazards=list(hazards),
+        is_occupied=is_occupied,
+        ages=_ages(occupant_ages),
+        lives_in_two_houses=lives_in_two_houses,
+        inspected_at=inspected_at or timezone.now(),
+        family_poor_not_listed=family_poor_not_listed,
+        note=note,
+        photo_count=len(photos),
+    )
+    device = _device_position(latitude, longitude, gps_source)
+    if event is not None and not event.villages.filter(pk=house.region_id).exists():
+        raise ValidationError({"event": f"{house.region.name}不在「{event}」的受影响村中。"})
+    if campaign is not None and not campaign.villages.filter(pk=house.region_id).exists():
+        raise ValidationError({"campaign": f"{house.region.name}不在「{campaign}」的排查村中。"})
+    if family_poor_not_listed:
+        _check_referral(house.household, referral_department, poverty_note)
+    processed: list[Photo] = [process_photo(p) for p in photos]
+    position = _position(house, device, processed)
+    with transaction.atomic():
+        inspection = _save_inspection(
+            acting_user, house, campaign, event, answers, position, gps_accuracy_m, submission_id, processed
+        )
+        _what_follows(acting_user, inspection, referral_department, poverty_note)
+    return inspection
+
+
+def _earlier_submission(acting_user: Any, house: House, submission_id: str) -> Inspection | None:
+    """The record already made from this filled-in form, if its first answer was lost."""
     if len(submission_id) > 64:
         raise ValidationError("提交编号过长。")
-    if submission_id:
-        earlier = Inspection.objects.filter(inspector=acting_user, submission_id=submission_id).first()
-        if earlier is not None:
-            if earlier.house_id != house.pk:
-                raise ValidationError("该提交编号已用于另一处房屋的排查记录，请刷新页面后重新填写。")
-            return earlier
+    if not submission_id:
+        return None
+    earlier = Inspection.objects.filter(inspector=acting_user, submission_id=submission_id).first()
+    if earlier is not None and earlier.house_id != house.pk:
+        raise ValidationError("该提交编号已用于另一处房屋的排查记录，请刷新页面后重新填写。")
+    return earlier
+
+
+def _hazards_error(hazards: list[str]) -> str:
+    items = dict(HazardItem.objects.filter(code__in=hazards).values_list("code", "is_active"))
+    retired = [h for h in hazards if items.get(h) is False]
+    unknown = [h for h in hazards if h not in items]
+    if unknown:
+        return f"未知的隐患项：{'、'.join(unknown)}"
+    if retired:
+        labels = dict(HazardItem.objects.filter(code__in=retired).values_list("code", "label"))
+        return f"隐患项已停用，请取消勾选：{'、'.join(labels[h] for h in retired)}"
+    return ""
+
+
+def _checked_answers(
+    *,
+    suspected_grade: str,
+    hazards: list[str],
+    is_occupied: bool,
+    ages: list[int],
+    lives_in_two_houses: bool,
+    inspected_at: datetime.datetime,
+    family_poor_not_listed: bool,
+    note: str,
+    photo_count: int,
+) -> _Answers:
+    """Every answer's error at once, keyed by its field."""
     rules = inspection_rules()
     errors: dict[str, str] = {}
     if suspected_grade not in Grade.values:
         errors["suspected_grade"] = "请选择初判等级（A、B、C、D）。"
-    items = dict(HazardItem.objects.filter(code__in=list(hazards)).values_list("code", "is_active"))
-    retired = [h for h in hazards if items.get(h) is False]
-    unknown = [h for h in hazards if h not in items]
-    if unknown:
-        errors["hazards"] = f"未知的隐患项：{'、'.join(unknown)}"
-    elif retired:
-        labels = dict(HazardItem.objects.filter(code__in=retired).values_list("code", "label"))
-        errors["hazards"] = f"隐患项已停用，请取消勾选：{'、'.join(labels[h] for h in retired)}"
-    ages = _ages(occupant_ages)
+    if hazards_error := _hazards_error(hazards):
+        errors["hazards"] = hazards_error
     if is_occupied and not ages:
         errors["occupant_ages"] = "住人的房屋请填写每位居住人的年龄。"
     if not is_occupied and ages:
         errors["occupant_ages"] = "不住人的房屋不应填写居住人年龄。"
-    if len(photos) > rules.photos_per_inspection:
+    if photo_count > rules.photos_per_inspection:
         errors["photos"] = f"照片最多 {rules.photos_per_inspection} 张。"
-    inspected_at = inspected_at or timezone.now()
     if inspected_at > timezone.now() + datetime.timedelta(minutes=10):
         errors["inspected_at"] = "排查时间不能晚于现在。"
     if errors:
         raise ValidationError(errors)
+    return _Answers(
+        inspected_at=inspected_at,
+        suspected_grade=suspected_grade,
+        hazards=hazards,
+        is_occupied=is_occupied,
+        ages=ages,
+        lives_in_two_houses=lives_in_two_houses,
+        family_poor_not_listed=family_poor_not_listed,
+        note=note,
+    )
+
+
+def _check_referral(household: Household, department: str, poverty_note: str) -> None:
+    """以房找人 needs a household in no key group, a department, and what the hardship is."""
+    if household.primary_group:
+        raise ValidationError(
+            {"family_poor_not_listed": f"该户已是{KeyGroup(household.primary_group).label}，无需转交核实。"}
+        )
+    if department not in DEPARTMENT_ROLE:
+        raise ValidationError({"referral_department": "请选择转交民政或乡村振兴部门。"})
+    if not poverty_note.strip():
+        raise ValidationError({"poverty_note": "请简要说明该户的困难情况，供部门核实。"})
+
+
+def _device_position(latitude: Any, longitude: Any, source: str) -> _Position:
+    """The position the phone sent, if any (both or neither)."""
     lat = _coordinate(latitude, -90, 90, "纬度")
     lon = _coordinate(longitude, -180, 180, "经度")
     if (lat is None) != (lon is None):
         raise ValidationError({"latitude": "经纬度须同时填写。"})
-    kind = InspectionKind.ROUTINE
-    if event is not None:
-        kind = InspectionKind.EMERGENCY
-        if not event.villages.filter(pk=house.region_id).exists():
-            raise ValidationError({"event": f"{house.region.name}不在「{event}」的受影响村中。"})
-    if campaign is not None and not campaign.villages.filter(pk=house.region_id).exists():
-        raise ValidationError({"campaign": f"{house.region.name}不在「{campaign}」的排查村中。"})
-    household = house.household
-    if family_poor_not_listed:
-        if household.primary_group:
-            raise ValidationError(
-                {"family_poor_not_listed": f"该户已是{KeyGroup(household.primary_group).label}，无需转交核实。"}
-            )
-        if referral_department not in DEPARTMENT_ROLE:
-            raise ValidationError({"referral_department": "请选择转交民政或乡村振兴部门。"})
-        if not poverty_note.strip():
-            raise ValidationError({"poverty_note": "请简要说明该户的困难情况，供部门核实。"})
-    processed: list[Photo] = [process_photo(p) for p in photos]
-    if lat is None:  # no device position: take the first photo that carries one
-        with_gps = next((p for p in processed if p.latitude is not None), None)
-        if with_gps is not None:
-            lat, lon, gps_source = with_gps.latitude, with_gps.longitude, "photo"
-    elif not gps_source:
-        gps_source = "device"
-    if lat is not None and lon is not None:
-        check_gps(house, lat, lon)
-    elderly = sum(1 for a in ages if a >= ELDERLY_AGE)
+    return _Position(lat, lon, (source or "device") if lat is not None else source)
 
-    with transaction.atomic():
-        inspection = Inspection.objects.create(
-            house=house,
-            household=household,
-            region_code=house.region_code,
-            kind=kind,
-            campaign=campaign,
-            event=event,
-            inspector=acting_user,
-            inspected_at=inspected_at,
-            latitude=lat,
-            longitude=lon,
-            gps_accuracy_m=gps_accuracy_m,
-            gps_source=gps_source if lat is not None else "",
-            hazards=list(hazards),
-            suspected_grade=suspected_grade,
-            is_occupied=is_occupied,
-            occupant_ages=ages,
-            elderly_occupants=elderly,
-            lives_in_two_houses=lives_in_two_houses,
-            family_poor_not_listed=family_poor_not_listed,
-            note=note,
-            submission_id=submission_id,
+
+def _position(house: House, device: _Position, photos: list[Photo]) -> _Position:
+    """The device's position, else the first photo's; refused when far from the house."""
+    position = device
+    if position.latitude is None:  # no device position: take the first photo that carries one
+        with_gps = next((p for p in photos if p.latitude is not None), None)
+        if with_gps is not None:
+            position = _Position(with_gps.latitude, with_gps.longitude, "photo")
+    if position.latitude is None or position.longitude is None:
+        return _Position(None, None, "")
+    check_gps(house, position.latitude, position.longitude)
+    return position
+
+
+def _save_inspection(
+    acting_user: Any,
+    house: House,
+    campaign: Campaign | None,
+    event: EmergencyEvent | None,
+    answers: _Answers,
+    position: _Position,
+    gps_accuracy_m: int | None,
+    submission_id: str,
+    photos: list[Photo],
+) -> Inspection:
+    """The record, its photos and its audit row."""
+    inspection = Inspection.objects.create(
+        house=house,
+        household=house.household,
+        region_code=house.region_code,
+        kind=InspectionKind.EMERGENCY if event is not None else InspectionKind.ROUTINE,
+        campaign=campaign,
+        event=event,
+        inspector=acting_user,
+        inspected_at=answers.inspected_at,
+        latitude=position.latitude,
+        longitude=position.longitude,
+        gps_accuracy_m=gps_accuracy_m,
+        gps_source=position.source,
+        hazards=answers.hazards,
+        suspected_grade=answers.suspected_grade,
+        is_occupied=answers.is_occupied,
+        occupant_ages=answers.ages,
+        elderly_occupants=answers.elderly,
+        lives_in_two_houses=answers.lives_in_two_houses,
+        family_poor_not_listed=answers.family_poor_not_listed,
+        note=answers.note,
+        submission_id=submission_id,
+    )
+    for photo in photos:
+        InspectionPhoto.objects.create(
+            inspection=inspection, image=photo.content, exif_latitude=photo.latitude, exif_longitude=photo.longitude
         )
-        for photo in processed:
-            InspectionPhoto.objects.create(
-                inspection=inspection, image=photo.content, exif_latitude=photo.latitude, exif_longitude=photo.longitude
-            )
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=inspection,
-            changes=changes_between(
-                {},
-                model_snapshot(
-                    inspection,
-                    ("kind", "suspected_grade", "is_occupied", "occupant_ages", "hazards", "latitude", "longitude"),
-                )
-                | {"photos": len(processed)},
-            ),
-        )
-        _update_house_state(acting_user, house, inspection)
-        if event is not None:
-            EmergencyTask.objects.filter(event=event, house=house, inspection__isnull=True).update(
-                inspection=inspection
-            )
-        if family_poor_not_listed:
-            referral = Referral.objects.create(
-                inspection=inspection,
-                household=household,
-                region_code=household.region_code,
-                department=referral_department,
-                reason=poverty_note.strip(),
-            )
-            audit_record(
-                actor=acting_user,
-                action=AuditAction.CREATE,
-                obj=referral,
-                changes={"department": {"before": None, "after": referral_department}},
-                note="以房找人：排查发现困难家庭，转部门核实",
-            )
-        dangerous = suspected_grade in DANGEROUS_GRADES
-        if dangerous and elderly:
-            _open_follow_up(acting_user, house, inspection, FollowUpReason.ELDERLY)
-        if lives_in_two_houses:
-            _open_follow_up(acting_user, house, inspection, FollowUpReason.TWO_HOUSES)
+    shown = ("kind", "suspected_grade", "is_occupied", "occupant_ages", "hazards", "latitude", "longitude")
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=inspection,
+        changes=changes_between({}, model_snapshot(inspection, shown) | {"photos": len(photos)}),
+    )
     return inspection
+
+
+def _what_follows(acting_user: Any, inspection: Inspection, referral_department: str, poverty_note: str) -> None:
+    """The house's state, the emergency task done, a referral, follow-ups."""
+    house = inspection.house
+    _update_house_state(acting_user, house, inspection)
+    if inspection.event_id is not None:
+        EmergencyTask.objects.filter(event_id=inspection.event_id, house=house, inspection__isnull=True).update(
+            inspection=inspection
+        )
+    if inspection.family_poor_not_listed:
+        _open_referral(acting_user, inspection, referral_department, poverty_note)
+    if inspection.suspected_grade in DANGEROUS_GRADES and inspection.elderly_occupants:
+        _open_follow_up(acting_user, house, inspection, FollowUpReason.ELDERLY)
+    if inspection.lives_in_two_houses:
+        _open_follow_up(acting_user, house, inspection, FollowUpReason.TWO_HOUSES)
+
+
+def _open_referral(acting_user: Any, inspection: Inspection, department: str, poverty_note: str) -> None:
+    household = inspection.household
+    referral = Referral.objects.create(
+        inspection=inspection,
+        household=household,
+        region_code=household.region_code,
+        department=department,
+        reason=poverty_note.strip(),
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=referral,
+        changes={"department": {"before": None, "after": department}},
+        note="以房找人：排查发现困难家庭，转部门核实",
+    )
 
 
 def _update_house_state(acting_user: Any, house: House, inspection: Inspection) -> None:
