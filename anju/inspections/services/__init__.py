@@ -4,7 +4,7 @@ actor's role and region, validates with Chinese messages, writes and audits in o
 Everything public is re-exported here, so ``from anju.inspections import services`` and
 ``from anju.inspections.services import inspection_record`` keep working."""
 
-from anju.inspections.services._common import DEPARTMENT_ROLE, INSPECT_ROLES, ORGANISE_ROLES
+from anju.inspections.acts import DEPARTMENT_ROLE, INSPECT_ROLES, ORGANISE_ROLES
 from anju.inspections.services.campaigns import campaign_create
 from anju.inspections.services.checklist import (
     CHECKLIST_CODE,

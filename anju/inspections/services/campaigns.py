@@ -10,9 +10,11 @@ from django.db import transaction
 
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.inspections.acts import ensure_act
+from anju.inspections.choices import ActKind
 from anju.inspections.models import Campaign
 from anju.inspections.rules import inspection_rules
-from anju.inspections.services._common import ORGANISE_ROLES, _require, _require_scope, _villages_in
+from anju.inspections.services._common import _villages_in
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -29,8 +31,7 @@ def campaign_create(
     inspectors: list[Any] | tuple[Any, ...] = (),
     list_due: datetime.date | None = None,
 ) -> Campaign:
-    _require(acting_user, ORGANISE_ROLES, "只有乡镇或区县住建部门可以部署排查。")
-    _require_scope(acting_user, region.code, "该区划不在您的管辖范围内。")
+    ensure_act(ActKind.CAMPAIGN, acting_user, region)
     if region.level not in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         raise ValidationError({"region": "排查任务按区县或乡镇部署。"})
     if not title.strip():

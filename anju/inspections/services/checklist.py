@@ -5,32 +5,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
-from anju.inspections.choices import HazardPart
+from anju.inspections.acts import ensure_act, may
+from anju.inspections.choices import ActKind, HazardPart
 from anju.inspections.models import HazardItem
-from anju.regions.choices import RegionLevel
 
 CHECKLIST_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CHECKLIST_FIELDS = ("code", "label", "part", "serious", "order", "is_active")
 
 
 def can_manage_checklist(user: Any) -> bool:
-    """The checklist is one list for every region, so it is kept by a system administrator
-    sitting at a county or above (or the operator), not by a township's."""
-    if user.is_superuser:
-        return True
-    region = getattr(user, "region", None)
-    return bool(user.has_role(Role.ADMIN) and region is not None and region.level <= RegionLevel.COUNTY)
-
-
-def _require_checklist_admin(user: Any) -> None:
-    if not can_manage_checklist(user):
-        raise PermissionDenied("只有区县及以上的系统管理员可以维护隐患检查项。")
+    """The checklist is one list for every region, kept by a system administrator at a county or
+    above (or the operator): the table in ``inspections.acts``."""
+    return may(ActKind.CHECKLIST, user)
 
 
 def _audit_checklist(acting_user: Any, item: HazardItem, action: str, before: dict[str, Any], note: str = "") -> None:
@@ -64,7 +55,7 @@ def _checklist_values(*, label: str, part: str, item: HazardItem | None = None) 
 def hazard_item_create(*, acting_user: Any, label: str, part: str, serious: bool = False, code: str = "") -> HazardItem:
     """Add an item at the end of the checklist. The code is what inspections store; when left
     blank one is made from the part (``wall_1``)."""
-    _require_checklist_admin(acting_user)
+    ensure_act(ActKind.CHECKLIST, acting_user)
     label = _checklist_values(label=label, part=part)
     code = code.strip()
     if code:
@@ -90,7 +81,7 @@ def hazard_item_create(*, acting_user: Any, label: str, part: str, serious: bool
 def hazard_item_update(*, acting_user: Any, item: HazardItem, label: str, part: str, serious: bool) -> HazardItem:
     """Reword an item, move it to another part, or change whether it is serious. The code stays:
     inspections already recorded refer to it."""
-    _require_checklist_admin(acting_user)
+    ensure_act(ActKind.CHECKLIST, acting_user)
     label = _checklist_values(label=label, part=part, item=item)
     with transaction.atomic():
         locked = HazardItem.objects.select_for_update().get(pk=item.pk)
@@ -104,7 +95,7 @@ def hazard_item_update(*, acting_user: Any, item: HazardItem, label: str, part: 
 
 def hazard_item_move(*, acting_user: Any, item: HazardItem, direction: str) -> HazardItem:
     """Move an active item one place up or down among the active items (they swap places)."""
-    _require_checklist_admin(acting_user)
+    ensure_act(ActKind.CHECKLIST, acting_user)
     if direction not in ("up", "down"):
         raise ValidationError("请选择上移或下移。")
     with transaction.atomic():
@@ -131,7 +122,7 @@ def hazard_item_move(*, acting_user: Any, item: HazardItem, direction: str) -> H
 
 def hazard_item_retire(*, acting_user: Any, item: HazardItem) -> HazardItem:
     """Take an item off the inspection form. Never deleted: recorded inspections keep showing it."""
-    _require_checklist_admin(acting_user)
+    ensure_act(ActKind.CHECKLIST, acting_user)
     with transaction.atomic():
         locked = HazardItem.objects.select_for_update().get(pk=item.pk)
         if not locked.is_active:
@@ -147,7 +138,7 @@ def hazard_item_retire(*, acting_user: Any, item: HazardItem) -> HazardItem:
 
 def hazard_item_restore(*, acting_user: Any, item: HazardItem) -> HazardItem:
     """Put a retired item back on the form, in its old place."""
-    _require_checklist_admin(acting_user)
+    ensure_act(ActKind.CHECKLIST, acting_user)
     with transaction.atomic():
         locked = HazardItem.objects.select_for_update().get(pk=item.pk)
         if locked.is_active:

@@ -13,9 +13,10 @@ from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import GradeSource
 from anju.households.models import House
-from anju.inspections.choices import DANGEROUS_GRADES, EventKind, Grade, TaskPriority
+from anju.inspections.acts import ensure_act
+from anju.inspections.choices import DANGEROUS_GRADES, ActKind, EventKind, Grade, TaskPriority
 from anju.inspections.models import EmergencyEvent, EmergencyTask
-from anju.inspections.services._common import ORGANISE_ROLES, _require, _require_scope, _villages_in
+from anju.inspections.services._common import _villages_in
 from anju.regions.models import Region
 
 
@@ -43,8 +44,7 @@ def emergency_declare(
     note: str = "",
 ) -> EmergencyEvent:
     """Declare an event for a set of villages and create an inspection task for every house there."""
-    _require(acting_user, ORGANISE_ROLES, "只有乡镇或区县住建部门可以启动应急排查。")
-    _require_scope(acting_user, region.code, "该区划不在您的管辖范围内。")
+    ensure_act(ActKind.EMERGENCY, acting_user, region)
     if kind not in EventKind.values:
         raise ValidationError({"kind": "请选择灾害或事件类型。"})
     if not title.strip():

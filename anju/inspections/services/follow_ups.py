@@ -13,9 +13,10 @@ from django.utils import timezone
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.models import House
+from anju.inspections.acts import ensure_act
+from anju.inspections.choices import ActKind
 from anju.inspections.models import FollowUp, Inspection
 from anju.inspections.photos import process_photo
-from anju.inspections.services._common import INSPECT_ROLES, _require, _require_scope
 
 
 def _open_follow_up(acting_user: Any, house: House, inspection: Inspection, reason: str) -> None:
@@ -33,30 +34,25 @@ def _open_follow_up(acting_user: Any, house: House, inspection: Inspection, reas
     )
 
 
+STEP_KINDS = {"moved": ActKind.MOVED, "demolished": ActKind.DEMOLISHED}
+HOUSE_EMPTIED = ("is_occupied", "occupants", "elderly_occupants", "lives_in_two_houses")
+
+
 def follow_up_step(
     *, acting_user: Any, follow_up: FollowUp, step: str, on: datetime.date, photo: Any, moved_to: str = ""
 ) -> FollowUp:
     """Record that the people moved to a safe house, or that the old house was demolished."""
-    _require(acting_user, INSPECT_ROLES, "您的角色不能登记跟进情况。")
-    _require_scope(acting_user, follow_up.region_code, "该农户不在您的管辖范围内。")
+    if step not in STEP_KINDS:
+        raise ValidationError("未知的跟进步骤。")
+    ensure_act(STEP_KINDS[step], acting_user, follow_up)
     if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天。"})
     if photo is None:
         raise ValidationError({"photo": "请上传现场照片。"})
-    if step == "moved":
-        if follow_up.moved_on is not None:
-            raise ValidationError(f"已于 {follow_up.moved_on:%Y-%m-%d} 登记搬迁。")
-        if not moved_to.strip():
-            raise ValidationError({"moved_to": "请填写安置去向（如：搬入子女家安全住房）。"})
-    elif step == "demolished":
-        if follow_up.moved_on is None:
-            raise ValidationError("请先登记人员搬入安全住房，再登记旧房拆除。")
-        if follow_up.demolished_on is not None:
-            raise ValidationError(f"已于 {follow_up.demolished_on:%Y-%m-%d} 登记拆除。")
-        if on < follow_up.moved_on:
-            raise ValidationError({"on": "拆除日期不能早于搬迁日期。"})
-    else:
-        raise ValidationError("未知的跟进步骤。")
+    if step == "moved" and not moved_to.strip():
+        raise ValidationError({"moved_to": "请填写安置去向（如：搬入子女家安全住房）。"})
+    if step == "demolished" and follow_up.moved_on is not None and on < follow_up.moved_on:
+        raise ValidationError({"on": "拆除日期不能早于搬迁日期。"})
     processed = process_photo(photo)
     with transaction.atomic():
         if step == "moved":
@@ -75,18 +71,20 @@ def follow_up_step(
             note=moved_to.strip(),
         )
         if step == "moved":
-            house = House.objects.select_for_update().get(pk=follow_up.house_id)
-            before = model_snapshot(house, ("is_occupied", "occupants", "elderly_occupants", "lives_in_two_houses"))
-            house.is_occupied, house.occupants, house.elderly_occupants, house.lives_in_two_houses = False, 0, 0, False
-            house.save(update_fields=["is_occupied", "occupants", "elderly_occupants", "lives_in_two_houses"])
-            audit_record(
-                actor=acting_user,
-                action=AuditAction.UPDATE,
-                obj=house,
-                changes=changes_between(
-                    before,
-                    model_snapshot(house, ("is_occupied", "occupants", "elderly_occupants", "lives_in_two_houses")),
-                ),
-                note=f"跟进任务 {follow_up.pk}：人员已搬入安全住房",
-            )
+            _house_emptied(acting_user, follow_up)
     return follow_up
+
+
+def _house_emptied(acting_user: Any, follow_up: FollowUp) -> None:
+    """Once the people have moved to a safe house, nobody lives in the old one."""
+    house = House.objects.select_for_update().get(pk=follow_up.house_id)
+    before = model_snapshot(house, HOUSE_EMPTIED)
+    house.is_occupied, house.occupants, house.elderly_occupants, house.lives_in_two_houses = False, 0, 0, False
+    house.save(update_fields=list(HOUSE_EMPTIED))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=house,
+        changes=changes_between(before, model_snapshot(house, HOUSE_EMPTIED)),
+        note=f"跟进任务 {follow_up.pk}：人员已搬入安全住房",
+    )

@@ -20,7 +20,8 @@ from anju.households.choices import Department, GradeSource, KeyGroup
 from anju.households.models import House, Household
 from anju.households.safety import house_grade_set
 from anju.households.signals import facts_changed
-from anju.inspections.choices import DANGEROUS_GRADES, FollowUpReason, Grade, InspectionKind
+from anju.inspections.acts import DEPARTMENT_ROLE, HouseVisit, ensure_act
+from anju.inspections.choices import DANGEROUS_GRADES, ActKind, FollowUpReason, Grade, InspectionKind
 from anju.inspections.models import (
     Campaign,
     EmergencyEvent,
@@ -32,7 +33,6 @@ from anju.inspections.models import (
 )
 from anju.inspections.photos import Photo, process_photo
 from anju.inspections.rules import inspection_rules
-from anju.inspections.services._common import DEPARTMENT_ROLE, INSPECT_ROLES, _require, _require_scope
 from anju.inspections.services.follow_ups import _open_follow_up
 
 ELDERLY_AGE = 60
@@ -169,8 +169,7 @@ def inspection_record(
 
     ``submission_id`` is made by the phone for one filled-in form: when its first answer was lost
     on a weak signal and the clerk submits again, the record already made is returned unchanged."""
-    _require(acting_user, INSPECT_ROLES, "您的角色不能录入排查记录。")
-    _require_scope(acting_user, house.region_code, "该房屋不在您的管辖范围内，不能排查。")
+    ensure_act(ActKind.INSPECT, acting_user, HouseVisit(house, campaign, event))
     submission_id = submission_id.strip()
     earlier = _earlier_submission(acting_user, house, submission_id)
     if earlier is not None:
@@ -187,10 +186,6 @@ def inspection_record(
         photo_count=len(photos),
     )
     device = _device_position(latitude, longitude, gps_source)
-    if event is not None and not event.villages.filter(pk=house.region_id).exists():
-        raise ValidationError({"event": f"{house.region.name}不在「{event}」的受影响村中。"})
-    if campaign is not None and not campaign.villages.filter(pk=house.region_id).exists():
-        raise ValidationError({"campaign": f"{house.region.name}不在「{campaign}」的排查村中。"})
     if family_poor_not_listed:
         _check_referral(house.household, referral_department, poverty_note)
     processed: list[Photo] = [process_photo(p) for p in photos]

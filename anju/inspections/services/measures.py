@@ -12,16 +12,15 @@ from django.utils import timezone
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.models import House
-from anju.inspections.choices import MeasureKind
+from anju.inspections.acts import ensure_act
+from anju.inspections.choices import ActKind, MeasureKind
 from anju.inspections.models import ControlMeasure
-from anju.inspections.services._common import INSPECT_ROLES, ORGANISE_ROLES, _require, _require_scope
 
 
 def measure_record(
     *, acting_user: Any, house: House, kind: str, taken_on: datetime.date, responsible: str, note: str = ""
 ) -> ControlMeasure:
-    _require(acting_user, INSPECT_ROLES, "您的角色不能登记管控措施。")
-    _require_scope(acting_user, house.region_code, "该房屋不在您的管辖范围内。")
+    ensure_act(ActKind.MEASURE, acting_user, house)
     if kind not in MeasureKind.values:
         raise ValidationError({"kind": "请选择管控措施。"})
     if taken_on > timezone.localdate():
@@ -51,8 +50,7 @@ def measure_verify(
     *, acting_user: Any, measure: ControlMeasure, verified_on: datetime.date, note: str, in_place: bool = True
 ) -> ControlMeasure:
     """A later check by someone else. A verified evacuation means nobody lives in the house now."""
-    _require(acting_user, ORGANISE_ROLES, "管控措施由乡镇或区县住建部门核查。")
-    _require_scope(acting_user, measure.region_code, "该房屋不在您的管辖范围内。")
+    ensure_act(ActKind.VERIFY, acting_user, measure)
     if measure.verified_on is not None:
         raise ValidationError(f"该措施已于 {measure.verified_on:%Y-%m-%d} 核查。")
     if acting_user.pk == measure.recorded_by_id:

@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
-from anju.households.choices import Department, KeyGroup
+from anju.households.choices import KeyGroup
 from anju.households.services import status_add
-from anju.inspections.choices import ReferralStatus
+from anju.inspections.acts import ensure_act
+from anju.inspections.choices import ActKind, ReferralStatus
 from anju.inspections.models import Referral
-from anju.inspections.services._common import DEPARTMENT_ROLE, _require, _require_scope
 
 
 def referral_decide(
@@ -29,9 +28,7 @@ def referral_decide(
     decided_on: datetime.date | None = None,
 ) -> Referral:
     """The department's liaison confirms (the household gains the status) or declines with a reason."""
-    role = DEPARTMENT_ROLE[Department(referral.department)]
-    _require(acting_user, (role,), f"只有{Role(role).label}可以核实转交给{referral.get_department_display()}的农户。")
-    _require_scope(acting_user, referral.region_code, "该农户不在您的管辖范围内。")
+    ensure_act(ActKind.DECIDE, acting_user, referral)
     decided_on = decided_on or timezone.localdate()
     if confirm and group not in KeyGroup.values:
         raise ValidationError({"group": "认定时请选择重点对象类别。"})
@@ -39,10 +36,7 @@ def referral_decide(
         raise ValidationError({"decision_note": "不予认定时请写明理由。"})
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if locked.status != ReferralStatus.PENDING:
-            raise ValidationError(
-                f"该转交已于 {locked.decided_on:%Y-%m-%d} {locked.get_status_display()}，不能重复核实。"
-            )
+        ensure_act(ActKind.DECIDE, acting_user, locked)  # decided meanwhile by someone else?
         if confirm:
             status_add(
                 acting_user=acting_user,

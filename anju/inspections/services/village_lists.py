@@ -6,19 +6,17 @@ import hashlib
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.core.masking import mask_id_number
 from anju.households.choices import KeyGroup
 from anju.households.models import House
-from anju.inspections.choices import DANGEROUS_GRADES, VillageListStatus
+from anju.inspections.acts import Signing, ensure_act
+from anju.inspections.choices import DANGEROUS_GRADES, ActKind, VillageListStatus
 from anju.inspections.models import Campaign, VillageList
-from anju.inspections.services._common import _require, _require_scope
 from anju.regions.models import Region
 
 
@@ -48,16 +46,7 @@ def village_list_content(campaign: Campaign, village: Region) -> list[dict[str, 
 
 def village_list_sign(*, acting_user: Any, campaign: Campaign, village: Region) -> VillageList:
     """The village head's recorded electronic sign-off of the village's list."""
-    if not acting_user.has_role(Role.VILLAGE_HEAD) or acting_user.region_id != village.pk:
-        raise PermissionDenied(f"只有{village.name}的村主要负责人本人可以签字。")
-    if not campaign.villages.filter(pk=village.pk).exists():
-        raise ValidationError(f"{village.name}不在「{campaign}」的排查村中。")
-    existing = VillageList.objects.filter(campaign=campaign, village=village).select_related("signed_by").first()
-    if existing is not None:
-        raise ValidationError(
-            f"本村清单已于 {timezone.localtime(existing.signed_at):%Y-%m-%d %H:%M} "
-            f"由 {existing.signed_by.display_name()} 签字，不能重复签字。"
-        )
+    ensure_act(ActKind.SIGN, acting_user, Signing(campaign, village))
     content = village_list_content(campaign, village)
     signed_at = timezone.now()
     digest = hashlib.sha256(
@@ -90,12 +79,11 @@ def village_list_sign(*, acting_user: Any, campaign: Campaign, village: Region) 
 
 
 def village_list_receive(*, acting_user: Any, village_list: VillageList) -> VillageList:
-    _require(acting_user, (Role.TOWNSHIP_OFFICER,), "由乡镇建环办接收村级清单。")
-    _require_scope(acting_user, village_list.region_code, "该村不在您的管辖范围内。")
+    """The township officer receives a signed list, once."""
+    ensure_act(ActKind.RECEIVE, acting_user, village_list)
     with transaction.atomic():
         locked = VillageList.objects.select_for_update().get(pk=village_list.pk)
-        if locked.status == VillageListStatus.RECEIVED:
-            raise ValidationError("该清单已接收。")
+        ensure_act(ActKind.RECEIVE, acting_user, locked)  # received meanwhile by someone else?
         locked.status = VillageListStatus.RECEIVED
         locked.received_by = acting_user
         locked.received_at = timezone.now()
