@@ -141,6 +141,17 @@ def _campaign_open(campaign: Campaign) -> Refusal:
     return None
 
 
+def recording_refusal(user: Any, campaign: Campaign | None, kind: str = ActKind.INSPECT) -> str:
+    """What an inspection or a housing check asks of the user whatever the house: the role, and
+    a campaign that has begun. A list of a campaign's households (each in its villages and in the
+    user's scope) offers its buttons on this answer."""
+    refused = _first(
+        lambda: _role(user, kind),
+        lambda: _campaign_open(campaign) if campaign is not None else None,
+    )
+    return "" if refused is None else _text(refused)
+
+
 def _inspect(user: Any, on: HouseVisit) -> Refusal:
     house, campaign, event = on.house, on.campaign, on.event
     return _first(
