@@ -47,7 +47,6 @@ from anju.inspections.models import (
     VillageList,
 )
 from anju.inspections.pdf import village_list_pdf
-from anju.regions.choices import RegionLevel
 
 
 def _ensure_page(kind: str, user: Any, on: Any = None) -> None:
@@ -58,9 +57,10 @@ def _ensure_page(kind: str, user: Any, on: Any = None) -> None:
 
 
 def _sign_act(campaign: Campaign, user: Any) -> acts.Act | None:
-    """A village head's signing of the campaign's list of their village (None for anyone else)."""
+    """A village head's signing of the campaign's list of their own region (None for anyone else):
+    offered, or why not (another village's campaign, already signed)."""
     village = getattr(user, "region", None)
-    if village is None or village.level != RegionLevel.VILLAGE or not user.has_role(Role.VILLAGE_HEAD):
+    if village is None or not user.has_role(Role.VILLAGE_HEAD):
         return None
     return acts.available_acts(acts.Signing(campaign, village), user)[0]
 
