@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,8 +17,8 @@ from anju.accounts.models import User
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House, Household
-from anju.inspections import services
-from anju.inspections.choices import EventKind, HousingKind, MeasureKind
+from anju.inspections import acts, services
+from anju.inspections.choices import ActKind, EventKind, HousingKind, MeasureKind
 from anju.inspections.filters import InspectionFilter, ReferralFilter
 from anju.inspections.models import (
     Campaign,
@@ -52,11 +52,37 @@ def _visible_all(queryset: RegionScopedQuerySet[Any], user: Any, what: str, fiel
     return [found[k] for k in keys]
 
 
-def _require_role(user: Any, roles: tuple[str, ...], message: str) -> None:
-    """The service checks the role too; checked first here so that a clerk is told so,
-    rather than that the county they named is out of their scope."""
-    if not (user.is_superuser or user.has_role(*roles)):
-        raise exceptions.PermissionDenied(message)
+def _require_role(user: Any, kind: str) -> None:
+    """The one table's answer on the role alone (inspections.acts), asked before the region named
+    in the body is looked up, so that a clerk is told so rather than that the county they named
+    is out of their scope; the service asks it again with the region."""
+    reason = acts.act_refusal(kind, user)
+    if reason:
+        raise exceptions.PermissionDenied(reason)
+
+
+class InspectionActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    kind = serializers.CharField(help_text="办理事项")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
+    reason = serializers.CharField(help_text="不能办理的原因；能办理时为空")
+
+
+@extend_schema_field(InspectionActSerializer(many=True))
+class ActsField(serializers.SerializerMethodField):
+    """Each act on the object, open to the requesting user or not and why (as the page offers)."""
+
+    def __init__(self) -> None:
+        super().__init__(help_text="各办理事项对当前用户是否开放及原因（与页面按钮一致）")
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in acts.available_acts(value, request.user)
+        ]
 
 
 def _choices_text(choices: Any) -> str:
@@ -135,10 +161,12 @@ class InspectionCreateSerializer(serializers.Serializer):  # type: ignore[type-a
 
 
 class ReferralSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    acts = ActsField()
+
     class Meta:
         model = Referral
         fields = ["id", "inspection", "household", "region_code", "department", "reason", "status", "group"]
-        fields += ["decided_on", "decision_note"]
+        fields += ["decided_on", "decision_note", "acts"]
 
 
 class ReferralDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -162,25 +190,31 @@ class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # 
 
 
 class MeasureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    acts = ActsField()
+
     class Meta:
         model = ControlMeasure
         fields = ["id", "house", "region_code", "kind", "taken_on", "responsible", "note", "verified_on"]
-        fields += ["verification_note"]
+        fields += ["verification_note", "acts"]
 
 
 class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     village = _codes()
+    acts = ActsField()
 
     class Meta:
         model = VillageList
         fields = ["id", "campaign", "village", "region_code", "houses", "digest", "status", "signed_at"]
-        fields += ["received_at"]
+        fields += ["received_at", "acts"]
 
 
 class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    acts = ActsField()
+
     class Meta:
         model = FollowUp
         fields = ["id", "household", "house", "region_code", "reason", "moved_on", "moved_to", "demolished_on"]
+        fields += ["acts"]
 
 
 # --- request bodies of the writes: types here; the rules (role, region, dates) are the services' ---
@@ -267,7 +301,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         user = request.user
-        _require_role(user, services.ORGANISE_ROLES, "只有乡镇或区县住建部门可以部署排查。")
+        _require_role(user, ActKind.CAMPAIGN)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         if "villages" in values:
             values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
@@ -344,7 +378,7 @@ class EmergencyEventViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         user = request.user
-        _require_role(user, services.ORGANISE_ROLES, "只有乡镇或区县住建部门可以启动应急排查。")
+        _require_role(user, ActKind.EMERGENCY)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
         try:

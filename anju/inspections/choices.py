@@ -69,3 +69,20 @@ class HousingKind(models.TextChoices):
     BORROWED = "borrowed", "借住"
     RENTING = "renting", "租住"
     WITH_CHILDREN = "with_children", "与子女同住"
+
+
+class ActKind(models.TextChoices):
+    """What a user may do in the inspection work; who may, and when, is ``inspections.acts``."""
+
+    CAMPAIGN = "campaign", "部署常规排查"
+    EMERGENCY = "emergency", "启动应急排查"
+    INSPECT = "inspect", "录入排查记录"
+    HOUSING_CHECK = "housing_check", "核实住房情况"
+    DECIDE = "decide", "核实转交"
+    MEASURE = "measure", "登记管控措施"
+    VERIFY = "verify", "核查管控措施"
+    SIGN = "sign", "签字报送村级清单"
+    RECEIVE = "receive", "接收村级清单"
+    MOVED = "moved", "登记搬入安全住房"
+    DEMOLISHED = "demolished", "登记旧房拆除"
+    CHECKLIST = "checklist", "维护隐患检查项"

@@ -22,8 +22,8 @@ from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import House, Household
-from anju.inspections import selectors, services
-from anju.inspections.choices import ReferralStatus
+from anju.inspections import acts, selectors, services
+from anju.inspections.choices import ActKind, ReferralStatus
 from anju.inspections.filters import InspectionFilter, ReferralFilter
 from anju.inspections.forms import (
     CampaignForm,
@@ -50,8 +50,20 @@ from anju.inspections.models import (
 from anju.inspections.pdf import village_list_pdf
 
 
-def _can(user: Any, roles: tuple[str, ...]) -> bool:
-    return bool(user.is_superuser or user.has_role(*roles))
+def _ensure_page(kind: str, user: Any, on: Any = None) -> None:
+    """A page for an act the one table (inspections.acts) refuses is a 403 with its reason."""
+    reason = acts.act_refusal(kind, user, on)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def _sign_act(campaign: Campaign, user: Any) -> acts.Act | None:
+    """A village head's signing of the campaign's list of their own region (None for anyone else):
+    offered, or why not (another village's campaign, already signed)."""
+    village = getattr(user, "region", None)
+    if village is None or not user.has_role(Role.VILLAGE_HEAD):
+        return None
+    return acts.available_acts(acts.Signing(campaign, village), user)[0]
 
 
 @login_required
@@ -70,8 +82,8 @@ def hub(request: HttpRequest) -> HttpResponse:
             "pending_referrals": Referral.objects.visible_to(user).filter(status=ReferralStatus.PENDING).count(),
             "open_follow_ups": FollowUp.objects.visible_to(user).filter(demolished_on__isnull=True).count(),
             "recent": Inspection.objects.visible_to(user).select_related("house__household", "inspector")[:10],
-            "can_organise": _can(user, services.ORGANISE_ROLES),
-            "can_manage_checklist": services.can_manage_checklist(user),
+            "can_organise": acts.may(ActKind.CAMPAIGN, user),
+            "can_manage_checklist": acts.may(ActKind.CHECKLIST, user),
         },
     )
 
@@ -81,8 +93,7 @@ def hub(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    if not _can(request.user, services.ORGANISE_ROLES):
-        raise PermissionDenied("只有乡镇或区县住建部门可以部署排查。")
+    _ensure_page(ActKind.CAMPAIGN, request.user)
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,6 +111,7 @@ def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpR
     """以人找房: where a household with no house of its own to inspect lives."""
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
     household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=household_pk)
+    _ensure_page(ActKind.HOUSING_CHECK, request.user, acts.HouseholdVisit(household, campaign))
     form = HousingCheckForm(request.POST or None, request.FILES or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +153,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "village": village,
             "sign_offs": selectors.sign_off_status(campaign, request.user),
-            "is_village_head": request.user.has_role(Role.VILLAGE_HEAD),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+            "sign": _sign_act(campaign, request.user),
+            "recording_refusal": acts.recording_refusal(request.user, campaign),
         },
     )
 
@@ -195,8 +208,6 @@ def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
     house = get_visible_or_404(House.objects.select_related("household", "region"), request.user, pk=house_pk)
-    if not _can(request.user, services.INSPECT_ROLES):
-        raise PermissionDenied("您的角色不能录入排查记录。")
     campaign = event = None
     if request.GET.get("campaign") or request.POST.get("campaign"):
         campaign = get_visible_or_404(
@@ -208,6 +219,7 @@ def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
         )
     if campaign is None and event is None:
         campaign = selectors.current_campaign(house, request.user)
+    _ensure_page(ActKind.INSPECT, request.user, acts.HouseVisit(house, campaign, event))
     form = InspectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -290,7 +302,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     filterset = ReferralFilter(params, queryset=qs, request=request)
     status = params["status"]
     page, query = paginate(request, filterset.qs)
-    user = request.user
     return render(
         request,
         "inspections/referral_list.html",
@@ -302,7 +313,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "statuses": ReferralStatus.choices,
             "filter": filterset,
             "form": ReferralDecisionForm(),
-            "my_departments": [d for d, role in services.DEPARTMENT_ROLE.items() if _can(user, (role,))],
         },
     )
 
@@ -329,8 +339,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_new(request: HttpRequest) -> HttpResponse:
-    if not _can(request.user, services.ORGANISE_ROLES):
-        raise PermissionDenied("只有乡镇或区县住建部门可以启动应急排查。")
+    _ensure_page(ActKind.EMERGENCY, request.user)
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -370,6 +379,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done": sum(r["done"] for r in board),
             "page": page,
             "query": query,
+            "recording_refusal": acts.recording_refusal(request.user, None),
         },
     )
 
@@ -469,8 +479,9 @@ def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=campaign_pk)
-    village = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
-    if village is None or not request.user.has_role(Role.VILLAGE_HEAD):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    village = getattr(request.user, "region", None)
+    sign = _sign_act(campaign, request.user)
+    if sign is None or village is None:
         raise PermissionDenied("只有村主要负责人可以签字。")
     existing = VillageList.objects.filter(campaign=campaign, village=village).first()
     if request.method == "POST":
@@ -490,6 +501,7 @@ def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "village": village,
             "houses": services.village_list_content(campaign, village),
             "existing": existing,
+            "sign": sign,
         },
     )
 
@@ -505,7 +517,6 @@ def village_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page_title": str(record),
             "record": record,
-            "can_receive": request.user.has_role(Role.TOWNSHIP_OFFICER) and record.received_at is None,  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         },
     )
 
@@ -576,7 +587,16 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/follow_up_detail.html",
-        {"page_title": str(follow_up), "follow_up": follow_up, "form": form, "next_step": next_step},
+        {
+            "page_title": str(follow_up),
+            "follow_up": follow_up,
+            "form": form,
+            "next_step": next_step,
+            # the next step as the one table answers it: offered, or why it waits
+            "next_act": next(a for a in acts.available_acts(follow_up, request.user) if a.kind == next_step)
+            if next_step
+            else None,
+        },
     )
 
 
@@ -584,8 +604,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _checklist_admin(request: HttpRequest) -> None:
-    if not services.can_manage_checklist(request.user):
-        raise PermissionDenied("只有区县及以上的系统管理员可以维护隐患检查项。")
+    _ensure_page(ActKind.CHECKLIST, request.user)
 
 
 @login_required
