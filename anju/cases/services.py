@@ -308,7 +308,6 @@ def _check_not_supported_twice(household: Household, house: House | None, decisi
     return previous, f"；再次纳入（规则 {decision.rule_id}「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
 
 
-@refusals_audited("发现建案", obj_kwarg="household")
 def _covering_decision(household: Household) -> Decision:
     """The household's current decision, when the rules cover it and no case of it is open."""
     from anju.eligibility.models import Decision
@@ -363,6 +362,7 @@ def _record_opened(case: RenovationCase, acting_user: Any, decision: Decision, n
     )
 
 
+@refusals_audited("发现建案", obj_kwarg="household")
 def case_open(
     *,
     acting_user: Any,
