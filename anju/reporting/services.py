@@ -192,21 +192,23 @@ def submission_prepare(
     return submission
 
 
-def _locked(submission: Submission) -> Submission:
-    return (
+def _locked(submission: Submission, user: Any, kind: str) -> Submission:
+    """The submission's row, locked and read afresh (the caller's copy may be stale, and two
+    officers acting at once are serialised), once the one table allows ``kind`` on it."""
+    current = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("region", "region__parent")
         .get(pk=submission.pk)
     )
+    ensure_act(current, user, kind)  # the one table of who may act (reporting.acts)
+    return current
 
 
 def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.date | None = None) -> Submission:
     """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen."""
-    ensure_act(submission, acting_user, EventKind.SUBMIT)
-    day = _day(on)
     with transaction.atomic():
-        current = _locked(submission)
-        ensure_act(current, acting_user, EventKind.SUBMIT)  # again, now that no one else acts
+        current = _locked(submission, acting_user, EventKind.SUBMIT)
+        day = _day(on)
         before = current.status
         _fill(current, user=acting_user, on=day)
         current.status = SubmissionStatus.SUBMITTED
@@ -223,13 +225,11 @@ def submission_return(
 ) -> Submission:
     """The level above sends a submitted report back with a reason; the child corrects and
     submits it again."""
-    ensure_act(submission, acting_user, EventKind.RETURN)
-    day = _day(on)
-    if not reason.strip():
-        raise ValidationError({"reason": "请写明退回原因。"})
     with transaction.atomic():
-        current = _locked(submission)
-        ensure_act(current, acting_user, EventKind.RETURN)
+        current = _locked(submission, acting_user, EventKind.RETURN)
+        day = _day(on)
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明退回原因。"})
         current.status = SubmissionStatus.RETURNED
         current.return_reason = reason.strip()[:300]
         current.reviewed_on, current.reviewed_by = day, acting_user
@@ -244,11 +244,9 @@ def submission_sign_off(
     *, acting_user: Any, submission: Submission, note: str = "", on: datetime.date | None = None
 ) -> Submission:
     """The level above confirms a submitted report; from then on it is locked."""
-    ensure_act(submission, acting_user, EventKind.SIGN_OFF)
-    day = _day(on)
     with transaction.atomic():
-        current = _locked(submission)
-        ensure_act(current, acting_user, EventKind.SIGN_OFF)
+        current = _locked(submission, acting_user, EventKind.SIGN_OFF)
+        day = _day(on)
         current.status = SubmissionStatus.SIGNED_OFF
         current.return_reason = ""
         current.reviewed_on, current.reviewed_by = day, acting_user
@@ -265,13 +263,11 @@ def submission_reopen(
     """The level above unlocks a signed-off report (audited, with a reason): it goes back to
     draft, and the child prepares and submits it again. Its first submission date stays, so
     reopening does not make an on-time report late."""
-    ensure_act(submission, acting_user, EventKind.REOPEN)
-    day = _day(on)
-    if not reason.strip():
-        raise ValidationError({"reason": "请写明重新打开的原因。"})
     with transaction.atomic():
-        current = _locked(submission)
-        ensure_act(current, acting_user, EventKind.REOPEN)
+        current = _locked(submission, acting_user, EventKind.REOPEN)
+        day = _day(on)
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明重新打开的原因。"})
         current.status = SubmissionStatus.DRAFT
         current.reviewed_on, current.reviewed_by = None, None
         current.save(update_fields=["status", "reviewed_on", "reviewed_by"])

@@ -183,6 +183,15 @@ def test_only_the_regions_own_officer_may_prepare_a_new_report(level, crew, regi
     assert not submission_acts.act_refusal(region, crew[submitter], EventKind.PREPARE)
 
 
+def test_the_table_is_asked_about_the_submission_as_it_stands_not_a_stale_copy(crew, regions) -> None:
+    s = submission_at(SubmissionStatus.SUBMITTED, regions["140405102201"], crew["clerk"], crew["township"])
+    reporting.submission_return(acting_user=crew["township"], submission=s, reason="请核对")
+    assert s.status == SubmissionStatus.SUBMITTED  # this copy has not seen the return
+    again = reporting.submission_submit(acting_user=crew["clerk"], submission=s)
+    assert again.status == SubmissionStatus.SUBMITTED
+    assert [e.kind for e in again.events.all()] == ["prepare", "submit", "return", "submit"]
+
+
 def test_the_submission_page_says_why_the_report_waits_and_the_api_lists_the_acts(crew, regions) -> None:
     s = submission_at(SubmissionStatus.SUBMITTED, regions["140405102201"], crew["clerk"], crew["township"])
     client = Client()
