@@ -90,6 +90,144 @@ def acceptance_check_allowed(*, acting_user: Any, case: RenovationCase, version:
         raise ValidationError(f"案件当前为「{case.get_stage_display()}」，只有已竣工待验收的案件才能验收。")
 
 
+def _result_errors(items: list[dict[str, Any]], cleaned: dict[str, str]) -> list[str]:
+    """What is wrong with the checklist's answers: unknown items, unanswered ones, answers other
+    than √ × ○, and ○ on a required item."""
+    names = {i["code"]: i["name"] for i in items}
+    errors: list[str] = []
+    unknown = sorted(set(cleaned) - set(names))
+    if unknown:
+        errors.append(f"验收清单中没有这些项目：{'、'.join(unknown)}。")
+    missing = [i["name"] for i in items if not cleaned.get(i["code"])]
+    if missing:
+        errors.append(f"请逐项填写验收结果，尚未填写：{'、'.join(missing)}。")
+    bad = [names[c] for c, v in cleaned.items() if c in names and v and v not in ItemResult.values]
+    if bad:
+        errors.append(f"{'、'.join(bad)}的结果只能是 √ 合格、× 不合格或 ○ 不涉及。")
+    not_applicable = [i["name"] for i in items if i["required"] and cleaned.get(i["code"]) == ItemResult.NA]
+    if not_applicable:
+        errors.append(f"必须验收的项目不能选“○ 不涉及”：{'、'.join(not_applicable)}。")
+    return errors
+
+
+def _check_form(
+    case: RenovationCase,
+    items: list[dict[str, Any]],
+    cleaned: dict[str, str],
+    *,
+    on: datetime.date,
+    post_grade: str,
+    household_agrees: bool,
+    household_opinion: str,
+    builder_name: str,
+    officer_names: str,
+) -> None:
+    """Refuse the acceptance form with one Chinese message per field."""
+    errors: dict[str, Any] = {}
+    result_errors = _result_errors(items, cleaned)
+    if result_errors:
+        errors["results"] = result_errors
+    if post_grade not in PostGrade.values:
+        errors["post_grade"] = "请选择竣工后房屋安全等级（A、B、C、D）。"
+    if on > timezone.localdate():
+        errors["on"] = "验收日期不能晚于今天。"
+    elif case.completed_on and on < case.completed_on:
+        errors["on"] = f"验收日期不能早于竣工日期 {case.completed_on:%Y-%m-%d}。"
+    if not household_agrees and not household_opinion.strip():
+        errors["household_opinion"] = "农户不同意验收结果时，请记录农户的意见。"
+    if not builder_name.strip():
+        errors["builder_name"] = "请填写施工单位或工匠姓名（签字人）。"
+    if not officer_names.strip():
+        errors["officer_names"] = "请填写验收人员姓名。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_rectification(on: datetime.date, due: datetime.date | None, requirements: str) -> None:
+    """A failed acceptance needs a rectification deadline after it and the requirements."""
+    errors: dict[str, str] = {}
+    if due is None:
+        errors["rectification_due"] = (
+            f"验收未通过，请填写整改期限（建议 {suggested_due(on):%Y-%m-%d}，即验收后 {DEFAULT_RECTIFICATION_DAYS} 天）。"
+        )
+    elif due <= on:
+        errors["rectification_due"] = "整改期限应晚于验收日期。"
+    if not requirements.strip():
+        errors["rectification_requirements"] = "验收未通过，请填写整改要求。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_attempt(case: RenovationCase) -> int:
+    """The case's next acceptance number. The case row is locked, so two acceptances at once
+    cannot both take the same number; the loser then meets the case's version check and writes
+    nothing."""
+    RenovationCase.objects.select_for_update().filter(pk=case.pk).first()
+    return (Acceptance.objects.filter(case=case).aggregate(m=Max("attempt"))["m"] or 0) + 1
+
+
+def _create_rectification(
+    acting_user: Any, acceptance: Acceptance, *, due: datetime.date | None, requirements: str
+) -> Rectification:
+    assert due is not None
+    return Rectification.objects.create(
+        case=acceptance.case,
+        acceptance=acceptance,
+        region_code=acceptance.region_code,
+        items=acceptance.failed_items,
+        requirements=requirements.strip(),
+        due_on=due,
+        recorded_by=acting_user,
+    )
+
+
+def _move_case(
+    acting_user: Any, acceptance: Acceptance, rectification: Rectification | None, version: int | None
+) -> None:
+    """验收通过 or 整改, through the case's own act, with the acceptance (and rectification) as data."""
+    passed, reasons = acceptance.passed, "、".join(r["name"] for r in acceptance.failed_items)
+    data: dict[str, Any] = {
+        "acceptance": acceptance.pk,
+        "attempt": acceptance.attempt,
+        "post_grade": acceptance.post_grade,
+    }
+    if rectification is not None:
+        data |= {"rectification": rectification.pk, "due_on": rectification.due_on.isoformat()}
+    case_services.case_accept_result(
+        acting_user=acting_user,
+        case=acceptance.case,
+        passed=passed,
+        on=acceptance.on,
+        note=f"第 {acceptance.attempt} 次验收" + ("通过" if passed else f"未通过：{reasons}"),
+        data=data,
+        version=version,
+        post_grade=acceptance.post_grade if passed else "",
+    )
+
+
+def _audit(acting_user: Any, acceptance: Acceptance, rectification: Rectification | None) -> None:
+    reasons = "、".join(r["name"] for r in acceptance.failed_items)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=acceptance,
+        changes={
+            "passed": {"before": None, "after": acceptance.passed},
+            "post_grade": {"before": None, "after": acceptance.post_grade},
+            "results": {"before": None, "after": acceptance.results},
+        },
+        note=acceptance.result_label + (f"：{reasons}" if reasons else ""),
+    )
+    if rectification is not None:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=rectification,
+            changes={"due_on": {"before": None, "after": rectification.due_on.isoformat()}},
+            note=f"整改项目：{reasons}",
+        )
+
+
 @refusals_audited("竣工验收")
 def acceptance_record(
     *,
@@ -113,69 +251,19 @@ def acceptance_record(
     agrees. A failed one needs a rectification deadline after the acceptance date and the
     requirements; the case then goes to 整改. ``version`` is the case's version the officer saw."""
     acceptance_check_allowed(acting_user=acting_user, case=case, version=version)
-
     items = checklist(case)
-    names = {i["code"]: i["name"] for i in items}
     cleaned = {str(code): str(value or "").strip() for code, value in (results or {}).items()}
-    errors: dict[str, Any] = {}
-    result_errors: list[str] = []
-    unknown = sorted(set(cleaned) - set(names))
-    if unknown:
-        result_errors.append(f"验收清单中没有这些项目：{'、'.join(unknown)}。")
-    missing = [i["name"] for i in items if not cleaned.get(i["code"])]
-    if missing:
-        result_errors.append(f"请逐项填写验收结果，尚未填写：{'、'.join(missing)}。")
-    bad = [names[c] for c, v in cleaned.items() if c in names and v and v not in ItemResult.values]
-    if bad:
-        result_errors.append(f"{'、'.join(bad)}的结果只能是 √ 合格、× 不合格或 ○ 不涉及。")
-    not_applicable = [i["name"] for i in items if i["required"] and cleaned.get(i["code"]) == ItemResult.NA]
-    if not_applicable:
-        result_errors.append(f"必须验收的项目不能选“○ 不涉及”：{'、'.join(not_applicable)}。")
-    if result_errors:
-        errors["results"] = result_errors
-    if post_grade not in PostGrade.values:
-        errors["post_grade"] = "请选择竣工后房屋安全等级（A、B、C、D）。"
-    if on > timezone.localdate():
-        errors["on"] = "验收日期不能晚于今天。"
-    elif case.completed_on and on < case.completed_on:
-        errors["on"] = f"验收日期不能早于竣工日期 {case.completed_on:%Y-%m-%d}。"
-    if not household_agrees and not household_opinion.strip():
-        errors["household_opinion"] = "农户不同意验收结果时，请记录农户的意见。"
-    if not builder_name.strip():
-        errors["builder_name"] = "请填写施工单位或工匠姓名（签字人）。"
-    if not officer_names.strip():
-        errors["officer_names"] = "请填写验收人员姓名。"
-    if errors:
-        raise ValidationError(errors)
-
+    signed = {"household_opinion": household_opinion, "builder_name": builder_name, "officer_names": officer_names}
+    _check_form(case, items, cleaned, on=on, post_grade=post_grade, household_agrees=household_agrees, **signed)
     failed = judge(items, cleaned, post_grade=post_grade, household_agrees=household_agrees)
-    passed = not failed
-    if not passed:
-        if rectification_due is None:
-            errors["rectification_due"] = (
-                f"验收未通过，请填写整改期限（建议 {suggested_due(on):%Y-%m-%d}，即验收后 {DEFAULT_RECTIFICATION_DAYS} 天）。"
-            )
-        elif rectification_due <= on:
-            errors["rectification_due"] = "整改期限应晚于验收日期。"
-        if not rectification_requirements.strip():
-            errors["rectification_requirements"] = "验收未通过，请填写整改要求。"
-        if errors:
-            raise ValidationError(errors)
-
-    kept_notes = {
-        code: str(text).strip()[:MAX_NOTE]
-        for code, text in (notes or {}).items()
-        if code in names and str(text).strip()
-    }
-    reasons = "、".join(r["name"] for r in failed)
+    if failed:
+        _check_rectification(on, rectification_due, rectification_requirements)
+    codes = {i["code"] for i in items}
+    kept_notes = {c: str(t).strip()[:MAX_NOTE] for c, t in (notes or {}).items() if c in codes and str(t).strip()}
     with transaction.atomic():
-        # Serialise acceptances of one case, so two at once cannot both take the same attempt
-        # number; the loser then meets the case's version check below and writes nothing.
-        RenovationCase.objects.select_for_update().filter(pk=case.pk).first()
-        attempt = (Acceptance.objects.filter(case=case).aggregate(m=Max("attempt"))["m"] or 0) + 1
         acceptance = Acceptance.objects.create(
             case=case,
-            attempt=attempt,
+            attempt=_next_attempt(case),
             region_code=case.region_code,
             on=on,
             items=items,
@@ -186,57 +274,17 @@ def acceptance_record(
             household_opinion=household_opinion.strip()[:300],
             builder_name=builder_name.strip()[:100],
             officer_names=officer_names.strip()[:200],
-            passed=passed,
+            passed=not failed,
             failed_items=failed,
             recorded_by=acting_user,
         )
         rectification = None
-        if not passed:
-            assert rectification_due is not None
-            rectification = Rectification.objects.create(
-                case=case,
-                acceptance=acceptance,
-                region_code=case.region_code,
-                items=failed,
-                requirements=rectification_requirements.strip(),
-                due_on=rectification_due,
-                recorded_by=acting_user,
+        if failed:
+            rectification = _create_rectification(
+                acting_user, acceptance, due=rectification_due, requirements=rectification_requirements
             )
-        data: dict[str, Any] = {"acceptance": acceptance.pk, "attempt": attempt, "post_grade": post_grade}
-        if rectification is not None:
-            data |= {
-                "rectification": rectification.pk,
-                "due_on": rectification_due.isoformat() if rectification_due else "",
-            }
-        case_services.case_accept_result(
-            acting_user=acting_user,
-            case=case,
-            passed=passed,
-            on=on,
-            note=f"第 {attempt} 次验收" + ("通过" if passed else f"未通过：{reasons}"),
-            data=data,
-            version=version,
-            post_grade=post_grade if passed else "",
-        )
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=acceptance,
-            changes={
-                "passed": {"before": None, "after": passed},
-                "post_grade": {"before": None, "after": post_grade},
-                "results": {"before": None, "after": acceptance.results},
-            },
-            note=acceptance.result_label + (f"：{reasons}" if reasons else ""),
-        )
-        if rectification is not None:
-            audit_record(
-                actor=acting_user,
-                action=AuditAction.CREATE,
-                obj=rectification,
-                changes={"due_on": {"before": None, "after": rectification.due_on.isoformat()}},
-                note=f"整改项目：{reasons}",
-            )
+        _move_case(acting_user, acceptance, rectification, version)
+        _audit(acting_user, acceptance, rectification)
     return acceptance
 
 

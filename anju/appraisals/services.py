@@ -107,6 +107,154 @@ def _check_report(report: Any) -> bytes:
     return data
 
 
+def _require_appraiser(acting_user: Any, house: House) -> None:
+    if not (acting_user.is_superuser or acting_user.has_role(*APPRAISE_ROLES)):
+        raise PermissionDenied("只有具备鉴定人员角色的用户才能录入鉴定结果。")
+    if not in_scope(acting_user, house.region_code):
+        raise PermissionDenied("该房屋不在您的管辖范围内。")
+
+
+def _graded(components: list[dict[str, Any]], given: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The template's components (code → name) and the grade given to each ("" when none)."""
+    names = {c["code"]: c["name"] for c in components}
+    return names, {code: (given.get(code) or "").strip().lower() for code in names}
+
+
+def _signed_by(signer: dict[str, str]) -> dict[str, str]:
+    """The appraiser's name, unit and certificate number as stored."""
+    return {
+        "appraiser_name": signer["appraiser_name"].strip()[:50],
+        "appraiser_org": signer["appraiser_org"].strip()[:100],
+        "certificate_no": signer["certificate_no"].strip()[:50],
+    }
+
+
+def _component_errors(
+    names: dict[str, str], grades: dict[str, str], given: dict[str, str], site_dangerous: bool
+) -> dict[str, str]:
+    """The components' grades: each one graded (unless the site is dangerous), a–d, and only the
+    template's components (the last problem found is the one said)."""
+    errors: dict[str, str] = {}
+    missing = [names[code] for code, g in grades.items() if not g]
+    if missing and not site_dangerous:
+        errors["components"] = f"请评定：{'、'.join(missing)}。"
+    bad = [names[code] for code, g in grades.items() if g and g not in COMPONENT_GRADES]
+    if bad:
+        errors["components"] = f"{'、'.join(bad)}的等级只能是 a、b、c、d。"
+    unknown = set(given) - set(names)
+    if unknown:
+        errors["components"] = f"该结构类型的模板中没有这些组成部分：{'、'.join(sorted(unknown))}。"
+    return errors
+
+
+def _form_errors(
+    house: House, prevention_level: str, damage_cause: str, signer: dict[str, str], appraised_on: datetime.date
+) -> dict[str, str]:
+    """The choices, the appraiser's signature and the date."""
+    errors: dict[str, str] = {}
+    if prevention_level not in PreventionLevel.values:
+        errors["prevention_level"] = "请选择防灾措施鉴定结果（具备、部分具备或完全不具备）。"
+    if damage_cause not in DamageCause.values:
+        errors["damage_cause"] = "请选择致危原因。"
+    for field, label in (("appraiser_name", "鉴定人"), ("appraiser_org", "鉴定单位"), ("certificate_no", "证书编号")):
+        if not signer[field].strip():
+            errors[field] = f"请填写{label}。"
+    if appraised_on > timezone.localdate():
+        errors["appraised_on"] = "鉴定日期不能晚于今天。"
+    elif house.build_year and appraised_on.year < house.build_year:
+        errors["appraised_on"] = "鉴定日期不能早于房屋建造年份。"
+    return errors
+
+
+def _site_and_photo_errors(site_dangerous: bool, site_note: str, photos: int) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if site_dangerous and not site_note.strip():
+        errors["site_note"] = "场地危险时请说明场地情况（如滑坡、泥石流隐患）。"
+    if photos > MAX_PHOTOS:
+        errors["photos"] = f"照片最多 {MAX_PHOTOS} 张。"
+    return errors
+
+
+def _final_grade(result: Any, final_grade: str, override_reason: str, site_dangerous: bool, damage_cause: str) -> str:
+    """The grade the appraiser signs: the computed one, or another with a reason; a dangerous
+    site is D, and a C or D house needs a damage cause."""
+    final = (final_grade or result.grade).strip().upper()
+    if final not in Grade.values:
+        raise ValidationError({"final_grade": "鉴定等级只能是 A、B、C、D。"})
+    if final != result.grade and not override_reason.strip():
+        raise ValidationError(
+            {"override_reason": f"计算等级为 {result.grade} 级，调整为 {final} 级须填写理由（宏观情况判断）。"}
+        )
+    if site_dangerous and final != Grade.D:
+        raise ValidationError({"final_grade": "场地危险的房屋只能评定为 D 级。"})
+    if final in (Grade.C, Grade.D) and damage_cause == DamageCause.NONE:
+        raise ValidationError({"damage_cause": f"{final} 级危房须选择致危原因（如年久失修、小型自然灾害）。"})
+    return final
+
+
+def _house_and_grade_fields(
+    house: House, template: AppraisalTemplate, result: Any, final: str, override_reason: str
+) -> dict[str, Any]:
+    """What the appraisal copies from the house and the template, and its grades."""
+    return {
+        "house": house,
+        "household_id": house.household_id,
+        "region_code": house.region_code,
+        "template": template,
+        "structure": house.structure,
+        "storeys": house.storeys,
+        "outside_guideline": house.storeys > GUIDELINE_MAX_STOREYS,
+        "computed_grade": result.grade,
+        "final_grade": final,
+        "override_reason": override_reason.strip()[:500] if final != result.grade else "",
+        "relocation_recommended": result.relocation,
+    }
+
+
+def _component_rows(
+    components: list[dict[str, Any]], grades: dict[str, str], notes: dict[str, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "grade": grades.get(c["code"], ""),
+            "note": str(notes.get(c["code"], "")).strip()[:200],
+        }
+        for c in components
+    ]
+
+
+def _save_with_files(appraisal: Appraisal, report_file: Any, report_data: bytes, photos: list[Any]) -> None:
+    if report_file:
+        appraisal.report_sha256 = hashlib.sha256(report_data).hexdigest()
+        appraisal.report_file.save(getattr(report_file, "name", "report.pdf"), report_file, save=False)
+    appraisal.save()
+    for photo in photos:
+        AppraisalPhoto.objects.create(appraisal=appraisal, image=photo.content)
+
+
+def _audit_and_tell(acting_user: Any, appraisal: Appraisal, house: House, photos: int, reason: str) -> None:
+    """Audit the appraisal, update the house's one current grade and tell eligibility."""
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=appraisal,
+        changes=changes_between(
+            {},
+            model_snapshot(appraisal, ("computed_grade", "final_grade", "prevention_level", "appraised_on"))
+            | {"components": {c["name"]: c["grade"] for c in appraisal.components}, "photos": photos},
+        ),
+        note=reason,
+    )
+    _update_house_grade(acting_user, house)
+    facts_changed(
+        acting_user=acting_user,
+        reason=f"鉴定为 {appraisal.final_grade} 级（{appraisal.appraised_on:%Y-%m-%d}）",
+        household_ids=[house.household_id],
+    )
+
+
 def appraisal_record(
     *,
     acting_user: Any,
@@ -129,123 +277,39 @@ def appraisal_record(
     photos: list[Any] | tuple[Any, ...] = (),
 ) -> Appraisal:
     """Record an appraisal by the current active template for the house's region."""
-    if not (acting_user.is_superuser or acting_user.has_role(*APPRAISE_ROLES)):
-        raise PermissionDenied("只有具备鉴定人员角色的用户才能录入鉴定结果。")
-    if not in_scope(acting_user, house.region_code):
-        raise PermissionDenied("该房屋不在您的管辖范围内。")
+    _require_appraiser(acting_user, house)
     template = template_for(house.region_code)
     components = template.components_for(house.structure)
-    names = {c["code"]: c["name"] for c in components}
-    notes = component_notes or {}
-    errors: dict[str, Any] = {}
-    grades = {code: (component_grades.get(code) or "").strip().lower() for code in names}
-    missing = [names[code] for code, g in grades.items() if not g]
-    if missing and not site_dangerous:
-        errors["components"] = f"请评定：{'、'.join(missing)}。"
-    bad = [names[code] for code, g in grades.items() if g and g not in COMPONENT_GRADES]
-    if bad:
-        errors["components"] = f"{'、'.join(bad)}的等级只能是 a、b、c、d。"
-    unknown = set(component_grades) - set(names)
-    if unknown:
-        errors["components"] = f"该结构类型的模板中没有这些组成部分：{'、'.join(sorted(unknown))}。"
-    if prevention_level not in PreventionLevel.values:
-        errors["prevention_level"] = "请选择防灾措施鉴定结果（具备、部分具备或完全不具备）。"
-    if damage_cause not in DamageCause.values:
-        errors["damage_cause"] = "请选择致危原因。"
-    for field, value, label in (
-        ("appraiser_name", appraiser_name, "鉴定人"),
-        ("appraiser_org", appraiser_org, "鉴定单位"),
-        ("certificate_no", certificate_no, "证书编号"),
-    ):
-        if not value.strip():
-            errors[field] = f"请填写{label}。"
-    if appraised_on > timezone.localdate():
-        errors["appraised_on"] = "鉴定日期不能晚于今天。"
-    elif house.build_year and appraised_on.year < house.build_year:
-        errors["appraised_on"] = "鉴定日期不能早于房屋建造年份。"
-    if site_dangerous and not site_note.strip():
-        errors["site_note"] = "场地危险时请说明场地情况（如滑坡、泥石流隐患）。"
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"照片最多 {MAX_PHOTOS} 张。"
+    names, grades = _graded(components, component_grades)
+    signer = {"appraiser_name": appraiser_name, "appraiser_org": appraiser_org, "certificate_no": certificate_no}
+    errors = (
+        _component_errors(names, grades, component_grades, site_dangerous)
+        | _form_errors(house, prevention_level, damage_cause, signer, appraised_on)
+        | _site_and_photo_errors(site_dangerous, site_note, len(photos))
+    )
     if errors:
         raise ValidationError(errors)
-
-    filled = {code: g for code, g in grades.items() if g}
-    result = (
-        house_grade(site_dangerous=True, component_grades={}, names=names)
-        if site_dangerous
-        else house_grade(site_dangerous=False, component_grades=filled, names=names)
-    )
-    final = (final_grade or result.grade).strip().upper()
-    if final not in Grade.values:
-        raise ValidationError({"final_grade": "鉴定等级只能是 A、B、C、D。"})
-    if final != result.grade and not override_reason.strip():
-        raise ValidationError(
-            {"override_reason": f"计算等级为 {result.grade} 级，调整为 {final} 级须填写理由（宏观情况判断）。"}
-        )
-    if site_dangerous and final != Grade.D:
-        raise ValidationError({"final_grade": "场地危险的房屋只能评定为 D 级。"})
-    if final in (Grade.C, Grade.D) and damage_cause == DamageCause.NONE:
-        raise ValidationError({"damage_cause": f"{final} 级危房须选择致危原因（如年久失修、小型自然灾害）。"})
+    filled = {} if site_dangerous else {code: g for code, g in grades.items() if g}
+    result = house_grade(site_dangerous=site_dangerous, component_grades=filled, names=names)
+    final = _final_grade(result, final_grade, override_reason, site_dangerous, damage_cause)
     report_data = _check_report(report_file) if report_file else b""
     processed = [process_photo(p) for p in photos]
     with transaction.atomic():
         appraisal = Appraisal(
-            house=house,
-            household_id=house.household_id,
-            region_code=house.region_code,
-            template=template,
-            structure=house.structure,
-            storeys=house.storeys,
-            outside_guideline=house.storeys > GUIDELINE_MAX_STOREYS,
+            **_house_and_grade_fields(house, template, result, final, override_reason),
             site_dangerous=site_dangerous,
             site_note=site_note.strip()[:300],
-            components=[
-                {
-                    "code": c["code"],
-                    "name": c["name"],
-                    "grade": grades.get(c["code"], ""),
-                    "note": str(notes.get(c["code"], "")).strip()[:200],
-                }
-                for c in components
-            ],
-            computed_grade=result.grade,
-            final_grade=final,
-            override_reason=override_reason.strip()[:500] if final != result.grade else "",
-            relocation_recommended=result.relocation,
+            components=_component_rows(components, grades, component_notes or {}),
             prevention_level=prevention_level,
             prevention_note=prevention_note.strip()[:300],
             damage_cause=damage_cause,
             advice=(advice.strip() or _default_advice(final, result.relocation))[:500],
-            appraiser_name=appraiser_name.strip()[:50],
-            appraiser_org=appraiser_org.strip()[:100],
-            certificate_no=certificate_no.strip()[:50],
+            **_signed_by(signer),
             appraised_on=appraised_on,
             recorded_by=acting_user,
         )
-        if report_file:
-            appraisal.report_sha256 = hashlib.sha256(report_data).hexdigest()
-            appraisal.report_file.save(getattr(report_file, "name", "report.pdf"), report_file, save=False)
-        appraisal.save()
-        for photo in processed:
-            AppraisalPhoto.objects.create(appraisal=appraisal, image=photo.content)
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=appraisal,
-            changes=changes_between(
-                {},
-                model_snapshot(appraisal, ("computed_grade", "final_grade", "prevention_level", "appraised_on"))
-                | {"components": {c["name"]: c["grade"] for c in appraisal.components}, "photos": len(processed)},
-            ),
-            note=result.reason,
-        )
-        _update_house_grade(acting_user, house)
-        facts_changed(
-            acting_user=acting_user,
-            reason=f"鉴定为 {final} 级（{appraised_on:%Y-%m-%d}）",
-            household_ids=[house.household_id],
-        )
+        _save_with_files(appraisal, report_file, report_data, processed)
+        _audit_and_tell(acting_user, appraisal, house, len(processed), result.reason)
     return appraisal
 
 

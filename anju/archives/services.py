@@ -25,11 +25,7 @@ from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 
 
-@refusals_audited("上传档案材料")
-def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
-    """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
-    checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
-    stored as uploaded; the same file already filed in this archive is refused."""
+def _check_uploader(acting_user: Any, case: RenovationCase) -> None:
     if not (acting_user.is_superuser or acting_user.has_role(*UPLOAD_ROLES)):
         labels = "、".join(Role(r).label for r in UPLOAD_ROLES)
         raise PermissionDenied(f"档案材料须由{labels}上传。")
@@ -37,21 +33,68 @@ def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload
         raise PermissionDenied("该案件不在您的管辖范围内。")
     if case.stage == Stage.ENDED:
         raise ValidationError("该案件已终止，不能再上传档案材料。")
+
+
+def _item_spec(case: RenovationCase, code: str) -> dict[str, Any]:
+    """The required item ``code`` of the case's archive, or the refusal listing the items."""
     specs = {s["code"]: s for s in selectors.required_documents(case)}
     if code not in specs:
         listed = "、".join(f"{c}（{s['name']}）" for c, s in specs.items())
         raise ValidationError({"code": f"本户档案没有「{code or '（空）'}」这一项。可用的材料类别：{listed}。"})
-    if upload is None:
-        raise ValidationError({"file": "请选择要上传的文件。"})
-    checked = check_upload(upload)
+    return specs[code]
+
+
+def _refuse_duplicate(case: RenovationCase, sha256: str) -> None:
     same = (
         ArchiveDocument.objects.current()
-        .filter(case=case, sha256=checked.sha256)
+        .filter(case=case, sha256=sha256)
         .only("code", "original_name", "uploaded_at")
         .first()
     )
     if same is not None:
         raise ValidationError(_duplicate_message(case, same))
+
+
+def _save_document(acting_user: Any, document: ArchiveDocument, item_name: str) -> None:
+    """Save the document and its audit row; the stored file is removed when that fails, and a
+    second upload of the same file at once is refused like any duplicate."""
+    try:
+        with transaction.atomic():
+            document.save()
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                obj=document,
+                changes={
+                    "code": {"before": None, "after": document.code},
+                    "original_name": {"before": None, "after": document.original_name},
+                    "sha256": {"before": None, "after": document.sha256},
+                    "size": {"before": None, "after": document.size},
+                },
+                note=f"一户一档上传「{item_name}」",
+            )
+    except IntegrityError as exc:
+        document.file.delete(save=False)
+        same = ArchiveDocument.objects.current().filter(case=document.case, sha256=document.sha256).first()
+        if same is None:
+            raise
+        raise ValidationError(_duplicate_message(document.case, same)) from exc
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+
+
+@refusals_audited("上传档案材料")
+def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
+    """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
+    checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
+    stored as uploaded; the same file already filed in this archive is refused."""
+    _check_uploader(acting_user, case)
+    spec = _item_spec(case, code)
+    if upload is None:
+        raise ValidationError({"file": "请选择要上传的文件。"})
+    checked = check_upload(upload)
+    _refuse_duplicate(case, checked.sha256)
     original = str(getattr(upload, "name", "") or "文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
     document = ArchiveDocument(
         case=case,
@@ -65,30 +108,7 @@ def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload
     )
     # The stored name says nothing of the household (paths show up in backups and logs).
     document.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", ContentFile(checked.data), save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-            audit_record(
-                actor=acting_user,
-                action=AuditAction.CREATE,
-                obj=document,
-                changes={
-                    "code": {"before": None, "after": code},
-                    "original_name": {"before": None, "after": original},
-                    "sha256": {"before": None, "after": checked.sha256},
-                    "size": {"before": None, "after": len(checked.data)},
-                },
-                note=f"一户一档上传「{specs[code]['name']}」",
-            )
-    except IntegrityError as exc:
-        document.file.delete(save=False)
-        same = ArchiveDocument.objects.current().filter(case=case, sha256=checked.sha256).first()
-        if same is None:
-            raise
-        raise ValidationError(_duplicate_message(case, same)) from exc
-    except BaseException:
-        document.file.delete(save=False)
-        raise
+    _save_document(acting_user, document, spec["name"])
     return document
 
 
@@ -148,6 +168,44 @@ def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: st
     return document
 
 
+def _review_role(acting_user: Any, role: str) -> str:
+    """The department the user signs for: their one liaison role, or the one they name."""
+    held = review_roles_of(acting_user)
+    if not held:
+        raise PermissionDenied("共同审定须由民政联络员或乡村振兴联络员办理。")
+    if role:
+        if role not in ReviewRole.values:
+            raise ValidationError({"role": "审定部门只能是民政部门或乡村振兴部门。"})
+        if role not in held:
+            raise PermissionDenied(f"您不是{Role(role).label}，不能以{ReviewRole(role).label}名义审定。")
+        return role
+    if len(held) > 1:
+        raise ValidationError({"role": "您同时是民政联络员和乡村振兴联络员，请选择以哪个部门的名义审定。"})
+    return held[0]
+
+
+def _check_review(case: RenovationCase, role: str, *, agreed: bool, opinion: str, on: datetime.date) -> None:
+    """The date and opinion typed, no standing agreement of the department, and for agreement
+    a complete archive."""
+    errors: dict[str, str] = {}
+    if on > timezone.localdate():
+        errors["on"] = "审定日期不能晚于今天。"
+    if not agreed and not opinion.strip():
+        errors["opinion"] = "不同意时请写明审定意见（缺什么、哪里不对）。"
+    if errors:
+        raise ValidationError(errors)
+    standing = ArchiveReview.objects.standing().filter(case=case, role=role).first()
+    if standing is not None:
+        raise ValidationError(
+            f"{ReviewRole(role).label}已于 {standing.reviewed_on:%Y-%m-%d} 审定同意，不需要重复审定。"
+        )
+    if agreed:
+        missing = selectors.missing_documents(case)
+        if missing:
+            names = "、".join(str(s["name"]) for s in missing)
+            raise ValidationError(f"档案尚不完整，不能审定同意。缺少：{names}。")
+
+
 @refusals_audited("共同审定")
 def archive_review(
     *,
@@ -161,38 +219,13 @@ def archive_review(
     """共同审定: the civil-affairs or rural-revitalization liaison signs off the archive. The
     user's role decides which department signs (a user holding both names it with ``role``).
     Agreement needs a complete archive; disagreement needs an opinion."""
-    held = review_roles_of(acting_user)
-    if not held:
-        raise PermissionDenied("共同审定须由民政联络员或乡村振兴联络员办理。")
-    if role:
-        if role not in ReviewRole.values:
-            raise ValidationError({"role": "审定部门只能是民政部门或乡村振兴部门。"})
-        if role not in held:
-            raise PermissionDenied(f"您不是{Role(role).label}，不能以{ReviewRole(role).label}名义审定。")
-    elif len(held) > 1:
-        raise ValidationError({"role": "您同时是民政联络员和乡村振兴联络员，请选择以哪个部门的名义审定。"})
-    else:
-        role = held[0]
+    role = _review_role(acting_user, role)
     if not in_scope(acting_user, case.region_code):
         raise PermissionDenied("该案件不在您的管辖范围内。")
     if case.stage == Stage.ENDED:
         raise ValidationError("该案件已终止，不需要审定档案。")
+    _check_review(case, role, agreed=agreed, opinion=opinion, on=on)
     department = ReviewRole(role).label
-    errors: dict[str, str] = {}
-    if on > timezone.localdate():
-        errors["on"] = "审定日期不能晚于今天。"
-    if not agreed and not opinion.strip():
-        errors["opinion"] = "不同意时请写明审定意见（缺什么、哪里不对）。"
-    if errors:
-        raise ValidationError(errors)
-    standing = ArchiveReview.objects.standing().filter(case=case, role=role).first()
-    if standing is not None:
-        raise ValidationError(f"{department}已于 {standing.reviewed_on:%Y-%m-%d} 审定同意，不需要重复审定。")
-    if agreed:
-        missing = selectors.missing_documents(case)
-        if missing:
-            names = "、".join(str(s["name"]) for s in missing)
-            raise ValidationError(f"档案尚不完整，不能审定同意。缺少：{names}。")
     try:
         with transaction.atomic():
             review = ArchiveReview.objects.create(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -63,6 +63,9 @@ from anju.kit.versioning import (
     config_for,
 )
 from anju.regions.models import Region
+
+if TYPE_CHECKING:  # for annotations; the services import it where they use it, as before
+    from anju.eligibility.models import Decision
 
 NATIONAL_NAME = "全国默认改造政策"
 NATIONAL_NOTE = "公示期、改造方式、面积标准、补助标准、验收清单与档案清单的示例默认值，各省应建立本省版本"
@@ -305,6 +308,60 @@ def _check_not_supported_twice(household: Household, house: House | None, decisi
     return previous, f"；再次纳入（规则 {decision.rule_id}「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
 
 
+def _covering_decision(household: Household) -> Decision:
+    """The household's current decision, when the rules cover it and no case of it is open."""
+    from anju.eligibility.models import Decision
+
+    decision = Decision.objects.filter(household=household, is_current=True).first()
+    if decision is None or decision.outcome not in COVERED_OUTCOMES:
+        shown = decision.get_outcome_display() if decision else "尚未认定"
+        raise ValidationError(f"该户的保障资格为「{shown}」，不能建立改造案件；资格认定为纳入改造后才能建案。")
+    if RenovationCase.objects.filter(household=household, stage__in=OPEN_STAGES).exists():
+        raise ValidationError("该户已有未结束的改造案件。")
+    return decision
+
+
+def _house_to_renovate(household: Household, decision: Decision) -> tuple[House | None, str, int | None, str]:
+    """The only house (or none, for a household verified houseless), its grade, and the earlier
+    supported case when this is a re-entry (with the note that says so)."""
+    house = household.houses.filter(is_only_house=True).first()
+    if house is None and not decision.facts.get("no_house"):
+        raise ValidationError("该户没有登记唯一住房，也未核实为无房户；请先登记房屋或核实无房情况。")
+    previous_id, reentry_note = _check_not_supported_twice(household, house, decision)
+    grade = _grade_of(household, house, decision)
+    if not grade:
+        raise ValidationError("该户住房尚无鉴定等级，请先完成房屋安全性鉴定。")
+    return house, grade, previous_id, reentry_note
+
+
+def _record_opened(case: RenovationCase, acting_user: Any, decision: Decision, note: str) -> None:
+    """The household's support record, the 发现 step and the audit row."""
+    support_open(
+        household=case.household,
+        house=case.house,
+        case_id=case.pk,
+        case_label=_case_label(case),
+        programme=case.programme,
+        year=case.year,
+    )
+    CaseStep.objects.create(
+        case=case,
+        kind=StepKind.OPEN,
+        from_stage="",
+        to_stage=Stage.FOUND,
+        on=case.opened_on,
+        note=note,
+        data={"decision": decision.pk, "rule_id": decision.rule_id},
+        actor=acting_user,
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=case,
+        changes={"stage": {"before": None, "after": Stage.FOUND}, "grade": {"before": None, "after": case.grade}},
+    )
+
+
 @refusals_audited("发现建案", obj_kwarg="household")
 def case_open(
     *,
@@ -315,26 +372,12 @@ def case_open(
 ) -> RenovationCase:
     """发现: open the case of a household the eligibility rules cover (危房改造, 再次纳入, 抗震改造
     or 兜底), for its only house, or as a houseless household."""
-    from anju.eligibility.models import Decision
-
     _require(acting_user, StepKind.OPEN, household.region_code)
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天。"})
-    decision = Decision.objects.filter(household=household, is_current=True).first()
-    if decision is None or decision.outcome not in COVERED_OUTCOMES:
-        shown = decision.get_outcome_display() if decision else "尚未认定"
-        raise ValidationError(f"该户的保障资格为「{shown}」，不能建立改造案件；资格认定为纳入改造后才能建案。")
-    if RenovationCase.objects.filter(household=household, stage__in=OPEN_STAGES).exists():
-        raise ValidationError("该户已有未结束的改造案件。")
-    programme = OUTCOME_PROGRAMME[decision.outcome]
-    house = household.houses.filter(is_only_house=True).first()
-    if house is None and not decision.facts.get("no_house"):
-        raise ValidationError("该户没有登记唯一住房，也未核实为无房户；请先登记房屋或核实无房情况。")
-    previous_id, reentry_note = _check_not_supported_twice(household, house, decision)
-    grade = _grade_of(household, house, decision)
-    if not grade:
-        raise ValidationError("该户住房尚无鉴定等级，请先完成房屋安全性鉴定。")
+    decision = _covering_decision(household)
+    house, grade, previous_id, reentry_note = _house_to_renovate(household, decision)
     policy = policy_for(household.region_code)
     method = pol.default_method(policy.content, grade)
     with transaction.atomic():
@@ -345,7 +388,7 @@ def case_open(
                     house=house,
                     region_id=household.region_id,
                     region_code=household.region_code,
-                    programme=programme,
+                    programme=OUTCOME_PROGRAMME[decision.outcome],
                     year=on.year,
                     grade=grade,
                     decision=decision,
@@ -361,30 +404,8 @@ def case_open(
                 )
         except IntegrityError as exc:
             raise ValidationError("该户已有未结束的改造案件。") from exc
-        support_open(
-            household=household,
-            house=house,
-            case_id=case.pk,
-            case_label=_case_label(case),
-            programme=programme,
-            year=case.year,
-        )
-        CaseStep.objects.create(
-            case=case,
-            kind=StepKind.OPEN,
-            from_stage="",
-            to_stage=Stage.FOUND,
-            on=on,
-            note=note.strip() or f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）{reentry_note}",
-            data={"decision": decision.pk, "rule_id": decision.rule_id},
-            actor=acting_user,
-        )
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=case,
-            changes={"stage": {"before": None, "after": Stage.FOUND}, "grade": {"before": None, "after": grade}},
-        )
+        opened = f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）{reentry_note}"
+        _record_opened(case, acting_user, decision, note.strip() or opened)
     return case
 
 

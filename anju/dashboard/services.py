@@ -96,6 +96,83 @@ def blank_figures() -> Figures:
     }
 
 
+def _key(code: str) -> str:
+    return code.ljust(12, "0")
+
+
+def _by_prefix(qs: QuerySet[Any], field: str, prefixes: Sequence[str] | None, length: int) -> QuerySet[Any]:
+    """``qs`` within the prefixes, with ``k`` = the first ``length`` digits of its region code."""
+    return _within(qs, field, prefixes).annotate(k=Substr(field, 1, length))
+
+
+def _standing_figures(prefixes: Sequence[str] | None, length: int) -> dict[str, Figures]:
+    """Today's households, houses and key households in C/D houses, per group (no year)."""
+    snapshot: dict[str, Figures] = defaultdict(blank_figures)
+    for row in (
+        _by_prefix(Household.objects.all(), "region_code", prefixes, length)
+        .values("k")
+        .annotate(n=Count("pk"), key=Count("pk", filter=~Q(primary_group="")))
+        .order_by()
+    ):
+        snapshot[_key(row["k"])].update(households=row["n"], key_households=row["key"])
+    for row in (
+        _by_prefix(House.objects.all(), "region_code", prefixes, length)
+        .values("k")
+        .annotate(n=Count("pk"), cd=Count("pk", filter=dangerous_house()))
+        .order_by()
+    ):
+        snapshot[_key(row["k"])].update(houses=row["n"], cd_houses=row["cd"])
+    for row in (
+        key_in_cd_houses(_within(House.objects.all(), "region_code", prefixes))
+        .annotate(k=Substr("region_code", 1, length))
+        .values("k")
+        .annotate(n=Count("household_id", distinct=True), oldest=Min("since"))
+        .order_by()
+    ):
+        snapshot[_key(row["k"])].update(key_in_cd=row["n"], oldest_stage_since=row["oldest"])
+    return snapshot
+
+
+def _add_cases(
+    out: dict[tuple[str, int], Figures], prefixes: Sequence[str] | None, length: int, years: Sequence[int]
+) -> None:
+    """Cases per stage (ended ones are not counted as cases), completed and closed."""
+    for row in (
+        _by_prefix(RenovationCase.objects.filter(year__in=years), "region_code", prefixes, length)
+        .values("k", "year", "stage")
+        .annotate(n=Count("pk"), completed=Count("pk", filter=Q(completed_on__isnull=False)))
+        .order_by()
+    ):
+        f = out[(_key(row["k"]), row["year"])]
+        f["stage_counts"][row["stage"]] = row["n"]
+        if row["stage"] != Stage.ENDED:
+            f["cases"] += row["n"]
+            f["completed"] += row["completed"]
+        if row["stage"] == Stage.CLOSED:
+            f["closed"] += row["n"]
+
+
+def _add_payments_and_trend(
+    out: dict[tuple[str, int], Figures], prefixes: Sequence[str] | None, length: int, years: Sequence[int]
+) -> None:
+    """The subsidy paid per case year, and the opened/completed/closed steps per month."""
+    for row in (
+        _by_prefix(Payment.objects.filter(case__year__in=years), "region_code", prefixes, length)
+        .values("k", "case__year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        out[(_key(row["k"]), row["case__year"])]["amount_paid"] = row["total"] or Decimal("0.00")
+    for row in (
+        _within(CaseStep.objects.filter(kind__in=list(TREND_STEPS), on__year__in=years), "case__region_code", prefixes)
+        .annotate(k=Substr("case__region_code", 1, length), y=ExtractYear("on"), m=ExtractMonth("on"))
+        .values("k", "y", "m", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        out[(_key(row["k"]), row["y"])]["monthly"][TREND_STEPS[row["kind"]]][row["m"] - 1] += row["n"]
+
+
 def compute_figures(
     prefixes: Sequence[str] | None, length: int, years: Sequence[int]
 ) -> dict[tuple[str, int], Figures]:
@@ -104,69 +181,11 @@ def compute_figures(
     GROUP BY over the base tables. The refresh uses it per village; the benchmark and the
     tests use it as the naive query the summaries must equal. ``tasks`` is left at 0."""
     out: dict[tuple[str, int], Figures] = defaultdict(blank_figures)
-
-    def key(code: str) -> str:
-        return code.ljust(12, "0")
-
-    snapshot: dict[str, Figures] = defaultdict(blank_figures)
-    for row in (
-        _within(Household.objects.all(), "region_code", prefixes)
-        .annotate(k=Substr("region_code", 1, length))
-        .values("k")
-        .annotate(n=Count("pk"), key=Count("pk", filter=~Q(primary_group="")))
-        .order_by()
-    ):
-        snapshot[key(row["k"])].update(households=row["n"], key_households=row["key"])
-    for row in (
-        _within(House.objects.all(), "region_code", prefixes)
-        .annotate(k=Substr("region_code", 1, length))
-        .values("k")
-        .annotate(n=Count("pk"), cd=Count("pk", filter=dangerous_house()))
-        .order_by()
-    ):
-        snapshot[key(row["k"])].update(houses=row["n"], cd_houses=row["cd"])
-    for row in (
-        key_in_cd_houses(_within(House.objects.all(), "region_code", prefixes))
-        .annotate(k=Substr("region_code", 1, length))
-        .values("k")
-        .annotate(n=Count("household_id", distinct=True), oldest=Min("since"))
-        .order_by()
-    ):
-        snapshot[key(row["k"])].update(key_in_cd=row["n"], oldest_stage_since=row["oldest"])
-    for code, figures in snapshot.items():
+    for code, figures in _standing_figures(prefixes, length).items():
         for year in years:
             out[(code, year)].update({f: figures[f] for f in (*COUNTERS[:5], "oldest_stage_since")})
-
-    for row in (
-        _within(RenovationCase.objects.filter(year__in=years), "region_code", prefixes)
-        .annotate(k=Substr("region_code", 1, length))
-        .values("k", "year", "stage")
-        .annotate(n=Count("pk"), completed=Count("pk", filter=Q(completed_on__isnull=False)))
-        .order_by()
-    ):
-        f = out[(key(row["k"]), row["year"])]
-        f["stage_counts"][row["stage"]] = row["n"]
-        if row["stage"] != Stage.ENDED:
-            f["cases"] += row["n"]
-            f["completed"] += row["completed"]
-        if row["stage"] == Stage.CLOSED:
-            f["closed"] += row["n"]
-    for row in (
-        _within(Payment.objects.filter(case__year__in=years), "region_code", prefixes)
-        .annotate(k=Substr("region_code", 1, length))
-        .values("k", "case__year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        out[(key(row["k"]), row["case__year"])]["amount_paid"] = row["total"] or Decimal("0.00")
-    for row in (
-        _within(CaseStep.objects.filter(kind__in=list(TREND_STEPS), on__year__in=years), "case__region_code", prefixes)
-        .annotate(k=Substr("case__region_code", 1, length), y=ExtractYear("on"), m=ExtractMonth("on"))
-        .values("k", "y", "m", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        out[(key(row["k"]), row["y"])]["monthly"][TREND_STEPS[row["kind"]]][row["m"] - 1] += row["n"]
+    _add_cases(out, prefixes, length, years)
+    _add_payments_and_trend(out, prefixes, length, years)
     return dict(out)
 
 

@@ -119,6 +119,54 @@ def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowE
     return parsed, errors
 
 
+def _fail(acting_user: Any, filename: str, result: RegionImportResult) -> RegionImportError:
+    """Audit the refused import and give the error that carries every row's reason."""
+    _audit_import(acting_user, filename, result, failed=True)
+    return RegionImportError(result)
+
+
+def _check_rows(rows: list[_Row], prefix: str, existing: dict[str, Region], result: RegionImportResult) -> None:
+    """Every code inside the user's scope, every parent in the file or already in the system."""
+    in_file = {r.code for r in rows}
+    for r in rows:
+        if not r.code.startswith(prefix):
+            result.errors.append(RowError(r.line, "区划代码", f"{r.code} 不在您的管辖范围内"))
+            continue
+        parent = parent_code_of(r.code)
+        if parent and parent not in in_file and parent not in existing:
+            result.errors.append(RowError(r.line, "上级代码", f"上级区划 {parent} 既不在文件中，也不在系统中"))
+
+
+def _apply_row(
+    r: _Row, by_code: dict[str, Region], result: RegionImportResult
+) -> tuple[Region, str, dict[str, Any]] | None:
+    """Create the division or rename it; what changed (for the audit), or None when nothing did."""
+    current = by_code.get(r.code)
+    if current is None:
+        parent_code = parent_code_of(r.code)
+        region = Region.objects.create(
+            code=r.code,
+            name=r.name,
+            level=level_of(r.code),
+            parent=by_code[parent_code] if parent_code else None,
+        )
+        by_code[r.code] = region
+        result.created += 1
+        return (
+            region,
+            AuditAction.CREATE,
+            {"code": {"before": None, "after": r.code}, "name": {"before": None, "after": r.name}},
+        )
+    if current.name != r.name:
+        old = current.name
+        current.name = r.name
+        current.save(update_fields=["name"])
+        result.updated += 1
+        return current, AuditAction.UPDATE, {"name": {"before": old, "after": r.name}}
+    result.unchanged += 1
+    return None
+
+
 def region_import(
     *,
     data: bytes,
@@ -137,75 +185,29 @@ def region_import(
         rows, errors = parse_region_file(data, filename)
     except TabularError as exc:
         result.errors.append(RowError(0, "文件", str(exc)))
-        _audit_import(acting_user, filename, result, failed=True)
-        raise RegionImportError(result) from exc
+        raise _fail(acting_user, filename, result) from exc
     result.total = len(rows) + len(errors)
     result.errors.extend(errors)
-
     prefix = user_scope_prefix(acting_user)
     if prefix is None:
         result.errors.append(RowError(0, "权限", "当前用户无权导入区划。"))
-        _audit_import(acting_user, filename, result, failed=True)
-        raise RegionImportError(result)
-    in_file = {r.code for r in rows}
-    parents = {parent_code_of(r.code) for r in rows} - {None}
-    existing = {r.code: r for r in Region.objects.filter(code__in=in_file | parents)}
-    for r in rows:
-        if not r.code.startswith(prefix):
-            result.errors.append(RowError(r.line, "区划代码", f"{r.code} 不在您的管辖范围内"))
-            continue
-        parent = parent_code_of(r.code)
-        if parent and parent not in in_file and parent not in existing:
-            result.errors.append(RowError(r.line, "上级代码", f"上级区划 {parent} 既不在文件中，也不在系统中"))
+        raise _fail(acting_user, filename, result)
+    codes = {r.code for r in rows} | ({parent_code_of(r.code) for r in rows} - {None})
+    existing = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    _check_rows(rows, prefix, existing, result)
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
-        _audit_import(acting_user, filename, result, failed=True)
-        raise RegionImportError(result)
-
+        raise _fail(acting_user, filename, result)
     ordered = sorted(rows, key=lambda r: (len(r.code), level_of(r.code), r.code))
     with transaction.atomic():
         by_code: dict[str, Region] = dict(existing)
         audit_rows: list[AuditEvent] = []
         ctx = current_context()
         for done, r in enumerate(ordered, start=1):
-            current = by_code.get(r.code)
-            if current is None:
-                parent_code = parent_code_of(r.code)
-                region = Region.objects.create(
-                    code=r.code,
-                    name=r.name,
-                    level=level_of(r.code),
-                    parent=by_code[parent_code] if parent_code else None,
-                )
-                by_code[r.code] = region
-                result.created += 1
-                audit_rows.append(
-                    _audit_row(
-                        acting_user,
-                        ctx,
-                        region,
-                        AuditAction.CREATE,
-                        {"code": {"before": None, "after": r.code}, "name": {"before": None, "after": r.name}},
-                        filename,
-                    )
-                )
-            elif current.name != r.name:
-                old = current.name
-                current.name = r.name
-                current.save(update_fields=["name"])
-                result.updated += 1
-                audit_rows.append(
-                    _audit_row(
-                        acting_user,
-                        ctx,
-                        current,
-                        AuditAction.UPDATE,
-                        {"name": {"before": old, "after": r.name}},
-                        filename,
-                    )
-                )
-            else:
-                result.unchanged += 1
+            changed = _apply_row(r, by_code, result)
+            if changed is not None:
+                region, action, changes = changed
+                audit_rows.append(_audit_row(acting_user, ctx, region, action, changes, filename))
             if progress and (done % 200 == 0 or done == len(ordered)):
                 progress(done, len(ordered))
         AuditEvent.objects.bulk_create(audit_rows, batch_size=1000)

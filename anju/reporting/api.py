@@ -4,12 +4,13 @@ services and Chinese refusals as the pages), the timeliness board, and the calen
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
+from anju.reporting import acts as submission_acts
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind
 from anju.reporting.filters import SubmissionFilter
@@ -70,11 +72,31 @@ class SubmissionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return obj.timeliness()
 
 
+class SubmissionActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    kind = serializers.CharField(
+        help_text="办理事项：refresh 重新生成、submit 报送、sign_off 审核确认、return 退回、reopen 重新打开"
+    )
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
+    reason = serializers.CharField(help_text="不能办理的原因；能办理时为空")
+
+
 class SubmissionDetailSerializer(SubmissionSerializer):
     events = SubmissionEventSerializer(many=True, read_only=True)
+    acts = serializers.SerializerMethodField(help_text="各办理事项对当前用户是否开放及原因（与页面按钮一致）")
 
     class Meta(SubmissionSerializer.Meta):
-        fields = [*SubmissionSerializer.Meta.fields, "snapshot", "diff", "events"]
+        fields = [*SubmissionSerializer.Meta.fields, "snapshot", "diff", "events", "acts"]
+
+    @extend_schema_field(SubmissionActSerializer(many=True))
+    def get_acts(self, obj: Submission) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in submission_acts.available_acts(obj, request.user)
+        ]
 
 
 class PrepareSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -110,7 +132,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
             submission = call()
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise service_errors(exc) from exc
-        return Response(SubmissionDetailSerializer(submission).data, status=code)
+        return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data, status=code)
 
     @action(detail=False, methods=["post"])
     def prepare(self, request: Request, format: str | None = None) -> Response:

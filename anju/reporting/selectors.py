@@ -18,18 +18,13 @@ from anju.cases.models import RenovationCase
 from anju.kit.versioning import ConfigQuerySet
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
+from anju.reporting import acts as submission_acts
 from anju.reporting import calendar as cal
-from anju.reporting.choices import ReportKind, SubmissionStatus, Timeliness
+from anju.reporting.acts import REVIEWER_ROLES, SUBMITTER_ROLES, can_submit
+from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus, Timeliness
 from anju.reporting.filters import SubmissionFilter
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet
-from anju.reporting.services import (
-    REVIEWER_ROLES,
-    SUBMITTER_ROLES,
-    calendar_for,
-    can_review,
-    can_submit,
-    ensure_national_calendar,
-)
+from anju.reporting.services import calendar_for, ensure_national_calendar
 from anju.reporting.timeliness import classify
 from anju.tasks.models import Task
 
@@ -78,8 +73,8 @@ def submission_list(user: Any, params: Any, request: Any = None) -> SubmissionFi
 
 
 def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:
-    """What the detail page shows besides the submission: the diff made readable, and what the
-    user may do."""
+    """What the detail page shows besides the submission: the diff made readable, and exactly
+    the acts the one table (``reporting.acts``) allows the user, with why the next one waits."""
     diff = submission.diff or {}
     added = set(diff.get("added", []))
     regraded = {r["household"]: r for r in diff.get("regraded", [])}
@@ -95,19 +90,23 @@ def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:
         if submission.kind == ReportKind.MONTHLY_LIST
         else []
     )
-    submitter = can_submit(user, submission.region_code, submission.level)
-    reviewer = can_review(user, submission)
-    status = submission.status
+    acts = {act.kind: act for act in submission_acts.available_acts(submission, user)}
+    waiting = acts.get(submission_acts.next_act(submission) or "")
     return {
         "rows": rows,
         "diff": diff,
         "children": submission.snapshot.get("children", []),
         "events": list(submission.events.select_related("actor")),
         "timeliness": Timeliness(submission.timeliness()).label,
-        "can_prepare": submitter and status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
-        "can_submit": submitter and status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
-        "can_review": reviewer and status == SubmissionStatus.SUBMITTED,
-        "can_reopen": reviewer and status == SubmissionStatus.SIGNED_OFF,
+        "acts": acts,
+        "can_prepare": acts[EventKind.REFRESH].allowed,
+        "can_submit": acts[EventKind.SUBMIT].allowed,
+        "can_sign_off": acts[EventKind.SIGN_OFF].allowed,
+        "can_return": acts[EventKind.RETURN].allowed,
+        "can_reopen": acts[EventKind.REOPEN].allowed,
+        # why the act the submission waits for is not the user's, when it is not
+        "next_label": waiting.label if waiting and not waiting.allowed else "",
+        "next_refusal": waiting.reason if waiting and not waiting.allowed else "",
         "is_list": submission.kind == ReportKind.MONTHLY_LIST,
     }
 
@@ -116,7 +115,7 @@ def preparable_regions(user: Any) -> list[Region]:
     """The regions a user submits for (their own, when they hold its submitting role)."""
     if user.region is None:
         return []
-    return [user.region] if can_submit(user, user.region.code, user.region.level) else []
+    return [] if submission_acts.act_refusal(user.region, user, EventKind.PREPARE) else [user.region]
 
 
 # --- timeliness board ----------------------------------------------------------------------------------

@@ -1,21 +1,20 @@
 """Writes of the reporting app: the calendar's versions, and each act on a submission
-(prepare, submit, return, sign off, reopen). Every act checks the actor's role, region and the
-submission's status, changes it in one transaction and records an audit row and a history row;
-a refusal says why in Chinese and changes nothing."""
+(prepare, submit, return, sign off, reopen). Every act first asks the one table of who may act
+(``reporting.acts``: the actor's role and region, the submission's status), then checks what
+was typed, changes it in one transaction and records an audit row and a history row; a refusal
+says why in Chinese and changes nothing."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
-from anju.core.scoping import in_scope
 from anju.kit.versioning import (
     config_activate,
     config_check_editable,
@@ -27,26 +26,12 @@ from anju.kit.versioning import (
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import snapshots
+from anju.reporting.acts import ensure_act
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
 
 NATIONAL_NAME = "全国默认报送日历"
 NATIONAL_NOTE = "新增对象月报 5 日前、进度月报 20 日前逐级报送；年度计划 6-15、11-30、12-31 三个阶段。"
-
-# Who submits for a region of each level, and who reviews it (the officer of the level above).
-SUBMITTER_ROLES: dict[int, tuple[str, ...]] = {
-    5: (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD),
-    4: (Role.TOWNSHIP_OFFICER,),
-    3: (Role.COUNTY_OFFICER,),
-    2: (Role.CITY_OFFICER,),
-}
-REVIEWER_ROLES: dict[int, tuple[str, ...]] = {
-    5: (Role.TOWNSHIP_OFFICER,),
-    4: (Role.COUNTY_OFFICER,),
-    3: (Role.CITY_OFFICER,),
-    2: (Role.PROVINCE_OFFICER,),
-}
-
 
 # --- calendar versions ---------------------------------------------------------------------------------
 
@@ -103,42 +88,6 @@ def level_key(region: Region) -> str:
     if region.level not in cal.LEVEL_OF_REGION:
         raise ValidationError(f"{region.name}（{region.level_label}）不逐级报送这些报表。")
     return cal.LEVEL_OF_REGION[region.level]
-
-
-def can_submit(user: Any, region_code: str, level: int) -> bool:
-    if user.is_superuser:
-        return True
-    return bool(user.has_role(*SUBMITTER_ROLES.get(level, ())) and user.region and user.region.code == region_code)
-
-
-def can_review(user: Any, submission: Submission) -> bool:
-    if user.is_superuser:
-        return True
-    parent = submission.region.parent
-    parent_code = parent.code if parent is not None else None
-    return bool(
-        user.has_role(*REVIEWER_ROLES.get(submission.level, ()))
-        and user.region
-        and parent_code
-        and user.region.code == parent_code
-    )
-
-
-def _require_submitter(user: Any, region: Region) -> None:
-    if not in_scope(user, region.code):
-        raise PermissionDenied("该单位不在您的管辖范围内。")
-    if not can_submit(user, region.code, region.level):
-        labels = "、".join(Role(r).label for r in SUBMITTER_ROLES.get(region.level, ()))
-        raise PermissionDenied(f"{region.name}的报表须由本级{labels}报送。")
-
-
-def _require_reviewer(user: Any, submission: Submission, act: str) -> None:
-    if not in_scope(user, submission.region_code):
-        raise PermissionDenied("该报表不在您的管辖范围内。")
-    if not can_review(user, submission):
-        parent = submission.region.parent
-        labels = "、".join(Role(r).label for r in REVIEWER_ROLES.get(submission.level, ()))
-        raise PermissionDenied(f"{submission.region.name}的报表由上级{parent.name if parent else ''}{labels}{act}。")
 
 
 def _day(on: datetime.date | None) -> datetime.date:
@@ -200,6 +149,7 @@ def submission_prepare(
     """The region's draft of ``kind`` for (year, month) with its snapshot computed now; an
     existing draft or returned submission is recomputed. A submitted or signed-off one is
     refused (the level above returns or reopens it first)."""
+    ensure_act(region, acting_user, EventKind.PREPARE)  # the one table of who may act (reporting.acts)
     day = _day(on)
     if kind not in ReportKind.values:
         raise ValidationError("没有这种报表。")
@@ -208,7 +158,6 @@ def submission_prepare(
     if (year, month) > ((day.year, day.month + 1) if day.month < 12 else (day.year + 1, 1)):
         raise ValidationError("只能生成本月或下月的报表。")
     level = level_key(region)
-    _require_submitter(acting_user, region)
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update(of=("self",))
@@ -216,8 +165,8 @@ def submission_prepare(
             .select_related("region")
             .first()
         )
-        if submission is not None and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.SIGNED_OFF):
-            raise ValidationError(f"{submission}已{submission.get_status_display()}，不能重新生成。")
+        if submission is not None:
+            ensure_act(submission, acting_user, EventKind.REFRESH)
         if submission is None:
             calendar = calendar_for(region.code)
             submission = Submission(
@@ -243,22 +192,23 @@ def submission_prepare(
     return submission
 
 
-def _locked(submission: Submission) -> Submission:
-    return (
+def _locked(submission: Submission, user: Any, kind: str) -> Submission:
+    """The submission's row, locked and read afresh (the caller's copy may be stale, and two
+    officers acting at once are serialised), once the one table allows ``kind`` on it."""
+    current = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("region", "region__parent")
         .get(pk=submission.pk)
     )
+    ensure_act(current, user, kind)  # the one table of who may act (reporting.acts)
+    return current
 
 
 def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.date | None = None) -> Submission:
     """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen."""
-    day = _day(on)
-    _require_submitter(acting_user, submission.region)
     with transaction.atomic():
-        current = _locked(submission)
-        if current.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
-            raise ValidationError(f"{current}已{current.get_status_display()}，不能再次报送。")
+        current = _locked(submission, acting_user, EventKind.SUBMIT)
+        day = _day(on)
         before = current.status
         _fill(current, user=acting_user, on=day)
         current.status = SubmissionStatus.SUBMITTED
@@ -275,14 +225,11 @@ def submission_return(
 ) -> Submission:
     """The level above sends a submitted report back with a reason; the child corrects and
     submits it again."""
-    day = _day(on)
-    _require_reviewer(acting_user, submission, "退回")
-    if not reason.strip():
-        raise ValidationError({"reason": "请写明退回原因。"})
     with transaction.atomic():
-        current = _locked(submission)
-        if current.status != SubmissionStatus.SUBMITTED:
-            raise ValidationError(f"只能退回已报送待审核的报表；{current}现为「{current.get_status_display()}」。")
+        current = _locked(submission, acting_user, EventKind.RETURN)
+        day = _day(on)
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明退回原因。"})
         current.status = SubmissionStatus.RETURNED
         current.return_reason = reason.strip()[:300]
         current.reviewed_on, current.reviewed_by = day, acting_user
@@ -297,12 +244,9 @@ def submission_sign_off(
     *, acting_user: Any, submission: Submission, note: str = "", on: datetime.date | None = None
 ) -> Submission:
     """The level above confirms a submitted report; from then on it is locked."""
-    day = _day(on)
-    _require_reviewer(acting_user, submission, "审核确认")
     with transaction.atomic():
-        current = _locked(submission)
-        if current.status != SubmissionStatus.SUBMITTED:
-            raise ValidationError(f"只能确认已报送待审核的报表；{current}现为「{current.get_status_display()}」。")
+        current = _locked(submission, acting_user, EventKind.SIGN_OFF)
+        day = _day(on)
         current.status = SubmissionStatus.SIGNED_OFF
         current.return_reason = ""
         current.reviewed_on, current.reviewed_by = day, acting_user
@@ -319,16 +263,11 @@ def submission_reopen(
     """The level above unlocks a signed-off report (audited, with a reason): it goes back to
     draft, and the child prepares and submits it again. Its first submission date stays, so
     reopening does not make an on-time report late."""
-    day = _day(on)
-    _require_reviewer(acting_user, submission, "重新打开")
-    if not reason.strip():
-        raise ValidationError({"reason": "请写明重新打开的原因。"})
     with transaction.atomic():
-        current = _locked(submission)
-        if current.status != SubmissionStatus.SIGNED_OFF:
-            raise ValidationError(
-                f"只有已审核确认的报表需要重新打开；{current}现为「{current.get_status_display()}」。"
-            )
+        current = _locked(submission, acting_user, EventKind.REOPEN)
+        day = _day(on)
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明重新打开的原因。"})
         current.status = SubmissionStatus.DRAFT
         current.reviewed_on, current.reviewed_by = None, None
         current.save(update_fields=["status", "reviewed_on", "reviewed_by"])

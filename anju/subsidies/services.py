@@ -73,6 +73,119 @@ def stage_refusal(case: RenovationCase) -> str:
     return ""
 
 
+def _require_payer(acting_user: Any, case: RenovationCase) -> None:
+    if not can_pay(acting_user):
+        raise PermissionDenied("补助资金拨付须由区/县住建局登记。")
+    if not in_scope(acting_user, case.region_code):
+        raise PermissionDenied("该案件不在您的管辖范围内。")
+
+
+def _lock_payable(case: RenovationCase) -> tuple[RenovationCase, Decimal]:
+    """The case's row, locked while the paid total is recomputed (so two clerks paying at once
+    cannot together exceed the standard), and its standard; refused when its stage does not
+    allow a payment."""
+    locked = RenovationCase.objects.select_for_update().select_related("household").get(pk=case.pk)
+    refusal = stage_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+    standard = locked.subsidy_amount
+    assert standard is not None  # stage_refusal checked it
+    return locked, standard
+
+
+def _amount_errors(value: Decimal | None, paid: Decimal, standard: Decimal, case: RenovationCase) -> dict[str, str]:
+    """A positive amount in fen that stays within the standard and leaves the last part for
+    after acceptance."""
+    if value is None:
+        return {"amount": "请填写拨付金额（元）。"}
+    if value <= 0:
+        return {"amount": "拨付金额应大于 0。"}
+    if value != value.quantize(Decimal("0.01")):
+        return {"amount": "拨付金额最多保留两位小数（分）。"}
+    if paid + value > standard:
+        return {
+            "amount": f"超出补助标准：标准 {yuan(standard)} 元，已拨付 {yuan(paid)} 元，"
+            f"本次最多可拨付 {yuan(standard - paid)} 元。"
+        }
+    if paid + value == standard and case.stage != Stage.ACCEPTED:
+        return {
+            "amount": f"尾款须验收通过后拨付：本次拨付后将付清补助标准 {yuan(standard)} 元，"
+            f"而案件当前为「{case.get_stage_display()}」，验收通过前须留有尾款。"
+        }
+    return {}
+
+
+def _date_errors(paid_on: datetime.date, case: RenovationCase) -> dict[str, str]:
+    if paid_on > timezone.localdate():
+        return {"paid_on": "拨付日期不能晚于今天。"}
+    if case.filed_on is not None and paid_on < case.filed_on:
+        return {"paid_on": f"拨付日期不能早于建档日期 {case.filed_on:%Y-%m-%d}。"}
+    return {}
+
+
+def _builder_errors(
+    name: str, account: str, consent_note: str, consent_on: datetime.date | None, paid_on: datetime.date
+) -> dict[str, str]:
+    """Paying the builder: a builder on file, its account, and the household's consent first."""
+    errors: dict[str, str] = {}
+    if not name:
+        errors["payee_kind"] = "该案件还没有登记施工单位或工匠，不能拨付给施工方。"
+    if not account:
+        errors["builder_account"] = "请填写施工方收款账号。"
+    elif len(account) > 30:
+        errors["builder_account"] = "收款账号不超过 30 位。"
+    if not consent_note.strip():
+        errors["consent_note"] = "拨付给施工方须经农户同意：请填写农户同意情况（如书面同意书编号）。"
+    if consent_on is None:
+        errors["consent_on"] = "请填写农户同意日期。"
+    elif consent_on > timezone.localdate():
+        errors["consent_on"] = "农户同意日期不能晚于今天。"
+    elif consent_on > paid_on:
+        errors["consent_on"] = "农户同意日期不能晚于拨付日期：须先同意、后拨付。"
+    return errors
+
+
+def _payee(
+    case: RenovationCase,
+    payee_kind: str,
+    builder_account: str,
+    consent_note: str,
+    consent_on: datetime.date | None,
+    paid_on: datetime.date,
+) -> tuple[str, str, dict[str, str]]:
+    """Who is paid (name, account), and what is wrong with it: the household's 一卡通 on file, or
+    the builder with the household's consent."""
+    if payee_kind == PayeeKind.HOUSEHOLD:
+        name, account = case.household.head_name, case.household.bank_account.strip()
+        refusal = "该户没有登记一卡通账号，不能拨付到户；请先在农户信息中补登一卡通账号。"
+        return name, account, {} if account else {"payee_kind": refusal}
+    if payee_kind == PayeeKind.BUILDER:
+        name, account = case.builder_name.strip(), builder_account.strip()
+        return name, account, _builder_errors(name, account, consent_note, consent_on, paid_on)
+    return "", "", {"payee_kind": "请选择收款方：农户一卡通或施工方。"}
+
+
+def _voucher_errors(case: RenovationCase, voucher: str) -> dict[str, str]:
+    if not voucher:
+        return {"voucher_no": "请填写拨付凭证号。"}
+    if len(voucher) > 50:
+        return {"voucher_no": "拨付凭证号不超过 50 个字符。"}
+    used = Payment.objects.filter(case=case, voucher_no=voucher).first()
+    if used is not None:
+        return {"voucher_no": f"凭证号「{voucher}」已登记过（第 {used.instalment} 次拨付），请核对。"}
+    return {}
+
+
+def _audit_payment(acting_user: Any, payment: Payment, paid_total: Decimal, standard: Decimal) -> None:
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=payment,
+        changes={k: {"before": None, "after": v} for k, v in model_snapshot(payment, AUDITED_FIELDS).items()},
+        note=f"已拨付合计 {yuan(paid_total)} 元 / 标准 {yuan(standard)} 元",
+    )
+
+
 @refusals_audited("拨付补助资金")
 def payment_record(
     *,
@@ -95,73 +208,21 @@ def payment_record(
     household's consent, dated in the future or before 建档, or under a voucher already used.
     The case row is locked while the paid total is recomputed, so two clerks paying at once
     cannot together exceed the standard."""
-    if not can_pay(acting_user):
-        raise PermissionDenied("补助资金拨付须由区/县住建局登记。")
-    if not in_scope(acting_user, case.region_code):
-        raise PermissionDenied("该案件不在您的管辖范围内。")
+    _require_payer(acting_user, case)
     with transaction.atomic():
-        locked = RenovationCase.objects.select_for_update().select_related("household").get(pk=case.pk)
-        refusal = stage_refusal(locked)
-        if refusal:
-            raise ValidationError(refusal)
-        standard = locked.subsidy_amount
-        assert standard is not None  # stage_refusal checked it
+        locked, standard = _lock_payable(case)
         paid = Payment.objects.filter(case=locked).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-        errors: dict[str, str] = {}
         value = _amount(amount)
-        if value is None:
-            errors["amount"] = "请填写拨付金额（元）。"
-        elif value <= 0:
-            errors["amount"] = "拨付金额应大于 0。"
-        elif value != value.quantize(Decimal("0.01")):
-            errors["amount"] = "拨付金额最多保留两位小数（分）。"
-        elif paid + value > standard:
-            errors["amount"] = (
-                f"超出补助标准：标准 {yuan(standard)} 元，已拨付 {yuan(paid)} 元，"
-                f"本次最多可拨付 {yuan(standard - paid)} 元。"
-            )
-        elif paid + value == standard and locked.stage != Stage.ACCEPTED:
-            errors["amount"] = (
-                f"尾款须验收通过后拨付：本次拨付后将付清补助标准 {yuan(standard)} 元，"
-                f"而案件当前为「{locked.get_stage_display()}」，验收通过前须留有尾款。"
-            )
-        today = timezone.localdate()
-        if paid_on > today:
-            errors["paid_on"] = "拨付日期不能晚于今天。"
-        elif locked.filed_on is not None and paid_on < locked.filed_on:
-            errors["paid_on"] = f"拨付日期不能早于建档日期 {locked.filed_on:%Y-%m-%d}。"
-        payee_name, account = "", ""
-        if payee_kind == PayeeKind.HOUSEHOLD:
-            payee_name, account = locked.household.head_name, locked.household.bank_account.strip()
-            if not account:
-                errors["payee_kind"] = "该户没有登记一卡通账号，不能拨付到户；请先在农户信息中补登一卡通账号。"
-        elif payee_kind == PayeeKind.BUILDER:
-            payee_name, account = locked.builder_name.strip(), builder_account.strip()
-            if not payee_name:
-                errors["payee_kind"] = "该案件还没有登记施工单位或工匠，不能拨付给施工方。"
-            if not account:
-                errors["builder_account"] = "请填写施工方收款账号。"
-            elif len(account) > 30:
-                errors["builder_account"] = "收款账号不超过 30 位。"
-            if not consent_note.strip():
-                errors["consent_note"] = "拨付给施工方须经农户同意：请填写农户同意情况（如书面同意书编号）。"
-            if consent_on is None:
-                errors["consent_on"] = "请填写农户同意日期。"
-            elif consent_on > today:
-                errors["consent_on"] = "农户同意日期不能晚于今天。"
-            elif consent_on > paid_on:
-                errors["consent_on"] = "农户同意日期不能晚于拨付日期：须先同意、后拨付。"
-        else:
-            errors["payee_kind"] = "请选择收款方：农户一卡通或施工方。"
+        payee_name, account, payee_errors = _payee(
+            locked, payee_kind, builder_account, consent_note, consent_on, paid_on
+        )
         voucher = voucher_no.strip()
-        if not voucher:
-            errors["voucher_no"] = "请填写拨付凭证号。"
-        elif len(voucher) > 50:
-            errors["voucher_no"] = "拨付凭证号不超过 50 个字符。"
-        else:
-            used = Payment.objects.filter(case=locked, voucher_no=voucher).first()
-            if used is not None:
-                errors["voucher_no"] = f"凭证号「{voucher}」已登记过（第 {used.instalment} 次拨付），请核对。"
+        errors = (
+            _amount_errors(value, paid, standard, locked)
+            | _date_errors(paid_on, locked)
+            | payee_errors
+            | _voucher_errors(locked, voucher)
+        )
         if errors:
             raise ValidationError(errors)
         assert value is not None
@@ -180,11 +241,5 @@ def payment_record(
             region_code=locked.region_code,
             recorded_by=acting_user,
         )
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=payment,
-            changes={k: {"before": None, "after": v} for k, v in model_snapshot(payment, AUDITED_FIELDS).items()},
-            note=f"已拨付合计 {yuan(paid + value)} 元 / 标准 {yuan(standard)} 元",
-        )
+        _audit_payment(acting_user, payment, paid + value, standard)
     return payment

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.regions.models import Region
+from anju.supervision import acts as supervision_acts
 from anju.supervision import services
 from anju.supervision.choices import FindingCategory, Topic
 from anju.supervision.filters import OrderFilter, VisitFilter
@@ -146,6 +147,30 @@ class OrderSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  #
         ]
 
 
+class OrderActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    kind = serializers.CharField(help_text="办理事项：respond 反馈整改情况、close 复核销号、return 退回重新整改")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
+    reason = serializers.CharField(help_text="不能办理的原因；能办理时为空")
+
+
+class OrderDetailSerializer(OrderSerializer):
+    acts = serializers.SerializerMethodField(help_text="各办理事项对当前用户是否开放及原因（与页面一致）")
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "acts"]
+
+    @extend_schema_field(OrderActSerializer(many=True))
+    def get_acts(self, obj: RectificationOrder) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in supervision_acts.available_acts(obj, request.user)
+        ]
+
+
 class OrderCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     findings = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     requirements = serializers.CharField(allow_blank=True)
@@ -231,7 +256,10 @@ class OrderViewSet(ScopedReadOnlyViewSet):
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
 
-    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+        return OrderSerializer if self.action == "list" else OrderDetailSerializer
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderDetailSerializer})
     def create(self, request: Request, format: str | None = None) -> Response:
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -255,17 +283,17 @@ class OrderViewSet(ScopedReadOnlyViewSet):
         _call(service, acting_user=request.user, order=order, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
 
-    @extend_schema(request={"multipart/form-data": RespondSerializer}, responses=OrderSerializer)
+    @extend_schema(request={"multipart/form-data": RespondSerializer}, responses=OrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, RespondSerializer, services.order_respond)
 
-    @extend_schema(request=ReturnSerializer, responses=OrderSerializer)
+    @extend_schema(request=ReturnSerializer, responses=OrderDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, ReturnSerializer, services.order_return)
 
-    @extend_schema(request=CloseSerializer, responses=OrderSerializer)
+    @extend_schema(request=CloseSerializer, responses=OrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._step(request, CloseSerializer, services.order_close)

@@ -16,10 +16,10 @@ from anju.cases.models import RenovationCase
 from anju.core.scoping import get_visible_or_404
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
+from anju.supervision.acts import RESPOND_ROLES, supervises
 from anju.supervision.choices import OrderStatus
 from anju.supervision.filters import OrderFilter, VisitFilter
 from anju.supervision.models import Finding, FindingPhoto, OrderFollowUp, RectificationOrder, SupervisionVisit
-from anju.supervision.services import RESPOND_ROLES, can_supervise
 
 PANEL_LIMIT = 8
 
@@ -105,13 +105,15 @@ def home_panel(user: Any) -> dict[str, Any]:
     """For the home page: the orders the user must respond to (township) or review (issuing
     office), overdue ones first (earliest due date first), with the counts. Empty for users
     who neither respond nor supervise."""
-    supervises = can_supervise(user) and getattr(user, "region_id", None) is not None
+    supervising = supervises(user) and getattr(user, "region_id", None) is not None
     responds = user.has_role(*RESPOND_ROLES) and getattr(user, "region_id", None) is not None
-    if not (supervises or responds):
+    if not (supervising or responds):
         return {}
     visible = RectificationOrder.objects.visible_to(user)
     to_respond = visible.filter(status=OrderStatus.ISSUED, township_id=user.region_id) if responds else visible.none()
-    to_review = visible.filter(status=OrderStatus.RESPONDED, office_id=user.region_id) if supervises else visible.none()
+    to_review = (
+        visible.filter(status=OrderStatus.RESPONDED, office_id=user.region_id) if supervising else visible.none()
+    )
     today = timezone.localdate()
     return {
         "counts": order_counts(user, today),
@@ -122,7 +124,7 @@ def home_panel(user: Any) -> dict[str, Any]:
         "overdue_to_respond": to_respond.filter(due_on__lt=today).count(),
         "list_url": reverse("supervision:order_list"),
         "visits_url": reverse("supervision:visit_list"),
-        "may_record": supervises,
+        "may_record": supervising,
     }
 
 

@@ -1,7 +1,8 @@
 """Writes of supervision (督导检查): visits, findings, rectification orders and their follow-up.
-Each checks the actor's role and region and the order's state, refuses in Chinese changing
-nothing, and writes and audits in one transaction. Refused acts on an existing order are
-audited too (``refusals_audited``)."""
+Each first asks the one table of who may act (``supervision.acts``: role, office or township,
+region, the order's status), then checks what was typed, refuses in Chinese changing nothing,
+and writes and audits in one transaction. Refused acts on an existing order are audited too
+(``refusals_audited``)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,18 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from anju.accounts.choices import Role
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.cases.models import RenovationCase
-from anju.core.scoping import in_scope
 from anju.inspections.photos import process_photo
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
+from anju.supervision.acts import SupervisionAct, ensure_act
 from anju.supervision.choices import FindingCategory, FollowUpKind, OrderStatus, Topic
 from anju.supervision.models import (
     Finding,
@@ -32,68 +32,12 @@ from anju.supervision.models import (
     SupervisionVisit,
 )
 
-# The offices that supervise: the county, and above it the city and the province.
-SUPERVISE_ROLES = (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
-RESPOND_ROLES = (Role.TOWNSHIP_OFFICER,)
 MAX_PHOTOS = 12
 OFFICE_SUFFIX = {
     RegionLevel.PROVINCE: "住房和城乡建设厅",
     RegionLevel.CITY: "住房和城乡建设局",
     RegionLevel.COUNTY: "住房和城乡建设局",
 }
-
-
-# --- who may act ---------------------------------------------------------------------------------
-
-
-def _supervisor(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    region = getattr(user, "region", None)
-    return bool(user.has_role(*SUPERVISE_ROLES) and region is not None and region.level <= RegionLevel.COUNTY)
-
-
-def can_supervise(user: Any) -> bool:
-    """Whether the user records visits and issues orders (county level or above)."""
-    return _supervisor(user)
-
-
-def _respond_role_refusal(user: Any, order: RectificationOrder) -> str:
-    if user.is_superuser or (user.has_role(*RESPOND_ROLES) and user.region_id == order.township_id):
-        return ""
-    return "只有被通知乡镇的乡镇建环办才能反馈整改情况。"
-
-
-def _respond_state_refusal(order: RectificationOrder) -> str:
-    if order.status == OrderStatus.RESPONDED:
-        return "整改情况已反馈，正在等待下发单位复核。"
-    if order.status == OrderStatus.CLOSED:
-        return "该整改通知已销号。"
-    return ""
-
-
-def respond_refusal(user: Any, order: RectificationOrder) -> str:
-    """Why ``user`` may not respond to ``order`` now ("" when they may)."""
-    return _respond_role_refusal(user, order) or _respond_state_refusal(order)
-
-
-def _review_role_refusal(user: Any, order: RectificationOrder) -> str:
-    if user.is_superuser or (_supervisor(user) and user.region_id == order.office_id):
-        return ""
-    return f"只有下发单位（{order.office_name}）才能复核整改情况。"
-
-
-def _review_state_refusal(order: RectificationOrder) -> str:
-    if order.status == OrderStatus.ISSUED:
-        return "乡镇尚未反馈整改情况，不能复核。"
-    if order.status == OrderStatus.CLOSED:
-        return "该整改通知已销号。"
-    return ""
-
-
-def review_refusal(user: Any, order: RectificationOrder) -> str:
-    """Why ``user`` may not return or close ``order`` now ("" when they may)."""
-    return _review_role_refusal(user, order) or _review_state_refusal(order)
 
 
 def _township_of(region: Region) -> Region:
@@ -140,10 +84,7 @@ def visit_record(
     summary: str = "",
 ) -> SupervisionVisit:
     """Record a supervision visit to a township (or a village in it) within the user's subtree."""
-    if not _supervisor(acting_user):
-        raise PermissionDenied("只有区/县、市、省住建部门才能录入督导检查。")
-    if not in_scope(acting_user, region.code):
-        raise PermissionDenied("该地区不在您的管辖范围内。")
+    ensure_act(region, acting_user, SupervisionAct.VISIT)  # the one table of who may act (supervision.acts)
     errors: dict[str, str] = {}
     if region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
         errors["region"] = "督导地点应为乡镇或村。"
@@ -188,10 +129,7 @@ def finding_add(
 ) -> Finding:
     """Add one problem found on a visit, optionally about a renovation case in that township,
     with photos."""
-    if not _supervisor(acting_user):
-        raise PermissionDenied("只有区/县、市、省住建部门才能录入督导发现的问题。")
-    if not in_scope(acting_user, visit.region_code):
-        raise PermissionDenied("该督导检查不在您的管辖范围内。")
+    ensure_act(visit, acting_user, SupervisionAct.FINDING)
     errors: dict[str, str] = {}
     if category not in FindingCategory.values:
         errors["category"] = "请选择问题类别。"
@@ -226,6 +164,34 @@ def order_number(office: Region, year: int, seq: int) -> str:
     return f"{office.name[:1]}住建督〔{year}〕{seq}号"
 
 
+def _check_order_input(findings: Sequence[Finding], requirements: str, due_on: datetime.date) -> None:
+    errors: dict[str, str] = {}
+    if len({f.visit.township_id for f in findings}) > 1:
+        errors["findings"] = "一份整改通知只能下发给一个乡镇，所选问题分属不同乡镇。"
+    if not requirements.strip():
+        errors["requirements"] = "请填写整改要求。"
+    if due_on <= timezone.localdate():
+        errors["due_on"] = "整改期限应晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_unordered(findings: Sequence[Finding]) -> list[Finding]:
+    """Lock the chosen findings; refuse when another order has taken any of them meanwhile."""
+    locked = list(Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]))
+    taken = [f for f in locked if f.order_id is not None]
+    if taken:
+        raise ValidationError({"findings": f"已下发过整改通知的问题不能再次下发（{len(taken)} 个）。"})
+    return locked
+
+
+def _next_seq(office: Region, year: int) -> int:
+    """The office's next order number this year; the office's region row is locked so that two
+    orders from one office get two numbers."""
+    Region.objects.select_for_update().filter(pk=office.pk).first()
+    return (RectificationOrder.objects.filter(office=office, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
 def order_issue(
     *,
     acting_user: Any,
@@ -235,40 +201,23 @@ def order_issue(
 ) -> RectificationOrder:
     """Issue a rectification order to one township for one or more of its findings, numbered
     per issuing office and year."""
-    if not _supervisor(acting_user):
-        raise PermissionDenied("只有区/县级及以上住建部门才能下发整改通知。")
+    visits: list[SupervisionVisit | None] = list({f.visit_id: f.visit for f in findings}.values())
+    for visit in visits or [None]:  # with no finding chosen, the role alone is asked
+        ensure_act(visit, acting_user, SupervisionAct.ISSUE)  # the one table (supervision.acts)
     if not findings:
         raise ValidationError({"findings": "请至少选择一个发现的问题。"})
-    for finding in findings:
-        if not in_scope(acting_user, finding.visit.region_code):
-            raise PermissionDenied("所选问题不在您的管辖范围内。")
+    _check_order_input(findings, requirements, due_on)
     today = timezone.localdate()
-    errors: dict[str, str] = {}
-    townships = {f.visit.township_id for f in findings}
-    if len(townships) > 1:
-        errors["findings"] = "一份整改通知只能下发给一个乡镇，所选问题分属不同乡镇。"
-    if not requirements.strip():
-        errors["requirements"] = "请填写整改要求。"
-    if due_on <= today:
-        errors["due_on"] = "整改期限应晚于今天。"
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        locked = list(Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]))
-        taken = [f for f in locked if f.order_id is not None]
-        if taken:
-            raise ValidationError({"findings": f"已下发过整改通知的问题不能再次下发（{len(taken)} 个）。"})
+        locked = _lock_unordered(findings)
         township = findings[0].visit.township
         office = _office_of(acting_user, township)
-        # Lock the office's region row so that two orders from one office get two numbers.
-        Region.objects.select_for_update().filter(pk=office.pk).first()
-        year = today.year
-        seq = (RectificationOrder.objects.filter(office=office, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+        seq = _next_seq(office, today.year)
         order = RectificationOrder.objects.create(
-            number=order_number(office, year, seq),
+            number=order_number(office, today.year, seq),
             office=office,
             office_name=office_name(office),
-            year=year,
+            year=today.year,
             seq=seq,
             township=township,
             region_code=township.code,
@@ -311,12 +260,7 @@ def order_respond(
     no_photo_reason: str = "",
 ) -> RectificationOrder:
     """The township reports what it has done: a description, and photos or a note why none."""
-    refusal = _respond_role_refusal(acting_user, order)
-    if refusal:
-        raise PermissionDenied(refusal)
-    refusal = _respond_state_refusal(order)
-    if refusal:
-        raise ValidationError(refusal)
+    ensure_act(order, acting_user, SupervisionAct.RESPOND)
     today = timezone.localdate()
     on = responded_on or today
     errors: dict[str, str] = {}
@@ -333,9 +277,7 @@ def order_respond(
     processed = _photos(photos)
     with transaction.atomic():
         _lock(order)
-        refusal = _respond_state_refusal(order)
-        if refusal:
-            raise ValidationError(refusal)
+        ensure_act(order, acting_user, SupervisionAct.RESPOND)  # again, now that no one else acts
         before = model_snapshot(order, ("status", "response_text", "responded_on"))
         order.status = OrderStatus.RESPONDED
         order.response_text = text.strip()
@@ -361,15 +303,6 @@ def order_respond(
     return order
 
 
-def _check_review(user: Any, order: RectificationOrder) -> None:
-    refusal = _review_role_refusal(user, order)
-    if refusal:
-        raise PermissionDenied(refusal)
-    refusal = _review_state_refusal(order)
-    if refusal:
-        raise ValidationError(refusal)
-
-
 @refusals_audited("退回整改", obj_kwarg="order")
 def order_return(
     *,
@@ -380,7 +313,7 @@ def order_return(
 ) -> RectificationOrder:
     """The issuing office is not satisfied: back to the township with a reason (and optionally
     a new due date)."""
-    _check_review(acting_user, order)
+    ensure_act(order, acting_user, SupervisionAct.RETURN)
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "请说明退回的理由（哪些问题尚未整改到位）。"
@@ -390,9 +323,7 @@ def order_return(
         raise ValidationError(errors)
     with transaction.atomic():
         _lock(order)
-        refusal = _review_state_refusal(order)
-        if refusal:
-            raise ValidationError(refusal)
+        ensure_act(order, acting_user, SupervisionAct.RETURN)
         before = model_snapshot(order, ("status", "due_on", "times_returned"))
         order.status = OrderStatus.ISSUED
         order.times_returned += 1
@@ -420,14 +351,12 @@ def order_return(
 @refusals_audited("整改销号", obj_kwarg="order")
 def order_close(*, acting_user: Any, order: RectificationOrder, note: str) -> RectificationOrder:
     """The issuing office accepts the township's response and closes the order (销号)."""
-    _check_review(acting_user, order)
+    ensure_act(order, acting_user, SupervisionAct.CLOSE)
     if not note.strip():
         raise ValidationError({"note": "请填写复核意见。"})
     with transaction.atomic():
         _lock(order)
-        refusal = _review_state_refusal(order)
-        if refusal:
-            raise ValidationError(refusal)
+        ensure_act(order, acting_user, SupervisionAct.CLOSE)
         today = timezone.localdate()
         before = model_snapshot(order, ("status", "closing_note", "closed_on"))
         order.status = OrderStatus.CLOSED

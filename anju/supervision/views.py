@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.supervision import acts as supervision_acts
 from anju.supervision import selectors, services
+from anju.supervision.acts import SupervisionAct
 from anju.supervision.forms import (
     CloseForm,
     FindingForm,
@@ -29,9 +31,10 @@ from anju.supervision.forms import (
 from anju.supervision.models import FindingPhoto, RectificationOrder, ResponsePhoto, SupervisionVisit
 
 
-def _require_supervisor(request: HttpRequest) -> None:
-    if not services.can_supervise(request.user):
-        raise PermissionDenied("只有区/县、市、省住建部门才能录入督导检查。")
+def _require_role(request: HttpRequest, kind: str) -> None:
+    """Refuse a form to a user whose role may never do ``kind`` (the table: supervision.acts);
+    the service asks the table again about the place, the visit or the order."""
+    supervision_acts.ensure_act(None, request.user, kind)
 
 
 # --- visits --------------------------------------------------------------------------------------
@@ -50,7 +53,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "filter": filterset,
             "form": filterset.form,
-            "may_record": services.can_supervise(request.user),
+            "may_record": not supervision_acts.act_refusal(None, request.user, SupervisionAct.VISIT),
             "counts": selectors.order_counts(request.user),
         },
     )
@@ -58,7 +61,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request)
+    _require_role(request, SupervisionAct.VISIT)
     form = VisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,21 +88,23 @@ def _render_visit(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    may_record = services.can_supervise(user)
     unordered = visit.findings.filter(order__isnull=True).order_by("pk")
     findings = selectors.visit_findings(visit)
     orders = sorted({f.order for f in findings if f.order is not None}, key=lambda o: o.pk)
+    # The page offers exactly the acts the one table allows (supervision.acts).
+    acts = {act.kind: act for act in supervision_acts.available_acts(visit, user)}
+    may_add, may_issue = acts[SupervisionAct.FINDING], acts[SupervisionAct.ISSUE]
     context: dict[str, Any] = {
         "page_title": str(visit),
         "visit": visit,
         "findings": findings,
         "orders": orders,
-        "may_record": may_record,
+        "acts": acts,
+        "finding_form": (finding_form or FindingForm(user=user, township=visit.township)) if may_add.allowed else None,
+        "order_form": (order_form or OrderIssueForm(findings=unordered)) if may_issue.allowed else None,
+        # why no order can be issued now, to an officer who may record findings
+        "issue_refusal": may_issue.reason if may_add.allowed and not may_issue.allowed else "",
     }
-    if may_record:
-        context["finding_form"] = finding_form or FindingForm(user=user, township=visit.township)
-        if any(f.order_id is None for f in findings):
-            context["order_form"] = order_form or OrderIssueForm(findings=unordered)
     return render(request, "supervision/visit_detail.html", context, status=status)
 
 
@@ -112,7 +117,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
-    _require_supervisor(request)
+    _require_role(request, SupervisionAct.FINDING)
     form = FindingForm(request.POST, request.FILES, user=request.user, township=visit.township)
     if form.is_valid():
         try:
@@ -129,7 +134,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
-    _require_supervisor(request)
+    _require_role(request, SupervisionAct.ISSUE)
     form = OrderIssueForm(request.POST, findings=visit.findings.filter(order__isnull=True))
     if form.is_valid():
         try:
@@ -181,13 +186,15 @@ def _render_order(
         "order": order,
         "findings": selectors.order_findings(order),
         "history": selectors.order_history(order),
-        "respond_refusal": services.respond_refusal(user, order),
-        "review_refusal": services.review_refusal(user, order),
     }
-    if not context["respond_refusal"]:
+    # The page offers exactly the acts the one table allows (supervision.acts); the services assert it.
+    acts = {act.kind: act for act in supervision_acts.available_acts(order, user)}
+    context["acts"] = acts
+    if acts[SupervisionAct.RESPOND].allowed:
         context["respond_form"] = given.get("respond") or RespondForm()
-    if not context["review_refusal"]:
+    if acts[SupervisionAct.RETURN].allowed:
         context["return_form"] = given.get("return") or ReturnForm()
+    if acts[SupervisionAct.CLOSE].allowed:
         context["close_form"] = given.get("close") or CloseForm()
     return render(request, "supervision/order_detail.html", context, status=status)
 
