@@ -32,8 +32,9 @@ from anju.cases.tests.conftest import D_GRADES, ago, case, covered_home, officer
 from anju.eligibility.services import circumstance_record
 from anju.households.models import Household
 from anju.households.safety import house_renovation_record
-from anju.households.services import household_create, status_add, status_end
-from anju.inspections.tests.conftest import make_id
+from anju.households.services import house_create, household_create, status_add, status_end
+from anju.inspections.services import campaign_create, emergency_declare, inspection_record
+from anju.inspections.tests.conftest import Homes, civil, homes, make_id  # noqa: F401
 from anju.regions.models import Region
 from anju.subsidies.tests.conftest import make_case, staff  # noqa: F401
 from tests.scenarios.test_one_filterset import CJK, OUTSIDER, world  # noqa: F401
@@ -93,6 +94,9 @@ class Spec:
     api: str | None = None
     export: str | None = None
     page_params: dict[str, str] = field(default_factory=dict)
+    args: str | None = None  # the world's object whose pk the page's and export's URLs take
+    col: int = 1  # the export's column holding the name
+    api_scope: str | None = None  # the API parameter that narrows to that object (the page's scope)
 
 
 def _head(obj: Any) -> str:
@@ -160,9 +164,15 @@ def _client(request: pytest.FixtureRequest, spec: Spec) -> tuple[Any, APIClient]
     return client, api
 
 
-def _page(client: Any, spec: Spec, params: dict[str, str]) -> tuple[Any, list[Any]]:
+def _args(spec: Spec, objects: dict[str, Any] | None) -> list[int]:
+    return [objects[spec.args].pk] if spec.args and objects else []
+
+
+def _page(
+    client: Any, spec: Spec, params: dict[str, str], objects: dict[str, Any] | None = None
+) -> tuple[Any, list[Any]]:
     assert spec.page
-    response = client.get(reverse(spec.page), spec.page_params | params)
+    response = client.get(reverse(spec.page, args=_args(spec, objects)), spec.page_params | params)
     assert response.status_code == 200
     return response, list(response.context["page"].paginator.object_list)
 
@@ -178,9 +188,13 @@ def _api_ids(api: APIClient, url: str, params: dict[str, str]) -> set[int]:
     return ids
 
 
-def _exported(client: Any, spec: Spec, params: dict[str, str]) -> list[list[str]]:
+def _exported(
+    client: Any, spec: Spec, params: dict[str, str], objects: dict[str, Any] | None = None
+) -> list[list[str]]:
     assert spec.export
-    response = client.get(reverse(spec.export), spec.page_params | params | {"format": "csv"})
+    response = client.get(
+        reverse(spec.export, args=_args(spec, objects)), spec.page_params | params | {"format": "csv"}
+    )
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
 
@@ -302,3 +316,176 @@ def test_api_tokens_filter_by_user_and_refuse_wrong_values(tl_admin: User, watch
         answer = api.get(reverse(url), bad)
         assert answer.status_code == 400, bad
         assert CJK.search(str(answer.json())), answer.json()
+
+
+# --- inspections: uncovered households, emergency tasks, the danger board, follow-ups ------------
+#
+# A county campaign and a county emergency over 北渔泽, 南渔泽 and 余吾村; 甲 (北渔泽, 低保, a house
+# inspected D with an old man living in it: on the board and followed up), 乙 (北渔泽, 低保, no house
+# yet), 丙 (北渔泽, not a key household, a house); 外庚 (余吾村, another township: 低保, a D house
+# with an old woman in it), whom the 渔泽镇 officer never sees.
+
+INSPECTIONS_OUTSIDER = "外庚"
+
+
+@pytest.fixture
+def field_world(
+    homes: Homes,  # noqa: F811
+    tl_county: User,
+    civil: User,  # noqa: F811
+    regions: dict[str, Region],
+) -> dict[str, Any]:
+    outsider = household_create(
+        acting_user=tl_county, region=regions["140405103200"], head_name=INSPECTIONS_OUTSIDER, head_id_number=make_id(9)
+    )
+    status_add(acting_user=civil, household=outsider, group="dibao", certified_on=datetime.date(2023, 1, 1))
+    outsider_house = house_create(acting_user=tl_county, household=outsider, structure="earth_wood", occupants=1)
+    for house in (homes["house_a"], outsider_house):
+        inspection_record(acting_user=tl_county, house=house, suspected_grade="D", is_occupied=True, occupant_ages=[78])
+    county = regions["140405000000"]
+    villages = [regions[code] for code in ("140405102201", "140405102202", "140405103200")]
+    campaign = campaign_create(
+        acting_user=tl_county,
+        title="屯留区常规排查",
+        year=timezone.localdate().year,
+        region=county,
+        starts_on=timezone.localdate(),
+        deadline=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    event = emergency_declare(
+        acting_user=tl_county,
+        kind="rainstorm",
+        title="暴雨应急排查",
+        occurred_on=timezone.localdate(),
+        region=county,
+        villages=villages,
+    )
+    return {**homes, "campaign": campaign, "event": event, "outsider": outsider}
+
+
+def _field_head(obj: Any) -> str:
+    household = getattr(obj, "household", None) or obj.house.household
+    return str(household.head_name)
+
+
+FIELD_SPECS = [
+    Spec(
+        "campaign uncovered",
+        "tl_township",
+        "inspections:campaign_detail",
+        lambda h: str(h.head_name),
+        [({}, {"甲", "乙"}), ({"village": "140405102202"}, set()), ({"village": "140405102201", "q": "乙"}, {"乙"})],
+        {},
+        {INSPECTIONS_OUTSIDER},
+        export="inspections:campaign_uncovered_export",
+        args="campaign",
+        col=2,
+    ),
+    Spec(
+        "emergency tasks",
+        "tl_township",
+        "inspections:event_detail",
+        _field_head,
+        [
+            ({}, {"甲", "丙"}),
+            ({"open": "1"}, {"甲", "丙"}),
+            ({"open": "false"}, set()),
+            ({"village": "140405102202"}, set()),
+        ],
+        {"open": "perhaps"},
+        {INSPECTIONS_OUTSIDER},
+        api="api:emergencytask-list",
+        args="event",
+        api_scope="event",
+    ),
+    Spec(
+        "danger board",
+        "tl_township",
+        "inspections:danger_board",
+        _field_head,
+        [({}, {"甲"}), ({"grade": "C"}, set()), ({"grade": "D", "unmeasured": "true"}, {"甲"})],
+        {"grade": "A"},
+        {INSPECTIONS_OUTSIDER},
+        export="inspections:danger_board",
+    ),
+    Spec(
+        "follow-ups",
+        "tl_township",
+        "inspections:follow_up_list",
+        _field_head,
+        [({"state": "open"}, {"甲"}), ({"state": "done"}, set()), ({"state": "all", "q": "甲"}, {"甲"})],
+        {"state": "lost"},
+        {INSPECTIONS_OUTSIDER},
+        api="api:followup-list",
+    ),
+]
+
+
+@pytest.mark.parametrize("spec", FIELD_SPECS, ids=[s.name for s in FIELD_SPECS])
+def test_field_lists_page_api_and_export_list_the_same_rows(
+    spec: Spec, request: pytest.FixtureRequest, field_world: dict[str, Any]
+) -> None:
+    client, api = _client(request, spec)
+    scope = {spec.api_scope: str(field_world[spec.args].pk)} if spec.api_scope and spec.args else {}
+    for params, expected in spec.combos:
+        _, rows = _page(client, spec, params, field_world)
+        assert {spec.name_of(r) for r in rows} == expected, (spec.name, params)
+        if spec.api:
+            assert _api_ids(api, spec.api, params | scope) == {r.pk for r in rows}, (spec.name, params)
+        if spec.export:
+            exported = _exported(client, spec, params, field_world)
+            assert sorted(row[spec.col] for row in exported) == sorted(spec.name_of(r) for r in rows), params
+    # Out of region, whatever the filter: the outsider's name or ID number finds nothing.
+    outsider = field_world["outsider"]
+    for q in (INSPECTIONS_OUTSIDER, outsider.head_id_number):
+        _, rows = _page(client, spec, {"q": q}, field_world)
+        assert rows == [], (spec.name, q)
+        if spec.api:
+            assert _api_ids(api, spec.api, {"q": q}) == set()
+        if spec.export:
+            assert _exported(client, spec, {"q": q}, field_world) == []
+
+
+@pytest.mark.parametrize("spec", FIELD_SPECS, ids=[s.name for s in FIELD_SPECS])
+def test_field_lists_find_by_name_and_whole_id_number_only(
+    spec: Spec, request: pytest.FixtureRequest, field_world: dict[str, Any]
+) -> None:
+    client, api = _client(request, spec)
+    state = {"state": "all"} if spec.name == "follow-ups" else {}
+    number = field_world["a"].head_id_number
+    for q in ("甲", number, f" {number.lower()} "):
+        _, rows = _page(client, spec, state | {"q": q}, field_world)
+        assert {spec.name_of(r) for r in rows} == {"甲"}, (spec.name, q)
+        if spec.api:
+            assert {r.pk for r in rows} == _api_ids(api, spec.api, state | {"q": q})
+    _, rows = _page(client, spec, state | {"q": number[6:14]}, field_world)
+    assert rows == []
+
+
+@pytest.mark.parametrize("spec", [s for s in FIELD_SPECS if s.bad], ids=[s.name for s in FIELD_SPECS if s.bad])
+def test_field_lists_refuse_a_wrong_value_in_chinese(
+    spec: Spec, request: pytest.FixtureRequest, field_world: dict[str, Any]
+) -> None:
+    client, api = _client(request, spec)
+    response, rows = _page(client, spec, spec.bad, field_world)
+    assert rows == []
+    content = response.content.decode()
+    assert "筛选条件有误" in content and 'data-testid="filter-errors"' in content
+    if spec.api:
+        answer = api.get(reverse(spec.api), spec.bad)
+        assert answer.status_code == 400 and CJK.search(str(answer.json())), answer.json()
+    if spec.export:
+        refused = client.get(reverse(spec.export, args=_args(spec, field_world)), spec.bad | {"format": "csv"})
+        assert refused.status_code == 400 and "筛选条件有误" in refused.content.decode()
+
+
+def test_the_follow_up_page_opens_on_what_is_left_and_the_api_on_everything(
+    client: Any, tl_township: User, field_world: dict[str, Any]
+) -> None:
+    client.force_login(tl_township)
+    _, rows = _page(client, FIELD_SPECS[3], {}, field_world)
+    _, open_rows = _page(client, FIELD_SPECS[3], {"state": "open"}, field_world)
+    assert rows == open_rows
+    api = APIClient()
+    api.force_authenticate(tl_township)
+    assert _api_ids(api, "api:followup-list", {}) == _api_ids(api, "api:followup-list", {"state": "all"})
