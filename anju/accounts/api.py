@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
@@ -21,6 +20,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from anju.accounts import ratelimit, services
+from anju.accounts.filters import ApiTokenFilter
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
 from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
@@ -129,16 +129,6 @@ class TokenLogoutView(APIView):
         assert isinstance(user, User)
         services.api_token_revoke(acting_user=user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ApiTokenFilter(django_filters.FilterSet):
-    # A number, not a choice of users: a choice would answer "invalid" for an id that does not
-    # exist and "nothing" for one outside the subtree, telling the two apart.
-    user = django_filters.NumberFilter(field_name="user_id", help_text="用户编号（系统管理员查看某一用户的令牌）")
-
-    class Meta:
-        model = ApiToken
-        fields = ["user"]
 
 
 class ApiTokenViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):

@@ -101,26 +101,3 @@ class PasswordSetForm(forms.Form):
 class PasswordChangeForm(PasswordSetForm):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"class": "form-control"}))
     field_order = ["old_password", "password1", "password2"]
-
-
-class UserFilterForm(forms.Form):
-    q = forms.CharField(
-        label="搜索",
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "用户名、姓名或手机号"}),
-    )
-    role = forms.ChoiceField(label="角色", required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    active = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部"), ("1", "启用"), ("0", "停用")],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from anju.accounts.choices import Role
-
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [("", "全部角色"), *Role.choices]

@@ -9,7 +9,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -17,11 +16,12 @@ from django.views.decorators.http import require_POST
 from anju.accounts import ratelimit, services
 from anju.accounts.authentication import TTL_DAYS
 from anju.accounts.choices import Role
-from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserFilterForm, UserForm
+from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserForm
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
 from anju.accounts.selectors import user_list as select_users
 from anju.core.context import current_context
+from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
 
 
@@ -119,16 +119,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     acting = _require_admin(request)
-    filters = UserFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    qs = select_users(viewer=acting, q=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filterset = select_users(viewer=acting, params=request.GET)
+    page, query = paginate(request, filterset.qs, 25)
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode(), "page_title": "用户管理"},
+        {"page": page, "filter": filterset, "form": filterset.form, "query": query, "page_title": "用户管理"},
     )
 
 

@@ -10,8 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.accounts.choices import Role
+from anju.accounts.filters import UserFilter
 from anju.accounts.models import User, UserRole
 from anju.api import serializers
+from anju.audit.filters import AuditEventFilter
 from anju.audit.models import AuditEvent
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.navigation import AUDIT_ROLES
@@ -54,7 +56,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = serializers.UserSerializer
     permission_classes = [permissions.IsAuthenticated, has_any_role(Role.ADMIN)]
-    filterset_fields = ["is_active"]
+    filterset_class = UserFilter
 
 
 class AuditEventViewSet(ScopedReadOnlyViewSet):
@@ -63,7 +65,7 @@ class AuditEventViewSet(ScopedReadOnlyViewSet):
     scoped_queryset = AuditEvent.objects.all()
     serializer_class = serializers.AuditEventSerializer
     permission_classes = [permissions.IsAuthenticated, has_any_role(*AUDIT_ROLES)]
-    filterset_fields = ["action", "object_type", "object_id"]
+    filterset_class = AuditEventFilter
 
 
 class JobViewSet(ScopedReadOnlyViewSet):

@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anju.audit.models import AuditAction, AuditEvent
+from anju.audit.filters import AuditEventFilter
+from anju.audit.models import AuditEvent
 from anju.core.navigation import AUDIT_ROLES
+from anju.core.pages import paginate
 from anju.core.scoping import RegionScopedQuerySet
 
 
@@ -19,25 +21,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
         raise PermissionDenied("您的角色不能查看审计日志。")
-    qs = AuditEvent.objects.visible_to(user)
-    actor = request.GET.get("actor", "").strip()
-    action = request.GET.get("action", "")
-    if actor:
-        qs = qs.filter(actor_username__icontains=actor)
-    if action in AuditAction.values:
-        qs = qs.filter(action=action)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.visible_to(user))
+    page, query = paginate(request, filterset.qs, 50)
     return render(
         request,
         "audit/event_list.html",
         {
             "page": page,
-            "actions": AuditAction.choices,
-            "actor": actor,
-            "action": action,
-            "query": query.urlencode(),
+            "filter": filterset,
+            "form": filterset.form,
+            "query": query,
             "page_title": "审计日志",
         },
     )

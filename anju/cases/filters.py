@@ -1,18 +1,21 @@
 """The case list's one FilterSet: the page's filter form, ``/api/cases/`` and (through the
-selector) every read of the filtered list."""
+selector) every read of the filtered list; and the watch page's (跟踪监测), one per tab, which
+drives its filter form and its export."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.core.filtering import IntegerFilter, SortFilter, year_filter
+from anju.core.filtering import FlagFilter, IntegerFilter, SortFilter, year_filter
 from anju.eligibility.choices import Programme
+from anju.households.choices import DANGEROUS_GRADES, Grade, GradeSource
 from anju.households.filters import search
+from anju.households.models import House, Household
 from anju.regions.filters import RegionFilterSet
 
 FLAGS = [("area", "面积超出标准"), ("energy", "含节能改造"), ("reentry", "再次纳入")]
@@ -50,3 +53,71 @@ class CaseFilter(RegionFilterSet):
         if value == "energy":
             return qs.exclude(energy_tags=[])
         return qs.filter(previous_case__isnull=False)
+
+
+# --- 跟踪监测 (``/cases/watch/``) ---------------------------------------------------------------
+
+WATCH_TABS = [("renovated", "已改造房屋"), ("exited", "出列农户")]
+
+
+class _WatchFilter(RegionFilterSet):
+    """Both tabs of the watch page: ``tab`` is checked here (a wrong one is an error, not the
+    first tab), the view picks the FilterSet by it."""
+
+    tab = django_filters.ChoiceFilter(label="名单", choices=WATCH_TABS, method="filter_tab", empty_label=None)
+
+    def filter_tab(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return qs
+
+
+class WatchedHouseFilter(_WatchFilter):
+    """已改造房屋: renovated houses still within the watch window."""
+
+    q = django_filters.CharFilter(label="户主姓名或身份证号", method="filter_q")
+    grade = django_filters.ChoiceFilter(
+        label="当前等级",
+        choices=[("CD", "再次成为危房（C/D 级）"), ("AB", "A/B 级")],
+        method="filter_grade",
+        empty_label="全部等级",
+    )
+    unchecked = FlagFilter(label="改造后未排查", method="filter_unchecked")
+
+    class Meta:
+        model = House
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return search(qs, value, contains=("household__head_name",), id_numbers=("household__head_id_number",))
+
+    def filter_grade(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return qs.filter(current_grade__in=DANGEROUS_GRADES if value == "CD" else (Grade.A, Grade.B))
+
+    def filter_unchecked(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        # What the page marks 「改造后未排查」: never inspected, or last inspected before the
+        # acceptance that gave the house its grade.
+        if value is None:
+            return qs
+        unchecked = Q(last_inspection__isnull=True) | Q(
+            grade_source=GradeSource.ACCEPTANCE, last_inspection__date__lt=F("grade_on")
+        )
+        return qs.filter(unchecked) if value else qs.exclude(unchecked)
+
+
+class ExitedHouseholdFilter(_WatchFilter):
+    """出列农户: households that left the key groups within the watch window."""
+
+    q = django_filters.CharFilter(label="户主姓名或身份证号", method="filter_q")
+
+    class Meta:
+        model = Household
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return search(qs, value, contains=("head_name",), id_numbers=("head_id_number",))
+
+
+def watch_filter(params: Any, *, houses: QuerySet[House], households: QuerySet[Household]) -> _WatchFilter:
+    """The watch page's FilterSet for the tab asked for (page and export alike)."""
+    if params.get("tab") == "exited":
+        return ExitedHouseholdFilter(params, queryset=households)
+    return WatchedHouseFilter(params, queryset=houses)

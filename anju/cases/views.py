@@ -24,6 +24,7 @@ from anju.cases import acts as case_acts
 from anju.cases import extensions, selectors, services, watch
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
+from anju.cases.filters import ExitedHouseholdFilter, watch_filter
 from anju.cases.forms import (
     AgreementForm,
     ApproveForm,
@@ -36,6 +37,7 @@ from anju.cases.forms import (
 )
 from anju.cases.models import RenovationCase
 from anju.core.exporting import table_response
+from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
@@ -118,47 +120,26 @@ def _local_day(at: Any) -> Any:
 @login_required
 def watch_list(request: HttpRequest) -> HttpResponse:
     """跟踪监测: renovated houses and households that left the key groups, within the policy's
-    windows (一改了之、一脱了之), with what the last visit found; exportable."""
+    windows (一改了之、一脱了之), with what the last visit found; the tab's FilterSet narrows the
+    page and the export alike."""
     today = timezone.localdate()
-    tab = "exited" if request.GET.get("tab") == "exited" else "renovated"
+    filterset = watch_filter(
+        request.GET,
+        houses=watch.renovated_under_watch(request.user, today),
+        households=watch.exited_under_watch(request.user, today),
+    )
+    tab = "exited" if isinstance(filterset, ExitedHouseholdFilter) else "renovated"
     renovated_years, exited_years = watch.windows_for(getattr(getattr(request.user, "region", None), "code", ""))
-    if tab == "renovated":
-        houses = watch.renovated_under_watch(request.user, today)
-        headers = ["村", "户主", "身份证号", "改造年份", "改造类型", "当前等级", "最近排查"]
-        rows: Any = (
-            [
-                h.region.name,
-                h.household.head_name,
-                shown(h.household.head_id_number, Kind.ID, request.user),
-                h.renovated_year,
-                h.get_renovation_programme_display(),
-                h.grade_text,
-                _local_day(getattr(h, "last_inspection", None)) or "改造后未排查",
-            ]
-            for h in houses
-        )
-        listing: Any = houses
-    else:
-        households = watch.exited_under_watch(request.user, today)
-        headers = ["村", "户主", "身份证号", "出列日期", "唯一住房当前等级"]
-        rows = (
-            [
-                h.region.name,
-                h.head_name,
-                shown(h.head_id_number, Kind.ID, request.user),
-                getattr(h, "left_on", None),
-                _only_house_text(h),
-            ]
-            for h in households
-        )
-        listing = households
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
-        title = "已改造房屋跟踪监测" if tab == "renovated" else "出列农户跟踪监测"
+        if refused := refuse_invalid(filterset):
+            return refused
+        title, headers, rows = _watch_table(tab, filterset.qs, request.user)
         response, count = table_response(fmt=fmt, title=title, headers=headers, rows=rows)
-        log_export(actor=request.user, what=f"cases.watch.{tab}", filters={"tab": tab}, rows=count, fmt=fmt)
+        filters = {k: v for k, v in request.GET.items() if k not in {"format", "page"}}
+        log_export(actor=request.user, what=f"cases.watch.{tab}", filters=filters | {"tab": tab}, rows=count, fmt=fmt)
         return response
-    page, query = paginate(request, listing)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "cases/watch_list.html",
@@ -167,10 +148,43 @@ def watch_list(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "page": page,
             "query": query,
+            "filter": filterset,
+            "form": filterset.form,
             "renovated_years": renovated_years,
             "exited_years": exited_years,
         },
     )
+
+
+def _watch_table(tab: str, listing: Any, viewer: Any) -> tuple[str, list[str], Any]:
+    """The export of one tab: its title, headers and rows (ID numbers as ``viewer`` may see them)."""
+    if tab == "renovated":
+        headers = ["村", "户主", "身份证号", "改造年份", "改造类型", "当前等级", "最近排查"]
+        rows = (
+            [
+                h.region.name,
+                h.household.head_name,
+                shown(h.household.head_id_number, Kind.ID, viewer),
+                h.renovated_year,
+                h.get_renovation_programme_display(),
+                h.grade_text,
+                _local_day(getattr(h, "last_inspection", None)) or "改造后未排查",
+            ]
+            for h in listing
+        )
+        return "已改造房屋跟踪监测", headers, rows
+    headers = ["村", "户主", "身份证号", "出列日期", "唯一住房当前等级"]
+    rows = (
+        [
+            h.region.name,
+            h.head_name,
+            shown(h.head_id_number, Kind.ID, viewer),
+            getattr(h, "left_on", None),
+            _only_house_text(h),
+        ]
+        for h in listing
+    )
+    return "出列农户跟踪监测", headers, rows
 
 
 @login_required

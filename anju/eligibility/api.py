@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -20,11 +19,10 @@ from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import FACTS, show
-from anju.eligibility.filters import DecisionFilter
+from anju.eligibility.filters import CircumstanceFilter, DecisionFilter
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
-from anju.regions.filters import RegionFilterSet
 
 
 def _visible_household(user: Any, pk: int) -> Household:
@@ -120,18 +118,6 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
 
 
 # --- circumstances -------------------------------------------------------------------------------
-
-
-class CircumstanceFilter(RegionFilterSet):
-    household = django_filters.NumberFilter(label="农户", field_name="household_id")
-    kind = django_filters.ChoiceFilter(label="情况", choices=CircumstanceKind.choices)
-    withdrawn = django_filters.BooleanFilter(
-        label="已撤销", field_name="withdrawn_at", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = Circumstance
-        fields: list[str] = []
 
 
 class CircumstanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised

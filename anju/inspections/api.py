@@ -19,7 +19,7 @@ from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House, Household
 from anju.inspections import acts, services
 from anju.inspections.choices import ActKind, EventKind, HousingKind, MeasureKind
-from anju.inspections.filters import InspectionFilter, ReferralFilter
+from anju.inspections.filters import EmergencyTaskFilter, FollowUpFilter, InspectionFilter, ReferralFilter
 from anju.inspections.models import (
     Campaign,
     ControlMeasure,
@@ -393,6 +393,7 @@ class EmergencyTaskViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = EmergencyTask.objects.all()
     serializer_class = TaskSerializer
+    filterset_class = EmergencyTaskFilter
 
 
 class HousingCheckViewSet(ScopedReadOnlyViewSet):
@@ -488,6 +489,7 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
 
     scoped_queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
 
     @extend_schema(request={"multipart/form-data": FollowUpStepSerializer}, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])

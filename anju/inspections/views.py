@@ -18,13 +18,21 @@ from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
+from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import House, Household
 from anju.inspections import acts, selectors, services
 from anju.inspections.choices import ActKind, ReferralStatus
-from anju.inspections.filters import InspectionFilter, ReferralFilter
+from anju.inspections.filters import (
+    DangerBoardFilter,
+    EmergencyTaskFilter,
+    FollowUpFilter,
+    InspectionFilter,
+    ReferralFilter,
+    UncoveredFilter,
+)
 from anju.inspections.forms import (
     CampaignForm,
     EventForm,
@@ -136,12 +144,8 @@ def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpR
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign.objects.select_related("region"), request.user, pk=pk)
     coverage = selectors.campaign_coverage(campaign, request.user)
-    uncovered = selectors.campaign_households(campaign, request.user).filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
-    village = request.GET.get("village", "")
-    if village:
-        uncovered = uncovered.filter(region_code=village)
-    uncovered = uncovered.select_related("region").prefetch_related("houses").order_by("region_code", "head_name")
-    page, query = paginate(request, uncovered)
+    filterset = _uncovered(request, campaign)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "inspections/campaign_detail.html",
@@ -151,7 +155,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": coverage,
             "page": page,
             "query": query,
-            "village": village,
+            "village": request.GET.get("village", ""),
+            "filter": filterset,
             "sign_offs": selectors.sign_off_status(campaign, request.user),
             "sign": _sign_act(campaign, request.user),
             "recording_refusal": acts.recording_refusal(request.user, campaign),
@@ -159,19 +164,26 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The uncovered key households: the clerks' to-do list, with the columns people import."""
-    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
-    qs = (
+def _uncovered(request: HttpRequest, campaign: Campaign) -> UncoveredFilter:
+    """The campaign's uncovered households as ``UncoveredFilter`` narrows them (page and export)."""
+    uncovered = (
         selectors.campaign_households(campaign, request.user)
         .filter(covered=False)  # type: ignore[misc]  # django-stubs: "covered" is annotated by campaign_households, whose return type names only Household
         .select_related("region")
         .prefetch_related("houses")
         .order_by("region_code", "head_name")
     )
-    if request.GET.get("village"):
-        qs = qs.filter(region_code=request.GET["village"])
+    return UncoveredFilter(request.GET, queryset=uncovered)
+
+
+@login_required
+def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uncovered key households: the clerks' to-do list, with the columns people import."""
+    campaign = get_visible_or_404(Campaign.objects.all(), request.user, pk=pk)
+    filterset = _uncovered(request, campaign)
+    if refused := refuse_invalid(filterset):
+        return refused
+    qs = filterset.qs
     rows = (
         [
             h.region.name,
@@ -195,7 +207,7 @@ def campaign_uncovered_export(request: HttpRequest, pk: int) -> HttpResponse:
     log_export(
         actor=request.user,
         what="inspections.campaign.uncovered",
-        filters={"campaign": pk, "village": request.GET.get("village", "")},
+        filters={"campaign": pk, **{k: v for k, v in request.GET.items() if k not in {"format", "page"}}},
         rows=count,
         fmt=fmt,
     )
@@ -362,11 +374,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(event=event)
         .select_related("house__household", "house__region", "inspection")
     )
-    if request.GET.get("open") == "1":
-        tasks = tasks.filter(inspection__isnull=True)
-    if request.GET.get("village"):
-        tasks = tasks.filter(region_code=request.GET["village"])
-    page, query = paginate(request, tasks.order_by("inspection", "priority", "region_code", "pk"), 50)
+    filterset = EmergencyTaskFilter(request.GET, queryset=tasks.order_by("inspection", "priority", "region_code", "pk"))
+    page, query = paginate(request, filterset.qs, 50)
     board = selectors.event_board(event, request.user)
     return render(
         request,
@@ -380,6 +389,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query,
             "recording_refusal": acts.recording_refusal(request.user, None),
+            "filter": filterset,
+            "form": filterset.form,
         },
     )
 
@@ -389,8 +400,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def danger_board(request: HttpRequest) -> HttpResponse:
-    houses = selectors.occupied_dangerous_houses(request.user)
+    filterset = DangerBoardFilter(request.GET, queryset=selectors.occupied_dangerous_houses(request.user))
+    houses = filterset.qs
     if request.GET.get("format") in ("xlsx", "csv"):
+        if refused := refuse_invalid(filterset):
+            return refused
         rows = (
             [
                 h.region.name,
@@ -412,7 +426,8 @@ def danger_board(request: HttpRequest) -> HttpResponse:
             headers=["村", "户主", "身份证号", "当前等级", "居住人数", "60岁以上", "在榜天数", "管控措施", "已核查"],
             rows=rows,
         )
-        log_export(actor=request.user, what="inspections.danger_board", filters={}, rows=count, fmt=fmt)
+        filters = {k: v for k, v in request.GET.items() if k not in {"format", "page"}}
+        log_export(actor=request.user, what="inspections.danger_board", filters=filters, rows=count, fmt=fmt)
         return response
     page, query = paginate(request, houses)
     return render(
@@ -422,6 +437,8 @@ def danger_board(request: HttpRequest) -> HttpResponse:
             "page_title": "危房住人清零",
             "page": page,
             "query": query,
+            "filter": filterset,
+            "filters": filterset.form,
             "by_township": selectors.occupied_dangerous_by_township(request.user),
             "form": MeasureForm(),
         },
@@ -550,17 +567,12 @@ def village_list_receive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     qs = FollowUp.objects.visible_to(request.user).select_related("household", "house__region")
-    state = request.GET.get("state", "open")
-    if state == "open":
-        qs = qs.filter(demolished_on__isnull=True)
-    elif state == "done":
-        qs = qs.filter(demolished_on__isnull=False)
-    page, query = paginate(request, qs)
-    return render(
-        request,
-        "inspections/follow_up_list.html",
-        {"page_title": "跟进任务", "page": page, "query": query, "state": state},
-    )
+    params = request.GET.copy()
+    params.setdefault("state", "open")  # the page opens on what is left to do
+    filterset = FollowUpFilter(params, queryset=qs)
+    page, query = paginate(request, filterset.qs)
+    context = {"page_title": "跟进任务", "page": page, "query": query, "state": params["state"]}
+    return render(request, "inspections/follow_up_list.html", context | {"filter": filterset, "form": filterset.form})
 
 
 @login_required
