@@ -14,6 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from anju.core.logs import configure_structlog, init_error_reporting, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
 
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "anju.core",
     "anju.audit",
     "anju.regions",
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (issue 21); its pair closes the list.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the process itself, compressed and cached for a year (issue 21).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anju.core.middleware.RequestContextMiddleware",
+    # One structured log line per request, with the request id of the audit rows (issue 21).
+    "anju.core.logs.RequestLogMiddleware",
     "anju.accounts.middleware.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -95,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "anju.urls"
@@ -354,9 +362,17 @@ ANJU_MAP_TILES = (
     else None
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ANJU_LOG_LEVEL", "WARNING")},
-}
+# /metrics (Prometheus): open to these addresses, or to a scraper sending ANJU_METRICS_TOKEN as
+# "Authorization: Bearer …". With several web processes `make serve` sets PROMETHEUS_MULTIPROC_DIR.
+ANJU_METRICS_ALLOW = [a.strip() for a in os.environ.get("ANJU_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()]
+ANJU_METRICS_TOKEN = os.environ.get("ANJU_METRICS_TOKEN", "")
+
+# Structured logs (anju.core.logs, ADR 0026): JSON lines on stderr by default, for journald or a
+# log shipper; ANJU_LOG_FORMAT=console for people reading a terminal. Keep them six months
+# (docs/operations.md); the audit trail itself is in the database and never deleted by anju.
+ANJU_LOG_FORMAT = os.environ.get("ANJU_LOG_FORMAT", "console" if DEBUG else "json")
+LOGGING = logging_config(ANJU_LOG_FORMAT, os.environ.get("ANJU_LOG_LEVEL", "INFO"))
+configure_structlog()
+# Optional error reporting (sentry-sdk): set SENTRY_DSN; personal data is scrubbed before sending.
+if os.environ.get("SENTRY_DSN"):
+    init_error_reporting(os.environ["SENTRY_DSN"], os.environ.get("ANJU_ENVIRONMENT", "production"))

@@ -18,3 +18,5 @@ STORAGES = {
 # No collectstatic in the suite: WhiteNoise finds the files where they are.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite's requests are not worth a log line each on the console (caplog still sees them).
+LOGGING["handlers"]["console"]["level"] = "WARNING"  # noqa: F405

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from anju.jobs.views import readyz
+from anju.jobs.views import metrics, readyz
 
 urlpatterns = [
     path("", include("anju.home.urls")),
     path("", include("anju.core.urls")),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("anju.accounts.urls")),
     path("regions/", include("anju.regions.urls")),
     path("audit/", include("anju.audit.urls")),

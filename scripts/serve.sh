@@ -10,6 +10,9 @@ PY=.venv/bin/python
 $PY manage.py preflight
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py migrate --noinput -v 0
+# Metrics from every web process add up at /metrics (prometheus_client's multiprocess mode).
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-${ANJU_VAR_DIR:-var}/prometheus}
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 export ANJU_WEB_WORKERS=${ANJU_WEB_WORKERS:-$(nproc 2>/dev/null || echo 2)}
 echo "anju 生产模式: http://$HOST:$PORT/ (web 进程 $ANJU_WEB_WORKERS 个 + 后台任务进程 1 个; 就绪检查 /readyz)"
 exec .venv/bin/honcho --no-colour -f Procfile start

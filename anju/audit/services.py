@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from anju.audit.models import AuditAction, AuditEvent
+from anju.core import logs
 from anju.core.context import current_context
 
 
@@ -85,6 +86,15 @@ def audit_record(
         object_repr = object_repr or str(obj)[:200]
         region_code = region_code if region_code is not None else object_region_code(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
+    # Every audited act is also a domain event in the operator's log (no names, no ID numbers).
+    logs.event(
+        f"audit.{action}",
+        object_type=object_type or "",
+        object_id=object_id or "",
+        region=region_code or "",
+        user_id=getattr(user, "pk", None),
+        fields=sorted((changes or {}).keys())[:20],
+    )
     return AuditEvent.objects.create(
         actor=user,
         actor_username=(getattr(actor, "username", "") or "") if actor is not None else "",

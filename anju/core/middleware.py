@@ -29,7 +29,10 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
-        with request_context(ip=client_ip(request), channel=channel):
+        # A proxy's request id (nginx: $request_id) is kept, so its log and ours line up.
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if given.isascii() and given.replace("-", "").isalnum() and len(given) <= 64 else None
+        with request_context(ip=client_ip(request), channel=channel, request_id=request_id):
             return self.get_response(request)
 
 

@@ -7,3 +7,8 @@ class JobsConfig(AppConfig):
 
     name = "anju.jobs"
     verbose_name = "后台任务"
+
+    def ready(self) -> None:
+        from anju.jobs.metrics import register_collectors
+
+        register_collectors()

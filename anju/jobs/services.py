@@ -14,7 +14,9 @@ from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from anju.core import logs
 from anju.core.context import current_context
+from anju.jobs import metrics
 from anju.jobs.models import Job, JobStatus, WorkerBeat
 from anju.jobs.registry import handler_for
 
@@ -97,6 +99,14 @@ def job_start(
 
 def _finish(job: Job, status: str, message: str, **fields: Any) -> None:
     Job.objects.filter(pk=job.pk).update(status=status, message=message[:300], finished_at=timezone.now(), **fields)
+    _finished(job, status)
+
+
+def _finished(job: Job, status: str) -> None:
+    """The job's end as a log event and a metric (how long imports and exports take)."""
+    seconds = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0.0
+    logs.event("job.finished", job=str(job.pk), kind=job.kind, status=status, seconds=round(seconds, 1))
+    metrics.job_finished(job.kind, status, seconds)
 
 
 def job_execute(job_id: str) -> None:
@@ -121,26 +131,14 @@ def job_execute(job_id: str) -> None:
         _finish(job, JobStatus.FAILED, INTERRUPTED)
         return
     except JobFailed as exc:
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, message=str(exc)[:300], result=exc.result, finished_at=timezone.now()
-        )
+        _finish(job, JobStatus.FAILED, str(exc), result=exc.result)
         return
     except Exception as exc:  # a bug: keep the worker alive, tell the user, log it
         logger.exception("job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            message=f"任务异常终止：{type(exc).__name__}",
-            finished_at=timezone.now(),
-        )
+        _finish(job, JobStatus.FAILED, f"任务异常终止：{type(exc).__name__}")
         return
     job.refresh_from_db()
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED,
-        result=result,
-        done=max(job.done, job.total),
-        message="",
-        finished_at=timezone.now(),
-    )
+    _finish(job, JobStatus.SUCCEEDED, "", result=result, done=max(job.done, job.total))
 
 
 def jobs_reap() -> int:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+
+import prometheus_client
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,10 +10,14 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
+from prometheus_client import multiprocess
 
 from anju.audit.services import log_export
+from anju.core.context import current_context
 from anju.core.scoping import get_visible_or_404
 from anju.jobs import services
+from anju.jobs.metrics import JobQueueCollector
 from anju.jobs.models import Job
 from anju.jobs.registry import file_allowed
 
@@ -65,3 +72,21 @@ def readyz(request: HttpRequest) -> JsonResponse:
     if problems:
         return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (issue 21): requests and latencies (django-prometheus), job durations,
+    queue depth, failures and live workers. Only for the addresses in ANJU_METRICS_ALLOW
+    (default: this machine) or a scraper presenting ANJU_METRICS_TOKEN as a bearer token."""
+    token = settings.ANJU_METRICS_TOKEN
+    presented = request.META.get("HTTP_AUTHORIZATION", "")
+    by_token = bool(token) and constant_time_compare(presented, f"Bearer {token}")
+    if not by_token and current_context().ip not in settings.ANJU_METRICS_ALLOW:
+        return HttpResponse("无权读取运行指标。", status=403, content_type="text/plain; charset=utf-8")
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several web processes: add theirs up
+        registry = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # prometheus_client: untyped constructor
+        registry.register(JobQueueCollector())
+    else:
+        registry = prometheus_client.REGISTRY
+    return HttpResponse(prometheus_client.generate_latest(registry), content_type=prometheus_client.CONTENT_TYPE_LATEST)
