@@ -90,3 +90,30 @@ def test_token_use_is_audited_like_a_login(tl_county: User) -> None:
     ApiToken.objects.update(last_used_at=timezone.now() - timedelta(minutes=6))
     api.get("/api/households/")
     assert rows.count() == before + 2
+
+
+def test_with_redis_every_web_process_shares_the_count(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two web processes = two cache clients; with ANJU_REDIS_URL they see one count."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/7"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"no Redis server answers at 127.0.0.1:6379 ({exc.__class__.__name__})")
+    from django.core.cache.backends.redis import RedisCache
+
+    from anju.accounts import ratelimit
+
+    one, two = (RedisCache(url, {}) for _ in range(2))
+    one.clear()
+    settings.ANJU_LOGIN_IP_FAILURES = 3
+    try:
+        for client in (one, two, one):
+            monkeypatch.setattr(ratelimit, "cache", client)  # one process, then another
+            ratelimit.count_failure("10.9.9.9")
+        monkeypatch.setattr(ratelimit, "cache", two)
+        assert ratelimit.address_blocked("10.9.9.9")
+        monkeypatch.setattr(ratelimit, "cache", RedisCache("redis://127.0.0.1:6379/8", {}))
+        assert not ratelimit.address_blocked("10.9.9.9")  # a different store knows nothing
+    finally:
+        one.clear()
