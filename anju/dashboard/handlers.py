@@ -14,7 +14,13 @@ def refresh(job: Job, progress: Callable[[int, int, str], None]) -> dict[str, An
     from anju.dashboard.services import summaries_refresh
 
     codes = job.params.get("region_codes") or None
-    progress(0, 1, "正在统计")
-    rows = summaries_refresh(region_codes=codes)
-    progress(1, 1, "完成")
+    stages = [0]
+
+    def step(message: str) -> None:
+        stages[0] += 1
+        progress(stages[0], 7, message)  # a stop asked for meanwhile ends the job here, rolled back
+
+    progress(0, 7, "正在统计")
+    rows = summaries_refresh(region_codes=codes, step=step)
+    progress(7, 7, "完成")
     return {"rows": rows}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -268,9 +268,15 @@ def _roll_up(
     return rows
 
 
-def _full_refresh(years: Sequence[int], now: datetime.datetime) -> int:
+# A long refresh reports between its stages; the job's progress report is where a worker's stop
+# takes effect (issue 21), rolling the whole refresh back.
+Step = Callable[[str], None] | None
+
+
+def _full_refresh(years: Sequence[int], now: datetime.datetime, step: Step = None) -> int:
     regions = list(Region.objects.filter(level__lte=RegionLevel.VILLAGE).values_list("code", "level", "parent__code"))
     figures = compute_figures(None, VILLAGE_LENGTH, years)
+    _report(step, "已统计到村，正在逐级汇总")
     by_level: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for code, level, parent in regions:
         by_level[level].append((code, parent))
@@ -284,13 +290,20 @@ def _full_refresh(years: Sequence[int], now: datetime.datetime) -> int:
                 children[(up, year)].append(f)
     for level in (RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE):
         made = _roll_up(level, by_level[level], children, years, now)
+        _report(step, "正在逐级汇总")
         rows.extend(made)
         for row in made:
             if row.parent_code:
                 children[(row.parent_code, row.year)].append(figures_of(row))
+    _report(step, "正在写入汇总表")
     RegionSummary.objects.all().delete()
     RegionSummary.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _report(step: Step, message: str) -> None:
+    if step is not None:
+        step(message)
 
 
 def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.datetime) -> int:
@@ -358,7 +371,7 @@ def _add_years(years: Sequence[int], *, source: int, now: datetime.datetime) -> 
     RegionSummary.objects.bulk_create(rows, batch_size=2000)
 
 
-def summaries_refresh(*, region_codes: Iterable[str] | None = None) -> int:
+def summaries_refresh(*, region_codes: Iterable[str] | None = None, step: Step = None) -> int:
     """Recompute the summaries of the villages in ``region_codes`` (a code at any level means
     every village under it; None means all) and roll them up to the province. Returns the
     number of rows written. A plan year the table does not hold yet gets every region's row
@@ -375,7 +388,7 @@ def summaries_refresh(*, region_codes: Iterable[str] | None = None) -> int:
             elif missing := sorted(set(years) - kept):
                 _add_years(missing, source=max(kept), now=now)
         if codes is None:
-            return _full_refresh(years, now)
+            return _full_refresh(years, now, step)
         if not codes:
             return 0
         return _partial_refresh(codes, years, now)

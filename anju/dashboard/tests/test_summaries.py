@@ -241,3 +241,33 @@ def test_a_family_whose_renovation_passed_acceptance_is_no_longer_in_a_dangerous
         )
     village = row(case.region_code, case.year)
     assert village.key_in_cd == 0 and village.stage_counts == {"accepted": 1}
+
+
+def test_a_worker_stop_ends_a_full_refresh_between_stages_and_keeps_the_old_summaries(
+    world: World, tl_county: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 25-minute province refresh no longer holds a worker's stop: the stop asked for while
+    the figures are computed takes effect at the next stage, and the refresh rolls back."""
+    from anju.dashboard import services as dashboard_services
+    from anju.jobs import services as job_services
+    from anju.jobs.models import Job, JobStatus
+
+    summaries_refresh()
+    before = RegionSummary.objects.count()
+    real = dashboard_services.compute_figures
+
+    def slow_figures(*args: Any, **kwargs: Any) -> Any:
+        job_services.request_stop()  # SIGTERM arrives during the long query
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_services, "compute_figures", slow_figures)
+    job = Job.objects.create(kind="dashboard.refresh", title="刷新汇总", created_by=tl_county)
+    try:
+        job_services.job_execute(str(job.pk))
+    finally:
+        job_services.reset_stop()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.message == job_services.INTERRUPTED
+    assert job.done == 0  # it stopped at the first stage after the query, not after writing
+    assert RegionSummary.objects.count() == before
+    assert row("140405000000", world["year"]).key_in_cd == 3
