@@ -59,6 +59,13 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(
         geolocation={"latitude": float(house.latitude), "longitude": float(house.longitude), "accuracy": 12},
         permissions=["geolocation"],
     )
+    # Record what the page asks of the device's position service (a fresh fix or a cached one).
+    context.add_init_script(
+        "window.__geoAsks = [];"
+        "const real = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);"
+        "navigator.geolocation.getCurrentPosition = (ok, err, opts) => {"
+        " window.__geoAsks.push(opts && opts.maximumAge); return real(ok, err, opts); };"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "tl_clerk")
@@ -70,6 +77,10 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(
     form_url = page.url
     page.wait_for_selector("#gps-status.alert-success", timeout=10000)
     assert "已定位" in text_of(page, "#gps-text")
+    # 重新定位 asks the device afresh: a position refused as too far is not served again from cache.
+    page.click("#gps-retry")
+    page.wait_for_function("window.__geoAsks.length === 2")
+    assert page.evaluate("window.__geoAsks") == [60000, 0]
 
     # A half-filled form survives a reload.
     page.fill("input[name=occupant_ages]", "78 12")

@@ -97,7 +97,9 @@
       saveDraft();
     }
 
-    function locate() {
+    // On opening the form a position up to a minute old will do; 重新定位 asks the device afresh,
+    // so an officer who walked to the house is not refused again with the old position.
+    function locate(fresh) {
       if (!navigator.geolocation) {
         gpsText.textContent = "此浏览器不支持定位；若照片带位置信息，将使用照片位置。";
         return;
@@ -109,9 +111,9 @@
         gpsBox.className = "alert alert-warning py-2 small d-flex align-items-center gap-2";
         gpsText.textContent = "未能定位（" + (err.code === 1 ? "未允许定位" : "信号弱或超时") +
           "）。可继续填写；若照片带位置信息，将使用照片位置。";
-      }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+      }, { enableHighAccuracy: true, timeout: 20000, maximumAge: fresh === true ? 0 : 60000 });
     }
-    $("#gps-retry").addEventListener("click", locate);
+    $("#gps-retry").addEventListener("click", function () { locate(true); });
 
     function showPhotos() {
       try { // the input mirrors the photos for a browser that posts the form itself
