@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 
 from anju.cases.choices import Stage
+from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.core.filtering import FlagFilter, IntegerFilter, SortFilter, year_filter
 from anju.eligibility.choices import Programme
@@ -38,9 +39,20 @@ class CaseFilter(RegionFilterSet):
         default=("region_code", "-opened_on", "pk"),
     )
 
+    headline = django_filters.ChoiceFilter(
+        label="统计口径",
+        choices=[("cases", "改造案件（不含终止，与统计大屏同口径）"), ("completed", "已竣工")],
+        method="filter_headline",
+        empty_label="统计口径：全部案件",
+    )
+
     class Meta:
         model = RenovationCase
         fields: list[str] = []
+
+    def filter_headline(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        # The dashboard's headline numbers, by their one definition (docs/numbers.md).
+        return qs.filter({"cases": COUNTED_CASES, "completed": COMPLETED_CASES}[value]) if value else qs
 
     def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return search(

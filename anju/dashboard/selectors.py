@@ -14,15 +14,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from anju.cases.choices import Stage
+from anju.cases.headline import key_in_cd_houses
 from anju.cases.models import RenovationCase
 from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.dashboard.models import RegionSummary
-from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of, key_in_cd_houses
+from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of
 from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
+from anju.tasks.headline import completion_rate
 
 MAP_CAP = 5000
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#1565c0", "C": "#ef6c00", "D": "#c62828", "": "#757575"}
@@ -58,6 +60,16 @@ def days_since(day: datetime.date | None) -> int | None:
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def _completion(completed: int, tasks: int) -> dict[str, Any]:
+    """竣工率 by its one definition (``anju.tasks.headline``), as a number and as the text shown
+    (why it cannot be computed, when it cannot)."""
+    rate = completion_rate(completed, tasks)
+    return {
+        "completion_rate": float(rate.value) if rate.value is not None else None,
+        "completion_rate_text": rate.text,
+    }
 
 
 def _money(value: Decimal) -> str:
@@ -96,7 +108,7 @@ def _child_dict(row: RegionSummary, name: str) -> dict[str, Any]:
         "completed": row.completed,
         "closed": row.closed,
         "tasks": row.tasks,
-        "completion_rate": _rate(row.completed, row.tasks),
+        **_completion(row.completed, row.tasks),
         "amount_paid": _money(row.amount_paid),
         "amount_paid_text": f"{row.amount_paid:,.2f}",
         "drillable": row.level < RegionLevel.VILLAGE,
@@ -137,7 +149,7 @@ def dashboard_data(*, user: Any, region: Region | None, year: int) -> dict[str, 
             **{f: figures[f] for f in COUNTERS},
             "days_at_stage": days_since(figures["oldest_stage_since"]),
             "tasks": figures["tasks"],
-            "completion_rate": _rate(figures["completed"], figures["tasks"]),
+            **_completion(figures["completed"], figures["tasks"]),
             "closed_rate": _rate(figures["closed"], figures["tasks"]),
             "amount_paid": _money(figures["amount_paid"]),
             "amount_paid_text": yuan(figures["amount_paid"]),

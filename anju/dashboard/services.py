@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
-from anju.cases.choices import OPEN_STAGES, EndReason, Stage, StepKind
+from anju.cases.choices import Stage, StepKind
+from anju.cases.headline import CD_HOUSES, COMPLETED_CASES, COUNTED_CASES, key_in_cd_houses
 from anju.cases.models import CaseStep, RenovationCase
 from anju.dashboard.models import RegionSummary, empty_monthly
 from anju.households.models import House, Household
@@ -29,51 +30,12 @@ from anju.regions.models import Region
 from anju.subsidies.models import Payment
 from anju.tasks.models import Task
 
-DANGEROUS_GRADES = ("C", "D")
-# A case ended this way found the family a safe home another way: it no longer counts as
-# living in a dangerous house (requirements §7).
-SOLVED_END_REASONS = (EndReason.RENT, EndReason.RELATIVES, EndReason.RELOCATION)
 # Which steps the monthly trend counts, under which series.
 TREND_STEPS = {StepKind.OPEN: "opened", StepKind.COMPLETE: "completed", StepKind.CLOSE: "closed"}
 COUNTERS = ("households", "key_households", "houses", "cd_houses", "key_in_cd", "cases", "completed", "closed")
 VILLAGE_LENGTH = PREFIX_LENGTH[RegionLevel.VILLAGE]
 
 Figures = dict[str, Any]
-
-
-def dangerous_house() -> Q:
-    """A house whose current grade is C or D (ADR 0021): appraised so, or suspected by an
-    inspection and awaiting appraisal — also a renovated house that turned dangerous again."""
-    return Q(current_grade__in=DANGEROUS_GRADES)
-
-
-def key_in_cd_houses(houses: QuerySet[House]) -> QuerySet[House]:
-    """The 动态清零 list: key-group households whose house is C/D now (its one current state,
-    ADR 0021). A passed acceptance made the house A/B, so a renovated family leaves the list by
-    the house, not by the case — and comes back when the house is found C/D again. A case ended
-    with a safe home found otherwise (rent, relatives, relocation) after the house got its grade
-    clears it too. Annotated with the open case (``case_id``, ``case_stage``) and ``since``: the
-    day the household entered its current stage — the open case's stage, else the day the house
-    got its grade."""
-    solved = RenovationCase.objects.filter(
-        household_id=OuterRef("household_id"),
-        stage=Stage.ENDED,
-        end_reason__in=SOLVED_END_REASONS,
-        ended_on__gte=OuterRef("grade_on"),
-    )
-    open_case = RenovationCase.objects.filter(household_id=OuterRef("household_id"), stage__in=OPEN_STAGES).order_by(
-        "-opened_on", "-pk"
-    )
-    return (
-        houses.filter(dangerous_house())
-        .exclude(household__primary_group="")
-        .exclude(Exists(solved))
-        .annotate(
-            case_id=Subquery(open_case.values("pk")[:1]),
-            case_stage=Subquery(open_case.values("stage")[:1]),
-            since=Coalesce(Subquery(open_case.values("stage_since")[:1]), "grade_on"),
-        )
-    )
 
 
 def _within(qs: QuerySet[Any], field: str, prefixes: Sequence[str] | None) -> QuerySet[Any]:
@@ -118,7 +80,7 @@ def _standing_figures(prefixes: Sequence[str] | None, length: int) -> dict[str, 
     for row in (
         _by_prefix(House.objects.all(), "region_code", prefixes, length)
         .values("k")
-        .annotate(n=Count("pk"), cd=Count("pk", filter=dangerous_house()))
+        .annotate(n=Count("pk"), cd=Count("pk", filter=CD_HOUSES))
         .order_by()
     ):
         snapshot[_key(row["k"])].update(houses=row["n"], cd_houses=row["cd"])
@@ -136,18 +98,21 @@ def _standing_figures(prefixes: Sequence[str] | None, length: int) -> dict[str, 
 def _add_cases(
     out: dict[tuple[str, int], Figures], prefixes: Sequence[str] | None, length: int, years: Sequence[int]
 ) -> None:
-    """Cases per stage (ended ones are not counted as cases), completed and closed."""
+    """Cases per stage, the headline's cases and completed ones (``anju.cases.headline``), closed."""
     for row in (
         _by_prefix(RenovationCase.objects.filter(year__in=years), "region_code", prefixes, length)
         .values("k", "year", "stage")
-        .annotate(n=Count("pk"), completed=Count("pk", filter=Q(completed_on__isnull=False)))
+        .annotate(
+            n=Count("pk"),
+            counted=Count("pk", filter=COUNTED_CASES),
+            completed=Count("pk", filter=COMPLETED_CASES),
+        )
         .order_by()
     ):
         f = out[(_key(row["k"]), row["year"])]
         f["stage_counts"][row["stage"]] = row["n"]
-        if row["stage"] != Stage.ENDED:
-            f["cases"] += row["n"]
-            f["completed"] += row["completed"]
+        f["cases"] += row["counted"]
+        f["completed"] += row["completed"]
         if row["stage"] == Stage.CLOSED:
             f["closed"] += row["n"]
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.households.choices import ELDERLY_AGE, Grade, KeyGroup, StructureType
+from anju.households.headline import CD_HOUSES
 from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
 from anju.regions.filters import RegionFilterSet
@@ -158,15 +159,26 @@ class HouseFilter(RegionFilterSet):
         empty_label="等级：全部",
     )
 
+    headline = django_filters.ChoiceFilter(
+        label="统计口径",
+        choices=[("cd_houses", "C/D 级危房（与统计大屏同口径）")],
+        method="filter_headline",
+        empty_label="统计口径：全部",
+    )
+
     class Meta:
         model = House
         fields: list[str] = []
+
+    def filter_headline(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        # The dashboard's headline number, by its one definition (docs/numbers.md).
+        return qs.filter(CD_HOUSES) if value == "cd_houses" else qs
 
     def filter_grade(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         # The house's one current grade (ADR 0021), as the dashboard counts it — not the
         # inspection's first judgement (``suspected_grade``).
         if value == "CD":
-            return qs.filter(current_grade__in=DANGEROUS)
+            return qs.filter(CD_HOUSES)
         return qs.filter(current_grade="" if value == "none" else value)
 
     def filter_q(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from anju.cases.choices import OPEN_STAGES, Stage
+from anju.cases.choices import OPEN_STAGES
+from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES, routed_outcomes
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, mask
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
@@ -21,9 +22,10 @@ from anju.households.models import House
 from anju.regions.models import Region
 from anju.reporting.choices import ReportKind, SubmissionStatus
 from anju.subsidies.models import Payment
+from anju.tasks.headline import completion_rate
 from anju.tasks.selectors import task_progress
 
-PROGRESS_FIGURES = ("tasks", "filed", "started", "completed", "accepted", "closed", "paid")
+PROGRESS_FIGURES = ("routed", "tasks", "cases", "filed", "started", "completed", "accepted", "closed", "paid")
 
 
 def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, Any]]:
@@ -112,12 +114,13 @@ def progress_rows(region: Region, year: int, user: Any) -> list[dict[str, Any]]:
     counted = {
         c["programme"]: c
         for c in RenovationCase.objects.filter(year=year, region_code__startswith=region.prefix)
-        .exclude(stage=Stage.ENDED)
+        .filter(COUNTED_CASES)
         .values("programme")
         .annotate(
+            cases=Count("pk"),
             filed=Count("pk", filter=Q(filed_on__isnull=False)),
             started=Count("pk", filter=Q(started_on__isnull=False)),
-            completed=Count("pk", filter=Q(completed_on__isnull=False)),
+            completed=Count("pk", filter=COMPLETED_CASES),
             accepted=Count("pk", filter=Q(accepted_on__isnull=False)),
             closed=Count("pk", filter=Q(closed_on__isnull=False)),
         )
@@ -130,19 +133,45 @@ def progress_rows(region: Region, year: int, user: Any) -> list[dict[str, Any]]:
         .annotate(total=Sum("amount"))
         .order_by()
     }
+    routed = {
+        programme: Decision.objects.filter(
+            is_current=True, region_code__startswith=region.prefix, outcome__in=routed_outcomes(programme)
+        )
+        .values("household_id")
+        .distinct()
+        .count()
+        for programme in Programme.values
+    }
     rows = []
     for programme, label in Programme.choices:
         c = counted.get(programme, {})
+        figures = {k: int(c.get(k, 0)) for k in ("cases", "filed", "started", "completed", "accepted", "closed")}
         rows.append(
             {
                 "programme": programme,
                 "programme_label": label,
+                "routed": routed[programme],
                 "tasks": tasks[programme],
-                **{k: int(c.get(k, 0)) for k in ("filed", "started", "completed", "accepted", "closed")},
+                **figures,
+                "completion_rate": completion_rate(figures["completed"], tasks[programme] or 0).text,
                 "paid": str(paid.get(programme) or Decimal("0.00")),
             }
         )
     return rows
+
+
+def progress_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The progress report's 合计 line over every programme: the headline figures the
+    dashboard shows for the region (cases, completed, tasks, 竣工率)."""
+    tasks = sum(r["tasks"] or 0 for r in rows)
+    completed = sum(r["completed"] for r in rows)
+    return {
+        "routed": sum(r["routed"] for r in rows),
+        "tasks": tasks,
+        "cases": sum(r["cases"] for r in rows),
+        "completed": completed,
+        "completion_rate": completion_rate(completed, tasks).text,
+    }
 
 
 def children_status(region: Region, kind: str, year: int, month: int) -> list[dict[str, Any]]:
@@ -179,7 +208,7 @@ def compute(*, kind: str, region: Region, year: int, month: int, as_of: datetime
         snapshot |= {"rows": rows, "count": len(rows)}
     else:
         rows = progress_rows(region, year, user)
-        snapshot |= {"year": year, "rows": rows}
+        snapshot |= {"year": year, "rows": rows, "total": progress_total(rows)}
     if region.level < 5:
         snapshot["children"] = children_status(region, kind, year, month)
     return snapshot

@@ -4,19 +4,20 @@ counted against them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
-from anju.cases.choices import Stage
+from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import Programme
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.tasks.choices import TaskKind
+from anju.tasks.headline import Rate, completion_rate
 from anju.tasks.models import Task
 
 CASE_FIGURES = ("filed", "started", "completed", "accepted", "closed")
@@ -92,12 +93,16 @@ class ProgressRow:
         return badges
 
     @property
-    def completion_rate(self) -> Decimal | None:
-        """竣工 cases as a percentage of the task (annual + dynamic), one decimal."""
-        if self.figures is None or not self.task_total:
+    def completion(self) -> Rate | None:
+        """竣工率 (``anju.tasks.headline``): 竣工 cases as a percentage of the task (annual +
+        dynamic); None where the user may not see the cases."""
+        if self.figures is None:
             return None
-        rate = Decimal(self.figures["completed"] * 100) / Decimal(self.task_total)
-        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return completion_rate(self.figures["completed"], self.task_total)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return self.completion.value if self.completion is not None else None
 
     @property
     def tasks(self) -> list[Task]:
@@ -130,7 +135,7 @@ def task_progress(user: Any, year: int, county: Region | None = None) -> list[Pr
         .order_by()
     }
 
-    cases = RenovationCase.objects.visible_to(user).filter(year=year).exclude(stage=Stage.ENDED)
+    cases = RenovationCase.objects.visible_to(user).filter(year=year).filter(COUNTED_CASES)
     if county is not None:
         cases = cases.filter(region_code__startswith=county.prefix)
     counted = (
@@ -139,7 +144,7 @@ def task_progress(user: Any, year: int, county: Region | None = None) -> list[Pr
         .annotate(
             filed=Count("pk", filter=Q(filed_on__isnull=False)),
             started=Count("pk", filter=Q(started_on__isnull=False)),
-            completed=Count("pk", filter=Q(completed_on__isnull=False)),
+            completed=Count("pk", filter=COMPLETED_CASES),
             accepted=Count("pk", filter=Q(accepted_on__isnull=False)),
             closed=Count("pk", filter=Q(closed_on__isnull=False)),
         )
@@ -174,6 +179,32 @@ def task_progress(user: Any, year: int, county: Region | None = None) -> list[Pr
             key=lambda r: r.region.code,
         )
     return county_rows
+
+
+@dataclass
+class CountyTotal:
+    """A county's tasks and completed cases over every programme: the headline 竣工率 the
+    dashboard shows for the county."""
+
+    region: Region
+    task_total: int
+    completed: int
+
+    @property
+    def completion(self) -> Rate:
+        return completion_rate(self.completed, self.task_total)
+
+
+def county_totals(rows: list[ProgressRow]) -> list[CountyTotal]:
+    """Each county of ``rows`` (whose cases the user may see) summed over its programmes."""
+    totals: dict[str, CountyTotal] = {}
+    for row in rows:
+        if row.figures is None:
+            continue
+        total = totals.setdefault(row.region.code, CountyTotal(row.region, 0, 0))
+        total.task_total += row.task_total
+        total.completed += row.figures["completed"]
+    return list(totals.values())
 
 
 def task_rows_for(user: Any, year: int, county: Region | None = None) -> dict[int, ProgressRow]:

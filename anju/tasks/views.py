@@ -41,6 +41,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "county": county,
             "rows": rows,
+            "totals": selectors.county_totals(rows),
             "overview": overview,
             "can_issue": services.can_issue(request.user),
             "can_allocate": services.can_allocate(request.user),
