@@ -1,0 +1,140 @@
+"""Each headline number is one definition (docs/numbers.md): the dashboard, the list behind it
+(page and API, through the list's ``headline`` filter), 改造任务 and the progress report show
+the same figure for 屯留区."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from anju.accounts.models import User
+from anju.dashboard.services import summaries_refresh
+from anju.dashboard.tests.conftest import World, world  # noqa: F401
+from anju.households.models import House
+from anju.regions.models import Region
+from anju.reporting.choices import ReportKind
+from anju.reporting.snapshots import compute
+from anju.subsidies.tests.conftest import make_case, staff  # noqa: F401
+from anju.tasks.headline import NO_TASK
+from anju.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def headline(user: User, year: int) -> dict[str, Any]:
+    summaries_refresh()
+    data: dict[str, Any] = client_for(user).get(reverse("dashboard:data"), {"year": year}).json()
+    return data["headline"]
+
+
+def page_count(user: User, url: str, params: dict[str, Any]) -> int:
+    """The list page's own total (共 N 条)."""
+    html = client_for(user).get(url, params).content.decode()
+    found = re.search(r"共 (\d+) 条", html)
+    assert found, "the list shows its total"
+    return int(found.group(1))
+
+
+def api_count(user: User, url: str, params: dict[str, Any]) -> int:
+    response = client_for(user).get(url, params)
+    assert response.status_code == 200
+    count: int = response.json()["count"]
+    return count
+
+
+def progress_report(user: User, year: int) -> dict[str, Any]:
+    region = Region.objects.get(code="140405000000")
+    return compute(kind=ReportKind.PROGRESS, region=region, year=year, month=1, as_of=datetime.date.today(), user=user)
+
+
+def test_cd_houses_are_the_same_on_the_dashboard_and_the_house_list(world: World, tl_county: User) -> None:  # noqa: F811
+    # 丁's house was inspected suspected D (no appraisal yet): it counts on every screen alike.
+    House.objects.filter(household=world["ding"]).update(current_grade="D", suspected_grade="D")
+    figures = headline(tl_county, world["year"])
+    assert figures["cd_houses"] == 4  # 甲, 乙, 丙 appraised D; 丁 suspected D
+    params = {"headline": "cd_houses"}
+    assert page_count(tl_county, reverse("households:house_list"), params) == 4
+    assert api_count(tl_county, "/api/houses/", params) == 4
+    assert api_count(tl_county, "/api/houses/", {"grade": "CD"}) == 4
+
+
+def test_cases_are_the_same_on_the_dashboard_the_case_list_and_the_report(world: World, tl_county: User) -> None:  # noqa: F811
+    from anju.cases.choices import EndReason, Stage
+    from anju.cases.models import RenovationCase
+
+    # 丙's case ended (rented a safe home): still listed among all cases, never counted as one.
+    RenovationCase.objects.filter(pk=world["bing"].pk).update(stage=Stage.ENDED, end_reason=EndReason.RENT)
+    year = world["year"]
+    figures = headline(tl_county, year)
+    assert figures["cases"] == 2
+    params = {"headline": "cases", "year": year}
+    assert page_count(tl_county, reverse("cases:case_list"), params) == 2
+    assert page_count(tl_county, reverse("cases:case_list"), {"year": year}) == 3  # the list itself keeps it
+    assert api_count(tl_county, "/api/cases/", params) == 2
+    assert progress_report(tl_county, year)["total"]["cases"] == 2
+
+
+def test_the_completion_rate_is_the_same_on_the_dashboard_the_tasks_and_the_report(
+    world: World,  # noqa: F811
+    tl_county: User,
+) -> None:
+    from anju.cases.models import RenovationCase
+
+    year = world["year"]
+    RenovationCase.objects.filter(pk=world["yi"].pk).update(completed_on=datetime.date.today())
+    # A second programme's task: the county's 竣工率 is over every programme (1 of 10 + 6).
+    Task.objects.create(
+        region=Region.objects.get(code="140405000000"),
+        region_code="140405000000",
+        year=year,
+        programme="seismic",
+        kind="annual",
+        count=6,
+        issued_by=tl_county,
+    )
+    figures = headline(tl_county, year)
+    assert (figures["completed"], figures["tasks"], figures["completion_rate_text"]) == (1, 16, "6.3%")
+    html = client_for(tl_county).get(reverse("tasks:task_list"), {"year": year}).content.decode()
+    total = re.search(r'data-county-total="140405000000">(.*?)</tr>', html)
+    assert total and "6.3%" in total.group(1)
+    assert "10.0%" in html  # the 农村危房改造 row's own rate: 1 of 10
+    report = progress_report(tl_county, year)
+    assert report["total"]["completion_rate"] == "6.3%"
+    assert report["total"]["completed"] == figures["completed"]
+
+
+def test_a_rate_without_a_task_says_why_instead_of_zero(world: World, tl_county: User) -> None:  # noqa: F811
+    year = world["year"]
+    Task.objects.all().delete()
+    figures = headline(tl_county, year)
+    assert figures["completion_rate"] is None
+    assert figures["completion_rate_text"] == NO_TASK
+    page = client_for(tl_county).get(reverse("dashboard:dashboard"), {"year": year}).content.decode()
+    assert f"竣工率 {NO_TASK}" in page
+    report = progress_report(tl_county, year)
+    assert report["total"]["completion_rate"] == NO_TASK
+    assert {r["completion_rate"] for r in report["rows"]} == {NO_TASK}
+
+
+def test_households_routed_to_seismic_show_on_the_progress_report(world: World, tl_county: User) -> None:  # noqa: F811
+    from anju.eligibility.models import Decision
+
+    year = world["year"]
+    routed = Decision.objects.filter(is_current=True, region_code__startswith="140405").first()
+    assert routed is not None
+    Decision.objects.filter(pk=routed.pk).update(outcome="seismic")
+    rows = {r["programme"]: r for r in progress_report(tl_county, year)["rows"]}
+    # No seismic case yet, but the household routed there is counted, not a row of zeros.
+    assert rows["seismic"]["routed"] == 1
+    assert rows["seismic"]["cases"] == 0
