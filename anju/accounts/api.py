@@ -18,6 +18,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from anju.accounts import ratelimit, services
+from anju.accounts.actors import signed_in_user
 from anju.accounts.filters import ApiTokenFilter
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
@@ -120,8 +121,7 @@ class TokenLogoutView(APIView):
         token = request.auth
         if not isinstance(token, ApiToken):
             return Response({"detail": "本次请求未使用接口令牌。"}, status=status.HTTP_400_BAD_REQUEST)
-        user = request.user
-        assert isinstance(user, User)
+        user = signed_in_user(request)
         services.api_token_revoke(acting_user=user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -137,8 +137,7 @@ class ApiTokenViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         return api_token_list(viewer=self.request.user)
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        user = self.request.user
-        assert isinstance(user, User)
+        user = signed_in_user(self.request)
         services.api_token_revoke(acting_user=user, token=instance)
 
 

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.core.actors import signed_in_actor
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.kit.versioning import ConfigStatus
 
@@ -66,7 +67,7 @@ class VersionedConfigViewSet(ScopedReadOnlyViewSet):
         return self.detail_serializer_class
 
     def _call(self, service: Callable[..., Any], **kwargs: Any) -> Any:
-        return service(acting_user=self.request.user, **kwargs)
+        return service(acting_user=signed_in_actor(self.request), **kwargs)
 
     def update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._update(request, partial=False)
