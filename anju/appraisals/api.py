@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.filters import AppraisalFilter
@@ -147,7 +148,7 @@ class AppraisalViewSet(ScopedReadOnlyViewSet):
         if house is None:
             raise exceptions.NotFound("房屋不存在或不在您的管辖范围内。")
         values["photos"] = request.FILES.getlist("photos")
-        appraisal = services.appraisal_record(acting_user=request.user, house=house, **values)
+        appraisal = services.appraisal_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(appraisal).data, status=status.HTTP_201_CREATED)
 
 

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind
@@ -108,7 +109,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
         data = ReevaluateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = _visible_household(request.user, data.validated_data["household"])
-        decision = services.household_reevaluate(acting_user=request.user, household=household)
+        decision = services.household_reevaluate(acting_user=signed_in_user(request), household=household)
         return Response(self.get_serializer(decision).data)
 
 
@@ -166,7 +167,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         household = _visible_household(request.user, values.pop("household"))
-        record = services.circumstance_record(acting_user=request.user, household=household, **values)
+        record = services.circumstance_record(acting_user=signed_in_user(request), household=household, **values)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CircumstanceWithdrawSerializer, responses=CircumstanceSerializer)
@@ -176,7 +177,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         data = CircumstanceWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         record = services.circumstance_withdraw(
-            acting_user=request.user, circumstance=record, reason=data.validated_data["reason"]
+            acting_user=signed_in_user(request), circumstance=record, reason=data.validated_data["reason"]
         )
         return Response(self.get_serializer(record).data)
 

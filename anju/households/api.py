@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
@@ -129,7 +130,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         region = Region.objects.visible_to(request.user).filter(code=data.pop("region_code", "")).first()
         if region is None:
             raise exceptions.ValidationError({"region_code": "区划不存在或不在您的管辖范围内。"})
-        household = services.household_create(acting_user=request.user, region=region, **data)
+        household = services.household_create(acting_user=signed_in_user(request), region=region, **data)
         return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)
 
 
@@ -155,7 +156,7 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("household")
-        house = services.house_create(acting_user=request.user, household=household, **data)
+        house = services.house_create(acting_user=signed_in_user(request), household=household, **data)
         return Response(self.get_serializer(house).data, status=status.HTTP_201_CREATED)
 
 
@@ -213,7 +214,7 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         job = start_list_preview(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             filename=data["file"].name,
             data=data["file"].read(),
             department=data["department"],
@@ -225,11 +226,11 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        job = start_list_commit(acting_user=request.user, record=self.get_object())
+        job = start_list_commit(acting_user=signed_in_user(request), record=self.get_object())
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=ListImportSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        record = list_import_cancel(acting_user=request.user, list_import=self.get_object())
+        record = list_import_cancel(acting_user=signed_in_user(request), list_import=self.get_object())
         return Response(self.get_serializer(record).data)

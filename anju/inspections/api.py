@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.models import User
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.scoping import RegionScopedQuerySet
@@ -298,7 +299,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        user = request.user
+        user = signed_in_user(request)
         _require_role(user, ActKind.CAMPAIGN)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         if "villages" in values:
@@ -333,7 +334,7 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
             EmergencyEvent.objects.visible_to(request.user).filter(pk=event_id).first() if event_id else None
         )
         values["photos"] = request.FILES.getlist("photos")
-        inspection = services.inspection_record(acting_user=request.user, house=house, **values)
+        inspection = services.inspection_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
@@ -349,7 +350,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     def decide(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         data = ReferralDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = services.referral_decide(acting_user=request.user, referral=self.get_object(), **data.validated_data)
+        referral = services.referral_decide(
+            acting_user=signed_in_user(request), referral=self.get_object(), **data.validated_data
+        )
         return Response(self.get_serializer(referral).data)
 
 
@@ -364,7 +367,7 @@ class EmergencyEventViewSet(ScopedReadOnlyViewSet):
         data = EventCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        user = request.user
+        user = signed_in_user(request)
         _require_role(user, ActKind.EMERGENCY)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
@@ -397,7 +400,7 @@ class HousingCheckViewSet(ScopedReadOnlyViewSet):
         host = values.pop("host_house")
         host_house = _visible(House.objects.all(), request.user, "所住房屋", pk=host) if host else None
         check = services.housing_check_record(
-            acting_user=request.user, campaign=campaign, household=household, host_house=host_house, **values
+            acting_user=signed_in_user(request), campaign=campaign, household=household, host_house=host_house, **values
         )
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
@@ -414,7 +417,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         house = _visible(House.objects.all(), request.user, "房屋", pk=values.pop("house"))
-        measure = services.measure_record(acting_user=request.user, house=house, **values)
+        measure = services.measure_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureVerifySerializer, responses=MeasureSerializer)
@@ -425,7 +428,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.setdefault("verified_on", timezone.localdate())
-        measure = services.measure_verify(acting_user=request.user, measure=measure, **values)
+        measure = services.measure_verify(acting_user=signed_in_user(request), measure=measure, **values)
         return Response(self.get_serializer(measure).data)
 
 
@@ -439,7 +442,7 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
     def create(self, request: Request, format: str | None = None) -> Response:
         data = VillageListSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user
+        user = signed_in_user(request)
         campaign = _visible(Campaign.objects.all(), user, "排查任务", pk=data.validated_data["campaign"])
         village = _visible(Region.objects.all(), user, "村", code=data.validated_data["village"])
         record = services.village_list_sign(acting_user=user, campaign=campaign, village=village)
@@ -449,7 +452,7 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         record = self.get_object()
-        record = services.village_list_receive(acting_user=request.user, village_list=record)
+        record = services.village_list_receive(acting_user=signed_in_user(request), village_list=record)
         return Response(self.get_serializer(record).data)
 
 
@@ -468,5 +471,5 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["photo"] = values.get("photo")
-        follow_up = services.follow_up_step(acting_user=request.user, follow_up=follow_up, **values)
+        follow_up = services.follow_up_step(acting_user=signed_in_user(request), follow_up=follow_up, **values)
         return Response(self.get_serializer(follow_up).data)
