@@ -19,6 +19,7 @@ from anju.acceptance import services
 from anju.acceptance.choices import PostGrade
 from anju.acceptance.filters import AcceptanceFilter, RectificationFilter
 from anju.acceptance.models import Acceptance, Rectification
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet
 
@@ -116,7 +117,7 @@ class AcceptanceViewSet(ScopedReadOnlyViewSet):
             raise exceptions.NotFound("改造案件不存在或不在您的管辖范围内。")
         values["on"] = values.get("on") or timezone.localdate()
         values.setdefault("notes", {})
-        acceptance = services.acceptance_record(acting_user=request.user, case=case, **values)
+        acceptance = services.acceptance_record(acting_user=signed_in_user(request), case=case, **values)
         return Response(self.get_serializer(acceptance).data, status=status.HTTP_201_CREATED)
 
 
@@ -170,7 +171,7 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         rectification = services.rectification_complete(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             rectification=rectification,
             on=values.get("on") or timezone.localdate(),
             note=values["note"],

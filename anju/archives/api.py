@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.archives import selectors, services
 from anju.archives.filters import ArchiveDocumentFilter, ArchiveReviewFilter
 from anju.archives.models import ArchiveDocument, ArchiveReview
@@ -91,7 +92,7 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         case = _visible_case(request.user, data.validated_data["case"])
         document = services.document_upload(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             case=case,
             code=data.validated_data["code"],
             upload=data.validated_data["file"],
@@ -105,7 +106,7 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = services.document_withdraw(
-            acting_user=request.user, document=document, reason=data.validated_data["reason"]
+            acting_user=signed_in_user(request), document=document, reason=data.validated_data["reason"]
         )
         return Response(self.get_serializer(document).data)
 
@@ -168,7 +169,7 @@ class ArchiveReviewViewSet(ScopedReadOnlyViewSet):
         values = data.validated_data
         case = _visible_case(request.user, values["case"])
         review = services.archive_review(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             case=case,
             agreed=values["agreed"],
             opinion=values["opinion"],

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases import acts as case_acts
 from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
@@ -224,7 +225,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         household = Household.objects.visible_to(request.user).filter(pk=values.pop("household")).first()
         if household is None:
             raise exceptions.NotFound("农户不存在或不在您的管辖范围内。")
-        case = services.case_open(acting_user=request.user, household=household, **values)
+        case = services.case_open(acting_user=signed_in_user(request), household=household, **values)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseActSerializer, responses=CaseDetailSerializer)
@@ -239,7 +240,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         for name in ACT_FIELDS.get(kind, ()):
             default: Any = [] if name == "energy_tags" else None if name.endswith("area") else ""
             kwargs[name] = values.get(name, default)
-        ACTS[kind](acting_user=request.user, case=case, **kwargs)
+        ACTS[kind](acting_user=signed_in_user(request), case=case, **kwargs)
         case.refresh_from_db()
         return Response(CaseDetailSerializer(case).data)
 
@@ -252,7 +253,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         values = dict(data.validated_data)
         photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else values["photos"]
         patrol = services.patrol_record(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             case=case,
             on=values["on"],
             findings=values["findings"],

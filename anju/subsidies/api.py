@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema
 from anju.core.masking import Kind, PersonalField
@@ -85,7 +86,7 @@ class PaymentViewSet(ScopedReadOnlyViewSet):
         case = RenovationCase.objects.visible_to(request.user).filter(pk=values.pop("case")).first()
         if case is None:
             raise exceptions.NotFound("案件不存在或不在您的管辖范围内。")
-        payment = services.payment_record(acting_user=request.user, case=case, **values)
+        payment = services.payment_record(acting_user=signed_in_user(request), case=case, **values)
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
 

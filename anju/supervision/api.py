@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.regions.models import Region
@@ -204,7 +205,7 @@ class VisitViewSet(ScopedReadOnlyViewSet):
         region = Region.objects.visible_to(request.user).filter(code=values.pop("region").strip()).first()
         if region is None:
             raise exceptions.NotFound("区划不存在或不在您的管辖范围内。")
-        visit = services.visit_record(acting_user=request.user, region=region, **values)
+        visit = services.visit_record(acting_user=signed_in_user(request), region=region, **values)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -233,7 +234,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
             case = RenovationCase.objects.visible_to(request.user).filter(pk=case_id).first()
             if case is None:
                 raise exceptions.ValidationError({"case": "改造案件不存在或不在您的管辖范围内。"})
-        finding = services.finding_add(acting_user=request.user, visit=visit, case=case, **values)
+        finding = services.finding_add(acting_user=signed_in_user(request), visit=visit, case=case, **values)
         return Response(self.get_serializer(finding).data, status=status.HTTP_201_CREATED)
 
 
@@ -259,7 +260,7 @@ class OrderViewSet(ScopedReadOnlyViewSet):
         if len(findings) != len(ids):
             raise exceptions.NotFound("问题不存在或不在您的管辖范围内。")
         order = services.order_issue(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             findings=findings,
             requirements=data.validated_data["requirements"],
             due_on=data.validated_data["due_on"],
@@ -270,7 +271,7 @@ class OrderViewSet(ScopedReadOnlyViewSet):
         order = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        service(acting_user=request.user, order=order, **data.validated_data)
+        service(acting_user=signed_in_user(request), order=order, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
 
     @extend_schema(request={"multipart/form-data": RespondSerializer}, responses=OrderDetailSerializer)

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.eligibility.choices import Programme
 from anju.regions.models import Region
 from anju.tasks import selectors, services
@@ -179,7 +180,11 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
             if region is None:
                 raise exceptions.ValidationError({"region": "区划代码不存在。"})
             task = services.task_allocate(
-                acting_user=request.user, task=parent, township=region, count=values["count"], note=values["note"]
+                acting_user=signed_in_user(request),
+                task=parent,
+                township=region,
+                count=values["count"],
+                note=values["note"],
             )
         else:
             missing = {k: "下达任务时必填。" for k in ("year", "programme", "kind") if k not in values}
@@ -188,7 +193,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
             if region is None or not Region.objects.visible_to(request.user).filter(pk=region.pk).exists():
                 raise exceptions.NotFound("区划不存在或不在您的管辖范围内。")
             task = services.task_issue(
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
                 county=region,
                 year=values["year"],
                 programme=values["programme"],
