@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.jobs.serializers import JobSerializer
 from anju.ledgers import selectors
 from anju.ledgers.registry import LEDGERS
@@ -105,7 +106,7 @@ class LedgerViewSet(viewsets.ViewSet):
         if fmt not in FORMATS:
             raise exceptions.ValidationError({"fmt": "格式应为 xlsx 或 pdf。"})
         year, region = self._filters(request)
-        result = ledger_export(acting_user=request.user, key=key, fmt=fmt, year=year, region=region)
+        result = ledger_export(acting_user=signed_in_user(request), key=key, fmt=fmt, year=year, region=region)
         if isinstance(result, LedgerFile):
             response = HttpResponse(result.content, content_type=result.content_type)
             response["Content-Disposition"] = content_disposition_header(True, result.filename) or ""

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.reporting import acts as submission_acts
@@ -135,18 +136,19 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
     def prepare(self, request: Request, format: str | None = None) -> Response:
         data = PrepareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        region = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+        user = signed_in_user(request)
+        region = user.region
         if region is None:
             raise DjangoPermissionDenied("请以本级报送单位的账号生成报表。")
         return self._run(
-            lambda: services.submission_prepare(acting_user=request.user, region=region, **data.validated_data),
+            lambda: services.submission_prepare(acting_user=user, region=region, **data.validated_data),
             status.HTTP_201_CREATED,
         )
 
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         submission = self.get_object()
-        return self._run(lambda: services.submission_submit(acting_user=request.user, submission=submission))
+        return self._run(lambda: services.submission_submit(acting_user=signed_in_user(request), submission=submission))
 
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
@@ -155,14 +157,16 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._run(
             lambda: services.submission_return(
-                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+                acting_user=signed_in_user(request), submission=submission, reason=data.validated_data["reason"]
             )
         )
 
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         submission = self.get_object()
-        return self._run(lambda: services.submission_sign_off(acting_user=request.user, submission=submission))
+        return self._run(
+            lambda: services.submission_sign_off(acting_user=signed_in_user(request), submission=submission)
+        )
 
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
@@ -171,7 +175,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._run(
             lambda: services.submission_reopen(
-                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+                acting_user=signed_in_user(request), submission=submission, reason=data.validated_data["reason"]
             )
         )
 
