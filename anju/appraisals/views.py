@@ -144,7 +144,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(template),
             "template": template,
             "components": components,
-            "can_edit": template.is_editable and can_edit_config(request.user, template),
+            "can_edit": template.is_editable and can_edit_config(signed_in_user(request), template),
             "used": Appraisal.objects.visible_to(request.user).filter(template=template).count(),
         },
     )
@@ -153,7 +153,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, template):
+    if not can_edit_config(signed_in_user(request), template):
         raise PermissionDenied("您不能修改这个鉴定模板。")
     if not template.is_editable:
         messages.error(request, "已启用或停用的版本不能修改；请基于它建立新版本。")

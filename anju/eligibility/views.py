@@ -148,7 +148,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "spec": spec,
             "rules": [(r, Outcome(r.outcome).label) for r in [*spec.rules, spec.default]] if spec else [],
             "problems": problems,
-            "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
+            "can_edit": rule_set.is_editable and can_edit_config(signed_in_user(request), rule_set),
             "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
         },
     )
@@ -157,7 +157,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, rule_set):
+    if not can_edit_config(signed_in_user(request), rule_set):
         raise PermissionDenied("您不能修改这个规则集。")
     if request.method == "POST":
         form = RuleSetForm(request.POST)

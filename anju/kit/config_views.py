@@ -122,7 +122,7 @@ class ConfigPages:
         @login_required
         def view(request: HttpRequest, pk: int) -> HttpResponse:
             config: VersionedConfig = self._get(request, pk)
-            if not can_edit_config(request.user, config):
+            if not can_edit_config(signed_in_actor(request), config):
                 raise PermissionDenied(f"您不能修改这个{config.kind_label}。")
             if request.method == "POST":
                 form = JsonConfigForm(request.POST)

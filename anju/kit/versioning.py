@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
-from anju.core.actors import Actor
+from anju.core.actors import Actor, Viewer
 from anju.core.roles import Role
 from anju.core.scoping import CoveringRegionScopedQuerySet, ancestor_codes, user_scope_prefix
 
@@ -37,7 +37,7 @@ class ConfigQuerySet(CoveringRegionScopedQuerySet[Any]):
 
     region_code_lookup = "region_code"
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Viewer) -> Self:
         if user_scope_prefix(user) is None:
             return self.none()
         return super().visible_to(user) | self.filter(region_code="")
@@ -101,7 +101,7 @@ _C = TypeVar("_C", bound=VersionedConfig)
 EDITOR_ROLE = Role.PROVINCE_OFFICER
 
 
-def config_editor_check(user: Any, model: type[VersionedConfig], region_code: str) -> None:
+def config_editor_check(user: Actor, model: type[VersionedConfig], region_code: str) -> None:
     label = model.kind_label
     if region_code == "":
         if not user.is_superuser:
@@ -113,7 +113,7 @@ def config_editor_check(user: Any, model: type[VersionedConfig], region_code: st
         raise PermissionDenied(f"只能维护本级的{label}。")
 
 
-def can_edit_config(user: Any, config: VersionedConfig) -> bool:
+def can_edit_config(user: Actor, config: VersionedConfig) -> bool:
     try:
         config_editor_check(user, type(config), config.region_code)
     except PermissionDenied:
