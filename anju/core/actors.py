@@ -8,12 +8,15 @@ Read-only properties, so that a model field (``Region | None``) matches a narrow
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    # Not at import time: model modules import this one while the app registry is loading.
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 
 class ActorRegion(Protocol):
@@ -57,12 +60,14 @@ class Actor(Protocol):
 
 
 # Whoever may be reading: scoping answers "nothing" for an anonymous visitor or for no one.
-Viewer = Actor | AnonymousUser | None
+Viewer: TypeAlias = "Actor | AnonymousUser | None"
 
 
 def signed_in_actor(request: HttpRequest | Request) -> Actor:
     """The signed-in user of a view that requires login (``@login_required``, or the API's
     ``IsAuthenticated``); an anonymous request never gets this far, and would be refused."""
+    from django.contrib.auth.models import AnonymousUser
+
     user = request.user
     if isinstance(user, AnonymousUser) or not user.is_authenticated:
         raise PermissionDenied
