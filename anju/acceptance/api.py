@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -21,8 +19,9 @@ from anju.acceptance import services
 from anju.acceptance.choices import PostGrade
 from anju.acceptance.filters import AcceptanceFilter, RectificationFilter
 from anju.acceptance.models import Acceptance, Rectification
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 
 
 class StringMapField(serializers.JSONField):
@@ -118,10 +117,7 @@ class AcceptanceViewSet(ScopedReadOnlyViewSet):
             raise exceptions.NotFound("改造案件不存在或不在您的管辖范围内。")
         values["on"] = values.get("on") or timezone.localdate()
         values.setdefault("notes", {})
-        try:
-            acceptance = services.acceptance_record(acting_user=request.user, case=case, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        acceptance = services.acceptance_record(acting_user=signed_in_user(request), case=case, **values)
         return Response(self.get_serializer(acceptance).data, status=status.HTTP_201_CREATED)
 
 
@@ -174,16 +170,13 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
         data = RectificationCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            rectification = services.rectification_complete(
-                acting_user=request.user,
-                rectification=rectification,
-                on=values.get("on") or timezone.localdate(),
-                note=values["note"],
-                version=values["version"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        rectification = services.rectification_complete(
+            acting_user=signed_in_user(request),
+            rectification=rectification,
+            on=values.get("on") or timezone.localdate(),
+            note=values["note"],
+            version=values["version"],
+        )
         return Response(self.get_serializer(rectification).data)
 
 

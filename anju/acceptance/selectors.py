@@ -14,6 +14,7 @@ from anju.acceptance.filters import AcceptanceFilter, RectificationFilter
 from anju.acceptance.models import Acceptance, AcceptanceQuerySet, Rectification
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
+from anju.core.actors import Viewer
 
 
 def latest_acceptance(case: RenovationCase) -> Acceptance | None:
@@ -43,16 +44,16 @@ def case_close_blockers(case: RenovationCase) -> list[str]:
     return blockers
 
 
-def acceptances_visible(user: Any) -> AcceptanceQuerySet:
+def acceptances_visible(user: Viewer) -> AcceptanceQuerySet:
     return Acceptance.objects.visible_to(user).select_related("case__household", "case__region", "recorded_by")
 
 
-def acceptance_list(user: Any, params: Any) -> AcceptanceFilter:
+def acceptance_list(user: Viewer, params: Any) -> AcceptanceFilter:
     """Acceptances the user may see, narrowed by ``AcceptanceFilter`` (page and API alike)."""
     return AcceptanceFilter(params, queryset=acceptances_visible(user))
 
 
-def rectifications_visible(user: Any, params: Any) -> RectificationFilter:
+def rectifications_visible(user: Viewer, params: Any) -> RectificationFilter:
     """Rectifications in the user's region, narrowed by ``RectificationFilter`` (``status`` open /
     overdue / done, ``q``, ``due_before``). Open ones soonest due first, done ones most recent first."""
     queryset = Rectification.objects.visible_to(user).select_related(
@@ -61,7 +62,7 @@ def rectifications_visible(user: Any, params: Any) -> RectificationFilter:
     return RectificationFilter(params, queryset=queryset)
 
 
-def rectification_counts(user: Any) -> dict[str, int]:
+def rectification_counts(user: Viewer) -> dict[str, int]:
     today = timezone.localdate()
     qs = Rectification.objects.visible_to(user)
     return {
@@ -70,7 +71,7 @@ def rectification_counts(user: Any) -> dict[str, int]:
     }
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """What the case page shows about acceptance: the latest result, the open rectification
     (with its deadline and whether it is overdue), the history, and the actions the user may
     take (record an acceptance when the case awaits one, complete a rectification in 整改)."""

@@ -17,6 +17,7 @@ from django.utils import timezone
 from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_GRADES, ItemResult, PostGrade
 from anju.acceptance.models import Acceptance, Rectification
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, refusals_audited
 from anju.cases import policy as pol
@@ -35,7 +36,7 @@ def suggested_due(on: datetime.date) -> datetime.date:
     return on + datetime.timedelta(days=DEFAULT_RECTIFICATION_DAYS)
 
 
-def _require(acting_user: Any, kind: str, case: RenovationCase) -> None:
+def _require(acting_user: User, kind: str, case: RenovationCase) -> None:
     """The same role and region check as the case's own acts, before the form is judged."""
     roles = STEP_ROLES[kind]
     if not (acting_user.is_superuser or acting_user.has_role(*roles)):
@@ -81,7 +82,7 @@ def judge(
     return reasons
 
 
-def acceptance_check_allowed(*, acting_user: Any, case: RenovationCase, version: int | None = None) -> None:
+def acceptance_check_allowed(*, acting_user: User, case: RenovationCase, version: int | None = None) -> None:
     """Whether ``acting_user`` may record an acceptance of ``case`` now (role, region, the
     version they saw, the stage), before the form is judged; raises the refusal."""
     _require(acting_user, StepKind.ACCEPT, case)
@@ -167,7 +168,7 @@ def _next_attempt(case: RenovationCase) -> int:
 
 
 def _create_rectification(
-    acting_user: Any, acceptance: Acceptance, *, due: datetime.date | None, requirements: str
+    acting_user: User, acceptance: Acceptance, *, due: datetime.date | None, requirements: str
 ) -> Rectification:
     assert due is not None
     return Rectification.objects.create(
@@ -182,7 +183,7 @@ def _create_rectification(
 
 
 def _move_case(
-    acting_user: Any, acceptance: Acceptance, rectification: Rectification | None, version: int | None
+    acting_user: User, acceptance: Acceptance, rectification: Rectification | None, version: int | None
 ) -> None:
     """验收通过 or 整改, through the case's own act, with the acceptance (and rectification) as data."""
     passed, reasons = acceptance.passed, "、".join(r["name"] for r in acceptance.failed_items)
@@ -205,7 +206,7 @@ def _move_case(
     )
 
 
-def _audit(acting_user: Any, acceptance: Acceptance, rectification: Rectification | None) -> None:
+def _audit(acting_user: User, acceptance: Acceptance, rectification: Rectification | None) -> None:
     reasons = "、".join(r["name"] for r in acceptance.failed_items)
     audit_record(
         actor=acting_user,
@@ -231,7 +232,7 @@ def _audit(acting_user: Any, acceptance: Acceptance, rectification: Rectificatio
 @refusals_audited("竣工验收")
 def acceptance_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     results: dict[str, str],
@@ -291,7 +292,7 @@ def acceptance_record(
 @refusals_audited("整改完成", obj_kwarg="rectification")
 def rectification_complete(
     *,
-    acting_user: Any,
+    acting_user: User,
     rectification: Rectification,
     on: datetime.date,
     note: str,

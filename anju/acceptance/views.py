@@ -20,6 +20,7 @@ from anju.acceptance.forms import (
     acceptance_initial,
 )
 from anju.acceptance.models import Acceptance, Rectification
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
@@ -49,7 +50,9 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         # A form posted after someone else moved the case: the service's check says who acted
         # meanwhile (stale version) rather than only that the case no longer awaits acceptance.
         try:
-            services.acceptance_check_allowed(acting_user=request.user, case=case, version=_posted_version(request))
+            services.acceptance_check_allowed(
+                acting_user=signed_in_user(request), case=case, version=_posted_version(request)
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         return redirect(case_url(case))
@@ -59,7 +62,9 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         form = AcceptanceForm(request.POST, items=items)
         if form.is_valid():
             try:
-                acceptance = services.acceptance_record(acting_user=request.user, case=case, **form.service_kwargs())
+                acceptance = services.acceptance_record(
+                    acting_user=signed_in_user(request), case=case, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -180,7 +185,7 @@ def rectification_complete(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.rectification_complete(
-                    acting_user=request.user,
+                    acting_user=signed_in_user(request),
                     rectification=rectification,
                     on=form.cleaned_data["on"],
                     note=form.cleaned_data["note"],

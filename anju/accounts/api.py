@@ -9,8 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, status, throttling
@@ -20,10 +18,11 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from anju.accounts import ratelimit, services
+from anju.accounts.actors import signed_in_user
 from anju.accounts.filters import ApiTokenFilter
 from anju.accounts.models import ApiToken, User
 from anju.accounts.selectors import api_token_list
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.context import current_context
 
 BAD_CREDENTIALS = "用户名或密码错误。连续输错多次后账号将被暂时锁定。"
@@ -106,10 +105,7 @@ class TokenIssueView(APIView):
             return Response({"detail": locked_out_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if not isinstance(user, User):
             raise exceptions.ValidationError({"non_field_errors": [BAD_CREDENTIALS]})
-        try:
-            token, plain = services.api_token_issue(user=user, name=data["name"])
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        token, plain = services.api_token_issue(user=user, name=data["name"])
         # As a login: django-axes clears the failures, last_login is set.
         user_logged_in.send(sender=User, request=request, user=user)
         token.token = plain  # type: ignore[attr-defined]  # the plain token rides on the instance for the response only; it is never stored
@@ -125,8 +121,7 @@ class TokenLogoutView(APIView):
         token = request.auth
         if not isinstance(token, ApiToken):
             return Response({"detail": "本次请求未使用接口令牌。"}, status=status.HTTP_400_BAD_REQUEST)
-        user = request.user
-        assert isinstance(user, User)
+        user = signed_in_user(request)
         services.api_token_revoke(acting_user=user, token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -142,12 +137,8 @@ class ApiTokenViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         return api_token_list(viewer=self.request.user)
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        user = self.request.user
-        assert isinstance(user, User)
-        try:
-            services.api_token_revoke(acting_user=user, token=instance)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        user = signed_in_user(self.request)
+        services.api_token_revoke(acting_user=user, token=instance)
 
 
 def register(router: DefaultRouter) -> None:

@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 
 from anju.accounts.filters import UserFilter
 from anju.accounts.models import ApiToken, ApiTokenQuerySet, User, UserRole
+from anju.core.actors import Viewer
 
 
-def user_list(*, viewer: Any, params: Any) -> UserFilter:
+def user_list(*, viewer: Viewer, params: Any) -> UserFilter:
     """The users the viewer may manage, narrowed by ``UserFilter`` (page and API alike)."""
     qs = (
         User.objects.visible_to(viewer)
@@ -19,7 +20,7 @@ def user_list(*, viewer: Any, params: Any) -> UserFilter:
     return UserFilter(params, queryset=qs)
 
 
-def api_token_list(*, viewer: Any, owner: User | None = None) -> ApiTokenQuerySet:
+def api_token_list(*, viewer: Viewer, owner: User | None = None) -> ApiTokenQuerySet:
     """The live (unexpired) tokens the viewer may see: their own, and an administrator's also
     those of users in their subtree; ``owner`` narrows to one user's. Newest first."""
     qs = ApiToken.objects.visible_to(viewer).live().select_related("user__region")

@@ -222,7 +222,7 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
         api_tokens_revoke_all(user=user, actor=user, reason="本人修改密码")
 
 
-def role_choices_for(acting_user: Any) -> list[tuple[str, str]]:
+def role_choices_for(acting_user: User) -> list[tuple[str, str]]:
     grantable = _grantable(acting_user)
     return [(value, label) for value, label in Role.choices if value in grantable]
 

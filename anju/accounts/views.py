@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts import ratelimit, services
+from anju.accounts.actors import signed_in_user
 from anju.accounts.authentication import TTL_DAYS
 from anju.accounts.choices import Role
 from anju.accounts.forms import LoginForm, PasswordChangeForm, PasswordSetForm, UserForm
@@ -60,8 +61,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _require_admin(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if not (user.is_superuser or user.has_role(Role.ADMIN)):
         raise PermissionDenied("只有系统管理员可以管理用户。")
     return user
@@ -69,8 +69,7 @@ def _require_admin(request: HttpRequest) -> User:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,8 +102,7 @@ def _posted_int(request: HttpRequest, name: str) -> int:
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """One's own API tokens; a POST with ``token`` revokes that one."""
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if request.method == "POST":
         token = _posted_token(request, user)
         services.api_token_revoke(acting_user=user, token=token)

@@ -7,18 +7,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.appraisals import services
 from anju.appraisals.choices import DamageCause, PreventionLevel
 from anju.appraisals.filters import AppraisalFilter
 from anju.appraisals.models import Appraisal, AppraisalTemplate
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.households.models import House
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 
@@ -149,10 +148,7 @@ class AppraisalViewSet(ScopedReadOnlyViewSet):
         if house is None:
             raise exceptions.NotFound("房屋不存在或不在您的管辖范围内。")
         values["photos"] = request.FILES.getlist("photos")
-        try:
-            appraisal = services.appraisal_record(acting_user=request.user, house=house, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        appraisal = services.appraisal_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(appraisal).data, status=status.HTTP_201_CREATED)
 
 

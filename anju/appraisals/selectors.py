@@ -7,16 +7,17 @@ from typing import Any
 from anju.appraisals.filters import AppraisalFilter
 from anju.appraisals.models import Appraisal, AppraisalTemplate
 from anju.appraisals.services import ensure_national_template
+from anju.core.actors import Viewer
 from anju.kit.versioning import ConfigQuerySet
 
 
-def appraisal_list(user: Any, params: Any) -> AppraisalFilter:
+def appraisal_list(user: Viewer, params: Any) -> AppraisalFilter:
     """Appraisals the user may see, narrowed by ``AppraisalFilter`` (page and API alike)."""
     queryset = Appraisal.objects.visible_to(user).select_related("house", "household", "recorded_by")
     return AppraisalFilter(params, queryset=queryset)
 
 
-def templates_visible(user: Any) -> ConfigQuerySet:
+def templates_visible(user: Viewer) -> ConfigQuerySet:
     ensure_national_template()
     return AppraisalTemplate.objects.visible_to(user).select_related("based_on", "created_by")
 

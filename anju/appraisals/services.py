@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel
 from anju.appraisals.grading import house_grade
 from anju.appraisals.guideline import default_content
@@ -57,13 +58,13 @@ def template_for(region_code: str) -> AppraisalTemplate:
     return config_for(AppraisalTemplate, region_code, ensure_national_template)
 
 
-def template_derive(*, acting_user: Any, source: AppraisalTemplate, note: str = "") -> AppraisalTemplate:
+def template_derive(*, acting_user: User, source: AppraisalTemplate, note: str = "") -> AppraisalTemplate:
     """A new draft version for the user's own region, starting from ``source``."""
     return config_derive(acting_user=acting_user, source=source, note=note)
 
 
 def template_update(
-    *, acting_user: Any, template: AppraisalTemplate, content: Any, name: str, note: str = ""
+    *, acting_user: User, template: AppraisalTemplate, content: Any, name: str, note: str = ""
 ) -> AppraisalTemplate:
     config_check_editable(acting_user, template)
     if not name.strip():
@@ -84,12 +85,12 @@ def template_update(
     return template
 
 
-def template_activate(*, acting_user: Any, template: AppraisalTemplate) -> AppraisalTemplate:
+def template_activate(*, acting_user: User, template: AppraisalTemplate) -> AppraisalTemplate:
     """Put a draft in force for its region; the previous active version is retired (kept)."""
     return config_activate(acting_user=acting_user, config=template, check=lambda t: validate_content(t.content))
 
 
-def template_discard(*, acting_user: Any, template: AppraisalTemplate) -> None:
+def template_discard(*, acting_user: User, template: AppraisalTemplate) -> None:
     """Delete a draft nobody has used (an active or retired version is never deleted)."""
     config_discard(acting_user=acting_user, config=template)
 
@@ -107,7 +108,7 @@ def _check_report(report: Any) -> bytes:
     return data
 
 
-def _require_appraiser(acting_user: Any, house: House) -> None:
+def _require_appraiser(acting_user: User, house: House) -> None:
     if not (acting_user.is_superuser or acting_user.has_role(*APPRAISE_ROLES)):
         raise PermissionDenied("只有具备鉴定人员角色的用户才能录入鉴定结果。")
     if not in_scope(acting_user, house.region_code):
@@ -234,7 +235,7 @@ def _save_with_files(appraisal: Appraisal, report_file: Any, report_data: bytes,
         AppraisalPhoto.objects.create(appraisal=appraisal, image=photo.content)
 
 
-def _audit_and_tell(acting_user: Any, appraisal: Appraisal, house: House, photos: int, reason: str) -> None:
+def _audit_and_tell(acting_user: User, appraisal: Appraisal, house: House, photos: int, reason: str) -> None:
     """Audit the appraisal, update the house's one current grade and tell eligibility."""
     audit_record(
         actor=acting_user,
@@ -257,7 +258,7 @@ def _audit_and_tell(acting_user: Any, appraisal: Appraisal, house: House, photos
 
 def appraisal_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     house: House,
     component_grades: dict[str, str],
     appraised_on: datetime.date,
@@ -324,7 +325,7 @@ def _default_advice(grade: str, relocation: bool) -> str:
     }[Grade(grade)]
 
 
-def _update_house_grade(acting_user: Any, house: House) -> None:
+def _update_house_grade(acting_user: User, house: House) -> None:
     """The house shows its latest appraisal (by date, then by entry)."""
     latest = Appraisal.objects.filter(house=house).order_by("-appraised_on", "-pk").first()
     locked = House.objects.select_for_update().get(pk=house.pk)

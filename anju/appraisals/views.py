@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.appraisals import selectors, services
 from anju.appraisals.forms import (
@@ -42,7 +43,9 @@ def appraisal_new(request: HttpRequest, house_pk: int) -> HttpResponse:
         form = AppraisalForm(request.POST, request.FILES, components=components)
         if form.is_valid():
             try:
-                appraisal = services.appraisal_record(acting_user=request.user, house=house, **form.service_kwargs())
+                appraisal = services.appraisal_record(
+                    acting_user=signed_in_user(request), house=house, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
                 if "components" in getattr(exc, "message_dict", {}):
@@ -114,14 +117,14 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     return render(
         request,
         "appraisals/template_list.html",
         {
             "page_title": "鉴定模板",
             "templates": selectors.templates_visible(user),
-            "can_derive": bool(user.is_superuser or (user.has_role(EDITOR_ROLE) and user.region_id)),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+            "can_derive": bool(user.is_superuser or (user.has_role(EDITOR_ROLE) and user.region_id)),
         },
     )
 
@@ -141,7 +144,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(template),
             "template": template,
             "components": components,
-            "can_edit": template.is_editable and can_edit_config(request.user, template),
+            "can_edit": template.is_editable and can_edit_config(signed_in_user(request), template),
             "used": Appraisal.objects.visible_to(request.user).filter(template=template).count(),
         },
     )
@@ -150,7 +153,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_visible_or_404(selectors.templates_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, template):
+    if not can_edit_config(signed_in_user(request), template):
         raise PermissionDenied("您不能修改这个鉴定模板。")
     if not template.is_editable:
         messages.error(request, "已启用或停用的版本不能修改；请基于它建立新版本。")
@@ -161,7 +164,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if meta.is_valid() and formset.is_valid():
             try:
                 services.template_update(
-                    acting_user=request.user,
+                    acting_user=signed_in_user(request),
                     template=template,
                     content=content_from_formset(template, formset),
                     name=meta.cleaned_data["name"],

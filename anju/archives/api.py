@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -15,11 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.archives import selectors, services
 from anju.archives.filters import ArchiveDocumentFilter, ArchiveReviewFilter
 from anju.archives.models import ArchiveDocument, ArchiveReview
 from anju.cases.models import RenovationCase
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 
 
 def _visible_case(user: Any, pk: int) -> RenovationCase:
@@ -92,15 +91,12 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
         data = ArchiveDocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = _visible_case(request.user, data.validated_data["case"])
-        try:
-            document = services.document_upload(
-                acting_user=request.user,
-                case=case,
-                code=data.validated_data["code"],
-                upload=data.validated_data["file"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        document = services.document_upload(
+            acting_user=signed_in_user(request),
+            case=case,
+            code=data.validated_data["code"],
+            upload=data.validated_data["file"],
+        )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WithdrawSerializer, responses=ArchiveDocumentSerializer)
@@ -109,12 +105,9 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
         document = self.get_object()
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            document = services.document_withdraw(
-                acting_user=request.user, document=document, reason=data.validated_data["reason"]
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        document = services.document_withdraw(
+            acting_user=signed_in_user(request), document=document, reason=data.validated_data["reason"]
+        )
         return Response(self.get_serializer(document).data)
 
 
@@ -175,17 +168,14 @@ class ArchiveReviewViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         case = _visible_case(request.user, values["case"])
-        try:
-            review = services.archive_review(
-                acting_user=request.user,
-                case=case,
-                agreed=values["agreed"],
-                opinion=values["opinion"],
-                on=values["reviewed_on"],
-                role=values["role"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        review = services.archive_review(
+            acting_user=signed_in_user(request),
+            case=case,
+            agreed=values["agreed"],
+            opinion=values["opinion"],
+            on=values["reviewed_on"],
+            role=values["role"],
+        )
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 

@@ -18,6 +18,7 @@ from anju.archives.permissions import can_review, can_upload, can_withdraw, revi
 from anju.cases import policy as pol
 from anju.cases.choices import GradeAtOpening, Stage
 from anju.cases.models import CasePolicy, RenovationCase
+from anju.core.actors import Viewer
 
 NOT_REVIEWED = {
     ReviewRole.CIVIL_AFFAIRS: "民政部门尚未共同审定",
@@ -144,7 +145,7 @@ def with_completeness(qs: QuerySet[RenovationCase]) -> QuerySet[RenovationCase]:
     )
 
 
-def archives_visible(user: Any, params: Any) -> ArchiveFilter:
+def archives_visible(user: Viewer, params: Any) -> ArchiveFilter:
     """Cases in the user's scope (not ended) with their archive's completeness and reviews,
     narrowed by ``ArchiveFilter`` (``q``, ``year``, ``status``, ``region``)."""
     qs = (
@@ -165,7 +166,7 @@ def review_rows(case: RenovationCase, standing: dict[str, ArchiveReview] | None 
     return [{"role": role, "label": label, "review": standing.get(role)} for role, label in ReviewRole.choices]
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """What the case page's archive card shows: number, counts, what is missing, the reviews and
     the links the user may follow."""
     items = completeness(case)
@@ -187,7 +188,7 @@ def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
     }
 
 
-def case_page(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_page(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """Everything the checklist page shows, with the per-document and per-item permissions."""
     documents = current_documents(case)
     items = completeness(case, documents)

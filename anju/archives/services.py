@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.archives import selectors
 from anju.archives.files import EXTENSIONS, check_upload
 from anju.archives.models import ArchiveDocument, ArchiveReview, ReviewRole
@@ -25,7 +26,7 @@ from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 
 
-def _check_uploader(acting_user: Any, case: RenovationCase) -> None:
+def _check_uploader(acting_user: User, case: RenovationCase) -> None:
     if not (acting_user.is_superuser or acting_user.has_role(*UPLOAD_ROLES)):
         labels = "、".join(Role(r).label for r in UPLOAD_ROLES)
         raise PermissionDenied(f"档案材料须由{labels}上传。")
@@ -55,7 +56,7 @@ def _refuse_duplicate(case: RenovationCase, sha256: str) -> None:
         raise ValidationError(_duplicate_message(case, same))
 
 
-def _save_document(acting_user: Any, document: ArchiveDocument, item_name: str) -> None:
+def _save_document(acting_user: User, document: ArchiveDocument, item_name: str) -> None:
     """Save the document and its audit row; the stored file is removed when that fails, and a
     second upload of the same file at once is refused like any duplicate."""
     try:
@@ -85,7 +86,7 @@ def _save_document(acting_user: Any, document: ArchiveDocument, item_name: str) 
 
 
 @refusals_audited("上传档案材料")
-def document_upload(*, acting_user: Any, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
+def document_upload(*, acting_user: User, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
     """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
     checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
     stored as uploaded; the same file already filed in this archive is refused."""
@@ -121,7 +122,7 @@ def _duplicate_message(case: RenovationCase, same: ArchiveDocument) -> str:
 
 
 @refusals_audited("撤回档案材料", obj_kwarg="document")
-def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: str) -> ArchiveDocument:
+def document_withdraw(*, acting_user: User, document: ArchiveDocument, reason: str) -> ArchiveDocument:
     """Take a wrong upload out of the archive: it is kept (with who, when and why) but no longer
     counts. An agreeing joint review of the archive is voided, since it saw that document."""
     case = document.case
@@ -168,7 +169,7 @@ def document_withdraw(*, acting_user: Any, document: ArchiveDocument, reason: st
     return document
 
 
-def _review_role(acting_user: Any, role: str) -> str:
+def _review_role(acting_user: User, role: str) -> str:
     """The department the user signs for: their one liaison role, or the one they name."""
     held = review_roles_of(acting_user)
     if not held:
@@ -209,7 +210,7 @@ def _check_review(case: RenovationCase, role: str, *, agreed: bool, opinion: str
 @refusals_audited("共同审定")
 def archive_review(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     agreed: bool,
     opinion: str,

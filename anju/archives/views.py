@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.archives import selectors, services
 from anju.archives.forms import ReviewForm, UploadForm, WithdrawForm
 from anju.archives.models import ArchiveDocument
@@ -85,7 +86,10 @@ def upload(request: HttpRequest, case_pk: int) -> HttpResponse:
         return _render_case(request, case, upload_errors={code: errors})
     try:
         document = services.document_upload(
-            acting_user=request.user, case=case, code=form.cleaned_data["code"], upload=form.cleaned_data["file"]
+            acting_user=signed_in_user(request),
+            case=case,
+            code=form.cleaned_data["code"],
+            upload=form.cleaned_data["file"],
         )
     except PermissionDenied:
         raise
@@ -104,7 +108,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     page = reverse("archives:case_archive", args=[document.case_id])
     return run_action(
         request,
-        lambda: services.document_withdraw(acting_user=request.user, document=document, reason=reason),
+        lambda: services.document_withdraw(acting_user=signed_in_user(request), document=document, reason=reason),
         success=lambda d: f"已撤回「{selectors.document_name(d.case, d.code)}」中的 {d.original_name}（保留记录）。",
         then=lambda d: page,
         otherwise=page,
@@ -120,7 +124,7 @@ def review(request: HttpRequest, case_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             result = services.archive_review(
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
                 case=case,
                 agreed=form.cleaned_data["agreed"],
                 opinion=form.cleaned_data["opinion"],

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from anju.audit.filters import AuditEventFilter
 from anju.audit.models import AuditEvent
+from anju.core.actors import signed_in_actor
 from anju.core.navigation import AUDIT_ROLES
 from anju.core.pages import paginate
 from anju.core.scoping import RegionScopedQuerySet
@@ -18,8 +19,8 @@ from anju.core.scoping import RegionScopedQuerySet
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    user = signed_in_actor(request)
+    if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):
         raise PermissionDenied("您的角色不能查看审计日志。")
     filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.visible_to(user))
     page, query = paginate(request, filterset.qs, 50)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -17,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases import acts as case_acts
 from anju.cases import services
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag, Stage, StepKind
 from anju.cases.filters import CaseFilter
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.households.models import Household
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 
@@ -226,10 +225,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         household = Household.objects.visible_to(request.user).filter(pk=values.pop("household")).first()
         if household is None:
             raise exceptions.NotFound("农户不存在或不在您的管辖范围内。")
-        try:
-            case = services.case_open(acting_user=request.user, household=household, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        case = services.case_open(acting_user=signed_in_user(request), household=household, **values)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseActSerializer, responses=CaseDetailSerializer)
@@ -244,10 +240,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         for name in ACT_FIELDS.get(kind, ()):
             default: Any = [] if name == "energy_tags" else None if name.endswith("area") else ""
             kwargs[name] = values.get(name, default)
-        try:
-            ACTS[kind](acting_user=request.user, case=case, **kwargs)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        ACTS[kind](acting_user=signed_in_user(request), case=case, **kwargs)
         case.refresh_from_db()
         return Response(CaseDetailSerializer(case).data)
 
@@ -259,17 +252,14 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         photos = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else values["photos"]
-        try:
-            patrol = services.patrol_record(
-                acting_user=request.user,
-                case=case,
-                on=values["on"],
-                findings=values["findings"],
-                problems_found=values["problems_found"],
-                photos=photos,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        patrol = services.patrol_record(
+            acting_user=signed_in_user(request),
+            case=case,
+            on=values["on"],
+            findings=values["findings"],
+            problems_found=values["problems_found"],
+            photos=photos,
+        )
         return Response(PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
 
 

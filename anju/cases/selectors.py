@@ -13,6 +13,7 @@ from anju.cases.choices import Stage, StepKind
 from anju.cases.filters import CaseFilter
 from anju.cases.models import CasePatrol, CasePolicy, CaseStep, RenovationCase
 from anju.cases.services import can_act, ensure_national_policy
+from anju.core.actors import Viewer
 from anju.kit.versioning import ConfigQuerySet
 
 # What the case waits for at each stage, and which act moves it on.
@@ -29,12 +30,12 @@ NEXT_ACT: dict[str, str] = {
 }
 
 
-def case_list(user: Any, params: Any) -> CaseFilter:
+def case_list(user: Viewer, params: Any) -> CaseFilter:
     """The case list the user may see, narrowed by ``CaseFilter`` (page, API and export alike)."""
     return CaseFilter(params, queryset=RenovationCase.objects.visible_to(user).select_related("household", "region"))
 
 
-def stage_counts(user: Any) -> list[tuple[str, str, int]]:
+def stage_counts(user: Viewer) -> list[tuple[str, str, int]]:
     counts = dict(
         RenovationCase.objects.visible_to(user).values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
@@ -77,7 +78,7 @@ def next_step_hint(case: RenovationCase) -> str:
     return hints[case.stage]
 
 
-def policies_visible(user: Any) -> ConfigQuerySet:
+def policies_visible(user: Viewer) -> ConfigQuerySet:
     ensure_national_policy()
     return CasePolicy.objects.visible_to(user).order_by("region_code", "-version")
 
@@ -122,7 +123,7 @@ WAITING_LABEL: dict[str, str] = {
 }
 
 
-def awaiting_user(user: Any) -> list[dict[str, Any]]:
+def awaiting_user(user: Viewer) -> list[dict[str, Any]]:
     """Open cases in the user's region whose next act the user may do, by stage, oldest first
     (the home page's 待我办理)."""
     from anju.cases.services import can_act
@@ -153,7 +154,7 @@ def awaiting_user(user: Any) -> list[dict[str, Any]]:
     )
 
 
-def decision_page_case(*, household: Any, decision: Any, user: Any) -> dict[str, Any]:
+def decision_page_case(*, household: Any, decision: Any, user: Viewer) -> dict[str, Any]:
     """For the household's eligibility page (registered with ``eligibility.extensions``): its
     open case, or whether the user may open one now that the rules cover it."""
     return {

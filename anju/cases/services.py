@@ -24,6 +24,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.cases import extensions
@@ -114,11 +115,11 @@ def policy_for(region_code: str) -> CasePolicy:
     return config_for(CasePolicy, region_code, ensure_national_policy)
 
 
-def policy_derive(*, acting_user: Any, source: CasePolicy, note: str = "") -> CasePolicy:
+def policy_derive(*, acting_user: User, source: CasePolicy, note: str = "") -> CasePolicy:
     return config_derive(acting_user=acting_user, source=source, note=note)
 
 
-def policy_update(*, acting_user: Any, policy: CasePolicy, content: Any, name: str, note: str = "") -> CasePolicy:
+def policy_update(*, acting_user: User, policy: CasePolicy, content: Any, name: str, note: str = "") -> CasePolicy:
     config_check_editable(acting_user, policy)
     if not name.strip():
         raise ValidationError({"name": "请填写名称。"})
@@ -134,12 +135,12 @@ def policy_update(*, acting_user: Any, policy: CasePolicy, content: Any, name: s
     return policy
 
 
-def policy_activate(*, acting_user: Any, policy: CasePolicy) -> CasePolicy:
+def policy_activate(*, acting_user: User, policy: CasePolicy) -> CasePolicy:
     """Put a draft in force; cases opened before keep the version they were opened under."""
     return config_activate(acting_user=acting_user, config=policy, check=lambda p: pol.validate_policy(p.content))
 
 
-def policy_discard(*, acting_user: Any, policy: CasePolicy) -> None:
+def policy_discard(*, acting_user: User, policy: CasePolicy) -> None:
     config_discard(acting_user=acting_user, config=policy)
 
 
@@ -153,7 +154,7 @@ def can_act(user: Any, kind: str, case: RenovationCase | None = None) -> bool:
     return case is None or in_scope(user, case.region_code)
 
 
-def _require(acting_user: Any, kind: str, region_code: str) -> None:
+def _require(acting_user: User, kind: str, region_code: str) -> None:
     if not (acting_user.is_superuser or acting_user.has_role(*STEP_ROLES[kind])):
         labels = "、".join(Role(r).label for r in STEP_ROLES[kind])
         raise PermissionDenied(f"「{StepKind(kind).label}」须由{labels}办理。")
@@ -212,7 +213,7 @@ def _notice_elapsed(case: RenovationCase, kind: str, on: datetime.date) -> None:
 
 def case_advance(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     kind: str,
     on: datetime.date,
@@ -334,7 +335,7 @@ def _house_to_renovate(household: Household, decision: Decision) -> tuple[House 
     return house, grade, previous_id, reentry_note
 
 
-def _record_opened(case: RenovationCase, acting_user: Any, decision: Decision, note: str) -> None:
+def _record_opened(case: RenovationCase, acting_user: User, decision: Decision, note: str) -> None:
     """The household's support record, the 发现 step and the audit row."""
     support_open(
         household=case.household,
@@ -365,7 +366,7 @@ def _record_opened(case: RenovationCase, acting_user: Any, decision: Decision, n
 @refusals_audited("发现建案", obj_kwarg="household")
 def case_open(
     *,
-    acting_user: Any,
+    acting_user: User,
     household: Household,
     on: datetime.date | None = None,
     note: str = "",
@@ -414,7 +415,7 @@ def case_open(
 
 def _simple_step(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     kind: str,
     on: datetime.date,
@@ -453,7 +454,7 @@ def _simple_step(
 
 @refusals_audited("农户申请")
 def case_apply(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
     """农户申请: the household's written application is received."""
     return _simple_step(
@@ -469,7 +470,7 @@ def case_apply(
 
 @refusals_audited("村民代表评议并公示")
 def case_village_review(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
 ) -> CaseStep:
     """村民代表评议: the village representatives agree the household's need; the result is put
     up in the village for the configured notice period (≥ 7 days by default)."""
@@ -486,7 +487,7 @@ def case_village_review(
 
 @refusals_audited("乡镇审核并公示")
 def case_township_review(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str, version: int | None = None
 ) -> CaseStep:
     """乡镇审核, after the village notice has run; starts the township notice."""
     return _simple_step(
@@ -503,7 +504,7 @@ def case_township_review(
 @refusals_audited("县级审批并公示")
 def case_approve(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     note: str,
@@ -562,7 +563,7 @@ def _archive_number(case: RenovationCase) -> tuple[str, int]:
 
 @refusals_audited("公示期满建档")
 def case_file(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
     """建档: the county notice has run without a sustained objection; the case gets its archive
     number (e.g. 渔泽镇危改字[2023]001号)."""
@@ -632,7 +633,7 @@ def _details(
 @refusals_audited("签订改造协议")
 def case_sign_agreement(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     method: str,
@@ -687,7 +688,7 @@ def case_sign_agreement(
 @refusals_audited("修改改造信息")
 def case_update_details(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     construction_mode: str,
     builder_name: str,
@@ -737,7 +738,7 @@ def case_update_details(
 
 @refusals_audited("开工")
 def case_start(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
     """开工."""
     return _simple_step(
@@ -754,7 +755,7 @@ def case_start(
 @refusals_audited("质量巡查")
 def patrol_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     findings: str,
@@ -805,7 +806,7 @@ def patrol_record(
 @refusals_audited("竣工")
 def case_complete(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     built_area: Decimal | None,
@@ -836,7 +837,7 @@ def case_complete(
 @refusals_audited("竣工验收")
 def case_accept_result(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     passed: bool,
     on: datetime.date,
@@ -887,7 +888,7 @@ def case_accept_result(
 @refusals_audited("整改完成")
 def case_rectified(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     note: str,
@@ -921,7 +922,7 @@ def close_blockers(case: RenovationCase) -> list[str]:
 
 @refusals_audited("销号")
 def case_close(
-    *, acting_user: Any, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
 ) -> CaseStep:
     """销号: only with a passed acceptance, a post-works grade A or B, a complete archive
     (jointly reviewed) and the subsidy paid in full; otherwise every gap is listed."""
@@ -960,7 +961,7 @@ def case_close(
 @refusals_audited("终止案件")
 def case_end(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     on: datetime.date,
     reason: str,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
@@ -206,7 +207,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.Form] | None = None) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     bound = bound or {}
     next_kind = selectors.NEXT_ACT.get(case.stage)
     blockers = services.close_blockers(case) if case.stage == Stage.ACCEPTED else []
@@ -265,7 +266,7 @@ def case_act(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = _act_form(kind, case, request.POST)
     if form.is_valid():
         try:
-            ACT_SERVICES[kind](acting_user=request.user, case=case, **form.cleaned_data)
+            ACT_SERVICES[kind](acting_user=signed_in_user(request), case=case, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
                 _apply_errors(form, exc)
@@ -289,7 +290,10 @@ def patrol_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.patrol_record(
-                acting_user=request.user, case=case, photos=request.FILES.getlist("photos"), **form.cleaned_data
+                acting_user=signed_in_user(request),
+                case=case,
+                photos=request.FILES.getlist("photos"),
+                **form.cleaned_data,
             )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
@@ -312,7 +316,7 @@ def details_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = _details_form(case, request.POST)
     if form.is_valid():
         try:
-            services.case_update_details(acting_user=request.user, case=case, **form.cleaned_data)
+            services.case_update_details(acting_user=signed_in_user(request), case=case, **form.cleaned_data)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("cases:case_detail", pk=case.pk)
@@ -338,7 +342,7 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
         return redirect(back)
     return run_action(
         request,
-        lambda: services.case_open(acting_user=request.user, household=household, **form.cleaned_data),
+        lambda: services.case_open(acting_user=signed_in_user(request), household=household, **form.cleaned_data),
         success=lambda case: f"已建立改造案件（{case.get_programme_display()}），下一步：登记农户申请。",
         then=lambda case: reverse("cases:case_detail", args=[case.pk]),
         otherwise=back,
@@ -359,7 +363,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = get_visible_or_404(selectors.policies_visible(request.user), request.user, pk=pk)
+    user = signed_in_user(request)
+    policy = get_visible_or_404(selectors.policies_visible(user), user, pk=pk)
     try:
         pol.validate_policy(policy.content)
         problems: list[str] = []
@@ -374,9 +379,9 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "policy": policy,
             "s": sections,
             "problems": problems,
-            "can_edit": policy.is_editable and can_edit_config(request.user, policy),
-            "can_derive": request.user.is_superuser or request.user.has_role(Role.PROVINCE_OFFICER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
-            "used": RenovationCase.objects.visible_to(request.user).filter(policy=policy).count(),
+            "can_edit": policy.is_editable and can_edit_config(user, policy),
+            "can_derive": user.is_superuser or user.has_role(Role.PROVINCE_OFFICER),
+            "used": RenovationCase.objects.visible_to(user).filter(policy=policy).count(),
         },
     )
 

@@ -12,7 +12,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, viewsets
 
-from anju.core.api_errors import service_errors as service_errors  # re-exported for the views
 from anju.core.scoping import RegionScopedQuerySet
 
 # The largest id or number a filter may carry: PostgreSQL's integer; beyond it a query fails

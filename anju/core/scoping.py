@@ -8,16 +8,19 @@ Views turn "not visible" into a 404, the same answer as "does not exist".
 
 from __future__ import annotations
 
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
+if TYPE_CHECKING:
+    from anju.core.actors import Viewer
+
 _M = TypeVar("_M", bound=models.Model)
 
 
-def user_scope_prefix(user: Any) -> str | None:
+def user_scope_prefix(user: Viewer) -> str | None:
     """The code prefix a user may see; "" means everything, None means nothing."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -28,7 +31,7 @@ def user_scope_prefix(user: Any) -> str | None:
     return str(region.prefix)
 
 
-def in_scope(user: Any, region_code: str) -> bool:
+def in_scope(user: Viewer, region_code: str) -> bool:
     """Whether a region code lies in the user's subtree (the write-side twin of visible_to)."""
     prefix = user_scope_prefix(user)
     return prefix is not None and region_code.startswith(prefix)
@@ -43,7 +46,7 @@ class RegionScopedQuerySet(models.QuerySet[_M]):
 
     region_code_lookup = "region__code"
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Viewer) -> Self:
         prefix = user_scope_prefix(user)
         if prefix is None:
             return self.none()
@@ -52,7 +55,7 @@ class RegionScopedQuerySet(models.QuerySet[_M]):
         return self.filter(**{f"{self.region_code_lookup}__startswith": prefix})
 
 
-def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Any, **lookup: Any) -> _M:
+def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Viewer, **lookup: Any) -> _M:
     """Fetch one object the user may see; anything else is a 404."""
     try:
         return queryset.visible_to(user).get(**lookup)
@@ -77,11 +80,12 @@ class CoveringRegionScopedQuerySet(RegionScopedQuerySet[_M]):
     the regions above theirs, since they cover the user's region. What the plan *contains*
     (households, houses, tasks) stays scoped to the user's own subtree."""
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Viewer) -> Self:
         prefix = user_scope_prefix(user)
-        if prefix is None or prefix == "":
+        region = getattr(user, "region", None)  # set whenever the prefix is neither None nor ""
+        if prefix is None or prefix == "" or region is None:
             return super().visible_to(user)
         return self.filter(
             models.Q(**{f"{self.region_code_lookup}__startswith": prefix})
-            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(user.region.code))})
+            | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(region.code))})
         )

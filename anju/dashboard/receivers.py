@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from anju.accounts.models import User
 from anju.cases.models import CaseStep
 from anju.households.signals import household_facts_changed
 from anju.regions.choices import RegionLevel
@@ -74,7 +75,7 @@ def task_saved(sender: Any, instance: Task, **kwargs: Any) -> None:
 
 @receiver(household_facts_changed)
 def household_facts(
-    sender: Any, household_ids: list[int], region_code: str | None, reason: str, acting_user: Any, **kwargs: Any
+    sender: Any, household_ids: list[int], region_code: str | None, reason: str, acting_user: User, **kwargs: Any
 ) -> None:
     from anju.households.models import Household
     from anju.jobs.services import job_start

@@ -16,6 +16,7 @@ from django.utils import timezone
 from anju.cases.choices import Stage
 from anju.cases.headline import key_in_cd_houses
 from anju.cases.models import RenovationCase
+from anju.core.actors import Viewer
 from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.dashboard.models import RegionSummary
@@ -30,7 +31,7 @@ MAP_CAP = 5000
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#1565c0", "C": "#ef6c00", "D": "#c62828", "": "#757575"}
 
 
-def user_root(user: Any) -> Region | None:
+def user_root(user: Viewer) -> Region | None:
     """The region a user's dashboard opens on (None: a superuser above the tree, 全国)."""
     region: Region | None = getattr(user, "region", None)
     if region is None and user_scope_prefix(user) != "":
@@ -38,7 +39,7 @@ def user_root(user: Any) -> Region | None:
     return region
 
 
-def region_for(user: Any, code: str | None) -> Region | None:
+def region_for(user: Viewer, code: str | None) -> Region | None:
     """The region asked for (``?region=``), or the user's own; another region's is a 404."""
     if code:
         return get_visible_or_404(Region.objects.all(), user, code=code)
@@ -82,7 +83,7 @@ class Breadcrumb:
     name: str
 
 
-def breadcrumbs(user: Any, region: Region | None) -> list[Breadcrumb]:
+def breadcrumbs(user: Viewer, region: Region | None) -> list[Breadcrumb]:
     """From the user's own region down to the one shown (never above what they may see)."""
     if region is None:
         return [Breadcrumb("", "全国")]
@@ -115,7 +116,7 @@ def _child_dict(row: RegionSummary, name: str) -> dict[str, Any]:
     }
 
 
-def dashboard_data(*, user: Any, region: Region | None, year: int) -> dict[str, Any]:
+def dashboard_data(*, user: Viewer, region: Region | None, year: int) -> dict[str, Any]:
     """Everything the dashboard shows for one region and year, read from the summaries (four
     small queries): headline figures, cases by stage, the child regions, the monthly trend."""
     if region is not None:
@@ -167,7 +168,7 @@ def _trend(monthly: dict[str, list[int]], year: int) -> dict[str, Any]:
     return {"months": [f"{m}月" for m in range(1, shown + 1)], **{k: v[:shown] for k, v in monthly.items()}}
 
 
-def key_households(*, user: Any, region: Region | None) -> QuerySet[House]:
+def key_households(*, user: Viewer, region: Region | None) -> QuerySet[House]:
     """The 动态清零 list of a region: key-group households still in a C/D house, longest at
     their stage first."""
     houses = House.objects.visible_to(user)
@@ -202,7 +203,7 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, Any]:
+def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, Any]:
     """The houses with coordinates the user may see, as GeoJSON, at most ``cap`` of them
     (``truncated`` then says so: the page asks the user to zoom in)."""
     latest = RenovationCase.objects.filter(house_id=OuterRef("pk")).order_by("-opened_on", "-pk")
@@ -272,7 +273,7 @@ def map_points(*, user: Any, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, An
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "cap": cap}
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """For the case page: whether the household is on the 动态清零 list (a key-group household
     still in a C/D house) and for how long at its stage, with links to the village's dashboard
     and the map."""
@@ -287,7 +288,7 @@ def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
     }
 
 
-def home_figure(user: Any) -> RegionSummary | None:
+def home_figure(user: Viewer) -> RegionSummary | None:
     """The user's own region's summary for this year (one indexed read), for the home page."""
     region = getattr(user, "region", None)
     if region is None:

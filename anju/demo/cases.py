@@ -688,6 +688,7 @@ def _housing_check_story(superuser: Any, today: datetime.date) -> str:
     if None in (village, campaign, clerk, civil, host):
         return ""
     assert village is not None and campaign is not None and host is not None
+    assert clerk is not None and civil is not None
     elder = household_create(acting_user=clerk, region=village, head_name="郭秀兰", head_id_number="140405193903120029")
     status_add(acting_user=civil, household=elder, group="tekun", certified_on=datetime.date(2021, 4, 1))
     housing_check_record(

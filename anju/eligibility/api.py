@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.accounts.actors import signed_in_user
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.eligibility import services
 from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import FACTS, show
@@ -110,10 +109,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
         data = ReevaluateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = _visible_household(request.user, data.validated_data["household"])
-        try:
-            decision = services.household_reevaluate(acting_user=request.user, household=household)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        decision = services.household_reevaluate(acting_user=signed_in_user(request), household=household)
         return Response(self.get_serializer(decision).data)
 
 
@@ -171,10 +167,7 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         household = _visible_household(request.user, values.pop("household"))
-        try:
-            record = services.circumstance_record(acting_user=request.user, household=household, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        record = services.circumstance_record(acting_user=signed_in_user(request), household=household, **values)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CircumstanceWithdrawSerializer, responses=CircumstanceSerializer)
@@ -183,12 +176,9 @@ class CircumstanceViewSet(ScopedReadOnlyViewSet):
         record = self.get_object()
         data = CircumstanceWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            record = services.circumstance_withdraw(
-                acting_user=request.user, circumstance=record, reason=data.validated_data["reason"]
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        record = services.circumstance_withdraw(
+            acting_user=signed_in_user(request), circumstance=record, reason=data.validated_data["reason"]
+        )
         return Response(self.get_serializer(record).data)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from anju.accounts.models import User
 from anju.households.signals import household_facts_changed
 
 INLINE_LIMIT = 200
@@ -14,7 +15,7 @@ INLINE_LIMIT = 200
 
 @receiver(household_facts_changed)
 def refresh_decisions(
-    sender: Any, household_ids: list[int], region_code: str | None, reason: str, acting_user: Any, **kwargs: Any
+    sender: Any, household_ids: list[int], region_code: str | None, reason: str, acting_user: User, **kwargs: Any
 ) -> None:
     from anju.eligibility.services import decisions_refresh, households_that_matter
     from anju.jobs.services import job_start

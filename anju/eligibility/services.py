@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.core.scoping import in_scope
@@ -71,11 +72,11 @@ def _check_text(text: str) -> None:
         raise ValidationError({"text": exc.messages}) from exc
 
 
-def rule_set_derive(*, acting_user: Any, source: RuleSet, note: str = "") -> RuleSet:
+def rule_set_derive(*, acting_user: User, source: RuleSet, note: str = "") -> RuleSet:
     return config_derive(acting_user=acting_user, source=source, note=note)
 
 
-def rule_set_update(*, acting_user: Any, rule_set: RuleSet, text: str, name: str, note: str = "") -> RuleSet:
+def rule_set_update(*, acting_user: User, rule_set: RuleSet, text: str, name: str, note: str = "") -> RuleSet:
     config_check_editable(acting_user, rule_set)
     if not name.strip():
         raise ValidationError({"name": "请填写规则集名称。"})
@@ -93,7 +94,7 @@ def rule_set_update(*, acting_user: Any, rule_set: RuleSet, text: str, name: str
     return rule_set
 
 
-def rule_set_activate(*, acting_user: Any, rule_set: RuleSet) -> RuleSet:
+def rule_set_activate(*, acting_user: User, rule_set: RuleSet) -> RuleSet:
     """Put a draft in force; every household of the region is then re-evaluated in a job."""
     with transaction.atomic():
         config_activate(acting_user=acting_user, config=rule_set, check=lambda r: _check_text(r.text))
@@ -103,7 +104,7 @@ def rule_set_activate(*, acting_user: Any, rule_set: RuleSet) -> RuleSet:
     return rule_set
 
 
-def rule_set_discard(*, acting_user: Any, rule_set: RuleSet) -> None:
+def rule_set_discard(*, acting_user: User, rule_set: RuleSet) -> None:
     config_discard(acting_user=acting_user, config=rule_set)
 
 
@@ -118,7 +119,7 @@ def _digest(facts: dict[str, Any]) -> str:
 
 
 def decisions_refresh(
-    *, household_ids: Iterable[int], trigger: str, acting_user: Any = None, on: datetime.date | None = None
+    *, household_ids: Iterable[int], trigger: str, acting_user: User | None = None, on: datetime.date | None = None
 ) -> int:
     """Evaluate these households; write a new decision where the rule set or the facts differ
     from the current one. Returns how many decisions were written."""
@@ -130,7 +131,7 @@ def decisions_refresh(
     return written
 
 
-def _refresh_batch(ids: list[int], trigger: str, acting_user: Any, on: datetime.date) -> int:
+def _refresh_batch(ids: list[int], trigger: str, acting_user: User | None, on: datetime.date) -> int:
     facts = gather(ids, on=on)
     regions = dict(Household.objects.filter(pk__in=ids).values_list("pk", "region_code"))
     rule_sets: dict[str, RuleSet] = {}
@@ -211,7 +212,7 @@ def households_that_matter(region_code: str) -> list[int]:
     return sorted(ids)
 
 
-def household_reevaluate(*, acting_user: Any, household: Household) -> Decision:
+def household_reevaluate(*, acting_user: User, household: Household) -> Decision:
     """A user asks for a fresh evaluation (after fixing data elsewhere, say)."""
     if not (acting_user.is_superuser or acting_user.has_role(*REEVALUATE_ROLES)):
         raise PermissionDenied("您的角色不能发起重新认定。")
@@ -225,7 +226,7 @@ def household_reevaluate(*, acting_user: Any, household: Household) -> Decision:
 
 
 def circumstance_record(
-    *, acting_user: Any, household: Household, kind: str, recorded_on: datetime.date, note: str
+    *, acting_user: User, household: Household, kind: str, recorded_on: datetime.date, note: str
 ) -> Circumstance:
     if not (acting_user.is_superuser or acting_user.has_role(*CIRCUMSTANCE_ROLES)):
         raise PermissionDenied("您的角色不能登记农户核实情况。")
@@ -266,7 +267,7 @@ def circumstance_record(
     return record
 
 
-def circumstance_withdraw(*, acting_user: Any, circumstance: Circumstance, reason: str) -> Circumstance:
+def circumstance_withdraw(*, acting_user: User, circumstance: Circumstance, reason: str) -> Circumstance:
     if not (acting_user.is_superuser or acting_user.has_role(*CIRCUMSTANCE_ROLES)):
         raise PermissionDenied("您的角色不能撤销农户核实情况。")
     if not in_scope(acting_user, circumstance.region_code):

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
@@ -38,7 +39,9 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
         form = CircumstanceForm(request.POST)
         if form.is_valid():
             try:
-                services.circumstance_record(acting_user=request.user, household=household, **form.cleaned_data)
+                services.circumstance_record(
+                    acting_user=signed_in_user(request), household=household, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             except PermissionDenied as exc:
@@ -46,7 +49,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "已登记核实情况，资格已重新认定。")
                 return redirect("eligibility:household_decision", pk=household.pk)
-    user = request.user
+    user = signed_in_user(request)
     return render(
         request,
         "eligibility/household_decision.html",
@@ -60,7 +63,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 "recorded_by", "withdrawn_by"
             ),
             "form": form,
-            "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+            "can_record": bool(user.is_superuser or user.has_role(*services.CIRCUMSTANCE_ROLES)),
             # open_case / can_open_case: from the cases app (eligibility.extensions)
             **extensions.decision_extras(household=household, decision=decision, user=user),
         },
@@ -72,7 +75,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
 def household_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.all(), request.user, pk=pk)
     try:
-        decision = services.household_reevaluate(acting_user=request.user, household=household)
+        decision = services.household_reevaluate(acting_user=signed_in_user(request), household=household)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
@@ -89,7 +92,7 @@ def circumstance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError("请填写撤销理由。")
         services.circumstance_withdraw(
-            acting_user=request.user, circumstance=circumstance, reason=form.cleaned_data["reason"]
+            acting_user=signed_in_user(request), circumstance=circumstance, reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
@@ -145,7 +148,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "spec": spec,
             "rules": [(r, Outcome(r.outcome).label) for r in [*spec.rules, spec.default]] if spec else [],
             "problems": problems,
-            "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
+            "can_edit": rule_set.is_editable and can_edit_config(signed_in_user(request), rule_set),
             "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
         },
     )
@@ -154,13 +157,13 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = get_visible_or_404(selectors.rule_sets_visible(request.user), request.user, pk=pk)
-    if not can_edit_config(request.user, rule_set):
+    if not can_edit_config(signed_in_user(request), rule_set):
         raise PermissionDenied("您不能修改这个规则集。")
     if request.method == "POST":
         form = RuleSetForm(request.POST)
         if form.is_valid():
             try:
-                services.rule_set_update(acting_user=request.user, rule_set=rule_set, **form.cleaned_data)
+                services.rule_set_update(acting_user=signed_in_user(request), rule_set=rule_set, **form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

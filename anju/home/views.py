@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import ROLE_PRIORITY, Role
 from anju.cases.selectors import awaiting_user
 from anju.core.navigation import ROLE_HOMES
@@ -17,8 +18,8 @@ from anju.supervision.selectors import home_panel as supervision_home_panel
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    held = [r for r in ROLE_PRIORITY if r in user.role_codes]  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    user = signed_in_user(request)
+    held = [r for r in ROLE_PRIORITY if r in user.role_codes]
     # A user with several roles can switch between their role home pages.
     chosen = request.GET.get("role")
     role = chosen if chosen in held else (held[0] if held else None)

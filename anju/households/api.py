@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
@@ -14,7 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.accounts.actors import signed_in_user
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
 from anju.households.choices import Department, Grade, GradeSource, KeyGroup
@@ -131,10 +130,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         region = Region.objects.visible_to(request.user).filter(code=data.pop("region_code", "")).first()
         if region is None:
             raise exceptions.ValidationError({"region_code": "区划不存在或不在您的管辖范围内。"})
-        try:
-            household = services.household_create(acting_user=request.user, region=region, **data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        household = services.household_create(acting_user=signed_in_user(request), region=region, **data)
         return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)
 
 
@@ -160,10 +156,7 @@ class HouseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("household")
-        try:
-            house = services.house_create(acting_user=request.user, household=household, **data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        house = services.house_create(acting_user=signed_in_user(request), household=household, **data)
         return Response(self.get_serializer(house).data, status=status.HTTP_201_CREATED)
 
 
@@ -220,33 +213,24 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
         upload = ListUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        try:
-            job = start_list_preview(
-                acting_user=request.user,
-                filename=data["file"].name,
-                data=data["file"].read(),
-                department=data["department"],
-                group=data["group"],
-                list_date=data["list_date"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        job = start_list_preview(
+            acting_user=signed_in_user(request),
+            filename=data["file"].name,
+            data=data["file"].read(),
+            department=data["department"],
+            group=data["group"],
+            list_date=data["list_date"],
+        )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        try:
-            job = start_list_commit(acting_user=request.user, record=self.get_object())
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        job = start_list_commit(acting_user=signed_in_user(request), record=self.get_object())
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=ListImportSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
-        try:
-            record = list_import_cancel(acting_user=request.user, list_import=self.get_object())
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        record = list_import_cancel(acting_user=signed_in_user(request), list_import=self.get_object())
         return Response(self.get_serializer(record).data)

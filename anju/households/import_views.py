@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
-from anju.accounts.models import User
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.masking import mask_id_number, mask_phone, may_see_all
@@ -51,8 +51,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_new(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if not can_write_statuses(user):
         raise PermissionDenied("您的角色不能导入重点对象名单。")
     department = (
@@ -135,7 +134,7 @@ def _village_options(user: Any) -> list[tuple[int, str]]:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
     try:
-        job = start_list_commit(acting_user=request.user, record=record)
+        job = start_list_commit(acting_user=signed_in_user(request), record=record)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("households:import_detail", pk=record.pk)
@@ -147,7 +146,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(ListImport.objects.all(), request.user, pk=pk)
     try:
-        list_import_cancel(acting_user=request.user, list_import=record)
+        list_import_cancel(acting_user=signed_in_user(request), list_import=record)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -224,7 +223,7 @@ def import_reread(request: HttpRequest, pk: int) -> HttpResponse:
     form = SheetChoiceForm(request.POST)
     sheet = form.cleaned_data["sheet"] if form.is_valid() else None
     try:
-        job = start_list_reread(acting_user=request.user, record=record, sheet=sheet)
+        job = start_list_reread(acting_user=signed_in_user(request), record=record, sheet=sheet)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("households:import_detail", pk=record.pk)
@@ -242,7 +241,7 @@ def import_village_map(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("households:import_detail", pk=record.pk)
     try:
         alias = village_alias_save(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             township=form.cleaned_data["township"],
             name=form.cleaned_data["name"],
             village=form.cleaned_data["village"],

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from anju.accounts.models import User
 from anju.households.listimport import list_import_cancel
 from anju.households.models import ListImport, ListImportStatus
 from anju.households.permissions import can_write_statuses
@@ -17,7 +17,7 @@ from anju.jobs.services import job_start
 
 def start_list_preview(
     *,
-    acting_user: Any,
+    acting_user: User,
     filename: str,
     data: bytes,
     department: str,
@@ -46,7 +46,7 @@ def start_list_preview(
     )
 
 
-def start_list_commit(*, acting_user: Any, record: ListImport) -> Job:
+def start_list_commit(*, acting_user: User, record: ListImport) -> Job:
     if record.status != ListImportStatus.PREVIEWED:
         raise ValidationError(f"该名单{record.get_status_display()}，不能再次导入。")
     if record.created_by_id != acting_user.pk:
@@ -59,7 +59,7 @@ def start_list_commit(*, acting_user: Any, record: ListImport) -> Job:
     )
 
 
-def start_list_reread(*, acting_user: Any, record: ListImport, sheet: str | None = None) -> Job:
+def start_list_reread(*, acting_user: User, record: ListImport, sheet: str | None = None) -> Job:
     """Preview the same original file again: after the user chose its sheet or mapped village
     names. A preview not yet committed is cancelled so that only the new one can be."""
     if record.created_by_id != acting_user.pk:

@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction, AuditEvent
 from anju.audit.services import audit_record
 from anju.core.context import current_context
@@ -405,7 +406,7 @@ class _Differ:
 
 def list_import_preview(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: bytes,
     filename: str,
     department: str,
@@ -567,7 +568,7 @@ def _as_text(expr: str) -> str:
     return f"CAST({expr} AS TEXT)"
 
 
-def _apply_plan(record: ListImport, acting_user: Any, progress: Progress) -> dict[str, int]:
+def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> dict[str, int]:
     household_t, member_t, status_t, audit_t = (_table(m) for m in (Household, Member, HouseholdStatus, AuditEvent))
     q = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM would store it
@@ -734,7 +735,7 @@ def _apply_plan(record: ListImport, acting_user: Any, progress: Progress) -> dic
     return done
 
 
-def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: Progress = None) -> ListImport:
+def list_import_commit(*, acting_user: User, list_import: ListImport, progress: Progress = None) -> ListImport:
     """Apply a previewed list in one transaction: all of it or nothing."""
     if not can_write_statuses(acting_user):
         raise PermissionDenied("您的角色不能导入重点对象名单。")
@@ -771,7 +772,7 @@ def list_import_commit(*, acting_user: Any, list_import: ListImport, progress: P
     return record
 
 
-def list_import_cancel(*, acting_user: Any, list_import: ListImport) -> ListImport:
+def list_import_cancel(*, acting_user: User, list_import: ListImport) -> ListImport:
     with transaction.atomic():
         record = ListImport.objects.select_for_update().get(pk=list_import.pk)
         if record.status != ListImportStatus.PREVIEWED:
@@ -782,12 +783,12 @@ def list_import_cancel(*, acting_user: Any, list_import: ListImport) -> ListImpo
     return record
 
 
-def village_alias_save(*, acting_user: Any, township: str, name: str, village: Region) -> VillageAlias:
+def village_alias_save(*, acting_user: User, township: str, name: str, village: Region) -> VillageAlias:
     """Remember, for the village's county, which division a list means by ``township`` + ``name``:
     later imports in the county resolve the written name to it (ADR 0022). Audited."""
     if not can_write_statuses(acting_user):
         raise PermissionDenied("您的角色不能导入重点对象名单。")
-    prefix = acting_user.region.prefix if acting_user.region_id else ""
+    prefix = acting_user.region.prefix if acting_user.region is not None else ""
     if village.level != RegionLevel.VILLAGE or not village.code.startswith(prefix):
         raise ValidationError({"village": "请选择您辖区内的村（社区）。"})
     name_key = _village_key(name)

@@ -17,12 +17,12 @@ one the house shows, does not replace it."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import GradeSource, PastProgramme
@@ -64,7 +64,7 @@ def grade_applies(
 
 
 def house_grade_set(
-    *, acting_user: Any, house: House, grade: str, source: str, on: datetime.date, note: str, notify: bool = True
+    *, acting_user: User, house: House, grade: str, source: str, on: datetime.date, note: str, notify: bool = True
 ) -> bool:
     """Write a finding to the house when it counts (``grade_applies``); audited, and the
     household's eligibility is re-evaluated (``notify``: unless the calling act already says
@@ -105,7 +105,7 @@ def house_grade_set(
 
 
 def house_renovation_record(
-    *, acting_user: Any, house: House, year: int, programme: str, case_id: int, note: str
+    *, acting_user: User, house: House, year: int, programme: str, case_id: int, note: str
 ) -> None:
     """销号: the house is renovated — by which case, in which year and programme. Only a house
     whose current grade is A or B (set by the passed acceptance) can be recorded so."""

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from anju.audit.models import AuditEvent
+from anju.core.actors import Viewer
 from anju.core.masking import Kind, shown
 from anju.households.filters import HouseFilter, HouseholdFilter
 from anju.households.models import House, Household, HouseholdStatus, Member
@@ -14,7 +15,7 @@ from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
 
-def household_list(*, viewer: Any, params: Any) -> HouseholdFilter:
+def household_list(*, viewer: Viewer, params: Any) -> HouseholdFilter:
     base = (
         Household.objects.visible_to(viewer)
         .select_related("region")
@@ -24,7 +25,7 @@ def household_list(*, viewer: Any, params: Any) -> HouseholdFilter:
     return HouseholdFilter(params, queryset=base)
 
 
-def house_list(*, viewer: Any, params: Any) -> HouseFilter:
+def house_list(*, viewer: Viewer, params: Any) -> HouseFilter:
     base = (
         House.objects.visible_to(viewer)
         .select_related("region", "household")
@@ -33,7 +34,7 @@ def house_list(*, viewer: Any, params: Any) -> HouseFilter:
     return HouseFilter(params, queryset=base)
 
 
-def household_detail(*, viewer: Any, pk: int) -> Household:
+def household_detail(*, viewer: Viewer, pk: int) -> Household:
     from anju.core.scoping import get_visible_or_404
 
     queryset = Household.objects.select_related("region").prefetch_related(
@@ -56,7 +57,7 @@ def household_timeline(*, household: Household, limit: int = 100) -> QuerySet[Au
     return AuditEvent.objects.filter(condition).order_by("-at", "-id")[:limit]
 
 
-def region_options(*, viewer: Any, deepest: int = RegionLevel.VILLAGE) -> list[Region]:
+def region_options(*, viewer: Viewer, deepest: int = RegionLevel.VILLAGE) -> list[Region]:
     """Townships and villages the viewer may pick in a filter, in tree order."""
     return list(
         Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest).order_by("code")
@@ -81,7 +82,7 @@ HOUSEHOLD_EXPORT_HEADERS = (
 HOUSEHOLD_EXPORT_WIDTHS = (10, 21, 14, 22, 15, 8, 24, 18, 10, 12, 14, 22, 8)
 
 
-def household_export_rows(*, queryset: QuerySet[Household], viewer: Any) -> Any:
+def household_export_rows(*, queryset: QuerySet[Household], viewer: Viewer) -> Any:
     """Rows in the column order the department lists use, so an export can be re-imported;
     personal data as ``viewer`` may see it (``anju.core.masking.POLICY``)."""
 
@@ -136,7 +137,7 @@ HOUSE_EXPORT_HEADERS = (
 )
 
 
-def house_export_rows(*, queryset: QuerySet[House], viewer: Any) -> Any:
+def house_export_rows(*, queryset: QuerySet[House], viewer: Viewer) -> Any:
 
     yes = {True: "是", False: "否"}
     for h in queryset.iterator(chunk_size=2000):

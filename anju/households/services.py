@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.scoping import in_scope
@@ -79,7 +80,7 @@ def recompute_primary_group(household: Household) -> str:
 
 def household_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     region: Region,
     head_name: str,
     head_id_number: str,
@@ -127,7 +128,7 @@ def household_create(
     return household
 
 
-def household_update(*, acting_user: Any, household: Household, **fields: Any) -> Household:
+def household_update(*, acting_user: User, household: Household, **fields: Any) -> Household:
     """Change a household's registration (not its head's ID number, which keys it)."""
     allowed = {"region", "group_name", "address", "head_name", "phone", "bank_name", "bank_account"}
     unknown = set(fields) - allowed
@@ -158,7 +159,7 @@ def household_update(*, acting_user: Any, household: Household, **fields: Any) -
     return locked
 
 
-def member_add(*, acting_user: Any, household: Household, name: str, id_number: str, relation: str) -> Member:
+def member_add(*, acting_user: User, household: Household, name: str, id_number: str, relation: str) -> Member:
     _check_household_writer(acting_user, household.region)
     if relation not in Relation.values or relation == Relation.HEAD:
         raise ValidationError({"relation": "请选择与户主的关系（户主随农户登记）。"})
@@ -184,7 +185,7 @@ def member_add(*, acting_user: Any, household: Household, name: str, id_number: 
     return member
 
 
-def member_remove(*, acting_user: Any, member: Member, reason: str) -> None:
+def member_remove(*, acting_user: User, member: Member, reason: str) -> None:
     _check_household_writer(acting_user, member.household.region)
     if member.relation == Relation.HEAD:
         raise ValidationError("户主不能删除；如需更换户主请重新登记农户。")
@@ -204,7 +205,7 @@ def member_remove(*, acting_user: Any, member: Member, reason: str) -> None:
 
 def status_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     household: Household,
     group: str,
     certified_on: datetime.date,
@@ -244,7 +245,7 @@ def status_add(
 
 
 def status_end(
-    *, acting_user: Any, status: HouseholdStatus, ended_on: datetime.date, note: str = ""
+    *, acting_user: User, status: HouseholdStatus, ended_on: datetime.date, note: str = ""
 ) -> HouseholdStatus:
     """The household leaves the group (出列); the status row is kept with its end date."""
     household = status.household
@@ -308,7 +309,7 @@ def _validate_house(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def house_create(*, acting_user: Any, household: Household, **values: Any) -> House:
+def house_create(*, acting_user: User, household: Household, **values: Any) -> House:
     """Register a house of a household. Only one house may be its only house."""
     region = values.pop("region", None) or household.region
     _check_household_writer(acting_user, household.region)
@@ -334,7 +335,7 @@ def house_create(*, acting_user: Any, household: Household, **values: Any) -> Ho
     return house
 
 
-def house_update(*, acting_user: Any, house: House, **values: Any) -> House:
+def house_update(*, acting_user: User, house: House, **values: Any) -> House:
     region = values.pop("region", None) or house.region
     _check_household_writer(acting_user, house.region)
     _check_household_writer(acting_user, region)

@@ -5,10 +5,11 @@ and re-evaluates through its own service (ADR 0011)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
+
+from anju.accounts.models import User
 
 # kwargs: household_ids (list[int]) or region_code (str, "all households there that matter"),
 # reason (str, shown in the decision's history), acting_user.
@@ -16,7 +17,7 @@ household_facts_changed = Signal()
 
 
 def facts_changed(
-    *, acting_user: Any, reason: str, household_ids: Iterable[int] = (), region_code: str | None = None
+    *, acting_user: User, reason: str, household_ids: Iterable[int] = (), region_code: str | None = None
 ) -> None:
     """Send ``household_facts_changed`` once the current transaction has committed."""
     ids = sorted(set(household_ids))

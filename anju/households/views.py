@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
@@ -114,7 +115,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create(acting_user=request.user, **form.cleaned_data)
+            household = services.household_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -156,7 +157,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if account_hidden and not data.get("bank_account"):
             data.pop("bank_account", None)
         try:
-            services.household_update(acting_user=request.user, household=household, **data)
+            services.household_update(acting_user=signed_in_user(request), household=household, **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -182,7 +183,7 @@ def _form_action(request: HttpRequest, form: Any, action: Any, success: str) -> 
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
-    action = partial(services.member_add, acting_user=request.user, household=household)
+    action = partial(services.member_add, acting_user=signed_in_user(request), household=household)
     _form_action(request, MemberForm(request.POST), action, "已添加家庭成员。")
     return redirect("households:household_detail", pk=household.pk)
 
@@ -192,7 +193,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("household__region"), request.user, pk=pk)
     try:
-        services.member_remove(acting_user=request.user, member=member, reason=request.POST.get("reason", ""))
+        services.member_remove(
+            acting_user=signed_in_user(request), member=member, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -204,7 +207,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def status_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household.objects.select_related("region"), request.user, pk=pk)
-    action = partial(services.status_add, acting_user=request.user, household=household)
+    action = partial(services.status_add, acting_user=signed_in_user(request), household=household)
     _form_action(request, StatusForm(request.POST), action, "已记录重点对象身份。")
     return redirect("households:household_detail", pk=household.pk)
 
@@ -213,7 +216,7 @@ def status_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def status_end(request: HttpRequest, pk: int) -> HttpResponse:
     status = get_visible_or_404(HouseholdStatus.objects.select_related("household"), request.user, pk=pk)
-    action = partial(services.status_end, acting_user=request.user, status=status)
+    action = partial(services.status_end, acting_user=signed_in_user(request), status=status)
     _form_action(request, StatusEndForm(request.POST), action, "已记录出列。")
     return redirect("households:household_detail", pk=status.household_id)
 
@@ -227,14 +230,15 @@ def house_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def house_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    house = get_visible_or_404(House.objects.select_related("region", "household"), request.user, pk=pk)
+    user = signed_in_user(request)
+    house = get_visible_or_404(House.objects.select_related("region", "household"), user, pk=pk)
     return render(
         request,
         "households/house_detail.html",
         {
             "house": house,
-            "can_write": can_write_households(request.user),
-            "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+            "can_write": can_write_households(user),
+            "can_appraise": user.is_superuser or user.has_role(Role.APPRAISER),
             "appraisals": house.appraisals.all()[:20],
             "cases": house.cases.order_by("-opened_on", "-pk")[:20],
             "page_title": str(house),
@@ -250,7 +254,7 @@ def house_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseForm(request.POST or None, initial={"group_name": household.group_name, "address": household.address})
     if request.method == "POST" and form.is_valid():
         try:
-            house = services.house_create(acting_user=request.user, household=household, **form.cleaned_data)
+            house = services.house_create(acting_user=signed_in_user(request), household=household, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -267,7 +271,7 @@ def house_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseForm(request.POST or None, instance=House.objects.get(pk=house.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.house_update(acting_user=request.user, house=house, **form.cleaned_data)
+            services.house_update(acting_user=signed_in_user(request), house=house, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

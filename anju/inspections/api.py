@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
@@ -13,8 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.models import User
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House, Household
 from anju.inspections import acts, services
@@ -300,7 +299,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        user = request.user
+        user = signed_in_user(request)
         _require_role(user, ActKind.CAMPAIGN)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         if "villages" in values:
@@ -308,10 +307,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         values["inspectors"] = _visible_all(
             User.objects.get_queryset(), user, "用户", "username", values.pop("inspectors", [])
         )
-        try:
-            campaign = services.campaign_create(acting_user=user, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        campaign = services.campaign_create(acting_user=user, **values)
         return Response(self.get_serializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -338,10 +334,7 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
             EmergencyEvent.objects.visible_to(request.user).filter(pk=event_id).first() if event_id else None
         )
         values["photos"] = request.FILES.getlist("photos")
-        try:
-            inspection = services.inspection_record(acting_user=request.user, house=house, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        inspection = services.inspection_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
@@ -357,12 +350,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     def decide(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         data = ReferralDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            referral = services.referral_decide(
-                acting_user=request.user, referral=self.get_object(), **data.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        referral = services.referral_decide(
+            acting_user=signed_in_user(request), referral=self.get_object(), **data.validated_data
+        )
         return Response(self.get_serializer(referral).data)
 
 
@@ -377,14 +367,11 @@ class EmergencyEventViewSet(ScopedReadOnlyViewSet):
         data = EventCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        user = request.user
+        user = signed_in_user(request)
         _require_role(user, ActKind.EMERGENCY)
         values["region"] = _visible(Region.objects.all(), user, "区划", code=values.pop("region_code"))
         values["villages"] = _visible_all(Region.objects.all(), user, "村", "code", values["villages"])
-        try:
-            event = services.emergency_declare(acting_user=user, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        event = services.emergency_declare(acting_user=user, **values)
         return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -412,12 +399,9 @@ class HousingCheckViewSet(ScopedReadOnlyViewSet):
         campaign = _visible(Campaign.objects.all(), request.user, "排查任务", pk=values.pop("campaign"))
         host = values.pop("host_house")
         host_house = _visible(House.objects.all(), request.user, "所住房屋", pk=host) if host else None
-        try:
-            check = services.housing_check_record(
-                acting_user=request.user, campaign=campaign, household=household, host_house=host_house, **values
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        check = services.housing_check_record(
+            acting_user=signed_in_user(request), campaign=campaign, household=household, host_house=host_house, **values
+        )
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
@@ -433,10 +417,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         house = _visible(House.objects.all(), request.user, "房屋", pk=values.pop("house"))
-        try:
-            measure = services.measure_record(acting_user=request.user, house=house, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        measure = services.measure_record(acting_user=signed_in_user(request), house=house, **values)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureVerifySerializer, responses=MeasureSerializer)
@@ -447,10 +428,7 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.setdefault("verified_on", timezone.localdate())
-        try:
-            measure = services.measure_verify(acting_user=request.user, measure=measure, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        measure = services.measure_verify(acting_user=signed_in_user(request), measure=measure, **values)
         return Response(self.get_serializer(measure).data)
 
 
@@ -464,23 +442,17 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
     def create(self, request: Request, format: str | None = None) -> Response:
         data = VillageListSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user
+        user = signed_in_user(request)
         campaign = _visible(Campaign.objects.all(), user, "排查任务", pk=data.validated_data["campaign"])
         village = _visible(Region.objects.all(), user, "村", code=data.validated_data["village"])
-        try:
-            record = services.village_list_sign(acting_user=user, campaign=campaign, village=village)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        record = services.village_list_sign(acting_user=user, campaign=campaign, village=village)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=VillageListSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         record = self.get_object()
-        try:
-            record = services.village_list_receive(acting_user=request.user, village_list=record)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        record = services.village_list_receive(acting_user=signed_in_user(request), village_list=record)
         return Response(self.get_serializer(record).data)
 
 
@@ -499,8 +471,5 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["photo"] = values.get("photo")
-        try:
-            follow_up = services.follow_up_step(acting_user=request.user, follow_up=follow_up, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        follow_up = services.follow_up_step(acting_user=signed_in_user(request), follow_up=follow_up, **values)
         return Response(self.get_serializer(follow_up).data)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from anju.core.actors import Viewer
 from anju.households.models import House, Household
 from anju.inspections.choices import DANGEROUS_GRADES, MeasureKind
 from anju.inspections.models import (
@@ -65,7 +66,7 @@ def campaign_scope(campaign: Campaign) -> Q:
     return condition
 
 
-def campaign_households(campaign: Campaign, user: Any) -> QuerySet[Household]:
+def campaign_households(campaign: Campaign, user: Viewer) -> QuerySet[Household]:
     """The households of the campaign's villages that 以人找房 must reach, that the user may see,
     with ``covered``: its house inspected in the campaign, or its housing recorded by a visit
     (无房、借住、租住、与子女同住)."""
@@ -80,7 +81,7 @@ def campaign_households(campaign: Campaign, user: Any) -> QuerySet[Household]:
     )
 
 
-def campaign_coverage(campaign: Campaign, user: Any) -> CoverageRow:
+def campaign_coverage(campaign: Campaign, user: Viewer) -> CoverageRow:
     """Covered / total key-group households per village, rolled up to townships and the county."""
     counts = {
         row["region_code"]: (row["total"], row["covered"])
@@ -108,7 +109,7 @@ def campaign_coverage(campaign: Campaign, user: Any) -> CoverageRow:
     return root
 
 
-def current_campaign(house: House, user: Any) -> Campaign | None:
+def current_campaign(house: House, user: Viewer) -> Campaign | None:
     """The latest started campaign that covers the house's village: where a new routine
     inspection of it counts."""
     return (
@@ -119,7 +120,7 @@ def current_campaign(house: House, user: Any) -> Campaign | None:
     )
 
 
-def occupied_dangerous_houses(user: Any) -> QuerySet[House]:
+def occupied_dangerous_houses(user: Viewer) -> QuerySet[House]:
     """危房不住人 board, from the house's one current state (ADR 0021): every house of any
     household whose current grade is C/D — appraised, or suspected by an inspection and awaiting
     appraisal — that people live in, or whose occupancy nobody has checked in the field yet (never
@@ -147,7 +148,7 @@ def occupied_dangerous_houses(user: Any) -> QuerySet[House]:
     )
 
 
-def occupied_dangerous_by_township(user: Any) -> list[tuple[Region | None, int]]:
+def occupied_dangerous_by_township(user: Viewer) -> list[tuple[Region | None, int]]:
     rows = (
         occupied_dangerous_houses(user)
         .order_by()
@@ -162,7 +163,7 @@ def occupied_dangerous_by_township(user: Any) -> list[tuple[Region | None, int]]
     return [(names.get(code), n) for code, n in sorted(by_township.items())]
 
 
-def event_board(event: EmergencyEvent, user: Any) -> list[dict[str, Any]]:
+def event_board(event: EmergencyEvent, user: Viewer) -> list[dict[str, Any]]:
     """Per village: tasks, done, and the worst still open."""
     rows = (
         EmergencyTask.objects.visible_to(user)
@@ -203,7 +204,7 @@ class SignOffRow:
         return f"{text}（逾期）" if self.late else text
 
 
-def sign_off_status(campaign: Campaign, user: Any) -> list[SignOffRow]:
+def sign_off_status(campaign: Campaign, user: Viewer) -> list[SignOffRow]:
     records = {
         r.village_id: r
         for r in VillageList.objects.visible_to(user).filter(campaign=campaign).select_related("signed_by", "campaign")

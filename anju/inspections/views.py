@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
 from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
@@ -76,7 +77,7 @@ def _sign_act(campaign: Campaign, user: Any) -> acts.Act | None:
 
 @login_required
 def hub(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     return render(
         request,
         "inspections/hub.html",
@@ -105,7 +106,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_create(acting_user=request.user, **form.cleaned_data)
+            campaign = services.campaign_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -124,7 +125,7 @@ def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             check = services.housing_check_record(
-                acting_user=request.user, campaign=campaign, household=household, **form.cleaned_data
+                acting_user=signed_in_user(request), campaign=campaign, household=household, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
@@ -237,7 +238,7 @@ def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             inspection = services.inspection_record(
-                acting_user=request.user, house=house, campaign=campaign, event=event, **data
+                acting_user=signed_in_user(request), house=house, campaign=campaign, event=event, **data
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -338,7 +339,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择核实结论。")
         return redirect("inspections:referral_list")
     try:
-        services.referral_decide(acting_user=request.user, referral=referral, **form.cleaned_data)
+        services.referral_decide(acting_user=signed_in_user(request), referral=referral, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"{referral.household}：{error_text(exc)}")
     else:
@@ -357,7 +358,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["villages"] = list(data["villages"])
         try:
-            event = services.emergency_declare(acting_user=request.user, **data)
+            event = services.emergency_declare(acting_user=signed_in_user(request), **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -451,7 +452,7 @@ def house_measures(request: HttpRequest, house_pk: int) -> HttpResponse:
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_record(acting_user=request.user, house=house, **form.cleaned_data)
+            services.measure_record(acting_user=signed_in_user(request), house=house, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 raise
@@ -480,7 +481,7 @@ def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerifyForm(request.POST)
     if form.is_valid():
         try:
-            services.measure_verify(acting_user=request.user, measure=measure, **form.cleaned_data)
+            services.measure_verify(acting_user=signed_in_user(request), measure=measure, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
@@ -503,7 +504,7 @@ def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     existing = VillageList.objects.filter(campaign=campaign, village=village).first()
     if request.method == "POST":
         try:
-            record = services.village_list_sign(acting_user=request.user, campaign=campaign, village=village)
+            record = services.village_list_sign(acting_user=signed_in_user(request), campaign=campaign, village=village)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
@@ -553,7 +554,7 @@ def village_list_download(request: HttpRequest, pk: int) -> HttpResponse:
 def village_list_receive(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(VillageList.objects.all(), request.user, pk=pk)
     try:
-        services.village_list_receive(acting_user=request.user, village_list=record)
+        services.village_list_receive(acting_user=signed_in_user(request), village_list=record)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
@@ -583,7 +584,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpStepForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_step(acting_user=request.user, follow_up=follow_up, **form.cleaned_data)
+            services.follow_up_step(acting_user=signed_in_user(request), follow_up=follow_up, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -640,7 +641,7 @@ def checklist_new(request: HttpRequest) -> HttpResponse:
     form = HazardItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.hazard_item_create(acting_user=request.user, **form.cleaned_data)
+            item = services.hazard_item_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -657,7 +658,7 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HazardItemForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hazard_item_update(acting_user=request.user, item=item, **form.cleaned_data)
+            services.hazard_item_update(acting_user=signed_in_user(request), item=item, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -686,7 +687,7 @@ def checklist_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _checklist_action(
         request,
         pk,
-        lambda item: services.hazard_item_move(acting_user=request.user, item=item, direction=direction),
+        lambda item: services.hazard_item_move(acting_user=signed_in_user(request), item=item, direction=direction),
         "",
     )
 
@@ -697,7 +698,7 @@ def checklist_retire(request: HttpRequest, pk: int) -> HttpResponse:
     return _checklist_action(
         request,
         pk,
-        lambda item: services.hazard_item_retire(acting_user=request.user, item=item),
+        lambda item: services.hazard_item_retire(acting_user=signed_in_user(request), item=item),
         "已停用「{label}」：排查表不再显示，已录入的排查记录仍保留这一项。",
     )
 
@@ -708,6 +709,6 @@ def checklist_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _checklist_action(
         request,
         pk,
-        lambda item: services.hazard_item_restore(acting_user=request.user, item=item),
+        lambda item: services.hazard_item_restore(acting_user=signed_in_user(request), item=item),
         "已重新启用「{label}」。",
     )

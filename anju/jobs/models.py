@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anju.core.actors import Viewer
 from anju.core.scoping import RegionScopedQuerySet
 
 
@@ -26,7 +27,7 @@ class JobQuerySet(RegionScopedQuerySet["Job"]):
 
     region_code_lookup = "region_code"
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Viewer) -> Self:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         return self.filter(created_by=user)

@@ -15,6 +15,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from anju.core import logs
+from anju.core.actors import Actor
 from anju.core.context import current_context
 from anju.jobs import metrics
 from anju.jobs.models import Job, JobStatus, WorkerBeat
@@ -70,7 +71,7 @@ class JobFailed(Exception):
 
 def job_start(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     kind: str,
     title: str,
     params: dict[str, Any] | None = None,
@@ -87,8 +88,9 @@ def job_start(
             title=title,
             # The worker records the uploader's address in the audit rows it writes.
             params=(params or {}) | {"_ip": current_context().ip},
-            created_by=acting_user,
-            region_code=acting_user.region.code if acting_user.region_id else "",
+            # By id: the foundation cannot name the user model (ADR 0025); the actor is one.
+            created_by_id=acting_user.pk,
+            region_code=acting_user.region.code if acting_user.region is not None else "",
         )
         if input_data is not None:
             job.input_file.save(input_name or "upload.bin", ContentFile(input_data), save=False)

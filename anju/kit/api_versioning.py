@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.actors import signed_in_actor
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.kit.versioning import ConfigStatus
 
 STATUS_HELP = "、".join(f"{value} {label}" for value, label in ConfigStatus.choices)
@@ -68,10 +67,7 @@ class VersionedConfigViewSet(ScopedReadOnlyViewSet):
         return self.detail_serializer_class
 
     def _call(self, service: Callable[..., Any], **kwargs: Any) -> Any:
-        try:
-            return service(acting_user=self.request.user, **kwargs)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        return service(acting_user=signed_in_actor(self.request), **kwargs)
 
     def update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         return self._update(request, partial=False)

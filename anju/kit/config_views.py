@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from anju.core.actors import signed_in_actor
 from anju.core.pages import error_text, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.kit.versioning import VersionedConfig, can_edit_config
@@ -74,7 +75,7 @@ class ConfigPages:
             source = self._get(request, pk)
             return run_action(
                 request,
-                lambda: self.derive(acting_user=request.user, source=source),
+                lambda: self.derive(acting_user=signed_in_actor(request), source=source),
                 success=lambda draft: f"已建立草稿「{draft}」，修改后启用。",
                 then=lambda draft: self._url("edit", draft.pk),
                 otherwise=self._url("detail", source.pk),
@@ -90,7 +91,7 @@ class ConfigPages:
             detail = self._url("detail", config.pk)
             return run_action(
                 request,
-                lambda: self.activate(acting_user=request.user, **{self.config_kwarg: config}),
+                lambda: self.activate(acting_user=signed_in_actor(request), **{self.config_kwarg: config}),
                 success=lambda c: f"「{c}」已启用；{self.activated}",
                 then=lambda c: detail,
                 otherwise=detail,
@@ -105,7 +106,7 @@ class ConfigPages:
             config = self._get(request, pk)
             return run_action(
                 request,
-                lambda: self.discard(acting_user=request.user, **{self.config_kwarg: config}),
+                lambda: self.discard(acting_user=signed_in_actor(request), **{self.config_kwarg: config}),
                 success=lambda _: "草稿已删除。",
                 then=lambda _: self._url("list"),
                 otherwise=self._url("detail", config.pk),
@@ -121,14 +122,14 @@ class ConfigPages:
         @login_required
         def view(request: HttpRequest, pk: int) -> HttpResponse:
             config: VersionedConfig = self._get(request, pk)
-            if not can_edit_config(request.user, config):
+            if not can_edit_config(signed_in_actor(request), config):
                 raise PermissionDenied(f"您不能修改这个{config.kind_label}。")
             if request.method == "POST":
                 form = JsonConfigForm(request.POST)
                 if form.is_valid():
                     try:
                         update(
-                            acting_user=request.user,
+                            acting_user=signed_in_actor(request),
                             content=form.cleaned_data["text"],
                             name=form.cleaned_data["name"],
                             note=form.cleaned_data["note"],

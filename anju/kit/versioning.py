@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
+from anju.core.actors import Actor, Viewer
 from anju.core.roles import Role
 from anju.core.scoping import CoveringRegionScopedQuerySet, ancestor_codes, user_scope_prefix
 
@@ -36,7 +37,7 @@ class ConfigQuerySet(CoveringRegionScopedQuerySet[Any]):
 
     region_code_lookup = "region_code"
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Viewer) -> Self:
         if user_scope_prefix(user) is None:
             return self.none()
         return super().visible_to(user) | self.filter(region_code="")
@@ -100,7 +101,7 @@ _C = TypeVar("_C", bound=VersionedConfig)
 EDITOR_ROLE = Role.PROVINCE_OFFICER
 
 
-def config_editor_check(user: Any, model: type[VersionedConfig], region_code: str) -> None:
+def config_editor_check(user: Actor, model: type[VersionedConfig], region_code: str) -> None:
     label = model.kind_label
     if region_code == "":
         if not user.is_superuser:
@@ -112,7 +113,7 @@ def config_editor_check(user: Any, model: type[VersionedConfig], region_code: st
         raise PermissionDenied(f"只能维护本级的{label}。")
 
 
-def can_edit_config(user: Any, config: VersionedConfig) -> bool:
+def can_edit_config(user: Actor, config: VersionedConfig) -> bool:
     try:
         config_editor_check(user, type(config), config.region_code)
     except PermissionDenied:
@@ -149,7 +150,7 @@ def config_for(model: type[_C], region_code: str, ensure_national: Callable[[], 
     return ensure_national()
 
 
-def config_derive(*, acting_user: Any, source: _C, note: str = "") -> _C:
+def config_derive(*, acting_user: Actor, source: _C, note: str = "") -> _C:
     """A new draft for the acting user's own region, starting from ``source``."""
     model = type(source)
     if acting_user.region is None:
@@ -175,13 +176,13 @@ def config_derive(*, acting_user: Any, source: _C, note: str = "") -> _C:
     return draft
 
 
-def config_check_editable(acting_user: Any, config: VersionedConfig) -> None:
+def config_check_editable(acting_user: Actor, config: VersionedConfig) -> None:
     config_editor_check(acting_user, type(config), config.region_code)
     if not config.is_editable:
         raise ValidationError("已启用或停用的版本不能修改；请基于它建立新版本。")
 
 
-def config_activate(*, acting_user: Any, config: _C, check: Callable[[_C], object]) -> _C:
+def config_activate(*, acting_user: Actor, config: _C, check: Callable[[_C], object]) -> _C:
     """Put a draft in force for its region (``check`` validates its body once more); the
     region's previous active version is retired, never deleted."""
     config_editor_check(acting_user, type(config), config.region_code)
@@ -204,7 +205,7 @@ def config_activate(*, acting_user: Any, config: _C, check: Callable[[_C], objec
     return config
 
 
-def config_discard(*, acting_user: Any, config: VersionedConfig) -> None:
+def config_discard(*, acting_user: Actor, config: VersionedConfig) -> None:
     """Delete a draft (an active or retired version is never deleted)."""
     config_editor_check(acting_user, type(config), config.region_code)
     if config.status != ConfigStatus.DRAFT:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.core.api_base import service_errors
+from anju.accounts.actors import signed_in_user
 from anju.jobs.serializers import JobSerializer
 from anju.ledgers import selectors
 from anju.ledgers.registry import LEDGERS
@@ -75,10 +73,7 @@ class LedgerViewSet(viewsets.ViewSet):
     @extend_schema(parameters=FILTER_PARAMETERS, responses={200: LedgerSerializer(many=True)})
     def list(self, request: Request, format: str | None = None) -> Response:
         year, region = self._filters(request)
-        try:
-            entries = selectors.ledger_entries(user=request.user, year=year, region=region)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        entries = selectors.ledger_entries(user=request.user, year=year, region=region)
         data: list[dict[str, Any]] = [
             {
                 "key": e.ledger.key,
@@ -111,10 +106,7 @@ class LedgerViewSet(viewsets.ViewSet):
         if fmt not in FORMATS:
             raise exceptions.ValidationError({"fmt": "格式应为 xlsx 或 pdf。"})
         year, region = self._filters(request)
-        try:
-            result = ledger_export(acting_user=request.user, key=key, fmt=fmt, year=year, region=region)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        result = ledger_export(acting_user=signed_in_user(request), key=key, fmt=fmt, year=year, region=region)
         if isinstance(result, LedgerFile):
             response = HttpResponse(result.content, content_type=result.content_type)
             response["Content-Disposition"] = content_disposition_header(True, result.filename) or ""

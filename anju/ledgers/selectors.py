@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 
+from anju.core.actors import Viewer
 from anju.ledgers.registry import INT, LEDGERS, MONEY, Ledger
 from anju.ledgers.services import DIRECT_LIMIT, PDF_MAX_ROWS, Drawn, ledger_drawn
 from anju.ledgers.writers import totals_label
@@ -40,7 +41,7 @@ class LedgerEntry:
         return self.rows > PDF_MAX_ROWS
 
 
-def ledger_entries(*, user: Any, year: int, region: Region | None) -> list[LedgerEntry]:
+def ledger_entries(*, user: Viewer, year: int, region: Region | None) -> list[LedgerEntry]:
     """Every ledger with its row count (one count query each)."""
     entries = []
     for key in LEDGERS:
@@ -76,7 +77,7 @@ class Preview:
     totals: list[Any] | None
 
 
-def ledger_preview(*, user: Any, key: str, year: int, region: Region | None, page: Any) -> Preview:
+def ledger_preview(*, user: Viewer, key: str, year: int, region: Region | None, page: Any) -> Preview:
     """One page (50 rows) of a ledger as it would be exported, and for short ledgers the totals."""
     drawn = ledger_drawn(user=user, key=key, year=year, region=region)
     rows = LazyRows(drawn)

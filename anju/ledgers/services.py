@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.services import log_export
 from anju.core.exporting import XLSX_TYPE
 from anju.core.scoping import in_scope, user_scope_prefix
@@ -100,7 +101,9 @@ def _make(drawn: Drawn, fmt: str, out: Any, progress: Any = None) -> int:
     return write_xlsx(drawn.ledger.key, rows, out, title=drawn.title, subtitle=drawn.subtitle(), progress=progress)
 
 
-def ledger_export(*, acting_user: Any, key: str, fmt: str, year: int, region: Region | None = None) -> LedgerFile | Job:
+def ledger_export(
+    *, acting_user: User, key: str, fmt: str, year: int, region: Region | None = None
+) -> LedgerFile | Job:
     """Export one ledger for the user's region (or a region inside it) and year, as xlsx or PDF.
 
     Small exports are made at once and returned as a file; bigger ones are started as a

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from anju.accounts.actors import signed_in_user
 from anju.core.pages import error_text
 from anju.ledgers import selectors
 from anju.ledgers.forms import LedgerFilterForm
@@ -102,7 +103,7 @@ def ledger_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
-        result = ledger_export(acting_user=request.user, key=key, fmt=fmt, year=year, region=region)  # type: ignore[arg-type]  # _filters gives the region as object (the form's cleaned() is untyped): a Region or None
+        result = ledger_export(acting_user=signed_in_user(request), key=key, fmt=fmt, year=year, region=region)  # type: ignore[arg-type]  # _filters gives the region as object (the form's cleaned() is untyped): a Region or None
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
         return redirect(back)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from anju.audit.models import AuditAction, AuditEvent
 from anju.audit.services import audit_record
+from anju.core.actors import Actor
 from anju.core.context import current_context
 from anju.core.scoping import user_scope_prefix
 from anju.core.tabular import TabularError, read_rows
@@ -119,7 +120,7 @@ def parse_region_file(data: bytes, filename: str) -> tuple[list[_Row], list[RowE
     return parsed, errors
 
 
-def _fail(acting_user: Any, filename: str, result: RegionImportResult) -> RegionImportError:
+def _fail(acting_user: Actor, filename: str, result: RegionImportResult) -> RegionImportError:
     """Audit the refused import and give the error that carries every row's reason."""
     _audit_import(acting_user, filename, result, failed=True)
     return RegionImportError(result)
@@ -171,7 +172,7 @@ def region_import(
     *,
     data: bytes,
     filename: str,
-    acting_user: Any,
+    acting_user: Actor,
     progress: Callable[[int, int], None] | None = None,
 ) -> RegionImportResult:
     """Import divisions from CSV/xlsx (code, name[, parent]).
@@ -249,7 +250,7 @@ def _audit_row(actor: Any, ctx: Any, region: Region, action: str, changes: dict[
     )
 
 
-def region_rename(*, region: Region, name: str, acting_user: Any) -> Region:
+def region_rename(*, region: Region, name: str, acting_user: Actor) -> Region:
     """Rename one division (e.g. after a 撤乡设镇)."""
     name = name.strip()
     if not name:

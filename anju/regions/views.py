@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from anju.core.actors import signed_in_actor
 from anju.core.roles import Role
 from anju.core.scoping import get_visible_or_404
 from anju.jobs.services import job_start
@@ -27,8 +28,9 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_visible_or_404(Region.objects.all(), request.user, code=code)
-    user_region = getattr(request.user, "region", None)
+    user = signed_in_actor(request)
+    region = get_visible_or_404(Region.objects.all(), user, code=code)
+    user_region = getattr(user, "region", None)
     crumbs = [
         {"label": r.name, "url": reverse("regions:detail", args=[r.code])}
         for r in region.ancestors()
@@ -40,9 +42,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "regions/detail.html",
         {
             "region": region,
-            "children": region_children(viewer=request.user, region=region),
+            "children": region_children(viewer=user, region=region),
             "breadcrumbs": crumbs,
-            "can_import": request.user.is_superuser or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+            "can_import": user.is_superuser or user.has_role(Role.ADMIN),
             "page_title": region.name,
         },
     )
@@ -50,8 +52,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def import_regions(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not (user.is_superuser or user.has_role(Role.ADMIN)):  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    user = signed_in_actor(request)
+    if not (user.is_superuser or user.has_role(Role.ADMIN)):
         raise PermissionDenied("只有系统管理员可以导入行政区划。")
     form = RegionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

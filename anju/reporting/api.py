@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int, service_errors
+from anju.accounts.actors import signed_in_user
+from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.reporting import acts as submission_acts
 from anju.reporting import selectors, services
@@ -128,28 +129,26 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         return SubmissionSerializer if self.action == "list" else SubmissionDetailSerializer
 
     def _run(self, call: Callable[[], Submission], code: int = status.HTTP_200_OK) -> Response:
-        try:
-            submission = call()
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        submission = call()
         return Response(SubmissionDetailSerializer(submission, context=self.get_serializer_context()).data, status=code)
 
     @action(detail=False, methods=["post"])
     def prepare(self, request: Request, format: str | None = None) -> Response:
         data = PrepareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        region = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+        user = signed_in_user(request)
+        region = user.region
         if region is None:
-            raise service_errors(DjangoPermissionDenied("请以本级报送单位的账号生成报表。"))
+            raise DjangoPermissionDenied("请以本级报送单位的账号生成报表。")
         return self._run(
-            lambda: services.submission_prepare(acting_user=request.user, region=region, **data.validated_data),
+            lambda: services.submission_prepare(acting_user=user, region=region, **data.validated_data),
             status.HTTP_201_CREATED,
         )
 
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         submission = self.get_object()
-        return self._run(lambda: services.submission_submit(acting_user=request.user, submission=submission))
+        return self._run(lambda: services.submission_submit(acting_user=signed_in_user(request), submission=submission))
 
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
@@ -158,14 +157,16 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._run(
             lambda: services.submission_return(
-                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+                acting_user=signed_in_user(request), submission=submission, reason=data.validated_data["reason"]
             )
         )
 
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         submission = self.get_object()
-        return self._run(lambda: services.submission_sign_off(acting_user=request.user, submission=submission))
+        return self._run(
+            lambda: services.submission_sign_off(acting_user=signed_in_user(request), submission=submission)
+        )
 
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
@@ -174,7 +175,7 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._run(
             lambda: services.submission_reopen(
-                acting_user=request.user, submission=submission, reason=data.validated_data["reason"]
+                acting_user=signed_in_user(request), submission=submission, reason=data.validated_data["reason"]
             )
         )
 
@@ -220,7 +221,7 @@ class TimelinessViewSet(viewsets.ViewSet):
         year = query_int(request, "year", default=today.year, low=2009, high=2100, label="年度")
         month = query_int(request, "month", default=today.month, low=1, high=12, label="月份")
         if kind not in ReportKind.values:
-            raise service_errors(DjangoValidationError(f"报表应为：{'、'.join(ReportKind.values)}。"))
+            raise DjangoValidationError(f"报表应为：{'、'.join(ReportKind.values)}。")
         parent = selectors.board_parent(request.user, request.query_params.get("region"))
         if parent is None:
             raise Http404("区划不存在或不在您的管辖范围内。")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
+from anju.core.actors import Viewer
 from anju.kit.versioning import ConfigQuerySet
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
@@ -31,7 +32,7 @@ from anju.tasks.models import Task
 # --- calendars ------------------------------------------------------------------------------------------
 
 
-def calendars_visible(user: Any) -> ConfigQuerySet:
+def calendars_visible(user: Viewer) -> ConfigQuerySet:
     ensure_national_calendar()
     return ReportingCalendar.objects.visible_to(user).order_by("region_code", "-version")
 
@@ -62,17 +63,17 @@ def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
 # --- submissions ----------------------------------------------------------------------------------------
 
 
-def submissions_visible(user: Any) -> SubmissionQuerySet:
+def submissions_visible(user: Viewer) -> SubmissionQuerySet:
     return Submission.objects.visible_to(user).select_related("region", "region__parent", "submitted_by", "reviewed_by")
 
 
-def submission_list(user: Any, params: Any, request: Any = None) -> SubmissionFilter:
+def submission_list(user: Viewer, params: Any, request: Any = None) -> SubmissionFilter:
     """Submissions the user may see, narrowed by ``SubmissionFilter``, newest first."""
     queryset = submissions_visible(user).order_by("-year", "-month", "kind", "level", "region_code")
     return SubmissionFilter(params, queryset=queryset, request=request)
 
 
-def submission_detail(submission: Submission, user: Any) -> dict[str, Any]:
+def submission_detail(submission: Submission, user: Viewer) -> dict[str, Any]:
     """What the detail page shows besides the submission: the diff made readable, and exactly
     the acts the one table (``reporting.acts``) allows the user, with why the next one waits."""
     diff = submission.diff or {}
@@ -306,7 +307,7 @@ class PhaseView:
         return sum(r["count"] for r in self.rows) + self.own_gap
 
 
-def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | None = None) -> dict[str, Any]:
+def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date | None = None) -> dict[str, Any]:
     """The year's phases for ``region`` with days left, the tasks (targets), and per child
     region what falls under each phase's overdue rule (shown as overdue once the deadline
     has passed, as still to do before). Three aggregate queries."""
@@ -404,7 +405,7 @@ def annual_plan(*, user: Any, region: Region, year: int, today: datetime.date | 
 # --- case panel ----------------------------------------------------------------------------------------
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """The phase of the case's plan year it falls under and whether it is behind, with links to
     the annual plan and the village's monthly lists."""
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.kit.versioning import (
@@ -47,13 +48,13 @@ def calendar_for(region_code: str) -> ReportingCalendar:
     return config_for(ReportingCalendar, region_code, ensure_national_calendar)
 
 
-def calendar_derive(*, acting_user: Any, source: ReportingCalendar, note: str = "") -> ReportingCalendar:
+def calendar_derive(*, acting_user: User, source: ReportingCalendar, note: str = "") -> ReportingCalendar:
     """A draft for the province officer's own province, copied from ``source``."""
     return config_derive(acting_user=acting_user, source=source, note=note)
 
 
 def calendar_update(
-    *, acting_user: Any, calendar: ReportingCalendar, content: Any, name: str, note: str = ""
+    *, acting_user: User, calendar: ReportingCalendar, content: Any, name: str, note: str = ""
 ) -> ReportingCalendar:
     """Save a draft's content after checking every section (one Chinese message per problem)."""
     config_check_editable(acting_user, calendar)
@@ -71,12 +72,12 @@ def calendar_update(
     return calendar
 
 
-def calendar_activate(*, acting_user: Any, calendar: ReportingCalendar) -> ReportingCalendar:
+def calendar_activate(*, acting_user: User, calendar: ReportingCalendar) -> ReportingCalendar:
     """Put a draft in force; submissions already prepared keep the due date they were given."""
     return config_activate(acting_user=acting_user, config=calendar, check=lambda c: cal.validate_calendar(c.content))
 
 
-def calendar_discard(*, acting_user: Any, calendar: ReportingCalendar) -> None:
+def calendar_discard(*, acting_user: User, calendar: ReportingCalendar) -> None:
     """Delete a draft calendar."""
     config_discard(acting_user=acting_user, config=calendar)
 
@@ -144,7 +145,7 @@ def _fill(submission: Submission, *, user: Any, on: datetime.date) -> None:
 
 
 def submission_prepare(
-    *, acting_user: Any, kind: str, year: int, month: int, region: Region, on: datetime.date | None = None
+    *, acting_user: User, kind: str, year: int, month: int, region: Region, on: datetime.date | None = None
 ) -> Submission:
     """The region's draft of ``kind`` for (year, month) with its snapshot computed now; an
     existing draft or returned submission is recomputed. A submitted or signed-off one is
@@ -204,7 +205,7 @@ def _locked(submission: Submission, user: Any, kind: str) -> Submission:
     return current
 
 
-def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.date | None = None) -> Submission:
+def submission_submit(*, acting_user: User, submission: Submission, on: datetime.date | None = None) -> Submission:
     """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen."""
     with transaction.atomic():
         current = _locked(submission, acting_user, EventKind.SUBMIT)
@@ -221,7 +222,7 @@ def submission_submit(*, acting_user: Any, submission: Submission, on: datetime.
 
 
 def submission_return(
-    *, acting_user: Any, submission: Submission, reason: str, on: datetime.date | None = None
+    *, acting_user: User, submission: Submission, reason: str, on: datetime.date | None = None
 ) -> Submission:
     """The level above sends a submitted report back with a reason; the child corrects and
     submits it again."""
@@ -241,7 +242,7 @@ def submission_return(
 
 
 def submission_sign_off(
-    *, acting_user: Any, submission: Submission, note: str = "", on: datetime.date | None = None
+    *, acting_user: User, submission: Submission, note: str = "", on: datetime.date | None = None
 ) -> Submission:
     """The level above confirms a submitted report; from then on it is locked."""
     with transaction.atomic():
@@ -258,7 +259,7 @@ def submission_sign_off(
 
 
 def submission_reopen(
-    *, acting_user: Any, submission: Submission, reason: str, on: datetime.date | None = None
+    *, acting_user: User, submission: Submission, reason: str, on: datetime.date | None = None
 ) -> Submission:
     """The level above unlocks a signed-off report (audited, with a reason): it goes back to
     draft, and the child prepares and submits it again. Its first submission date stays, so

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.pages import paginate, run_action
@@ -73,15 +74,16 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_prepare(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     form = PrepareForm(request.POST)
     back = reverse("reporting:submission_list")
-    if not form.is_valid() or request.user.region is None:  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    region = user.region
+    if not form.is_valid() or region is None:
         messages.error(request, "请选择报表和月份。")
         return redirect(back)
-    region = request.user.region  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
     return run_action(
         request,
-        lambda: services.submission_prepare(acting_user=request.user, region=region, **form.cleaned_data),
+        lambda: services.submission_prepare(acting_user=user, region=region, **form.cleaned_data),
         success=lambda s: f"已生成「{s}」草稿，核对后报送。",
         then=lambda s: reverse("reporting:submission_detail", args=[s.pk]),
         otherwise=back,
@@ -91,7 +93,7 @@ def submission_prepare(request: HttpRequest) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
     submission = _get(request, pk)
     detail = reverse("reporting:submission_detail", args=[submission.pk])
-    user = request.user
+    user = signed_in_user(request)
     if act in ("return", "reopen"):
         form = ReasonForm(request.POST)
         if not form.is_valid():
@@ -309,7 +311,8 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    calendar = get_visible_or_404(selectors.calendars_visible(request.user), request.user, pk=pk)
+    user = signed_in_user(request)
+    calendar = get_visible_or_404(selectors.calendars_visible(user), user, pk=pk)
     try:
         cal.validate_calendar(calendar.content)
         problems: list[str] = []
@@ -324,9 +327,9 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "calendar": calendar,
             "s": sections,
             "problems": problems,
-            "can_edit": calendar.is_editable and can_edit_config(request.user, calendar),
-            "can_derive": request.user.is_superuser or request.user.has_role(EDITOR_ROLE),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
-            "used": Submission.objects.visible_to(request.user).filter(calendar=calendar).count(),
+            "can_edit": calendar.is_editable and can_edit_config(user, calendar),
+            "can_derive": user.is_superuser or user.has_role(EDITOR_ROLE),
+            "used": Submission.objects.visible_to(user).filter(calendar=calendar).count(),
         },
     )
 

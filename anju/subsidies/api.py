@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -15,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
-from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema
 from anju.core.masking import Kind, PersonalField
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
@@ -87,10 +86,7 @@ class PaymentViewSet(ScopedReadOnlyViewSet):
         case = RenovationCase.objects.visible_to(request.user).filter(pk=values.pop("case")).first()
         if case is None:
             raise exceptions.NotFound("案件不存在或不在您的管辖范围内。")
-        try:
-            payment = services.payment_record(acting_user=request.user, case=case, **values)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        payment = services.payment_record(acting_user=signed_in_user(request), case=case, **values)
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
+from anju.core.actors import Viewer
 from anju.core.masking import Kind, shown
 from anju.core.numbers import yuan
 from anju.eligibility.choices import Programme
@@ -80,7 +81,7 @@ def is_overdue(case: RenovationCase, paid: Decimal | None = None, today: datetim
     return (today or timezone.localdate()) > due and outstanding(case, paid) > 0
 
 
-def account_shown(user: Any, account: str) -> str:
+def account_shown(user: Viewer, account: str) -> str:
     """The account as this user may see it (``anju.core.masking.POLICY``: whole for the payer)."""
     return shown(account, Kind.ACCOUNT, user)
 
@@ -89,7 +90,7 @@ def case_url(case: RenovationCase) -> str:
     return reverse("cases:case_detail", args=[case.pk])
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """What the case page shows of the subsidy: standard and why, payments, what is owed, the
     final-payment deadline, and whether this user may pay now (or why no one may)."""
     payments = list(case.payments.select_related("recorded_by").order_by("instalment"))
@@ -149,21 +150,21 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(stage=Stage.ACCEPTED) & late & Q(paid_sum__lt=F("subsidy_amount"))
 
 
-def payment_filter(user: Any, params: Any) -> PaymentFilter:
+def payment_filter(user: Viewer, params: Any) -> PaymentFilter:
     """Payments the user may see, newest first, narrowed by ``PaymentFilter`` (page and API)."""
     queryset = Payment.objects.visible_to(user).select_related("case__household", "recorded_by")
     return PaymentFilter(params, queryset=queryset)
 
 
-def payments_visible(user: Any, params: Any) -> QuerySet[Payment]:
+def payments_visible(user: Viewer, params: Any) -> QuerySet[Payment]:
     return payment_filter(user, params).qs
 
 
-def cases_awaiting_payment(user: Any, params: Any) -> QuerySet[RenovationCase]:
+def cases_awaiting_payment(user: Viewer, params: Any) -> QuerySet[RenovationCase]:
     return due_filter(user, params).qs
 
 
-def due_filter(user: Any, params: Any) -> DueCaseFilter:
+def due_filter(user: Viewer, params: Any) -> DueCaseFilter:
     """Filed cases (建档 to 验收通过, not 整改) still owed money, annotated with ``paid_sum``,
     narrowed by ``DueCaseFilter`` (the payments' parameters). Overdue ones first, then by
     acceptance date."""
@@ -219,7 +220,7 @@ class Totals:
     total: TotalsRow = field(default_factory=lambda: TotalsRow("", "合计", ""))
 
 
-def totals(user: Any, year: int | None, group_by: Region | None = None) -> Totals:
+def totals(user: Viewer, year: int | None, group_by: Region | None = None) -> Totals:
     """Households, standard, paid, outstanding and overdue count of filed cases (建档 on, not
     ended) by the children of ``group_by`` (default: the user's region) and programme, with a
     total per programme and a grand total. One aggregate query; ``group_by`` must already be a

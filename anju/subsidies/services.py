@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, model_snapshot, refusals_audited
 from anju.cases.choices import Stage
@@ -73,7 +74,7 @@ def stage_refusal(case: RenovationCase) -> str:
     return ""
 
 
-def _require_payer(acting_user: Any, case: RenovationCase) -> None:
+def _require_payer(acting_user: User, case: RenovationCase) -> None:
     if not can_pay(acting_user):
         raise PermissionDenied("补助资金拨付须由区/县住建局登记。")
     if not in_scope(acting_user, case.region_code):
@@ -176,7 +177,7 @@ def _voucher_errors(case: RenovationCase, voucher: str) -> dict[str, str]:
     return {}
 
 
-def _audit_payment(acting_user: Any, payment: Payment, paid_total: Decimal, standard: Decimal) -> None:
+def _audit_payment(acting_user: User, payment: Payment, paid_total: Decimal, standard: Decimal) -> None:
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -189,7 +190,7 @@ def _audit_payment(acting_user: Any, payment: Payment, paid_total: Decimal, stan
 @refusals_audited("拨付补助资金")
 def payment_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     case: RenovationCase,
     amount: Decimal | int | str,
     paid_on: datetime.date,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
@@ -34,7 +35,7 @@ def pay(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            payment = services.payment_record(acting_user=request.user, case=case, **form.cleaned_data)
+            payment = services.payment_record(acting_user=signed_in_user(request), case=case, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -16,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from anju.accounts.actors import signed_in_user
 from anju.cases.models import RenovationCase
-from anju.core.api_base import ScopedReadOnlyViewSet, service_errors
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.regions.models import Region
 from anju.supervision import acts as supervision_acts
 from anju.supervision import services
@@ -29,13 +28,6 @@ from anju.supervision.models import Finding, OrderFollowUp, RectificationOrder, 
 def _absolute(serializer: serializers.Serializer, url: str) -> str:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     request = serializer.context.get("request")
     return request.build_absolute_uri(url) if request else url
-
-
-def _call(service: Any, **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except (DjangoValidationError, DjangoPermissionDenied) as exc:
-        raise service_errors(exc) from exc
 
 
 # --- serializers --------------------------------------------------------------------------------
@@ -213,7 +205,7 @@ class VisitViewSet(ScopedReadOnlyViewSet):
         region = Region.objects.visible_to(request.user).filter(code=values.pop("region").strip()).first()
         if region is None:
             raise exceptions.NotFound("区划不存在或不在您的管辖范围内。")
-        visit = _call(services.visit_record, acting_user=request.user, region=region, **values)
+        visit = services.visit_record(acting_user=signed_in_user(request), region=region, **values)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -242,7 +234,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
             case = RenovationCase.objects.visible_to(request.user).filter(pk=case_id).first()
             if case is None:
                 raise exceptions.ValidationError({"case": "改造案件不存在或不在您的管辖范围内。"})
-        finding = _call(services.finding_add, acting_user=request.user, visit=visit, case=case, **values)
+        finding = services.finding_add(acting_user=signed_in_user(request), visit=visit, case=case, **values)
         return Response(self.get_serializer(finding).data, status=status.HTTP_201_CREATED)
 
 
@@ -267,9 +259,8 @@ class OrderViewSet(ScopedReadOnlyViewSet):
         findings = list(Finding.objects.visible_to(request.user).select_related("visit__township").filter(pk__in=ids))
         if len(findings) != len(ids):
             raise exceptions.NotFound("问题不存在或不在您的管辖范围内。")
-        order = _call(
-            services.order_issue,
-            acting_user=request.user,
+        order = services.order_issue(
+            acting_user=signed_in_user(request),
             findings=findings,
             requirements=data.validated_data["requirements"],
             due_on=data.validated_data["due_on"],
@@ -280,7 +271,7 @@ class OrderViewSet(ScopedReadOnlyViewSet):
         order = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(service, acting_user=request.user, order=order, **data.validated_data)
+        service(acting_user=signed_in_user(request), order=order, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
 
     @extend_schema(request={"multipart/form-data": RespondSerializer}, responses=OrderDetailSerializer)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.cases.models import RenovationCase
+from anju.core.actors import Viewer
 from anju.core.scoping import get_visible_or_404
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -24,7 +25,7 @@ from anju.supervision.models import Finding, FindingPhoto, OrderFollowUp, Rectif
 PANEL_LIMIT = 8
 
 
-def visits_visible(user: Any, params: Any, request: Any = None) -> VisitFilter:
+def visits_visible(user: Viewer, params: Any, request: Any = None) -> VisitFilter:
     """Visits the user may see, newest first, with finding and order counts, narrowed by
     ``VisitFilter`` (township, date range, topic, region)."""
     qs = (
@@ -47,7 +48,7 @@ def visit_findings(visit: SupervisionVisit) -> list[Finding]:
     )
 
 
-def orders_visible(user: Any, params: Any, request: Any = None) -> OrderFilter:
+def orders_visible(user: Viewer, params: Any, request: Any = None) -> OrderFilter:
     """Orders the user may see: overdue first (most days late first), then open ones by due
     date, closed ones last.
     Narrowed by ``OrderFilter``: township, status (open / issued / returned / responded /
@@ -69,7 +70,7 @@ def orders_visible(user: Any, params: Any, request: Any = None) -> OrderFilter:
     return OrderFilter(params, queryset=qs.order_by("-late", "done", "due_on", "-pk"), request=request)
 
 
-def order_detail(user: Any, pk: int) -> RectificationOrder:
+def order_detail(user: Viewer, pk: int) -> RectificationOrder:
     return get_visible_or_404(RectificationOrder.objects.select_related("township", "office", "issued_by"), user, pk=pk)
 
 
@@ -85,7 +86,7 @@ def order_history(order: RectificationOrder) -> list[OrderFollowUp]:
     return list(order.follow_ups.select_related("actor").prefetch_related("photos"))
 
 
-def order_counts(user: Any, today: datetime.date | None = None) -> dict[str, int]:
+def order_counts(user: Viewer, today: datetime.date | None = None) -> dict[str, int]:
     """Open (not closed), overdue (due date passed, not closed) and closed orders the user sees."""
     today = today or timezone.localdate()
     not_closed = ~Q(status=OrderStatus.CLOSED)
@@ -128,7 +129,7 @@ def home_panel(user: Any) -> dict[str, Any]:
     }
 
 
-def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
+def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     """For the case page: the supervision findings about this case and their orders."""
     findings = list(
         Finding.objects.visible_to(user)
@@ -141,7 +142,7 @@ def case_panel(*, case: RenovationCase, user: Any) -> dict[str, Any]:
     return {"findings": findings, "open": sum(1 for f in findings if f.order and f.order.status != OrderStatus.CLOSED)}
 
 
-def townships_for(user: Any) -> QuerySet[Any]:
+def townships_for(user: Viewer) -> QuerySet[Any]:
     """The townships a user's supervision lists can be filtered by."""
     return Region.objects.visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("code")
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.cases.models import RenovationCase
@@ -76,7 +77,7 @@ def _photos(photos: Sequence[Any]) -> list[Any]:
 
 def visit_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     region: Region,
     visited_on: datetime.date,
     topic: str,
@@ -120,7 +121,7 @@ def visit_record(
 
 def finding_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     visit: SupervisionVisit,
     category: str,
     description: str,
@@ -194,7 +195,7 @@ def _next_seq(office: Region, year: int) -> int:
 
 def order_issue(
     *,
-    acting_user: Any,
+    acting_user: User,
     findings: Sequence[Finding],
     requirements: str,
     due_on: datetime.date,
@@ -252,7 +253,7 @@ def _lock(order: RectificationOrder) -> None:
 @refusals_audited("反馈整改情况", obj_kwarg="order")
 def order_respond(
     *,
-    acting_user: Any,
+    acting_user: User,
     order: RectificationOrder,
     text: str,
     responded_on: datetime.date | None = None,
@@ -306,7 +307,7 @@ def order_respond(
 @refusals_audited("退回整改", obj_kwarg="order")
 def order_return(
     *,
-    acting_user: Any,
+    acting_user: User,
     order: RectificationOrder,
     reason: str,
     new_due_on: datetime.date | None = None,
@@ -349,7 +350,7 @@ def order_return(
 
 
 @refusals_audited("整改销号", obj_kwarg="order")
-def order_close(*, acting_user: Any, order: RectificationOrder, note: str) -> RectificationOrder:
+def order_close(*, acting_user: User, order: RectificationOrder, note: str) -> RectificationOrder:
     """The issuing office accepts the township's response and closes the order (销号)."""
     ensure_act(order, acting_user, SupervisionAct.CLOSE)
     if not note.strip():

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
@@ -65,7 +66,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     form = VisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = services.visit_record(acting_user=request.user, **form.cleaned_data)
+            visit = services.visit_record(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -87,7 +88,7 @@ def _render_visit(
     order_form: OrderIssueForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     unordered = visit.findings.filter(order__isnull=True).order_by("pk")
     findings = selectors.visit_findings(visit)
     orders = sorted({f.order for f in findings if f.order is not None}, key=lambda o: o.pk)
@@ -121,7 +122,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingForm(request.POST, request.FILES, user=request.user, township=visit.township)
     if form.is_valid():
         try:
-            services.finding_add(acting_user=request.user, visit=visit, **form.cleaned_data)
+            services.finding_add(acting_user=signed_in_user(request), visit=visit, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -139,7 +140,7 @@ def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             order = services.order_issue(
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
                 findings=list(form.cleaned_data["findings"].select_related("visit__township")),
                 requirements=form.cleaned_data["requirements"],
                 due_on=form.cleaned_data["due_on"],
@@ -179,7 +180,7 @@ def _render_order(
     forms: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     given = forms or {}
     context: dict[str, Any] = {
         "page_title": f"整改通知 {order.number}",
@@ -233,7 +234,7 @@ def order_respond(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "respond",
         RespondForm(request.POST, request.FILES),
-        lambda order, data: services.order_respond(acting_user=request.user, order=order, **data),
+        lambda order, data: services.order_respond(acting_user=signed_in_user(request), order=order, **data),
         "已反馈整改情况，等待下发单位复核。",
     )
 
@@ -246,7 +247,7 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "return",
         ReturnForm(request.POST),
-        lambda order, data: services.order_return(acting_user=request.user, order=order, **data),
+        lambda order, data: services.order_return(acting_user=signed_in_user(request), order=order, **data),
         "已退回乡镇重新整改。",
     )
 
@@ -259,7 +260,7 @@ def order_close(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "close",
         CloseForm(request.POST),
-        lambda order, data: services.order_close(acting_user=request.user, order=order, **data),
+        lambda order, data: services.order_close(acting_user=signed_in_user(request), order=order, **data),
         "整改通知已销号。",
     )
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from anju.core.api_base import service_errors
+from anju.accounts.actors import signed_in_user
 from anju.eligibility.choices import Programme
 from anju.regions.models import Region
 from anju.tasks import selectors, services
@@ -175,33 +173,34 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         data.is_valid(raise_exception=True)
         values = data.validated_data
         region = Region.objects.filter(code=values["region"].strip()).first()
-        try:
-            if values["parent"] is not None:
-                parent = selectors.tasks_visible(request.user).filter(pk=values["parent"]).first()
-                if parent is None:
-                    raise exceptions.NotFound("任务不存在或不在您的管辖范围内。")
-                if region is None:
-                    raise exceptions.ValidationError({"region": "区划代码不存在。"})
-                task = services.task_allocate(
-                    acting_user=request.user, task=parent, township=region, count=values["count"], note=values["note"]
-                )
-            else:
-                missing = {k: "下达任务时必填。" for k in ("year", "programme", "kind") if k not in values}
-                if missing:
-                    raise exceptions.ValidationError(missing)
-                if region is None or not Region.objects.visible_to(request.user).filter(pk=region.pk).exists():
-                    raise exceptions.NotFound("区划不存在或不在您的管辖范围内。")
-                task = services.task_issue(
-                    acting_user=request.user,
-                    county=region,
-                    year=values["year"],
-                    programme=values["programme"],
-                    kind=values["kind"],
-                    count=values["count"],
-                    note=values["note"],
-                )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise service_errors(exc) from exc
+        if values["parent"] is not None:
+            parent = selectors.tasks_visible(request.user).filter(pk=values["parent"]).first()
+            if parent is None:
+                raise exceptions.NotFound("任务不存在或不在您的管辖范围内。")
+            if region is None:
+                raise exceptions.ValidationError({"region": "区划代码不存在。"})
+            task = services.task_allocate(
+                acting_user=signed_in_user(request),
+                task=parent,
+                township=region,
+                count=values["count"],
+                note=values["note"],
+            )
+        else:
+            missing = {k: "下达任务时必填。" for k in ("year", "programme", "kind") if k not in values}
+            if missing:
+                raise exceptions.ValidationError(missing)
+            if region is None or not Region.objects.visible_to(request.user).filter(pk=region.pk).exists():
+                raise exceptions.NotFound("区划不存在或不在您的管辖范围内。")
+            task = services.task_issue(
+                acting_user=signed_in_user(request),
+                county=region,
+                year=values["year"],
+                programme=values["programme"],
+                kind=values["kind"],
+                count=values["count"],
+                note=values["note"],
+            )
         rows = selectors.task_rows_for(request.user, task.year)
         body = RenovationTaskSerializer(task, context={**self.get_serializer_context(), "rows": rows}).data
         return Response(body, status=status.HTTP_201_CREATED)

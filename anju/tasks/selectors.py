@@ -12,6 +12,7 @@ from django.db.models.functions import Substr
 
 from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES
 from anju.cases.models import RenovationCase
+from anju.core.actors import Viewer
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import Programme
 from anju.regions.choices import RegionLevel
@@ -109,11 +110,11 @@ class ProgressRow:
         return [t for t in (self.annual, self.dynamic) if t is not None]
 
 
-def tasks_visible(user: Any) -> Any:
+def tasks_visible(user: Viewer) -> Any:
     return Task.objects.visible_to(user).select_related("region", "parent", "issued_by")
 
 
-def task_progress(user: Any, year: int, county: Region | None = None) -> list[ProgressRow]:
+def task_progress(user: Viewer, year: int, county: Region | None = None) -> list[ProgressRow]:
     """The county rows of ``year`` the user may see (only ``county`` if given), each with its
     township rows. Three aggregate queries whatever the number of cases: the tasks, the
     allocation sums, and the cases counted by township."""
@@ -207,7 +208,7 @@ def county_totals(rows: list[ProgressRow]) -> list[CountyTotal]:
     return list(totals.values())
 
 
-def task_rows_for(user: Any, year: int, county: Region | None = None) -> dict[int, ProgressRow]:
+def task_rows_for(user: Viewer, year: int, county: Region | None = None) -> dict[int, ProgressRow]:
     """Each visible task of ``year`` and the progress row it belongs to (for the API)."""
     found: dict[int, ProgressRow] = {}
     for parent in task_progress(user, year, county):
@@ -221,6 +222,6 @@ def townships_of(county: Region) -> list[Region]:
     return list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code"))
 
 
-def counties_for(user: Any) -> list[Region]:
+def counties_for(user: Viewer) -> list[Region]:
     """The counties a province or city officer may issue tasks to."""
     return list(Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY).order_by("code"))

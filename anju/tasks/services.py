@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, refusals_audited
 from anju.core.scoping import in_scope
@@ -44,7 +45,7 @@ def _check_count(count: Any, errors: dict[str, str], key: str = "count") -> None
         errors[key] = "任务户数过大，请核对。"
 
 
-def _save(*, acting_user: Any, task: Task | None, values: dict[str, Any], note: str) -> Task:
+def _save(*, acting_user: User, task: Task | None, values: dict[str, Any], note: str) -> Task:
     """Create the task, or change the count of an existing one, with its audit row."""
     if task is None:
         task = Task.objects.create(issued_by=acting_user, note=note.strip()[:300], **values)
@@ -74,7 +75,7 @@ def _save(*, acting_user: Any, task: Task | None, values: dict[str, Any], note: 
 
 def task_issue(
     *,
-    acting_user: Any,
+    acting_user: User,
     county: Region,
     year: int,
     programme: str,
@@ -109,7 +110,7 @@ def task_issue(
         return _save(acting_user=acting_user, task=existing, values={**values, "count": count}, note=note)
 
 
-def _allocation_errors(acting_user: Any, task: Task) -> None:
+def _allocation_errors(acting_user: User, task: Task) -> None:
     if not (acting_user.is_superuser or acting_user.has_role(*ALLOCATE_ROLES)):
         raise PermissionDenied("任务须由区/县住建局分解到乡镇。")
     if not in_scope(acting_user, task.region_code):
@@ -124,7 +125,7 @@ def _check_township(task: Task, township: Region, errors: dict[str, str]) -> Non
 
 
 @refusals_audited("分解任务", obj_kwarg="task")
-def task_allocate(*, acting_user: Any, task: Task, township: Region, count: int, note: str = "") -> Task:
+def task_allocate(*, acting_user: User, task: Task, township: Region, count: int, note: str = "") -> Task:
     """分解任务: the county officer allocates part of its task to one of its townships (the
     same year, programme and kind). Allocating again changes the count. The townships' sum may
     differ from the county's task: that is shown, not refused (ADR 0015)."""
@@ -138,7 +139,7 @@ def task_allocate(*, acting_user: Any, task: Task, township: Region, count: int,
         return _allocate_one(acting_user=acting_user, task=task, township=township, count=count, note=note)
 
 
-def _allocate_one(*, acting_user: Any, task: Task, township: Region, count: int, note: str) -> Task:
+def _allocate_one(*, acting_user: User, task: Task, township: Region, count: int, note: str) -> Task:
     existing = Task.objects.select_for_update().filter(parent=task, region=township).first()
     values = {
         "year": task.year,
@@ -153,7 +154,7 @@ def _allocate_one(*, acting_user: Any, task: Task, township: Region, count: int,
 
 
 @refusals_audited("分解任务", obj_kwarg="task")
-def task_allocate_many(*, acting_user: Any, task: Task, counts: Mapping[str, int], note: str = "") -> list[Task]:
+def task_allocate_many(*, acting_user: User, task: Task, counts: Mapping[str, int], note: str = "") -> list[Task]:
     """The allocation form: a count per township code, all saved or none. Townships whose count
     did not change are left alone (no audit noise); a township left out keeps its allocation."""
     _allocation_errors(acting_user, task)

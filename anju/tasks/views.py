@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from anju.accounts.actors import signed_in_user
 from anju.accounts.views import _apply_errors
 from anju.core.scoping import get_visible_or_404
 from anju.regions.choices import RegionLevel
@@ -63,7 +64,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         ).first()
         try:
             task = services.task_issue(
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
                 county=county,
                 year=data["year"],
                 programme=data["programme"],
@@ -91,7 +92,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         counts = form.counts()
         try:
             services.task_allocate_many(
-                acting_user=request.user, task=task, counts=counts, note=form.cleaned_data["note"]
+                acting_user=signed_in_user(request), task=task, counts=counts, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

@@ -168,6 +168,7 @@ def test_it_no_longer_counts_a_family_that_found_a_safe_home_another_way(
 ) -> None:
     summaries_refresh()
     staff = world["bing"].created_by
+    assert staff is not None
     with django_capture_on_commit_callbacks(execute=True):
         case_services.case_end(
             acting_user=staff, case=world["bing"], on=ago(1), reason=EndReason.RENT, note="租住亲戚的安全住房"

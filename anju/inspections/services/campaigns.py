@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.inspections.acts import ensure_act
@@ -21,7 +22,7 @@ from anju.regions.models import Region
 
 def campaign_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     title: str,
     year: int,
     region: Region,

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.inspections.acts import ensure_act, may
@@ -24,7 +25,7 @@ def can_manage_checklist(user: Any) -> bool:
     return may(ActKind.CHECKLIST, user)
 
 
-def _audit_checklist(acting_user: Any, item: HazardItem, action: str, before: dict[str, Any], note: str = "") -> None:
+def _audit_checklist(acting_user: User, item: HazardItem, action: str, before: dict[str, Any], note: str = "") -> None:
     # The item belongs to no region: the row goes to the administrator's region, whose audit log shows it.
     audit_record(
         actor=acting_user,
@@ -52,7 +53,9 @@ def _checklist_values(*, label: str, part: str, item: HazardItem | None = None) 
     return label
 
 
-def hazard_item_create(*, acting_user: Any, label: str, part: str, serious: bool = False, code: str = "") -> HazardItem:
+def hazard_item_create(
+    *, acting_user: User, label: str, part: str, serious: bool = False, code: str = ""
+) -> HazardItem:
     """Add an item at the end of the checklist. The code is what inspections store; when left
     blank one is made from the part (``wall_1``)."""
     ensure_act(ActKind.CHECKLIST, acting_user)
@@ -78,7 +81,7 @@ def hazard_item_create(*, acting_user: Any, label: str, part: str, serious: bool
     return item
 
 
-def hazard_item_update(*, acting_user: Any, item: HazardItem, label: str, part: str, serious: bool) -> HazardItem:
+def hazard_item_update(*, acting_user: User, item: HazardItem, label: str, part: str, serious: bool) -> HazardItem:
     """Reword an item, move it to another part, or change whether it is serious. The code stays:
     inspections already recorded refer to it."""
     ensure_act(ActKind.CHECKLIST, acting_user)
@@ -93,7 +96,7 @@ def hazard_item_update(*, acting_user: Any, item: HazardItem, label: str, part: 
     return locked
 
 
-def hazard_item_move(*, acting_user: Any, item: HazardItem, direction: str) -> HazardItem:
+def hazard_item_move(*, acting_user: User, item: HazardItem, direction: str) -> HazardItem:
     """Move an active item one place up or down among the active items (they swap places)."""
     ensure_act(ActKind.CHECKLIST, acting_user)
     if direction not in ("up", "down"):
@@ -120,7 +123,7 @@ def hazard_item_move(*, acting_user: Any, item: HazardItem, direction: str) -> H
     return moved
 
 
-def hazard_item_retire(*, acting_user: Any, item: HazardItem) -> HazardItem:
+def hazard_item_retire(*, acting_user: User, item: HazardItem) -> HazardItem:
     """Take an item off the inspection form. Never deleted: recorded inspections keep showing it."""
     ensure_act(ActKind.CHECKLIST, acting_user)
     with transaction.atomic():
@@ -136,7 +139,7 @@ def hazard_item_retire(*, acting_user: Any, item: HazardItem) -> HazardItem:
     return locked
 
 
-def hazard_item_restore(*, acting_user: Any, item: HazardItem) -> HazardItem:
+def hazard_item_restore(*, acting_user: User, item: HazardItem) -> HazardItem:
     """Put a retired item back on the form, in its old place."""
     ensure_act(ActKind.CHECKLIST, acting_user)
     with transaction.atomic():

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import GradeSource
@@ -35,7 +35,7 @@ def task_priority(house: House) -> tuple[int, str]:
 
 def emergency_declare(
     *,
-    acting_user: Any,
+    acting_user: User,
     kind: str,
     title: str,
     occurred_on: datetime.date,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.models import House
@@ -19,7 +20,7 @@ from anju.inspections.models import FollowUp, Inspection
 from anju.inspections.photos import process_photo
 
 
-def _open_follow_up(acting_user: Any, house: House, inspection: Inspection, reason: str) -> None:
+def _open_follow_up(acting_user: User, house: House, inspection: Inspection, reason: str) -> None:
     if FollowUp.objects.filter(house=house, reason=reason, demolished_on__isnull=True).exists():
         return
     follow_up = FollowUp.objects.create(
@@ -39,7 +40,7 @@ HOUSE_EMPTIED = ("is_occupied", "occupants", "elderly_occupants", "lives_in_two_
 
 
 def follow_up_step(
-    *, acting_user: Any, follow_up: FollowUp, step: str, on: datetime.date, photo: Any, moved_to: str = ""
+    *, acting_user: User, follow_up: FollowUp, step: str, on: datetime.date, photo: Any, moved_to: str = ""
 ) -> FollowUp:
     """Record that the people moved to a safe house, or that the old house was demolished."""
     if step not in STEP_KINDS:
@@ -75,7 +76,7 @@ def follow_up_step(
     return follow_up
 
 
-def _house_emptied(acting_user: Any, follow_up: FollowUp) -> None:
+def _house_emptied(acting_user: User, follow_up: FollowUp) -> None:
     """Once the people have moved to a safe house, nobody lives in the old one."""
     house = House.objects.select_for_update().get(pk=follow_up.house_id)
     before = model_snapshot(house, HOUSE_EMPTIED)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot, refusals_audited
 from anju.core.scoping import in_scope
@@ -23,7 +24,7 @@ from anju.inspections.photos import process_photo
 @refusals_audited("核实住房情况", obj_kwarg="household")
 def housing_check_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     campaign: Campaign,
     household: Household,
     kind: str,
@@ -83,7 +84,7 @@ def _date_and_evidence_errors(campaign: Campaign, recorded_on: datetime.date, ev
 
 
 def _where_errors(
-    acting_user: Any, household: Household, kind: str, host_house: House | None, host_note: str
+    acting_user: User, household: Household, kind: str, host_house: House | None, host_note: str
 ) -> dict[str, str]:
     """无房 only when no only house is registered and no host house is named; otherwise the host
     house (another household's, in the user's scope) or where it is."""

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.choices import Department, GradeSource, KeyGroup
@@ -143,7 +144,7 @@ class _Position:
 
 def inspection_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     house: House,
     suspected_grade: str,
     is_occupied: bool,
@@ -198,7 +199,7 @@ def inspection_record(
     return inspection
 
 
-def _earlier_submission(acting_user: Any, house: House, submission_id: str) -> Inspection | None:
+def _earlier_submission(acting_user: User, house: House, submission_id: str) -> Inspection | None:
     """The record already made from this filled-in form, if its first answer was lost."""
     if len(submission_id) > 64:
         raise ValidationError("提交编号过长。")
@@ -298,7 +299,7 @@ def _position(house: House, device: _Position, photos: list[Photo]) -> _Position
 
 
 def _save_inspection(
-    acting_user: Any,
+    acting_user: User,
     house: House,
     campaign: Campaign | None,
     event: EmergencyEvent | None,
@@ -346,7 +347,7 @@ def _save_inspection(
     return inspection
 
 
-def _what_follows(acting_user: Any, inspection: Inspection, referral_department: str, poverty_note: str) -> None:
+def _what_follows(acting_user: User, inspection: Inspection, referral_department: str, poverty_note: str) -> None:
     """The house's state, the emergency task done, a referral, follow-ups."""
     house = inspection.house
     _update_house_state(acting_user, house, inspection)
@@ -362,7 +363,7 @@ def _what_follows(acting_user: Any, inspection: Inspection, referral_department:
         _open_follow_up(acting_user, house, inspection, FollowUpReason.TWO_HOUSES)
 
 
-def _open_referral(acting_user: Any, inspection: Inspection, department: str, poverty_note: str) -> None:
+def _open_referral(acting_user: User, inspection: Inspection, department: str, poverty_note: str) -> None:
     household = inspection.household
     referral = Referral.objects.create(
         inspection=inspection,
@@ -380,7 +381,7 @@ def _open_referral(acting_user: Any, inspection: Inspection, department: str, po
     )
 
 
-def _update_house_state(acting_user: Any, house: House, inspection: Inspection) -> None:
+def _update_house_state(acting_user: User, house: House, inspection: Inspection) -> None:
     locked = House.objects.select_for_update().get(pk=house.pk)
     if locked.last_inspected_at and locked.last_inspected_at > inspection.inspected_at:
         return  # an older inspection entered late does not overwrite a newer one

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.households.models import House
@@ -18,7 +18,7 @@ from anju.inspections.models import ControlMeasure
 
 
 def measure_record(
-    *, acting_user: Any, house: House, kind: str, taken_on: datetime.date, responsible: str, note: str = ""
+    *, acting_user: User, house: House, kind: str, taken_on: datetime.date, responsible: str, note: str = ""
 ) -> ControlMeasure:
     ensure_act(ActKind.MEASURE, acting_user, house)
     if kind not in MeasureKind.values:
@@ -47,7 +47,7 @@ def measure_record(
 
 
 def measure_verify(
-    *, acting_user: Any, measure: ControlMeasure, verified_on: datetime.date, note: str, in_place: bool = True
+    *, acting_user: User, measure: ControlMeasure, verified_on: datetime.date, note: str, in_place: bool = True
 ) -> ControlMeasure:
     """A later check by someone else. A verified evacuation means nobody lives in the house now."""
     ensure_act(ActKind.VERIFY, acting_user, measure)

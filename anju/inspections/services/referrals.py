@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.households.choices import KeyGroup
@@ -20,7 +20,7 @@ from anju.inspections.models import Referral
 
 def referral_decide(
     *,
-    acting_user: Any,
+    acting_user: User,
     referral: Referral,
     confirm: bool,
     group: str = "",

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.core.masking import Kind, mask
@@ -44,7 +45,7 @@ def village_list_content(campaign: Campaign, village: Region) -> list[dict[str, 
     ]
 
 
-def village_list_sign(*, acting_user: Any, campaign: Campaign, village: Region) -> VillageList:
+def village_list_sign(*, acting_user: User, campaign: Campaign, village: Region) -> VillageList:
     """The village head's recorded electronic sign-off of the village's list."""
     ensure_act(ActKind.SIGN, acting_user, Signing(campaign, village))
     content = village_list_content(campaign, village)
@@ -78,7 +79,7 @@ def village_list_sign(*, acting_user: Any, campaign: Campaign, village: Region) 
     return record
 
 
-def village_list_receive(*, acting_user: Any, village_list: VillageList) -> VillageList:
+def village_list_receive(*, acting_user: User, village_list: VillageList) -> VillageList:
     """The township officer receives a signed list, once."""
     ensure_act(ActKind.RECEIVE, acting_user, village_list)
     with transaction.atomic():
