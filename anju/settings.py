@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",  # Content-Security-Policy header and its system checks (issue 21)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -99,11 +100,41 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Personal data is never kept by a browser's or a proxy's cache (issue 21).
     "anju.core.middleware.NoStoreMiddleware",
+    # Content-Security-Policy on every response (issue 21); the policy is the block below.
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# --- Content-Security-Policy (issue 21) -------------------------------------------------------
+# Everything is served by this process (anju/static/vendor, no CDN), so scripts, styles, fonts and
+# requests come from 'self' only. No 'unsafe-inline' and no 'unsafe-eval' anywhere: there is no
+# inline <script>, no on*="" handler, no style="" attribute and no <style> block in the templates
+# (behaviour is in anju/static/anju/anju.js, looks in anju.css); htmx runs with allowEval false and
+# without its injected indicator <style>. Styles that ECharts, Leaflet and Bootstrap set from
+# JavaScript go through the CSSOM, which CSP does not restrict. Images may be data:/blob: URLs
+# (photo previews before upload, Leaflet's icons) and, when a 天地图 key is configured, map tiles
+# from t0-t7.tianditu.gov.cn.
+_CSP_IMG_SRC = ["'self'", "data:", "blob:"]
+if os.environ.get("ANJU_TIANDITU_KEY"):
+    _CSP_IMG_SRC += [f"https://t{n}.tianditu.gov.cn" for n in range(8)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _CSP_IMG_SRC,
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end Content-Security-Policy ------------------------------------------------------------------
 
 ROOT_URLCONF = "anju.urls"
 

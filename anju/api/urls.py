@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from anju.acceptance import api as acceptance_api
@@ -61,5 +61,10 @@ urlpatterns = [
     path("auth/token/", accounts_api.TokenIssueView.as_view(), name="token"),
     path("auth/logout/", accounts_api.TokenLogoutView.as_view(), name="token_logout"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves the page's script as a file: the CSP refuses inline script (issue 21).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
 ]

@@ -4,6 +4,9 @@
   var script = document.getElementById("dashboard-script");
   var url = script.getAttribute("data-url");
   var year = new URLSearchParams(window.location.search).get("year") || "";
+  // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style="" attributes, which the
+  // Content-Security-Policy refuses (issue 21).
+  var TOOLTIP = { trigger: "axis", renderMode: "richText" };
 
   function chart(id) {
     var el = document.getElementById(id);
@@ -29,7 +32,7 @@
       var c1 = chart("chart-children");
       if (!kids.length) { empty(c1, "没有下级区划"); } else {
         c1.setOption({
-          tooltip: { trigger: "axis" },
+          tooltip: TOOLTIP,
           legend: { data: ["仍住C/D重点户", "最长在阶段天数"], top: 0 },
           grid: { left: 40, right: 50, top: 30, bottom: 70 },
           xAxis: { type: "category", data: names, axisLabel: { rotate: names.length > 6 ? 40 : 0, interval: 0 } },
@@ -46,7 +49,7 @@
       var c2 = chart("chart-stages");
       if (!stages.length) { empty(c2, d.year + " 年暂无案件"); } else {
         c2.setOption({
-          tooltip: { trigger: "axis" },
+          tooltip: TOOLTIP,
           grid: { left: 110, right: 30, top: 10, bottom: 30 },
           xAxis: { type: "value", minInterval: 1 },
           yAxis: { type: "category", inverse: true, data: stages.map(function (s) { return s.label; }) },
@@ -58,7 +61,7 @@
       var withTasks = kids.filter(function (k) { return k.tasks > 0 || k.cases > 0; });
       if (!withTasks.length) { empty(c3, "没有任务或案件"); } else {
         c3.setOption({
-          tooltip: { trigger: "axis" },
+          tooltip: TOOLTIP,
           legend: { data: ["任务", "案件", "竣工", "销号"], top: 0 },
           grid: { left: 40, right: 20, top: 30, bottom: 70 },
           xAxis: { type: "category", data: withTasks.map(function (k) { return k.name; }), axisLabel: { rotate: withTasks.length > 6 ? 40 : 0, interval: 0 } },
@@ -75,7 +78,7 @@
 
       var c4 = chart("chart-trend");
       c4.setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: TOOLTIP,
         legend: { data: ["建案", "竣工", "销号"], top: 0 },
         grid: { left: 40, right: 20, top: 30, bottom: 30 },
         xAxis: { type: "category", data: d.trend.months },

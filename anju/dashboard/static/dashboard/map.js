@@ -15,7 +15,7 @@
   window.anjuMap = map;  // for the screenshot script and the console
   // A cluster takes the colour of the worst grade inside it, so D houses show at any zoom.
   var RANK = { D: 4, C: 3, B: 2, A: 1, "": 0 };
-  var COLOURS = { D: "#c62828", C: "#ef6c00", B: "#1565c0", A: "#2e7d32", "": "#757575" };
+  // Its colours are the .grade-* classes in anju.css, the same as the legend's.
   var cluster = L.markerClusterGroup({
     chunkedLoading: true,
     maxClusterRadius: 50,
@@ -24,9 +24,9 @@
       c.getAllChildMarkers().forEach(function (m) { if (RANK[m.options.grade] > RANK[worst]) worst = m.options.grade; });
       var n = c.getChildCount();
       var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+      // Classes, not a style="" attribute: the Content-Security-Policy refuses inline styles.
       return L.divIcon({
-        html: '<div style="width:' + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;background:" +
-          COLOURS[worst] + ';color:#fff;font-weight:bold;text-align:center;border:2px solid #fff;box-shadow:0 0 3px #0006">' + n + "</div>",
+        html: '<div class="map-cluster map-cluster-' + (n < 10 ? "s" : n < 100 ? "m" : "l") + " grade-" + (worst || "none") + '">' + n + "</div>",
         className: "", iconSize: L.point(size, size)
       });
     }
