@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from anju.core.queues import QueueItem, age_days
 from anju.core.roles import Role
-from anju.inspections.acts import DEPARTMENT_ROLE, INSPECT_ROLES
-from anju.inspections.choices import ReferralStatus, VillageListStatus
+from anju.inspections.acts import DEPARTMENT_ROLE, INSPECT_ROLES, Signing, act_refusal
+from anju.inspections.choices import ActKind, ReferralStatus, VillageListStatus
 from anju.inspections.models import Campaign, EmergencyEvent, EmergencyTask, FollowUp, Referral, VillageList
 from anju.inspections.selectors import campaign_households
 
@@ -125,6 +125,24 @@ def _township(user: Any, role: str) -> Iterator[QueueItem]:
         )
 
 
+def _village_head(user: Any, role: str) -> Iterator[QueueItem]:
+    """The village's list of suspected dangerous houses to sign, while ``acts`` lets the head sign."""
+    if role != Role.VILLAGE_HEAD or user.region_id is None:
+        return
+    campaign = current_campaign_of(user)
+    if campaign is None or act_refusal(ActKind.SIGN, user, Signing(campaign, user.region)):
+        return
+    yield QueueItem(
+        key="village-list-sign",
+        title=f"「{campaign}」本村疑似危房清单待签字",
+        count=1,
+        oldest_days=age_days(campaign.starts_on),
+        url=reverse("inspections:village_list_sign", args=[campaign.pk]),
+        next_step=f"核对本村排查结果，{campaign.list_due:%Y-%m-%d} 前签字报乡镇",
+        order=10,
+    )
+
+
 def inspection_queue(user: Any, role: str) -> Iterator[QueueItem]:
-    for part in (_emergency, _campaign, _referrals, _township):
+    for part in (_emergency, _campaign, _referrals, _township, _village_head):
         yield from part(user, role)
