@@ -7,7 +7,10 @@ class ArchivesConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.archives import selectors
+        from anju.archives.queues import review_queue
         from anju.cases import extensions
+        from anju.core.queues import register_queue
 
         extensions.register_panel("archives_panel", selectors.case_panel)
         extensions.register_close_blockers(selectors.case_close_blockers, order=20)
+        register_queue(review_queue)

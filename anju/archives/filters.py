@@ -20,6 +20,8 @@ ARCHIVE_STATUSES = {
     "complete": "材料齐全",
     "unreviewed": "未完成共同审定",
     "reviewed": "已共同审定",
+    "awaiting_civil_affairs": "材料齐全、待民政审定",
+    "awaiting_rural_revitalization": "材料齐全、待乡村振兴审定",
 }
 # On the completeness annotations of ``selectors.with_completeness``.
 STATUS_CONDITIONS = {
@@ -27,6 +29,9 @@ STATUS_CONDITIONS = {
     "complete": Q(docs_present__gte=F("docs_required")),
     "unreviewed": Q(civil_agreed=False) | Q(rural_agreed=False),
     "reviewed": Q(civil_agreed=True) & Q(rural_agreed=True),
+    # The 民政／乡村振兴 queues: complete (agreement needs it) and not yet agreed by that department.
+    "awaiting_civil_affairs": Q(docs_present__gte=F("docs_required")) & Q(civil_agreed=False),
+    "awaiting_rural_revitalization": Q(docs_present__gte=F("docs_required")) & Q(rural_agreed=False),
 }
 
 

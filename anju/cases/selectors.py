@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from anju.cases import policy as pol
@@ -121,37 +121,6 @@ WAITING_LABEL: dict[str, str] = {
     Stage.RECTIFYING: "整改完成后登记复验",
     Stage.ACCEPTED: "销号（资金、档案、审定齐全后）",
 }
-
-
-def awaiting_user(user: Viewer) -> list[dict[str, Any]]:
-    """Open cases in the user's region whose next act the user may do, by stage, oldest first
-    (the home page's 待我办理)."""
-    from anju.cases.services import can_act
-
-    stages = [stage for stage, kind in WAITING_ACT.items() if can_act(user, kind)]
-    if not stages:
-        return []
-    rows = (
-        RenovationCase.objects.visible_to(user)
-        .filter(stage__in=stages)
-        .values("stage")
-        .annotate(n=Count("pk"), since=Min("stage_since"))
-    )
-    today = timezone.localdate()
-    labels = dict(Stage.choices)
-    return sorted(
-        (
-            {
-                "stage": r["stage"],
-                "label": labels[r["stage"]],
-                "act": WAITING_LABEL.get(r["stage"], StepKind(WAITING_ACT[r["stage"]]).label),
-                "count": r["n"],
-                "oldest_days": (today - r["since"]).days,
-            }
-            for r in rows
-        ),
-        key=lambda r: -r["oldest_days"],
-    )
 
 
 def decision_page_case(*, household: Any, decision: Any, user: Viewer) -> dict[str, Any]:

@@ -412,7 +412,9 @@ def _after_completion(case: RenovationCase, plan: str, on: Callable[[str], datet
             voucher_no=f"BZ{case.year}-{case.pk:04d}-2",
             note="验收合格后拨付尾款",
         )
-    if complete_archive:
+    # The unpaid case's complete archive still waits for both departments' 共同审定 (their
+    # home-page queues show it).
+    if complete_archive and plan != "accepted_unpaid":
         for role in ("civil", "rural"):
             archive_services.archive_review(
                 acting_user=who(case, role),

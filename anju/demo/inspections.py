@@ -109,6 +109,7 @@ def load_demo_inspections(superuser: Any) -> int:
         campaigns[township_code] = campaign
         houses = list(House.objects.filter(region_code__startswith=township.prefix).select_related("household"))
         start = datetime.datetime(year, 3, 2, 9, tzinfo=datetime.UTC)
+        referred = 0
         span = max(1, int((now - start).total_seconds()))
         for i, house in enumerate(houses):
             if rng.random() > 0.68:
@@ -127,8 +128,12 @@ def load_demo_inspections(superuser: Any) -> int:
                 photos=[_photo(rng, f"house-{house.pk}-{n}") for n in range(2)] if i % 9 == 0 else [],
                 family_poor_not_listed=referral,
                 poverty_note=rng.choice(NOTES) if referral else "",
-                referral_department="civil_affairs" if rng.random() < 0.6 else "rural_revitalization",
+                # The township's first two referrals go to 民政 (one is confirmed below, one waits).
+                referral_department="civil_affairs"
+                if rng.random() < 0.6 or (referral and referred < 2)
+                else "rural_revitalization",
             )
+            referred += referral
             count += 1
 
     # 以房找人: one referral confirmed by 民政 in 屯留区; the rest wait for the liaisons.

@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import ROLE_PRIORITY, Role
-from anju.cases.selectors import awaiting_user
 from anju.core.navigation import ROLE_HOMES
+from anju.core.queues import queue_for
 from anju.dashboard.selectors import home_figure as dashboard_home_figure
 from anju.home.selectors import home_figures
 from anju.reporting.selectors import reminders as reporting_reminders
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "role_home": ROLE_HOMES.get(role) if role else None,
         "other_roles": [(r, Role(r).label) for r in held if r != role],
         "figures": home_figures(user),
-        "cases_waiting": awaiting_user(user),
+        "queue": queue_for(user, role),
         "supervision_panel": supervision_home_panel(user),
         "reporting_reminders": reporting_reminders(user),
         "summary": dashboard_home_figure(user),

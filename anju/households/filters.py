@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from anju.households.choices import ELDERLY_AGE, Grade, KeyGroup, StructureType
+from anju.households.choices import ELDERLY_AGE, Grade, GradeSource, KeyGroup, StructureType
 from anju.households.headline import CD_HOUSES
 from anju.households.idcard import normalize_id_number
 from anju.households.models import House, Household, Member
@@ -158,6 +158,10 @@ class HouseFilter(RegionFilterSet):
         method="filter_grade",
         empty_label="等级：全部",
     )
+    # The appraiser's queue: C/D by an inspection's first judgement, not yet appraised (ADR 0021).
+    awaiting = django_filters.ChoiceFilter(
+        label="待鉴定", choices=[("1", "仅看待鉴定")], method="filter_awaiting", empty_label="鉴定：全部"
+    )
 
     headline = django_filters.ChoiceFilter(
         label="统计口径",
@@ -180,6 +184,9 @@ class HouseFilter(RegionFilterSet):
         if value == "CD":
             return qs.filter(CD_HOUSES)
         return qs.filter(current_grade="" if value == "none" else value)
+
+    def filter_awaiting(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        return qs.filter(current_grade__in=DANGEROUS, grade_source=GradeSource.INSPECTION) if value == "1" else qs
 
     def filter_q(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         value = value.strip()

@@ -51,7 +51,7 @@ from anju.households.models import (
     VillageAlias,
 )
 from anju.households.permissions import can_write_statuses
-from anju.households.signals import facts_changed
+from anju.households.signals import facts_changed, statuses_confirmed
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -754,7 +754,18 @@ def list_import_commit(*, acting_user: User, list_import: ListImport, progress: 
         except IntegrityError as exc:
             raise ValidationError("预览之后在册数据已有变化，请重新上传名单生成新的预览。") from exc
         with connection.cursor() as cursor:
+            cursor.execute("SELECT household_id FROM anju_plan WHERE kind = 'A'")
+            confirmed = [row[0] for row in cursor.fetchall()]
             cursor.execute("DROP TABLE anju_plan")
+        if confirmed:
+            statuses_confirmed.send(
+                sender=None,
+                household_ids=confirmed,
+                department=record.department,
+                group=record.group,
+                source=f"名单「{record.original_name}」",
+                acting_user=acting_user,
+            )
         record.status = ListImportStatus.COMMITTED
         record.committed_at = timezone.now()
         record.save(update_fields=["status", "committed_at"])

@@ -15,6 +15,12 @@ from anju.accounts.models import User
 # reason (str, shown in the decision's history), acting_user.
 household_facts_changed = Signal()
 
+# Sent inside a department list import's transaction (so a receiver's writes stand or fall with
+# it) for the existing households the list has just put into a key group. kwargs: household_ids
+# (list[int]), department (str), group (str), source (str, the list's name), acting_user.
+# The inspections app closes its referrals for them (a referral asks exactly that question).
+statuses_confirmed = Signal()
+
 
 def facts_changed(
     *, acting_user: User, reason: str, household_ids: Iterable[int] = (), region_code: str | None = None

@@ -224,7 +224,10 @@ def status_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def house_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
-    context = _list_context(request, filterset) | {"page_title": "房屋"}
+    context = _list_context(request, filterset) | {
+        "page_title": "房屋",
+        "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    }
     return render(request, "households/house_list.html", context)
 
 

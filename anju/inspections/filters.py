@@ -12,7 +12,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from anju.core.filtering import FlagFilter, IntegerFilter, SortFilter
-from anju.households.choices import DANGEROUS_GRADES, Grade
+from anju.households.choices import DANGEROUS_GRADES, Department, Grade
 from anju.households.filters import search
 from anju.households.models import House, Household
 from anju.inspections.choices import ReferralStatus
@@ -52,6 +52,7 @@ class InspectionFilter(RegionFilterSet):
 class ReferralFilter(RegionFilterSet):
     q = django_filters.CharFilter(label="户主姓名或身份证号", method="filter_q")
     status = django_filters.ChoiceFilter(label="状态", choices=ReferralStatus.choices, empty_label="全部")
+    department = django_filters.ChoiceFilter(label="转交部门", choices=Department.choices, empty_label="全部部门")
 
     class Meta:
         model = Referral

@@ -310,6 +310,11 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     qs = Referral.objects.visible_to(request.user).select_related("household", "inspection__inspector", "decided_by")
+    # A department's liaison sees the referrals addressed to their own department only: the
+    # other department's are neither theirs to decide nor to read (``acts.DEPARTMENT_ROLE``).
+    own = [dept for dept, role in acts.DEPARTMENT_ROLE.items() if request.user.has_role(role)]  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
+    if own and not request.user.is_superuser:
+        qs = qs.filter(department__in=own)
     params = request.GET.copy()
     params.setdefault("status", ReferralStatus.PENDING)  # the page opens on what waits; ?status= is all
     filterset = ReferralFilter(params, queryset=qs, request=request)

@@ -17,10 +17,12 @@ from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.cases.choices import Stage
 from anju.cases.models import CasePolicy, RenovationCase
 from anju.core.actors import Viewer
 from anju.core.masking import Kind, shown
+from anju.core.navigation import OFFICE_ROLES
 from anju.core.numbers import yuan
 from anju.eligibility.choices import Programme
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
@@ -124,6 +126,12 @@ def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
         "refusal": "" if owed == 0 else refusal,
         "may_pay": can_pay(user, case) and not refusal and owed > 0,
         "pay_url": reverse("subsidies:pay", args=[case.pk]),
+        # The payments page (the navigation offers it to the office roles), on this case's payments.
+        "list_url": (
+            reverse("subsidies:payment_list") + f"?case={case.pk}"
+            if isinstance(user, User) and (user.is_superuser or user.has_role(*OFFICE_ROLES))
+            else ""
+        ),
     }
 
 

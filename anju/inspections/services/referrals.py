@@ -63,3 +63,37 @@ def referral_decide(
             note=locked.decision_note,
         )
     return locked
+
+
+def referrals_close_by_list(
+    *, household_ids: list[int], department: str, group: str, source: str, acting_user: User | None
+) -> int:
+    """The department's own list has put these households into ``group``: their pending
+    referrals to that department have their answer. Each is closed as 已认定, by the importer,
+    with a note naming the list, and audited. A referral to the other department stays for it
+    to decide. Runs inside the import's transaction; returns how many were closed."""
+    closed = 0
+    pending = Referral.objects.select_for_update().filter(
+        household_id__in=household_ids, department=department, status=ReferralStatus.PENDING
+    )
+    note = f"{source}导入时已认定为{KeyGroup(group).label}，转交自动办结。"
+    today = timezone.localdate()
+    for referral in pending:
+        referral.status = ReferralStatus.CONFIRMED
+        referral.group = group
+        referral.decided_by = acting_user
+        referral.decided_on = today
+        referral.decision_note = note
+        referral.save(update_fields=["status", "group", "decided_by", "decided_on", "decision_note"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=referral,
+            changes={
+                "status": {"before": ReferralStatus.PENDING, "after": ReferralStatus.CONFIRMED},
+                "group": {"before": "", "after": group},
+            },
+            note=note,
+        )
+        closed += 1
+    return closed
