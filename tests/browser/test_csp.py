@@ -94,7 +94,9 @@ def signed_in(browser: Browser, live_server: LiveServer, demo: None) -> Iterator
         # Photos one at a time: with the test's in-memory SQLite, several photo requests saving
         # the session at once can find django_session locked and answer 500 (not a CSP matter).
         # The sync API runs route handlers one after another, so fetching here serialises them.
-        page.route("**/files/**", lambda route: route.fulfill(response=route.fetch()))
+        # (A session saved by two photo requests at once can also be "interrupted": a 400.)
+        for pattern in ("**/files/**", "**/photos/**"):
+            page.route(pattern, lambda route: route.fulfill(response=route.fetch()))
         page.on("console", console)
         page.on("pageerror", page_error)
         page.goto(f"{live_server.url}/accounts/login/")
