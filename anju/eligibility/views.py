@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.eligibility import engine, extensions, selectors, services
@@ -22,6 +21,7 @@ from anju.eligibility.forms import CircumstanceForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
 from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
+from anju.kit.forms import apply_errors
 from anju.kit.versioning import can_edit_config
 
 
@@ -40,7 +40,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.circumstance_record(acting_user=request.user, household=household, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -162,7 +162,7 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.rule_set_update(acting_user=request.user, rule_set=rule_set, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "规则已保存（草稿）。")
                 return redirect("eligibility:rule_set_detail", pk=rule_set.pk)
