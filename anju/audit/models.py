@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from anju.core.masking import mask_value
 from anju.core.scoping import RegionScopedQuerySet
@@ -53,6 +54,9 @@ def _value_label(field: str, value: Any, object_type: str = "") -> str:
         return "是"
     if value is False:
         return "否"
+    if isinstance(value, str) and "T" in value and (moment := parse_datetime(value)) and timezone.is_aware(moment):
+        # Times are stored as UTC ISO text; the page shows them as the office's clock reads them.
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -97,3 +97,16 @@ def test_history_of_an_object_outside_the_region_is_a_404(
     assert client.get(theirs).status_code == 404
     assert client.get(reverse("audit:object_history", args=["nosuch.model", 1])).status_code == 404
     assert client.get(reverse("audit:object_history", args=["audit.auditevent", 1])).status_code == 404
+
+
+def test_a_changed_time_reads_in_beijing_time_not_utc() -> None:
+    event = AuditEvent(
+        object_type="households.house",
+        action="update",
+        changes={"last_inspected_at": {"before": None, "after": "2026-09-13T12:47:10+00:00"}},
+    )
+
+    [(label, before, after)] = event.changes_display()
+
+    assert (before, after) == ("（空）", "2026-09-13 20:47")
+    assert "last_inspected_at" not in label
