@@ -23,11 +23,16 @@ def _field_label(object_type: str, field: str) -> str:
         return EXTRA_FIELD_LABELS[field]
     try:
         model = apps.get_model(object_type)
-        name = field[:-3] if field.endswith("_id") else field
-        # A reverse relation (e.g. an appraisal's photos) has no verbose_name.
-        return str(getattr(model._meta.get_field(name), "verbose_name", field))
-    except (LookupError, ValueError, FieldDoesNotExist):
+    except (LookupError, ValueError):
         return field
+    # A foreign key is recorded as region_id; a plain field may end in _id too (a rule's rule_id).
+    for name in (field, field.removesuffix("_id")):
+        try:
+            # A reverse relation (e.g. an appraisal's photos) has no verbose_name.
+            return str(getattr(model._meta.get_field(name), "verbose_name", field))
+        except FieldDoesNotExist:
+            continue
+    return field
 
 
 def _choice_label(object_type: str, field: str, value: Any) -> str | None:

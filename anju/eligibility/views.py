@@ -143,12 +143,22 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(rule_set),
             "rule_set": rule_set,
             "spec": spec,
-            "rules": [(r, Outcome(r.outcome).label) for r in [*spec.rules, spec.default]] if spec else [],
+            "rules": [(r, Outcome(r.outcome).label, _reason_template(r.reason)) for r in [*spec.rules, spec.default]]
+            if spec
+            else [],
             "problems": problems,
             "can_edit": rule_set.is_editable and can_edit_config(request.user, rule_set),
             "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
         },
     )
+
+
+def _reason_template(reason: str) -> str:
+    """A rule's reason as its page shows it: each {fact} as 〔the fact's Chinese name〕."""
+    try:
+        return reason.format_map({name: f"〔{fact.label}〕" for name, fact in FACTS.items()})
+    except (KeyError, ValueError, IndexError):
+        return reason
 
 
 @login_required
