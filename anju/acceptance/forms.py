@@ -10,11 +10,11 @@ from django import forms
 from django.utils import timezone
 
 from anju.acceptance.choices import ItemResult, PostGrade
-from anju.households.forms import _style
+from anju.kit.forms import DateField, DateInput, style_form
 
 
-def _date() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+def _date() -> DateInput:
+    return DateInput()
 
 
 STALE_PAGE = "页面已过期，请刷新后重新填写。"
@@ -23,7 +23,7 @@ REQUIRED_CHOICES = [(ItemResult.PASS.value, "√ 合格"), (ItemResult.FAIL.valu
 
 
 class AcceptanceForm(forms.Form):
-    on = forms.DateField(
+    on = DateField(
         label="验收日期",
         widget=_date(),
         error_messages={"required": "请填写验收日期。", "invalid": "日期格式应为 2026-11-23。"},
@@ -58,7 +58,7 @@ class AcceptanceForm(forms.Form):
         help_text="参加验收的乡镇、县住建部门人员，多人用顿号分隔",
         error_messages={"required": "请填写验收人员姓名。"},
     )
-    rectification_due = forms.DateField(
+    rectification_due = DateField(
         label="整改期限",
         required=False,
         widget=_date(),
@@ -92,7 +92,7 @@ class AcceptanceForm(forms.Form):
             self.fields[f"note_{item['code']}"] = forms.CharField(
                 label=f"{item['name']}说明", max_length=200, required=False
             )
-        _style(self)
+        style_form(self)
 
     def groups(self) -> list[tuple[str, list[tuple[dict[str, Any], Any, Any]]]]:
         """The checklist's rows (item, result field, note field) by group, in checklist order."""
@@ -121,7 +121,7 @@ class AcceptanceForm(forms.Form):
 
 
 class RectificationCompleteForm(forms.Form):
-    on = forms.DateField(
+    on = DateField(
         label="整改完成日期",
         widget=_date(),
         error_messages={"required": "请填写整改完成日期。", "invalid": "日期格式应为 2026-11-23。"},
@@ -140,7 +140,7 @@ class RectificationCompleteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 def acceptance_initial(case: Any, on: datetime.date) -> dict[str, Any]:

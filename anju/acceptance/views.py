@@ -21,13 +21,13 @@ from anju.acceptance.forms import (
 )
 from anju.acceptance.models import Acceptance, Rectification
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.cases import policy as pol
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.cases.services import can_act
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
+from anju.kit.forms import apply_errors
 
 
 def case_url(case: RenovationCase) -> str:
@@ -66,7 +66,7 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
                     acting_user=signed_in_user(request), case=case, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if acceptance.passed:
                     messages.success(request, f"第 {acceptance.attempt} 次竣工验收通过。")
@@ -192,7 +192,7 @@ def rectification_complete(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "已登记整改完成，案件转为已竣工待验收，请组织复验。")
                 return redirect(case_url(case))

@@ -24,6 +24,7 @@ from anju.accounts.selectors import user_list as select_users
 from anju.core.context import current_context
 from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
+from anju.kit.forms import apply_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -52,14 +53,6 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _require_admin(request: HttpRequest) -> User:
     user = signed_in_user(request)
     if not (user.is_superuser or user.has_role(Role.ADMIN)):
@@ -77,7 +70,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 user=user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改。")
@@ -144,7 +137,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 organization=d["organization"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已创建用户 {created.username}。")
             return redirect("accounts:user_detail", pk=created.pk)
@@ -215,7 +208,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=d["is_active"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("accounts:user_detail", pk=target.pk)
@@ -235,7 +228,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_reset_password(acting_user=acting, user=target, password=form.cleaned_data["password1"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已重置 {target.username} 的密码。")
             return redirect("accounts:user_detail", pk=target.pk)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel
 from anju.appraisals.models import AppraisalTemplate
 from anju.households.choices import StructureType
-from anju.households.forms import _style
 from anju.inspections.choices import Grade
 from anju.inspections.forms import MultiplePhotoField
+from anju.kit.forms import DateField, DateInput, style_form
 
 
 class AppraisalForm(forms.Form):
@@ -55,7 +55,7 @@ class AppraisalForm(forms.Form):
     appraiser_name = forms.CharField(label="鉴定人", max_length=50)
     appraiser_org = forms.CharField(label="鉴定单位", max_length=100)
     certificate_no = forms.CharField(label="证书编号", max_length=50)
-    appraised_on = forms.DateField(label="鉴定日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    appraised_on = DateField(label="鉴定日期", widget=DateInput())
     photos = MultiplePhotoField(label="现场照片", required=False)
     report_file = forms.FileField(
         label="鉴定报告（PDF）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
@@ -73,7 +73,7 @@ class AppraisalForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{c['code']}"] = forms.CharField(label=f"{c['name']}说明", max_length=200, required=False)
-        _style(self)
+        style_form(self)
 
     TAIL_FIELDS = (
         "prevention_note",
@@ -122,7 +122,7 @@ class ComponentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=1, can_delete=True, can_order=True)
@@ -134,7 +134,7 @@ class TemplateMetaForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 def formset_initial(template: AppraisalTemplate) -> list[dict[str, Any]]:

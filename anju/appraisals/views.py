@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.appraisals import selectors, services
 from anju.appraisals.forms import (
     AppraisalForm,
@@ -25,6 +24,7 @@ from anju.core.scoping import get_visible_or_404
 from anju.households.choices import StructureType
 from anju.households.models import House
 from anju.kit.config_views import ConfigPages
+from anju.kit.forms import apply_errors
 from anju.kit.versioning import EDITOR_ROLE, can_edit_config
 
 
@@ -47,7 +47,7 @@ def appraisal_new(request: HttpRequest, house_pk: int) -> HttpResponse:
                     acting_user=signed_in_user(request), house=house, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
                 if "components" in getattr(exc, "message_dict", {}):
                     form.add_error(None, exc.message_dict["components"])
             else:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from anju.archives.models import ReviewRole
-from anju.households.forms import _style
+from anju.kit.forms import DateField, DateInput, style_form
 
 
 class UploadForm(forms.Form):
@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
         self.fields["file"].widget.attrs["class"] = "form-control form-control-sm"
 
 
@@ -41,7 +41,7 @@ class ReviewForm(forms.Form):
         error_messages={"required": "请选择同意或不同意。"},
     )
     opinion = forms.CharField(label="审定意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    on = forms.DateField(label="审定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateField(label="审定日期", widget=DateInput())
     role = forms.ChoiceField(label="审定部门", choices=ReviewRole.choices, required=False)
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
@@ -55,4 +55,4 @@ class ReviewForm(forms.Form):
             if len(roles) <= 1:
                 self.fields["role"].widget = forms.HiddenInput()
                 self.fields["role"].initial = roles[0][0] if roles else ""
-        _style(self)
+        style_form(self)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from anju.core.masking import mask_value
 from anju.core.scoping import RegionScopedQuerySet
@@ -22,11 +23,16 @@ def _field_label(object_type: str, field: str) -> str:
         return EXTRA_FIELD_LABELS[field]
     try:
         model = apps.get_model(object_type)
-        name = field[:-3] if field.endswith("_id") else field
-        # A reverse relation (e.g. an appraisal's photos) has no verbose_name.
-        return str(getattr(model._meta.get_field(name), "verbose_name", field))
-    except (LookupError, ValueError, FieldDoesNotExist):
+    except (LookupError, ValueError):
         return field
+    # A foreign key is recorded as region_id; a plain field may end in _id too (a rule's rule_id).
+    for name in (field, field.removesuffix("_id")):
+        try:
+            # A reverse relation (e.g. an appraisal's photos) has no verbose_name.
+            return str(getattr(model._meta.get_field(name), "verbose_name", field))
+        except FieldDoesNotExist:
+            continue
+    return field
 
 
 def _choice_label(object_type: str, field: str, value: Any) -> str | None:
@@ -53,6 +59,9 @@ def _value_label(field: str, value: Any, object_type: str = "") -> str:
         return "是"
     if value is False:
         return "否"
+    if isinstance(value, str) and "T" in value and (moment := parse_datetime(value)) and timezone.is_aware(moment):
+        # Times are stored as UTC ISO text; the page shows them as the office's clock reads them.
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

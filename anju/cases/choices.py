@@ -1,5 +1,7 @@
 from django.db import models
 
+from anju.households.choices import Grade
+
 
 class Stage(models.TextChoices):
     """Where a renovation case stands (requirements §8). 建档 is reached through three reviews, each with
@@ -69,8 +71,9 @@ class GradeAtOpening(models.TextChoices):
 
     A = "A", "A 级"
     B = "B", "B 级"
-    C = "C", "C 级（局部危房）"
-    D = "D", "D 级（整栋危房）"
+    # The national guideline's wording, the same as every other grade on the pages.
+    C = "C", Grade.C.label
+    D = "D", Grade.D.label
     NO_HOUSE = "N", "无房户"
 
 

@@ -9,13 +9,13 @@ from django import forms
 from django.utils import timezone
 
 from anju.cases.choices import ConstructionMode, EndReason, EnergyTag
-from anju.households.forms import _style
+from anju.kit.forms import DateField, DateInput, style_form
 
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE = DateInput()
 
 
 class StepForm(forms.Form):
-    on = forms.DateField(label="办理日期", widget=DATE, error_messages={"required": "请填写办理日期。"})
+    on = DateField(label="办理日期", widget=DATE, error_messages={"required": "请填写办理日期。"})
     note = forms.CharField(label="说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -26,7 +26,7 @@ class StepForm(forms.Form):
             self.fields["note"].label = note_label
         self.fields["note"].required = note_required
         self.fields["note"].error_messages["required"] = f"请填写{self.fields['note'].label}。"
-        _style(self)
+        style_form(self)
 
 
 class ApproveForm(StepForm):
@@ -35,7 +35,7 @@ class ApproveForm(StepForm):
     def __init__(self, *args: Any, methods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = methods  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
-        _style(self)
+        style_form(self)
 
 
 class DetailsFields(forms.Form):
@@ -54,7 +54,7 @@ class AgreementForm(StepForm, DetailsFields):
     def __init__(self, *args: Any, methods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = methods  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
-        _style(self)
+        style_form(self)
 
 
 class DetailsForm(DetailsFields):
@@ -63,7 +63,7 @@ class DetailsForm(DetailsFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class CompleteForm(StepForm):
@@ -79,16 +79,16 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PatrolForm(forms.Form):
-    on = forms.DateField(label="巡查日期", widget=DATE)
+    on = DateField(label="巡查日期", widget=DATE)
     findings = forms.CharField(label="巡查情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     problems_found = forms.BooleanField(label="发现质量安全问题", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class OpenForm(forms.Form):
-    on = forms.DateField(label="发现日期", widget=DATE)
+    on = DateField(label="发现日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=300, required=False)

@@ -83,17 +83,25 @@ def policies_visible(user: Viewer) -> ConfigQuerySet:
     return CasePolicy.objects.visible_to(user).order_by("region_code", "-version")
 
 
+def _grades_text(grades: list[str]) -> str:
+    """Grades as the pages word them: "C级、D级", the no-house household's N as 无房户."""
+    return "、".join("无房户" if g == "N" else f"{g}级" for g in grades)
+
+
 def policy_sections(policy: CasePolicy) -> dict[str, Any]:
     """The policy laid out for its page."""
     content = policy.content
     return {
         "notices": [(label, content["notice_days"][level]) for level, label in pol.NOTICE_LEVELS.items()],
-        "methods": content["methods"],
+        "methods": [
+            {**m, "grades_text": _grades_text(m["grades"]), "default_text": _grades_text(m.get("default_for", []))}
+            for m in content["methods"]
+        ],
         "area": content["area_rules"],
         "area_examples": [
             (n, pol.area_check(content, household_size=n, area=None).range_text) for n in (1, 2, 3, 4, 5, 6)
         ],
-        "standards": content["subsidy_standards"],
+        "standards": [{**st, "grades_text": _grades_text(st["grades"])} for st in content["subsidy_standards"]],
         "final_payment_days": content["final_payment_days"],
         "acceptance_items": content["acceptance_items"],
         "archive_documents": content["archive_documents"],

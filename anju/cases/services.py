@@ -303,10 +303,10 @@ def _check_not_supported_twice(household: Household, house: House | None, decisi
     if decision.outcome != Outcome.REENTRY:
         raise ValidationError(
             f"不能重复补助：已享受过改造补助——{'；'.join(earlier[:3])}。现行资格认定为「{decision.get_outcome_display()}」"
-            f"（规则 {decision.rule_id}「{decision.rule_name}」），不属于再次纳入。"
+            f"（规则「{decision.rule_name}」），不属于再次纳入。"
         )
     previous = next((r.case_id for r in history if house is not None and r.house_id == house.pk), None)
-    return previous, f"；再次纳入（规则 {decision.rule_id}「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
+    return previous, f"；再次纳入（规则「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
 
 
 def _covering_decision(household: Household) -> Decision:
@@ -405,7 +405,7 @@ def case_open(
                 )
         except IntegrityError as exc:
             raise ValidationError("该户已有未结束的改造案件。") from exc
-        opened = f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）{reentry_note}"
+        opened = f"资格认定：{decision.get_outcome_display()}（规则「{decision.rule_name}」）{reentry_note}"
         _record_opened(case, acting_user, decision, note.strip() or opened)
     return case
 

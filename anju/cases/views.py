@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
-from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.cases import acts as case_acts
 from anju.cases import extensions, selectors, services, watch
@@ -44,6 +43,7 @@ from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
+from anju.kit.forms import apply_errors
 from anju.kit.versioning import can_edit_config
 
 # The note each act asks for (label, required).
@@ -269,7 +269,7 @@ def case_act(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             ACT_SERVICES[kind](acting_user=signed_in_user(request), case=case, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.error(request, error_text(exc))
                 case.refresh_from_db()
@@ -300,7 +300,7 @@ def patrol_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:case_detail", pk=case.pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 form.add_error(None, error_text(exc))
         else:
@@ -322,7 +322,7 @@ def details_update(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:case_detail", pk=case.pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 form.add_error(None, error_text(exc))
         else:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on every page, whatever base.html links: send them to the static icon (a temporary redirect: its hashed name changes with each release)."""
+    return HttpResponseRedirect(static("anju/favicon.ico"))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

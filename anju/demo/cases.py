@@ -614,7 +614,7 @@ def load_demo_cases(superuser: Any) -> int:
                 acting_user=opener or superuser,
                 household=decision.household,
                 on=opened,
-                note=f"资格认定：{decision.get_outcome_display()}（{decision.rule_id}）",
+                note=f"资格认定：{decision.get_outcome_display()}（规则「{decision.rule_name}」）",
             )
             _run_to(case, plan, opened, who, rng, n)
             made += 1

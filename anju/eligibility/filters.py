@@ -18,7 +18,7 @@ from anju.regions.filters import RegionFilterSet
 class DecisionFilter(RegionFilterSet):
     q = django_filters.CharFilter(label="户主姓名或身份证号", method="filter_q")
     outcome = django_filters.ChoiceFilter(label="结论", choices=Outcome.choices, empty_label="全部结论")
-    rule_id = django_filters.CharFilter(label="规则编号，如 R08-key-dangerous", method="filter_rule_id")
+    rule_id = django_filters.CharFilter(label="规则编号（认定结论旁的小字）", method="filter_rule_id")
     household = IntegerFilter(label="农户", field_name="household_id")
 
     class Meta:

@@ -6,12 +6,12 @@ from django import forms
 from django.utils import timezone
 
 from anju.eligibility.choices import CircumstanceKind
-from anju.households.forms import _style
+from anju.kit.forms import DateField, DateInput, style_form
 
 
 class CircumstanceForm(forms.Form):
     kind = forms.ChoiceField(label="核实情况", choices=CircumstanceKind.choices)
-    recorded_on = forms.DateField(label="核实日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    recorded_on = DateField(label="核实日期", widget=DateInput())
     note = forms.CharField(
         label="核实依据",
         max_length=300,
@@ -23,7 +23,7 @@ class CircumstanceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recorded_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class WithdrawForm(forms.Form):
@@ -40,4 +40,4 @@ class RuleSetForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)

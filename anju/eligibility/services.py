@@ -37,7 +37,7 @@ from anju.kit.versioning import (
 CIRCUMSTANCE_ROLES = (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)
 REEVALUATE_ROLES = (*CIRCUMSTANCE_ROLES, Role.APPRAISER, Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION)
 NATIONAL_NAME = "默认资格规则（2023 通知）"
-NATIONAL_NOTE = "按 requirements §7 与 2023 年两份通知编写"
+NATIONAL_NOTE = "按 2023 年两份通知编写的全国默认规则"
 DEFAULT_RULES = Path(__file__).with_name("default_rules.json")
 BATCH = 500
 
@@ -182,7 +182,7 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: User | None, on: d
                 action=AuditAction.CREATE,
                 obj=decision,
                 changes=changes,
-                note=f"{result.rule.id}：{trigger}"[:300],
+                note=f"规则「{result.rule.name}」：{trigger}"[:300],
             )
             written += 1
     return written

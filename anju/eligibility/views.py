@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.eligibility import engine, extensions, selectors, services
@@ -23,6 +22,7 @@ from anju.eligibility.forms import CircumstanceForm, RuleSetForm, WithdrawForm
 from anju.eligibility.models import Circumstance, Decision
 from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
+from anju.kit.forms import apply_errors
 from anju.kit.versioning import can_edit_config
 
 
@@ -43,7 +43,7 @@ def household_decision(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=signed_in_user(request), household=household, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -146,12 +146,22 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": str(rule_set),
             "rule_set": rule_set,
             "spec": spec,
-            "rules": [(r, Outcome(r.outcome).label) for r in [*spec.rules, spec.default]] if spec else [],
+            "rules": [(r, Outcome(r.outcome).label, _reason_template(r.reason)) for r in [*spec.rules, spec.default]]
+            if spec
+            else [],
             "problems": problems,
             "can_edit": rule_set.is_editable and can_edit_config(signed_in_user(request), rule_set),
             "used": Decision.objects.visible_to(request.user).filter(rule_set=rule_set).count(),
         },
     )
+
+
+def _reason_template(reason: str) -> str:
+    """A rule's reason as its page shows it: each {fact} as 〔the fact's Chinese name〕."""
+    try:
+        return reason.format_map({name: f"〔{fact.label}〕" for name, fact in FACTS.items()})
+    except (KeyError, ValueError, IndexError):
+        return reason
 
 
 @login_required
@@ -165,7 +175,7 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.rule_set_update(acting_user=signed_in_user(request), rule_set=rule_set, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "规则已保存（草稿）。")
                 return redirect("eligibility:rule_set_detail", pk=rule_set.pk)

@@ -7,6 +7,7 @@ from django import forms
 from anju.households.choices import Department, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
 from anju.households.models import HOUSE_DATA_FIELDS, House
+from anju.kit.forms import DateField, DateInput, style_form
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -14,18 +15,6 @@ from anju.regions.models import Region
 class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs: ModelChoiceField is generic in the stubs only; not subscriptable at runtime
     def label_from_instance(self, obj: Region) -> str:
         return obj.full_name()
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        # Radio and checkbox groups are check inputs, not text boxes.
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class HouseholdForm(forms.Form):
@@ -55,7 +44,7 @@ class HouseholdForm(forms.Form):
         if editing:
             self.fields["head_id_number"].disabled = True
             self.fields["head_id_number"].help_text = "户主身份证号是农户的标识，不能修改；如登记有误请重新登记。"
-        _style(self)
+        style_form(self)
 
     def clean_head_id_number(self) -> str:
         value = self.cleaned_data["head_id_number"]
@@ -76,27 +65,25 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class StatusForm(forms.Form):
     group = forms.ChoiceField(label="类别", choices=KeyGroup.choices)
-    certified_on = forms.DateField(
-        label="认定日期", widget=forms.DateInput(attrs={"type": "date", "aria-label": "认定日期"})
-    )
+    certified_on = DateField(label="认定日期", widget=DateInput(attrs={"aria-label": "认定日期"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class StatusEndForm(forms.Form):
-    ended_on = forms.DateField(label="出列日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = DateField(label="出列日期", widget=DateInput())
     note = forms.CharField(label="原因", max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class ListUploadForm(forms.Form):
@@ -104,9 +91,9 @@ class ListUploadForm(forms.Form):
     group = forms.ChoiceField(
         label="名单类别", required=False, choices=[("", "按表中「类别」列逐行识别"), *KeyGroup.choices]
     )
-    list_date = forms.DateField(
+    list_date = DateField(
         label="名单日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="新认定未注明日期的按此日期；出列日期也取此日期。",
     )
     file = forms.FileField(
@@ -120,7 +107,7 @@ class ListUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class HouseForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: ModelForm is generic in the stubs only; not subscriptable at runtime
@@ -131,7 +118,7 @@ class HouseForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: Mod
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["storeys"].help_text = "3 层及以上不适用《农村住房安全性鉴定技术导则》，需按 GB 50292 鉴定。"
-        _style(self)
+        style_form(self)
 
     def validate_constraints(self, exclude: Any = None) -> None:
         # The services check the household-level constraints with clear messages.
@@ -149,7 +136,7 @@ class VillageMapForm(forms.Form):
         super().__init__(*args, **kwargs)
         villages = Region.objects.visible_to(viewer).filter(level=RegionLevel.VILLAGE).order_by("code")
         self.fields["village"].queryset = villages  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
-        _style(self)
+        style_form(self)
 
 
 class SheetChoiceForm(forms.Form):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
-from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
@@ -26,6 +25,7 @@ from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEn
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
+from anju.kit.forms import apply_errors
 
 PAGE_SIZE = 25
 
@@ -117,7 +117,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         try:
             household = services.household_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已登记 {household}。")
             return redirect("households:household_detail", pk=household.pk)
@@ -159,7 +159,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.household_update(acting_user=signed_in_user(request), household=household, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("households:household_detail", pk=household.pk)
@@ -259,7 +259,7 @@ def house_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             house = services.house_create(acting_user=signed_in_user(request), household=household, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记房屋。")
             return redirect("households:house_detail", pk=house.pk)
@@ -276,7 +276,7 @@ def house_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.house_update(acting_user=signed_in_user(request), house=house, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("households:house_detail", pk=house.pk)

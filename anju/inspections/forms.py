@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 
 from anju.households.choices import Department, KeyGroup
-from anju.households.forms import _style
 from anju.households.models import House
 from anju.inspections.choices import EventKind, Grade, HazardPart, HousingKind, MeasureKind
 from anju.inspections.models import HazardItem
+from anju.kit.forms import DateField, DateInput, style_form
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -79,7 +79,7 @@ class InspectionForm(forms.Form):
         self.fields["hazards"].choices = [  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
             (h.code, h.label) for h in HazardItem.objects.filter(is_active=True).order_by("order")
         ]
-        _style(self)
+        style_form(self)
         for name in ("suspected_grade", "is_occupied", "hazards"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -100,26 +100,26 @@ class CampaignForm(forms.Form):
     title = forms.CharField(label="名称", max_length=100)
     year = forms.IntegerField(label="年度", min_value=2020, max_value=2100)
     region = forms.ModelChoiceField(label="组织区划（区县或乡镇）", queryset=Region.objects.none())
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}))
-    list_due = forms.DateField(
+    starts_on = DateField(label="开始日期", widget=DateInput())
+    deadline = DateField(label="完成期限", widget=DateInput())
+    list_due = DateField(
         label="村级疑似危房清单报送期限",
         required=False,
         help_text="留空按规则取当年 3 月 30 日",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["year"].initial = timezone.localdate().year
-        _style(self)
+        style_form(self)
 
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=EventKind.choices)
     title = forms.CharField(label="名称", max_length=100, help_text="如：7·20 暴雨")
-    occurred_on = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = DateField(label="发生日期", widget=DateInput())
     region = forms.ModelChoiceField(label="组织区划", queryset=Region.objects.none())
     villages = forms.ModelMultipleChoiceField(
         label="受影响的村",
@@ -134,23 +134,23 @@ class EventForm(forms.Form):
         self.fields["region"].queryset = _organising_regions(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["villages"].queryset = _village_choices(user)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["villages"].label_from_instance = lambda r: r.full_name()  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
-        _style(self)
+        style_form(self)
 
 
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label="措施", choices=MeasureKind.choices)
-    taken_on = forms.DateField(label="采取日期", widget=forms.DateInput(attrs={"type": "date"}))
+    taken_on = DateField(label="采取日期", widget=DateInput())
     responsible = forms.CharField(label="责任人", max_length=50)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["taken_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class VerifyForm(forms.Form):
-    verified_on = forms.DateField(label="核查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    verified_on = DateField(label="核查日期", widget=DateInput())
     in_place = forms.TypedChoiceField(
         label="核查结果", choices=[("1", "措施已落实"), ("0", "措施未落实")], coerce=lambda v: v == "1"
     )
@@ -159,7 +159,7 @@ class VerifyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["verified_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class ReferralDecisionForm(forms.Form):
@@ -171,12 +171,12 @@ class ReferralDecisionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class FollowUpStepForm(forms.Form):
     step = forms.ChoiceField(choices=[("moved", "搬入安全住房"), ("demolished", "旧房拆除")], widget=forms.HiddenInput)
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateField(label="日期", widget=DateInput())
     moved_to = forms.CharField(label="安置去向", required=False, max_length=200)
     photo = forms.FileField(
         label="现场照片",
@@ -187,7 +187,7 @@ class FollowUpStepForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class HazardItemForm(forms.Form):
@@ -210,7 +210,7 @@ class HazardItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["code"]
-        _style(self)
+        style_form(self)
 
 
 class HousingCheckForm(forms.Form):
@@ -226,7 +226,7 @@ class HousingCheckForm(forms.Form):
     evidence = forms.CharField(
         label="核实依据", max_length=300, help_text="如村委会证明、租房协议、走访情况（同住人姓名）"
     )
-    recorded_on = forms.DateField(label="核实日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    recorded_on = DateField(label="核实日期", widget=DateInput())
     photo = forms.ImageField(label="佐证照片", required=False)
 
     def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
@@ -241,7 +241,7 @@ class HousingCheckForm(forms.Form):
             .order_by("household__head_name", "pk")
         )
         field.label_from_instance = _house_label  # type: ignore[method-assign,assignment]  # django-stubs: replacing label_from_instance per field is Django's documented way
-        _style(self)
+        style_form(self)
 
 
 def _house_label(house: Any) -> str:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
-from anju.accounts.views import _apply_errors
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
@@ -57,6 +56,7 @@ from anju.inspections.models import (
     VillageList,
 )
 from anju.inspections.pdf import village_list_pdf
+from anju.kit.forms import apply_errors
 
 
 def _ensure_page(kind: str, user: Any, on: Any = None) -> None:
@@ -108,7 +108,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已部署「{campaign}」，共 {campaign.villages.count()} 个村。")
             return redirect("inspections:campaign_detail", pk=campaign.pk)
@@ -130,7 +130,7 @@ def housing_check_new(request: HttpRequest, pk: int, household_pk: int) -> HttpR
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已记录{household}的住房情况：{check.get_kind_display()}，本次排查已覆盖该户。")
             return redirect(reverse("inspections:campaign_detail", args=[campaign.pk]) + "#uncovered")
@@ -241,7 +241,7 @@ def inspection_new(request: HttpRequest, house_pk: int) -> HttpResponse:
                 acting_user=signed_in_user(request), house=house, campaign=campaign, event=event, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存排查记录（{inspection.get_suspected_grade_display()}）。")
             url = reverse("inspections:inspection_detail", args=[inspection.pk])
@@ -365,7 +365,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         try:
             event = services.emergency_declare(acting_user=signed_in_user(request), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已启动「{event}」应急排查，生成任务 {event.tasks.count()} 个。")
             return redirect("inspections:event_detail", pk=event.pk)
@@ -461,7 +461,7 @@ def house_measures(request: HttpRequest, house_pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 raise
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记管控措施。")
             return redirect("inspections:house_measures", house_pk=house.pk)
@@ -591,7 +591,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.follow_up_step(acting_user=signed_in_user(request), follow_up=follow_up, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记。")
             return redirect("inspections:follow_up_detail", pk=follow_up.pk)
@@ -648,7 +648,7 @@ def checklist_new(request: HttpRequest) -> HttpResponse:
         try:
             item = services.hazard_item_create(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已新增「{item.label}」（代码 {item.code}），排在最后。")
             return redirect("inspections:checklist")
@@ -665,7 +665,7 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.hazard_item_update(acting_user=signed_in_user(request), item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存。已录入的排查记录随之显示新的描述。")
             return redirect("inspections:checklist")

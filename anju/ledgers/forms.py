@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.households.forms import _style
+from anju.kit.forms import style_form
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -42,7 +42,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["region"].choices = choices  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ChoiceField
         self.fields["year"].initial = timezone.localdate().year
         self.fields["region"].error_messages["invalid_choice"] = "该区划不在您的管辖范围内。"
-        _style(self)
+        style_form(self)
 
     def cleaned(self) -> tuple[int, Region | None]:
         """The year (this year when blank) and the region (None: the user's own)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -173,6 +174,8 @@ def write_xlsx(
 # --- PDF ----------------------------------------------------------------------------------------
 
 PDF_FONT_SIZE = 7.5
+# Codes printed on one line whatever the column's width: ID and account numbers, masked or not.
+UNBREAKABLE = re.compile(r"[0-9A-Za-z*\-]+")
 
 
 class NumberedCanvas(Canvas):
@@ -208,8 +211,13 @@ def _pdf_cell(value: Any, column: Column, width: float, style: ParagraphStyle, f
         return str(value)
     text = str(value)
     # A Paragraph wraps, but costs ~20× a plain string: only for text too wide for its column.
-    if stringWidth(text, font, PDF_FONT_SIZE) <= width - 4:
+    drawn = stringWidth(text, font, PDF_FONT_SIZE)
+    if drawn <= width - 4:
         return text
+    if UNBREAKABLE.fullmatch(text):
+        # An ID or account number read across two lines is misread: shrink it to one line instead.
+        size = PDF_FONT_SIZE * (width - 4) / drawn
+        return Paragraph(escape(text), ParagraphStyle("code", parent=style, fontSize=size, leading=style.leading))
     return Paragraph(escape(text), style)
 
 

@@ -77,6 +77,7 @@ def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, An
                 "outcome_label": Outcome(d.outcome).label,
                 "programme": OUTCOME_PROGRAMME.get(d.outcome) or d.case_programme,
                 "rule_id": d.rule_id,
+                "rule_name": d.rule_name,
             }
         )
     return rows

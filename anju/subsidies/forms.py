@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anju.households.forms import _style
+from anju.kit.forms import DateField, DateInput, style_form
 from anju.subsidies.choices import PayeeKind
 
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE = DateInput()
 
 
 class PaymentForm(forms.Form):
@@ -27,7 +27,7 @@ class PaymentForm(forms.Form):
             "max_whole_digits": "金额过大。",
         },
     )
-    paid_on = forms.DateField(label="拨付日期", widget=DATE, error_messages={"required": "请填写拨付日期。"})
+    paid_on = DateField(label="拨付日期", widget=DATE, error_messages={"required": "请填写拨付日期。"})
     payee_kind = forms.ChoiceField(
         label="收款方",
         choices=PayeeKind.choices,
@@ -45,13 +45,13 @@ class PaymentForm(forms.Form):
         required=False,
         help_text="拨付给施工方时填写，如“农户签字同意书（编号 TY-012）”",
     )
-    consent_on = forms.DateField(label="农户同意日期", widget=DATE, required=False)
+    consent_on = DateField(label="农户同意日期", widget=DATE, required=False)
     note = forms.CharField(label="备注", max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 YEAR_ERRORS = {"invalid": "年度应为四位数字。", "min_value": "年度不早于 2009。", "max_value": "年度不晚于 2100。"}
@@ -62,4 +62,4 @@ class TotalsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, mask
 from anju.core.numbers import yuan
 from anju.core.pages import paginate
 from anju.core.scoping import get_visible_or_404
+from anju.kit.forms import apply_errors
 from anju.regions.models import Region
 from anju.subsidies import selectors, services
 from anju.subsidies.forms import PaymentForm, TotalsFilterForm
@@ -37,7 +37,7 @@ def pay(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             payment = services.payment_record(acting_user=signed_in_user(request), case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

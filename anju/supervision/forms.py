@@ -10,14 +10,14 @@ from django import forms
 from django.utils import timezone
 
 from anju.cases.models import RenovationCase
-from anju.households.forms import _style
 from anju.inspections.forms import MultiplePhotoField
+from anju.kit.forms import DateField, DateInput, style_form
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.supervision.choices import FindingCategory, Topic
 from anju.supervision.models import Finding
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs: ModelChoiceField is generic in the stubs only; not subscriptable at runtime
@@ -34,7 +34,7 @@ class VisitForm(forms.Form):
         empty_label="请选择乡镇或村",
         error_messages={"required": "请选择督导的乡镇或村。", "invalid_choice": "请选择您管辖范围内的乡镇或村。"},
     )
-    visited_on = forms.DateField(label="督导日期", widget=DATE, error_messages={"required": "请填写督导日期。"})
+    visited_on = DateField(label="督导日期", widget=DATE, error_messages={"required": "请填写督导日期。"})
     topic = forms.ChoiceField(label="督导内容", choices=Topic.choices, error_messages={"required": "请选择督导内容。"})
     inspectors = forms.CharField(
         label="督导人员", max_length=200, help_text="姓名，用顿号分开", error_messages={"required": "请填写督导人员。"}
@@ -50,7 +50,7 @@ class VisitForm(forms.Form):
             .order_by("code")
         )
         self.fields["visited_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class FindingForm(forms.Form):
@@ -79,7 +79,7 @@ class FindingForm(forms.Form):
             .order_by("region_code", "household__head_name")
         )
         field.label_from_instance = lambda c: f"{c.region.name} {c.household.head_name}户（{c.get_stage_display()}）"  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
-        _style(self)
+        style_form(self)
 
 
 class OrderIssueForm(forms.Form):
@@ -92,7 +92,7 @@ class OrderIssueForm(forms.Form):
     requirements = forms.CharField(
         label="整改要求", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写整改要求。"}
     )
-    due_on = forms.DateField(label="整改期限", widget=DATE, error_messages={"required": "请填写整改期限。"})
+    due_on = DateField(label="整改期限", widget=DATE, error_messages={"required": "请填写整改期限。"})
 
     def __init__(self, *args: Any, findings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +100,7 @@ class OrderIssueForm(forms.Form):
         field.queryset = findings  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         field.label_from_instance = lambda f: f"{f.get_category_display()}：{f.description}"  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=30)
-        _style(self)
+        style_form(self)
 
 
 class RespondForm(forms.Form):
@@ -109,7 +109,7 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "请说明整改情况（做了什么、整改到什么程度）。"},
     )
-    responded_on = forms.DateField(label="整改完成日期", widget=DATE, required=False)
+    responded_on = DateField(label="整改完成日期", widget=DATE, required=False)
     photos = MultiplePhotoField(label="整改后照片（可多张）", required=False)
     no_photo_reason = forms.CharField(
         label="无照片时说明原因", max_length=300, required=False, help_text="如：资料类问题，已附补齐的档案清单"
@@ -118,7 +118,7 @@ class RespondForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responded_on"].initial = timezone.localdate()
-        _style(self)
+        style_form(self)
 
 
 class ReturnForm(forms.Form):
@@ -127,11 +127,11 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "请说明退回的理由（哪些问题尚未整改到位）。"},
     )
-    new_due_on = forms.DateField(label="新的整改期限（可不改）", widget=DATE, required=False)
+    new_due_on = DateField(label="新的整改期限（可不改）", widget=DATE, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class CloseForm(forms.Form):
@@ -144,4 +144,4 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)

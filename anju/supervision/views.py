@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.core.pages import error_text, paginate
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.kit.forms import apply_errors
 from anju.supervision import acts as supervision_acts
 from anju.supervision import selectors, services
 from anju.supervision.acts import SupervisionAct
@@ -68,7 +68,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         try:
             visit = services.visit_record(acting_user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已录入督导检查，请逐条添加发现的问题。")
             return redirect("supervision:visit_detail", pk=visit.pk)
@@ -124,7 +124,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.finding_add(acting_user=signed_in_user(request), visit=visit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已添加发现的问题。")
             return redirect("supervision:visit_detail", pk=visit.pk)
@@ -146,7 +146,7 @@ def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已下发整改通知 {order.number}，整改期限 {order.due_on:%Y-%m-%d}。")
             return redirect("supervision:order_detail", pk=order.pk)
@@ -216,7 +216,7 @@ def _order_step(request: HttpRequest, pk: int, key: str, form: Any, act: Any, do
                 # A refusal of the step itself (the order has moved on): the form is gone.
                 messages.error(request, error_text(exc))
                 return redirect("supervision:order_detail", pk=order.pk)
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, error_text(exc))
             return redirect("supervision:order_detail", pk=order.pk)

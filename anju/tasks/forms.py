@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from anju.eligibility.choices import Programme
-from anju.households.forms import _style
+from anju.kit.forms import style_form
 from anju.regions.models import Region
 from anju.tasks.choices import TaskKind
 from anju.tasks.models import Task
@@ -23,7 +23,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class IssueForm(forms.Form):
@@ -41,7 +41,7 @@ class IssueForm(forms.Form):
         county.choices = [("", "请选择"), *((r.code, r.name) for r in counties)]
         self.fields["year"].initial = timezone.localdate().year
         self.fields["kind"].initial = TaskKind.ANNUAL
-        _style(self)
+        style_form(self)
 
 
 class AllocateForm(forms.Form):
@@ -58,7 +58,7 @@ class AllocateForm(forms.Form):
                 label=township.name, required=False, initial=current.get(township.code), error_messages=COUNT_ERRORS
             )
         self.fields["note"] = self.fields.pop("note")  # after the townships
-        _style(self)
+        style_form(self)
 
     def township_rows(self) -> list[tuple[Region, forms.BoundField]]:
         return [(t, self[f"t_{t.code}"]) for t in self.townships]

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.actors import signed_in_user
-from anju.accounts.views import _apply_errors
 from anju.core.scoping import get_visible_or_404
+from anju.kit.forms import apply_errors
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.tasks import selectors, services
@@ -73,7 +73,7 @@ def issue(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             change = f"（原 {before.count} 户）" if before is not None and before.count != task.count else ""
             messages.success(request, f"已下达：{task}{change}。")

@@ -97,3 +97,32 @@ def test_history_of_an_object_outside_the_region_is_a_404(
     assert client.get(theirs).status_code == 404
     assert client.get(reverse("audit:object_history", args=["nosuch.model", 1])).status_code == 404
     assert client.get(reverse("audit:object_history", args=["audit.auditevent", 1])).status_code == 404
+
+
+def test_a_changed_time_reads_in_beijing_time_not_utc() -> None:
+    event = AuditEvent(
+        object_type="households.house",
+        action="update",
+        changes={"last_inspected_at": {"before": None, "after": "2026-09-13T12:47:10+00:00"}},
+    )
+
+    [(label, before, after)] = event.changes_display()
+
+    assert (before, after) == ("（空）", "2026-09-13 20:47")
+    assert "last_inspected_at" not in label
+
+
+def test_a_changed_rule_id_is_shown_as_a_small_code() -> None:
+    from django.template import Context, Template
+
+    event = AuditEvent(
+        object_type="eligibility.decision",
+        action="create",
+        changes={"rule_id": {"before": None, "after": "R08-key-dangerous"}, "rule_name": {"after": "重点对象危房"}},
+    )
+    html = Template(
+        "{% load audit_tags %}{% audit_changes e as rows %}{% for l, b, a in rows %}[{{ l }}|{{ a }}]{% endfor %}"
+    ).render(Context({"e": event}))
+
+    assert '[规则编号|<code class="small text-muted">R08-key-dangerous</code>]' in html
+    assert "[规则名称|重点对象危房]" in html

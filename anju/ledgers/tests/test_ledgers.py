@@ -105,7 +105,7 @@ def test_it_fills_the_monitoring_ledger_with_dates_route_and_the_amount_paid(
     )
     row = as_dict("monitoring", rows_for(tl_county, "monitoring", year=case.year)[0])
     assert row["户主姓名"] == "甲" and row["重点对象类别"] == "农村低保户" and row["认定部门"] == "民政"
-    assert row["危险等级"] == "D 级（整栋危房）"
+    assert row["危险等级"] == "D 级（整体危险）"
     assert row["改造方式/保障方式"] == case.method_name and case.method_name
     assert row["计划年度"] == case.year
     assert (row["开工日期"], row["竣工日期"], row["验收日期"]) == (case.started_on, case.completed_on, case.accepted_on)

@@ -23,7 +23,7 @@ def monitoring_row(i: int, paid: float = 21000.0) -> tuple[object, ...]:
         "1404**********0012",
         "农村低保户",
         "民政",
-        "D 级（整栋危房）",
+        "D 级（整体危险）",
         DAY,
         "拆除重建",
         2026,
@@ -67,3 +67,18 @@ def test_it_prints_a_pdf_with_the_title_header_totals_and_page_numbers() -> None
     last = reader.pages[-1].extract_text()
     assert "合计 120 户" in last and "2,520,000.00" in last and "户主119" in last
     assert "身份证号" in last  # the header is repeated on every page
+
+
+def test_an_id_number_too_wide_for_its_pdf_column_stays_on_one_line() -> None:
+    from reportlab.lib.styles import ParagraphStyle
+
+    from anju.kit.pdf import chinese_font
+    from anju.ledgers.registry import Column
+    from anju.ledgers.writers import PDF_FONT_SIZE, _pdf_cell
+
+    font = chinese_font()
+    style = ParagraphStyle("cell", fontName=font, fontSize=PDF_FONT_SIZE, leading=9.5)
+    cell = _pdf_cell("14040519400417021X", Column("身份证号", 20), 50.0, style, font)
+
+    cell.wrap(50.0, 1000)
+    assert len(cell.blPara.lines) == 1
