@@ -306,7 +306,7 @@ def _check_not_supported_twice(household: Household, house: House | None, decisi
             f"（规则「{decision.rule_name}」），不属于再次纳入。"
         )
     previous = next((r.case_id for r in history if house is not None and r.house_id == house.pk), None)
-    return previous, f"；再次纳入（规则「{decision.rule_name}」），此前：{'；'.join(earlier[:3])}"
+    return previous, f"；此前：{'；'.join(earlier[:3])}"
 
 
 def _covering_decision(household: Household) -> Decision:

@@ -188,6 +188,7 @@ def test_a_second_case_for_the_renovated_house_is_refused_naming_the_earlier_cas
         case_services.case_open(acting_user=officers["township"], household=household)
     message = refused.value.messages[0]
     assert message.startswith("不能重复补助") and first.archive_no in message and "重点对象唯一住房为危房" in message
+    assert "R08-key-dangerous" not in message
     assert "不属于再次纳入" in message
     assert RenovationCase.objects.filter(household=household).count() == 1
     refusal = AuditEvent.objects.get(object_type="households.household", object_id=str(household.pk), action="refused")
@@ -293,7 +294,8 @@ def test_a_renovated_house_found_dangerous_again_comes_back_and_re_enters(
     again = case_services.case_open(acting_user=officers["township"], household=household)
     assert again.previous_case_id == first.pk
     note = again.steps.get(kind="open").note
-    assert "再次纳入" in note and "已改造房屋因小型自然灾害再次成为危房" in note and first.archive_no in note
+    assert "再次纳入" in note and f"规则「{decision.rule_name}」" in note and first.archive_no in note
+    assert "R05-reentry-small-disaster" not in note
 
 
 def test_a_family_living_in_someone_elses_house_is_accounted_for(

@@ -30,7 +30,9 @@ def test_a_covered_household_gets_a_case_found_with_its_rule_and_grade(
     assert case.stage == Stage.FOUND and case.grade == "D" and case.programme == "renovation"
     assert case.method == "rebuild" and case.method_name == "拆除重建"
     step = case.steps.get()
-    assert step.kind == StepKind.OPEN and "重点对象唯一住房为危房" in step.note  # the rule by its name, not its id
+    # The note names the rule as users read it, not by its id.
+    assert case.decision is not None
+    assert step.kind == StepKind.OPEN and f"规则「{case.decision.rule_name}」" in step.note and "R08" not in step.note
     assert AuditEvent.objects.filter(object_type="cases.renovationcase", object_id=str(case.pk)).exists()
 
 
