@@ -10,7 +10,6 @@ the previous step, notices that have run, fields) is still the service's to chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from anju.cases.choices import OPEN_STAGES, WORKS_STAGES, Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.core.roles import Role
 from anju.core.scoping import in_scope
+from anju.kit.acts import Act, acts_for, raise_refusal, refusal_text
 
 # Who may do each act (a superuser may do all). Village roles work in their village; township
 # and county officers in their subtree (region scoping does the rest).
@@ -68,17 +68,6 @@ STAGE_WORDS: dict[str, str] = {
 PAGE_ACTS = tuple(k for k in ACT_STAGES if k not in (StepKind.ACCEPT, StepKind.FAIL, StepKind.RECTIFIED))
 
 
-@dataclass(frozen=True)
-class Act:
-    kind: str
-    allowed: bool
-    reason: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(StepKind(self.kind).label)
-
-
 def _refusal(case: RenovationCase, user: Any, kind: str) -> Exception | None:
     label = StepKind(kind).label
     if not (user.is_superuser or user.has_role(*STEP_ROLES[kind])):
@@ -105,24 +94,15 @@ def _refusal(case: RenovationCase, user: Any, kind: str) -> Exception | None:
 
 def act_refusal(case: RenovationCase, user: Any, kind: str) -> str:
     """Why ``user`` may not do ``kind`` to ``case`` now, in Chinese; "" when they may."""
-    refused = _refusal(case, user, kind)
-    if refused is None:
-        return ""
-    return "；".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+    return refusal_text(_refusal(case, user, kind))
 
 
 def ensure_act(case: RenovationCase, user: Any, kind: str) -> None:
     """The services' first check: refuse with the table's reason (PermissionDenied for who,
     ValidationError for when)."""
-    refused = _refusal(case, user, kind)
-    if refused is not None:
-        raise refused
+    raise_refusal(_refusal(case, user, kind))
 
 
 def available_acts(case: RenovationCase, user: Any) -> list[Act]:
     """Every act a case page may offer, each open or with the reason it is not."""
-    acts = []
-    for kind in PAGE_ACTS:
-        reason = act_refusal(case, user, kind)
-        acts.append(Act(kind=kind, allowed=not reason, reason=reason))
-    return acts
+    return acts_for(PAGE_ACTS, lambda kind: _refusal(case, user, kind), lambda kind: str(StepKind(kind).label))

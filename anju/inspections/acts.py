@@ -25,6 +25,8 @@ from anju.households.choices import Department
 from anju.households.models import House, Household
 from anju.inspections.choices import ActKind, ReferralStatus, VillageListStatus
 from anju.inspections.models import Campaign, ControlMeasure, EmergencyEvent, FollowUp, Referral, VillageList
+from anju.kit.acts import Act as Act  # re-exported: the rows this table answers with
+from anju.kit.acts import acts_for, raise_refusal, refusal_text
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -92,17 +94,6 @@ class Signing:
     village: Region
 
 
-@dataclass(frozen=True)
-class Act:
-    kind: str
-    allowed: bool
-    reason: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(ActKind(self.kind).label)
-
-
 Refusal = Exception | None
 
 
@@ -149,7 +140,7 @@ def recording_refusal(user: Any, campaign: Campaign | None, kind: str = ActKind.
         lambda: _role(user, kind),
         lambda: _campaign_open(campaign) if campaign is not None else None,
     )
-    return "" if refused is None else _text(refused)
+    return refusal_text(refused)
 
 
 def _inspect(user: Any, on: HouseVisit) -> Refusal:
@@ -319,14 +310,9 @@ OBJECT_ACTS: dict[type, tuple[str, ...]] = {
 }
 
 
-def _text(refused: Exception) -> str:
-    return "；".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
-
-
 def act_refusal(kind: str, user: Any, on: Any = None) -> str:
     """Why ``user`` may not do ``kind`` to ``on`` now, in Chinese; "" when they may."""
-    refused = CHECKS[kind](user, on)
-    return "" if refused is None else _text(refused)
+    return refusal_text(CHECKS[kind](user, on))
 
 
 def may(kind: str, user: Any, on: Any = None) -> bool:
@@ -336,15 +322,9 @@ def may(kind: str, user: Any, on: Any = None) -> bool:
 def ensure_act(kind: str, user: Any, on: Any = None) -> None:
     """The services' first check: refuse with the table's reason (PermissionDenied for who and
     where, ValidationError for when)."""
-    refused = CHECKS[kind](user, on)
-    if refused is not None:
-        raise refused
+    raise_refusal(CHECKS[kind](user, on))
 
 
 def available_acts(on: Any, user: Any) -> list[Act]:
     """Every act a page may offer on ``on``, each open or with the reason it is not."""
-    acts = []
-    for kind in OBJECT_ACTS[type(on)]:
-        reason = act_refusal(kind, user, on)
-        acts.append(Act(kind=kind, allowed=not reason, reason=reason))
-    return acts
+    return acts_for(OBJECT_ACTS[type(on)], lambda kind: CHECKS[kind](user, on), lambda kind: str(ActKind(kind).label))

@@ -12,13 +12,13 @@ submission page offers exactly the open acts, the API lists them, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from anju.core.roles import Role
 from anju.core.scoping import in_scope
+from anju.kit.acts import Act, acts_for, raise_refusal, refusal_text
 from anju.regions.models import Region
 from anju.reporting.choices import EventKind, SubmissionStatus
 from anju.reporting.models import Submission
@@ -64,17 +64,6 @@ def _status_words(submission: Submission, kind: str) -> str:
         EventKind.REOPEN: f"只有已审核确认的报表需要重新打开；{submission}现为「{status}」。",
     }
     return words[kind]
-
-
-@dataclass(frozen=True)
-class Act:
-    kind: str
-    allowed: bool
-    reason: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(EventKind(self.kind).label)
 
 
 def can_submit(user: Any, region_code: str, level: int) -> bool:
@@ -135,27 +124,18 @@ def _refusal(obj: Submission | Region, user: Any, kind: str) -> Exception | None
 def act_refusal(obj: Submission | Region, user: Any, kind: str) -> str:
     """Why ``user`` may not do ``kind`` now, in Chinese; "" when they may. ``obj`` is the
     region for PREPARE (a new draft), else the submission."""
-    refused = _refusal(obj, user, kind)
-    if refused is None:
-        return ""
-    return "；".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+    return refusal_text(_refusal(obj, user, kind))
 
 
 def ensure_act(obj: Submission | Region, user: Any, kind: str) -> None:
     """The services' first check: refuse with the table's reason (PermissionDenied for who,
     ValidationError for when)."""
-    refused = _refusal(obj, user, kind)
-    if refused is not None:
-        raise refused
+    raise_refusal(_refusal(obj, user, kind))
 
 
 def available_acts(submission: Submission, user: Any) -> list[Act]:
     """Every act a submission page may offer, each open or with the reason it is not."""
-    acts = []
-    for kind in PAGE_ACTS:
-        reason = act_refusal(submission, user, kind)
-        acts.append(Act(kind=kind, allowed=not reason, reason=reason))
-    return acts
+    return acts_for(PAGE_ACTS, lambda kind: _refusal(submission, user, kind), lambda kind: str(EventKind(kind).label))
 
 
 def next_act(submission: Submission) -> str | None:

@@ -18,7 +18,6 @@ the service's to check."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from django.db import models
 
 from anju.core.roles import Role
 from anju.core.scoping import in_scope
+from anju.kit.acts import Act, acts_for, raise_refusal, refusal_text
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.supervision.choices import OrderStatus
@@ -79,17 +79,6 @@ STATUS_WORDS: dict[tuple[str, str], str] = {
 Target = Region | SupervisionVisit | RectificationOrder | None
 
 
-@dataclass(frozen=True)
-class Act:
-    kind: str
-    allowed: bool
-    reason: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(SupervisionAct(self.kind).label)
-
-
 def supervises(user: Any) -> bool:
     """Whether the user's office supervises (county level or above, or a superuser)."""
     if user.is_superuser:
@@ -137,25 +126,16 @@ def _refusal(obj: Target, user: Any, kind: str) -> Exception | None:
 
 def act_refusal(obj: Target, user: Any, kind: str) -> str:
     """Why ``user`` may not do ``kind`` to ``obj`` now, in Chinese; "" when they may."""
-    refused = _refusal(obj, user, kind)
-    if refused is None:
-        return ""
-    return "；".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+    return refusal_text(_refusal(obj, user, kind))
 
 
 def ensure_act(obj: Target, user: Any, kind: str) -> None:
     """The services' first check: refuse with the table's reason (PermissionDenied for who,
     ValidationError for when)."""
-    refused = _refusal(obj, user, kind)
-    if refused is not None:
-        raise refused
+    raise_refusal(_refusal(obj, user, kind))
 
 
 def available_acts(obj: SupervisionVisit | RectificationOrder, user: Any) -> list[Act]:
     """Every act the visit's or the order's page may offer, each open or with why it is not."""
     kinds = ORDER_ACTS if isinstance(obj, RectificationOrder) else VISIT_ACTS
-    acts = []
-    for kind in kinds:
-        reason = act_refusal(obj, user, kind)
-        acts.append(Act(kind=kind, allowed=not reason, reason=reason))
-    return acts
+    return acts_for(kinds, lambda kind: _refusal(obj, user, kind), lambda kind: str(SupervisionAct(kind).label))
