@@ -96,6 +96,7 @@ MIDDLEWARE = [
     # One structured log line per request, with the request id of the audit rows (issue 21).
     "anju.core.logs.RequestLogMiddleware",
     "anju.accounts.middleware.SessionExpiryMiddleware",
+    "anju.accounts.middleware.SessionTouchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Personal data is never kept by a browser's or a proxy's cache (issue 21).
@@ -211,7 +212,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("ANJU_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Written at most once a minute by accounts.middleware.SessionTouchMiddleware, not on every
+# request (a page's photos saving the session at once were refused with a 400).
+SESSION_SAVE_EVERY_REQUEST = False
+ANJU_SESSION_TOUCH_SECONDS = int(os.environ.get("ANJU_SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS (docs/operations.md, issue 21). ANJU_HTTPS=1 when users reach anju over HTTPS (a TLS

@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from anju.cases.models import RenovationCase
@@ -167,7 +167,7 @@ def check_dashboard(watched: Watched, shots: Path, name: str) -> None:
 def check_map(watched: Watched, shots: Path, name: str) -> None:
     page = watched.open(reverse("dashboard:map"))
     page.wait_for_selector("#map .leaflet-map-pane", state="attached")
-    page.wait_for_function("document.querySelector('[data-testid=map-status]').textContent.includes('共')")
+    expect(page.locator("[data-testid=map-status]")).to_contain_text("共")  # no eval: the CSP forbids it
     assert page.locator("#map .leaflet-pane").count() >= 4
     assert page.evaluate("getComputedStyle(document.getElementById('map')).height") == "620px"
     dot = page.locator(".legend-dot.grade-D")

@@ -79,7 +79,10 @@ def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(
     assert "已定位" in text_of(page, "#gps-text")
     # 重新定位 asks the device afresh: a position refused as too far is not served again from cache.
     page.click("#gps-retry")
-    page.wait_for_function("window.__geoAsks.length === 2")
+    for _ in range(50):  # polled from here: wait_for_function evals in the page, which the CSP forbids
+        if page.evaluate("window.__geoAsks.length") >= 2:
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("window.__geoAsks") == [60000, 0]
 
     # A half-filled form survives a reload.

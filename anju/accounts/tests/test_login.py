@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from anju.accounts.middleware import TOUCHED
 from anju.accounts.models import User
 from conftest import PASSWORD
 
@@ -64,17 +70,42 @@ def test_an_expired_session_says_why_on_the_login_page(client: Client, tl_clerk:
     client.force_login(tl_clerk)
     assert client.get("/").status_code == 200
     # The server forgets the session, as it does after SESSION_COOKIE_AGE of idleness.
-    from django.contrib.sessions.models import Session
-
     Session.objects.all().delete()
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
     assert "登录已超时" in response.content.decode()
 
 
-def test_the_session_is_an_idle_timeout() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def _stored_session(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_the_session_is_an_idle_timeout_written_at_most_once_a_minute(client: Client, tl_clerk: User) -> None:
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+    client.force_login(tl_clerk)
+    assert client.get("/").status_code == 200
+    first = _stored_session(client).expire_date
+    # A second request within the minute (a page's photos, say) does not write the session again.
+    assert client.get("/").status_code == 200
+    assert _stored_session(client).expire_date == first
+
+    # 29 minutes of idleness later (the last write 29 minutes old), a request keeps the session
+    # alive for another SESSION_COOKIE_AGE.
+    stored = _stored_session(client)
+    data = stored.get_decoded()
+    data[TOUCHED] = int(time.time()) - 29 * 60
+    stored.session_data = SessionStore().encode(data)
+    stored.expire_date = timezone.now() + datetime.timedelta(minutes=1)
+    stored.save()
+    assert client.get("/").status_code == 200
+    renewed = _stored_session(client).expire_date
+    assert renewed > timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+    # Past the idle timeout the user is back at the login page, told why.
+    Session.objects.filter(pk=stored.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+    assert "登录已超时" in response.content.decode()
 
 
 def test_a_post_without_csrf_token_is_refused_in_chinese(tl_clerk: User) -> None:
