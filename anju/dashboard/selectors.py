@@ -23,6 +23,7 @@ from anju.dashboard.models import RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of
 from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
+from anju.inspections.selectors import evacuation_verified
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.tasks.headline import completion_rate
@@ -174,7 +175,12 @@ def key_households(*, user: Viewer, region: Region | None) -> QuerySet[House]:
     houses = House.objects.visible_to(user)
     if region is not None:
         houses = houses.filter(region_code__startswith=region.prefix)
-    return key_in_cd_houses(houses).select_related("household", "region").order_by("since", "pk")
+    return (
+        key_in_cd_houses(houses)
+        .annotate(evacuated=evacuation_verified())
+        .select_related("household", "region")
+        .order_by("since", "pk")
+    )
 
 
 def group_label(code: str) -> str:

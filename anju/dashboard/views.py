@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,7 +28,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years = selectors.summary_years()
     year = _year(request, years)
     data = selectors.dashboard_data(user=request.user, region=region, year=year)
-    page, query = paginate(request, selectors.key_households(user=request.user, region=region), size=20)
+    listed = selectors.key_households(user=request.user, region=region)
+    page, query = paginate(request, listed, size=20)
     for house in page:
         house.days = selectors.days_since(house.since)
     return render(
@@ -42,6 +44,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "crumbs": selectors.breadcrumbs(request.user, region),
             "page": page,
             "query": query,
+            # Off the 危房不住人 board but still on this list (docs/numbers.md).
+            "out_of_danger": listed.filter(
+                Q(evacuated=True) | Q(is_occupied=False, last_inspected_at__isnull=False)
+            ).count(),
             "group_label": selectors.group_label,
             "stage_labels": dict(Stage.choices),
             "data_url": reverse("dashboard:data") + f"?region={region.code if region else ''}&year={year}",

@@ -120,24 +120,33 @@ def current_campaign(house: House, user: Viewer) -> Campaign | None:
     )
 
 
+def evacuation_verified() -> Exists:
+    """For a house queryset: its occupants' evacuation (撤离并妥善安置) was verified in the field
+    since the house got its current grade. Such a house is off the 危房不住人 board; its key
+    household stays on the 动态清零 list until the house is safe or the housing solved
+    (docs/numbers.md)."""
+    return Exists(
+        ControlMeasure.objects.filter(
+            house=OuterRef("pk"),
+            kind=MeasureKind.EVACUATE,
+            verified_on__isnull=False,
+            verified_on__gte=OuterRef("grade_on"),
+        )
+    )
+
+
 def occupied_dangerous_houses(user: Viewer) -> QuerySet[House]:
     """危房不住人 board, from the house's one current state (ADR 0021): every house of any
     household whose current grade is C/D — appraised, or suspected by an inspection and awaiting
     appraisal — that people live in, or whose occupancy nobody has checked in the field yet (never
     inspected). A house leaves the board when its occupants' evacuation is verified, when it is
     renovated to A/B (its grade changes) or demolished. Worst and longest first."""
-    evacuated = ControlMeasure.objects.filter(
-        house=OuterRef("pk"),
-        kind=MeasureKind.EVACUATE,
-        verified_on__isnull=False,
-        verified_on__gte=OuterRef("grade_on"),
-    )
     demolished = FollowUp.objects.filter(house=OuterRef("pk"), demolished_on__isnull=False)
     return (
         House.objects.visible_to(user)
         .filter(current_grade__in=DANGEROUS_GRADES)
         .filter(Q(is_occupied=True) | Q(last_inspected_at__isnull=True))
-        .exclude(Exists(evacuated))
+        .exclude(evacuation_verified())
         .exclude(Exists(demolished))
         .select_related("household", "region")
         .annotate(

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from anju.cases.choices import EndReason, GradeAtOpening, Stage
+from anju.cases.headline import COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, Medium, mask, may_see
 from anju.eligibility.choices import SELF_REPAIR_KINDS, SOLVED_KINDS, CircumstanceKind, Outcome
@@ -507,8 +508,8 @@ def _plan_qs(scope: Scope) -> QuerySet[Any]:
         return Coalesce(Sum("subsidy_amount", filter=Q(grade=grade)), Value(Decimal("0")))
 
     return (
-        RenovationCase.objects.filter(region_code__startswith=scope.prefix, year=scope.year)
-        .exclude(stage=Stage.ENDED)
+        # The headline's cases (docs/numbers.md: COUNTED_CASES), by the grade they were opened on.
+        RenovationCase.objects.filter(COUNTED_CASES, region_code__startswith=scope.prefix, year=scope.year)
         .filter(grade__in=[GradeAtOpening.C, GradeAtOpening.D, GradeAtOpening.NO_HOUSE])
         .annotate(township=Substr("region_code", 1, 9))
         .order_by("township")

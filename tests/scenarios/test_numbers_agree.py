@@ -1,13 +1,15 @@
 """Each headline number is one definition (docs/numbers.md): the dashboard, the list behind it
-(page and API, through the list's ``headline`` filter), 改造任务 and the progress report show
-the same figure for 屯留区."""
+(page and API, through the list's ``headline`` filter), 改造任务, the progress report and the
+ledger (the downloaded xlsx, opened) show the same figure for 屯留区."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -53,6 +55,18 @@ def api_count(user: User, url: str, params: dict[str, Any]) -> int:
     return count
 
 
+def ledger_total(user: User, key: str, year: int, column: str) -> Any:
+    """A ledger as the officer downloads it (xlsx), opened: the 合计 row's value in ``column``."""
+    response = client_for(user).get(reverse("ledgers:download", args=[key, "xlsx"]), {"year": year})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+    assert sheet is not None
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if column in r)
+    total = next(r for r in rows if r and str(r[0] or "").startswith("合计"))
+    return total[header.index(column)]
+
+
 def progress_report(user: User, year: int) -> dict[str, Any]:
     region = Region.objects.get(code="140405000000")
     return compute(kind=ReportKind.PROGRESS, region=region, year=year, month=1, as_of=datetime.date.today(), user=user)
@@ -83,6 +97,7 @@ def test_cases_are_the_same_on_the_dashboard_the_case_list_and_the_report(world:
     assert page_count(tl_county, reverse("cases:case_list"), {"year": year}) == 3  # the list itself keeps it
     assert api_count(tl_county, "/api/cases/", params) == 2
     assert progress_report(tl_county, year)["total"]["cases"] == 2
+    assert ledger_total(tl_county, "subsidy_plan", year, "合计户数") == 2
 
 
 def test_the_completion_rate_is_the_same_on_the_dashboard_the_tasks_and_the_report(
@@ -138,3 +153,40 @@ def test_households_routed_to_seismic_show_on_the_progress_report(world: World, 
     # No seismic case yet, but the household routed there is counted, not a row of zeros.
     assert rows["seismic"]["routed"] == 1
     assert rows["seismic"]["cases"] == 0
+
+
+def test_an_evacuated_key_household_leaves_the_danger_board_but_not_the_zeroing_list(
+    world: World,  # noqa: F811
+    tl_county: User,
+) -> None:
+    """动态清零 and 危房不住人 answer two questions (docs/numbers.md): a verified evacuation takes
+    乙's family out of danger (off the board) but not out of the dangerous house's problem (still
+    on the list until the house is renovated and accepted); the list says so on screen."""
+    from django.utils import timezone
+
+    from anju.inspections.choices import MeasureKind
+    from anju.inspections.models import ControlMeasure
+
+    year = world["year"]
+    before = headline(tl_county, year)["key_in_cd"]
+    house = House.objects.get(household=world["yi"].household)
+    House.objects.filter(pk=house.pk).update(is_occupied=True, last_inspected_at=timezone.now())
+    board = client_for(tl_county).get(reverse("inspections:danger_board")).content.decode()
+    assert "乙" in board
+    ControlMeasure.objects.create(
+        house=house,
+        region_code=house.region_code,
+        kind=MeasureKind.EVACUATE,
+        taken_on=datetime.date.today(),
+        responsible="村主任",
+        recorded_by=tl_county,
+        verified_on=datetime.date.today(),
+        verified_by=tl_county,
+    )
+    assert headline(tl_county, year)["key_in_cd"] == before  # still on 动态清零
+    board = client_for(tl_county).get(reverse("inspections:danger_board")).content.decode()
+    assert "乙" not in board  # off 危房不住人
+    page = client_for(tl_county).get(reverse("dashboard:dashboard"), {"year": year}).content.decode()
+    assert "其中 1 户已核查撤离或房屋无人居住" in page
+    row = re.search(r"<tr>\s*<td><a [^>]*>乙</a>.*?</tr>", page, re.S)
+    assert row and "已核查撤离" in row.group(0)
