@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from anju.accounts.models import User
 from anju.households.models import House
+from anju.inspections.acts import recording_refusal
 from anju.inspections.checklist import ensure_checklist
 from anju.inspections.models import Campaign, FollowUp, HazardItem, Referral
 from anju.inspections.services import (
@@ -59,7 +60,20 @@ def _near(value: Decimal | None, rng: random.Random) -> Decimal | None:
     return None if value is None else (value + Decimal(str(round(rng.uniform(-0.0008, 0.0008), 6))))
 
 
+def _inspector(house: House, fallback: Any) -> Any:
+    """Who walks to this house: its village's clerk, else its township's officer, else the
+    county's officer — the demo user nearest the house whose role may inspect (not the operator)."""
+    code = house.region_code
+    nearest = (code, code[:9] + "000", code[:6] + "000000")
+    staff = sorted(
+        User.objects.filter(region__code__in=nearest, is_active=True).select_related("region"),
+        key=lambda u: (nearest.index(u.region.code), u.pk),
+    )
+    return next((u for u in staff if not recording_refusal(u, None)), fallback)
+
+
 def _inspect(superuser: Any, house: House, rng: random.Random, when: datetime.datetime, **extra: Any) -> Any:
+    inspector = _inspector(house, superuser)
     grade = extra.pop("grade", None) or rng.choices("ABCD", weights=[45, 30, 16, 9])[0]
     occupied = rng.random() < (0.6 if grade in "CD" else 0.85)
     ages = [
@@ -67,7 +81,7 @@ def _inspect(superuser: Any, house: House, rng: random.Random, when: datetime.da
     ]
     hazards = rng.sample(HAZARDS[grade], k=min(len(HAZARDS[grade]), rng.randint(1, 3))) if HAZARDS[grade] else []
     return inspection_record(
-        acting_user=superuser,
+        acting_user=inspector,
         house=house,
         suspected_grade=grade,
         is_occupied=occupied,
@@ -152,7 +166,7 @@ def load_demo_inspections(superuser: Any) -> int:
     luming = Region.objects.get(code="500243202000")
     villages = list(Region.objects.filter(parent=luming).order_by("code")[:3])
     event = emergency_declare(
-        acting_user=superuser,
+        acting_user=users.get("ps_county") or superuser,
         kind="landslide",
         title=f"{year} 年鹿鸣乡“8·12”山体滑坡",
         occurred_on=min(timezone.localdate(), datetime.date(year, 8, 12)),

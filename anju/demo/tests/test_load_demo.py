@@ -60,6 +60,10 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     steps = {(f.moved_on is not None, f.demolished_on is not None) for f in im.FollowUp.objects.all()}
     assert steps == {(False, False), (True, False), (True, True)}
     assert im.InspectionPhoto.objects.exists()
+    # Inspections are walked by the village clerk or the township or county officer, never by
+    # the operator's account (issue 17).
+    assert not im.Inspection.objects.filter(inspector__is_superuser=True).exists()
+    assert im.Inspection.objects.filter(inspector__username="tl_clerk").exists()
     # Appraisals and eligibility (issue 5): both templates, every kind of decision a user should see.
     from anju.appraisals.models import Appraisal, AppraisalTemplate
     from anju.eligibility.models import Circumstance, Decision, RuleSet
