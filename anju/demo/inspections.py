@@ -67,7 +67,7 @@ def _inspector(house: House, fallback: Any) -> Any:
     nearest = (code, code[:9] + "000", code[:6] + "000000")
     staff = sorted(
         User.objects.filter(region__code__in=nearest, is_active=True).select_related("region"),
-        key=lambda u: (nearest.index(u.region.code), u.pk),
+        key=lambda u: (nearest.index(getattr(u.region, "code", code)), u.pk),
     )
     return next((u for u in staff if not recording_refusal(u, None)), fallback)
 
