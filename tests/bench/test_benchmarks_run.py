@@ -60,6 +60,12 @@ def test_the_list_benchmark_measures_every_list_at_a_small_n() -> None:
         assert line[f"page_{what}_first_p99_ms"] > 0
         assert line[f"page_{what}_search_p50_ms"] > 0
     assert line["api_households_deep_p99_ms"] > 0 and line["list_p99_ms"] > 0
+    # The migrations it ran made the search indexes PostgreSQL answers the lists' search from.
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/anju_scale_bench_smoke") as conn:
+        names = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")}
+    assert names == {"household_head_name_trgm", "household_phone_trgm", "house_address_trgm"}
 
 
 def test_the_import_benchmark_runs_its_django_import_export_phase_on_sqlite() -> None:
