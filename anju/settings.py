@@ -298,6 +298,9 @@ for _limit in ("MAX_UNCOMPRESSED_MB", "MAX_COMPRESSION_RATIO", "MAX_ENTRIES", "M
 ANJU_TASKS_BACKEND = os.environ.get("ANJU_TASKS_BACKEND", "database")
 # The worker beats this often; a worker or job silent for four beats is taken as dead (issue 21).
 ANJU_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ANJU_JOB_HEARTBEAT_SECONDS", "15"))
+# A list export longer than this runs as a background job with a progress bar (ADR 0031);
+# shorter ones are written while the user waits. An operational setting, not policy.
+ANJU_EXPORT_INLINE_ROWS = int(os.environ.get("ANJU_EXPORT_INLINE_ROWS", "5000"))
 TASKS = {
     "default": {
         "BACKEND": (

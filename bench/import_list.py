@@ -292,7 +292,7 @@ def _import_export(data: bytes, use_bulk: bool, limit: int | None) -> tuple[floa
                 self.before_save_instance(instance, row)
 
     HouseholdResource._meta.use_bulk = use_bulk
-    Household.objects.all().delete()
+    _empty_households()
     from python_calamine import CalamineWorkbook
 
     started = time.perf_counter()
@@ -305,6 +305,20 @@ def _import_export(data: bytes, use_bulk: bool, limit: int | None) -> tuple[floa
     elapsed = time.perf_counter() - started
     assert not result.has_errors()
     return elapsed, len(body)
+
+
+def _empty_households() -> None:
+    """Remove the households anju's run imported, with what refers to them first: eligibility
+    decisions and circumstances protect their household (a plain delete of the households
+    stopped here with a ProtectedError listing every one of them)."""
+    from django.db import transaction
+
+    from anju.eligibility.models import Circumstance, Decision
+    from anju.households.models import Household, HouseholdStatus, Member, SupportRecord
+
+    with transaction.atomic():
+        for model in (Decision, Circumstance, SupportRecord, HouseholdStatus, Member, Household):
+            model.objects.all().delete()
 
 
 def main() -> None:

@@ -153,6 +153,25 @@ def load_demo_households(superuser: Any) -> int:
     return created
 
 
+def load_demo_exports() -> int:
+    """A finished background export of the household list for each county's officer (ADR 0031):
+    「后台任务」 shows it with its download, as a list above ``ANJU_EXPORT_INLINE_ROWS`` would."""
+    from anju.accounts.models import User
+    from anju.jobs.exports import export_start
+    from anju.jobs.models import Job
+    from anju.jobs.services import job_execute
+
+    made = 0
+    for username in ("tl_county", "ps_county"):
+        user = User.objects.get(username=username)
+        if Job.objects.filter(kind="jobs.export", created_by=user).exists():
+            continue
+        job = export_start(acting_user=user, source="households.household", params={}, fmt="xlsx", title="农户名单")
+        job_execute(str(job.pk))  # now, so the demo does not wait for the worker
+        made += 1
+    return made
+
+
 def load_demo_list_import() -> int:
     """A 民政 低保 list for 渔泽镇 waiting in preview, so a newcomer can confirm it."""
     import io

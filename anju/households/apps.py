@@ -6,4 +6,4 @@ class HouseholdsConfig(AppConfig):
     verbose_name = "农户与房屋"
 
     def ready(self) -> None:
-        from anju.households import handlers  # noqa: F401  (registers the list preview and commit jobs)
+        from anju.households import exports, handlers  # noqa: F401  (register the list jobs and the export sources)

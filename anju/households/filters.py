@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.households.choices import ELDERLY_AGE, Grade, GradeSource, KeyGroup, StructureType
 from anju.households.headline import CD_HOUSES
 from anju.households.idcard import normalize_id_number
-from anju.households.models import House, Household, Member
+from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.regions.filters import RegionFilterSet
 
 DANGEROUS = ("C", "D")
@@ -58,6 +58,10 @@ SORTS = {
 }
 
 
+def _active_status(group: str, household: Any) -> QuerySet[HouseholdStatus]:
+    return HouseholdStatus.objects.filter(household=household, group=group, ended_on__isnull=True)
+
+
 def _elderly_cutoff() -> Any:
     today = timezone.localdate()
     try:
@@ -99,13 +103,16 @@ class HouseholdFilter(RegionFilterSet):
         if not value:
             return qs
         number = normalize_id_number(value)
+        # The members first, by their indexed exact name or ID number; then one OR over the
+        # household's own indexed columns, which PostgreSQL answers from its indexes. An OR
+        # across the members join needed DISTINCT and read every household (ADR 0031).
+        by_member = Member.objects.filter(Q(id_number=number) | Q(name=value)).values_list("household_id", flat=True)
         return qs.filter(
             Q(head_name__contains=value)
             | Q(phone__contains=value)
             | Q(head_id_number=number)
-            | Q(members__id_number=number)
-            | Q(members__name=value)
-        ).distinct()
+            | Q(pk__in=list(by_member))
+        )
 
     def filter_group(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         if value == "key":
@@ -113,7 +120,7 @@ class HouseholdFilter(RegionFilterSet):
         if value == "general":
             return qs.filter(primary_group="")
         # Any active status of that group, not only the primary one.
-        return qs.filter(statuses__group=value, statuses__ended_on__isnull=True).distinct()
+        return qs.filter(Exists(_active_status(value, OuterRef("pk"))))
 
     def filter_only_house(self, qs: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
         has = Exists(House.objects.filter(household=OuterRef("pk"), is_only_house=True))
@@ -192,18 +199,15 @@ class HouseFilter(RegionFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(household__head_name__contains=value)
-            | Q(address__contains=value)
-            | Q(household__head_id_number=normalize_id_number(value))
-        )
+        owners = Household.objects.filter(Q(head_name__contains=value) | Q(head_id_number=normalize_id_number(value)))
+        return qs.filter(Q(address__contains=value) | Q(household__in=owners.values("pk")))
 
     def filter_group(self, qs: QuerySet[House], name: str, value: str) -> QuerySet[House]:
         if value == "key":
             return qs.exclude(household__primary_group="")
         if value == "general":
             return qs.filter(household__primary_group="")
-        return qs.filter(household__statuses__group=value, household__statuses__ended_on__isnull=True).distinct()
+        return qs.filter(Exists(_active_status(value, OuterRef("household_id"))))
 
     def filter_flag(self, qs: QuerySet[House], name: str, raw: str) -> QuerySet[House]:
         value = _yes_no(raw)

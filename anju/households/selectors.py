@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -16,13 +18,27 @@ from anju.regions.models import Region
 
 
 def household_list(*, viewer: Viewer, params: Any) -> HouseholdFilter:
-    base = (
-        Household.objects.visible_to(viewer)
-        .select_related("region")
-        .annotate(member_count=Count("members", distinct=True), house_count=Count("houses", distinct=True))
-        .order_by("region_code", "head_name")
-    )
+    # No counts here: counted over the whole scope they cost a GROUP BY of every household
+    # before the page is cut (400 ms at 100,000). The page counts its own rows
+    # (``with_counts``), the export per chunk (ADR 0031).
+    base = Household.objects.visible_to(viewer).select_related("region").order_by("region_code", "head_name", "pk")
     return HouseholdFilter(params, queryset=base)
+
+
+def with_counts(households: list[Household]) -> list[Household]:
+    """Set ``member_count`` and ``house_count`` on one page of households: two grouped queries
+    over the page's ids, whatever the size of the list."""
+    ids = [h.pk for h in households]
+    members = dict(
+        Member.objects.filter(household_id__in=ids).order_by().values_list("household_id").annotate(n=Count("pk"))
+    )
+    houses = dict(
+        House.objects.filter(household_id__in=ids).order_by().values_list("household_id").annotate(n=Count("pk"))
+    )
+    for h in households:
+        h.member_count = members.get(h.pk, 0)  # type: ignore[attr-defined]  # a page-only attribute the template reads
+        h.house_count = houses.get(h.pk, 0)  # type: ignore[attr-defined]  # a page-only attribute the template reads
+    return households
 
 
 def house_list(*, viewer: Viewer, params: Any) -> HouseFilter:
@@ -82,12 +98,21 @@ HOUSEHOLD_EXPORT_HEADERS = (
 HOUSEHOLD_EXPORT_WIDTHS = (10, 21, 14, 22, 15, 8, 24, 18, 10, 12, 14, 22, 8)
 
 
+EXPORT_CHUNK = 2000
+
+
+def _counted(households: Iterator[Household]) -> Iterator[Household]:
+    """The households with their member counts, counted a chunk at a time."""
+    while chunk := list(islice(households, EXPORT_CHUNK)):
+        yield from with_counts(chunk)
+
+
 def household_export_rows(*, queryset: QuerySet[Household], viewer: Viewer) -> Any:
     """Rows in the column order the department lists use, so an export can be re-imported;
     personal data as ``viewer`` may see it (``anju.core.masking.POLICY``)."""
 
     statuses = Prefetch("statuses", queryset=HouseholdStatus.objects.filter(ended_on__isnull=True))
-    for h in queryset.prefetch_related(statuses).iterator(chunk_size=2000):
+    for h in _counted(queryset.prefetch_related(statuses).iterator(chunk_size=EXPORT_CHUNK)):
         primary = next((s for s in h.statuses.all() if s.group == h.primary_group), None)
         yield (
             h.head_name,
@@ -140,7 +165,7 @@ HOUSE_EXPORT_HEADERS = (
 def house_export_rows(*, queryset: QuerySet[House], viewer: Viewer) -> Any:
 
     yes = {True: "是", False: "否"}
-    for h in queryset.iterator(chunk_size=2000):
+    for h in queryset.iterator(chunk_size=EXPORT_CHUNK):
         yield (
             h.household.head_name,
             shown(h.household.head_id_number, Kind.ID, viewer),

@@ -25,6 +25,7 @@ from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEn
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
+from anju.jobs.exports import export_start, inline_limit
 from anju.kit.forms import apply_errors
 
 PAGE_SIZE = 25
@@ -48,6 +49,8 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
 def household_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
     context = _list_context(request, filterset) | {"page_title": "农户"}
+    page = context["page"]
+    page.object_list = selectors.with_counts(list(page.object_list))  # the page's own counts only
     return render(request, "households/household_list.html", context)
 
 
@@ -61,12 +64,31 @@ def _export(
     return response
 
 
+def _export_later(request: HttpRequest, *, source: str, title: str, total: int) -> HttpResponse | None:
+    """A list longer than ``ANJU_EXPORT_INLINE_ROWS`` is exported by a background job: the job
+    page shows its progress and then the download (ADR 0031). None: export it now."""
+    if total <= inline_limit():
+        return None
+    filters = {k: str(v) for k, v in request.GET.items() if k not in {"format", "page"}}
+    job = export_start(
+        acting_user=signed_in_user(request),
+        source=source,
+        params=filters,
+        fmt=request.GET.get("format", "xlsx"),
+        title=title,
+    )
+    messages.info(request, f"共 {total} 行，已转入后台导出；完成后在本页下载。")
+    return redirect("jobs:job_detail", pk=job.pk)
+
+
 @login_required
 def household_export(request: HttpRequest) -> HttpResponse:
     """The filtered household list as xlsx or csv, in the import column layout."""
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
     if refused := refuse_invalid(filterset):
         return refused
+    if later := _export_later(request, source="households.household", title="农户名单", total=filterset.qs.count()):
+        return later
     rows = selectors.household_export_rows(queryset=filterset.qs, viewer=request.user)
     return _export(
         request,
@@ -83,6 +105,8 @@ def house_export(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
     if refused := refuse_invalid(filterset):
         return refused
+    if later := _export_later(request, source="households.house", title="房屋清单", total=filterset.qs.count()):
+        return later
     rows = selectors.house_export_rows(queryset=filterset.qs, viewer=request.user)
     return _export(
         request, what="households.house", title="房屋清单", headers=selectors.HOUSE_EXPORT_HEADERS, rows=rows

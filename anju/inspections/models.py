@@ -183,7 +183,12 @@ class Inspection(models.Model):
         verbose_name = "排查记录"
         verbose_name_plural = "排查记录"
         ordering = ["-inspected_at", "-pk"]
-        indexes = [models.Index(fields=["campaign", "household"], name="inspection_campaign_hh_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "household"], name="inspection_campaign_hh_idx"),
+            # The list's order, newest first: a page read off the index, not a sort of every
+            # inspection in scope (ADR 0031).
+            models.Index(fields=["-inspected_at", "-id"], name="inspection_list_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspector", "submission_id"],

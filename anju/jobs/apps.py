@@ -9,6 +9,7 @@ class JobsConfig(AppConfig):
     verbose_name = "后台任务"
 
     def ready(self) -> None:
+        from anju.jobs import exports  # noqa: F401  (registers the background export job)
         from anju.jobs.metrics import register_collectors
 
         register_collectors()

@@ -45,6 +45,14 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     ] == 0
     assert pending.status == "previewed" and pending.counts["status_added"] == 6
     assert pending.counts["new_households"] == 1 and pending.counts["invalid"] == 1
+    # A finished background export per county officer, of that county's households (ADR 0031).
+    from anju.jobs.models import Job
+
+    for username, county in (("tl_county", "140405"), ("ps_county", "500243")):
+        export = Job.objects.get(kind="jobs.export", created_by__username=username)
+        assert export.status == "succeeded" and export.output_file
+        # Made when the households were loaded (before the 特困 elder of 渔泽镇 is added), none else's.
+        assert 100 < export.result["rows"] <= Household.objects.filter(region_code__startswith=county).count()
     # Inspection work at every stage (issue 4).
     from anju.inspections import models as im
 

@@ -91,7 +91,12 @@ class Command(BaseCommand):
         made = load_demo_households(superuser)
         if made:
             self.stdout.write(f"演示农户：新增 {made} 户（渔泽镇、鹿鸣乡各村）。")
-        from anju.demo.households import load_demo_list_import
+        from anju.demo.households import load_demo_exports, load_demo_list_import
+
+        if load_demo_exports():
+            self.stdout.write(
+                "演示导出：区县住建局的农户名单已在后台导出（以 tl_county 或 ps_county 登录，在「后台任务」中下载）。"
+            )
 
         if load_demo_list_import():
             self.stdout.write("演示名单：渔泽镇低保花名册待确认（以 tl_civil 登录，在「名单导入」中查看预览并确认）。")

@@ -1,0 +1,96 @@
+"""Every benchmark runs with a tiny N, so it cannot rot unnoticed (issue 23): each is started as
+its own process (it sets up Django on its own database) and must end with its JSON line. The
+PostgreSQL ones are skipped, with the reason, when PostgreSQL does not answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = os.environ.get("ANJU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+
+def postgres_problem() -> str | None:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{SERVER}/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL does not answer at {SERVER}: {str(exc).strip()[:120]}"
+    return None
+
+
+def run(*args: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    done = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    line: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return line
+
+
+def needs_postgres() -> None:
+    if problem := postgres_problem():
+        print(problem)
+        pytest.skip(problem)
+
+
+def test_the_list_benchmark_measures_every_list_at_a_small_n() -> None:
+    needs_postgres()
+    line = run(
+        "bench.lists",
+        "--households",
+        "400",
+        "--runs",
+        "2",
+        "--rebuild",
+        "--database",
+        f"{SERVER}/anju_scale_bench_smoke",
+    )
+    assert line["households"] == 400
+    for what in ("households", "houses", "cases", "inspections", "payments"):
+        assert line[f"page_{what}_first_p99_ms"] > 0
+        assert line[f"page_{what}_search_p50_ms"] > 0
+    assert line["api_households_deep_p99_ms"] > 0 and line["list_p99_ms"] > 0
+    # The migrations it ran made the search indexes PostgreSQL answers the lists' search from.
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/anju_scale_bench_smoke") as conn:
+        names = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")}
+    assert names == {"household_head_name_trgm", "household_phone_trgm", "house_address_trgm"}
+
+
+def test_the_import_benchmark_runs_its_django_import_export_phase_on_sqlite() -> None:
+    line = run("bench.import_list", "--rows", "200")
+    assert line["rows"] == 200 and line["backend"] == "sqlite"
+    assert line["commit_s"] > 0 and line["import_export_s"] > 0 and line["import_export_bulk_s"] > 0
+
+
+def test_the_import_benchmark_runs_on_postgresql() -> None:
+    needs_postgres()
+    line = run("bench.import_list", "--rows", "200", "--database", f"{SERVER}/anju_scale_bench_import")
+    assert line["rows"] == 200 and line["backend"] == "postgresql"
+    assert line["import_export_s"] > 0 and line["ceiling_s"] > 0
+
+
+def test_the_list_benchmark_says_why_without_postgresql() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.lists", "--database", "postgresql://postgres@127.0.0.1:1/anju_scale_nowhere"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "PostgreSQL does not answer" in done.stderr
