@@ -52,6 +52,7 @@ def file_generated_document(sender: Any, document: GeneratedDocument, acting_use
 
 def file_appraisal_of_new_case(case: RenovationCase, acting_user: Any) -> None:
     """A case opened for an appraised house gets the house's 鉴定表 in force."""
+    case = RenovationCase.objects.select_related("policy", "household__region").get(pk=case.pk)  # as it is now
     if case.house_id is None:
         return
     appraisal = latest_appraisal(case.house_id)

@@ -201,7 +201,7 @@ def generated_document_file(
 ) -> ArchiveDocument | None:
     """File a document anju printed itself (ADR 0029) under its item of ``case``'s archive, marked
     系统生成 with its source; the previous generated version of the item is withdrawn, kept in
-    the history. Nothing is filed in a sealed archive (销号、终止) or under an item the case
+    the history; a version already filed is not filed again. Nothing is filed in a sealed archive (销号、终止) or under an item the case
     does not require (a houseless case has no 鉴定表). The act that changed the source was
     already authorized, so no role is checked here."""
     if case.stage in SEALED:
@@ -209,6 +209,9 @@ def generated_document_file(
     spec = {s["code"]: s for s in selectors.required_documents(case)}.get(document.code)
     if spec is None:
         return None
+    filed_now = ArchiveDocument.objects.current().filter(case=case, code=document.code, source=document.source)
+    if filed_now.exists():
+        return None  # this version is filed already (a source, once recorded, never changes)
     data = document.render()
     checked = check_upload(ContentFile(data, name=document.filename))
     filed = ArchiveDocument(
