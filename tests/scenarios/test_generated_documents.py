@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from anju.acceptance.services import acceptance_record
 from anju.acceptance.tests.conftest import record_kwargs
 from anju.accounts.models import User
+from anju.appraisals.documents import appraisal_form, latest_appraisal
 from anju.appraisals.tests.conftest import DibaoHome
 from anju.archives import selectors
 from anju.archives.models import ArchiveDocument
@@ -26,6 +27,7 @@ from anju.cases.models import RenovationCase
 from anju.cases.tests.conftest import Officers
 from anju.households.models import Household
 from anju.inspections.tests.images import jpeg
+from anju.kit.documents import document_changed
 from anju.subsidies.services import payment_record
 from tests.scenarios.conftest import OnCommit, ago, appraise, walk
 
@@ -82,6 +84,15 @@ def test_a_reappraisal_replaces_the_form_and_keeps_the_old_one(
     assert first.original_name in history and first.source_label in history
     # The new form carries the appraisal's site photo with the date it was taken.
     assert "鉴定现场照片" in pdf_text(second) and "拍摄于 2026-11-30 09:15" in pdf_text(second)
+
+
+def test_the_same_version_told_twice_is_filed_once(opened: RenovationCase, officers: Officers) -> None:
+    [form] = current(opened, "appraisal_form")
+    appraisal = latest_appraisal(opened.house_id or 0)
+    assert appraisal is not None
+    document_changed.send(sender=None, document=appraisal_form(appraisal), acting_user=officers["township"])
+    assert current(opened, "appraisal_form") == [form]
+    assert ArchiveDocument.objects.filter(case=opened).count() == 1
 
 
 def test_a_late_entry_of_an_older_appraisal_changes_nothing(
