@@ -84,7 +84,8 @@ class ArchiveDocument(models.Model):
         indexes = [models.Index(fields=["case", "code"], name="archive_doc_case_code_idx")]
 
     def __str__(self) -> str:
-        return f"{self.original_name}（{self.code}）"
+        # Shown as the audit row's object: the file's name, never the item's code.
+        return f"{self.shown_name}（系统生成）" if self.is_generated else self.original_name
 
     @property
     def audit_region_code(self) -> str:
@@ -101,6 +102,13 @@ class ArchiveDocument(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def shown_name(self) -> str:
+        """The name shown on pages: a generated form's Chinese title without its ".pdf"."""
+        if self.is_generated and self.original_name.lower().endswith(".pdf"):
+            return self.original_name[:-4]
+        return self.original_name
 
     @property
     def is_generated(self) -> bool:

@@ -57,6 +57,16 @@ def _refuse_duplicate(case: RenovationCase, sha256: str) -> None:
         raise ValidationError(_duplicate_message(case, same))
 
 
+def _audited_fields(document: ArchiveDocument) -> dict[str, Any]:
+    """An upload's audit row keeps what identifies the file; a generated one says what it was
+    printed from (its item is in the note, its hash on the document)."""
+    if document.is_generated:
+        values: dict[str, Any] = {"source_label": document.source_label, "pages": document.pages}
+    else:
+        values = {k: getattr(document, k) for k in ("code", "original_name", "sha256", "size")}
+    return {k: {"before": None, "after": v} for k, v in values.items()}
+
+
 def _save_document(acting_user: User, document: ArchiveDocument, note: str) -> None:
     """Save the document and its audit row; the stored file is removed when that fails, and a
     second upload of the same file at once is refused like any duplicate."""
@@ -64,16 +74,7 @@ def _save_document(acting_user: User, document: ArchiveDocument, note: str) -> N
         with transaction.atomic():
             document.save()
             audit_record(
-                actor=acting_user,
-                action=AuditAction.CREATE,
-                obj=document,
-                changes={
-                    "code": {"before": None, "after": document.code},
-                    "original_name": {"before": None, "after": document.original_name},
-                    "sha256": {"before": None, "after": document.sha256},
-                    "size": {"before": None, "after": document.size},
-                },
-                note=note,
+                actor=acting_user, action=AuditAction.CREATE, obj=document, changes=_audited_fields(document), note=note
             )
     except IntegrityError as exc:
         document.file.delete(save=False)
@@ -253,7 +254,7 @@ def document_withdraw(*, acting_user: User, document: ArchiveDocument, reason: s
         raise PermissionDenied("档案材料须由乡镇建环办或区/县住建局撤回；村信息员只能撤回本人上传的材料。")
     if document.is_generated:
         raise ValidationError(
-            f"「{document.original_name}」是系统生成的材料（{document.source_label}），不能手工撤回；"
+            f"「{document.shown_name}」是系统生成的材料（{document.source_label}），不能手工撤回；"
             "来源（鉴定、验收或拨付）更正后会自动重新生成，旧版本保留在记录中。"
         )
     if document.is_withdrawn:

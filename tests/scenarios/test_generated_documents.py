@@ -81,7 +81,7 @@ def test_a_reappraisal_replaces_the_form_and_keeps_the_old_one(
     assert first.is_withdrawn and first.withdraw_reason.startswith("已重新生成")
     assert first.file.storage.exists(first.file.name), "the old version's file is kept"
     history = page_of(officers["township"], opened).split('data-testid="archive-history"')[1]
-    assert first.original_name in history and first.source_label in history
+    assert first.shown_name in history and first.source_label in history
     # The new form carries the appraisal's site photo with the date it was taken.
     assert "鉴定现场照片" in pdf_text(second) and "拍摄于 2026-11-30 09:15" in pdf_text(second)
 
