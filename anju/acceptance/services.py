@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_GRADES, ItemResult, PostGrade
+from anju.acceptance.documents import acceptance_form
 from anju.acceptance.models import Acceptance, Rectification
 from anju.accounts.choices import Role
 from anju.accounts.models import User
@@ -26,6 +27,7 @@ from anju.cases.acts import STEP_ROLES
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
+from anju.kit.documents import announce
 
 DEFAULT_RECTIFICATION_DAYS = 30
 MAX_NOTE = 200
@@ -227,6 +229,7 @@ def _audit(acting_user: User, acceptance: Acceptance, rectification: Rectificati
             changes={"due_on": {"before": None, "after": rectification.due_on.isoformat()}},
             note=f"整改项目：{reasons}",
         )
+    announce(acceptance_form(acceptance), acting_user=acting_user)  # filed in the archive (ADR 0029)
 
 
 @refusals_audited("竣工验收")

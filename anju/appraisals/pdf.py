@@ -1,10 +1,13 @@
 """The printable appraisal form (农村住房安全性鉴定表), with ReportLab and the same Chinese font
 as the village list (ADR 0010). It shows the appraisal as recorded: the house as it was
 appraised, each component's grade beside the criterion text of the template version used, the
-result, and a signatures block to sign on paper."""
+result, the site photos (the appraisal's own, else those of the house's latest inspection
+with photos; scaled, each with its date), and a signatures block to sign on paper."""
 
 from __future__ import annotations
 
+import io
+import logging
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -13,7 +16,7 @@ from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from anju.appraisals.grading import house_grade
 from anju.appraisals.models import Appraisal
@@ -21,12 +24,19 @@ from anju.core.masking import Kind
 from anju.core.numbers import plain_number
 from anju.households.choices import GENERAL_LABEL, KeyGroup, SeismicIntensity, StructureType
 from anju.households.models import HouseholdStatus
+from anju.inspections.models import InspectionPhoto
 from anju.kit import pdf as kit
 from anju.kit.pdf import HEADER_BG, LABEL_BG
 
 PAGE_WIDTH = kit.content_width()
 WARN = colors.HexColor(kit.WARN)
 OUTSIDE_GUIDELINE = "三层及以上，超出导则适用范围，应按 GB 50292 鉴定"
+# Up to four photos, two a row, each within a 85 × 62 mm box; printed at most 1200 px on the long
+# side (≈ 360 dpi in that box), so a form with photos stays a few hundred kB.
+PHOTOS_SHOWN = 4
+PHOTO_BOX = (PAGE_WIDTH / 2 - 4 * mm, 62 * mm)
+PHOTO_MAX_SIDE = 1200
+logger = logging.getLogger(__name__)
 
 
 class _Styles(kit.Styles):
@@ -215,6 +225,52 @@ def _signatures(appraisal: Appraisal, s: _Styles, font: str) -> list[Flowable]:
     return [Paragraph("鉴定人员及签字", s.section), Spacer(1, 1.5 * mm), details, Spacer(1, 2 * mm), signs]
 
 
+def _site_photos(appraisal: Appraisal) -> tuple[str, list[Any]]:
+    """The photos to print and where they come from: the appraisal's, else the house's latest
+    inspection that has photos (the appraiser often relies on the inspector's)."""
+    own = list(appraisal.photos.all()[:PHOTOS_SHOWN])
+    if own:
+        return "鉴定现场照片", own
+    latest = (
+        InspectionPhoto.objects.filter(inspection__house_id=appraisal.house_id)
+        .select_related("inspection")
+        .order_by("-inspection__inspected_at", "-inspection_id", "pk")
+        .first()
+    )
+    if latest is None:
+        return "", []
+    photos = list(InspectionPhoto.objects.filter(inspection_id=latest.inspection_id).order_by("pk")[:PHOTOS_SHOWN])
+    return f"排查现场照片（{timezone.localtime(latest.inspection.inspected_at):%Y-%m-%d} 排查）", photos
+
+
+def _photo_cell(photo: Any, s: _Styles) -> list[Flowable]:
+    taken = photo.exif_taken_at
+    when = (
+        f"拍摄于 {timezone.localtime(taken):%Y-%m-%d %H:%M}"
+        if taken
+        else f"上传于 {timezone.localtime(photo.uploaded_at):%Y-%m-%d %H:%M}"
+    )
+    try:
+        with photo.image.open("rb") as handle:
+            data, size = kit.printable_image(handle.read(), photo.image.name, max_side=PHOTO_MAX_SIDE)
+    except Exception:  # a missing or unreadable file must not stop the form from printing
+        logger.warning("appraisal photo %s could not be printed", photo.pk, exc_info=True)
+        return [Paragraph("（照片文件无法读取）", s.center), Paragraph(when, s.center)]
+    width, height = kit.image_box(size, *PHOTO_BOX)
+    return [Image(io.BytesIO(data), width=width, height=height), Paragraph(when, s.center)]
+
+
+def _photos(appraisal: Appraisal, s: _Styles, font: str) -> list[Flowable]:
+    title, photos = _site_photos(appraisal)
+    if not photos:
+        return []
+    cells = [_photo_cell(photo, s) for photo in photos]
+    rows = [cells[i : i + 2] + ([[]] if len(cells[i : i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[PAGE_WIDTH / 2] * 2)
+    table.setStyle(_grid(font, [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [KeepTogether([Paragraph(f"五、{title}", s.section), Spacer(1, 1.5 * mm), table])]
+
+
 def appraisal_pdf(appraisal: Appraisal) -> bytes:
     """The appraisal form of one appraisal as an A4 PDF."""
     font = kit.chinese_font()
@@ -240,6 +296,7 @@ def appraisal_pdf(appraisal: Appraisal) -> bytes:
         Paragraph("四、鉴定结论", s.section),
         Spacer(1, 1.5 * mm),
         _result_table(appraisal, s, font),
+        *_photos(appraisal, s, font),
         KeepTogether(_signatures(appraisal, s, font)),
     ]
     return kit.render(

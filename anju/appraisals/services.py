@@ -15,6 +15,7 @@ from django.utils import timezone
 from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.appraisals.choices import COMPONENT_GRADES, DamageCause, PreventionLevel
+from anju.appraisals.documents import appraisal_form, latest_appraisal
 from anju.appraisals.grading import house_grade
 from anju.appraisals.guideline import default_content
 from anju.appraisals.models import Appraisal, AppraisalPhoto, AppraisalTemplate
@@ -28,6 +29,7 @@ from anju.households.safety import house_grade_set
 from anju.households.signals import facts_changed
 from anju.inspections.choices import Grade
 from anju.inspections.photos import process_photo
+from anju.kit.documents import announce
 from anju.kit.versioning import (
     config_activate,
     config_check_editable,
@@ -232,11 +234,12 @@ def _save_with_files(appraisal: Appraisal, report_file: Any, report_data: bytes,
         appraisal.report_file.save(getattr(report_file, "name", "report.pdf"), report_file, save=False)
     appraisal.save()
     for photo in photos:
-        AppraisalPhoto.objects.create(appraisal=appraisal, image=photo.content)
+        AppraisalPhoto.objects.create(appraisal=appraisal, **AppraisalPhoto.photo_fields(photo))
 
 
 def _audit_and_tell(acting_user: User, appraisal: Appraisal, house: House, photos: int, reason: str) -> None:
-    """Audit the appraisal, update the house's one current grade and tell eligibility."""
+    """Audit the appraisal, update the house's one current grade, tell eligibility and, when it is
+    the house's appraisal in force, have its 鉴定表 filed in the archive (ADR 0029)."""
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -249,6 +252,9 @@ def _audit_and_tell(acting_user: User, appraisal: Appraisal, house: House, photo
         note=reason,
     )
     _update_house_grade(acting_user, house)
+    latest = latest_appraisal(house.pk)
+    if latest is not None and latest.pk == appraisal.pk:  # a late entry of an older one changes nothing
+        announce(appraisal_form(appraisal), acting_user=acting_user)
     facts_changed(
         acting_user=acting_user,
         reason=f"鉴定为 {appraisal.final_grade} 级（{appraisal.appraised_on:%Y-%m-%d}）",

@@ -36,6 +36,8 @@ class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[ty
     url = serializers.SerializerMethodField(help_text="文件地址（按权限范围提供）")
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, allow_null=True)
     withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default="")
+    generated = serializers.BooleanField(source="is_generated", read_only=True, help_text="系统生成（不能手工撤回）")
+    source_label = serializers.CharField(read_only=True, help_text="系统生成材料的来源（如：鉴定 2026-03-01）")
 
     class Meta:
         model = ArchiveDocument
@@ -55,6 +57,8 @@ class ArchiveDocumentSerializer(serializers.ModelSerializer):  # type: ignore[ty
             "withdrawn_at",
             "withdrawn_by",
             "withdraw_reason",
+            "generated",
+            "source_label",
         ]
 
     def get_code_name(self, obj: ArchiveDocument) -> str:
@@ -71,14 +75,27 @@ class ArchiveDocumentCreateSerializer(serializers.Serializer):  # type: ignore[t
     file = serializers.FileField(help_text="JPG、PNG 图片或 PDF，不超过 20 MB")
 
 
+class ArchiveDocumentItemSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    case = serializers.IntegerField()
+    code = serializers.CharField(help_text="材料类别代码，见案件适用政策的 archive_documents（如 photos_during）")
+
+
+class ArchiveDocumentBatchSerializer(ArchiveDocumentItemSerializer):
+    file = serializers.ListField(
+        child=serializers.FileField(),
+        help_text="多个文件（同名字段 file 重复），每个为 JPG、PNG 图片或 PDF，不超过 20 MB",
+    )
+
+
 class WithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(allow_blank=True, help_text="撤回原因")
 
 
 class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
     """一户一档材料。POST（multipart：case、code、file）上传一份材料到案件档案的某一类别下，按文件内容
-    核验（JPG、PNG 或可读且未加密的 PDF，≤ 20 MB），同一文件不能在同一档案中重复归档；放错的材料用
-    withdraw 撤回（保留记录，不再计入）。"""
+    核验（JPG、PNG 或可读且未加密的 PDF，≤ 20 MB），同一文件不能在同一档案中重复归档；batch 一次上传
+    多个文件（全部通过才归档）。放错的材料用 withdraw 撤回（保留记录，不再计入）；系统生成的材料
+    （generated 为真：鉴定表、竣工验收表、拨付凭证）不能撤回，来源更正后自动重新生成。"""
 
     scoped_queryset = ArchiveDocument.objects.select_related("case__policy", "uploaded_by", "withdrawn_by")
     serializer_class = ArchiveDocumentSerializer
@@ -98,6 +115,24 @@ class ArchiveDocumentViewSet(ScopedReadOnlyViewSet):
             upload=data.validated_data["file"],
         )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": ArchiveDocumentBatchSerializer},
+        responses={201: ArchiveDocumentSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"])
+    def batch(self, request: Request, format: str | None = None) -> Response:
+        """一次上传多个文件到同一类别：全部通过核验才归档，否则一个也不归档，并逐个说明未通过的文件。"""
+        data = ArchiveDocumentItemSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = _visible_case(request.user, data.validated_data["case"])
+        documents = services.documents_upload(
+            acting_user=signed_in_user(request),
+            case=case,
+            code=data.validated_data["code"],
+            uploads=request.FILES.getlist("file"),
+        )
+        return Response(self.get_serializer(documents, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WithdrawSerializer, responses=ArchiveDocumentSerializer)
     @action(detail=True, methods=["post"])

@@ -11,21 +11,6 @@ from anju.archives.models import ReviewRole
 from anju.kit.forms import DateField, DateInput, style_form
 
 
-class UploadForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
-    file = forms.FileField(
-        label="文件",
-        # image/* lets a phone offer its camera as well as its files.
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
-        error_messages={"required": "请选择要上传的文件。", "empty": "所选文件是空的。"},
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
-        self.fields["file"].widget.attrs["class"] = "form-control form-control-sm"
-
-
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="撤回原因", max_length=300, error_messages={"required": "请说明撤回原因（如：放错类别、扫描不清）。"}

@@ -3,7 +3,8 @@ each under one of the items its policy requires, and the joint review (共同审
 by the civil-affairs and rural-revitalization liaisons.
 
 A wrong upload is withdrawn, never deleted: the archive must show what was filed and taken out,
-by whom and why."""
+by whom and why. The forms anju prints itself are filed by the system and replaced, old version
+kept, when their source changes (ADR 0029)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ class ArchiveDocument(models.Model):
         related_name="+",
     )
     withdraw_reason = models.CharField("撤回原因", max_length=300, blank=True)
+    # A document anju printed itself (鉴定表, 竣工验收表, 拨付凭证; ADR 0029): the object it was
+    # printed from ("appraisal:12") and that in Chinese. Empty for an upload. Such a document is
+    # replaced by the next version when its source changes and is never withdrawn by hand.
+    source = models.CharField("生成来源", max_length=60, blank=True)
+    source_label = models.CharField("来源说明", max_length=200, blank=True)
 
     objects: ClassVar[DocumentQuerySet] = DocumentQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
@@ -78,7 +84,8 @@ class ArchiveDocument(models.Model):
         indexes = [models.Index(fields=["case", "code"], name="archive_doc_case_code_idx")]
 
     def __str__(self) -> str:
-        return f"{self.original_name}（{self.code}）"
+        # Shown as the audit row's object: the file's name, never the item's code.
+        return f"{self.shown_name}（系统生成）" if self.is_generated else self.original_name
 
     @property
     def audit_region_code(self) -> str:
@@ -95,6 +102,18 @@ class ArchiveDocument(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def shown_name(self) -> str:
+        """The name shown on pages: a generated form's Chinese title without its ".pdf"."""
+        if self.is_generated and self.original_name.lower().endswith(".pdf"):
+            return self.original_name[:-4]
+        return self.original_name
+
+    @property
+    def is_generated(self) -> bool:
+        """系统生成: printed by anju from a recorded act, not uploaded."""
+        return bool(self.source)
 
 
 class ReviewRole(models.TextChoices):

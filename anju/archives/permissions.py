@@ -26,6 +26,8 @@ def can_upload(user: Any, case: RenovationCase) -> bool:
 
 
 def can_withdraw(user: Any, document: ArchiveDocument) -> bool:
+    if document.is_generated:
+        return False  # replaced only by regeneration from its source (ADR 0029)
     if document.is_withdrawn or document.case.stage in (Stage.CLOSED, Stage.ENDED):
         return False
     if not in_scope(user, document.case.region_code):

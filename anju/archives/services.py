@@ -24,6 +24,7 @@ from anju.audit.services import audit_record, refusals_audited
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
+from anju.kit.documents import GeneratedDocument
 
 
 def _check_uploader(acting_user: User, case: RenovationCase) -> None:
@@ -56,23 +57,24 @@ def _refuse_duplicate(case: RenovationCase, sha256: str) -> None:
         raise ValidationError(_duplicate_message(case, same))
 
 
-def _save_document(acting_user: User, document: ArchiveDocument, item_name: str) -> None:
+def _audited_fields(document: ArchiveDocument) -> dict[str, Any]:
+    """An upload's audit row keeps what identifies the file; a generated one says what it was
+    printed from (its item is in the note, its hash on the document)."""
+    if document.is_generated:
+        values: dict[str, Any] = {"source_label": document.source_label, "pages": document.pages}
+    else:
+        values = {k: getattr(document, k) for k in ("code", "original_name", "sha256", "size")}
+    return {k: {"before": None, "after": v} for k, v in values.items()}
+
+
+def _save_document(acting_user: User, document: ArchiveDocument, note: str) -> None:
     """Save the document and its audit row; the stored file is removed when that fails, and a
     second upload of the same file at once is refused like any duplicate."""
     try:
         with transaction.atomic():
             document.save()
             audit_record(
-                actor=acting_user,
-                action=AuditAction.CREATE,
-                obj=document,
-                changes={
-                    "code": {"before": None, "after": document.code},
-                    "original_name": {"before": None, "after": document.original_name},
-                    "sha256": {"before": None, "after": document.sha256},
-                    "size": {"before": None, "after": document.size},
-                },
-                note=f"一户一档上传「{item_name}」",
+                actor=acting_user, action=AuditAction.CREATE, obj=document, changes=_audited_fields(document), note=note
             )
     except IntegrityError as exc:
         document.file.delete(save=False)
@@ -109,8 +111,127 @@ def document_upload(*, acting_user: User, case: RenovationCase, code: str, uploa
     )
     # The stored name says nothing of the household (paths show up in backups and logs).
     document.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", ContentFile(checked.data), save=False)
-    _save_document(acting_user, document, spec["name"])
+    _save_document(acting_user, document, f"一户一档上传「{spec['name']}」")
     return document
+
+
+def _batch_errors(case: RenovationCase, uploads: list[Any]) -> tuple[list[str], list[tuple[str, Any]]]:
+    """Each file checked by its content; the refusals (each naming its file) and the checked files."""
+    errors: list[str] = []
+    checked: list[tuple[str, Any]] = []
+    seen: dict[str, str] = {}
+    for upload in uploads:
+        name = str(getattr(upload, "name", "") or "文件").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        try:
+            result = check_upload(upload)
+            _refuse_duplicate(case, result.sha256)
+        except ValidationError as exc:
+            errors += [m if f"「{name}」" in m else f"「{name}」：{m}" for m in exc.messages]
+            continue
+        if result.sha256 in seen:
+            errors.append(f"「{name}」与「{seen[result.sha256]}」是同一个文件，只需上传一份。")
+            continue
+        seen[result.sha256] = name
+        checked.append((name, result))
+    return errors, checked
+
+
+@refusals_audited("上传档案材料")
+def documents_upload(
+    *, acting_user: User, case: RenovationCase, code: str, uploads: list[Any]
+) -> list[ArchiveDocument]:
+    """File several scans or photos at once under the item ``code``: each is checked like one
+    upload (``document_upload``), and either all are filed or — if any is refused — none, with a
+    Chinese message naming every refused file. One audit row per document filed."""
+    _check_uploader(acting_user, case)
+    spec = _item_spec(case, code)
+    if not uploads:
+        raise ValidationError({"file": "请选择要上传的文件。可一次选择多个文件。"})
+    errors, checked = _batch_errors(case, uploads)
+    if errors:
+        head = f"所选 {len(uploads)} 个文件中有 {len(errors)} 处问题，本次未上传任何文件，请改正后重新选择全部文件："
+        raise ValidationError({"file": errors if len(uploads) == 1 else [head, *errors]})
+    documents: list[ArchiveDocument] = []
+    try:
+        with transaction.atomic():
+            for name, result in checked:
+                document = ArchiveDocument(
+                    case=case,
+                    code=code,
+                    original_name=name,
+                    content_type=result.content_type,
+                    size=len(result.data),
+                    sha256=result.sha256,
+                    pages=result.pages,
+                    uploaded_by=acting_user,
+                )
+                document.file.save(
+                    f"{uuid.uuid4().hex}{EXTENSIONS[result.content_type]}", ContentFile(result.data), save=False
+                )
+                documents.append(document)
+                _save_document(
+                    acting_user, document, f"一户一档上传「{spec['name']}」（一次上传 {len(checked)} 个文件）"
+                )
+    except BaseException:
+        for document in documents:
+            document.file.delete(save=False)
+        raise
+    return documents
+
+
+SEALED = (Stage.CLOSED, Stage.ENDED)
+
+
+def _replace_generated(acting_user: User, case: RenovationCase, code: str, label: str, now: Any) -> None:
+    """Take the current generated version of the item out (kept in the item's history)."""
+    for old in ArchiveDocument.objects.current().filter(case=case, code=code).exclude(source=""):
+        ArchiveDocument.objects.filter(pk=old.pk).update(
+            withdrawn_at=now, withdrawn_by=acting_user, withdraw_reason=f"已重新生成：{label}"[:300]
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=old,
+            changes={"withdrawn_at": {"before": None, "after": now.isoformat()}},
+            note=f"系统重新生成，旧版本保留：{old.source_label} → {label}",
+        )
+
+
+def generated_document_file(
+    *, acting_user: User, case: RenovationCase, document: GeneratedDocument
+) -> ArchiveDocument | None:
+    """File a document anju printed itself (ADR 0029) under its item of ``case``'s archive, marked
+    系统生成 with its source; the previous generated version of the item is withdrawn, kept in
+    the history; a version already filed is not filed again. Nothing is filed in a sealed archive (销号、终止) or under an item the case
+    does not require (a houseless case has no 鉴定表). The act that changed the source was
+    already authorized, so no role is checked here."""
+    if case.stage in SEALED:
+        return None
+    spec = {s["code"]: s for s in selectors.required_documents(case)}.get(document.code)
+    if spec is None:
+        return None
+    filed_now = ArchiveDocument.objects.current().filter(case=case, code=document.code, source=document.source)
+    if filed_now.exists():
+        return None  # this version is filed already (a source, once recorded, never changes)
+    data = document.render()
+    checked = check_upload(ContentFile(data, name=document.filename))
+    filed = ArchiveDocument(
+        case=case,
+        code=document.code,
+        original_name=document.filename[:200],
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=checked.sha256,
+        pages=checked.pages,
+        uploaded_by=acting_user,
+        source=document.source[:60],
+        source_label=document.source_label[:200],
+    )
+    filed.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", ContentFile(checked.data), save=False)
+    with transaction.atomic():
+        _replace_generated(acting_user, case, document.code, filed.source_label, timezone.now())
+        _save_document(acting_user, filed, f"系统生成「{spec['name']}」：{filed.source_label}")
+    return filed
 
 
 def _duplicate_message(case: RenovationCase, same: ArchiveDocument) -> str:
@@ -131,6 +252,11 @@ def document_withdraw(*, acting_user: User, document: ArchiveDocument, reason: s
     is_uploader = acting_user.has_role(Role.VILLAGE_CLERK) and document.uploaded_by_id == acting_user.pk
     if not (acting_user.is_superuser or acting_user.has_role(*WITHDRAW_ROLES) or is_uploader):
         raise PermissionDenied("档案材料须由乡镇建环办或区/县住建局撤回；村信息员只能撤回本人上传的材料。")
+    if document.is_generated:
+        raise ValidationError(
+            f"「{document.shown_name}」是系统生成的材料（{document.source_label}），不能手工撤回；"
+            "来源（鉴定、验收或拨付）更正后会自动重新生成，旧版本保留在记录中。"
+        )
     if document.is_withdrawn:
         raise ValidationError(f"该材料已于 {timezone.localtime(document.withdrawn_at):%Y-%m-%d %H:%M} 撤回。")
     if case.stage in (Stage.CLOSED, Stage.ENDED):

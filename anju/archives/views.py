@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.archives import selectors, services
-from anju.archives.forms import ReviewForm, UploadForm, WithdrawForm
+from anju.archives.forms import ReviewForm, WithdrawForm
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.cases.models import RenovationCase
-from anju.core.pages import error_text, paginate, run_action
+from anju.core.pages import paginate, run_action
 from anju.core.scoping import get_visible_or_404
 
 
@@ -45,7 +45,7 @@ def _render_case(
     request: HttpRequest,
     case: RenovationCase,
     *,
-    upload_errors: dict[str, str] | None = None,
+    upload_errors: dict[str, list[str]] | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -57,14 +57,15 @@ def _render_case(
         "rows": [
             {
                 "item": item,
-                "error": errors.get(item.code, ""),
+                "errors": errors.get(item.code, []),
                 "documents": [(d, d.pk in withdrawable) for d in item.documents],
             }
             for item in context["items"]
         ],
         # An upload refused for a code that is not in the list (an old page, a forged form).
-        "other_error": "；".join(e for code, e in errors.items() if code not in {i.code for i in context["items"]}),
-        "upload_form": UploadForm(),
+        "other_error": "；".join(
+            m for code, e in errors.items() if code not in {i.code for i in context["items"]} for m in e
+        ),
         "review_form": review_form or ReviewForm(roles=context["review_roles"]),
     }
     return render(request, "archives/case_archive.html", context, status=status)
@@ -78,25 +79,23 @@ def case_archive(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """One or several files (``<input type=file multiple>``) under one item: all filed, or none
+    with every refused file named."""
     case = _case(request, case_pk)
-    form = UploadForm(request.POST, request.FILES)
     code = request.POST.get("code", "")
-    if not form.is_valid():
-        errors = "；".join(str(e) for field in form.errors.values() for e in field)
-        return _render_case(request, case, upload_errors={code: errors})
     try:
-        document = services.document_upload(
-            acting_user=signed_in_user(request),
-            case=case,
-            code=form.cleaned_data["code"],
-            upload=form.cleaned_data["file"],
+        documents = services.documents_upload(
+            acting_user=signed_in_user(request), case=case, code=code, uploads=request.FILES.getlist("file")
         )
     except PermissionDenied:
         raise
     except ValidationError as exc:
-        return _render_case(request, case, upload_errors={code: error_text(exc)})
-    messages.success(request, f"已归档「{selectors.document_name(case, document.code)}」：{document.original_name}。")
-    return redirect(reverse("archives:case_archive", args=[case.pk]) + f"#item-{document.code}")
+        return _render_case(request, case, upload_errors={code: exc.messages})
+    names = "、".join(d.original_name for d in documents)
+    item = selectors.document_name(case, code)
+    count = f"{len(documents)} 个文件" if len(documents) > 1 else ""
+    messages.success(request, f"已归档「{item}」{count}：{names}。")
+    return redirect(reverse("archives:case_archive", args=[case.pk]) + f"#item-{code}")
 
 
 @login_required

@@ -1,5 +1,6 @@
 """What the apps above the case contribute to it, registered by them (ADR 0025): the panels of
-the case page, what stands between a case and 销号, and how much was paid on it. The cases app
+the case page, what stands between a case and 销号, how much was paid on it, and who wants to
+know that a case was opened (the archive files the house's 鉴定表, ADR 0029). The cases app
 asks this registry and imports none of them; each app registers in its AppConfig.ready."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 Panel = Callable[..., Any]  # (case=…, user=…) -> the panel's context, or None
 Blockers = Callable[[Any], list[str]]  # case -> Chinese reasons 销号 must wait for
 Paid = Callable[[Any], Decimal]  # case -> total paid
@@ -15,6 +18,8 @@ Paid = Callable[[Any], Decimal]  # case -> total paid
 _PANELS: dict[str, Panel] = {}
 _BLOCKERS: list[tuple[int, Blockers]] = []
 _PAID: list[Paid] = []
+Opened = Callable[[Any, Any], None]  # (case, acting_user), after the opening committed
+_OPENED: list[Opened] = []
 
 
 def register_panel(name: str, provider: Panel) -> None:
@@ -44,3 +49,18 @@ def close_blockers(case: Any) -> list[str]:
 
 def paid_total(case: Any) -> Decimal:
     return sum((provider(case) for provider in _PAID), Decimal("0"))
+
+
+def register_opened(listener: Opened) -> None:
+    if listener not in _OPENED:
+        _OPENED.append(listener)
+
+
+def case_opened(case: Any, acting_user: Any) -> None:
+    """Tell the listeners once the current transaction (the opening) has committed."""
+
+    def tell() -> None:
+        for listener in _OPENED:
+            listener(case, acting_user)
+
+    transaction.on_commit(tell)

@@ -336,7 +336,8 @@ def _house_to_renovate(household: Household, decision: Decision) -> tuple[House 
 
 
 def _record_opened(case: RenovationCase, acting_user: User, decision: Decision, note: str) -> None:
-    """The household's support record, the 发现 step and the audit row."""
+    """The household's support record, the 发现 step, the audit row and, after commit, the
+    apps listening for new cases (``extensions.register_opened``)."""
     support_open(
         household=case.household,
         house=case.house,
@@ -361,6 +362,7 @@ def _record_opened(case: RenovationCase, acting_user: User, decision: Decision, 
         obj=case,
         changes={"stage": {"before": None, "after": Stage.FOUND}, "grade": {"before": None, "after": case.grade}},
     )
+    extensions.case_opened(case, acting_user)
 
 
 @refusals_audited("发现建案", obj_kwarg="household")

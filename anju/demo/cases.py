@@ -412,6 +412,7 @@ def _after_completion(case: RenovationCase, plan: str, on: Callable[[str], datet
             voucher_no=f"BZ{case.year}-{case.pk:04d}-2",
             note="验收合格后拨付尾款",
         )
+        file_generated(case, "payment_voucher", who(case, "county"))  # the voucher now lists both
     # The unpaid case's complete archive still waits for both departments' 共同审定 (their
     # home-page queues show it).
     if complete_archive and plan != "accepted_unpaid":
@@ -445,6 +446,34 @@ EARLY = ("id_register", "application", "status_certificate", "appraisal_form", "
 AT_AGREEMENT = (*EARLY, "agreement", "repair_plan", "site_approval", "lease_contract", "photos_before")
 
 
+def file_generated(case: RenovationCase, code: str, acting_user: Any) -> None:
+    """File the form anju prints for ``code`` from its latest source, as the act's receiver does
+    after its commit (ADR 0029): the demo loads in one transaction, so the receivers would run only
+    when every case is already where it ends (and a closed archive takes nothing)."""
+    from anju.acceptance.documents import acceptance_form
+    from anju.acceptance.models import Acceptance
+    from anju.appraisals.documents import appraisal_form, latest_appraisal
+    from anju.archives.services import generated_document_file
+    from anju.subsidies.documents import payment_voucher
+    from anju.subsidies.models import Payment
+
+    document = None
+    if code == "appraisal_form" and case.house_id is not None:
+        appraisal = latest_appraisal(case.house_id)
+        document = appraisal_form(appraisal) if appraisal else None
+    elif code == "acceptance_form":
+        acceptance = Acceptance.objects.filter(case=case).order_by("-attempt").first()
+        document = acceptance_form(acceptance) if acceptance else None
+    elif code == "payment_voucher":
+        payment = Payment.objects.filter(case=case).order_by("-instalment").first()
+        document = payment_voucher(payment) if payment else None
+    if document is not None:
+        generated_document_file(acting_user=acting_user, case=case, document=document)
+
+
+GENERATED = ("appraisal_form", "acceptance_form", "payment_voucher")
+
+
 def _archive(case: RenovationCase, who: Actors, archive_services: Any, upto: str) -> None:
     if not upto:
         return
@@ -453,8 +482,11 @@ def _archive(case: RenovationCase, who: Actors, archive_services: Any, upto: str
         code = doc["code"]
         if (upto == "agreement" and code not in AT_AGREEMENT) or (upto == "early" and code not in EARLY):
             continue
-        if upto == "most" and code in ("pledge", "payment_voucher"):
-            continue  # 销号前仍缺：承诺书、拨付凭证
+        if code in GENERATED:
+            file_generated(case, code, who(case, "township"))  # 系统生成, from the act if it happened
+            continue
+        if upto == "most" and code == "pledge":
+            continue  # 销号前仍缺：承诺书
         seed = case.pk * 1000 + index
         if code.startswith("photos_") or code in ("id_register", "village_review"):
             upload = _image(f"{case.archive_no} {code}", seed)

@@ -19,7 +19,9 @@ from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.numbers import yuan
 from anju.core.scoping import in_scope
+from anju.kit.documents import announce
 from anju.subsidies.choices import PayeeKind
+from anju.subsidies.documents import payment_voucher
 from anju.subsidies.models import Payment
 
 PAY_ROLES = (Role.COUNTY_OFFICER,)
@@ -178,6 +180,8 @@ def _voucher_errors(case: RenovationCase, voucher: str) -> dict[str, str]:
 
 
 def _audit_payment(acting_user: User, payment: Payment, paid_total: Decimal, standard: Decimal) -> None:
+    """Audit the payment and have the case's voucher, now listing it, filed in the archive."""
+    announce(payment_voucher(payment), acting_user=acting_user)  # ADR 0029
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,

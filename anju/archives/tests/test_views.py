@@ -78,7 +78,7 @@ def test_an_officer_withdraws_a_document_with_a_reason(
     response = client.post(url, {"reason": "放错类别"}, follow=True)
     page = response.content.decode()
     assert "已撤回「改造前照片」中的 scan.png（保留记录）。" in page
-    assert "已撤回的材料（1）" in page and "放错类别" in page
+    assert "已撤回的材料及旧版本（1）" in page and "放错类别" in page
 
 
 def test_a_liaison_reviews_from_the_page_and_a_refusal_is_shown_on_the_form(
