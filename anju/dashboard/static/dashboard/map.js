@@ -35,6 +35,9 @@
   });
   // Outlines under the points (a click on a house still opens its popup), names above them.
   var areas = L.featureGroup().addTo(map);
+  // Names above the houses' clusters, so a name can always be clicked (z-index set through the
+  // DOM, which the CSP allows, not a style="" attribute).
+  map.createPane("labels").style.zIndex = 650;
   var labels = L.featureGroup().addTo(map);
   map.addLayer(cluster);
   window.anjuCluster = cluster;
@@ -109,7 +112,7 @@
       html: '<span class="map-label-text" data-code="' + esc(entry.code) + '">' + esc(entry.name) + "</span>",
       iconSize: [0, 0]
     });
-    var m = L.marker([entry.label[1], entry.label[0]], { icon: icon, keyboard: false, title: entry.name });
+    var m = L.marker([entry.label[1], entry.label[0]], { icon: icon, keyboard: false, title: entry.name, pane: "labels" });
     if (!current && entry.drillable) m.on("click", function () { setRegion(entry.code, entry.name); });
     return m;
   }
