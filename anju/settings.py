@@ -284,6 +284,8 @@ ANJU_BACKUP_DIR = Path(os.environ.get("ANJU_BACKUP_DIR", VAR_DIR / "backups"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ANJU_MAX_IMPORT_BYTES = int(os.environ.get("ANJU_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
+# A county's boundary file (ADR 0028) is read in the request, so it has its own, smaller limit.
+ANJU_MAX_BOUNDARY_BYTES = int(os.environ.get("ANJU_MAX_BOUNDARY_BYTES", str(30 * 1024 * 1024)))
 # Hostile input (ADRs 0022, 0024): how far a worker may grow while it reads a list, and the most
 # pixels an image may have before it is refused undecoded. The spreadsheet limits themselves
 # (ANJU_SPREADSHEET_MAX_UNCOMPRESSED_MB, …) keep the defaults in anju/core/tabular.py unless set.

@@ -93,11 +93,12 @@ class MapPointsViewSet(viewsets.ViewSet):
             OpenApiParameter("grade", str, enum=["A", "B", "C", "D"]),
             OpenApiParameter("stage", str, description="案件阶段，none 为无案件"),
             OpenApiParameter("key", bool, description="只看重点对象"),
+            OpenApiParameter("region", str, description="区划代码：只看该区划（含下级）的房屋"),
         ],
         responses=OpenApiTypes.OBJECT,
     )
     def list(self, request: Request, format: str | None = None) -> Response:
-        return Response(selectors.map_points(user=request.user, flt=map_filter(request.query_params)))
+        return Response(selectors.map_points(user=request.user, flt=map_filter(request.query_params, request.user)))
 
 
 def register(router: DefaultRouter) -> None:

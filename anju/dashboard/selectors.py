@@ -5,11 +5,13 @@ read the base tables, scoped and paged or capped."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Avg, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,8 +26,8 @@ from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figure
 from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
 from anju.inspections.selectors import evacuation_verified
-from anju.regions.choices import RegionLevel
-from anju.regions.models import Region
+from anju.regions.choices import PREFIX_LENGTH, RegionLevel
+from anju.regions.models import Region, RegionBoundary
 from anju.tasks.headline import completion_rate
 
 MAP_CAP = 5000
@@ -113,7 +115,7 @@ def _child_dict(row: RegionSummary, name: str) -> dict[str, Any]:
         **_completion(row.completed, row.tasks),
         "amount_paid": _money(row.amount_paid),
         "amount_paid_text": f"{row.amount_paid:,.2f}",
-        "drillable": row.level < RegionLevel.VILLAGE,
+        "drillable": row.level <= RegionLevel.VILLAGE,
     }
 
 
@@ -196,6 +198,7 @@ class MapFilter:
     grade: str = ""
     stage: str = ""  # a Stage value, "none" for houses without a case, "" for any
     key_only: bool = False
+    region_prefix: str = ""  # the houses of one region's subtree (the map's region filter)
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
@@ -218,6 +221,8 @@ def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str,
         .filter(latitude__isnull=False, longitude__isnull=False)
         .annotate(case_id=Subquery(latest.values("pk")[:1]), case_stage=Subquery(latest.values("stage")[:1]))
     )
+    if flt.region_prefix:
+        qs = qs.filter(region_code__startswith=flt.region_prefix)
     if flt.bbox:
         west, south, east, north = flt.bbox
         qs = qs.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
@@ -277,6 +282,82 @@ def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str,
             }
         )
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "cap": cap}
+
+
+# The map's regions: the filter's choices, the outlines and the names -------------------------
+
+# Above this many divisions in a user's subtree the region filter lists townships, not villages
+# (a province's villages would make a select nobody can use; the outlines still drill to them).
+REGION_OPTIONS_CAP = 3000
+
+
+@dataclass(frozen=True)
+class RegionOption:
+    code: str
+    label: str
+
+
+def map_region_options(user: Viewer, current: Region | None) -> list[RegionOption]:
+    """The user's region and every division under it down to the village, in tree order,
+    indented by level (the map's region filter)."""
+    root = user_root(user)
+    regions = Region.objects.visible_to(user).filter(level__lte=RegionLevel.VILLAGE)
+    if regions.count() > REGION_OPTIONS_CAP:
+        deepest = max((root.level if root else RegionLevel.PROVINCE) + 1, RegionLevel.TOWNSHIP)
+        regions = regions.filter(level__lte=deepest)
+    rows = list(regions.order_by("code").values_list("code", "name", "level"))
+    if current is not None and current.code not in {code for code, _n, _l in rows}:
+        rows = sorted([*rows, (current.code, current.name, current.level)])
+    top = root.level if root else RegionLevel.PROVINCE
+    options = [] if root else [RegionOption("", "全国")]
+    return options + [RegionOption(code, "\u3000" * (level - top) + name) for code, name, level in rows]
+
+
+def _house_centres(user: Viewer, region: Region | None, width: int) -> dict[str, tuple[float, float]]:
+    """The mean position of the houses under each child region (where a name goes when the
+    county has no boundary file)."""
+    houses = House.objects.visible_to(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if region is not None:
+        houses = houses.filter(region_code__startswith=region.prefix)
+    rows = (
+        houses.annotate(p=Substr("region_code", 1, width))
+        .values("p")
+        .annotate(lng=Avg("longitude"), lat=Avg("latitude"))
+        .values_list("p", "lng", "lat")
+    )
+    return {p: (round(float(lng), 6), round(float(lat), 6)) for p, lng, lat in rows}
+
+
+def map_regions(*, user: Viewer, region: Region | None) -> dict[str, Any]:
+    """The region shown on the map and its children: each with its outline when a boundary
+    file carried one, the point its name is written at (the outline's centre, else the mean of
+    its houses), and whether the map can drill into it."""
+    children = list(
+        Region.objects.visible_to(user).filter(parent=region)
+        if region is not None
+        else Region.objects.visible_to(user).filter(level=RegionLevel.PROVINCE)
+    )
+    codes = [c.code for c in children] + ([region.code] if region else [])
+    outlines = {b.region_code: b for b in RegionBoundary.objects.visible_to(user).filter(region_code__in=codes)}
+    centres = _house_centres(user, region, PREFIX_LENGTH[RegionLevel(children[0].level)]) if children else {}
+
+    def entry(r: Region) -> dict[str, Any]:
+        b = outlines.get(r.code)
+        label = [b.label_lng, b.label_lat] if b else centres.get(r.prefix)
+        return {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "geometry": json.loads(b.geometry) if b else None,
+            "label": list(label) if label else None,
+            "drillable": r.level <= RegionLevel.VILLAGE,
+        }
+
+    return {
+        "region": entry(region) if region else {"code": "", "name": "全国", "level": 0, "geometry": None},
+        "children": [entry(c) for c in children],
+        "outlines": len(outlines),
+    }
 
 
 def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:

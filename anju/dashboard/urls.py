@@ -8,4 +8,5 @@ urlpatterns = [
     path("data/", views.dashboard_json, name="data"),
     path("map/", views.map_page, name="map"),
     path("map/points/", views.map_points, name="map_points"),
+    path("map/regions/", views.map_regions, name="map_regions"),
 ]

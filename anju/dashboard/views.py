@@ -15,6 +15,8 @@ from anju.cases.choices import Stage
 from anju.core.pages import paginate
 from anju.dashboard import selectors
 from anju.dashboard.selectors import MapFilter
+from anju.regions.acts import IMPORT_BOUNDARIES, may
+from anju.regions.choices import RegionLevel
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -80,14 +82,26 @@ def map_tiles() -> dict[str, Any] | None:
 
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
+    """The map of houses, opened on the user's region or the one asked for (``?region=``, as the
+    dashboard's 地图 link passes it; another region's is a 404)."""
+    region = selectors.region_for(request.user, request.GET.get("region"))
+    county = next(
+        (r for r in [*(region.ancestors() if region else []), region] if r and r.level == RegionLevel.COUNTY), None
+    )
     return render(
         request,
         "dashboard/map.html",
         {
-            "page_title": "房屋分布图",
+            "page_title": "房屋分布图" + (f" · {region.name}" if region else ""),
+            "region": region,
+            "region_options": selectors.map_region_options(request.user, region),
+            "boundary_county": county if county and may(county, request.user, IMPORT_BOUNDARIES) else None,
             "map_config": {
                 "tiles": map_tiles(),
+                "region": region.code if region else "",
                 "points_url": reverse("dashboard:map_points"),
+                "regions_url": reverse("dashboard:map_regions"),
+                "dashboard_url": reverse("dashboard:dashboard"),
                 "house_url": reverse("households:house_detail", args=[0]),
                 "case_url": reverse("cases:case_detail", args=[0]),
                 "cap": selectors.MAP_CAP,
@@ -97,17 +111,28 @@ def map_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def map_filter(params: Any) -> MapFilter:
+def map_filter(params: Any, user: Any) -> MapFilter:
+    """The map's filters from a query string; a region outside the user's scope is a 404."""
     grade = params.get("grade", "")
     stage = params.get("stage", "")
+    region = selectors.region_for(user, params.get("region")) if params.get("region") else None
     return MapFilter(
         bbox=selectors.parse_bbox(params.get("bbox", "")),
         grade=grade if grade in ("A", "B", "C", "D") else "",
         stage=stage if stage in Stage.values or stage == "none" else "",
         key_only=params.get("key") in ("1", "true", "on"),
+        region_prefix=region.prefix if region else "",
     )
 
 
 @login_required
 def map_points(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(selectors.map_points(user=request.user, flt=map_filter(request.GET)))
+    return JsonResponse(selectors.map_points(user=request.user, flt=map_filter(request.GET, request.user)))
+
+
+@login_required
+def map_regions(request: HttpRequest) -> JsonResponse:
+    """The outlines and names of a region and its children (``?region=``; the user's own when
+    none), for the map."""
+    region = selectors.region_for(request.user, request.GET.get("region"))
+    return JsonResponse(selectors.map_regions(user=request.user, region=region))

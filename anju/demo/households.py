@@ -10,6 +10,7 @@ import datetime
 import random
 from typing import Any
 
+from anju.demo.boundaries import village_seats
 from anju.households.choices import KEY_GROUP_PRIORITY, KeyGroup, Relation, SeismicIntensity, StructureType
 from anju.households.idcard import check_digit
 from anju.households.models import Household
@@ -42,6 +43,8 @@ INTENSITY = {"14": SeismicIntensity.EIGHT, "50": SeismicIntensity.SIX}
 # Townships whose villages get demo households: 渔泽镇 (屯留区) and 鹿鸣乡 (彭水县).
 DEMO_TOWNSHIPS = ("140405102000", "500243202000")
 PER_VILLAGE = 12
+# How far a village's houses stand from its seat, as a share of ±0.08° (about ±400 m).
+HOUSE_SPREAD = 0.05
 
 
 GIVEN_NAMES = [GIVEN[i : i + 2] for i in range(0, len(GIVEN), 2)]
@@ -69,6 +72,7 @@ def load_demo_households(superuser: Any) -> int:
         township = Region.objects.get(code=township_code)
         province, county = township_code[:2], township_code[:6]
         villages = Region.objects.filter(parent=township, level=RegionLevel.VILLAGE).order_by("code")
+        seats = village_seats(township_code[:6] + "000000")
         for village in villages:
             for _n in range(PER_VILLAGE):
                 seq += 1
@@ -144,8 +148,10 @@ def load_demo_households(superuser: Any) -> int:
                         elderly_occupants=elderly,
                         lives_in_two_houses=rng.random() < 0.05,
                         is_traditional=province == "50" and rng.random() < 0.15,
-                        latitude=round((36.32 if province == "14" else 29.30) + rng.uniform(-0.08, 0.08), 6),
-                        longitude=round((112.89 if province == "14" else 108.23) + rng.uniform(-0.08, 0.08), 6),
+                        # Around the village's seat on the demo's made-up map (the same draws
+                        # from rng as before, so the rest of the demo is unchanged).
+                        latitude=round(seats[village.code][1] + rng.uniform(-0.08, 0.08) * HOUSE_SPREAD, 6),
+                        longitude=round(seats[village.code][0] + rng.uniform(-0.08, 0.08) * HOUSE_SPREAD, 6),
                         address=household.address,
                         group_name=household.group_name,
                     )

@@ -77,3 +77,35 @@ class Region(models.Model):
     def is_within(self, other: Region) -> bool:
         """True if this region is ``other`` or lies under it."""
         return self.code.startswith(other.prefix)
+
+
+class BoundaryQuerySet(RegionScopedQuerySet["RegionBoundary"]):
+    region_code_lookup = "region_code"
+
+
+class RegionBoundary(models.Model):
+    """A division's outline from its county's boundary file (ADR 0028): the GeoJSON geometry
+    (Polygon or MultiPolygon, WGS-84 longitude/latitude) as text, and the point where the map
+    writes its name. Kept beside ``Region`` rather than on it, so the many reads that join a
+    region never carry its outline."""
+
+    region = models.OneToOneField(Region, verbose_name="区划", on_delete=models.CASCADE, related_name="boundary")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    geometry = models.TextField("边界（GeoJSON）")
+    label_lng = models.FloatField("标注点经度")
+    label_lat = models.FloatField("标注点纬度")
+    source = models.CharField("来源文件", max_length=200, blank=True)
+
+    objects: ClassVar[BoundaryQuerySet] = BoundaryQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager
+
+    class Meta:
+        verbose_name = "区划边界"
+        verbose_name_plural = "区划边界"
+        ordering = ["region_code"]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} 边界"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
-from anju.regions.models import Region
+from anju.regions.models import Region, RegionBoundary
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,30 @@ def region_children(*, viewer: Any, region: Region) -> list[ChildRow]:
         .values_list("p", "n")
     )
     return [ChildRow(c, villages.get(c.prefix, 0), users.get(c.prefix, 0)) for c in children]
+
+
+@dataclass(frozen=True)
+class BoundarySummary:
+    by_level: list[tuple[str, int, int]]  # level label, outlines loaded, divisions of that level
+    sources: list[str]
+
+
+def boundary_summary(*, county: Region) -> BoundarySummary:
+    """How many of a county's divisions have an outline, level by level, and from which files."""
+    loaded = dict(
+        RegionBoundary.objects.filter(region_code__startswith=county.prefix)
+        .values("region__level")
+        .annotate(n=Count("id"))
+        .values_list("region__level", "n")
+    )
+    total = dict(
+        Region.objects.filter(code__startswith=county.prefix)
+        .values("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+    rows = [(RegionLevel(level).label, loaded.get(level, 0), n) for level, n in sorted(total.items())]
+    sources = sorted(
+        set(RegionBoundary.objects.filter(region_code__startswith=county.prefix).values_list("source", flat=True))
+    )
+    return BoundarySummary(rows, sources)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from anju.audit.models import AuditAction, AuditEvent
@@ -14,8 +16,12 @@ from anju.core.actors import Actor
 from anju.core.context import current_context
 from anju.core.scoping import user_scope_prefix
 from anju.core.tabular import TabularError, read_rows
+from anju.kit.acts import raise_refusal
+from anju.regions.acts import IMPORT_BOUNDARIES
+from anju.regions.acts import act_refusal as region_acts_refusal
+from anju.regions.boundaries import BoundaryFileError, FeatureError, ParsedFeature, load_collection, parse_features
 from anju.regions.codes import RegionCodeError, level_of, normalize_code, parent_code_of
-from anju.regions.models import Region
+from anju.regions.models import Region, RegionBoundary
 
 CODE_HEADERS = {"code", "区划代码", "代码", "统计用区划代码", "行政区划代码"}
 NAME_HEADERS = {"name", "名称", "区划名称", "单位名称"}
@@ -268,3 +274,86 @@ def region_rename(*, region: Region, name: str, acting_user: Actor) -> Region:
             changes={"name": {"before": old, "after": name}},
         )
     return region
+
+
+# Boundary files (ADR 0028) ------------------------------------------------------------------
+
+
+@dataclass
+class BoundaryImportResult:
+    imported: int = 0
+    removed: int = 0  # outlines of the county that the new file no longer carries
+    errors: list[FeatureError] = field(default_factory=list)
+
+
+class BoundaryImportError(Exception):
+    def __init__(self, errors: list[FeatureError]) -> None:
+        super().__init__(f"边界文件未导入：{len(errors)} 处错误，未写入任何数据。")
+        self.errors = errors
+
+
+def _match_codes(features: list[ParsedFeature], county: Region, errors: list[FeatureError]) -> dict[str, Region]:
+    """The divisions the features name; a code outside the county or unknown is an error."""
+    known = {r.code: r for r in Region.objects.filter(code__in=[f.code for f in features])}
+    for f in features:
+        if not f.code.startswith(county.prefix):
+            errors.append(FeatureError(f.index, f.code, f"不在{county.name}范围内，只能导入本区/县的边界"))
+        elif f.code not in known:
+            errors.append(FeatureError(f.index, f.code, "系统中没有这个区划代码（请先导入行政区划）"))
+    return known
+
+
+def boundary_import(*, data: bytes, filename: str, county: Region, acting_user: Actor) -> BoundaryImportResult:
+    """Replace a county's outlines (its own, its townships', its villages') with a GeoJSON file.
+
+    Every feature is checked first; any error means nothing is written, the attempt is audited
+    and ``BoundaryImportError`` lists each feature's reason. A successful import replaces all
+    of the county's outlines, so a division the new file leaves out has none afterwards."""
+    raise_refusal(region_acts_refusal(county, acting_user, IMPORT_BOUNDARIES))
+    errors: list[FeatureError] = []
+    features: list[ParsedFeature] = []
+    if len(data) > settings.ANJU_MAX_BOUNDARY_BYTES:
+        limit = settings.ANJU_MAX_BOUNDARY_BYTES // (1024 * 1024)
+        errors.append(
+            FeatureError(0, "", f"文件过大（{len(data) / 1024 / 1024:.1f} MB），边界文件不能超过 {limit} MB。")
+        )
+    else:
+        try:
+            features, errors = parse_features(load_collection(data))
+        except BoundaryFileError as exc:
+            errors.append(FeatureError(0, "", str(exc)))
+    known = _match_codes(features, county, errors)
+    if errors:
+        errors.sort(key=lambda e: e.index)
+        with transaction.atomic():
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.REFUSED,
+                obj=county,
+                note=f"导入边界文件 {filename}：{len(errors)} 处错误，未写入（{errors[0]}）"[:500],
+            )
+        raise BoundaryImportError(errors)
+    with transaction.atomic():
+        old = RegionBoundary.objects.filter(region_code__startswith=county.prefix)
+        removed = old.exclude(region_code__in=[f.code for f in features]).count()
+        before = old.count()
+        old.delete()
+        RegionBoundary.objects.bulk_create(
+            RegionBoundary(
+                region=known[f.code],
+                region_code=f.code,
+                geometry=json.dumps(f.geometry, separators=(",", ":")),
+                label_lng=f.label[0],
+                label_lat=f.label[1],
+                source=filename[:200],
+            )
+            for f in features
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.IMPORT,
+            obj=county,
+            changes={"边界": {"before": before, "after": len(features)}},
+            note=f"导入边界文件 {filename}：{len(features)} 个区划的边界（替换原有 {before} 个）",
+        )
+    return BoundaryImportResult(imported=len(features), removed=removed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +14,12 @@ from anju.core.actors import signed_in_actor
 from anju.core.roles import Role
 from anju.core.scoping import get_visible_or_404
 from anju.jobs.services import job_start
-from anju.regions.forms import RegionImportForm
+from anju.kit.acts import refusal_text
+from anju.regions.acts import IMPORT_BOUNDARIES, act_refusal, may
+from anju.regions.forms import BoundaryImportForm, RegionImportForm
 from anju.regions.models import Region
-from anju.regions.selectors import region_children, region_roots
+from anju.regions.selectors import boundary_summary, region_children, region_roots
+from anju.regions.services import BoundaryImportError, boundary_import
 
 
 @login_required
@@ -45,6 +49,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": region_children(viewer=user, region=region),
             "breadcrumbs": crumbs,
             "can_import": user.is_superuser or user.has_role(Role.ADMIN),
+            "can_import_boundaries": may(region, user, IMPORT_BOUNDARIES),
             "page_title": region.name,
         },
     )
@@ -71,3 +76,36 @@ def import_regions(request: HttpRequest) -> HttpResponse:
             )
             return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "regions/import.html", {"form": form, "page_title": "导入行政区划"})
+
+
+@login_required
+def import_boundaries(request: HttpRequest, code: str) -> HttpResponse:
+    """A county's boundary file: upload, every feature checked, all or nothing (ADR 0028)."""
+    user = signed_in_actor(request)
+    county = get_visible_or_404(Region.objects.all(), user, code=code)
+    refused = act_refusal(county, user, IMPORT_BOUNDARIES)
+    if refused is not None:
+        raise PermissionDenied(refusal_text(refused))
+    form = BoundaryImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = boundary_import(data=upload.read(), filename=upload.name, county=county, acting_user=user)
+        except BoundaryImportError as exc:
+            errors = [str(exc), *(str(e) for e in exc.errors)]
+        else:
+            removed = f"，原有而新文件未含的 {result.removed} 个边界已删除" if result.removed else ""
+            messages.success(request, f"已导入 {result.imported} 个区划的边界{removed}。")
+            return redirect("regions:boundaries", code=county.code)
+    return render(
+        request,
+        "regions/boundaries.html",
+        {
+            "region": county,
+            "form": form,
+            "errors": errors,
+            "summary": boundary_summary(county=county),
+            "page_title": f"导入边界 · {county.name}",
+        },
+    )

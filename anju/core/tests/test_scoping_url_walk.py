@@ -68,6 +68,7 @@ MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job",
 # url name -> a function of the sibling's objects giving the kwargs of one of them.
 DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "regions:detail": lambda o: {"code": o["region"].code},
+    "regions:boundaries": lambda o: {"code": o["region"].parent.parent.code},
     "accounts:user_detail": lambda o: {"pk": o["user"].pk},
     "accounts:user_edit": lambda o: {"pk": o["user"].pk},
     "accounts:user_reset_password": lambda o: {"pk": o["user"].pk},

@@ -70,7 +70,7 @@ def test_the_json_has_the_headline_stages_children_and_trend(refreshed: World, t
     assert (stages["filed"], stages["under_way"], stages["found"]) == (1, 1, 0)
     kids = {c["name"]: c for c in data["children"]}
     assert kids["北渔泽村委会"]["key_in_cd"] == 1
-    assert kids["北渔泽村委会"]["drillable"] is False
+    assert kids["北渔泽村委会"]["drillable"] is True  # down to the village (issue 17)
     # The plan year is this year: the trend runs to this month, no zeros for months to come.
     assert len(data["trend"]["opened"]) == timezone.localdate().month == len(data["trend"]["months"])
 

@@ -22,6 +22,12 @@
     if (year) q.set("year", year);
     window.location.search = q.toString();
   }
+  // Each bar and point of a per-region chart carries its region's code; a click opens that
+  // region's dashboard (down to the village).
+  function item(k, value) { return { value: value, code: k.code, drillable: k.drillable }; }
+  function onDrill(c) {
+    c.on("click", function (p) { if (p.data && p.data.code && p.data.drillable) drill(p.data.code); });
+  }
 
   fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (r) { return r.json(); })
@@ -38,11 +44,11 @@
           xAxis: { type: "category", data: names, axisLabel: { rotate: names.length > 6 ? 40 : 0, interval: 0 } },
           yAxis: [{ type: "value", name: "户", minInterval: 1 }, { type: "value", name: "天", minInterval: 1 }],
           series: [
-            { name: "仍住C/D重点户", type: "bar", data: kids.map(function (k) { return k.key_in_cd; }), itemStyle: { color: "#c62828" } },
-            { name: "最长在阶段天数", type: "line", yAxisIndex: 1, data: kids.map(function (k) { return k.days_at_stage; }), itemStyle: { color: "#6d4c41" } }
+            { name: "仍住C/D重点户", type: "bar", data: kids.map(function (k) { return item(k, k.key_in_cd); }), itemStyle: { color: "#c62828" } },
+            { name: "最长在阶段天数", type: "line", yAxisIndex: 1, data: kids.map(function (k) { return item(k, k.days_at_stage); }), itemStyle: { color: "#6d4c41" } }
           ]
         });
-        c1.on("click", function (p) { var k = kids[p.dataIndex]; if (k && k.drillable) drill(k.code); });
+        onDrill(c1);
       }
 
       var stages = d.stages.filter(function (s) { return s.count > 0; });
@@ -67,13 +73,13 @@
           xAxis: { type: "category", data: withTasks.map(function (k) { return k.name; }), axisLabel: { rotate: withTasks.length > 6 ? 40 : 0, interval: 0 } },
           yAxis: { type: "value", minInterval: 1 },
           series: [
-            { name: "任务", type: "bar", data: withTasks.map(function (k) { return k.tasks; }), itemStyle: { color: "#b0bec5" } },
-            { name: "案件", type: "bar", data: withTasks.map(function (k) { return k.cases; }), itemStyle: { color: "#1565c0" } },
-            { name: "竣工", type: "bar", data: withTasks.map(function (k) { return k.completed; }), itemStyle: { color: "#ef6c00" } },
-            { name: "销号", type: "bar", data: withTasks.map(function (k) { return k.closed; }), itemStyle: { color: "#2e7d32" } }
+            { name: "任务", type: "bar", data: withTasks.map(function (k) { return item(k, k.tasks); }), itemStyle: { color: "#b0bec5" } },
+            { name: "案件", type: "bar", data: withTasks.map(function (k) { return item(k, k.cases); }), itemStyle: { color: "#1565c0" } },
+            { name: "竣工", type: "bar", data: withTasks.map(function (k) { return item(k, k.completed); }), itemStyle: { color: "#ef6c00" } },
+            { name: "销号", type: "bar", data: withTasks.map(function (k) { return item(k, k.closed); }), itemStyle: { color: "#2e7d32" } }
           ]
         });
-        c3.on("click", function (p) { var k = withTasks[p.dataIndex]; if (k && k.drillable) drill(k.code); });
+        onDrill(c3);
       }
 
       var c4 = chart("chart-trend");

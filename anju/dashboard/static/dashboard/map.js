@@ -1,5 +1,7 @@
 // The map of houses: points from the scoped GeoJSON endpoint for the visible box, clustered,
-// coloured by grade. Without a configured tile source nothing is fetched from another host.
+// coloured by grade; the region filter, the outlines of the region shown and its children (from
+// the county's boundary file, when one is loaded) and their names, which drill down on a click.
+// Without a configured tile source nothing is fetched from another host.
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("map-config").textContent);
@@ -31,8 +33,20 @@
       });
     }
   });
+  // Outlines under the points (a click on a house still opens its popup), names above them.
+  var areas = L.featureGroup().addTo(map);
+  // Names above the houses' clusters, so a name can always be clicked (z-index set through the
+  // DOM, which the CSP allows, not a style="" attribute).
+  map.createPane("labels").style.zIndex = 650;
+  var labels = L.featureGroup().addTo(map);
   map.addLayer(cluster);
   window.anjuCluster = cluster;
+  window.anjuAreas = areas;
+  window.anjuLabels = labels;
+  var regionSelect = document.getElementById("f-region");
+  var dashboardLink = document.getElementById("dashboard-link");
+  var regionName = "";
+  var outlineFit = false;
   var first = true;
   var seq = 0;
   // What the last answer covered: panning or zooming inside it needs no new request (and keeps
@@ -59,6 +73,7 @@
     if (box) q.set("bbox", box.toBBoxString());
     var mine = ++seq;
     statusEl.textContent = "正在加载……";
+    var fitPoints = first;
     fetch(cfg.points_url + "?" + q.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (d) {
@@ -75,12 +90,10 @@
         statusEl.className = "small mb-1" + (d.truncated ? " text-danger fw-bold" : " text-muted");
         statusEl.textContent = d.truncated
           ? "当前范围房屋超过 " + d.cap + " 处，仅显示前 " + d.cap + " 处，请放大地图。"
-          : (box ? "当前范围共 " : "共 ") + d.features.length + " 处有坐标的房屋。";
-        if (first && markers.length) {
-          first = false;
+          : (box ? "当前范围共 " : regionName + "共 ") + d.features.length + " 处有坐标的房屋。";
+        first = false;
+        if (fitPoints && markers.length && !outlineFit) {
           map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 15 });
-        } else {
-          first = false;
         }
       })
       .catch(function () { statusEl.textContent = "点位读取失败，请刷新页面。"; });
@@ -91,6 +104,67 @@
     clearTimeout(timer);
     timer = setTimeout(load, 250);
   });
-  form.addEventListener("change", load);
+
+  // The region filter, the outlines and the names --------------------------------------------
+  function label(entry, current) {
+    var icon = L.divIcon({
+      className: "map-label" + (current ? " map-label-current" : ""),
+      html: '<span class="map-label-text" data-code="' + esc(entry.code) + '">' + esc(entry.name) + "</span>",
+      iconSize: [0, 0]
+    });
+    var m = L.marker([entry.label[1], entry.label[0]], { icon: icon, keyboard: false, title: entry.name, pane: "labels" });
+    if (!current && entry.drillable) m.on("click", function () { setRegion(entry.code, entry.name); });
+    return m;
+  }
+  function drawRegions(d) {
+    areas.clearLayers();
+    labels.clearLayers();
+    regionName = d.region.name;
+    if (d.region.geometry) {
+      areas.addLayer(L.geoJSON(d.region.geometry, { interactive: false, style: { color: "#0d47a1", weight: 3, fill: false } }));
+    }
+    d.children.forEach(function (c) {
+      if (c.geometry) {
+        var shape = L.geoJSON(c.geometry, { style: { color: "#455a64", weight: 1.5, fillColor: "#90a4ae", fillOpacity: 0.06 } });
+        shape.regionCode = c.code;
+        if (c.drillable) shape.on("click", function () { setRegion(c.code, c.name); });
+        areas.addLayer(shape);
+      }
+      if (c.label) labels.addLayer(label(c, false));
+    });
+    if (!d.children.length && d.region.label) labels.addLayer(label(d.region, true));
+    outlineFit = !!d.region.geometry;
+    if (outlineFit) map.fitBounds(areas.getBounds().pad(0.05));
+  }
+  function loadRegions() {
+    var code = regionSelect ? regionSelect.value : cfg.region;
+    fetch(cfg.regions_url + (code ? "?region=" + encodeURIComponent(code) : ""), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if ((regionSelect ? regionSelect.value : cfg.region) === code) drawRegions(d); })
+      .catch(function () { statusEl.textContent = "区划边界读取失败，请刷新页面。"; });
+  }
+  function regionChanged() {
+    var code = regionSelect.value;
+    var q = new URLSearchParams(window.location.search);
+    if (code) q.set("region", code); else q.delete("region");
+    window.history.replaceState(null, "", "?" + q.toString());
+    dashboardLink.href = cfg.dashboard_url + (code ? "?region=" + encodeURIComponent(code) : "");
+    first = true;
+    covered = null;
+    outlineFit = false;
+    loadRegions();
+    load();
+  }
+  function setRegion(code, name) {
+    if (!Array.prototype.some.call(regionSelect.options, function (o) { return o.value === code; })) {
+      regionSelect.add(new Option(name, code));
+    }
+    regionSelect.value = code;
+    regionChanged();
+  }
+  form.addEventListener("change", function (e) {
+    if (e.target === regionSelect) regionChanged(); else load();
+  });
+  loadRegions();
   load();
 })();

@@ -91,6 +91,14 @@ class Command(BaseCommand):
         made = load_demo_households(superuser)
         if made:
             self.stdout.write(f"演示农户：新增 {made} 户（渔泽镇、鹿鸣乡各村）。")
+        from anju.demo.boundaries import load_demo_boundaries
+
+        outlines = load_demo_boundaries()
+        if outlines:
+            self.stdout.write(
+                f"演示边界：屯留区、彭水县的区/县、乡镇、村边界 {outlines} 个（虚构，仅供演示；见「房屋分布图」，"
+                "以 tl_county 登录可在区划页面重新导入）。"
+            )
         from anju.demo.households import load_demo_exports, load_demo_list_import
 
         if load_demo_exports():
