@@ -23,6 +23,7 @@ from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, Confi
 from anju.reporting import acts as submission_acts
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind
+from anju.reporting.confirm import ConfirmationNeeded
 from anju.reporting.filters import SubmissionFilter
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
 
@@ -106,13 +107,22 @@ class PrepareSerializer(serializers.Serializer):  # type: ignore[type-arg]  # dr
     month = serializers.IntegerField(min_value=1, max_value=12)
 
 
+class ConfirmSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    confirm = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="下级未报或重报清单有变化时，须带上 409 答复中的 confirm 值再次提交，表示已核对确认",
+    )
+
+
 class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(max_length=300)
 
 
 @extend_schema_view(
     prepare=extend_schema(request=PrepareSerializer, responses={201: SubmissionDetailSerializer}),
-    submit=extend_schema(request=None, responses=SubmissionDetailSerializer),
+    submit=extend_schema(request=ConfirmSerializer, responses=SubmissionDetailSerializer),
     return_=extend_schema(request=ReasonSerializer, responses=SubmissionDetailSerializer),
     sign_off=extend_schema(request=None, responses=SubmissionDetailSerializer),
     reopen=extend_schema(request=ReasonSerializer, responses=SubmissionDetailSerializer),
@@ -148,7 +158,21 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         submission = self.get_object()
-        return self._run(lambda: services.submission_submit(acting_user=signed_in_user(request), submission=submission))
+        data = ConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            return self._run(
+                lambda: services.submission_submit(
+                    acting_user=signed_in_user(request),
+                    submission=submission,
+                    confirm=data.validated_data.get("confirm", ""),
+                )
+            )
+        except ConfirmationNeeded as exc:  # what to confirm, and the value that confirms it
+            w = exc.warnings
+            body = {"detail": exc.messages[0], "confirm": w.token, "unreported": w.unreported}
+            body |= {"added": w.added, "removed": w.removed} if w.resubmission else {}
+            return Response(body, status=status.HTTP_409_CONFLICT)
 
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
@@ -242,7 +266,9 @@ class CalendarDetailSerializer(CalendarSerializer):
 
 class CalendarUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     name = serializers.CharField(allow_blank=True)
-    content = serializers.JSONField(help_text="报送日历 JSON：reports（各级截止日）、remind_days、plans（年度阶段）")
+    content = serializers.JSONField(
+        help_text="报送日历 JSON：reports（各级截止日）、remind_days、return_days（退回后重报天数）、plans（年度阶段）"
+    )
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 

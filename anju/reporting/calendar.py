@@ -8,6 +8,8 @@ Sections:
   ``due_day`` per submitting level (village, township, county, city). A level's day may not be
   earlier than the level below it, so each level has its children's reports before its own is due;
 - ``remind_days``: how many days before the due date a report shows as a reminder;
+- ``return_days``: how many days a returned report has to be corrected and sent again (its new
+  due date, ``reporting.timeliness``);
 - ``plans``: per year (and region prefixes, empty for all) the phases, each with a ``code``,
   ``name``, ``deadline`` (ISO date) and ``overdue`` (what counts as overdue after the deadline:
   ``tasks_unallocated``, ``cases_not_completed`` or ``cases_not_accepted``).
@@ -56,6 +58,7 @@ DEFAULT_CALENDAR: dict[str, Any] = {
         "progress": {"name": "进度月报", "due_day": {"village": 15, "township": 17, "county": 18, "city": 20}},
     },
     "remind_days": 3,
+    "return_days": 5,
     "plans": [
         {"year": 2023, "regions": [], "phases": _phases(2023)},
         {"year": 2026, "regions": [], "phases": _phases(2026)},
@@ -113,6 +116,8 @@ def validate_calendar(content: Any) -> dict[str, Any]:
 
     if not _int_in(content["remind_days"], 0, 15):
         errors.append("提前提醒天数 remind_days 应为 0–15 的整数。")
+    if not _int_in(content["return_days"], 1, 30):
+        errors.append("退回后重报期限 return_days 应为 1–30 的整数（天）。")
 
     plans = content["plans"]
     if not isinstance(plans, list):
@@ -185,6 +190,11 @@ def due_on(content: dict[str, Any], kind: str, level: str, year: int, month: int
     month's last day when the month is shorter (a 31 in February is the 28th or 29th)."""
     last = calendar.monthrange(year, month)[1]
     return datetime.date(year, month, min(due_day(content, kind, level), last))
+
+
+def resubmit_due_on(content: dict[str, Any], returned_on: datetime.date) -> datetime.date:
+    """The new due date a return gives: ``return_days`` after the day of the return."""
+    return returned_on + datetime.timedelta(days=int(content["return_days"]))
 
 
 def report_name(content: dict[str, Any], kind: str) -> str:

@@ -26,9 +26,14 @@ class EventKind(models.TextChoices):
 
 
 class Timeliness(models.TextChoices):
-    """A child region's report for a month, as the board shows it (DHIS2's reporting rates)."""
+    """Where a region's report for a month stands (``reporting.timeliness``: the one definition)."""
 
     ON_TIME = "on_time", "按时"
     LATE = "late", "逾期报送"
-    MISSING = "missing", "未报"
+    MISSING = "missing", "逾期未报"
     NOT_DUE = "not_due", "未到期"
+    # after a return, measured against the new due date the return gave (reporting.timeliness)
+    RETURNED = "returned", "退回待重报"
+    RETURNED_OVERDUE = "returned_overdue", "退回后逾期未重报"
+    RESUBMITTED = "resubmitted", "退回后按期重报"
+    RESUBMITTED_LATE = "resubmitted_late", "退回后逾期重报"

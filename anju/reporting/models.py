@@ -4,7 +4,7 @@ region tree level by level, each with the snapshot frozen when it was submitted.
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,9 @@ from django.utils import timezone
 from anju.core.scoping import RegionScopedQuerySet
 from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
+
+if TYPE_CHECKING:
+    from anju.reporting.timeliness import Standing
 
 
 class ReportingCalendar(VersionedConfig):
@@ -68,6 +71,9 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     return_reason = models.CharField("退回原因", max_length=300, blank=True)
+    # A return gives a new due date (the calendar's ``return_days`` after the return): from then
+    # on the report's timeliness is measured against it (``reporting.timeliness``).
+    resubmit_due_on = models.DateField("退回后重报截止日期", null=True, blank=True)
 
     objects: ClassVar[SubmissionQuerySet] = SubmissionQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
@@ -99,10 +105,14 @@ class Submission(models.Model):
     def is_locked(self) -> bool:
         return self.status == SubmissionStatus.SIGNED_OFF
 
-    def timeliness(self, today: datetime.date | None = None) -> str:
-        from anju.reporting.timeliness import classify
+    def standing(self, today: datetime.date | None = None) -> Standing:
+        """Where the report stands (``reporting.timeliness``: the one definition)."""
+        from anju.reporting.timeliness import of
 
-        return classify(self.first_submitted_on, self.due_on, today or timezone.localdate())
+        return of(self, self.due_on, today or timezone.localdate())
+
+    def timeliness(self, today: datetime.date | None = None) -> str:
+        return self.standing(today).state
 
 
 class SubmissionEvent(models.Model):
@@ -116,6 +126,10 @@ class SubmissionEvent(models.Model):
     at = models.DateTimeField("记录时间", default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField("说明", max_length=300, blank=True)
+    # What the actor confirmed with the act: the lower regions not yet reported (``unreported``),
+    # the households a resubmission added and removed (``changes``), and for a submitted list
+    # the households it held (``listed``), against which a resubmission is compared.
+    details = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "报送记录"

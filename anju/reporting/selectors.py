@@ -21,12 +21,12 @@ from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.reporting import acts as submission_acts
 from anju.reporting import calendar as cal
+from anju.reporting import timeliness
 from anju.reporting.acts import REVIEWER_ROLES, SUBMITTER_ROLES, can_submit
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus, Timeliness
 from anju.reporting.filters import SubmissionFilter
 from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet
 from anju.reporting.services import calendar_for, ensure_national_calendar
-from anju.reporting.timeliness import classify
 from anju.tasks.models import Task
 
 # --- calendars ------------------------------------------------------------------------------------------
@@ -49,6 +49,7 @@ def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
             for kind in cal.REPORT_KINDS
         ],
         "remind_days": content["remind_days"],
+        "return_days": content["return_days"],
         "plans": [
             {
                 "year": p["year"],
@@ -98,7 +99,7 @@ def submission_detail(submission: Submission, user: Viewer) -> dict[str, Any]:
         "diff": diff,
         "children": submission.snapshot.get("children", []),
         "events": list(submission.events.select_related("actor")),
-        "timeliness": Timeliness(submission.timeliness()).label,
+        "timeliness": submission.standing(),
         "acts": acts,
         "can_prepare": acts[EventKind.REFRESH].allowed,
         "can_submit": acts[EventKind.SUBMIT].allowed,
@@ -135,7 +136,7 @@ class BoardCell:
 
     @property
     def colour(self) -> str:
-        return {"on_time": "success", "late": "warning", "missing": "danger", "not_due": "secondary"}[self.state]
+        return timeliness.COLOURS[self.state]
 
 
 @dataclass
@@ -160,12 +161,14 @@ class Board:
 
     @property
     def reporting_rate(self) -> Decimal | None:
-        """Reports received (on time or late) as a percentage of those expected."""
-        return self._rate(self.count(Timeliness.ON_TIME) + self.count(Timeliness.LATE))
+        """Reports received (standing submitted: on time, late, or resubmitted after a return)
+        as a percentage of those expected."""
+        return self._rate(sum(self.count(state) for state in timeliness.RECEIVED))
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return self._rate(self.count(Timeliness.ON_TIME))
+        """Reports received in time (on time, or resubmitted by the return's new due date)."""
+        return self._rate(sum(self.count(state) for state in timeliness.IN_TIME))
 
 
 def board(*, parent: Region, kind: str, year: int, month: int, today: datetime.date | None = None) -> Board:
@@ -187,8 +190,8 @@ def board(*, parent: Region, kind: str, year: int, month: int, today: datetime.d
     }
     for child in children:
         s = found.get(child.pk)
-        due_on = s.due_on if s else due
-        result.cells.append(BoardCell(child, due_on, classify(s.first_submitted_on if s else None, due_on, today), s))
+        st = timeliness.of(s, due, today)
+        result.cells.append(BoardCell(child, st.due_on, st.state, s))
     return result
 
 
@@ -238,21 +241,14 @@ def reminders(user: Any, today: datetime.date | None = None) -> list[Reminder]:
         for year, month in periods:
             for kind, label in ReportKind.choices:
                 s = existing.get((kind, year, month))
-                if s is not None and s.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.SIGNED_OFF):
-                    continue
                 due = s.due_on if s else cal.due_on(content, kind, level, year, month)
-                left = (due - today).days
-                if left > content["remind_days"]:
+                st = timeliness.of(s, due, today)
+                # A returned report is always the region's to do; others from remind_days before.
+                if not st.open or (st.state == Timeliness.NOT_DUE and st.days_left > content["remind_days"]):
                     continue
                 url = reverse("reporting:submission_detail", args=[s.pk]) if s else reverse("reporting:submission_list")
-                returned = "（已退回，请修改后重报）" if s and s.status == SubmissionStatus.RETURNED else ""
-                if left < 0:
-                    out.append(Reminder(f"{year} 年 {month} 月{label}已逾期 {-left} 天未报{returned}", url, "danger"))
-                else:
-                    when = "今天" if left == 0 else f"还有 {left} 天"
-                    out.append(
-                        Reminder(f"{year} 年 {month} 月{label}{due:%m-%d} 截止（{when}）{returned}", url, "warning")
-                    )
+                colour = "warning" if st.state in (Timeliness.NOT_DUE, Timeliness.RETURNED) else "danger"
+                out.append(Reminder(f"{year} 年 {month} 月{label}{st.sentence()}", url, colour))
     reviews = [lv + 1 for lv, roles in REVIEWER_ROLES.items() if lv == region.level + 1 and user.has_role(*roles)]
     if reviews:
         waiting = (

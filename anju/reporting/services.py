@@ -26,6 +26,7 @@ from anju.kit.versioning import (
 )
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
+from anju.reporting import confirm as confirmation
 from anju.reporting import snapshots
 from anju.reporting.acts import ensure_act
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
@@ -100,7 +101,16 @@ def _day(on: datetime.date | None) -> datetime.date:
     return on
 
 
-def _record(submission: Submission, *, kind: str, before: str, actor: Any, on: datetime.date, note: str = "") -> None:
+def _record(
+    submission: Submission,
+    *,
+    kind: str,
+    before: str,
+    actor: Any,
+    on: datetime.date,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
     SubmissionEvent.objects.create(
         submission=submission,
         kind=kind,
@@ -109,13 +119,18 @@ def _record(submission: Submission, *, kind: str, before: str, actor: Any, on: d
         on=on,
         actor=actor,
         note=note[:300],
+        details=details or {},
     )
-    changes = {"status": {"before": before, "after": submission.status}} if before != submission.status else None
+    changes: dict[str, Any] = (
+        {"status": {"before": before, "after": submission.status}} if before != submission.status else {}
+    )
+    confirmed = {k: v for k, v in (details or {}).items() if k in ("unreported", "changes")}
+    changes |= {k: {"before": None, "after": v} for k, v in confirmed.items()}
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
         obj=submission,
-        changes=changes,
+        changes=changes or None,
         note=f"{EventKind(kind).label}{'：' + note if note else ''}",
     )
 
@@ -205,19 +220,39 @@ def _locked(submission: Submission, user: Any, kind: str) -> Submission:
     return current
 
 
-def submission_submit(*, acting_user: User, submission: Submission, on: datetime.date | None = None) -> Submission:
-    """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen."""
+def submission_submit(
+    *, acting_user: User, submission: Submission, on: datetime.date | None = None, confirm: str = ""
+) -> Submission:
+    """Send a draft (or a returned submission) up: its snapshot is recomputed and frozen. While
+    lower regions have not reported, or when a monthly list sent again adds or drops households,
+    it waits for the officer's confirmation (``confirm``: the warnings' token, ``reporting.confirm``;
+    else ``ConfirmationNeeded``), and the history row and the audit note keep what was confirmed."""
     with transaction.atomic():
         current = _locked(submission, acting_user, EventKind.SUBMIT)
         day = _day(on)
         before = current.status
+        listed_before = confirmation.previous_listed(current)
         _fill(current, user=acting_user, on=day)
+        warnings = confirmation.warnings_for(current, listed_before)
+        if not warnings.empty and confirm != warnings.token:
+            raise confirmation.ConfirmationNeeded(warnings)
         current.status = SubmissionStatus.SUBMITTED
         current.submitted_on = day
         current.first_submitted_on = current.first_submitted_on or day
         current.submitted_by = acting_user
         current.save()
-        _record(current, kind=EventKind.SUBMIT, before=before, actor=acting_user, on=day)
+        details = warnings.details()
+        if current.kind == ReportKind.MONTHLY_LIST:
+            details["listed"] = confirmation.listed(current)
+        _record(
+            current,
+            kind=EventKind.SUBMIT,
+            before=before,
+            actor=acting_user,
+            on=day,
+            note=warnings.note(),
+            details=details,
+        )
     return current
 
 
@@ -225,7 +260,7 @@ def submission_return(
     *, acting_user: User, submission: Submission, reason: str, on: datetime.date | None = None
 ) -> Submission:
     """The level above sends a submitted report back with a reason; the child corrects and
-    submits it again."""
+    submits it again by the new due date the return gives (the calendar's ``return_days``)."""
     with transaction.atomic():
         current = _locked(submission, acting_user, EventKind.RETURN)
         day = _day(on)
@@ -234,7 +269,8 @@ def submission_return(
         current.status = SubmissionStatus.RETURNED
         current.return_reason = reason.strip()[:300]
         current.reviewed_on, current.reviewed_by = day, acting_user
-        current.save(update_fields=["status", "return_reason", "reviewed_on", "reviewed_by"])
+        current.resubmit_due_on = cal.resubmit_due_on(current.calendar.content, day)
+        current.save(update_fields=["status", "return_reason", "reviewed_on", "reviewed_by", "resubmit_due_on"])
         _record(
             current, kind=EventKind.RETURN, before=SubmissionStatus.SUBMITTED, actor=acting_user, on=day, note=reason
         )

@@ -4,11 +4,12 @@ list), the timeliness board, the annual plan, and the calendar's versions."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.actors import signed_in_user
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
-from anju.core.pages import paginate, run_action
+from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.kit.config_views import ConfigPages
 from anju.kit.versioning import EDITOR_ROLE, can_edit_config
@@ -26,6 +27,7 @@ from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import selectors, services
 from anju.reporting.choices import ReportKind, Timeliness
+from anju.reporting.confirm import ConfirmationNeeded
 from anju.reporting.forms import PrepareForm, ReasonForm
 from anju.reporting.models import Submission
 
@@ -115,7 +117,6 @@ def _act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             otherwise=detail,
         )
     action = {
-        "submit": (lambda: services.submission_submit(acting_user=user, submission=submission), "已报送上级。"),
         "sign_off": (
             lambda: services.submission_sign_off(acting_user=user, submission=submission),
             "已审核确认，报表已锁定。",
@@ -141,7 +142,31 @@ def submission_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "submit")
+    """报送上级: while lower regions have not reported, or a list sent again adds or drops
+    households, the service asks for a confirmation; this page shows what is to be confirmed
+    and its button sends the warnings' token back."""
+    submission = _get(request, pk)
+    user = signed_in_user(request)
+    detail = reverse("reporting:submission_detail", args=[submission.pk])
+    confirm = request.POST.get("confirm", "")
+    try:
+        services.submission_submit(acting_user=user, submission=submission, confirm=confirm)
+    except ConfirmationNeeded as exc:
+        return render(
+            request,
+            "reporting/submit_confirm.html",
+            {
+                "page_title": f"确认报送 {submission}",
+                "s": submission,
+                "w": exc.warnings,
+                "stale": bool(confirm),  # a confirmation for warnings that changed meanwhile
+            },
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect(detail)
+    messages.success(request, "已报送上级。")
+    return redirect(detail)
 
 
 @login_required
@@ -171,19 +196,29 @@ LIST_HEADERS = (
     "鉴定等级",
     "鉴定日期",
     "认定结论",
-    "规则编号",
+    "认定规则",
     "较上月",
 )
 
 
-@login_required
-def submission_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The monthly list as xlsx (ID numbers masked: the snapshot never holds them in full)."""
-    submission = _get(request, pk)
-    if submission.kind != ReportKind.MONTHLY_LIST:
-        raise Http404("只有新增对象月报可以导出清单。")
-    info = selectors.submission_detail(submission, request.user)
-    rows = [
+PROGRESS_HEADERS = (
+    "项目",
+    "认定纳入（户）",
+    "任务（户）",
+    "改造案件",
+    "建档",
+    "开工",
+    "竣工",
+    "验收",
+    "销号",
+    "竣工率（%）",
+    "已拨付（元）",
+)
+
+
+def _list_rows(submission: Submission, user: Any) -> list[tuple[Any, ...]]:
+    info = selectors.submission_detail(submission, user)
+    return [
         (
             n,
             r["head_name"],
@@ -193,23 +228,52 @@ def submission_export(request: HttpRequest, pk: int) -> HttpResponse:
             r["grade"],
             r["appraised_on"],
             r["outcome_label"],
-            r["rule_id"],
+            r["rule_name"] or r["rule_id"],
             "新增"
             if r["added"]
             else (f"等级 {r['regraded']['before']}→{r['regraded']['after']}" if r["regraded"] else ""),
         )
         for n, r in enumerate(info["rows"], start=1)
     ]
-    response, count = table_response(
-        fmt="xlsx",
-        title=str(submission),
-        headers=LIST_HEADERS,
-        rows=rows,
-        widths=[6, 10, 22, 18, 14, 8, 12, 26, 14, 12],
-    )
+
+
+def _rate(text: str) -> Decimal | str:
+    """竣工率 as a number of percent when it could be computed, else the reason it could not."""
+    return Decimal(text.rstrip("%")) if text.endswith("%") else text
+
+
+def _progress_rows(submission: Submission) -> list[tuple[Any, ...]]:
+    """The progress report's rows and 合计 with figures as numbers (a task not issued is empty)."""
+    out: list[tuple[Any, ...]] = []
+    for r in submission.snapshot.get("rows", []):
+        counts = [r["cases"], r["filed"], r["started"], r["completed"], r["accepted"], r["closed"]]
+        rate, paid = _rate(r["completion_rate"]), Decimal(r["paid"])
+        out.append((r["programme_label"], r["routed"], r["tasks"], *counts, rate, paid))
+    total = submission.snapshot.get("total")
+    if total:
+        paid = sum((Decimal(r["paid"]) for r in submission.snapshot.get("rows", [])), Decimal("0"))
+        rate = _rate(total["completion_rate"])
+        out.append(("合计", total["routed"], total["tasks"], total["cases"], None, None, total["completed"]))
+        out[-1] = (*out[-1], None, None, rate, paid)
+    return out
+
+
+@login_required
+def submission_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as xlsx: the monthly list (ID numbers masked: the snapshot never holds them in
+    full) or the progress report (its figures as numbers), as the page shows it."""
+    submission = _get(request, pk)
+    headers: tuple[str, ...]
+    if submission.kind == ReportKind.MONTHLY_LIST:
+        headers, rows = LIST_HEADERS, _list_rows(submission, request.user)
+        widths = [6, 10, 22, 18, 14, 8, 12, 26, 18, 12]
+    else:
+        headers, rows = PROGRESS_HEADERS, _progress_rows(submission)
+        widths = [16, 14, 12, 10, 8, 8, 8, 8, 8, 20, 16]
+    response, count = table_response(fmt="xlsx", title=str(submission), headers=headers, rows=rows, widths=widths)
     log_export(
         actor=request.user,
-        what=f"报送清单 {submission}",
+        what=f"{submission.get_kind_display()} {submission}",
         filters={"submission": submission.pk},
         rows=count,
         fmt="xlsx",

@@ -26,6 +26,7 @@ from anju.reporting import acts as submission_acts
 from anju.reporting import services as reporting
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
 from anju.reporting.models import Submission
+from anju.reporting.tests.conftest import submit_confirming
 from anju.supervision import acts as supervision_acts
 from anju.supervision import services as supervision
 from anju.supervision.acts import SupervisionAct
@@ -131,7 +132,7 @@ def submission_at(status: str, region: Any, submitter: Any, reviewer: Any) -> Su
         acting_user=submitter, kind=ReportKind.PROGRESS, year=TODAY.year, month=TODAY.month, region=region
     )
     if status != SubmissionStatus.DRAFT:
-        s = reporting.submission_submit(acting_user=submitter, submission=s)
+        s = submit_confirming(acting_user=submitter, submission=s)
     if status == SubmissionStatus.RETURNED:
         s = reporting.submission_return(acting_user=reviewer, submission=s, reason="请核对开工户数")
     if status == SubmissionStatus.SIGNED_OFF:
@@ -145,7 +146,7 @@ def submission_act(kind: str, s: Submission, user: Any) -> Callable[[], Any]:
         EventKind.REFRESH: lambda: reporting.submission_prepare(
             acting_user=user, kind=s.kind, year=s.year, month=s.month, region=s.region
         ),
-        EventKind.SUBMIT: lambda: reporting.submission_submit(acting_user=user, submission=s),
+        EventKind.SUBMIT: lambda: submit_confirming(acting_user=user, submission=s),
         EventKind.RETURN: lambda: reporting.submission_return(acting_user=user, submission=s, reason="请补充"),
         EventKind.SIGN_OFF: lambda: reporting.submission_sign_off(acting_user=user, submission=s),
         EventKind.REOPEN: lambda: reporting.submission_reopen(acting_user=user, submission=s, reason="漏报一户"),

@@ -56,8 +56,8 @@ from anju.reporting.services import (
     calendar_derive,
     ensure_national_calendar,
     submission_prepare,
-    submission_submit,
 )
+from anju.reporting.tests.conftest import submit_confirming
 from anju.subsidies.services import payment_record
 from anju.supervision.choices import Topic
 from anju.supervision.services import finding_add, order_issue, visit_record
@@ -472,7 +472,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
     )
     # 鹿鸣乡's list, submitted to the county: the county returns, signs off or reopens it.
     ps_township = make_user("ps_township", "500243202000", "township_officer")
-    township_submission = submission_submit(
+    township_submission = submit_confirming(
         acting_user=ps_township,
         submission=submission_prepare(
             acting_user=ps_township,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from pytest_django import DjangoCaptureOnCommitCallbacks
@@ -18,6 +19,9 @@ from anju.households.models import House
 from anju.households.services import house_create, household_create, status_add
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
+from anju.reporting import services
+from anju.reporting.confirm import ConfirmationNeeded
+from anju.reporting.models import Submission
 
 C_GRADES = {
     "foundation": "c",
@@ -86,3 +90,12 @@ def add_home(
         return house
 
     return add
+
+
+def submit_confirming(**kwargs: Any) -> Submission:
+    """Submit as an officer who reads the warning page and confirms it (unreported lower
+    regions, a resubmitted list's changes): the second call carries the warnings' token."""
+    try:
+        return services.submission_submit(**kwargs)
+    except ConfirmationNeeded as exc:
+        return services.submission_submit(**kwargs, confirm=exc.warnings.token)

@@ -97,7 +97,7 @@ def test_it_lists_every_problem_of_a_broken_calendar_in_chinese() -> None:
 def test_it_refuses_a_calendar_without_its_sections() -> None:
     with pytest.raises(ValidationError) as exc:
         cal.validate_calendar({"reports": {}})
-    assert exc.value.messages == ["缺少以下部分：remind_days、plans。"]
+    assert exc.value.messages == ["缺少以下部分：remind_days、return_days、plans。"]
 
 
 def test_it_lets_the_province_derive_edit_and_activate_its_own_calendar(

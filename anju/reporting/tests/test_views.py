@@ -21,6 +21,7 @@ from anju.regions.models import Region
 from anju.reporting import services
 from anju.reporting.choices import ReportKind, SubmissionStatus
 from anju.reporting.models import ReportingCalendar, Submission
+from anju.reporting.tests.conftest import submit_confirming
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def submitted(clerk: User, region: Region, on: datetime.date | None = None) -> S
     s = services.submission_prepare(
         acting_user=clerk, kind=ReportKind.MONTHLY_LIST, year=TODAY.year, month=TODAY.month, region=region, on=on
     )
-    return services.submission_submit(acting_user=clerk, submission=s, on=on)
+    return submit_confirming(acting_user=clerk, submission=s, on=on)
 
 
 def test_it_prepares_and_submits_from_the_pages(covered_home: DibaoHome, tl_clerk: User) -> None:
@@ -145,7 +146,8 @@ def test_it_reminds_the_clerk_of_overdue_lists_and_the_township_of_lists_to_revi
 
     texts = [r.text for r in reminders(tl_clerk)]
     if TODAY.day > 1:
-        assert f"{TODAY.year} 年 {TODAY.month} 月新增对象月报已逾期 {TODAY.day - 1} 天未报" in texts
+        due = f"{TODAY.month:02d}-01"
+        assert f"{TODAY.year} 年 {TODAY.month} 月新增对象月报已逾期 {TODAY.day - 1} 天未报（{due} 截止）" in texts
     submitted(tl_clerk, regions["140405102201"])
     assert not any(f"{TODAY.month} 月新增对象月报" in r.text for r in reminders(tl_clerk))
     review = [r.text for r in reminders(tl_township)]
@@ -193,7 +195,7 @@ def test_it_lets_the_province_edit_a_calendar_draft_and_shows_problems(province:
     assert "JSON 格式错误" in bad.content.decode()
     broken = client.post(
         reverse("reporting:calendar_edit", args=[draft.pk]),
-        {"name": "山西", "text": '{"reports": {}, "remind_days": 3, "plans": []}'},
+        {"name": "山西", "text": '{"reports": {}, "remind_days": 3, "return_days": 5, "plans": []}'},
     )
     assert "报送种类 reports 须含" in broken.content.decode()
     assert login(tl_county).get(reverse("reporting:calendar_edit", args=[draft.pk])).status_code == 403
