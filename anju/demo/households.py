@@ -195,13 +195,25 @@ def load_demo_list_import() -> int:
     wb = Workbook()
     ws = wb.active
     ws.append(["屯留区2023年3月农村低保对象花名册（渔泽镇）"])
-    ws.merge_cells("A1:E1")
-    ws.append(["序号", "户主姓名", "身份证号码", "所在村", "认定时间"])
+    ws.merge_cells("A1:H1")
+    ws.append(["序号", "乡镇", "户主姓名", "身份证号码", "所在村", "家庭人口", "认定部门", "认定时间"])
+    office = "屯留区民政局"
     for i, h in enumerate(general, start=1):
-        ws.append([i, h.head_name, h.head_id_number, h.region.name, "2023-03-15"])
+        ws.append([i, "渔泽镇", h.head_name, h.head_id_number, h.region.name, 2 + i % 4, office, "2023-03-15"])
     first17 = "140405194805050" + "91"
-    ws.append([len(general) + 1, "新认定户", first17 + check_digit(first17), "北渔泽村委会", "2023-03-20"])
-    ws.append([len(general) + 2, "号码有误", "14040519500101001X", "北渔泽村委会", "2023-03-20"])
+    ws.append(
+        [
+            len(general) + 1,
+            "渔泽镇",
+            "新认定户",
+            first17 + check_digit(first17),
+            "北渔泽村委会",
+            3,
+            office,
+            "2023-03-20",
+        ]
+    )
+    ws.append([len(general) + 2, "渔泽镇", "号码有误", "14040519500101001X", "北渔泽村委会", 2, office, "2023-03-20"])
     buf = io.BytesIO()
     wb.save(buf)
     list_import_preview(

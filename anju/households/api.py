@@ -36,7 +36,7 @@ class MemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  
 class StatusSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     class Meta:
         model = HouseholdStatus
-        fields = ["id", "group", "department", "certified_on", "ended_on", "source"]
+        fields = ["id", "group", "department", "certifying_body", "certified_on", "ended_on", "source"]
 
 
 class HouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -64,6 +64,7 @@ class HouseholdSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
             "phone",
             "bank_name",
             "bank_account",
+            "family_size",
             "primary_group",
             "members",
             "statuses",

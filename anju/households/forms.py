@@ -29,6 +29,18 @@ class HouseholdForm(forms.Form):
         required=False,
         error_messages={"invalid": "电话号码格式不正确。"},
     )
+    family_size = forms.IntegerField(
+        label="家庭人口",
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text="共同生活的家庭人口数（名单导入时取名单所列）。",
+        error_messages={
+            "invalid": "家庭人口应为整数。",
+            "min_value": "家庭人口至少 1 人。",
+            "max_value": "家庭人口不超过 30 人。",
+        },
+    )
     bank_name = forms.CharField(label="开户银行", max_length=50, required=False)
     bank_account = forms.RegexField(
         label="一卡通账号",

@@ -82,9 +82,12 @@ PLAN_COLUMNS = (
     "sex",
     "birth_date",
     "errors",
+    "family_size",
+    "cert_body",
 )
 _PLAN_INDEX = {name: i for i, name in enumerate(PLAN_COLUMNS)}
 _PLAN_TYPES = {"line": "integer", "region_id": "bigint", "household_id": "bigint", "status_id": "bigint"}
+_PLAN_TYPES |= {"family_size": "integer"}
 _PLAN_TYPES |= {"certified_on": "date", "birth_date": "date"}
 
 
@@ -172,7 +175,12 @@ class _Scope:
     def _village(self, code: str, name: str, township: str) -> tuple[Region | None, str, Candidates]:
         if code:
             region = self.by_code.get(code.strip())
-            return (region, "", []) if region else (None, f"区划代码 {code} 不是您辖区内的村", [])
+            if region is None:
+                return None, f"区划代码 {code} 不是您辖区内的村", []
+            town = self.town_names.get(region.code[:9], "")
+            if township and town and _township_key(township) != _township_key(town):
+                return None, f"区划代码 {code} 是{town}的村，与表中乡镇「{township}」不符，请核对", []
+            return region, "", []
         if not name:
             return None, "新农户须注明所在村（或村区划代码）", []
         nkey, tkey = _village_key(name), _township_key(township)
@@ -317,6 +325,8 @@ class _Differ:
                     certified_on=certified.isoformat(),
                     sex=v["sex"],
                     birth_date=v["birth_date"].isoformat(),
+                    family_size=v.get("family_size") or "",
+                    cert_body=v.get("cert_body", ""),
                 )
                 self._keep(
                     "new_households",
@@ -340,6 +350,15 @@ class _Differ:
             key = (household, row_group)
             if key in open_statuses or key in self.added:
                 self.counts["unchanged"] += 1
+                if v.get("family_size"):  # the list's 家庭人口 is kept even when the status stands
+                    write(
+                        "F",
+                        line=row.line,
+                        name=head_name,
+                        region_code=region_code,
+                        household_id=household,
+                        family_size=v["family_size"],
+                    )
             else:
                 self.added.add(key)
                 write(
@@ -351,6 +370,8 @@ class _Differ:
                     grp=row_group,
                     certified_on=certified.isoformat(),
                     household_id=household,
+                    family_size=v.get("family_size") or "",
+                    cert_body=v.get("cert_body", ""),
                 )
                 self._keep(
                     "status_added",
@@ -527,6 +548,12 @@ def _columns(model: type[Model], exprs: dict[str, str]) -> tuple[str, str]:
     return ", ".join(q(f.column) for f in fields), ", ".join(exprs[f.name] for f in fields)
 
 
+def _plan_width(record: ListImport) -> int:
+    with record.plan.open("rb") as raw:
+        first = next(csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline="")), [])
+    return len(first) or len(PLAN_COLUMNS)
+
+
 def _load_plan(record: ListImport) -> None:
     q = connection.ops.quote_name
     columns = ", ".join(f"{q(c)} {_PLAN_TYPES.get(c, 'text')}" for c in PLAN_COLUMNS)
@@ -534,9 +561,11 @@ def _load_plan(record: ListImport) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("DROP TABLE IF EXISTS pg_temp.anju_plan")
             cursor.execute(f"CREATE TEMPORARY TABLE anju_plan ({columns}) ON COMMIT DROP")
+            # A plan written before a column was added (previewed before an upgrade) has fewer.
+            listed = ", ".join(q(c) for c in PLAN_COLUMNS[: _plan_width(record)])
             with (
                 record.plan.open("rb") as raw,
-                cursor.cursor.copy("COPY anju_plan FROM STDIN WITH (FORMAT csv)") as copy,
+                cursor.cursor.copy(f"COPY anju_plan ({listed}) FROM STDIN WITH (FORMAT csv)") as copy,
             ):
                 while chunk := raw.read(1 << 20):
                     copy.write(chunk)
@@ -547,7 +576,8 @@ def _load_plan(record: ListImport) -> None:
             with record.plan.open("rb") as raw:
                 rows = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
                 connection.connection.executemany(
-                    f"INSERT INTO anju_plan VALUES ({marks})", ([v or None for v in r] for r in rows)
+                    f"INSERT INTO anju_plan VALUES ({marks})",
+                    ([v or None for v in r] + [None] * (len(PLAN_COLUMNS) - len(r)) for r in rows),
                 )
         cursor.execute("CREATE INDEX anju_plan_kind ON anju_plan (kind)")
         cursor.execute("ANALYZE anju_plan")  # a fresh temporary table has no statistics: plans go wrong
@@ -600,6 +630,7 @@ def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> di
                 "bank_name": "''",
                 "bank_account": "''",
                 "primary_group": "p.grp",  # a new household holds exactly this one status
+                "family_size": "p.family_size",
                 "created_at": "%s",
                 "updated_at": "%s",
             },
@@ -636,6 +667,7 @@ def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> di
                 "household": "p.household_id",
                 "group": "p.grp",
                 "department": "%s",
+                "certifying_body": "COALESCE(p.cert_body, '')",
                 "certified_on": "p.certified_on",
                 "ended_on": "NULL",
                 "source": "%s",
@@ -663,6 +695,12 @@ def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> di
             f"ORDER BY CASE s.{q('group')} {order} END LIMIT 1), '') "
             f"WHERE {q('id')} IN (SELECT household_id FROM anju_plan WHERE kind IN ('A', 'E'))"
         )
+        cursor.execute(
+            f"UPDATE {household_t} SET {q('family_size')} = (SELECT MAX(p.family_size) FROM anju_plan p "
+            f"WHERE p.household_id = {household_t}.{q('id')} AND p.kind IN ('A', 'F')) WHERE {q('id')} IN "
+            "(SELECT household_id FROM anju_plan WHERE kind IN ('A', 'F') AND family_size IS NOT NULL)"
+        )
+        done["family_sizes"] = cursor.rowcount
         if progress:
             progress(2, 3, "已更新身份")
 
@@ -731,6 +769,15 @@ def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> di
             _json(("ended_on", _as_text(f"'{record.list_date.isoformat()}'"))),
             "FROM anju_plan p WHERE p.kind = 'E'",
             f"{note}：不在新名单中，出列",
+        )
+        audit(
+            AuditAction.UPDATE,
+            "households.household",
+            _as_text("p.household_id"),
+            "p.name || '户'",
+            _json(("family_size", _as_text("p.family_size"))),
+            "FROM anju_plan p WHERE p.kind IN ('A', 'F') AND p.family_size IS NOT NULL",
+            f"{note}：名单所列家庭人口",
         )
     return done
 

@@ -58,6 +58,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "certified_on": ("认定时间", "认定日期", "纳入时间", "纳入日期", "识别时间", "审批时间"),
     "group": ("类别", "对象类别", "重点对象类别", "人员类别", "户类型"),
     "address": ("住址", "家庭住址", "地址"),
+    "family_size": ("家庭人口", "家庭人口数", "家庭人数", "人口数", "户人口数", "共同生活人数", "保障人数"),
+    "cert_body": ("认定部门", "认定单位", "审批部门", "审批单位", "认定机关"),
 }
 REQUIRED = ("head_name", "id_number")
 GROUP_WORDS: dict[str, str] = {
@@ -176,6 +178,20 @@ def parse_group(raw: str) -> str | None:
     raise ValueError(f"类别「{raw}」无法识别")
 
 
+def parse_family_size(raw: Any) -> int | None:
+    """家庭人口: a whole number of people (「3」, 3, 3.0, 「3人」), blank when the list has none."""
+    text = str(raw).strip().translate(_FULLWIDTH).removesuffix("人").strip() if raw not in (None, "") else ""
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1
+    if number != int(number) or not 1 <= number <= FAMILY_SIZE_MAX:
+        raise ValueError(f"家庭人口「{raw}」应为 1–{FAMILY_SIZE_MAX} 的整数")
+    return int(number)
+
+
 LABELS = {
     "head_name": "户主姓名",
     "id_number": "身份证号",
@@ -187,18 +203,21 @@ LABELS = {
     "certified_on": "认定日期",
     "group": "类别",
     "address": "住址",
+    "family_size": "家庭人口",
+    "cert_body": "认定部门",
 }
 
 
 # the lengths of the household columns the values go to
-MAX_LENGTHS = {"head_name": 50, "group_name": 50, "phone": 20, "address": 200}
+MAX_LENGTHS = {"head_name": 50, "group_name": 50, "phone": 20, "address": 200, "cert_body": 100}
+FAMILY_SIZE_MAX = 30  # a bound on a typing error, not policy: no rural household is larger
 HEADER_SCAN = 30  # rows searched for the header
 FORMULA_MESSAGE = "该单元格是公式，没有计算结果，请在 Excel 中另存为数值后再上传"
 NUMBER_ID_MESSAGE = (
     "身份证号在 Excel 中存成了数字，末几位已丢失（Excel 的数字只保留 15 位有效数字）："
     "请把该列设为「文本」格式后重新录入身份证号"
 )
-TEXT_FIELDS = ("village", "township", "region_code", "group_name", "phone", "address")
+TEXT_FIELDS = ("village", "township", "region_code", "group_name", "phone", "address", "cert_body")
 
 
 class SheetChoiceNeeded(TabularError):
@@ -341,6 +360,10 @@ class ListReader:
                 values["group"] = parse_group(cell.get("group", ""))
             except ValueError as exc:
                 errors["类别"] = str(exc)
+            try:
+                values["family_size"] = parse_family_size(cell.get("family_size", ""))
+            except ValueError as exc:
+                errors["家庭人口"] = str(exc)
             number = values["id_number"]
             if number and not errors:
                 key = int(number[:17])

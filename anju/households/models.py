@@ -57,6 +57,8 @@ class Household(models.Model):
     head_sex = models.CharField("户主性别", max_length=1, choices=Sex.choices, editable=False)
     head_birth_date = models.DateField("户主出生日期", editable=False)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # As a department's list states it (家庭人口); the members registered may be fewer.
+    family_size = models.PositiveSmallIntegerField("家庭人口", null=True, blank=True)
     bank_name = models.CharField("开户银行", max_length=50, blank=True)
     bank_account = models.CharField("一卡通账号", max_length=30, blank=True)
     primary_group = models.CharField(
@@ -147,6 +149,8 @@ class HouseholdStatus(models.Model):
     household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="statuses")
     group = models.CharField("类别", max_length=20, choices=KeyGroup.choices)
     department = models.CharField("认定部门", max_length=30, choices=Department.choices)
+    # The list's own 认定部门 cell (e.g. 「渔泽镇人民政府」), when it names the certifying office.
+    certifying_body = models.CharField("认定单位", max_length=100, blank=True)
     certified_on = models.DateField("认定日期")
     ended_on = models.DateField("出列日期", null=True, blank=True)
     source = models.CharField("来源", max_length=200, blank=True)

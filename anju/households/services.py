@@ -31,6 +31,7 @@ HOUSEHOLD_FIELDS = (
     "phone",
     "bank_name",
     "bank_account",
+    "family_size",
 )
 HOUSE_FIELDS = ("region_code", *HOUSE_DATA_FIELDS)
 
@@ -89,6 +90,7 @@ def household_create(
     address: str = "",
     bank_name: str = "",
     bank_account: str = "",
+    family_size: int | None = None,
 ) -> Household:
     """Register a household; its head becomes its first member."""
     _check_household_writer(acting_user, region)
@@ -110,6 +112,7 @@ def household_create(
             phone=phone.strip(),
             bank_name=bank_name.strip(),
             bank_account=bank_account.strip().replace(" ", ""),
+            family_size=family_size,
         )
         Member.objects.create(
             household=household,
@@ -130,7 +133,7 @@ def household_create(
 
 def household_update(*, acting_user: User, household: Household, **fields: Any) -> Household:
     """Change a household's registration (not its head's ID number, which keys it)."""
-    allowed = {"region", "group_name", "address", "head_name", "phone", "bank_name", "bank_account"}
+    allowed = {"region", "group_name", "address", "head_name", "phone", "bank_name", "bank_account", "family_size"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
