@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.jobs",
     "anju.households",
+    "anju.photochecks",
     "anju.inspections",
     "anju.appraisals",
     "anju.eligibility",

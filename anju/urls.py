@@ -18,6 +18,7 @@ urlpatterns = [
     path("appraisals/", include("anju.appraisals.urls")),
     path("eligibility/", include("anju.eligibility.urls")),
     path("cases/", include("anju.cases.urls")),
+    path("photo-checks/", include("anju.photochecks.urls")),
     path("acceptance/", include("anju.acceptance.urls")),
     path("subsidies/", include("anju.subsidies.urls")),
     path("archives/", include("anju.archives.urls")),

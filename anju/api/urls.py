@@ -13,6 +13,7 @@ from anju.eligibility import api as eapi
 from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
 from anju.ledgers import api as ledgers_api
+from anju.photochecks import api as photochecks_api
 from anju.reporting import api as reporting_api
 from anju.subsidies import api as subsidies_api
 from anju.supervision import api as supervision_api
@@ -51,6 +52,7 @@ for module in (
     reporting_api,
     ledgers_api,
     dashboard_api,
+    photochecks_api,
 ):
     module.register(router)
 

@@ -41,6 +41,7 @@ from anju.cases.choices import (
     StepKind,
 )
 from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
+from anju.cases.photos import case_photos_check
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome
 from anju.households.choices import GradeSource
@@ -63,6 +64,8 @@ from anju.kit.versioning import (
     config_ensure_national,
     config_for,
 )
+from anju.photochecks.choices import PhotoStage
+from anju.photochecks.services import device_position
 from anju.regions.models import Region
 
 if TYPE_CHECKING:  # for annotations; the services import it where they use it, as before
@@ -763,9 +766,13 @@ def patrol_record(
     findings: str,
     problems_found: bool = False,
     photos: list[Any] | tuple[Any, ...] = (),
+    device_latitude: Any = None,
+    device_longitude: Any = None,
 ) -> CasePatrol:
-    """质量安全巡查 during the works, with at least one photo."""
+    """质量安全巡查 during the works, with at least one photo; each photo is checked against the
+    house and the works' dates (ADR 0033)."""
     ensure_act(case, acting_user, StepKind.PATROL)
+    device = device_position(device_latitude, device_longitude)
     errors: dict[str, str] = {}
     if on > timezone.localdate():
         errors["on"] = "日期不能晚于今天。"
@@ -784,8 +791,10 @@ def patrol_record(
         patrol = CasePatrol.objects.create(
             case=case, on=on, findings=findings.strip(), problems_found=problems_found, inspector=acting_user
         )
-        for photo in processed:
-            CasePatrolPhoto.objects.create(patrol=patrol, image=photo.content)
+        records = [CasePatrolPhoto.objects.create(patrol=patrol, **CasePatrolPhoto.photo_fields(p)) for p in processed]
+        case_photos_check(
+            acting_user=acting_user, case=case, records=records, stage=PhotoStage.PATROL, on=on, device=device
+        )
         CaseStep.objects.create(
             case=case,
             kind=StepKind.PATROL,

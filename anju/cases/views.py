@@ -45,6 +45,7 @@ from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
 from anju.kit.forms import apply_errors
 from anju.kit.versioning import can_edit_config
+from anju.photochecks import selectors as photo_selectors
 
 # The note each act asks for (label, required).
 NOTES: dict[str, tuple[str, bool]] = {
@@ -239,6 +240,9 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             # acceptance_panel, subsidies_panel, archives_panel, supervision_panel, reporting_panel,
             # dashboard_panel: each app registers its own (cases.extensions)
             **extensions.panels(case=case, user=user),
+            "photo_flags": photo_selectors.with_acts(
+                photo_selectors.case_flags(user, case_id=case.pk, house_id=case.house_id), user
+            ),
             "area_range": pol.area_check(case.policy.content, household_size=case.household_size, area=None),
         },
     )
@@ -293,6 +297,8 @@ def patrol_add(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=signed_in_user(request),
                 case=case,
                 photos=request.FILES.getlist("photos"),
+                device_latitude=request.POST.get("device_latitude"),
+                device_longitude=request.POST.get("device_longitude"),
                 **form.cleaned_data,
             )
         except PermissionDenied as exc:

@@ -42,6 +42,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
     NavItem("改造案件", "cases:case_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),
     NavItem("竣工验收", "acceptance:list", OFFICE_ROLES, "改造"),
+    NavItem("照片核验", "photochecks:flag_list", OFFICE_ROLES, "改造"),
     NavItem("跟踪监测", "cases:watch_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),
     NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),

@@ -305,6 +305,49 @@ def _run_to(case: RenovationCase, plan: str, opened: datetime.date, who: Actors,
     _after_completion(case, plan, on, who, n)
 
 
+# Photo checks (issue 19 §4, ADR 0033): the first case under way in each county keeps its first
+# patrol photo; the second one's first patrol photo was taken 1.5 km from the house (flagged far)
+# and its second is the first case's picture again, resized (flagged reused).
+_FIRST_PATROL_PHOTO: dict[str, tuple[int, bytes]] = {}
+_STAGED: set[str] = set()
+
+
+def _with_exif(data: bytes, *, gps: tuple[float, float] | None, day: datetime.date, size: int = 800) -> bytes:
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    if size != image.width:
+        image = image.resize((size, size * image.height // image.width))
+    exif = Image.Exif()
+    if gps is not None:
+        ifd = exif.get_ifd(0x8825)
+        for ref, tag, value in (("N", 1, gps[0]), ("E", 3, gps[1])):
+            minutes = (value - int(value)) * 60
+            ifd[tag], ifd[tag + 1] = ref, (float(int(value)), float(int(minutes)), round((minutes % 1) * 60, 4))
+    exif.get_ifd(0x8769)[0x9003] = f"{day:%Y:%m:%d} 10:20:00"
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=75, exif=exif)
+    return out.getvalue()
+
+
+def _patrol_photo(case: RenovationCase, key: str, day: datetime.date) -> tuple[SimpleUploadedFile, Any, Any]:
+    """The patrol's photo and the phone's position (the house's, a few metres off)."""
+    house = case.house
+    base = _image(f"patrol {case.pk} {key}", case.pk * 100 + len(key)).read()
+    if house is None or house.latitude is None or house.longitude is None:
+        return SimpleUploadedFile(f"{key}.jpg", base, content_type="image/jpeg"), None, None
+    lat, lon = float(house.latitude), float(house.longitude)
+    county = case.region_code[:6]
+    gps: tuple[float, float] | None = (lat + 0.0001, lon + 0.0001)
+    first = _FIRST_PATROL_PHOTO.setdefault(county, (case.pk, base))
+    if first[0] != case.pk and county not in _STAGED:
+        if key == "patrol1":
+            gps = (lat + 0.0135, lon)  # about 1.5 km north: the photo was taken elsewhere
+        else:
+            base = _with_exif(first[1], gps=None, day=day, size=640)  # the first case's picture again
+            _STAGED.add(county)
+    data = _with_exif(base, gps=gps, day=day)
+    return SimpleUploadedFile(f"{key}.jpg", data, content_type="image/jpeg"), f"{lat + 0.0001:.6f}", f"{lon:.6f}"
+
+
 def _works(case: RenovationCase, on: Callable[[str], datetime.date], who: Actors, rng: random.Random) -> None:
     case_services.case_start(acting_user=who(case, "township"), case=case, on=on("start"))
     case.refresh_from_db()
@@ -312,12 +355,15 @@ def _works(case: RenovationCase, on: Callable[[str], datetime.date], who: Actors
         ("patrol1", "基础开挖到位，砂浆强度符合要求"),
         ("patrol2", "圈梁、构造柱已浇筑，墙体砌筑平整"),
     ):
+        photo, device_lat, device_lon = _patrol_photo(case, key, on(key))
         case_services.patrol_record(
             acting_user=who(case, "township" if key == "patrol1" else "county"),
             case=case,
             on=on(key),
             findings=findings,
-            photos=[_image(f"patrol {case.pk} {key}", case.pk * 100 + len(key))],
+            photos=[photo],
+            device_latitude=device_lat,
+            device_longitude=device_lon,
         )
 
 
@@ -609,6 +655,8 @@ def load_demo_cases(superuser: Any) -> int:
         return 0
     rng = random.Random(2023_07)
     today = timezone.localdate()
+    _FIRST_PATROL_PHOTO.clear()
+    _STAGED.clear()
     _shanxi_policy(today.year)
     _tasks(superuser, today.year)
     _more_covered_households(superuser, today, rng)

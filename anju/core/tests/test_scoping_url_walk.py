@@ -14,6 +14,7 @@ pages are covered by construction.
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +38,7 @@ from anju.eligibility.services import (
     rule_set_derive,
 )
 from anju.households.listimport import list_import_preview
+from anju.households.models import House
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
 from anju.inspections.models import FollowUp, HazardItem
@@ -50,6 +52,7 @@ from anju.inspections.services import (
 )
 from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
+from anju.photochecks.services import StagePhoto, photo_check_record
 from anju.regions.models import Region
 from anju.regions.services import region_rename
 from anju.reporting.services import (
@@ -176,6 +179,9 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "acceptance:detail": lambda o: {"pk": o["acceptance"].pk},
     "acceptance:pdf": lambda o: {"pk": o["acceptance"].pk},
     "acceptance:rectification_complete": lambda o: {"pk": o["rectification"].pk},
+    "photochecks:flag_explain": lambda o: {"pk": o["photo_flag"].pk},
+    "api:photoflag-detail": lambda o: {"pk": o["photo_flag"].pk},
+    "api:photoflag-explain": lambda o: {"pk": o["photo_flag"].pk},
     "api:acceptance-detail": lambda o: {"pk": o["acceptance"].pk},
     "api:rectification-detail": lambda o: {"pk": o["rectification"].pk},
     "api:rectification-complete": lambda o: {"pk": o["rectification"].pk},
@@ -483,7 +489,21 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         ),
     )
     calendar = calendar_derive(acting_user=cq_province, source=ensure_national_calendar())
+    # A photo flag on 彭水县's case: a photo with no position (ADR 0033).
+    photo_check = photo_check_record(
+        photo=StagePhoto(
+            stage="patrol",
+            photo_model="tests.Photo",
+            photo_id=1,
+            photo_url="",
+            house=House.objects.get(pk=case.house_id or 0),
+            case_id=case.pk,
+            open_image=lambda: io.BytesIO(b"not an image"),
+        ),
+        acting_user=None,
+    )
     return {
+        "photo_flag": photo_check.flags.get(),
         "submission": submission,
         "township_submission": township_submission,
         "calendar": calendar,

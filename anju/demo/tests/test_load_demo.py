@@ -116,6 +116,11 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     assert set(cases.values_list("stage", flat=True)) == set(Stage.values)
     assert {c[:6] for c in cases.filter(stage="closed").values_list("region_code", flat=True)} == {"140405", "500243"}
     assert CasePatrol.objects.filter(photos__isnull=False).exists()
+    # Photo checks (ADR 0033): each county has a patrol photo taken far away and a reused one.
+    from anju.photochecks.models import PhotoFlag
+
+    flagged = {(f.region_code[:6], f.kind) for f in PhotoFlag.objects.all()}
+    assert {("140405", "far"), ("140405", "reused"), ("500243", "far"), ("500243", "reused")} <= flagged
     assert Rectification.objects.filter(completed_on__isnull=True).exists()
     assert Rectification.objects.filter(completed_on__isnull=False).exists()
     gaps = [" ".join(close_blockers(c)) for c in cases.filter(stage="accepted")]

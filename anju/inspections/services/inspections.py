@@ -35,6 +35,9 @@ from anju.inspections.models import (
 from anju.inspections.photos import Photo, process_photo
 from anju.inspections.rules import inspection_rules
 from anju.inspections.services.follow_ups import _open_follow_up
+from anju.photochecks.choices import PhotoStage
+from anju.photochecks.policy import photo_policy_for, rules_of
+from anju.photochecks.services import photo_check_record, stage_photo_of
 
 ELDERLY_AGE = 60
 HOUSE_STATE_FIELDS = (
@@ -196,6 +199,7 @@ def inspection_record(
             acting_user, house, campaign, event, answers, position, gps_accuracy_m, submission_id, processed
         )
         _what_follows(acting_user, inspection, referral_department, poverty_note)
+        _check_photos(acting_user, inspection)
     return inspection
 
 
@@ -334,9 +338,7 @@ def _save_inspection(
         submission_id=submission_id,
     )
     for photo in photos:
-        InspectionPhoto.objects.create(
-            inspection=inspection, image=photo.content, exif_latitude=photo.latitude, exif_longitude=photo.longitude
-        )
+        InspectionPhoto.objects.create(inspection=inspection, **InspectionPhoto.photo_fields(photo))
     shown = ("kind", "suspected_grade", "is_occupied", "occupant_ages", "hazards", "latitude", "longitude")
     audit_record(
         actor=acting_user,
@@ -345,6 +347,17 @@ def _save_inspection(
         changes=changes_between({}, model_snapshot(inspection, shown) | {"photos": len(photos)}),
     )
     return inspection
+
+
+def _check_photos(acting_user: User, inspection: Inspection) -> None:
+    """Each photo against the house (located now if this was its first trusted inspection) and
+    the visit's date (ADR 0033); the phone's position counts only when the phone sent it."""
+    house = House.objects.get(pk=inspection.house_id)
+    device = (inspection.latitude, inspection.longitude) if inspection.gps_source == "device" else (None, None)
+    day = timezone.localdate(inspection.inspected_at)
+    for record in inspection.photos.all():
+        photo = stage_photo_of(record, stage=PhotoStage.INSPECTION, house=house, window=(None, day), device=device)
+        photo_check_record(photo=photo, acting_user=acting_user)
 
 
 def _what_follows(acting_user: User, inspection: Inspection, referral_department: str, poverty_note: str) -> None:
@@ -381,19 +394,32 @@ def _open_referral(acting_user: User, inspection: Inspection, department: str, p
     )
 
 
+def _locate_house(house: House, inspection: Inspection) -> tuple[str, ...]:
+    """A house with no location takes the first trusted inspection's: the phone's own position,
+    as precise as the photo check's policy asks (ADR 0033). Returns the fields changed."""
+    if house.latitude is not None or inspection.gps_source != "device" or inspection.latitude is None:
+        return ()
+    limit = rules_of(photo_policy_for(house.region_code))["trusted_accuracy_m"]
+    if inspection.gps_accuracy_m is None or inspection.gps_accuracy_m > limit:
+        return ()
+    house.latitude, house.longitude = inspection.latitude, inspection.longitude
+    return ("latitude", "longitude")
+
+
 def _update_house_state(acting_user: User, house: House, inspection: Inspection) -> None:
     locked = House.objects.select_for_update().get(pk=house.pk)
     if locked.last_inspected_at and locked.last_inspected_at > inspection.inspected_at:
         return  # an older inspection entered late does not overwrite a newer one
-    before = model_snapshot(locked, HOUSE_STATE_FIELDS)
+    before = model_snapshot(locked, (*HOUSE_STATE_FIELDS, "latitude", "longitude"))
     locked.suspected_grade = inspection.suspected_grade
     locked.is_occupied = inspection.is_occupied
     locked.occupants = inspection.occupants
     locked.elderly_occupants = inspection.elderly_occupants
     locked.lives_in_two_houses = inspection.lives_in_two_houses
     locked.last_inspected_at = inspection.inspected_at
-    locked.save(update_fields=[*HOUSE_STATE_FIELDS, "updated_at"])
-    changes = changes_between(before, model_snapshot(locked, HOUSE_STATE_FIELDS))
+    located = _locate_house(locked, inspection)
+    locked.save(update_fields=[*HOUSE_STATE_FIELDS, *located, "updated_at"])
+    changes = changes_between(before, model_snapshot(locked, (*HOUSE_STATE_FIELDS, "latitude", "longitude")))
     if changes:
         audit_record(
             actor=acting_user, action=AuditAction.UPDATE, obj=locked, changes=changes, note=f"排查记录 {inspection.pk}"

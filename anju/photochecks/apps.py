@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhotochecksConfig(AppConfig):
+    name = "anju.photochecks"
+    verbose_name = "照片核验"
