@@ -22,7 +22,7 @@ from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.jobs.serializers import JobSerializer
 
 
-class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+class AnomalyFindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     explained_by = serializers.CharField(source="explained_by.username", read_only=True, allow_null=True)
@@ -37,20 +37,20 @@ class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg] 
         ]  # fmt: skip
 
 
-class ActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+class AnomalyActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     kind = serializers.CharField(help_text="办理事项：explain 说明情况")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     allowed = serializers.BooleanField(help_text="当前用户现在能否办理")
     reason = serializers.CharField(help_text="不能办理的原因；能办理时为空")
 
 
-class FindingDetailSerializer(FindingSerializer):
+class AnomalyFindingDetailSerializer(AnomalyFindingSerializer):
     acts = serializers.SerializerMethodField(help_text="各办理事项对当前用户是否开放及原因（与页面一致）")
 
-    class Meta(FindingSerializer.Meta):
-        fields = [*FindingSerializer.Meta.fields, "acts"]
+    class Meta(AnomalyFindingSerializer.Meta):
+        fields = [*AnomalyFindingSerializer.Meta.fields, "acts"]
 
-    @extend_schema_field(ActSerializer(many=True))
+    @extend_schema_field(AnomalyActSerializer(many=True))
     def get_acts(self, obj: Finding) -> list[dict[str, Any]]:
         request = self.context.get("request")
         if request is None:
@@ -61,11 +61,11 @@ class FindingDetailSerializer(FindingSerializer):
         ]
 
 
-class ExplainSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+class AnomalyExplainSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     reason = serializers.CharField(allow_blank=True, help_text="情况说明（至少 5 个字）")
 
 
-class CheckRunSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+class AnomalyCheckRunSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
     trigger_label = serializers.CharField(source="get_trigger_display", read_only=True)
     started_by = serializers.CharField(source="started_by.username", read_only=True, allow_null=True)
     check_set = serializers.CharField(source="check_set.label", read_only=True)
@@ -85,23 +85,23 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     scoped_queryset = Finding.objects.select_related("explained_by", "check_set").order_by(
         "status", "-first_found_at", "-pk"
     )
-    serializer_class = FindingSerializer
+    serializer_class = AnomalyFindingSerializer
     filterset_class = FindingFilter
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
-        return FindingSerializer if self.action == "list" else FindingDetailSerializer
+        return AnomalyFindingSerializer if self.action == "list" else AnomalyFindingDetailSerializer
 
-    @extend_schema(request=ExplainSerializer, responses=FindingDetailSerializer)
+    @extend_schema(request=AnomalyExplainSerializer, responses=AnomalyFindingDetailSerializer)
     @action(detail=True, methods=["post"])
     def explain(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         finding = self.get_object()
-        data = ExplainSerializer(data=request.data)
+        data = AnomalyExplainSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.finding_explain(
             finding=finding, reason=data.validated_data["reason"], acting_user=signed_in_user(request)
         )
         return Response(
-            FindingDetailSerializer(self.get_queryset().get(pk=finding.pk), context={"request": request}).data
+            AnomalyFindingDetailSerializer(self.get_queryset().get(pk=finding.pk), context={"request": request}).data
         )
 
 
@@ -109,7 +109,7 @@ class CheckRunViewSet(ScopedReadOnlyViewSet):
     """异常核查运行记录。POST 由区/县级及以上住建部门对本辖区运行全部核查（后台任务，返回任务，可在 /api/jobs/ 查询进度）。"""
 
     scoped_queryset = CheckRun.objects.select_related("started_by", "check_set")
-    serializer_class = CheckRunSerializer
+    serializer_class = AnomalyCheckRunSerializer
 
     @extend_schema(request=None, responses={202: JobSerializer})
     def create(self, request: Request, format: str | None = None) -> Response:

@@ -1,5 +1,5 @@
 """Demo anomaly findings (issue 20): in 屯留区 and 彭水县, one realistic slip of each kind an
-auditor looks for is planted the way such slips arrive — an imported old case, a payment
+auditor looks for is planted the way such slips arrive — a split household's second case, a payment
 entered twice, a date typed wrong, an ID number with a lower-case x, a photo taken in town —
 then each county runs its checks, and 屯留区 explains one finding. Plants write rows directly
 (as an import or a bulk fix would); the run and the explanation go through the services."""
@@ -20,7 +20,7 @@ from anju.anomalies.services import checks_run, finding_explain
 from anju.archives.models import ArchiveDocument
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
-from anju.households.models import House, Member, SupportRecord
+from anju.households.models import House, Household, Member, SupportRecord
 from anju.inspections.models import ControlMeasure, InspectionPhoto
 from anju.regions.models import Region
 from anju.subsidies.models import Payment
@@ -32,25 +32,33 @@ def _days(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
 
 
-def _old_case_imported(prefix: str) -> None:
-    """A01/A02: a 2019 renovation of the same house and people, imported without the link."""
-    case = RenovationCase.objects.filter(region_code__startswith=prefix, stage=Stage.CLOSED).order_by("pk").first()
-    if case is None:
-        return
-    old = RenovationCase.objects.get(pk=case.pk)
-    old.pk, old.year, old.opened_on, old.closed_on, old.previous_case = (
-        None,
-        2019,
-        datetime.date(2019, 3, 1),
-        datetime.date(2019, 11, 20),
-        None,
+def _split_household_case(prefix: str) -> None:
+    """A02: after a household split (分户), the new household opened a case on the parents' house
+    while the parents' case on it is still under way."""
+    case = (
+        RenovationCase.objects.filter(region_code__startswith=prefix, house__isnull=False)
+        .exclude(stage__in=(Stage.ENDED, Stage.CLOSED))
+        .order_by("pk")
+        .first()
     )
-    old.archive_no, old.archive_seq = "", None
-    old.save()
-    for r in SupportRecord.objects.filter(case=case):
+    other = (
+        Household.objects.filter(region_code=case.region_code)
+        .exclude(Exists(RenovationCase.objects.filter(household=OuterRef("pk"))))
+        .first()
+        if case is not None
+        else None
+    )
+    if case is None or other is None:
+        return
+    split = RenovationCase.objects.get(pk=case.pk)
+    split.pk, split.household, split.stage, split.previous_case = None, other, Stage.FOUND, None
+    split.archive_no, split.archive_seq = "", None
+    split.save()
+    # A01: the son who split off is still on the parents' case, and now on his own too.
+    for r in SupportRecord.objects.filter(case=case)[:1]:
         SupportRecord.objects.create(
-            id_number=r.id_number, name=r.name, household_id=r.household_id, house_id=r.house_id, case=old,
-            case_label=f"{r.case_label[:60]}（2019 年导入）", programme=r.programme, year=2019, completed_on=old.closed_on,
+            id_number=r.id_number, name=r.name, household=other, house_id=r.house_id, case=split,
+            case_label=f"{other.head_name}户 {split.year} 年", programme=r.programme, year=split.year,
         )  # fmt: skip
 
 
@@ -154,7 +162,7 @@ def load_demo_anomalies(superuser: Any) -> int:
         if county is None or user is None:
             continue
         clerk = User.objects.filter(region__code__startswith=county.prefix).exclude(pk=user.pk).first() or user
-        _old_case_imported(county.prefix)
+        _split_household_case(county.prefix)
         _payments(county.prefix, clerk)
         _dates_and_grades(county.prefix)
         _people_and_photos(county.prefix)
