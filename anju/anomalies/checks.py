@@ -432,7 +432,7 @@ def elderly_no_control(prefix: str, params: dict[str, Any], today: datetime.date
         yield Hit(
             key=f"house:{r['pk']}",
             region_code=r["region_code"],
-            evidence=f"{r['head']}户 {r['people']} 人均已满 {age} 岁，住在 {r['current_grade']} 级危房中"
+            evidence=f"{r['head']}户共 {r['people']} 人，全部年满 {age} 岁，住在 {r['current_grade']} 级危房中"
             f"（{r['grade_on'] or '定级日期不详'} 定级），定级后没有采取管控措施。",
             household_id=r["household_id"],
             house_id=r["pk"],
