@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anju.reporting",
     "anju.ledgers",
     "anju.dashboard",
+    "anju.anomalies",
     "anju.api",
     "anju.home",  # the top layer: composes every app's work for the user (ADR 0025)
     "anju.demo",
@@ -381,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "anju.reporting.choices.SubmissionStatus",
         "OrderStatusEnum": "anju.supervision.choices.OrderStatus",
         "OrderFollowUpKindEnum": "anju.supervision.choices.FollowUpKind",
+        "FindingSeverityEnum": "anju.anomalies.choices.Severity",
+        "AnomalyFindingStatusEnum": "anju.anomalies.choices.FindingStatus",
     },
 }
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from anju.acceptance import api as acceptance_api
 from anju.accounts import api as accounts_api
+from anju.anomalies import api as anomalies_api
 from anju.api import views
 from anju.appraisals import api as aapi
 from anju.archives import api as archives_api
@@ -53,6 +54,7 @@ for module in (
     ledgers_api,
     dashboard_api,
     photochecks_api,
+    anomalies_api,
 ):
     module.register(router)
 

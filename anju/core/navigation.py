@@ -105,6 +105,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
         "统计督导",
     ),
+    NavItem(
+        "异常核查",
+        "anomalies:board",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
     NavItem("行政区划", "regions:browse", (), "系统"),
     NavItem("用户管理", "accounts:user_list", (Role.ADMIN,), "系统"),
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES, "系统"),

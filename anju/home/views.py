@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import ROLE_PRIORITY, Role
+from anju.anomalies.selectors import home_panel as anomalies_home_panel
 from anju.core.navigation import ROLE_HOMES
 from anju.core.queues import queue_for
 from anju.dashboard.selectors import home_figure as dashboard_home_figure
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": home_figures(user),
         "queue": queue_for(user, role),
         "supervision_panel": supervision_home_panel(user),
+        "anomaly_panel": anomalies_home_panel(user),
         "reporting_reminders": reporting_reminders(user),
         "summary": dashboard_home_figure(user),
     }

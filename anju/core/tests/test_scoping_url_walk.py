@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anju.acceptance.services import acceptance_record, checklist
 from anju.accounts.models import ApiToken, User
+from anju.anomalies.models import Finding
+from anju.anomalies.services import checks_run
 from anju.appraisals.services import appraisal_record, ensure_national_template, template_derive
 from anju.archives.services import archive_review, document_upload
 from anju.audit.models import AuditEvent
@@ -208,6 +210,11 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:supervision-visit-detail": lambda o: {"pk": o["visit"].pk},
     "api:supervision-finding-detail": lambda o: {"pk": o["finding"].pk},
     "api:rectification-order-detail": lambda o: {"pk": o["order"].pk},
+    "anomalies:finding_detail": lambda o: {"pk": o["anomaly"].pk},
+    "anomalies:finding_explain": lambda o: {"pk": o["anomaly"].pk},
+    "api:anomaly-finding-detail": lambda o: {"pk": o["anomaly"].pk},
+    "api:anomaly-finding-explain": lambda o: {"pk": o["anomaly"].pk},
+    "api:anomaly-run-detail": lambda o: {"pk": o["anomaly_run"].pk},
     "api:rectification-order-respond": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-return": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-close": lambda o: {"pk": o["order"].pk},
@@ -502,8 +509,15 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         ),
         acting_user=None,
     )
+    anomaly_run = checks_run(region=regions["500243000000"], acting_user=ps_admin)
+    anomaly = Finding.objects.create(
+        rule_id="A03-safe-house-opened", rule_name="A/B 级房屋纳入危房改造", severity="high", key="case:walk",
+        region_code=case.region_code, evidence="向标记：建案时房屋为 A 级", case=case, check_set=anomaly_run.check_set,
+    )  # fmt: skip
     return {
         "photo_flag": photo_check.flags.get(),
+        "anomaly": anomaly,
+        "anomaly_run": anomaly_run,
         "submission": submission,
         "township_submission": township_submission,
         "calendar": calendar,

@@ -20,7 +20,7 @@ REGIONS_FILE = Path(settings.BASE_DIR) / "anju" / "regions" / "data" / "demo_reg
 
 
 # The parts of the demo in the order they build on each other.
-STAGES = ("households", "inspections", "appraisals", "cases", "supervision", "reporting", "dashboard")
+STAGES = ("households", "inspections", "appraisals", "cases", "supervision", "anomalies", "reporting", "dashboard")
 
 
 class Command(BaseCommand):
@@ -150,6 +150,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示督导检查：屯留区督导渔泽镇 2 次、彭水县督导鹿鸣乡 1 次，整改通知 {orders} 份"
                 "（待整改、已反馈、退回、销号、逾期各有示例；见「统计督导」）。"
+            )
+        if "anomalies" not in wanted:
+            return
+        from anju.demo.anomalies import load_demo_anomalies
+
+        findings = load_demo_anomalies(superuser)
+        if findings:
+            self.stdout.write(
+                f"演示异常核查：屯留区、彭水县各运行一次，待处理发现 {findings} 项，十二项核查各有示例"
+                "（以 tl_county 登录，见「统计督导」→「异常核查」）。"
             )
         if "reporting" not in wanted:
             return
