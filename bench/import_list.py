@@ -189,7 +189,7 @@ def _ceiling_tables(data: bytes, backend: str, user: Any) -> float:
                 (pk, villages[str(code)], code, "", "", name, number, sex, birth, "", "", "", "dibao", now, now)
             )
             members.append((pk, name, number, "head", sex, birth))
-            statuses.append((sid, pk, "dibao", "civil_affairs", str(certified), "ceiling", now))
+            statuses.append((sid, pk, "dibao", "civil_affairs", "", str(certified), "ceiling", now))
             changes = json_.dumps({"head_name": {"before": None, "after": name}}, ensure_ascii=False)
             audits.append(
                 (
@@ -231,7 +231,7 @@ def _ceiling_tables(data: bytes, backend: str, user: Any) -> float:
         write(Member, ["household_id", "name", "id_number", "relation", "sex", "birth_date"], members)
         write(
             HouseholdStatus,
-            ["id", "household_id", '"group"', "department", "certified_on", "source", "created_at"],
+            ["id", "household_id", '"group"', "department", "certifying_body", "certified_on", "source", "created_at"],
             statuses,
         )
         write(

@@ -82,13 +82,13 @@ def _payments(prefix: str, clerk: User) -> None:
         if kind == "twice":
             for i in (nxt, nxt + 1):  # the same voucher typed in twice under two numbers
                 Payment.objects.create(instalment=i, amount=amount, paid_on=_days(20), payee_kind="household",
-                                       payee_name=case.household.head_name, voucher_no=f"BZ-DEMO-{case.pk}-{i}", **base)  # fmt: skip
+                                       payee_name=case.household.head_name, voucher_no=f"BZ{case.year}-{case.pk:04d}-{i}", **base)  # fmt: skip
         elif kind == "early":
             Payment.objects.create(instalment=nxt, amount=amount, paid_on=_days(15), payee_kind="household",
-                                   payee_name=case.household.head_name, voucher_no=f"BZ-DEMO-{case.pk}-{nxt}", **base)  # fmt: skip
+                                   payee_name=case.household.head_name, voucher_no=f"BZ{case.year}-{case.pk:04d}-{nxt}", **base)  # fmt: skip
         else:
             Payment.objects.create(instalment=nxt, amount=amount / 2, paid_on=_days(12), payee_kind="builder",
-                                   payee_name="顺安建筑工匠队", voucher_no=f"BZ-DEMO-{case.pk}-{nxt}-{n}", **base)  # fmt: skip
+                                   payee_name="顺安建筑工匠队", voucher_no=f"BZ{case.year}-{case.pk:04d}-{nxt}-{n}", **base)  # fmt: skip
 
 
 def _dates_and_grades(prefix: str) -> None:

@@ -38,6 +38,9 @@
   // Names above the houses' clusters, so a name can always be clicked (z-index set through the
   // DOM, which the CSP allows, not a style="" attribute).
   map.createPane("labels").style.zIndex = 650;
+  // A house's point stays clickable above the region names: without outlines a village's name
+  // sits at the mean of its houses, often on a house.
+  map.createPane("points").style.zIndex = 660;
   var labels = L.featureGroup().addTo(map);
   map.addLayer(cluster);
   window.anjuCluster = cluster;
@@ -53,6 +56,12 @@
   // an open popup open); only a capped answer is worth asking again for a smaller box.
   var covered = null;
 
+  // The region the points are for: the filter's choice (known before the outlines answer), else
+  // the name the outlines brought.
+  function shownName() {
+    var o = regionSelect && regionSelect.options[regionSelect.selectedIndex];
+    return o ? o.text.replace(/^[\s\u3000]+/, "") : regionName;
+  }
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -83,14 +92,14 @@
         var markers = d.features.map(function (f) {
           var c = f.geometry.coordinates;
           return L.circleMarker([c[1], c[0]], {
-            radius: f.properties.key ? 7 : 5, grade: f.properties.grade, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9
+            radius: f.properties.key ? 7 : 5, grade: f.properties.grade, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9, pane: "points"
           }).bindPopup(popup(f.properties));
         });
         cluster.addLayers(markers);
         statusEl.className = "small mb-1" + (d.truncated ? " text-danger fw-bold" : " text-muted");
         statusEl.textContent = d.truncated
           ? "当前范围房屋超过 " + d.cap + " 处，仅显示前 " + d.cap + " 处，请放大地图。"
-          : (box ? "当前范围共 " : regionName + "共 ") + d.features.length + " 处有坐标的房屋。";
+          : (box ? "当前范围共 " : shownName() + "共 ") + d.features.length + " 处有坐标的房屋。";
         first = false;
         if (fitPoints && markers.length && !outlineFit) {
           map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 15 });
