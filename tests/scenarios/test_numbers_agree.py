@@ -204,3 +204,35 @@ def test_an_evacuated_key_household_leaves_the_danger_board_but_not_the_zeroing_
     assert "其中 1 户已核查撤离或房屋无人居住" in page
     row = re.search(r"<tr>\s*<td><a [^>]*>乙</a>.*?</tr>", page, re.S)
     assert row and "已核查撤离" in row.group(0)
+
+
+def ledger_cells(user: User, key: str, column: str) -> list[str]:
+    """The data cells of ``column`` in a ledger without a plan year, as downloaded."""
+    rows, at = ledger_sheet(user, key, datetime.date.today().year, column)
+    return [str(r[at] or "") for r in rows[1:] if r and not str(r[0] or "").startswith("合计")]
+
+
+def test_the_key_household_ledger_shows_the_zeroing_list_and_the_two_ledgers_the_cd_houses(
+    world: World,  # noqa: F811
+    tl_county: User,
+) -> None:
+    """The 重点对象台账 writes each key household's house as 「D 级」 or 「排查初判 C 级」: its C/D rows
+    are the dashboard's 动态清零 figure. The C/D houses of the 一般户台账 (appraised) and the
+    疑似危房台账 (suspected, not yet appraised) of general households add up to the rest of C/D 级危房."""
+    year = world["year"]
+    # 丁's house was only suspected D by an inspection: on the list as 「排查初判 D 级」.
+    House.objects.filter(household=world["ding"]).update(
+        current_grade="D", suspected_grade="D", grade_source="inspection", grade_on=datetime.date.today()
+    )
+    figures = headline(tl_county, year)
+    grades = ledger_cells(tl_county, "key_groups", "房屋等级")
+    dangerous = [g for g in grades if re.match(r"(排查初判 )?[CD] 级", g)]
+    assert len(dangerous) == figures["key_in_cd"] == 3  # 甲, 乙, 丙 appraised D
+    # 丁 is a general household: not on the key ledger, on the 疑似危房台账 as not yet appraised.
+    kinds = ledger_cells(tl_county, "suspected", "类别")
+    appraised = ledger_cells(tl_county, "suspected", "鉴定情况")
+    general_awaiting = [k for k, a in zip(kinds, appraised, strict=True) if k == "一般农户" and a == "待鉴定"]
+    assert general_awaiting == ["一般农户"]
+    general = ledger_cells(tl_county, "general", "鉴定等级")  # general households appraised C/D: none here
+    assert len(general) + len(dangerous) + len(general_awaiting) == figures["cd_houses"] == 4
+    assert page_count(tl_county, reverse("households:house_list"), {"headline": "cd_houses"}) == 4
