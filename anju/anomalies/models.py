@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from anju.anomalies.choices import FindingStatus, RunTrigger, Severity
-from anju.core.scoping import RegionScopedQuerySet
+from anju.core.scoping import CoveringRegionScopedQuerySet, RegionScopedQuerySet
 from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 
 
@@ -35,6 +35,10 @@ class ScopedQuerySet(RegionScopedQuerySet[Any]):
     region_code_lookup = "region_code"
 
 
+class RunQuerySet(CoveringRegionScopedQuerySet[Any]):
+    region_code_lookup = "region_code"
+
+
 class CheckRun(models.Model):
     """One run of every enabled check over a region's subtree, with what it changed."""
 
@@ -56,7 +60,8 @@ class CheckRun(models.Model):
     still_open = models.PositiveIntegerField("仍存在", default=0)
     fixed = models.PositiveIntegerField("已纠正", default=0)
 
-    objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
+    # A county's run covers its townships: a township officer sees when its area was last checked.
+    objects: ClassVar[RunQuerySet] = RunQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "异常核查运行"

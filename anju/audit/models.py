@@ -35,12 +35,20 @@ def _field_label(object_type: str, field: str) -> str:
     return field
 
 
-def _choice_label(object_type: str, field: str, value: Any) -> str | None:
+def _choices_of(object_type: str, field: str) -> Any:
+    """The field's choices, or for a JSON list of codes the vocabulary the model names for it in
+    ``AUDIT_CHOICES`` (e.g. a case's 节能改造 tags), so the history reads labels, not codes."""
     try:
-        model_field = apps.get_model(object_type)._meta.get_field(field)
+        model = apps.get_model(object_type)
+        model_field = model._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
-    for choice, label in getattr(model_field, "flatchoices", None) or ():
+    vocabulary = getattr(model, "AUDIT_CHOICES", {}).get(field)
+    return vocabulary.choices if vocabulary is not None else getattr(model_field, "flatchoices", None)
+
+
+def _choice_label(object_type: str, field: str, value: Any) -> str | None:
+    for choice, label in _choices_of(object_type, field) or ():
         if str(choice) == str(value):
             return str(label)
     return None
@@ -51,6 +59,8 @@ def _value_label(field: str, value: Any, object_type: str = "") -> str:
         return "（空）"
     if object_type and (label := _choice_label(object_type, field, value)) is not None:
         return label
+    if object_type and isinstance(value, list) and field != "roles" and _choices_of(object_type, field):
+        return "、".join(_choice_label(object_type, field, v) or str(v) for v in value)
     if field == "roles" and isinstance(value, list):
         from anju.core.roles import Role
 
@@ -147,6 +157,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("审计记录不可删除。")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as a colleague would name them: the user's name, else the account, else 系统.
+        Callers select_related("actor")."""
+        if self.actor_id and self.actor is not None and getattr(self.actor, "full_name", ""):
+            return str(self.actor.full_name)
+        return self.actor_username or "系统"
 
     def changes_display(self, *, viewer: Any = None) -> list[tuple[str, str, str]]:
         """(field label, before, after) in Chinese; personal data as ``viewer`` may see it on a page

@@ -22,7 +22,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_actor(request)
     if not (user.is_superuser or user.has_role(*AUDIT_ROLES)):
         raise PermissionDenied("您的角色不能查看审计日志。")
-    filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.visible_to(user))
+    filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.visible_to(user).select_related("actor"))
     page, query = paginate(request, filterset.qs, 50)
     return render(
         request,
@@ -51,7 +51,9 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
         obj = manager_qs.visible_to(request.user).get(pk=object_id)
     except (model.DoesNotExist, ValueError) as exc:
         raise Http404("对象不存在或不在您的管辖范围内。") from exc
-    events = AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
+    events = AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -93,6 +93,8 @@ class RenovationCase(models.Model):
     builder_name = models.CharField("施工单位或工匠", max_length=100, blank=True)
     builder_cert_no = models.CharField("资质或培训证书编号", max_length=50, blank=True)
     energy_tags = models.JSONField("节能改造", default=list, blank=True)
+    # The change history names the tags (anju.audit.models._choices_of).
+    AUDIT_CHOICES: ClassVar[dict[str, type[models.TextChoices]]] = {"energy_tags": EnergyTag}
     household_size = models.PositiveSmallIntegerField("家庭人口", default=1)
     planned_area = models.DecimalField("计划建筑面积（m²）", max_digits=7, decimal_places=2, null=True, blank=True)
     built_area = models.DecimalField("竣工建筑面积（m²）", max_digits=7, decimal_places=2, null=True, blank=True)

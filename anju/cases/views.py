@@ -39,7 +39,7 @@ from anju.cases.models import RenovationCase
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, shown
-from anju.core.pages import error_text, paginate, run_action
+from anju.core.pages import error_text, form_error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import Household
 from anju.kit.config_views import ConfigPages
@@ -344,7 +344,7 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
     form = OpenForm(request.POST)
     back = reverse("eligibility:household_decision", args=[household.pk])
     if not form.is_valid():
-        messages.error(request, "请填写正确的发现日期。")
+        messages.error(request, form_error_text(form))
         return redirect(back)
     return run_action(
         request,

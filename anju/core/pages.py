@@ -25,6 +25,16 @@ def error_text(exc: ValidationError | PermissionDenied) -> str:
     return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
+def form_error_text(form: Any) -> str:
+    """A refused form's errors as one line for a flash message, each named by its field's label
+    (「核查日期：日期格式应为 2026-12-05…」), for forms posted from a page that shows no form errors."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
+
+
 def run_action(
     request: HttpRequest,
     action: Callable[[], Any],

@@ -70,7 +70,7 @@ def household_timeline(*, household: Household, limit: int = 100) -> QuerySet[Au
     condition |= Q(object_type="households.member", object_id__in=members)
     condition |= Q(object_type="households.householdstatus", object_id__in=statuses)
     condition |= Q(object_type="households.house", object_id__in=houses)
-    return AuditEvent.objects.filter(condition).order_by("-at", "-id")[:limit]
+    return AuditEvent.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:limit]
 
 
 def region_options(*, viewer: Viewer, deepest: int = RegionLevel.VILLAGE) -> list[Region]:

@@ -20,7 +20,7 @@ from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, shown
-from anju.core.pages import error_text, paginate
+from anju.core.pages import error_text, form_error_text, paginate
 from anju.core.scoping import get_visible_or_404
 from anju.households.models import House, Household
 from anju.inspections import acts, selectors, services
@@ -492,7 +492,7 @@ def measure_verify(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已记录核查。")
     else:
-        messages.error(request, "请填写核查日期、结果和核查情况。")
+        messages.error(request, form_error_text(form))
     return redirect("inspections:house_measures", house_pk=measure.house_id)
 
 

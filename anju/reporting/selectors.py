@@ -269,6 +269,25 @@ def reminders(user: Any, today: datetime.date | None = None) -> list[Reminder]:
                     "info",
                 )
             )
+        out.extend(_overdue_children(region, today))
+    return out
+
+
+def _overdue_children(region: Region, today: datetime.date) -> list[Reminder]:
+    """The children whose report of this month or last is overdue (逾期未报, or not sent again
+    by a return's due date), as the timeliness board shows them, so a reviewer's home says so."""
+    out = []
+    for year, month in [(today.year, today.month), _month_back(today.year, today.month)]:
+        for kind, label in ReportKind.choices:
+            late = [
+                c.region.name
+                for c in board(parent=region, kind=kind, year=year, month=month, today=today).cells
+                if c.state in (Timeliness.MISSING, Timeliness.RETURNED_OVERDUE)
+            ]
+            if late:
+                names = "、".join(late[:3]) + (f"等 {len(late)} 个单位" if len(late) > 3 else "")
+                url = reverse("reporting:timeliness_board") + f"?kind={kind}&month={year}-{month:02d}"
+                out.append(Reminder(f"{year} 年 {month} 月{label}：{names}逾期未报", url, "danger"))
     return out
 
 

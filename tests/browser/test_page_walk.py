@@ -117,6 +117,8 @@ ALLOWED = {
 # lettered items of a standard's clause (a, b, c).
 CODE = re.compile(r"[A-Z]{1,3}\d[\d-]*|v\d+|[a-z]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+RULE_ID = re.compile(r"\b[AR]\d{2}[a-z]?-[a-z][a-z-]+")
+RULE_PAGES = {"rules", "rules-detail"}
 
 # The visible text outside <code> (where an auditor's rule code is shown on purpose).
 VISIBLE_TEXT = """() => {
@@ -194,6 +196,11 @@ class Walk:
         words = _latin_words(self.page.evaluate(VISIBLE_TEXT))
         if words:
             self.problems.append(f"{where}: Latin words {sorted(words)}")
+        # A rule's id (R08-key-dangerous) is for the rule editor's page; elsewhere, even in <code>,
+        # the user reads the rule's Chinese name.
+        rule_ids = set(RULE_ID.findall(self.page.inner_text("body"))) if name not in RULE_PAGES else set()
+        if rule_ids:
+            self.problems.append(f"{where}: rule ids {sorted(rule_ids)}")
         # Chromium words the native file button in its own language ("Choose Files"): every file
         # input must carry the page's Chinese 「选择文件」 button instead.
         native = self.page.evaluate(

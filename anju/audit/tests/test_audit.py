@@ -126,3 +126,19 @@ def test_a_changed_rule_id_is_shown_as_a_small_code() -> None:
 
     assert '[规则编号|<code class="small text-muted">R08-key-dangerous</code>]' in html
     assert "[规则名称|重点对象危房]" in html
+
+
+@pytest.mark.django_db
+def test_the_history_names_the_actor_and_labels_a_list_of_codes() -> None:
+    """A case's 节能改造 tags read 「节能门窗、屋面保温」, not ['doors_windows', 'roof']; the
+    actor reads by name (the account in the cell's tooltip), or as recorded when the user is gone."""
+    event = AuditEvent(
+        object_type="cases.renovationcase",
+        object_id="1",
+        actor_username="tl_township",
+        changes={"energy_tags": {"before": [], "after": ["doors_windows", "roof"]}},
+    )
+    assert event.changes_display() == [("节能改造", "（空）", "节能门窗、屋面保温")]
+    assert event.actor_label == "tl_township"
+    event.actor = User.objects.create_user(username="guo", password="x-Long-enough-9", full_name="郭晓燕")
+    assert event.actor_label == "郭晓燕"

@@ -220,3 +220,31 @@ def test_the_phone_form_is_answered_in_json_and_a_repeated_submit_saves_once(
     )
     assert "该提交编号已用于另一处房屋的排查记录" in other_house.content.decode()
     assert Inspection.objects.count() == 1
+
+
+def test_a_verification_with_a_date_in_the_wrong_form_says_which_form_to_use(
+    tl_clerk: User, tl_township: User, homes: Homes
+) -> None:
+    import datetime
+
+    from django.contrib.messages import get_messages
+
+    from anju.inspections.models import ControlMeasure
+    from anju.inspections.services import measure_record
+
+    measure = measure_record(
+        acting_user=tl_clerk,
+        house=homes["house_a"],
+        kind="evacuate",
+        taken_on=datetime.date(2026, 12, 1),
+        responsible="村支书王某",
+    )
+    client = Client()
+    client.force_login(tl_township)
+    url = reverse("inspections:measure_verify", args=[measure.pk])
+    response = client.post(url, {"verified_on": "12/05/2026", "in_place": "1", "note": "已搬离"})
+    flashed = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(m.startswith("核查日期：") and "2026-12-05" in m for m in flashed), flashed
+    assert ControlMeasure.objects.get(pk=measure.pk).verified_on is None
+    client.post(url, {"verified_on": "2026年12月5日", "in_place": "1", "note": "已搬离"})
+    assert ControlMeasure.objects.get(pk=measure.pk).verified_on == datetime.date(2026, 12, 5)

@@ -267,3 +267,26 @@ def test_it_keeps_the_list_and_board_queries_constant(
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("reporting:submission_list"))
         client.get(reverse("reporting:timeliness_board"))
+
+
+def test_the_township_home_names_the_villages_whose_list_is_overdue(
+    covered_home: DibaoHome, tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
+    from anju.reporting.selectors import reminders
+
+    # Late in the month every village's 新增对象月报 (due on the 1st) is overdue unless sent.
+    late_day = datetime.date(TODAY.year, TODAY.month, 28)
+    village = regions["140405102201"]
+    overdue = [r for r in reminders(tl_township, today=late_day) if "新增对象月报" in r.text and "逾期未报" in r.text]
+    this_month = [r for r in overdue if r.text.startswith(f"{TODAY.year} 年 {TODAY.month} 月")]
+    assert this_month and village.name in this_month[0].text
+    assert this_month[0].colour == "danger" and "/reporting/board/" in this_month[0].url
+    home = login(tl_township).get(reverse("home:home")).content.decode()
+    assert "逾期未报" in home
+    submitted(tl_clerk, village)
+    after = [
+        r.text
+        for r in reminders(tl_township, today=late_day)
+        if r.text.startswith(f"{TODAY.year} 年 {TODAY.month} 月新增对象月报：")
+    ]
+    assert not any(village.name in t and "逾期未报" in t for t in after)
