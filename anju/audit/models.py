@@ -162,9 +162,8 @@ class AuditEvent(models.Model):
     def actor_label(self) -> str:
         """Who acted, as a colleague would name them: the user's name, else the account, else 系统.
         Callers select_related("actor")."""
-        if self.actor_id and self.actor is not None and getattr(self.actor, "full_name", ""):
-            return str(self.actor.full_name)
-        return self.actor_username or "系统"
+        name = self.actor.full_name if self.actor is not None else ""
+        return name or self.actor_username or "系统"
 
     def changes_display(self, *, viewer: Any = None) -> list[tuple[str, str, str]]:
         """(field label, before, after) in Chinese; personal data as ``viewer`` may see it on a page
