@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -44,6 +48,39 @@ def browser() -> Iterator[Browser]:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield instance
         instance.close()
+
+
+# The demo as loaded once per test process, per ``upto``: SQLite copies of the database that the
+# next test restores in a few milliseconds instead of loading the demo again (a full load is
+# ~30 s; the browser tests ask for it 15 times). Files the demo wrote stay in the process's
+# in-memory storage, so the restored rows find them.
+_DEMO_SNAPSHOTS: dict[str, sqlite3.Connection] = {}
+
+
+def load_demo(upto: str = "") -> None:
+    """``manage.py load_demo [--upto]`` into the (empty, transactional) test database."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    def load() -> None:
+        with override_settings(DEBUG=True):
+            call_command("load_demo", *(["--upto", upto] if upto else []), stdout=StringIO())
+
+    if connection.vendor != "sqlite":
+        load()
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    snapshot = _DEMO_SNAPSHOTS.get(upto)
+    if snapshot is None:
+        load()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        raw.backup(snapshot)
+        _DEMO_SNAPSHOTS[upto] = snapshot
+    else:
+        snapshot.backup(raw)
+        # The flush after the last test re-created the content types under new ids.
+        ContentType.objects.clear_cache()
 
 
 def text_of(page: Page, selector: str) -> str:

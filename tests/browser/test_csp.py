@@ -12,12 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -26,6 +23,7 @@ from anju.cases.models import RenovationCase
 from anju.demo.data import DEMO_PASSWORD
 from anju.households.models import House, Household
 from anju.supervision.models import SupervisionVisit
+from tests.browser.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,8 +65,7 @@ class Watched:
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=StringIO())
+    load_demo()
 
 
 @pytest.fixture

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import re
 import time
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from anju.demo.data import DEMO_PASSWORD
 from anju.households.models import House
 from anju.regions.models import Region
-from tests.browser.conftest import text_of
+from tests.browser.conftest import load_demo, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,8 +78,7 @@ BAR = """() => {
 def test_the_county_officer_drills_to_a_village_and_maps_a_township(
     browser: Browser, live_server: LiveServer, screenshot_dir: Path
 ) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=StringIO())
+    load_demo()
     base = live_server.url
     page = _sign_in(browser, base, "tl_county")
     page.goto(f"{base}/dashboard/")

@@ -6,12 +6,9 @@ submits again and the coverage page counts the household as covered."""
 from __future__ import annotations
 
 import io
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from PIL import Image
 from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
@@ -20,15 +17,14 @@ from anju.accounts.models import User
 from anju.demo.data import DEMO_PASSWORD
 from anju.inspections import selectors
 from anju.inspections.models import Campaign, Inspection
-from tests.browser.conftest import text_of
+from tests.browser.conftest import load_demo, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", upto="inspections", stdout=StringIO())  # what this test needs
+    load_demo("inspections")  # what this test needs
 
 
 def test_a_clerk_inspects_with_photo_and_gps_on_a_phone(

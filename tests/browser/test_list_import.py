@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from anju.demo.data import DEMO_PASSWORD
 from anju.households.models import Household, ListImport, ListImportStatus
 from anju.households.tests.corpus import bad_checksum, dibao_list_xlsx_merged_header, make_id
-from tests.browser.conftest import text_of
+from tests.browser.conftest import load_demo, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", upto="households", stdout=StringIO())  # what this test needs
+    load_demo("households")  # what this test needs
 
 
 def test_upload_preview_and_commit_a_department_list(

@@ -10,16 +10,14 @@ test-artifacts/screenshots/walk/<user>-<width>-<page>.png.
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 from pytest_django.live_server_helper import LiveServer
 
 from anju.demo.data import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
+from tests.browser.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,8 +139,7 @@ VISIBLE_TEXT = """() => {
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=StringIO())
+    load_demo()
 
 
 def _login(page: Page, base: str, username: str) -> None:

@@ -5,13 +5,10 @@ at 390 px and 1366 px (test-artifacts/screenshots/role-day-*)."""
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
@@ -25,14 +22,13 @@ from anju.households.models import House, HouseholdStatus
 from anju.inspections.models import EmergencyTask, Referral
 from anju.inspections.queues import current_campaign_of
 from anju.inspections.selectors import campaign_households
-from tests.browser.conftest import text_of
+from tests.browser.conftest import load_demo, text_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _load(upto: str) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", upto=upto, stdout=StringIO())
+    load_demo(upto)
 
 
 def _sign_in(browser: Browser, base: str, username: str, **context: Any) -> Page:

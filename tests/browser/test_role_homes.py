@@ -5,26 +5,23 @@ Screenshots go to test-artifacts/screenshots/ (desktop and a 360 px phone).
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from anju.accounts.choices import Role
 from anju.core.navigation import ROLE_HOMES
 from anju.demo.data import DEMO_PASSWORD, DEMO_USERS
+from tests.browser.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    with override_settings(DEBUG=True):
-        call_command("load_demo", upto="inspections", stdout=StringIO())  # what this test needs
+    load_demo("inspections")  # what this test needs
 
 
 def _login(page: Page, base: str, username: str, password: str) -> None:
