@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: lint, then the whole suite on SQLite and, when it answers, on PostgreSQL.
-# Prints which backends ran and why one was skipped.
+# `make test`: lint, the whole suite on SQLite and, when it answers, on PostgreSQL, and the browser
+# tests once (on SQLite). Prints which backends ran and why one was skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -10,23 +10,40 @@ unset DATABASE_URL
 results=()
 failed=0
 
-echo "== 静态检查: ruff, mypy, import layers, migrations"
-if .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . && .venv/bin/mypy --no-error-summary \
-   && .venv/bin/lint-imports --no-cache --no-logo && $PY manage.py makemigrations --check --dry-run >/dev/null; then
-  results+=("lint: passed")
-else
-  results+=("lint: FAILED")
-  failed=1
-fi
+# Two cores, three jobs: the static checks (one core, mostly mypy) run beside the SQLite suite,
+# and the browser tests (mostly waiting on Chromium) beside the PostgreSQL suite. Each job writes
+# its own log, printed whole when it ends, so the output reads in order.
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+lint() {
+  .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . && .venv/bin/mypy --no-error-summary \
+    && .venv/bin/lint-imports --no-cache --no-logo && $PY manage.py makemigrations --check --dry-run >/dev/null
+}
+lint >"$LOGS/lint" 2>&1 &
+lint_pid=$!
 
-echo "== SQLite: the whole suite, browser tests included"
-# Two workers, as CI has two cores; each worker has its own test database and live server.
-if .venv/bin/pytest -q -p xdist -n 2; then
+echo "== SQLite: the whole suite but the browser tests"
+# Two workers, as CI has two cores; each worker has its own test database.
+if .venv/bin/pytest -q -p xdist -n 2 -m "not browser"; then
   results+=("SQLite: passed")
 else
   results+=("SQLite: FAILED")
   failed=1
 fi
+
+echo "== 静态检查: ruff, mypy, import layers, migrations"
+if wait $lint_pid; then
+  results+=("lint: passed")
+else
+  results+=("lint: FAILED")
+  failed=1
+fi
+cat "$LOGS/lint"
+
+# The browser tests exercise the pages, not the database: they run once, on SQLite, beside the
+# PostgreSQL suite (one worker and its live server; Chromium does the rest).
+.venv/bin/pytest -q -m browser -p no:xdist >"$LOGS/browser" 2>&1 &
+browser_pid=$!
 
 echo "== PostgreSQL ($PG_URL)"
 pg_reason=$(PG_URL="$PG_URL" $PY - <<'PY'
@@ -56,7 +73,6 @@ if [ -n "$pg_reason" ]; then
   echo "PostgreSQL skipped: $pg_reason"
   results+=("PostgreSQL: skipped — $pg_reason")
 else
-  # Browser tests exercise the pages, not the database; they ran on SQLite above.
   if DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not browser" -p xdist -n 2; then
     results+=("PostgreSQL: passed (browser tests ran on SQLite only)")
   else
@@ -64,6 +80,15 @@ else
     failed=1
   fi
 fi
+
+echo "== SQLite: the browser tests (headless Chromium)"
+if wait $browser_pid; then
+  results+=("browser (SQLite): passed")
+else
+  results+=("browser (SQLite): FAILED")
+  failed=1
+fi
+cat "$LOGS/browser"
 
 echo
 echo "== 测试结果"
