@@ -1,0 +1,26 @@
+from django.urls import path
+
+from anju.township import views
+
+app_name = "township"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("quarterly/", views.quarterly_report, name="quarterly"),
+    path("houses/", views.houses, name="houses"),
+    path("houses/<int:pk>/", views.house_detail, name="house_detail"),
+    path("houses/<int:pk>/check/", views.house_check, name="house_check"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/report/", views.project_report, name="project_report"),
+    path("projects/<int:pk>/accept/", views.project_accept, name="project_accept"),
+    path("trainings/", views.trainings, name="trainings"),
+    path("trainings/new/", views.training_new, name="training_new"),
+    path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("trainings/<int:pk>/sign-in/", views.training_signin, name="training_signin"),
+    path("craftsmen/", views.craftsmen, name="craftsmen"),
+    path("expert-visits/", views.expert_visits, name="expert_visits"),
+    path("publicity/", views.publicity, name="publicity"),
+    path("publicity/new/", views.publicity_new, name="publicity_new"),
+    path("teams/", views.teams, name="teams"),
+    path("photos/<str:kind>/<int:pk>/", views.photo, name="photo"),
+]
