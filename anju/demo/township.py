@@ -81,7 +81,7 @@ def _photo(label: str, seed: int, kind: str = "house") -> SimpleUploadedFile:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 520, 960, 720), fill=(rng.randint(80, 110), rng.randint(120, 150), rng.randint(60, 90)))
     if kind == "meeting":
-        for i in range(rng.randint(14, 24)):
+        for _ in range(rng.randint(14, 24)):
             x, y = rng.randint(40, 900), rng.randint(430, 660)
             draw.ellipse((x, y, x + 26, y + 26), fill=(rng.randint(20, 60),) * 3)
             draw.rectangle((x - 4, y + 26, x + 30, y + 70), fill=(rng.randint(30, 200), rng.randint(30, 120), 60))

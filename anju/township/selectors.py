@@ -307,7 +307,9 @@ def publicity_log(
 
 def teams_visible(user: Viewer) -> list[WorkingTeam]:
     today = timezone.localdate()
-    serving = TeamMember.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("user")
+    serving = (
+        TeamMember.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("user").order_by("pk")
+    )
     return list(
         WorkingTeam.objects.visible_to(user)
         .select_related("region__parent")
