@@ -432,7 +432,7 @@ def _teams(luming: User, clerk: User | None, today: datetime.date) -> int:
                 duties="定期排查农户房屋安全隐患；疑似 C、D 级危房经村主要负责人审核签字后上报乡建环办；跟进整改和销号。",
             )
         surname = SURNAMES[n % len(SURNAMES)]
-        members = [
+        members: list[tuple[str, str, str, User | None]] = [
             (f"{surname}国华", "head", f"1390243{n:02d}01", None),
             (f"{surname}小梅", "grid", f"1390243{n:02d}02", None),
             (f"{SURNAMES[(n + 3) % 10]}志强", "resident_team", f"1390243{n:02d}03", None),

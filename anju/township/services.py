@@ -492,10 +492,18 @@ def training_record(
                 f"日期与 {clash.trainer} 的另一场培训「{clash.topic}」"
                 f"（{clash.starts_on:%Y-%m-%d} 至 {clash.ends_on:%Y-%m-%d}）重叠。"
             )
+    # The files are judged with the rest, so that every mistake is listed at once.
+    sheet, processed = None, []
+    try:
+        sheet = _signin(signin_sheet)
+    except ValidationError as exc:
+        errors["signin_sheet"] = "；".join(exc.messages)
+    try:
+        processed = _photos(photos, region.code)
+    except ValidationError as exc:
+        errors["photos"] = "；".join(exc.messages)
     _raise(errors)
     assert amount is not None  # checked above
-    sheet = _signin(signin_sheet)
-    processed = _photos(photos, region.code)
     with transaction.atomic():
         session = TrainingSession.objects.create(
             region=region,

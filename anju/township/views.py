@@ -4,6 +4,8 @@ photos and sign-in sheets. Thin: every read is a selector, every write a service
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -12,29 +14,43 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
-from anju.core.pages import error_text, paginate
-from anju.core.scoping import user_scope_prefix
+from anju.core.pages import error_text, paginate, run_action
+from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.kit.forms import apply_errors
 from anju.township import acts as duty_acts
 from anju.township import quarterly, selectors, services
 from anju.township.acts import DutyAct
 from anju.township.forms import (
+    CraftsmanForm,
+    ExpertVisitForm,
+    FollowUpForm,
     HouseCheckForm,
+    MemberForm,
     ProjectAcceptForm,
+    ProjectForm,
     ProjectReportForm,
     PublicityActivityForm,
     QuarterForm,
+    RecordForm,
+    TaskDoneForm,
+    TaskForm,
+    TeamForm,
+    TraditionalHouseForm,
     TrainingForm,
+    VillageForm,
 )
 from anju.township.models import (
+    ExpertVisit,
     ProjectPhoto,
     PublicityPhoto,
+    TeamTask,
     TraditionalHousePhoto,
     TrainingPhoto,
 )
@@ -59,6 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "teams": len(selectors.teams_visible(request.user)),
             "my_tasks": selectors.my_tasks(request.user),
+            "done_form": TaskDoneForm(),
         },
     )
 
@@ -111,6 +128,7 @@ def houses(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "form": filterset.form,
             "every": selectors.duties_of(request.user).house_check_every_days,
+            "may_record": _may_record(request),
         },
     )
 
@@ -215,6 +233,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "form": filterset.form,
             "every": duties.report_every_days,
+            "may_record": _may_record(request),
         },
     )
 
@@ -233,7 +252,10 @@ def _render_project(
         "acts": acts,
     }
     if acts[DutyAct.REPORT].allowed:
-        context["report_form"] = given.get("report") or ProjectReportForm()
+        report_form = given.get("report") or ProjectReportForm()
+        if project.actual_start is not None:
+            report_form.fields.pop("actual_start", None)  # asked only at the first report
+        context["report_form"] = report_form
     if acts[DutyAct.ACCEPT].allowed:
         context["accept_form"] = given.get("accept") or ProjectAcceptForm()
     return render(request, "township/project_detail.html", context, status=status)
@@ -355,7 +377,14 @@ def craftsmen(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "township/craftsmen.html",
-        {"page_title": "乡村建设工匠", "page": page, "query": query, "filter": filterset, "form": filterset.form},
+        {
+            "page_title": "乡村建设工匠",
+            "page": page,
+            "query": query,
+            "filter": filterset,
+            "form": filterset.form,
+            "may_record": _may_record(request),
+        },
     )
 
 
@@ -366,7 +395,15 @@ def expert_visits(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "township/expert_visits.html",
-        {"page_title": "三师下乡", "page": page, "query": query, "filter": filterset, "form": filterset.form},
+        {
+            "page_title": "三师下乡",
+            "page": page,
+            "query": query,
+            "filter": filterset,
+            "form": filterset.form,
+            "may_record": _may_record(request),
+            "follow_up_form": FollowUpForm(),
+        },
     )
 
 
@@ -416,6 +453,8 @@ def teams(request: HttpRequest) -> HttpResponse:
             "page_title": "住房保障工作专班",
             "teams": selectors.teams_visible(request.user),
             "tasks": selectors.tasks_visible(request.user),
+            "may_record": _may_record(request),
+            "done_form": TaskDoneForm(),
         },
     )
 
@@ -445,3 +484,100 @@ def photo(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     response = FileResponse(obj.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# --- the 登记 forms: one view, one entry per kind of record -------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    form: type[RecordForm]
+    service: Callable[..., Any]
+    title: str
+    back: str  # the list the form returns to
+    done: str
+
+
+RECORDS: dict[str, Record] = {
+    "project": Record(ProjectForm, services.project_create, "登记人居环境项目", "township:projects", "已登记项目。"),
+    "village": Record(VillageForm, services.village_add, "登记传统村落", "township:houses", "已登记传统村落。"),
+    "house": Record(
+        TraditionalHouseForm, services.traditional_house_add, "登记传统民居", "township:houses", "已登记传统民居。"
+    ),
+    "craftsman": Record(CraftsmanForm, services.craftsman_register, "登记工匠", "township:craftsmen", "已登记工匠。"),
+    "expert_visit": Record(
+        ExpertVisitForm, services.expert_visit_record, "登记三师下乡", "township:expert_visits", "已登记三师下乡。"
+    ),
+    "team": Record(TeamForm, services.team_establish, "建立住房保障工作专班", "township:teams", "已建立工作专班。"),
+    "member": Record(MemberForm, services.team_member_add, "增加专班成员", "township:teams", "已增加专班成员。"),
+    "task": Record(TaskForm, services.team_task_assign, "下达专班任务", "township:teams", "已下达任务。"),
+}
+
+
+def record(request: HttpRequest, kind: str) -> HttpResponse:
+    """The 登记 form of one kind of record: the form parses, the service decides and audits."""
+    duty_acts.ensure_act(None, request.user, DutyAct.RECORD)
+    spec = RECORDS[kind]
+    form = spec.form(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.service(acting_user=signed_in_user(request), **form.service_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, spec.done)
+            return redirect(spec.back)
+    return render(request, "township/record_form.html", {"page_title": spec.title, "form": form, "back": spec.back})
+
+
+def _record_view(kind: str) -> Callable[[HttpRequest], HttpResponse]:
+    def view(request: HttpRequest) -> HttpResponse:
+        return record(request, kind)
+
+    view.__name__ = f"record_{kind}"
+    return login_required(view)
+
+
+record_project = _record_view("project")
+record_village = _record_view("village")
+record_house = _record_view("house")
+record_craftsman = _record_view("craftsman")
+record_expert_visit = _record_view("expert_visit")
+record_team = _record_view("team")
+record_member = _record_view("member")
+record_task = _record_view("task")
+
+
+@login_required
+@require_POST
+def expert_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visible_or_404(ExpertVisit.objects.select_related("region"), request.user, pk=pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("township:expert_visits")
+    return run_action(
+        request,
+        lambda: services.expert_visit_follow_up(acting_user=signed_in_user(request), visit=visit, **form.cleaned_data),
+        success=lambda v: f"已登记{v.expert_name}指导意见的落实情况。",
+        then=lambda v: reverse("township:expert_visits"),
+        otherwise=reverse("township:expert_visits"),
+    )
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(TeamTask.objects.select_related("assignee"), request.user, pk=pk)
+    form = TaskDoneForm(request.POST)
+    back = (request.POST.get("back") == "index" and reverse("township:index")) or reverse("township:teams")
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.team_task_complete(acting_user=signed_in_user(request), task=task, **form.cleaned_data),
+        success=lambda t: f"任务「{t.title}」已完成。",
+        then=lambda t: back,
+        otherwise=back,
+    )

@@ -351,3 +351,44 @@ def test_it_hides_one_regions_duties_from_another(
     with pytest.raises(Exception, match="不在您的管辖范围内"):
         services.project_report(acting_user=luming, project=project, reported_on=TODAY, progress=10, text="越权")
     assert Project.objects.get().progress == 0
+
+
+def test_it_records_through_the_pages_and_refuses_reversed_dates(
+    client: Client, tl_township: User, tl_clerk: User, regions: dict[str, Region]
+) -> None:
+    client.force_login(tl_township)
+    before = refusals("登记人居环境项目")
+    form = {
+        "region": regions["140405102201"].pk,
+        "name": "北渔泽村人居环境示范点",
+        "kind": "demo_site",
+        "year": TODAY.year,
+        "budget": "120",
+        "responsible_unit": "渔泽镇人民政府",
+        "planned_start": str(later(30)),
+        "planned_end": str(later(10)),
+    }
+    refused = client.post(reverse("township:new_project"), form).content.decode()
+    assert "计划完工日期不能早于计划开工日期" in refused and "北渔泽村人居环境示范点" in refused  # what was typed stays
+    assert Project.objects.count() == 0 and refusals("登记人居环境项目") == before + 1
+    assert client.post(reverse("township:new_project"), form | {"planned_end": str(later(90))}).status_code == 302
+    assert Project.objects.get().planned_end == later(90)
+
+    client.post(reverse("township:new_team"), {"region": regions["140405102201"].pk, "established_on": str(ago(30))})
+    team_id = client.get(reverse("township:teams")).context["teams"][0].pk
+    member = {"team": team_id, "name": "任小军", "role": "grid", "user": tl_clerk.pk, "since": str(ago(30))}
+    assert client.post(reverse("township:new_member"), member).status_code == 302
+    overlap = client.post(reverse("township:new_member"), member | {"role": "clerk", "since": str(ago(5))})
+    assert "任职期间" in overlap.content.decode() and TeamMember.objects.count() == 1
+    assignee = TeamMember.objects.get()
+    task = {"assignee": assignee.pk, "kind": "follow_up", "title": "跟进老人搬离危房", "due_on": str(later(7))}
+    assert client.post(reverse("township:new_task"), task).status_code == 302
+    # The clerk sees the task on his page and marks it done there.
+    client.force_login(tl_clerk)
+    mine = client.get(reverse("township:index")).context["my_tasks"]
+    assert [t.title for t in mine] == ["跟进老人搬离危房"]
+    client.post(
+        reverse("township:task_done", kwargs={"pk": mine[0].pk}),
+        {"done_on": str(TODAY), "note": "已搬至儿子家", "back": "index"},
+    )
+    assert client.get(reverse("township:index")).context["my_tasks"] == []

@@ -216,6 +216,8 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "township:training_detail": lambda o: {"pk": o["training"].pk},
     "township:training_signin": lambda o: {"pk": o["training"].pk},
     "township:photo": lambda o: {"kind": "project", "pk": o["project_photo"].pk},
+    "township:expert_follow_up": lambda o: {"pk": o["expert_visit"].pk},
+    "township:task_done": lambda o: {"pk": o["team_task"].pk},
     "api:traditional-village-detail": lambda o: {"pk": o["traditional_house"].village_id},
     "api:traditional-house-detail": lambda o: {"pk": o["traditional_house"].pk},
     "api:environment-project-detail": lambda o: {"pk": o["project"].pk},
