@@ -355,7 +355,18 @@ def training_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.training_detail(request.user, pk)
-    return render(request, "township/training_detail.html", {"page_title": str(session), "t": session})
+    attendees, craftsmen = list(session.attendees.all()), list(session.craftsmen.all())
+    return render(
+        request,
+        "township/training_detail.html",
+        {
+            "page_title": str(session),
+            "t": session,
+            "attendees": attendees,
+            "craftsmen": craftsmen,
+            "people": len(attendees) + len(craftsmen),
+        },
+    )
 
 
 @login_required

@@ -173,6 +173,8 @@ def test_it_refuses_a_training_without_attendees_overlapping_or_with_a_sheet_tha
     good = client.post(url, base | {"attendees": [tl_clerk.pk], "signin_sheet": jpeg("签到表.jpg")})
     assert good.status_code == 302
     session = TrainingSession.objects.get()
+    detail = client.get(reverse("township:training_detail", kwargs={"pk": session.pk})).content.decode()
+    assert "参训人员（1）" in detail and "tl_clerk姓名" in detail
     assert (
         session.signin_type == "image/jpeg"
         and client.get(reverse("township:training_signin", kwargs={"pk": session.pk})).status_code == 200
