@@ -221,7 +221,7 @@ def summary_pdf(summary: Summary) -> bytes:
         )
     if len(prow) == 1:
         prow.append([Paragraph("（无）", st.cell), "", "", "", "", ""])
-    ptable = Table(prow, colWidths=[w * width for w in (0.27, 0.17, 0.12, 0.13, 0.08, 0.23)], repeatRows=1)
+    ptable = Table(prow, colWidths=[w * width for w in (0.26, 0.16, 0.14, 0.13, 0.08, 0.23)], repeatRows=1)
     ptable.setStyle(kit.grid(font, [("BACKGROUND", (0, 0), (-1, 0), kit.HEADER_BG)]))
     story += [ptable, Spacer(1, 5 * mm), Paragraph("本季度培训", st.section)]
     trow: list[list[Any]] = [[Paragraph(h, st.head) for h in ("日期", "主题", "类别", "授课人", "学时", "参训人次")]]
