@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anju.reporting",
     "anju.ledgers",
     "anju.dashboard",
+    "anju.township",  # the township duties beyond houses (issue 22, ADR 0044)
     "anju.anomalies",
     "anju.api",
     "anju.home",  # the top layer: composes every app's work for the user (ADR 0025)

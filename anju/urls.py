@@ -25,6 +25,7 @@ urlpatterns = [
     path("tasks/", include("anju.tasks.urls")),
     path("supervision/", include("anju.supervision.urls")),
     path("anomalies/", include("anju.anomalies.urls")),
+    path("township/", include("anju.township.urls")),
     path("reporting/", include("anju.reporting.urls")),
     path("ledgers/", include("anju.ledgers.urls")),
     path("dashboard/", include("anju.dashboard.urls")),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from anju.acceptance import extensions
 from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_GRADES, ItemResult, PostGrade
 from anju.acceptance.documents import acceptance_form
 from anju.acceptance.models import Acceptance, Rectification
@@ -55,7 +56,9 @@ def _check_version(case: RenovationCase, version: int | None) -> None:
 
 
 def checklist(case: RenovationCase) -> list[dict[str, Any]]:
-    """The acceptance items of the case's policy version, as the acceptance will store them."""
+    """The acceptance items of the case's policy version, as the acceptance will store them, and
+    the items the apps above add for this case (``acceptance.extensions``: a traditional house's
+    protection requirements)."""
     return [
         {
             "code": str(i["code"]),
@@ -63,7 +66,7 @@ def checklist(case: RenovationCase) -> list[dict[str, Any]]:
             "group": str(i.get("group") or ""),
             "required": bool(i.get("required")),
         }
-        for i in pol.acceptance_items(case.policy.content)
+        for i in [*pol.acceptance_items(case.policy.content), *extensions.extra_items(case)]
     ]
 
 

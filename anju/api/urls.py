@@ -19,6 +19,7 @@ from anju.reporting import api as reporting_api
 from anju.subsidies import api as subsidies_api
 from anju.supervision import api as supervision_api
 from anju.tasks import api as tasks_api
+from anju.township import api as township_api
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -55,6 +56,7 @@ for module in (
     dashboard_api,
     photochecks_api,
     anomalies_api,
+    township_api,
 ):
     module.register(router)
 

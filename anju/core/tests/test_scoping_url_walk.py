@@ -67,6 +67,7 @@ from anju.subsidies.services import payment_record
 from anju.supervision.choices import Topic
 from anju.supervision.services import finding_add, order_issue, visit_record
 from anju.tasks.services import task_issue
+from anju.township.tests.samples import sibling_duties
 
 MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job", "向标记")
 
@@ -207,6 +208,27 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "supervision:order_close": lambda o: {"pk": o["order"].pk},
     "supervision:order_pdf": lambda o: {"pk": o["order"].pk},
     "supervision:photo": lambda o: {"kind": "finding", "pk": o["finding"].photos.get().pk},
+    "township:house_detail": lambda o: {"pk": o["traditional_house"].pk},
+    "township:house_check": lambda o: {"pk": o["traditional_house"].pk},
+    "township:project_detail": lambda o: {"pk": o["project"].pk},
+    "township:project_report": lambda o: {"pk": o["project"].pk},
+    "township:project_accept": lambda o: {"pk": o["project"].pk},
+    "township:training_detail": lambda o: {"pk": o["training"].pk},
+    "township:training_signin": lambda o: {"pk": o["training"].pk},
+    "township:photo": lambda o: {"kind": "project", "pk": o["project_photo"].pk},
+    "township:expert_follow_up": lambda o: {"pk": o["expert_visit"].pk},
+    "township:task_done": lambda o: {"pk": o["team_task"].pk},
+    "api:traditional-village-detail": lambda o: {"pk": o["traditional_house"].village_id},
+    "api:traditional-house-detail": lambda o: {"pk": o["traditional_house"].pk},
+    "api:environment-project-detail": lambda o: {"pk": o["project"].pk},
+    "api:training-detail": lambda o: {"pk": o["training"].pk},
+    "api:traditional-house-check-detail": lambda o: {"pk": o["house_check"].pk},
+    "api:craftsman-detail": lambda o: {"pk": o["craftsman"].pk},
+    "api:expert-visit-detail": lambda o: {"pk": o["expert_visit"].pk},
+    "api:publicity-activity-detail": lambda o: {"pk": o["publicity"].pk},
+    "api:working-team-detail": lambda o: {"pk": o["team"].pk},
+    "api:team-member-detail": lambda o: {"pk": o["team_member"].pk},
+    "api:team-task-detail": lambda o: {"pk": o["team_task"].pk},
     "api:supervision-visit-detail": lambda o: {"pk": o["visit"].pk},
     "api:supervision-finding-detail": lambda o: {"pk": o["finding"].pk},
     "api:rectification-order-detail": lambda o: {"pk": o["order"].pk},
@@ -514,7 +536,9 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         rule_id="A03-safe-house-opened", rule_name="A/B 级房屋纳入危房改造", severity="high", key="case:walk",
         region_code=case.region_code, evidence="向标记：建案时房屋为 A 级", case=case, check_set=anomaly_run.check_set,
     )  # fmt: skip
+    duties = sibling_duties(ps_admin, regions)  # the township duties (issue 22)
     return {
+        **duties,
         "photo_flag": photo_check.flags.get(),
         "anomaly": anomaly,
         "anomaly_run": anomaly_run,

@@ -151,6 +151,16 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
 
     assert Task.objects.filter(parent__isnull=True, region_code__in=["140405000000", "500243000000"]).count() == 6
     assert Task.objects.filter(parent__isnull=False).exists()
+    # The township duties (issue 22): 胡家湾苗寨, the 13 示范点 with what is late, a team per village.
+    from anju.township.models import Project, TraditionalHouse, WorkingTeam
+
+    assert TraditionalHouse.objects.filter(village__name="胡家湾苗寨").count() == 5
+    assert TraditionalHouse.objects.filter(house__cases__isnull=False).exists()
+    sites = Project.objects.filter(kind="demo_site")
+    assert sites.count() == 13 and sites.filter(name__startswith="润溪乡樱桃井村").exists()
+    assert any(p.late_reason() for p in sites) and sites.filter(status="accepted").exists()
+    assert Project.objects.filter(kind="livable_town", township__name="善感乡").count() == 3
+    assert WorkingTeam.objects.filter(region_code__startswith="500243202").count() == 10
 
     out = StringIO()
     call_command("load_demo", stdout=out)

@@ -141,6 +141,14 @@ class Command(BaseCommand):
                 "演示安全闭环：销号房屋显示验收后的 A/B 级和改造年份；鹿鸣乡一户 2025 年改造的房屋暴雨后再次鉴定为 D 级，"
                 "按再次纳入规则重新建案（见「改造」→「跟踪监测」）；北渔泽村一户特困老人与子女同住，以人找房已覆盖。"
             )
+        from anju.demo.township import load_demo_township
+
+        duties = load_demo_township(superuser)
+        if duties:
+            self.stdout.write(
+                f"演示乡镇职责：{duties} 条记录——阿依河胡家湾苗寨及传统民居、13 个人居环境示范点和善感乡美丽宜居项目"
+                "（有滞后）、培训与三师下乡、工匠、宣传台账、鹿鸣乡各村住房保障工作专班（见「乡镇职责」）。"
+            )
         if "supervision" not in wanted:
             return
         from anju.demo.supervision import load_demo_supervision
