@@ -50,6 +50,7 @@ def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
         ],
         "remind_days": content["remind_days"],
         "return_days": content["return_days"],
+        "village_list": cal.village_list_section(content),
         "plans": [
             {
                 "year": p["year"],

@@ -74,8 +74,24 @@ def calendar_update(
 
 
 def calendar_activate(*, acting_user: User, calendar: ReportingCalendar) -> ReportingCalendar:
-    """Put a draft in force; submissions already prepared keep the due date they were given."""
-    return config_activate(acting_user=acting_user, config=calendar, check=lambda c: cal.validate_calendar(c.content))
+    """Put a draft in force; submissions already prepared keep the due date they were given. A
+    version that would put a deadline still open under the calendar in force into the past is
+    refused (every problem named), so no region becomes late by a policy edit."""
+
+    def check(c: ReportingCalendar) -> None:
+        content = cal.validate_calendar(c.content)
+        in_force = calendar_for(c.region_code).content
+        problems = cal.open_deadlines_passed(in_force, content, c.region_code, timezone.localdate())
+        if problems:
+            raise ValidationError([*problems, "请把这些期限定在今天或以后，或等期限过后再启用。"])
+
+    return config_activate(acting_user=acting_user, config=calendar, check=check)
+
+
+def village_list_due(region_code: str, year: int) -> datetime.date:
+    """For the inspections app (registered in ``apps.ready``): when a year's village lists are
+    due, per the region's calendar."""
+    return cal.village_list_due(calendar_for(region_code).content, year)
 
 
 def calendar_discard(*, acting_user: User, calendar: ReportingCalendar) -> None:
