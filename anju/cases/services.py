@@ -396,6 +396,7 @@ def case_open(
                     region_code=household.region_code,
                     programme=OUTCOME_PROGRAMME[decision.outcome],
                     year=on.year,
+                    task_kind=extensions.task_kind_of(household.region_code, on.year, on),
                     grade=grade,
                     decision=decision,
                     previous_case_id=previous_id,

@@ -21,11 +21,11 @@ from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.reporting import acts as submission_acts
-from anju.reporting import selectors, services
+from anju.reporting import selectors, services, workplan_acts
 from anju.reporting.choices import ReportKind
 from anju.reporting.confirm import ConfirmationNeeded
-from anju.reporting.filters import SubmissionFilter
-from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
+from anju.reporting.filters import SubmissionFilter, WorkPlanFilter
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent, WorkPlan
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -293,8 +293,77 @@ class ReportingCalendarViewSet(VersionedConfigViewSet):
     config_kwarg = "calendar"
 
 
+class WorkPlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    county = serializers.CharField(source="region_code", read_only=True)
+    county_name = serializers.CharField(source="region.name", read_only=True)
+    acts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "county", "county_name", "year", "version", "status", "note", "content", "activated_at", "acts"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_acts(self, obj: WorkPlan) -> list[dict[str, Any]]:
+        user = self.context["request"].user
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in workplan_acts.available_acts(obj, user)
+        ]
+
+
+class WorkPlanCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    year = serializers.IntegerField(min_value=2009, max_value=2100)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class WorkPlanUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    content = serializers.JSONField()
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+@extend_schema_view(
+    create=extend_schema(request=WorkPlanCreateSerializer, responses={201: WorkPlanSerializer}),
+    partial_update=extend_schema(request=WorkPlanUpdateSerializer, responses=WorkPlanSerializer),
+    activate=extend_schema(request=None, responses=WorkPlanSerializer),
+)
+class WorkPlanViewSet(ScopedReadOnlyViewSet):
+    """县（区）年度工作方案（ADR 0037）。本县区/县住建局新建版本（POST，year）、修改草稿（PATCH
+    content：任务目标、实施阶段、责任单位、联系人）、印发生效（activate）；乡镇可读。阶段重叠或超出
+    本年、把进行中的阶段提前到今天以前，都以中文说明拒绝。"""
+
+    scoped_queryset = WorkPlan.objects.select_related("region")
+    serializer_class = WorkPlanSerializer
+    filterset_class = WorkPlanFilter
+
+    def _answer(self, plan: WorkPlan, code: int = status.HTTP_200_OK) -> Response:
+        return Response(WorkPlanSerializer(plan, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = WorkPlanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        if user.region is None:
+            raise DjangoPermissionDenied("请以区/县住建局账号编制年度工作方案。")
+        plan = services.workplan_draft(acting_user=user, county=user.region, **data.validated_data)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        plan = self.get_object()
+        data = WorkPlanUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.workplan_update(acting_user=signed_in_user(request), plan=plan, **data.validated_data)
+        return self._answer(plan)
+
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        plan = services.workplan_activate(acting_user=signed_in_user(request), plan=self.get_object())
+        return self._answer(plan)
+
+
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("submissions", SubmissionViewSet, basename="submission")
     router.register("timeliness", TimelinessViewSet, basename="timeliness")
     router.register("reporting-calendars", ReportingCalendarViewSet, basename="reportingcalendar")
+    router.register("work-plans", WorkPlanViewSet, basename="workplan")

@@ -12,3 +12,4 @@ class ReportingConfig(AppConfig):
 
         extensions.register_panel("reporting_panel", selectors.case_panel)
         rules.register_list_due(services.village_list_due)
+        extensions.register_task_kind(services.task_kind_for)
