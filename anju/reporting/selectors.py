@@ -17,7 +17,8 @@ from anju.cases.choices import Stage, TaskKind
 from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
 from anju.eligibility.choices import Programme
-from anju.inspections.models import Campaign
+from anju.inspections.choices import VillageListStatus
+from anju.inspections.models import Campaign, VillageList
 from anju.inspections.selectors import campaign_coverage
 from anju.kit.versioning import ConfigQuerySet
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
@@ -134,6 +135,22 @@ class BoardCell:
     due_on: datetime.date
     state: str
     submission: Submission | None = None
+    # For a report that is not a Submission (the village lists): its first date, status and page.
+    first_on: datetime.date | None = None
+    status_text: str = ""
+    link: str = ""
+
+    @property
+    def first_submitted_on(self) -> datetime.date | None:
+        return self.submission.first_submitted_on if self.submission else self.first_on
+
+    @property
+    def status_label(self) -> str:
+        return str(self.submission.get_status_display()) if self.submission else self.status_text
+
+    @property
+    def url(self) -> str:
+        return reverse("reporting:submission_detail", args=[self.submission.pk]) if self.submission else self.link
 
     @property
     def state_label(self) -> str:
@@ -197,6 +214,70 @@ def board(*, parent: Region, kind: str, year: int, month: int, today: datetime.d
         s = found.get(child.pk)
         st = timeliness.of(s, due, today)
         result.cells.append(BoardCell(child, st.due_on, st.state, s))
+    return result
+
+
+VILLAGE_LIST = "village_list"  # the board's kind for the villages' signed lists (ADR 0036)
+
+
+def village_list_board(*, parent: Region, year: int, user: Viewer, today: datetime.date | None = None) -> Board:
+    """Every village under ``parent`` in a campaign of ``year``: its signed list of suspected C/D
+    houses against the campaign's due date (the province calendar's day), by the one timeliness
+    definition — a return by the township gives a new due date (``return_days``) like a returned
+    report. Three queries: campaigns, their villages, the lists."""
+    today = today or timezone.localdate()
+    result = Board(parent, VILLAGE_LIST, year, 0)
+    return_days = int(calendar_for(parent.code).content["return_days"])
+    campaigns = Campaign.objects.visible_to(user).filter(year=year)
+    due: dict[int, tuple[datetime.date, Campaign]] = {}
+    villages: dict[int, Region] = {}
+    for campaign in campaigns.prefetch_related("villages"):
+        for village in campaign.villages.all():
+            if village.code.startswith(parent.prefix) and village.pk not in due:
+                due[village.pk] = (campaign.list_due, campaign)
+                villages[village.pk] = village
+    versions: dict[int, list[VillageList]] = {}
+    for record in (
+        VillageList.objects.filter(campaign__in=campaigns, village_id__in=list(due))
+        .select_related("campaign")
+        .order_by("round")
+    ):
+        versions.setdefault(record.village_id, []).append(record)
+    for pk in sorted(villages, key=lambda k: villages[k].code):
+        village, (list_due, _campaign) = villages[pk], due[pk]
+        lists = [r for r in versions.get(pk, []) if r.campaign.list_due == list_due]
+        if not lists:
+            st = timeliness.standing(due_on=list_due, today=today)
+            result.cells.append(BoardCell(village, st.due_on, st.state, status_text="未签字"))
+            continue
+        first, latest = lists[0], lists[-1]
+        returns = [r for r in lists if r.returned_at is not None]
+        resubmit_due = None
+        if returns:
+            returned_on = timezone.localtime(returns[-1].returned_at).date()
+            resubmit_due = returned_on + datetime.timedelta(days=return_days)
+        status = (
+            SubmissionStatus.RETURNED if latest.status == VillageListStatus.RETURNED else SubmissionStatus.SUBMITTED
+        )
+        st = timeliness.standing(
+            due_on=list_due,
+            today=today,
+            status=status,
+            first_submitted_on=timezone.localtime(first.signed_at).date(),
+            submitted_on=timezone.localtime(latest.signed_at).date(),
+            resubmit_due_on=resubmit_due,
+        )
+        words = f"{latest.get_status_display()}（第 {latest.round} 次，{latest.get_kind_display()}）"
+        result.cells.append(
+            BoardCell(
+                village,
+                st.due_on,
+                st.state,
+                first_on=timezone.localtime(first.signed_at).date(),
+                status_text=words,
+                link=reverse("inspections:village_list_detail", args=[latest.pk]),
+            )
+        )
     return result
 
 

@@ -32,6 +32,7 @@ from anju.audit.models import AuditEvent
 from anju.cases.choices import TaskKind
 from anju.cases.models import RenovationCase
 from anju.cases.tests.conftest import Officers
+from anju.inspections.tests.conftest import civil, homes  # noqa: F401
 from anju.regions.models import Region
 from anju.reporting import services
 from anju.reporting.models import WorkPlan
@@ -252,3 +253,141 @@ def test_another_county_cannot_see_the_plan(tl_county: User, ps_county: User) ->
     assert login(ps_county).get(reverse("reporting:workplan_detail", args=[plan.pk])).status_code == 404
     assert login(ps_county).get(reverse("reporting:workplan_pdf", args=[plan.pk])).status_code == 404
     assert Region.objects.get(code=COUNTY).name == "屯留区"
+
+
+# --- 6. every deadline as policy data --------------------------------------------------------------------
+
+
+@pytest.fixture
+def sx_province(make_user: Callable[..., User]) -> User:
+    return make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
+
+
+def test_the_supervision_due_date_is_proposed_from_the_province_policy_and_shown_with_it(
+    sx_province: User, tl_county: User, regions: dict[str, Region]
+) -> None:
+    from anju.cases import services as case_services
+    from anju.supervision import services as supervision
+
+    national = case_services.ensure_national_policy()
+    draft = case_services.policy_derive(acting_user=sx_province, source=national)
+    content = copy.deepcopy(draft.content) | {"deadlines": {"rectification_days": 20, "supervision_days": 15}}
+    case_services.policy_update(acting_user=sx_province, policy=draft, content=content, name="山西省改造政策")
+    case_services.policy_activate(acting_user=sx_province, policy=draft)
+
+    visit = supervision.visit_record(
+        acting_user=tl_county, region=regions[YUZE], visited_on=TODAY, topic="quality", inspectors="张卫东"
+    )
+    supervision.finding_add(acting_user=tl_county, visit=visit, category="quality", description="圈梁缺失")
+    page = login(tl_county).get(reverse("supervision:visit_detail", args=[visit.pk])).content.decode()
+    proposed = TODAY + datetime.timedelta(days=15)
+    assert f'value="{proposed.isoformat()}"' in page
+    assert "改造政策：下发后 15 天内整改" in page
+    policy_page = text_of(login(tl_county).get(reverse("cases:policy_detail", args=[draft.pk])).content.decode())
+    assert "验收未通过的整改期限：验收后 20 天" in policy_page
+    assert "督导整改通知的整改期限：下发后 15 天" in policy_page
+
+    bad = copy.deepcopy(content) | {"deadlines": {"rectification_days": 0, "supervision_days": 15}}
+    second = case_services.policy_derive(acting_user=sx_province, source=draft)
+    with pytest.raises(ValidationError) as refused:
+        case_services.policy_update(acting_user=sx_province, policy=second, content=bad, name="山西省改造政策")
+    assert "验收未通过整改期限 rectification_days 应为 1–365 的整数（天）。" in refused.value.messages
+
+
+def test_a_calendar_that_would_put_an_open_deadline_in_the_past_is_refused_and_nothing_changes(
+    sx_province: User,
+) -> None:
+    national = services.ensure_national_calendar()
+    draft = services.calendar_derive(acting_user=sx_province, source=national)
+    content = copy.deepcopy(draft.content)
+    # Today is the 5th: this month's progress report (15th at the village) still open; moved to the 1st.
+    tomorrow_or_later = max(TODAY.day, 1)
+    content["reports"]["progress"]["due_day"] = {"village": 1, "township": 1, "county": 1, "city": 1}
+    content["plans"] = [p for p in content["plans"] if p["year"] != YEAR] + [
+        {
+            "year": YEAR,
+            "regions": [],
+            "phases": [
+                {"code": "planning", "name": "规划部署", "deadline": day(1, 31), "overdue": "tasks_unallocated"},
+                {
+                    "code": "acceptance",
+                    "name": "竣工验收",
+                    "deadline": (TODAY - datetime.timedelta(days=1)).isoformat(),
+                    "overdue": "cases_not_accepted",
+                },
+            ],
+        }
+    ]
+    services.calendar_update(acting_user=sx_province, calendar=draft, content=content, name="山西省报送日历")
+    with pytest.raises(ValidationError) as refused:
+        services.calendar_activate(acting_user=sx_province, calendar=draft)
+    messages = refused.value.messages
+    if tomorrow_or_later > 1 and TODAY.day <= 15:
+        assert any(m.startswith("本月进度月报的村级截止日将从") and "立即逾期" in m for m in messages), messages
+    assert (
+        f"{YEAR} 年「竣工验收」阶段的截止日期将从 {YEAR}-12-31 提前到 {(TODAY - datetime.timedelta(days=1)):%Y-%m-%d}，已经过去。"
+        in messages
+    )
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert services.calendar_for("140405102201").pk == national.pk
+    assert not AuditEvent.objects.filter(
+        object_type="reporting.reportingcalendar",
+        action="update",
+        object_id=str(draft.pk),
+        changes__status__isnull=False,
+    ).exists()
+
+
+# --- 7. village lists ---------------------------------------------------------------------------------------
+
+
+def test_the_village_list_is_due_on_the_calendar_day_supplemented_and_returned_with_its_history(
+    homes: Any,  # noqa: F811
+    tl_township: User,
+    tl_head: User,
+    tl_county: User,
+    regions: dict[str, Region],
+) -> None:
+    from anju.inspections import services as inspections
+    from anju.inspections.models import VillageList
+
+    village = regions["140405102201"]
+    campaign = inspections.campaign_create(
+        acting_user=tl_township,
+        title=f"{YEAR} 年渔泽镇常规排查",
+        year=YEAR,
+        region=regions[YUZE],
+        starts_on=datetime.date(YEAR, 3, 1),
+        deadline=datetime.date(YEAR, 6, 30),
+    )
+    assert campaign.list_due == datetime.date(YEAR, 3, 30)  # the calendar's village_list.due (鹿鸣乡: 3 月 30 日)
+
+    first = inspections.village_list_sign(acting_user=tl_head, campaign=campaign, village=village)
+    with pytest.raises(ValidationError, match="不能重复签字；有遗漏请补报"):
+        inspections.village_list_sign(acting_user=tl_head, campaign=campaign, village=village)
+    second = inspections.village_list_supplement(acting_user=tl_head, village_list=first, reason="新发现丙户疑似 C 级")
+    with pytest.raises(ValidationError, match="请填写退回原因"):
+        inspections.village_list_return(acting_user=tl_township, village_list=second, reason=" ")
+    returned = inspections.village_list_return(acting_user=tl_township, village_list=second, reason="甲户组别填错")
+    third = inspections.village_list_sign(acting_user=tl_head, campaign=campaign, village=village)
+
+    assert [(v.round, v.kind, v.status) for v in VillageList.objects.order_by("round")] == [
+        (1, "first", "superseded"),
+        (2, "supplement", "returned"),
+        (3, "resign", "signed"),
+    ]
+    assert returned.return_reason == "甲户组别填错" and "甲户组别填错" in third.reason
+    page = text_of(login(tl_township).get(reverse("inspections:village_list_detail", args=[third.pk])).content.decode())
+    assert "第 3 次 · 退回后重报" in page and "第 2 次 · 补报" in page and "（退回原因：甲户组别填错）" in page
+    assert "第 1 次 · 首次报送" in page
+
+    board = text_of(
+        login(tl_county)
+        .get(reverse("reporting:timeliness_board"), {"kind": "village_list", "region": YUZE, "month": f"{YEAR}-03"})
+        .content.decode()
+    )
+    assert "村级疑似危房清单（每年 03-30 前）" in board
+    # Signed first today, long after 3-30, then returned and signed again within the return's days.
+    assert "北渔泽村委会" in board and "退回后按期重报" in board and "已签字（第 3 次，退回后重报）" in board
+    assert "南渔泽村委会" in board and "逾期未报" in board  # never signed, due date passed
