@@ -16,6 +16,7 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.cases import services as case_services
 from anju.cases.choices import TaskKind
 from anju.kit.versioning import (
     ConfigStatus,
@@ -417,6 +418,13 @@ def workplan_activate(*, acting_user: User, plan: WorkPlan) -> WorkPlan:
             obj=plan,
             changes={"status": {"before": ConfigStatus.DRAFT.label, "after": ConfigStatus.ACTIVE.label}},
             note=f"替代「{current}」" if current else "",
+        )
+        case_services.case_task_kinds_apply(
+            acting_user=acting_user,
+            county_code=plan.region_code,
+            year=plan.year,
+            annual_until=datetime.date.fromisoformat(content["annual_until"]),
+            why=f"按{plan}的年度任务认定截止日 {content['annual_until']} 标记",
         )
     return plan
 

@@ -142,31 +142,35 @@ def test_a_plan_whose_phases_overlap_or_run_past_the_year_is_refused_in_chinese_
 
 
 def test_a_plan_in_force_drives_the_overdue_list_and_marks_cases_annual_or_dynamic(
-    tl_county: User, officers: Officers, covered_home: Any, make_user: Callable[..., User]
+    tl_county: User, officers: Officers, covered_home: Any
 ) -> None:
-    # A case opened before the plan's 年度任务 day is 年度任务 …
-    early = services_case_open(officers, covered_home["household"], TODAY - datetime.timedelta(days=90))
-    assert early.task_kind == TaskKind.ANNUAL  # no plan yet: everything is 年度任务
-    plan = in_force(tl_county)
-    assert plan.status == "active"
-    RenovationCase.objects.filter(pk=early.pk).update(task_kind=TaskKind.ANNUAL)
-    # … and one opened after it, with the plan in force, 动态新增.
+    # Opened 90 days ago, before any plan: 年度任务.
+    found = services_case_open(officers, covered_home["household"], TODAY - datetime.timedelta(days=90))
+    assert found.task_kind == TaskKind.ANNUAL
+    # The plan, put in force now, sets the year's 年度任务 list 100 days ago: the case came after.
+    plan = in_force(tl_county, plan_document(annual_until=(TODAY - datetime.timedelta(days=100)).isoformat()))
+    found.refresh_from_db()
+    assert found.task_kind == TaskKind.DYNAMIC
+    marked = AuditEvent.objects.get(object_type="cases.renovationcase", object_id=str(found.pk), action="update")
+    assert marked.changes == {"task_kind": {"before": "年度任务", "after": "动态新增"}}
+    # New cases follow the plan in force; a county without one stays 年度任务.
     from anju.cases import extensions
 
     assert extensions.task_kind_of("140405102201", YEAR, TODAY - datetime.timedelta(days=10)) == TaskKind.DYNAMIC
-    assert extensions.task_kind_of("140405102201", YEAR, TODAY - datetime.timedelta(days=61)) == TaskKind.ANNUAL
-    assert extensions.task_kind_of("500243202201", YEAR, TODAY) == TaskKind.ANNUAL  # 彭水 has no plan
+    assert extensions.task_kind_of("140405102201", YEAR, TODAY - datetime.timedelta(days=101)) == TaskKind.ANNUAL
+    assert extensions.task_kind_of("500243202201", YEAR, TODAY) == TaskKind.ANNUAL
 
     page = text_of(
         login(tl_county).get(reverse("reporting:annual_plan"), {"year": str(YEAR), "region": COUNTY}).content.decode()
     )
     assert f"阶段来自 {plan}" in page
     assert "全面排查改造阶段 截止 " + (TODAY - datetime.timedelta(days=1)).isoformat() + " · 已截止 1 天" in page
-    assert "逾期：当年案件未竣工 1" in page  # the early case, not completed
+    assert "逾期：当年案件未竣工 1" in page  # the case, not completed when its phase ended
 
     detail = login(tl_county).get(reverse("reporting:workplan_detail", args=[plan.pk])).content.decode()
-    assert 'data-testid="annual-cases">1<' in detail and 'data-testid="dynamic-cases">0<' in detail
-    assert "渔泽镇" in detail and "renovation" not in text_of(detail).split("分乡镇任务目标")[1].split("责任单位")[0]
+    assert 'data-testid="annual-cases">0<' in detail and 'data-testid="dynamic-cases">1<' in detail
+    row = detail.split(f'data-township="{YUZE}"')[1].split("</tr>")[0]
+    assert "危房改造 12/3" in text_of(row)
 
 
 def services_case_open(officers: Officers, household: Any, on: datetime.date) -> RenovationCase:
