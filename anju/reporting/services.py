@@ -349,9 +349,14 @@ def workplan_in_force(county_code: str, year: int) -> WorkPlan | None:
     )
 
 
+def _calendar_phases(county: Region, year: int) -> list[dict[str, Any]]:
+    plan = cal.plan_for(calendar_for(county.code).content, year, county.code)
+    return list(plan["phases"]) if plan else []
+
+
 def workplan_draft(*, acting_user: User, county: Region, year: int, note: str = "") -> WorkPlan:
     """A new draft version of the county's plan for ``year``: a copy of its latest version, or
-    the seeds' three phases when the year has none."""
+    the province calendar's phases for the year when it has none."""
     workplan_acts.ensure_act(county, acting_user, workplan_acts.WorkPlanAct.DRAFT)
     if not 2009 <= year <= 2100:
         raise ValidationError({"year": "年度应为四位年份。"})
@@ -365,7 +370,7 @@ def workplan_draft(*, acting_user: User, county: Region, year: int, note: str = 
             region_code=county.code,
             year=year,
             version=(latest.version if latest else 0) + 1,
-            content=latest.content if latest else wp.blank_plan(year, county.name),
+            content=latest.content if latest else wp.blank_plan(year, county.name, _calendar_phases(county, year)),
             based_on=latest,
             note=note.strip()[:200],
             created_by=acting_user,

@@ -44,44 +44,34 @@ def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100000
 
 
-def blank_plan(year: int, county_name: str) -> dict[str, Any]:
-    """A new plan's starting point: the seeds' three phases (屯留区 2023) moved to ``year``."""
+def blank_plan(year: int, county_name: str, calendar_phases: list[dict[str, Any]]) -> dict[str, Any]:
+    """A new plan's starting point: the province calendar's phases for ``year`` (policy data,
+    each from the day after the previous one's deadline), the first phase's end as the 年度任务
+    day; targets, units and contacts for the county to fill in."""
+    phases: list[dict[str, Any]] = []
+    starts = datetime.date(year, 1, 1)
+    for p in calendar_phases:
+        ends = datetime.date.fromisoformat(p["deadline"])
+        phases.append(
+            {
+                "code": p["code"],
+                "name": p["name"],
+                "starts": starts.isoformat(),
+                "ends": ends.isoformat(),
+                "overdue": p["overdue"],
+                "work": "",
+                "units": "",
+            }
+        )
+        starts = ends + datetime.timedelta(days=1)
     return {
         "title": f"{county_name}{year}年巩固提升农村住房安全保障成果工作方案",
         "document_no": "",
-        "issued_on": f"{year}-03-01",
-        "goal": "对经鉴定为C级和D级危险房屋中的农村低收入群体等重点对象，纳入农村危房改造或农房抗震改造范围，动态清零。",
-        "annual_until": f"{year}-06-15",
+        "issued_on": f"{year}-01-01",
+        "goal": "",
+        "annual_until": phases[0]["ends"] if phases else f"{year}-01-01",
         "targets": [],
-        "phases": [
-            {
-                "code": "planning",
-                "name": "安排部署阶段",
-                "starts": f"{year}-03-01",
-                "ends": f"{year}-06-15",
-                "overdue": "tasks_unallocated",
-                "work": "制定年度工作方案，明确年度工作目标、重点任务、推进举措、实施步骤、保障要求。",
-                "units": "县住建局、各乡镇",
-            },
-            {
-                "code": "renovation",
-                "name": "全面排查改造阶段",
-                "starts": f"{year}-06-16",
-                "ends": f"{year}-11-30",
-                "overdue": "cases_not_completed",
-                "work": "对重点人群实施住房安全排查摸底，及时鉴定评估，全面完成改造。",
-                "units": "各乡镇",
-            },
-            {
-                "code": "acceptance",
-                "name": "竣工验收阶段",
-                "starts": f"{year}-12-01",
-                "ends": f"{year}-12-31",
-                "overdue": "cases_not_accepted",
-                "work": "逐户逐项组织竣工验收，验收不合格的组织整改。",
-                "units": "各乡镇、县住建局",
-            },
-        ],
+        "phases": phases,
         "units": [],
         "contacts": [],
     }
