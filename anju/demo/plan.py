@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from anju.accounts.models import User
+from anju.cases.models import RenovationCase
 from anju.inspections.choices import VillageListStatus
 from anju.inspections.models import VillageList
 from anju.inspections.services import village_list_return, village_list_supplement
@@ -79,9 +80,23 @@ def _targets(county: Region, main: str, programme: str = "renovation") -> list[d
     ]
 
 
+def _annual_until(county_code: str, year: int, default: str) -> str:
+    """The demo's cases were all opened in the second half of the year (they are dated back from
+    today), so the seed's 年度任务 day would make every one 动态新增; the demo sets the day at the
+    middle of its cases instead, so the two kinds are both seen and counted apart."""
+    opened = sorted(
+        RenovationCase.objects.filter(region_code__startswith=county_code[:6], year=year).values_list(
+            "opened_on", flat=True
+        )
+    )
+    return opened[len(opened) // 2].isoformat() if len(opened) >= 2 else default
+
+
 def _plan(user: User | None, county_code: str, doc: dict[str, Any], note: str) -> WorkPlan | None:
     if user is None or WorkPlan.objects.filter(region_code=county_code).exists():
         return None
+    year = timezone.localdate().year
+    doc["annual_until"] = _annual_until(county_code, year, doc["annual_until"])
     county = Region.objects.get(code=county_code)
     draft = services.workplan_draft(acting_user=user, county=county, year=timezone.localdate().year, note=note)
     services.workplan_update(acting_user=user, plan=draft, content=doc, note=note)
