@@ -405,7 +405,8 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def village_list_name(parent: Region | None) -> str:
     """The villages' list as the province calendar names it (村级疑似危房清单), with its due day."""
-    section = cal.village_list_section(services.calendar_for(parent.code if parent else "").content)
+    calendar = services.calendar_for(parent.code) if parent else services.ensure_national_calendar()
+    section = cal.village_list_section(calendar.content)
     return f"{section['name']}（每年 {section['due']} 前）"
 
 
