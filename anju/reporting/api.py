@@ -211,7 +211,8 @@ class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg
     state = serializers.CharField(help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期")
     submission = serializers.IntegerField(source="submission.pk", default=None, allow_null=True)
     status = serializers.CharField(source="submission.status", default=None, allow_null=True)
-    first_submitted_on = serializers.DateField(source="submission.first_submitted_on", default=None)
+    first_submitted_on = serializers.DateField(allow_null=True, help_text="首次报送（村级清单：首次签字）日期")
+    status_label = serializers.CharField(help_text="审核状态（村级清单：第几次、何种报送）")
 
 
 class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -232,7 +233,12 @@ class TimelinessViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, enum=ReportKind.values, description="报表，默认 monthly_list"),
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=[*ReportKind.values, selectors.VILLAGE_LIST],
+                description="报表，默认 monthly_list；village_list 为村级疑似危房清单（按年，month 只定年度）",
+            ),
             OpenApiParameter("year", int),
             OpenApiParameter("month", int),
             OpenApiParameter("region", str, description="上级单位区划代码，默认本级"),
@@ -244,12 +250,16 @@ class TimelinessViewSet(viewsets.ViewSet):
         kind = request.query_params.get("kind") or ReportKind.MONTHLY_LIST
         year = query_int(request, "year", default=today.year, low=2009, high=2100, label="年度")
         month = query_int(request, "month", default=today.month, low=1, high=12, label="月份")
-        if kind not in ReportKind.values:
-            raise DjangoValidationError(f"报表应为：{'、'.join(ReportKind.values)}。")
+        kinds = [*ReportKind.values, selectors.VILLAGE_LIST]
+        if kind not in kinds:
+            raise DjangoValidationError(f"报表应为：{'、'.join(kinds)}。")
         parent = selectors.board_parent(request.user, request.query_params.get("region"))
         if parent is None:
             raise Http404("区划不存在或不在您的管辖范围内。")
-        board = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
+        if kind == selectors.VILLAGE_LIST:
+            board = selectors.village_list_board(parent=parent, year=year, user=request.user, today=today)
+        else:
+            board = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
         return Response(TimelinessSerializer(board).data)
 
 

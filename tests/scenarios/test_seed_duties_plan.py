@@ -395,3 +395,12 @@ def test_the_village_list_is_due_on_the_calendar_day_supplemented_and_returned_w
     # Signed first today, long after 3-30, then returned and signed again within the return's days.
     assert "北渔泽村委会" in board and "退回后按期重报" in board and "已签字（第 3 次，退回后重报）" in board
     assert "南渔泽村委会" in board and "逾期未报" in board  # never signed, due date passed
+
+    api = APIClient()
+    api.force_authenticate(tl_township)
+    answer = api.get("/api/timeliness/", {"kind": "village_list", "year": YEAR}).json()
+    cells = {c["region_name"]: c for c in answer["cells"]}
+    assert cells["北渔泽村委会"]["state"] == "resubmitted" and cells["北渔泽村委会"]["status_label"].startswith(
+        "已签字（第 3 次"
+    )
+    assert cells["南渔泽村委会"]["state"] == "missing" and cells["南渔泽村委会"]["due_on"] == f"{YEAR}-03-30"
