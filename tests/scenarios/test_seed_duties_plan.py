@@ -398,7 +398,7 @@ def test_the_village_list_is_due_on_the_calendar_day_supplemented_and_returned_w
 
     api = APIClient()
     api.force_authenticate(tl_township)
-    answer = api.get("/api/timeliness/", {"kind": "village_list", "year": YEAR}).json()
+    answer = api.get("/api/timeliness/", {"kind": "village_list", "year": str(YEAR)}).json()
     cells = {c["region_name"]: c for c in answer["cells"]}
     assert cells["北渔泽村委会"]["state"] == "resubmitted" and cells["北渔泽村委会"]["status_label"].startswith(
         "已签字（第 3 次"
