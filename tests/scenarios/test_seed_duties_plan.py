@@ -304,8 +304,8 @@ def test_a_calendar_that_would_put_an_open_deadline_in_the_past_is_refused_and_n
     national = services.ensure_national_calendar()
     draft = services.calendar_derive(acting_user=sx_province, source=national)
     content = copy.deepcopy(draft.content)
-    # Today is the 5th: this month's progress report (15th at the village) still open; moved to the 1st.
-    tomorrow_or_later = max(TODAY.day, 1)
+    # This month's progress report (the 15th at the village) moved to the 1st: refused while the
+    # 15th is still ahead and the 1st already past.
     content["reports"]["progress"]["due_day"] = {"village": 1, "township": 1, "county": 1, "city": 1}
     content["plans"] = [p for p in content["plans"] if p["year"] != YEAR] + [
         {
@@ -326,8 +326,8 @@ def test_a_calendar_that_would_put_an_open_deadline_in_the_past_is_refused_and_n
     with pytest.raises(ValidationError) as refused:
         services.calendar_activate(acting_user=sx_province, calendar=draft)
     messages = refused.value.messages
-    if tomorrow_or_later > 1 and TODAY.day <= 15:
-        assert any(m.startswith("本月进度月报的村级截止日将从") and "立即逾期" in m for m in messages), messages
+    moved_report = any(m.startswith("本月进度月报的村级截止日将从 ") and "立即逾期" in m for m in messages)
+    assert moved_report == (2 <= TODAY.day <= 15), messages
     assert (
         f"{YEAR} 年「竣工验收」阶段的截止日期将从 {YEAR}-12-31 提前到 {(TODAY - datetime.timedelta(days=1)):%Y-%m-%d}，已经过去。"
         in messages
