@@ -62,7 +62,7 @@ class AcceptanceForm(forms.Form):
         label="整改期限",
         required=False,
         widget=_date(),
-        help_text="验收未通过时必填，一般为验收后 30 天",
+        help_text="验收未通过时必填，期限见改造政策",
         error_messages={"invalid": "日期格式应为 2026-11-23。"},
     )
     rectification_requirements = forms.CharField(

@@ -30,13 +30,17 @@ from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 from anju.kit.documents import announce
 
-DEFAULT_RECTIFICATION_DAYS = 30
 MAX_NOTE = 200
 
 
-def suggested_due(on: datetime.date) -> datetime.date:
-    """The rectification deadline the form proposes: 30 days after the acceptance."""
-    return on + datetime.timedelta(days=DEFAULT_RECTIFICATION_DAYS)
+def rectification_days(case: RenovationCase) -> int:
+    """The days a failed acceptance's rectification is given by the case's policy version."""
+    return pol.deadline_days(case.policy.content, "rectification_days")
+
+
+def suggested_due(case: RenovationCase, on: datetime.date) -> datetime.date:
+    """The rectification deadline the form proposes: the policy's days after the acceptance."""
+    return on + datetime.timedelta(days=rectification_days(case))
 
 
 def _require(acting_user: User, kind: str, case: RenovationCase) -> None:
@@ -149,12 +153,13 @@ def _check_form(
         raise ValidationError(errors)
 
 
-def _check_rectification(on: datetime.date, due: datetime.date | None, requirements: str) -> None:
+def _check_rectification(case: RenovationCase, on: datetime.date, due: datetime.date | None, requirements: str) -> None:
     """A failed acceptance needs a rectification deadline after it and the requirements."""
     errors: dict[str, str] = {}
     if due is None:
         errors["rectification_due"] = (
-            f"验收未通过，请填写整改期限（建议 {suggested_due(on):%Y-%m-%d}，即验收后 {DEFAULT_RECTIFICATION_DAYS} 天）。"
+            f"验收未通过，请填写整改期限（建议 {suggested_due(case, on):%Y-%m-%d}，"
+            f"即改造政策规定的验收后 {rectification_days(case)} 天）。"
         )
     elif due <= on:
         errors["rectification_due"] = "整改期限应晚于验收日期。"
@@ -264,7 +269,7 @@ def acceptance_record(
     _check_form(case, items, cleaned, on=on, post_grade=post_grade, household_agrees=household_agrees, **signed)
     failed = judge(items, cleaned, post_grade=post_grade, household_agrees=household_agrees)
     if failed:
-        _check_rectification(on, rectification_due, rectification_requirements)
+        _check_rectification(case, on, rectification_due, rectification_requirements)
     codes = {i["code"] for i in items}
     kept_notes = {c: str(t).strip()[:MAX_NOTE] for c, t in (notes or {}).items() if c in codes and str(t).strip()}
     with transaction.atomic():

@@ -88,7 +88,8 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
             "form": form,
             "area": area,
             "previous": previous,
-            "suggested_due": services.suggested_due(today),
+            "suggested_due": services.suggested_due(case, today),
+            "rectification_days": services.rectification_days(case),
         },
     )
 

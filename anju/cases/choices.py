@@ -97,3 +97,11 @@ class EndReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", "经评议审核不符合条件"
     DECLINED = "declined", "农户放弃改造"
     OTHER = "other", "其他"
+
+
+class TaskKind(models.TextChoices):
+    """The province issues two kinds of quota per county and year (requirements §8); each case counts
+    against one of them (年度任务: on the year's plan; 动态新增: found after it was set, ADR 0037)."""
+
+    ANNUAL = "annual", "年度任务"
+    DYNAMIC = "dynamic", "动态新增"

@@ -64,3 +64,20 @@ def case_opened(case: Any, acting_user: Any) -> None:
             listener(case, acting_user)
 
     transaction.on_commit(tell)
+
+
+# Whether a newly opened case counts against the year's 年度任务 or is 动态新增 is decided by the
+# county's annual work plan (``reporting``, ADR 0037), which registers the answer here.
+TaskKindOf = Callable[[str, int, Any], str]  # (region code, year, opened on) -> TaskKind value
+_TASK_KIND: list[TaskKindOf] = []
+
+
+def register_task_kind(provider: TaskKindOf) -> None:
+    _TASK_KIND[:] = [provider]
+
+
+def task_kind_of(region_code: str, year: int, opened_on: Any) -> str:
+    """The kind a case opened on ``opened_on`` is marked with; 年度任务 when no plan says otherwise."""
+    from anju.cases.choices import TaskKind
+
+    return _TASK_KIND[0](region_code, year, opened_on) if _TASK_KIND else TaskKind.ANNUAL

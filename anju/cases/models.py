@@ -21,6 +21,7 @@ from anju.cases.choices import (
     GradeAtOpening,
     Stage,
     StepKind,
+    TaskKind,
 )
 from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
@@ -67,6 +68,9 @@ class RenovationCase(models.Model):
     region_code = models.CharField("区划代码", max_length=15, db_index=True)
     programme = models.CharField("项目", max_length=20, choices=Programme.choices)
     year = models.PositiveSmallIntegerField("计划年度", db_index=True)
+    # 年度任务 or 动态新增: which of the year's tasks the case counts against (ADR 0037); set when
+    # the case is opened from the county's work plan, corrected only by the county (audited).
+    task_kind = models.CharField("任务类型", max_length=10, choices=TaskKind.choices, default=TaskKind.ANNUAL)
     grade = models.CharField("危险等级", max_length=1, choices=GradeAtOpening.choices)
     decision = models.ForeignKey(
         "eligibility.Decision",

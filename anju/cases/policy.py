@@ -12,6 +12,10 @@ Sections (each entry has a ``code`` so a computation can say which entry applied
 - ``watch``: how long a renovated house (``renovated_years``) and a household that left the key
   groups (``exited_years``) stay under watch (一改了之、一脱了之), counted in 以人找房; optional
   in versions made before it (``watch_windows`` gives the defaults);
+- ``deadlines``: the days an officer's own due dates default to and are shown against
+  (``rectification_days``: a failed acceptance's 整改期限 after the acceptance;
+  ``supervision_days``: a supervision order's 整改期限 after it is issued); optional in versions
+  made before it (``deadline_days`` gives the defaults);
 - ``acceptance_items``: the completion acceptance checklist, each item required or not;
 - ``archive_documents``: the one-household archive's documents, per method;
 - ``archive_number_pattern``: e.g. ``{township}危改字[{year}]{seq:03d}号``.
@@ -87,6 +91,7 @@ DEFAULT_POLICY: dict[str, Any] = {
     ],
     "final_payment_days": 30,
     "watch": {"renovated_years": 5, "exited_years": 3},
+    "deadlines": {"rectification_days": 30, "supervision_days": 30},
     "acceptance_items": [
         {"code": "siting", "name": "房屋选址安全，避开地质灾害隐患点", "group": "房屋选址", "required": True},
         {"code": "appraisal", "name": "危险等级鉴定认定准确", "group": "鉴定认定", "required": True},
@@ -152,13 +157,20 @@ def _positive_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
-OPTIONAL_SECTIONS = ("watch",)
+OPTIONAL_SECTIONS = ("watch", "deadlines")
+DEADLINE_KEYS = {"rectification_days": "验收未通过整改期限", "supervision_days": "督导整改期限"}
 
 
 def watch_windows(content: dict[str, Any]) -> tuple[int, int]:
     """(renovated_years, exited_years) of a policy version; the defaults for an older version."""
     watch = content.get("watch") or DEFAULT_POLICY["watch"]
     return int(watch["renovated_years"]), int(watch["exited_years"])
+
+
+def deadline_days(content: dict[str, Any], key: str) -> int:
+    """Days of one of the policy's ``deadlines`` (the defaults for a version made before them)."""
+    deadlines = content.get("deadlines") or DEFAULT_POLICY["deadlines"]
+    return int(deadlines.get(key, DEFAULT_POLICY["deadlines"][key]))
 
 
 def validate_policy(content: Any) -> dict[str, Any]:
@@ -252,6 +264,15 @@ def validate_policy(content: Any) -> dict[str, Any]:
             value = watch[key]
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 errors.append(f"{label}跟踪监测年限 {key} 应为 1–{top} 的整数（年）。")
+
+    deadlines = content.get("deadlines", DEFAULT_POLICY["deadlines"])
+    if not isinstance(deadlines, dict) or set(deadlines) != set(DEADLINE_KEYS):
+        errors.append("整改期限 deadlines 须含 rectification_days、supervision_days 两项。")
+    else:
+        for key, label in DEADLINE_KEYS.items():
+            value = deadlines[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 365:
+                errors.append(f"{label} {key} 应为 1–365 的整数（天）。")
 
     final_days = content["final_payment_days"]
     if not isinstance(final_days, int) or isinstance(final_days, bool) or not 1 <= final_days <= 365:

@@ -39,6 +39,7 @@ from anju.cases.choices import (
     GradeAtOpening,
     Stage,
     StepKind,
+    TaskKind,
 )
 from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
 from anju.cases.photos import case_photos_check
@@ -396,6 +397,7 @@ def case_open(
                     region_code=household.region_code,
                     programme=OUTCOME_PROGRAMME[decision.outcome],
                     year=on.year,
+                    task_kind=extensions.task_kind_of(household.region_code, on.year, on),
                     grade=grade,
                     decision=decision,
                     previous_case_id=previous_id,
@@ -1003,3 +1005,35 @@ def case_end(
         )
         support_withdraw(case_id=case.pk)  # nothing was paid: nobody was supported by it
     return step
+
+
+def case_task_kinds_apply(
+    *, acting_user: User, county_code: str, year: int, annual_until: datetime.date, why: str
+) -> int:
+    """Mark the county's cases of ``year`` (not ended) 年度任务 when opened by ``annual_until``,
+    动态新增 after it — when the county puts its annual work plan in force (ADR 0037). Each
+    case whose mark changes is one audit row; returns how many changed."""
+    prefix = county_code[:6]
+    changed = 0
+    with transaction.atomic():
+        cases = (
+            RenovationCase.objects.select_for_update()
+            .filter(region_code__startswith=prefix, year=year)
+            .exclude(stage=Stage.ENDED)
+        )
+        for case in cases:
+            kind = TaskKind.ANNUAL if case.opened_on <= annual_until else TaskKind.DYNAMIC
+            if case.task_kind == kind:
+                continue
+            before = case.get_task_kind_display()
+            case.task_kind = kind
+            case.save(update_fields=["task_kind"])
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                obj=case,
+                changes={"task_kind": {"before": before, "after": case.get_task_kind_display()}},
+                note=why,
+            )
+            changed += 1
+    return changed

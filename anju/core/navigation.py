@@ -79,6 +79,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
         "统计督导",
     ),
+    NavItem(
+        "工作方案文件",
+        "reporting:workplan_list",
+        (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER),
+        "统计督导",
+    ),
     NavItem("报送日历", "reporting:calendar_list", (Role.PROVINCE_OFFICER, Role.ADMIN), "统计督导"),
     NavItem(
         "台账",

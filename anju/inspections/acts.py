@@ -51,6 +51,8 @@ ACT_ROLES: dict[str, tuple[str, ...]] = {
     ActKind.VERIFY: ORGANISE_ROLES,
     ActKind.SIGN: (Role.VILLAGE_HEAD,),
     ActKind.RECEIVE: (Role.TOWNSHIP_OFFICER,),
+    ActKind.RETURN: (Role.TOWNSHIP_OFFICER,),
+    ActKind.SUPPLEMENT: (Role.VILLAGE_HEAD,),
     ActKind.MOVED: INSPECT_ROLES,
     ActKind.DEMOLISHED: INSPECT_ROLES,
     ActKind.CHECKLIST: (Role.ADMIN,),
@@ -63,6 +65,8 @@ ROLE_WORDS: dict[str, str] = {
     ActKind.MEASURE: "您的角色不能登记管控措施。",
     ActKind.VERIFY: "管控措施由乡镇或区县住建部门核查。",
     ActKind.RECEIVE: "由乡镇建环办接收村级清单。",
+    ActKind.RETURN: "由乡镇建环办退回村级清单。",
+    ActKind.SUPPLEMENT: "由村主要负责人补报并签字。",
     ActKind.MOVED: "您的角色不能登记跟进情况。",
     ActKind.DEMOLISHED: "您的角色不能登记跟进情况。",
     ActKind.CHECKLIST: "只有区县及以上的系统管理员可以维护隐患检查项。",
@@ -229,21 +233,68 @@ def _sign(user: Any, on: Signing) -> Refusal:
     )
 
 
+def latest_list(campaign: Campaign, village: Region) -> VillageList | None:
+    """The village's list as it stands: its latest signed version (None before any)."""
+    return (
+        VillageList.objects.filter(campaign=campaign, village=village)
+        .select_related("signed_by")
+        .order_by("-round")
+        .first()
+    )
+
+
 def _signed_already(campaign: Campaign, village: Region) -> Refusal:
-    existing = VillageList.objects.filter(campaign=campaign, village=village).select_related("signed_by").first()
-    if existing is None:
-        return None
+    existing = latest_list(campaign, village)
+    if existing is None or existing.status == VillageListStatus.RETURNED:
+        return None  # the first signing, or the signing again after the township's return
     return ValidationError(
         f"本村清单已于 {timezone.localtime(existing.signed_at):%Y-%m-%d %H:%M} "
-        f"由 {existing.signed_by.display_name()} 签字，不能重复签字。"
+        f"由 {existing.signed_by.display_name()} 签字，不能重复签字；有遗漏请补报。"
     )
+
+
+# A list the township may still act on: signed, or received (a received list may still be
+# returned when it is found wrong); a 补报 replaces either.
+_OPEN_LIST = (VillageListStatus.SIGNED, VillageListStatus.RECEIVED)
+
+
+def _list_state(record: VillageList, kind: str) -> Refusal:
+    if record.status == VillageListStatus.SUPERSEDED:
+        return ValidationError("这是清单的历史版本，已由补报替代；请在最新版本上办理。")
+    if record.status == VillageListStatus.RETURNED:
+        return ValidationError(
+            f"该清单已于 {timezone.localtime(record.returned_at or record.signed_at):%Y-%m-%d} 被乡镇退回，"
+            "待村主要负责人修改后重新签字。"
+        )
+    if kind == ActKind.RECEIVE and record.status == VillageListStatus.RECEIVED:
+        return ValidationError("该清单已接收。")
+    return None
 
 
 def _receive(user: Any, record: VillageList) -> Refusal:
     return _first(
         lambda: _role(user, ActKind.RECEIVE),
         lambda: _scope(user, record.region_code, "该村不在您的管辖范围内。"),
-        lambda: ValidationError("该清单已接收。") if record.status == VillageListStatus.RECEIVED else None,
+        lambda: _list_state(record, ActKind.RECEIVE),
+    )
+
+
+def _return(user: Any, record: VillageList) -> Refusal:
+    return _first(
+        lambda: _role(user, ActKind.RETURN),
+        lambda: _scope(user, record.region_code, "该村不在您的管辖范围内。"),
+        lambda: _list_state(record, ActKind.RETURN),
+    )
+
+
+def _supplement(user: Any, record: VillageList) -> Refusal:
+    return _first(
+        lambda: (
+            None
+            if user.has_role(Role.VILLAGE_HEAD) and user.region_id == record.village_id
+            else PermissionDenied(f"只有{record.village.name}的村主要负责人本人可以补报并签字。")
+        ),
+        lambda: _list_state(record, ActKind.SUPPLEMENT),
     )
 
 
@@ -293,6 +344,8 @@ CHECKS: dict[str, Callable[[Any, Any], Refusal]] = {
     ActKind.VERIFY: _verify,
     ActKind.SIGN: _sign,
     ActKind.RECEIVE: _receive,
+    ActKind.RETURN: _return,
+    ActKind.SUPPLEMENT: _supplement,
     ActKind.MOVED: _moved,
     ActKind.DEMOLISHED: _demolished,
     ActKind.CHECKLIST: _checklist,
@@ -301,7 +354,7 @@ CHECKS: dict[str, Callable[[Any, Any], Refusal]] = {
 OBJECT_ACTS: dict[type, tuple[str, ...]] = {
     Referral: (ActKind.DECIDE,),
     ControlMeasure: (ActKind.VERIFY,),
-    VillageList: (ActKind.RECEIVE,),
+    VillageList: (ActKind.RECEIVE, ActKind.RETURN, ActKind.SUPPLEMENT),
     FollowUp: (ActKind.MOVED, ActKind.DEMOLISHED),
     House: (ActKind.MEASURE,),
     HouseVisit: (ActKind.INSPECT,),

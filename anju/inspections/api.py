@@ -203,8 +203,8 @@ class VillageListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     class Meta:
         model = VillageList
-        fields = ["id", "campaign", "village", "region_code", "houses", "digest", "status", "signed_at"]
-        fields += ["received_at", "acts"]
+        fields = ["id", "campaign", "village", "region_code", "round", "kind", "reason", "houses", "digest", "status"]
+        fields += ["signed_at", "received_at", "returned_at", "return_reason", "acts"]
 
 
 class FollowUpSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -274,6 +274,10 @@ class MeasureVerifySerializer(serializers.Serializer):  # type: ignore[type-arg]
     verified_on = serializers.DateField(required=False, help_text="省略为今天")
     in_place = serializers.BooleanField(required=False, default=True, help_text="措施是否已落实")
     note = serializers.CharField(allow_blank=True, help_text="核查情况")
+
+
+class VillageListReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    reason = serializers.CharField(max_length=300, allow_blank=True, help_text="退回原因或补报说明")
 
 
 class VillageListSignSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -433,7 +437,9 @@ class ControlMeasureViewSet(ScopedReadOnlyViewSet):
 
 
 class VillageListViewSet(ScopedReadOnlyViewSet):
-    """村级疑似危房清单（已签字）。POST 由该村的村主要负责人本人签字（每次排查一次）；receive 由乡镇建环办接收。"""
+    """村级疑似危房清单（已签字的各个版本）。POST 由该村的村主要负责人本人签字（首次，或被退回后重新签字）；
+    receive 由乡镇建环办接收；return（reason 必填）由乡镇退回；supplement（reason 必填）由村主要负责人补报并
+    签字，生成新版本，旧版本保留。"""
 
     scoped_queryset = VillageList.objects.select_related("village")
     serializer_class = VillageListSerializer
@@ -454,6 +460,28 @@ class VillageListViewSet(ScopedReadOnlyViewSet):
         record = self.get_object()
         record = services.village_list_receive(acting_user=signed_in_user(request), village_list=record)
         return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=VillageListReasonSerializer, responses=VillageListSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        record = self.get_object()
+        data = VillageListReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.village_list_return(
+            acting_user=signed_in_user(request), village_list=record, reason=data.validated_data["reason"]
+        )
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=VillageListReasonSerializer, responses={201: VillageListSerializer})
+    @action(detail=True, methods=["post"])
+    def supplement(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        record = self.get_object()
+        data = VillageListReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.village_list_supplement(
+            acting_user=signed_in_user(request), village_list=record, reason=data.validated_data["reason"]
+        )
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class FollowUpViewSet(ScopedReadOnlyViewSet):

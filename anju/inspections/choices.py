@@ -55,6 +55,17 @@ class ReferralStatus(models.TextChoices):
 class VillageListStatus(models.TextChoices):
     SIGNED = "signed", "已签字"
     RECEIVED = "received", "乡镇已接收"
+    RETURNED = "returned", "乡镇已退回"
+    SUPERSEDED = "superseded", "已由补报替代"
+
+
+class VillageListKind(models.TextChoices):
+    """Which signing a version of a village's list is (issue 18 item 7): the first, a 补报 that
+    adds to a signed list, or the signing again after the township returned it."""
+
+    FIRST = "first", "首次报送"
+    SUPPLEMENT = "supplement", "补报"
+    RESIGN = "resign", "退回后重报"
 
 
 class FollowUpReason(models.TextChoices):
@@ -83,6 +94,8 @@ class ActKind(models.TextChoices):
     VERIFY = "verify", "核查管控措施"
     SIGN = "sign", "签字报送村级清单"
     RECEIVE = "receive", "接收村级清单"
+    SUPPLEMENT = "supplement", "补报村级清单"
+    RETURN = "return", "退回村级清单"
     MOVED = "moved", "登记搬入安全住房"
     DEMOLISHED = "demolished", "登记旧房拆除"
     CHECKLIST = "checklist", "维护隐患检查项"

@@ -23,6 +23,7 @@ from anju.inspections.choices import (
     MeasureKind,
     ReferralStatus,
     TaskPriority,
+    VillageListKind,
     VillageListStatus,
 )
 from anju.kit.photos import PhotoRecord
@@ -332,12 +333,17 @@ class ControlMeasure(models.Model):
 
 
 class VillageList(models.Model):
-    """A village's list of suspected C/D only houses, signed by the village head and received by
-    the township. ``houses`` is the frozen content that was signed; ``digest`` its SHA-256."""
+    """One signed version of a village's list of suspected C/D only houses, signed by the village
+    head and received (or returned with a reason) by the township. ``houses`` is the frozen
+    content that was signed; ``digest`` its SHA-256. A 补报 or the signing again after a return
+    is a new version (``round``); the earlier ones are kept as the list's history."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="village_lists")
     village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
+    round = models.PositiveSmallIntegerField("第几次报送", default=1)
+    kind = models.CharField("报送类型", max_length=12, choices=VillageListKind.choices, default=VillageListKind.FIRST)
+    reason = models.CharField("补报说明", max_length=300, blank=True)
     houses = models.JSONField("清单内容")
     digest = models.CharField("内容指纹", max_length=64)
     status = models.CharField("状态", max_length=20, choices=VillageListStatus.choices)
@@ -349,21 +355,33 @@ class VillageList(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_reason = models.CharField("退回原因", max_length=300, blank=True)
 
     objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
     class Meta:
         verbose_name = "村级疑似危房清单"
         verbose_name_plural = "村级疑似危房清单"
-        ordering = ["campaign", "region_code"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "village"], name="one_signed_list_per_village")]
+        ordering = ["campaign", "region_code", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "village", "round"], name="one_village_list_per_round")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.village.name} 疑似危房清单"
+        suffix = f"（第 {self.round} 次，{self.get_kind_display()}）" if self.round > 1 else ""
+        return f"{self.village.name} 疑似危房清单{suffix}"
 
     @property
     def is_late(self) -> bool:
         return timezone.localtime(self.signed_at).date() > self.campaign.list_due
+
+    @property
+    def is_current(self) -> bool:
+        return self.status not in (VillageListStatus.SUPERSEDED,)
 
 
 class FollowUp(models.Model):

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,24 @@ class InspectionRules:
     photo_max_bytes: int = 10 * 1024 * 1024
     photo_max_side: int = 2048
     photos_per_inspection: int = 12
-    # Villages' signed lists of suspected C/D only houses are due by this day of the campaign's
-    # year (Luming notice: 3 月 30 日).
-    village_list_due_month: int = 3
-    village_list_due_day: int = 30
 
-    def village_list_due(self, year: int) -> datetime.date:
-        return datetime.date(year, self.village_list_due_month, self.village_list_due_day)
+
+# When a village's signed list of suspected C/D only houses is due (鹿鸣乡: 3 月 30 日) is a date
+# of the province's reporting calendar, an app above this one; it registers the answer here
+# (ADR 0036), so the date is policy data and this app imports nothing above it.
+ListDue = Callable[[str, int], datetime.date]  # (region code, year) -> due date
+_LIST_DUE: list[ListDue] = []
+
+
+def register_list_due(provider: ListDue) -> None:
+    _LIST_DUE[:] = [provider]
+
+
+def village_list_due(region_code: str, year: int) -> datetime.date:
+    """The due date of a region's village lists for ``year`` (the province's calendar)."""
+    if not _LIST_DUE:
+        raise ImproperlyConfigured("村级清单报送期限由报送日历提供（anju.reporting 未加载）。")
+    return _LIST_DUE[0](region_code, year)
 
 
 def inspection_rules() -> InspectionRules:

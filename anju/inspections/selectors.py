@@ -216,7 +216,10 @@ class SignOffRow:
 def sign_off_status(campaign: Campaign, user: Viewer) -> list[SignOffRow]:
     records = {
         r.village_id: r
-        for r in VillageList.objects.visible_to(user).filter(campaign=campaign).select_related("signed_by", "campaign")
+        for r in VillageList.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("signed_by", "campaign")
+        .order_by("round")  # the latest version of each village's list wins
     }
     villages = (
         Region.objects.visible_to(user)

@@ -3,6 +3,7 @@ emergency boards, the occupied-dangerous-house board, village sign-offs and foll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -506,7 +507,7 @@ def village_list_sign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     sign = _sign_act(campaign, request.user)
     if sign is None or village is None:
         raise PermissionDenied("只有村主要负责人可以签字。")
-    existing = VillageList.objects.filter(campaign=campaign, village=village).first()
+    existing = acts.latest_list(campaign, village)
     if request.method == "POST":
         try:
             record = services.village_list_sign(acting_user=signed_in_user(request), campaign=campaign, village=village)
@@ -534,13 +535,16 @@ def village_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(
         VillageList.objects.select_related("campaign", "village", "signed_by", "received_by"), request.user, pk=pk
     )
+    history = (
+        VillageList.objects.visible_to(request.user)
+        .filter(campaign=record.campaign_id, village=record.village_id)
+        .select_related("signed_by", "received_by", "returned_by")
+        .order_by("-round")
+    )
     return render(
         request,
         "inspections/village_list_detail.html",
-        {
-            "page_title": str(record),
-            "record": record,
-        },
+        {"page_title": str(record), "record": record, "history": history},
     )
 
 
@@ -565,6 +569,29 @@ def village_list_receive(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已接收。")
     return redirect("inspections:village_list_detail", pk=record.pk)
+
+
+def _list_act_with_reason(request: HttpRequest, pk: int, act: Callable[..., VillageList], done: str) -> HttpResponse:
+    record = get_visible_or_404(VillageList.objects.all(), request.user, pk=pk)
+    try:
+        result = act(acting_user=signed_in_user(request), village_list=record, reason=request.POST.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("inspections:village_list_detail", pk=record.pk)
+    messages.success(request, done)
+    return redirect("inspections:village_list_detail", pk=result.pk)
+
+
+@login_required
+@require_POST
+def village_list_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_act_with_reason(request, pk, services.village_list_return, "已退回，待村里修改后重新签字。")
+
+
+@login_required
+@require_POST
+def village_list_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_act_with_reason(request, pk, services.village_list_supplement, "已补报并签字，清单已重新报送乡镇。")
 
 
 # --- follow-ups --------------------------------------------------------------------------------

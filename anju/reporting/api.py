@@ -21,11 +21,11 @@ from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet, SingleObjectSchema, query_int
 from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.reporting import acts as submission_acts
-from anju.reporting import selectors, services
+from anju.reporting import selectors, services, workplan_acts
 from anju.reporting.choices import ReportKind
 from anju.reporting.confirm import ConfirmationNeeded
-from anju.reporting.filters import SubmissionFilter
-from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
+from anju.reporting.filters import SubmissionFilter, WorkPlanFilter
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent, WorkPlan
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -211,7 +211,8 @@ class TimelinessCellSerializer(serializers.Serializer):  # type: ignore[type-arg
     state = serializers.CharField(help_text="on_time 按时、late 逾期报送、missing 未报、not_due 未到期")
     submission = serializers.IntegerField(source="submission.pk", default=None, allow_null=True)
     status = serializers.CharField(source="submission.status", default=None, allow_null=True)
-    first_submitted_on = serializers.DateField(source="submission.first_submitted_on", default=None)
+    first_submitted_on = serializers.DateField(allow_null=True, help_text="首次报送（村级清单：首次签字）日期")
+    status_label = serializers.CharField(help_text="审核状态（村级清单：第几次、何种报送）")
 
 
 class TimelinessSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -232,7 +233,12 @@ class TimelinessViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, enum=ReportKind.values, description="报表，默认 monthly_list"),
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=[*ReportKind.values, selectors.VILLAGE_LIST],
+                description="报表，默认 monthly_list；village_list 为村级疑似危房清单（按年，month 只定年度）",
+            ),
             OpenApiParameter("year", int),
             OpenApiParameter("month", int),
             OpenApiParameter("region", str, description="上级单位区划代码，默认本级"),
@@ -244,12 +250,16 @@ class TimelinessViewSet(viewsets.ViewSet):
         kind = request.query_params.get("kind") or ReportKind.MONTHLY_LIST
         year = query_int(request, "year", default=today.year, low=2009, high=2100, label="年度")
         month = query_int(request, "month", default=today.month, low=1, high=12, label="月份")
-        if kind not in ReportKind.values:
-            raise DjangoValidationError(f"报表应为：{'、'.join(ReportKind.values)}。")
+        kinds = [*ReportKind.values, selectors.VILLAGE_LIST]
+        if kind not in kinds:
+            raise DjangoValidationError(f"报表应为：{'、'.join(kinds)}。")
         parent = selectors.board_parent(request.user, request.query_params.get("region"))
         if parent is None:
             raise Http404("区划不存在或不在您的管辖范围内。")
-        board = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
+        if kind == selectors.VILLAGE_LIST:
+            board = selectors.village_list_board(parent=parent, year=year, user=request.user, today=today)
+        else:
+            board = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
         return Response(TimelinessSerializer(board).data)
 
 
@@ -293,8 +303,77 @@ class ReportingCalendarViewSet(VersionedConfigViewSet):
     config_kwarg = "calendar"
 
 
+class WorkPlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    county = serializers.CharField(source="region_code", read_only=True)
+    county_name = serializers.CharField(source="region.name", read_only=True)
+    acts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "county", "county_name", "year", "version", "status", "note", "content", "activated_at", "acts"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_acts(self, obj: WorkPlan) -> list[dict[str, Any]]:
+        user = self.context["request"].user
+        return [
+            {"kind": a.kind, "label": a.label, "allowed": a.allowed, "reason": a.reason}
+            for a in workplan_acts.available_acts(obj, user)
+        ]
+
+
+class WorkPlanCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    year = serializers.IntegerField(min_value=2009, max_value=2100)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class WorkPlanUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    content = serializers.JSONField()
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+@extend_schema_view(
+    create=extend_schema(request=WorkPlanCreateSerializer, responses={201: WorkPlanSerializer}),
+    partial_update=extend_schema(request=WorkPlanUpdateSerializer, responses=WorkPlanSerializer),
+    activate=extend_schema(request=None, responses=WorkPlanSerializer),
+)
+class WorkPlanViewSet(ScopedReadOnlyViewSet):
+    """县（区）年度工作方案（ADR 0037）。本县区/县住建局新建版本（POST，year）、修改草稿（PATCH
+    content：任务目标、实施阶段、责任单位、联系人）、印发生效（activate）；乡镇可读。阶段重叠或超出
+    本年、把进行中的阶段提前到今天以前，都以中文说明拒绝。"""
+
+    scoped_queryset = WorkPlan.objects.select_related("region")
+    serializer_class = WorkPlanSerializer
+    filterset_class = WorkPlanFilter
+
+    def _answer(self, plan: WorkPlan, code: int = status.HTTP_200_OK) -> Response:
+        return Response(WorkPlanSerializer(plan, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request: Request, format: str | None = None) -> Response:
+        data = WorkPlanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        if user.region is None:
+            raise DjangoPermissionDenied("请以区/县住建局账号编制年度工作方案。")
+        plan = services.workplan_draft(acting_user=user, county=user.region, **data.validated_data)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        plan = self.get_object()
+        data = WorkPlanUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.workplan_update(acting_user=signed_in_user(request), plan=plan, **data.validated_data)
+        return self._answer(plan)
+
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        plan = services.workplan_activate(acting_user=signed_in_user(request), plan=self.get_object())
+        return self._answer(plan)
+
+
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("submissions", SubmissionViewSet, basename="submission")
     router.register("timeliness", TimelinessViewSet, basename="timeliness")
     router.register("reporting-calendars", ReportingCalendarViewSet, basename="reportingcalendar")
+    router.register("work-plans", WorkPlanViewSet, basename="workplan")

@@ -7,6 +7,9 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.cases import extensions
-        from anju.reporting import selectors
+        from anju.inspections import rules
+        from anju.reporting import selectors, services
 
         extensions.register_panel("reporting_panel", selectors.case_panel)
+        rules.register_list_due(services.village_list_due)
+        extensions.register_task_kind(services.task_kind_for)

@@ -10,6 +10,9 @@ Sections:
 - ``remind_days``: how many days before the due date a report shows as a reminder;
 - ``return_days``: how many days a returned report has to be corrected and sent again (its new
   due date, ``reporting.timeliness``);
+- ``village_list``: the villages' signed lists of suspected C/D only houses (村级疑似危房清单),
+  due once a year on ``due`` (``MM-DD``; 鹿鸣乡: 03-30) at the township; optional in versions made
+  before it (the national default applies);
 - ``plans``: per year (and region prefixes, empty for all) the phases, each with a ``code``,
   ``name``, ``deadline`` (ISO date) and ``overdue`` (what counts as overdue after the deadline:
   ``tasks_unallocated``, ``cases_not_completed`` or ``cases_not_accepted``).
@@ -59,11 +62,15 @@ DEFAULT_CALENDAR: dict[str, Any] = {
     },
     "remind_days": 3,
     "return_days": 5,
+    "village_list": {"name": "村级疑似危房清单", "due": "03-30"},
     "plans": [
         {"year": 2023, "regions": [], "phases": _phases(2023)},
         {"year": 2026, "regions": [], "phases": _phases(2026)},
     ],
 }
+
+
+OPTIONAL_SECTIONS = ("village_list",)
 
 
 def default_calendar() -> dict[str, Any]:
@@ -81,11 +88,20 @@ def _date(value: Any) -> datetime.date | None:
         return None
 
 
+def _month_day(value: Any) -> tuple[int, int] | None:
+    try:
+        month, day = (int(x) for x in str(value).split("-"))
+        datetime.date(2023, month, day)  # a year without 29 February: the date exists every year
+    except ValueError:
+        return None
+    return month, day
+
+
 def validate_calendar(content: Any) -> dict[str, Any]:
     """The cleaned calendar, or ValidationError listing every problem in Chinese."""
     if not isinstance(content, dict):
         raise ValidationError("报送日历应为一个 JSON 对象。")
-    missing = [key for key in DEFAULT_CALENDAR if key not in content]
+    missing = [key for key in DEFAULT_CALENDAR if key not in content and key not in OPTIONAL_SECTIONS]
     if missing:
         raise ValidationError(f"缺少以下部分：{'、'.join(missing)}。")
     errors: list[str] = []
@@ -118,6 +134,12 @@ def validate_calendar(content: Any) -> dict[str, Any]:
         errors.append("提前提醒天数 remind_days 应为 0–15 的整数。")
     if not _int_in(content["return_days"], 1, 30):
         errors.append("退回后重报期限 return_days 应为 1–30 的整数（天）。")
+
+    vlist = content.get("village_list", DEFAULT_CALENDAR["village_list"])
+    if not isinstance(vlist, dict) or not str(vlist.get("name") or "").strip():
+        errors.append("村级清单 village_list 须有名称 name。")
+    elif _month_day(vlist.get("due")) is None:
+        errors.append("村级清单的报送期限 due 应写作 MM-DD（如 03-30），且是一年中真实的日子。")
 
     plans = content["plans"]
     if not isinstance(plans, list):
@@ -195,6 +217,51 @@ def due_on(content: dict[str, Any], kind: str, level: str, year: int, month: int
 def resubmit_due_on(content: dict[str, Any], returned_on: datetime.date) -> datetime.date:
     """The new due date a return gives: ``return_days`` after the day of the return."""
     return returned_on + datetime.timedelta(days=int(content["return_days"]))
+
+
+def village_list_section(content: dict[str, Any]) -> dict[str, Any]:
+    return dict(content.get("village_list") or DEFAULT_CALENDAR["village_list"])
+
+
+def village_list_due(content: dict[str, Any], year: int) -> datetime.date:
+    """The day a year's village lists are due at the township."""
+    md = _month_day(village_list_section(content)["due"])
+    assert md is not None  # validated before the version was put in force
+    return datetime.date(year, *md)
+
+
+def open_deadlines_passed(
+    before: dict[str, Any], after: dict[str, Any], region_code: str, today: datetime.date
+) -> list[str]:
+    """The deadlines still open under ``before`` (today or later) that ``after`` would put in the
+    past: a change that makes a region late overnight is refused (issue 18, ADR 0036)."""
+    problems: list[str] = []
+    for kind in REPORT_KINDS:
+        for level, label in LEVELS.items():
+            old = due_on(before, kind, level, today.year, today.month)
+            new = due_on(after, kind, level, today.year, today.month)
+            if old >= today > new:
+                problems.append(
+                    f"本月{report_name(after, kind)}的{label}级截止日将从 {old:%m-%d} 提前到 {new:%m-%d}，"
+                    "已经过去，尚未报送的单位会立即逾期。"
+                )
+    old_list, new_list = village_list_due(before, today.year), village_list_due(after, today.year)
+    if old_list >= today > new_list:
+        problems.append(f"{today.year} 年村级清单的报送期限将从 {old_list:%m-%d} 提前到 {new_list:%m-%d}，已经过去。")
+    for year in {today.year, today.year - 1}:
+        old_plan, new_plan = plan_for(before, year, region_code), plan_for(after, year, region_code)
+        if not old_plan or not new_plan:
+            continue
+        old_by_code = {p["code"]: datetime.date.fromisoformat(p["deadline"]) for p in old_plan["phases"]}
+        for p in new_plan["phases"]:
+            new_deadline = datetime.date.fromisoformat(p["deadline"])
+            old_deadline = old_by_code.get(p["code"])
+            if old_deadline is not None and old_deadline >= today > new_deadline:
+                problems.append(
+                    f"{year} 年「{p['name']}」阶段的截止日期将从 {old_deadline:%Y-%m-%d} 提前到 "
+                    f"{new_deadline:%Y-%m-%d}，已经过去。"
+                )
+    return problems
 
 
 def report_name(content: dict[str, Any], kind: str) -> str:

@@ -1,4 +1,5 @@
-"""The submission list's one FilterSet: the page's filter form and ``/api/submissions/``."""
+"""The one FilterSet of each list: submissions (the page's filter form and ``/api/submissions/``)
+and work plans (the page and ``/api/work-plans/``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import django_filters
 from django.db.models import QuerySet
 
 from anju.core.filtering import FlagFilter, IntegerFilter, year_filter
+from anju.kit.versioning import ConfigStatus
 from anju.regions.filters import RegionFilterSet
 from anju.reporting.choices import ReportKind, SubmissionStatus
-from anju.reporting.models import Submission
+from anju.reporting.models import Submission, WorkPlan
 
 
 class SubmissionFilter(RegionFilterSet):
@@ -31,3 +33,14 @@ class SubmissionFilter(RegionFilterSet):
         if value or region is None:
             return qs
         return qs.filter(level__in=[region.level, region.level + 1])
+
+
+class WorkPlanFilter(RegionFilterSet):
+    """The work plans' one FilterSet: the page's year (and region) and ``/api/work-plans/``."""
+
+    year = year_filter(label="年度")
+    status = django_filters.ChoiceFilter(label="状态", choices=ConfigStatus.choices, empty_label="全部状态")
+
+    class Meta:
+        model = WorkPlan
+        fields: list[str] = []

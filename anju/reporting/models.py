@@ -4,14 +4,15 @@ region tree level by level, each with the snapshot frozen when it was submitted.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from anju.core.scoping import RegionScopedQuerySet
-from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
+from anju.core.scoping import RegionScopedQuerySet, user_scope_prefix
+from anju.kit.versioning import ConfigQuerySet, ConfigStatus, VersionedConfig, version_constraints
+from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
 
 if TYPE_CHECKING:
@@ -138,3 +139,64 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} {self.get_kind_display()}"
+
+
+class WorkPlanQuerySet(RegionScopedQuerySet["WorkPlan"]):
+    """A user sees the plans of the counties in their subtree, and a township's or village's user
+    the plan of the county above them (it is addressed to them)."""
+
+    region_code_lookup = "region_code"
+
+    def visible_to(self, user: Any) -> WorkPlanQuerySet:
+        prefix = user_scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        if len(prefix) > PREFIX_LENGTH[RegionLevel.COUNTY]:
+            return self.filter(region_code=prefix[: PREFIX_LENGTH[RegionLevel.COUNTY]].ljust(12, "0"))
+        return self.filter(region_code__startswith=prefix)
+
+
+class WorkPlan(models.Model):
+    """One version of a county's annual work plan (年度工作方案, ``anju.reporting.workplan``). A
+    draft is edited; putting it in force supersedes the county's previous version for the year,
+    which is kept unchanged (the history of the document)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="县（区）", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveIntegerField("版本")
+    status = models.CharField("状态", max_length=10, choices=ConfigStatus.choices, default=ConfigStatus.DRAFT)
+    content = models.JSONField("方案内容")
+    based_on = models.ForeignKey(
+        "self", verbose_name="来源版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("修订说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    activated_at = models.DateTimeField("生效时间", null=True, blank=True)
+
+    objects: ClassVar[WorkPlanQuerySet] = WorkPlanQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
+
+    class Meta:
+        verbose_name = "年度工作方案"
+        verbose_name_plural = "年度工作方案"
+        ordering = ["-year", "region_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "version"], name="one_workplan_version"),
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(status=ConfigStatus.ACTIVE),
+                name="one_active_workplan_per_county_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year} 年度工作方案（第 {self.version} 版）"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title") or self)

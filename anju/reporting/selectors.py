@@ -13,20 +13,25 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from anju.cases.choices import Stage
+from anju.cases.choices import Stage, TaskKind
 from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
+from anju.eligibility.choices import Programme
+from anju.inspections.choices import VillageListStatus
+from anju.inspections.models import Campaign, VillageList
+from anju.inspections.selectors import campaign_coverage
 from anju.kit.versioning import ConfigQuerySet
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region
 from anju.reporting import acts as submission_acts
 from anju.reporting import calendar as cal
 from anju.reporting import timeliness
+from anju.reporting import workplan as wpdoc
 from anju.reporting.acts import REVIEWER_ROLES, SUBMITTER_ROLES, can_submit
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus, Timeliness
 from anju.reporting.filters import SubmissionFilter
-from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet
-from anju.reporting.services import calendar_for, ensure_national_calendar
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionQuerySet, WorkPlan
+from anju.reporting.services import calendar_for, ensure_national_calendar, workplan_in_force
 from anju.tasks.models import Task
 
 # --- calendars ------------------------------------------------------------------------------------------
@@ -50,6 +55,7 @@ def calendar_sections(content: dict[str, Any]) -> dict[str, Any]:
         ],
         "remind_days": content["remind_days"],
         "return_days": content["return_days"],
+        "village_list": cal.village_list_section(content),
         "plans": [
             {
                 "year": p["year"],
@@ -129,6 +135,22 @@ class BoardCell:
     due_on: datetime.date
     state: str
     submission: Submission | None = None
+    # For a report that is not a Submission (the village lists): its first date, status and page.
+    first_on: datetime.date | None = None
+    status_text: str = ""
+    link: str = ""
+
+    @property
+    def first_submitted_on(self) -> datetime.date | None:
+        return self.submission.first_submitted_on if self.submission else self.first_on
+
+    @property
+    def status_label(self) -> str:
+        return str(self.submission.get_status_display()) if self.submission else self.status_text
+
+    @property
+    def url(self) -> str:
+        return reverse("reporting:submission_detail", args=[self.submission.pk]) if self.submission else self.link
 
     @property
     def state_label(self) -> str:
@@ -192,6 +214,70 @@ def board(*, parent: Region, kind: str, year: int, month: int, today: datetime.d
         s = found.get(child.pk)
         st = timeliness.of(s, due, today)
         result.cells.append(BoardCell(child, st.due_on, st.state, s))
+    return result
+
+
+VILLAGE_LIST = "village_list"  # the board's kind for the villages' signed lists (ADR 0036)
+
+
+def village_list_board(*, parent: Region, year: int, user: Viewer, today: datetime.date | None = None) -> Board:
+    """Every village under ``parent`` in a campaign of ``year``: its signed list of suspected C/D
+    houses against the campaign's due date (the province calendar's day), by the one timeliness
+    definition — a return by the township gives a new due date (``return_days``) like a returned
+    report. Three queries: campaigns, their villages, the lists."""
+    today = today or timezone.localdate()
+    result = Board(parent, VILLAGE_LIST, year, 0)
+    return_days = int(calendar_for(parent.code).content["return_days"])
+    campaigns = Campaign.objects.visible_to(user).filter(year=year)
+    due: dict[int, tuple[datetime.date, Campaign]] = {}
+    villages: dict[int, Region] = {}
+    for campaign in campaigns.prefetch_related("villages"):
+        for village in campaign.villages.all():
+            if village.code.startswith(parent.prefix) and village.pk not in due:
+                due[village.pk] = (campaign.list_due, campaign)
+                villages[village.pk] = village
+    versions: dict[int, list[VillageList]] = {}
+    for record in (
+        VillageList.objects.filter(campaign__in=campaigns, village_id__in=list(due))
+        .select_related("campaign")
+        .order_by("round")
+    ):
+        versions.setdefault(record.village_id, []).append(record)
+    for pk in sorted(villages, key=lambda k: villages[k].code):
+        village, (list_due, _campaign) = villages[pk], due[pk]
+        lists = [r for r in versions.get(pk, []) if r.campaign.list_due == list_due]
+        if not lists:
+            st = timeliness.standing(due_on=list_due, today=today)
+            result.cells.append(BoardCell(village, st.due_on, st.state, status_text="未签字"))
+            continue
+        first, latest = lists[0], lists[-1]
+        returns = [r for r in lists if r.returned_at is not None]
+        resubmit_due = None
+        if returns:
+            returned_on = timezone.localtime(returns[-1].returned_at).date()
+            resubmit_due = returned_on + datetime.timedelta(days=return_days)
+        status = (
+            SubmissionStatus.RETURNED if latest.status == VillageListStatus.RETURNED else SubmissionStatus.SUBMITTED
+        )
+        st = timeliness.standing(
+            due_on=list_due,
+            today=today,
+            status=status,
+            first_submitted_on=timezone.localtime(first.signed_at).date(),
+            submitted_on=timezone.localtime(latest.signed_at).date(),
+            resubmit_due_on=resubmit_due,
+        )
+        words = f"{latest.get_status_display()}（第 {latest.round} 次，{latest.get_kind_display()}）"
+        result.cells.append(
+            BoardCell(
+                village,
+                st.due_on,
+                st.state,
+                first_on=timezone.localtime(first.signed_at).date(),
+                status_text=words,
+                link=reverse("inspections:village_list_detail", args=[latest.pk]),
+            )
+        )
     return result
 
 
@@ -322,6 +408,17 @@ class PhaseView:
         return sum(r["count"] for r in self.rows) + self.own_gap
 
 
+def plan_phases(content: dict[str, Any], year: int, region_code: str) -> tuple[list[dict[str, Any]], WorkPlan | None]:
+    """The phases that apply to a region's year: its county's work plan in force (ADR 0037), else
+    the province calendar's plan; with the work plan when it is the source."""
+    if len(region_code) == 12 and region_code[4:6] != "00":
+        workplan = workplan_in_force(region_code[:6] + "000000", year)
+        if workplan is not None:
+            return wpdoc.phases_of(workplan.content), workplan
+    plan = cal.plan_for(content, year, region_code)
+    return (list(plan["phases"]) if plan else []), None
+
+
 def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date | None = None) -> dict[str, Any]:
     """The year's phases for ``region`` with days left, the tasks (targets), and per child
     region what falls under each phase's overdue rule (shown as overdue once the deadline
@@ -329,6 +426,7 @@ def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date
     today = today or timezone.localdate()
     content = calendar_for(region.code).content
     plan = cal.plan_for(content, year, region.code)
+    phase_list, workplan = plan_phases(content, year, region.code)
     children = list(Region.objects.filter(parent=region).order_by("code"))
     child_len = PREFIX_LENGTH.get(region.level + 1, 12)
     cases = (
@@ -372,7 +470,7 @@ def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date
         own_tasks = sum(v for code, v in task_total.items() if code.endswith("000000") and code[4:6] != "00")
 
     phases: list[PhaseView] = []
-    for p in plan["phases"] if plan else []:
+    for p in phase_list:
         deadline = datetime.date.fromisoformat(p["deadline"])
         phase = PhaseView(p["code"], p["name"], deadline, p["overdue"], (deadline - today).days)
         if p["overdue"] == "tasks_unallocated" and region.level == RegionLevel.COUNTY:
@@ -411,6 +509,7 @@ def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date
         "region": region,
         "year": year,
         "plan": plan,
+        "workplan": workplan,
         "phases": phases,
         "tasks": own_tasks,
         "years": cal.plan_years(content),
@@ -425,10 +524,10 @@ def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
     the annual plan and the village's monthly lists."""
     today = timezone.localdate()
     content = calendar_for(case.region_code).content
-    plan = cal.plan_for(content, case.year, case.region_code)
+    phase_list, _workplan = plan_phases(content, case.year, case.region_code)
     behind: list[str] = []
     current = None
-    for p in plan["phases"] if plan else []:
+    for p in phase_list:
         deadline = datetime.date.fromisoformat(p["deadline"])
         late = (p["overdue"] == "cases_not_completed" and case.completed_on is None) or (
             p["overdue"] == "cases_not_accepted" and case.accepted_on is None
@@ -457,4 +556,104 @@ def case_panel(*, case: RenovationCase, user: Viewer) -> dict[str, Any]:
         + (f"&region={county.code}" if county else ""),
         "latest_list": listed,
         "latest_list_url": reverse("reporting:submission_detail", args=[listed.pk]) if listed else "",
+    }
+
+
+# --- annual work plans (ADR 0037) -----------------------------------------------------------------------
+
+
+def workplans_visible(user: Viewer) -> Any:
+    return WorkPlan.objects.visible_to(user).select_related("region", "created_by")
+
+
+@dataclass
+class TownshipLine:
+    """One township on the work plan: its targets per programme, the tasks allocated to it, its
+    cases of the year marked 年度任务 and 动态新增, and its 排查摸底 coverage."""
+
+    region: Region
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    allocated: dict[str, int] = field(default_factory=dict)  # task kind -> households
+    cases: dict[str, int] = field(default_factory=dict)  # task kind -> cases (not ended)
+    completed: dict[str, int] = field(default_factory=dict)
+    covered: int = 0
+    to_cover: int = 0
+
+    @property
+    def target_annual(self) -> int:
+        return sum(int(t.get("annual", 0)) for t in self.targets)
+
+    @property
+    def target_dynamic(self) -> int:
+        return sum(int(t.get("dynamic", 0)) for t in self.targets)
+
+    @property
+    def coverage_text(self) -> str:
+        if not self.to_cover:
+            return "—"
+        return f"{self.covered}/{self.to_cover}（{round(100 * self.covered / self.to_cover)}%）"
+
+
+def workplan_phases(content: dict[str, Any], today: datetime.date) -> list[dict[str, Any]]:
+    """The plan's phases with where today stands in each (已结束 / 进行中 / 未开始)."""
+    out = []
+    for p in content["phases"]:
+        starts, ends = datetime.date.fromisoformat(p["starts"]), datetime.date.fromisoformat(p["ends"])
+        state = "已结束" if ends < today else ("进行中" if starts <= today else "未开始")
+        out.append(
+            p | {"starts_on": starts, "ends_on": ends, "state": state, "overdue_label": cal.OVERDUE_KINDS[p["overdue"]]}
+        )
+    return out
+
+
+def workplan_detail(plan: WorkPlan, user: Viewer, today: datetime.date | None = None) -> dict[str, Any]:
+    """The plan laid out for its page and its PDF: phases, per township targets against tasks and
+    cases (年度任务 and 动态新增 apart) and the campaign coverage (排查摸底进度). Four aggregate
+    queries and one per campaign of the year."""
+    today = today or timezone.localdate()
+    content = plan.content
+    townships = {r.code: r for r in Region.objects.filter(parent_id=plan.region_id).order_by("code")}
+    lines = {code: TownshipLine(region) for code, region in townships.items()}
+    for t in content.get("targets") or []:
+        if t.get("township") in lines:
+            lines[t["township"]].targets.append(t | {"programme_label": Programme(t["programme"]).label})
+    for code, kind, total in (
+        Task.objects.filter(year=plan.year, region_code__in=list(lines))
+        .values("region_code", "kind")
+        .annotate(total=Sum("count"))
+        .values_list("region_code", "kind", "total")
+    ):
+        lines[code].allocated[kind] = total or 0
+    for row in (
+        RenovationCase.objects.visible_to(user)
+        .filter(year=plan.year, region_code__startswith=plan.region.prefix)
+        .exclude(stage=Stage.ENDED)
+        .annotate(township=Substr("region_code", 1, 9))
+        .values("township", "task_kind")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed_on__isnull=False)))
+        .order_by()
+    ):
+        line = lines.get(row["township"] + "000")
+        if line is not None:
+            line.cases[row["task_kind"]] = row["n"]
+            line.completed[row["task_kind"]] = row["done"]
+    campaigns = Campaign.objects.visible_to(user).filter(year=plan.year, region_code__startswith=plan.region.prefix)
+    for campaign in campaigns:
+        for township in campaign_coverage(campaign, user).children:
+            line = lines.get(township.region.code)
+            if line is not None:
+                line.covered += township.covered
+                line.to_cover += township.total
+    rows = list(lines.values())
+    totals = wpdoc.targets_total(content)
+    return {
+        "plan": plan,
+        "c": content,
+        "phases": workplan_phases(content, today),
+        "lines": rows,
+        "totals": totals,
+        "cases_total": {k: sum(r.cases.get(k, 0) for r in rows) for k in TaskKind.values},
+        "covered_total": (sum(r.covered for r in rows), sum(r.to_cover for r in rows)),
+        "task_kinds": TaskKind,
+        "campaigns": list(campaigns),
     }

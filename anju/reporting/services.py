@@ -16,7 +16,10 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.cases import services as case_services
+from anju.cases.choices import TaskKind
 from anju.kit.versioning import (
+    ConfigStatus,
     config_activate,
     config_check_editable,
     config_derive,
@@ -27,10 +30,11 @@ from anju.kit.versioning import (
 from anju.regions.models import Region
 from anju.reporting import calendar as cal
 from anju.reporting import confirm as confirmation
-from anju.reporting import snapshots
+from anju.reporting import snapshots, workplan_acts
+from anju.reporting import workplan as wp
 from anju.reporting.acts import ensure_act
 from anju.reporting.choices import EventKind, ReportKind, SubmissionStatus
-from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent
+from anju.reporting.models import ReportingCalendar, Submission, SubmissionEvent, WorkPlan
 
 NATIONAL_NAME = "全国默认报送日历"
 NATIONAL_NOTE = "新增对象月报 5 日前、进度月报 20 日前逐级报送；年度计划 6-15、11-30、12-31 三个阶段。"
@@ -74,8 +78,24 @@ def calendar_update(
 
 
 def calendar_activate(*, acting_user: User, calendar: ReportingCalendar) -> ReportingCalendar:
-    """Put a draft in force; submissions already prepared keep the due date they were given."""
-    return config_activate(acting_user=acting_user, config=calendar, check=lambda c: cal.validate_calendar(c.content))
+    """Put a draft in force; submissions already prepared keep the due date they were given. A
+    version that would put a deadline still open under the calendar in force into the past is
+    refused (every problem named), so no region becomes late by a policy edit."""
+
+    def check(c: ReportingCalendar) -> None:
+        content = cal.validate_calendar(c.content)
+        in_force = calendar_for(c.region_code).content
+        problems = cal.open_deadlines_passed(in_force, content, c.region_code, timezone.localdate())
+        if problems:
+            raise ValidationError([*problems, "请把这些期限定在今天或以后，或等期限过后再启用。"])
+
+    return config_activate(acting_user=acting_user, config=calendar, check=check)
+
+
+def village_list_due(region_code: str, year: int) -> datetime.date:
+    """For the inspections app (registered in ``apps.ready``): when a year's village lists are
+    due, per the region's calendar."""
+    return cal.village_list_due(calendar_for(region_code).content, year)
 
 
 def calendar_discard(*, acting_user: User, calendar: ReportingCalendar) -> None:
@@ -312,3 +332,118 @@ def submission_reopen(
             current, kind=EventKind.REOPEN, before=SubmissionStatus.SIGNED_OFF, actor=acting_user, on=day, note=reason
         )
     return current
+
+
+# --- annual work plans (年度工作方案, ADR 0037) -------------------------------------------------------------
+
+
+def _townships(county: Region) -> dict[str, str]:
+    return dict(Region.objects.filter(parent=county).order_by("code").values_list("code", "name"))
+
+
+def workplan_in_force(county_code: str, year: int) -> WorkPlan | None:
+    return (
+        WorkPlan.objects.filter(region_code=county_code, year=year, status=ConfigStatus.ACTIVE)
+        .select_related("region")
+        .first()
+    )
+
+
+def _calendar_phases(county: Region, year: int) -> list[dict[str, Any]]:
+    plan = cal.plan_for(calendar_for(county.code).content, year, county.code)
+    return list(plan["phases"]) if plan else []
+
+
+def workplan_draft(*, acting_user: User, county: Region, year: int, note: str = "") -> WorkPlan:
+    """A new draft version of the county's plan for ``year``: a copy of its latest version, or
+    the province calendar's phases for the year when it has none."""
+    workplan_acts.ensure_act(county, acting_user, workplan_acts.WorkPlanAct.DRAFT)
+    if not 2009 <= year <= 2100:
+        raise ValidationError({"year": "年度应为四位年份。"})
+    plans = WorkPlan.objects.filter(region=county, year=year)
+    if plans.filter(status=ConfigStatus.DRAFT).exists():
+        raise ValidationError("本年度已有一个草稿版本，请先编辑并印发或删除它。")
+    latest = plans.order_by("-version").first()
+    with transaction.atomic():
+        plan = WorkPlan.objects.create(
+            region=county,
+            region_code=county.code,
+            year=year,
+            version=(latest.version if latest else 0) + 1,
+            content=latest.content if latest else wp.blank_plan(year, county.name, _calendar_phases(county, year)),
+            based_on=latest,
+            note=note.strip()[:200],
+            created_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=plan,
+            note=f"基于「{latest}」" if latest else "新建年度工作方案",
+        )
+    return plan
+
+
+def workplan_update(*, acting_user: User, plan: WorkPlan, content: Any, note: str = "") -> WorkPlan:
+    """Save a draft's document after checking every section (one Chinese message per problem;
+    nothing is saved when any is wrong)."""
+    workplan_acts.ensure_act(plan, acting_user, workplan_acts.WorkPlanAct.EDIT)
+    cleaned = wp.validate_plan(content, year=plan.year, townships=_townships(plan.region))
+    with transaction.atomic():
+        before = model_snapshot(plan, ("note", "content"))
+        plan.content = cleaned
+        plan.note = note.strip()[:200]
+        plan.save(update_fields=["content", "note"])
+        changes = changes_between(before, model_snapshot(plan, ("note", "content")))
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=plan, changes=changes or None)
+    return plan
+
+
+def workplan_activate(*, acting_user: User, plan: WorkPlan) -> WorkPlan:
+    """印发: put a draft in force for its county and year. The version in force until now is
+    kept (已停用). Refused when the document is incomplete, or when it would end a phase still
+    open under the version in force before today (the townships would be behind overnight)."""
+    workplan_acts.ensure_act(plan, acting_user, workplan_acts.WorkPlanAct.ACTIVATE)
+    content = wp.validate_plan(plan.content, year=plan.year, townships=_townships(plan.region))
+    current = workplan_in_force(plan.region_code, plan.year)
+    if current is not None:
+        problems = wp.open_phases_passed(current.content, content, timezone.localdate())
+        if problems:
+            raise ValidationError([*problems, "请把这些阶段的结束日期定在今天或以后。"])
+    with transaction.atomic():
+        WorkPlan.objects.filter(region=plan.region, year=plan.year, status=ConfigStatus.ACTIVE).update(
+            status=ConfigStatus.RETIRED
+        )
+        plan.status = ConfigStatus.ACTIVE
+        plan.activated_at = timezone.now()
+        plan.save(update_fields=["status", "activated_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=plan,
+            changes={"status": {"before": ConfigStatus.DRAFT.label, "after": ConfigStatus.ACTIVE.label}},
+            note=f"替代「{current}」" if current else "",
+        )
+        case_services.case_task_kinds_apply(
+            acting_user=acting_user,
+            county_code=plan.region_code,
+            year=plan.year,
+            annual_until=datetime.date.fromisoformat(content["annual_until"]),
+            why=f"按{plan}的年度任务认定截止日 {content['annual_until']} 标记",
+        )
+    return plan
+
+
+def workplan_discard(*, acting_user: User, plan: WorkPlan) -> None:
+    """Delete a draft (a version that was in force is never deleted)."""
+    workplan_acts.ensure_act(plan, acting_user, workplan_acts.WorkPlanAct.DISCARD)
+    with transaction.atomic():
+        audit_record(actor=acting_user, action=AuditAction.DELETE, obj=plan, note=str(plan))
+        plan.delete()
+
+
+def task_kind_for(region_code: str, year: int, opened_on: datetime.date) -> str:
+    """For the cases app (registered in ``apps.ready``): 年度任务 or 动态新增 for a case opened
+    on ``opened_on`` in a county, by the county's plan in force; 年度任务 with no plan."""
+    plan = workplan_in_force(region_code[:6] + "000000", year)
+    return wp.task_kind_for(plan.content, opened_on) if plan else TaskKind.ANNUAL

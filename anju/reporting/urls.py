@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.reporting import views
+from anju.reporting import views, workplan_views
 
 app_name = "reporting"
 urlpatterns = [
@@ -15,6 +15,13 @@ urlpatterns = [
     path("<int:pk>/xlsx/", views.submission_export, name="submission_export"),
     path("board/", views.timeliness_board, name="timeliness_board"),
     path("plan/", views.annual_plan, name="annual_plan"),
+    path("work-plans/", workplan_views.workplan_list, name="workplan_list"),
+    path("work-plans/new/", workplan_views.workplan_new, name="workplan_new"),
+    path("work-plans/<int:pk>/", workplan_views.workplan_detail, name="workplan_detail"),
+    path("work-plans/<int:pk>/edit/", workplan_views.workplan_edit, name="workplan_edit"),
+    path("work-plans/<int:pk>/activate/", workplan_views.workplan_activate, name="workplan_activate"),
+    path("work-plans/<int:pk>/discard/", workplan_views.workplan_discard, name="workplan_discard"),
+    path("work-plans/<int:pk>/pdf/", workplan_views.workplan_pdf, name="workplan_pdf"),
     path("calendars/", views.calendar_list, name="calendar_list"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path("calendars/<int:pk>/derive/", views.CALENDAR_PAGES.derive_view(), name="calendar_derive"),

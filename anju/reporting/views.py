@@ -307,12 +307,17 @@ def timeliness_board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, month = _month(request.GET.get("month"), today)
     kind = request.GET.get("kind") or ReportKind.MONTHLY_LIST
-    if kind not in ReportKind.values:
+    if kind not in (*ReportKind.values, selectors.VILLAGE_LIST):
         kind = ReportKind.MONTHLY_LIST
     parent = selectors.board_parent(request.user, request.GET.get("region"))
     if request.GET.get("region") and parent is None:
         raise Http404("区划不存在或不在您的管辖范围内。")
-    result = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today) if parent else None
+    result: selectors.Board | None = None
+    if parent and kind == selectors.VILLAGE_LIST:
+        # The villages' signed lists are due once a year: the month picked gives the year.
+        result = selectors.village_list_board(parent=parent, year=year, user=request.user, today=today)
+    elif parent:
+        result = selectors.board(parent=parent, kind=kind, year=year, month=month, today=today)
     months = []
     y, m = today.year, today.month
     for _ in range(12):
@@ -327,7 +332,7 @@ def timeliness_board(request: HttpRequest) -> HttpResponse:
             "parent": parent,
             "ancestors": _ancestors_in_scope(request.user, parent),
             "kind": kind,
-            "kinds": ReportKind.choices,
+            "kinds": [*ReportKind.choices, (selectors.VILLAGE_LIST, village_list_name(parent))],
             "month_value": f"{year}-{month:02d}",
             "months": months,
             "states": Timeliness.choices,
@@ -396,6 +401,13 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "used": Submission.objects.visible_to(user).filter(calendar=calendar).count(),
         },
     )
+
+
+def village_list_name(parent: Region | None) -> str:
+    """The villages' list as the province calendar names it (村级疑似危房清单), with its due day."""
+    calendar = services.calendar_for(parent.code) if parent else services.ensure_national_calendar()
+    section = cal.village_list_section(calendar.content)
+    return f"{section['name']}（每年 {section['due']} 前）"
 
 
 def reminders_context(user: Any) -> dict[str, Any]:

@@ -31,7 +31,6 @@ from anju.subsidies.filters import DueCaseFilter, PaymentFilter
 from anju.subsidies.models import Payment
 from anju.subsidies.services import can_pay, stage_refusal
 
-DEFAULT_FINAL_PAYMENT_DAYS = 30
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -65,7 +64,7 @@ def case_close_blockers(case: RenovationCase) -> list[str]:
 
 
 def final_payment_days(case: RenovationCase) -> int:
-    return int(case.policy.content.get("final_payment_days") or DEFAULT_FINAL_PAYMENT_DAYS)
+    return int(case.policy.content["final_payment_days"])  # a required section of every version
 
 
 def final_payment_due(case: RenovationCase) -> datetime.date | None:
@@ -151,7 +150,7 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     by_days: dict[int, list[int]] = defaultdict(list)
     for pk, days in CasePolicy.objects.values_list("pk", "content__final_payment_days"):
-        by_days[int(days or DEFAULT_FINAL_PAYMENT_DAYS)].append(pk)
+        by_days[int(days)].append(pk)
     late = Q(pk__in=[])
     for days, pks in by_days.items():
         late |= Q(policy_id__in=pks, accepted_on__lt=today - datetime.timedelta(days=days))

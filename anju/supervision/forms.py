@@ -94,12 +94,14 @@ class OrderIssueForm(forms.Form):
     )
     due_on = DateField(label="整改期限", widget=DATE, error_messages={"required": "请填写整改期限。"})
 
-    def __init__(self, *args: Any, findings: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, findings: Any, due_days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["findings"]
         field.queryset = findings  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         field.label_from_instance = lambda f: f"{f.get_category_display()}：{f.description}"  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
-        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=30)
+        # The province's renovation policy (deadlines.supervision_days) proposes the due date.
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=due_days)
+        self.fields["due_on"].help_text = f"改造政策：下发后 {due_days} 天内整改"
         style_form(self)
 
 

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.choices import Role
+from anju.cases import policy as pol
 from anju.cases.models import RenovationCase
+from anju.cases.services import policy_for
 from anju.core.actors import Viewer
 from anju.core.scoping import get_visible_or_404
 from anju.regions.choices import RegionLevel
@@ -153,3 +155,9 @@ def may_see_supervision(user: Any) -> bool:
         user.is_superuser
         or user.has_role(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER)
     )
+
+
+def order_due_days(visit: SupervisionVisit) -> int:
+    """Days a rectification order's due date is proposed after its issue: the renovation policy
+    in force for the visited township (``deadlines.supervision_days``)."""
+    return pol.deadline_days(policy_for(visit.township.code).content, "supervision_days")

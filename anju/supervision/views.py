@@ -102,7 +102,9 @@ def _render_visit(
         "orders": orders,
         "acts": acts,
         "finding_form": (finding_form or FindingForm(user=user, township=visit.township)) if may_add.allowed else None,
-        "order_form": (order_form or OrderIssueForm(findings=unordered)) if may_issue.allowed else None,
+        "order_form": (order_form or OrderIssueForm(findings=unordered, due_days=selectors.order_due_days(visit)))
+        if may_issue.allowed
+        else None,
         # why no order can be issued now, to an officer who may record findings
         "issue_refusal": may_issue.reason if may_add.allowed and not may_issue.allowed else "",
     }
@@ -136,7 +138,9 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def order_issue(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
     _require_role(request, SupervisionAct.ISSUE)
-    form = OrderIssueForm(request.POST, findings=visit.findings.filter(order__isnull=True))
+    form = OrderIssueForm(
+        request.POST, findings=visit.findings.filter(order__isnull=True), due_days=selectors.order_due_days(visit)
+    )
     if form.is_valid():
         try:
             order = services.order_issue(

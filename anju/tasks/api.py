@@ -36,6 +36,14 @@ class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg] 
     completion_rate = serializers.DecimalField(
         max_digits=6, decimal_places=1, allow_null=True, help_text="竣工户数 ÷ 合计任务 × 100"
     )
+    of_kind = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="只计标为本任务类型（年度任务或动态新增）的案件：filed/started/completed/accepted/closed",
+    )
+    of_kind_completion_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, help_text="本类型竣工户数 ÷ 本类型任务 × 100"
+    )
 
 
 class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -95,6 +103,8 @@ class RenovationTaskSerializer(serializers.ModelSerializer):  # type: ignore[typ
             "task_total": row.task_total,
             **figures,
             "completion_rate": row.completion_rate,
+            "of_kind": row.figures_by_kind[obj.kind] if row.figures_by_kind else None,
+            "of_kind_completion_rate": (rate.value if (rate := row.kind_completion(obj.kind)) is not None else None),
         }
         return dict(TaskProgressSerializer(progress).data)  # as the schema says (rate as a string)
 

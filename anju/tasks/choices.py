@@ -1,8 +1,6 @@
-from django.db import models
+"""The kinds of task (年度任务, 动态新增) are the case's (``anju.cases.choices``): every case is
+marked with the kind it counts against (ADR 0037); they are re-exported here for the tasks app."""
 
+from anju.cases.choices import TaskKind as TaskKind
 
-class TaskKind(models.TextChoices):
-    """The province issues two kinds of quota per county and year (requirements §8)."""
-
-    ANNUAL = "annual", "年度任务"
-    DYNAMIC = "dynamic", "动态新增"
+__all__ = ["TaskKind"]

@@ -38,6 +38,8 @@ class ProgressRow:
     allocated_annual: int | None = None
     allocated_dynamic: int | None = None
     figures: dict[str, int] | None = None
+    # The same figures apart for the cases marked 年度任务 and 动态新增 (ADR 0037).
+    figures_by_kind: dict[str, dict[str, int]] | None = None
     children: list[ProgressRow] = field(default_factory=list)
 
     @property
@@ -101,6 +103,29 @@ class ProgressRow:
             return None
         return completion_rate(self.figures["completed"], self.task_total)
 
+    def kind_completion(self, kind: str) -> Rate | None:
+        """竣工 cases marked ``kind`` against the task of that kind alone."""
+        if self.figures_by_kind is None:
+            return None
+        task = self.annual_count if kind == TaskKind.ANNUAL else self.dynamic_count
+        return completion_rate(self.figures_by_kind[kind]["completed"], task)
+
+    @property
+    def by_kind(self) -> list[dict[str, Any]]:
+        """Per kind: its label, task, case figures and 竣工率 (the separate count, ADR 0037)."""
+        if self.figures_by_kind is None:
+            return []
+        return [
+            {
+                "kind": kind,
+                "label": TaskKind(kind).label,
+                "task": self.annual_count if kind == TaskKind.ANNUAL else self.dynamic_count,
+                "figures": self.figures_by_kind[kind],
+                "completion": self.kind_completion(kind),
+            }
+            for kind in TaskKind.values
+        ]
+
     @property
     def completion_rate(self) -> Decimal | None:
         return self.completion.value if self.completion is not None else None
@@ -141,7 +166,7 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
         cases = cases.filter(region_code__startswith=county.prefix)
     counted = (
         cases.annotate(township=Substr("region_code", 1, 9))
-        .values("programme", "township")
+        .values("programme", "township", "task_kind")
         .annotate(
             filed=Count("pk", filter=Q(filed_on__isnull=False)),
             started=Count("pk", filter=Q(started_on__isnull=False)),
@@ -151,19 +176,22 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
         )
         .order_by()
     )
-    by_township: dict[tuple[str, str], dict[str, int]] = {
-        (c["programme"], c["township"]): {k: c[k] for k in CASE_FIGURES} for c in counted
+    by_township: dict[tuple[str, str, str], dict[str, int]] = {
+        (c["programme"], c["township"], c["task_kind"]): {k: c[k] for k in CASE_FIGURES} for c in counted
     }
 
     for row in rows.values():
         prefix = row.region.prefix
         if in_scope(user, row.region.code):
             figures = dict.fromkeys(CASE_FIGURES, 0)
-            for (programme, township), counts in by_township.items():
+            by_kind = {kind: dict.fromkeys(CASE_FIGURES, 0) for kind in TaskKind.values}
+            for (programme, township, kind), counts in by_township.items():
                 if programme == row.programme and township.startswith(prefix):
                     for k in CASE_FIGURES:
                         figures[k] += counts[k]
+                        by_kind[kind][k] += counts[k]
             row.figures = figures
+            row.figures_by_kind = by_kind
             if row.is_county:
                 row.allocated_annual = allocated.get(row.annual.pk, 0) if row.annual else None
                 row.allocated_dynamic = allocated.get(row.dynamic.pk, 0) if row.dynamic else None

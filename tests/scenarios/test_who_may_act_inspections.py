@@ -232,13 +232,27 @@ def test_village_lists_every_state_and_role(
     def receive(user: Any, record: VillageList = record) -> None:
         services.village_list_receive(acting_user=user, village_list=record)
 
+    def return_(user: Any, record: VillageList = record) -> None:
+        services.village_list_return(acting_user=user, village_list=record, reason="漏报一户")
+
+    def supplement(user: Any, record: VillageList = record) -> None:
+        services.village_list_supplement(acting_user=user, village_list=record, reason="新发现一户")
+
+    perform: dict[str, Callable[[Any], Any]] = {
+        ActKind.RECEIVE: receive,
+        ActKind.RETURN: return_,
+        ActKind.SUPPLEMENT: supplement,
+    }
     for state in ("signed", "received"):
-        offered = walk_acts(record, crew, {ActKind.RECEIVE: receive}, record.refresh_from_db)
-        expected = {"township"} if state == "signed" else set()
-        assert {w for w, k in offered.items() if k} == expected, state
+        offered = walk_acts(record, crew, perform, record.refresh_from_db)
+        # The township receives (once) or returns; the village head may 补报 either way.
+        township = {ActKind.RECEIVE, ActKind.RETURN} if state == "signed" else {ActKind.RETURN}
+        assert {w: k for w, k in offered.items() if k} == {"township": township, "head": {ActKind.SUPPLEMENT}}, state
         for who, user in crew.items():
             page = page_of(client, user, reverse("inspections:village_list_detail", args=[record.pk]))
-            assert ('data-testid="act-receive"' in page) == bool(offered[who]), (who, state)
+            assert ('data-testid="act-receive"' in page) == (ActKind.RECEIVE in offered[who]), (who, state)
+            assert ('data-testid="act-return"' in page) == (ActKind.RETURN in offered[who]), (who, state)
+            assert ('data-testid="act-supplement"' in page) == (ActKind.SUPPLEMENT in offered[who]), (who, state)
         if state == "signed":
             receive(crew["township"])
             record.refresh_from_db()

@@ -117,7 +117,7 @@ def test_a_failure_needs_a_deadline_after_the_acceptance_and_requirements(
     with pytest.raises(ValidationError) as exc:
         services.acceptance_record(acting_user=officers["township"], **kwargs)
     assert exc.value.message_dict["rectification_due"] == [
-        f"验收未通过，请填写整改期限（建议 {ago(-20):%Y-%m-%d}，即验收后 30 天）。"
+        f"验收未通过，请填写整改期限（建议 {ago(-20):%Y-%m-%d}，即改造政策规定的验收后 30 天）。"
     ]
     assert exc.value.message_dict["rectification_requirements"] == ["验收未通过，请填写整改要求。"]
     with pytest.raises(ValidationError) as exc:

@@ -61,6 +61,7 @@ from anju.reporting.services import (
     calendar_derive,
     ensure_national_calendar,
     submission_prepare,
+    workplan_draft,
 )
 from anju.reporting.tests.conftest import submit_confirming
 from anju.subsidies.services import payment_record
@@ -109,6 +110,8 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "inspections:village_list_detail": lambda o: {"pk": o["village_list"].pk},
     "inspections:village_list_download": lambda o: {"pk": o["village_list"].pk},
     "inspections:village_list_receive": lambda o: {"pk": o["village_list"].pk},
+    "inspections:village_list_return": lambda o: {"pk": o["village_list"].pk},
+    "inspections:village_list_supplement": lambda o: {"pk": o["village_list"].pk},
     "inspections:follow_up_detail": lambda o: {"pk": o["follow_up"].pk},
     "api:region-detail": lambda o: {"code": o["region"].code},
     "api:user-detail": lambda o: {"pk": o["user"].pk},
@@ -131,6 +134,8 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:controlmeasure-verify": lambda o: {"pk": o["measure"].pk},
     "api:villagelist-detail": lambda o: {"pk": o["village_list"].pk},
     "api:villagelist-receive": lambda o: {"pk": o["village_list"].pk},
+    "api:villagelist-return-": lambda o: {"pk": o["village_list"].pk},
+    "api:villagelist-supplement": lambda o: {"pk": o["village_list"].pk},
     "api:followup-detail": lambda o: {"pk": o["follow_up"].pk},
     "api:followup-step": lambda o: {"pk": o["follow_up"].pk},
     "api:listimport-commit": lambda o: {"pk": o["list_import"].pk},
@@ -248,6 +253,13 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reporting:submission_reopen": lambda o: {"pk": o["township_submission"].pk},
     "reporting:submission_export": lambda o: {"pk": o["submission"].pk},
     "reporting:calendar_detail": lambda o: {"pk": o["calendar"].pk},
+    "reporting:workplan_detail": lambda o: {"pk": o["work_plan"].pk},
+    "reporting:workplan_edit": lambda o: {"pk": o["work_plan"].pk},
+    "reporting:workplan_activate": lambda o: {"pk": o["work_plan"].pk},
+    "reporting:workplan_discard": lambda o: {"pk": o["work_plan"].pk},
+    "reporting:workplan_pdf": lambda o: {"pk": o["work_plan"].pk},
+    "api:workplan-detail": lambda o: {"pk": o["work_plan"].pk},
+    "api:workplan-activate": lambda o: {"pk": o["work_plan"].pk},
     "reporting:calendar_derive": lambda o: {"pk": o["calendar"].pk},
     "reporting:calendar_edit": lambda o: {"pk": o["calendar"].pk},
     "reporting:calendar_activate": lambda o: {"pk": o["calendar"].pk},
@@ -518,6 +530,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         ),
     )
     calendar = calendar_derive(acting_user=cq_province, source=ensure_national_calendar())
+    work_plan = workplan_draft(acting_user=ps_admin, county=regions["500243000000"], year=datetime.date.today().year)
     # A photo flag on 彭水县's case: a photo with no position (ADR 0033).
     photo_check = photo_check_record(
         photo=StagePhoto(
@@ -545,6 +558,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         "submission": submission,
         "township_submission": township_submission,
         "calendar": calendar,
+        "work_plan": work_plan,
         "visit": visit,
         "finding": finding,
         "order": order,

@@ -60,7 +60,7 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     covered = im.Inspection.objects.filter(campaign__isnull=False).values("household").distinct().count()
     assert 0.5 * House.objects.count() < covered < House.objects.count()  # some left on the to-do list
     assert set(im.Referral.objects.values_list("status", flat=True)) == {"pending", "confirmed"}
-    assert im.VillageList.objects.get().status == "received"
+    assert im.VillageList.objects.get(round=1).received_at is not None  # received, then supplemented (demo.plan)
     tasks = im.EmergencyTask.objects.all()
     assert tasks.filter(inspection__isnull=False).exists() and tasks.filter(inspection__isnull=True).exists()
     assert House.objects.filter(suspected_grade__in=["C", "D"], is_occupied=True).exists()
@@ -161,6 +161,24 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     assert any(p.late_reason() for p in sites) and sites.filter(status="accepted").exists()
     assert Project.objects.filter(kind="livable_town", township__name="善感乡").count() == 3
     assert WorkingTeam.objects.filter(region_code__startswith="500243202").count() == 10
+    # Planning (issue 18 items 5–7): both counties' work plans in force, one phase behind; the
+    # seeds' calendars; 北渔泽村's list supplemented and returned.
+    from anju.inspections.models import VillageList
+    from anju.reporting.models import ReportingCalendar, WorkPlan
+    from anju.reporting.selectors import annual_plan
+
+    plans = WorkPlan.objects.filter(status="active")
+    assert sorted(plans.values_list("region_code", flat=True)) == ["140405000000", "500243000000"]
+    tunliu_plan = annual_plan(
+        user=superuser, region=Region.objects.get(code="140405000000"), year=timezone.localdate().year
+    )
+    assert any(p.passed and p.total for p in tunliu_plan["phases"]) and tunliu_plan["workplan"] is not None
+    shanxi = ReportingCalendar.objects.get(region_code="140000000000", status="active")
+    assert shanxi.content["reports"]["progress"]["due_day"]["township"] == 20
+    assert [v.status for v in VillageList.objects.filter(region_code="140405102201").order_by("round")] == [
+        "superseded",
+        "returned",
+    ]
 
     out = StringIO()
     call_command("load_demo", stdout=out)

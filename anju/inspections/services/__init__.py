@@ -28,7 +28,13 @@ from anju.inspections.services.inspections import (
 )
 from anju.inspections.services.measures import measure_record, measure_verify
 from anju.inspections.services.referrals import referral_decide
-from anju.inspections.services.village_lists import village_list_content, village_list_receive, village_list_sign
+from anju.inspections.services.village_lists import (
+    village_list_content,
+    village_list_receive,
+    village_list_return,
+    village_list_sign,
+    village_list_supplement,
+)
 
 __all__ = [
     "CHECKLIST_CODE",
@@ -57,5 +63,7 @@ __all__ = [
     "task_priority",
     "village_list_content",
     "village_list_receive",
+    "village_list_return",
     "village_list_sign",
+    "village_list_supplement",
 ]

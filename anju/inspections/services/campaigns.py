@@ -14,7 +14,7 @@ from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.inspections.acts import ensure_act
 from anju.inspections.choices import ActKind
 from anju.inspections.models import Campaign
-from anju.inspections.rules import inspection_rules
+from anju.inspections.rules import village_list_due
 from anju.inspections.services._common import _villages_in
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
@@ -53,7 +53,7 @@ def campaign_create(
             region_code=region.code,
             starts_on=starts_on,
             deadline=deadline,
-            list_due=list_due or inspection_rules().village_list_due(year),
+            list_due=list_due or village_list_due(region.code, year),
             created_by=acting_user,
         )
         campaign.villages.set(chosen)

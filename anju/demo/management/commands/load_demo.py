@@ -179,6 +179,15 @@ class Command(BaseCommand):
                 f"演示逐级报送：{submissions} 份月报（渔泽镇各村近三个月，有迟报和未报；渔泽镇本月被退回后重报，"
                 "待屯留区审核；鹿鸣乡待彭水县审核；见「统计督导」）。"
             )
+        from anju.demo.plan import load_demo_plan
+
+        planned = load_demo_plan(superuser)
+        if planned:
+            self.stdout.write(
+                f"演示年度工作方案：报送日历 {planned['calendars']} 个省级版本（山西：进度月报乡镇 20 日；重庆：村级清单 03-30），"
+                f"屯留区、彭水县年度工作方案 {planned['plans']} 份（一个阶段已逾期；见「统计督导」→「年度工作方案」）；"
+                "北渔泽村清单补报后被渔泽镇退回（见「排查」）。"
+            )
         if "dashboard" not in wanted:
             return
         from anju.demo.dashboard import load_demo_dashboard
