@@ -138,3 +138,29 @@ def test_the_anomaly_check_shows_a_live_case_of_a_person_the_national_system_ren
     [found] = Finding.objects.filter(rule_id="A01-person-twice", status=FindingStatus.OPEN)
     assert "国家农村危房改造信息系统已有其改造记录：2016 年修缮加固" in found.evidence
     assert head.head_id_number not in found.evidence
+
+
+def test_the_api_previews_a_history_file_reports_errors_and_commits_when_confirmed(
+    regions: dict[str, Region], tl_county: User, client: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = workbook(
+        ["甲", make_id(51), "渔泽镇北渔泽村", 2020, "修缮加固", 15000, "2020-09-01"],
+        ["乙", "12345", "渔泽镇北渔泽村", 2020, "修缮加固", 15000, "2020-09-01"],
+    )  # fmt: skip
+    client.force_login(tl_county)
+    answer = client.post("/api/history-imports/", {"file": SimpleUploadedFile("h.xlsx", data)})
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["counts"]["new"] == 1 and body["invalid"][0]["line"] == 4
+    assert body["rows"][0]["id_number"] == make_id(51)  # the county officer sees the whole number
+    report = client.get(f"/api/history-imports/{body['id']}/errors/")
+    assert report.status_code == 200 and "身份证号码" in report.content.decode("utf-8-sig")
+    refused = client.post(f"/api/history-imports/{body['id']}/commit/", {}, content_type="application/json")
+    assert refused.status_code == 400 and "有 1 行无效" in refused.content.decode()
+    done = client.post(
+        f"/api/history-imports/{body['id']}/commit/", {"confirm_partial": True}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["status"] == "committed"
+    assert RenovationHistory.objects.get().id_number == make_id(51)

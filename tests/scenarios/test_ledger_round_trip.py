@@ -292,3 +292,25 @@ def _named(content: bytes, name: str) -> Any:
     return SimpleUploadedFile(
         name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+def test_the_api_previews_and_commits_a_return_and_refuses_a_second_commit(
+    general_home: GeneralHome,  # noqa: F811
+    second_house: House,
+    tl_county: User,
+) -> None:
+    client = Client()
+    client.force_login(tl_county)
+    returned = edit(export(tl_county), lambda s: set_cell(s, "丙", OCCUPANTS, 1))
+    answer = client.post("/api/ledger-returns/", {"file": _named(returned, "疑似危房台账.xlsx")})
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["status"] == "previewed" and body["counts"]["changed_cells"] == 1
+    assert body["preview"]["changes"][0]["cells"] == [{"column": OCCUPANTS, "old": "3", "new": "1"}]
+    assert "fields" not in body["preview"]["changes"][0]  # what the commit applies stays inside
+    assert body["acts"] == [{"kind": "commit", "allowed": True, "reason": "", "label": "确认写入"}]
+    done = client.post(f"/api/ledger-returns/{body['id']}/commit/")
+    assert done.status_code == 200 and done.json()["status"] == "committed"
+    assert House.objects.get(pk=second_house.pk).occupants == 1
+    again = client.post(f"/api/ledger-returns/{body['id']}/commit/")
+    assert again.status_code == 400 and "已写入" in again.content.decode()
