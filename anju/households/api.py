@@ -21,7 +21,7 @@ from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
 from anju.households.choices import Department, Grade, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter
-from anju.households.history import error_report, history_import_cancel, history_import_commit, history_import_preview
+from anju.households.history import error_report, history_import_cancel, history_import_commit, history_import_start
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
 from anju.households.models import (
@@ -283,13 +283,20 @@ class HistoryImportViewSet(ScopedReadOnlyViewSet):
     scoped_queryset = HistoryImport.objects.select_related("created_by")
     serializer_class = HistoryImportSerializer
 
-    @extend_schema(request={"multipart/form-data": HistoryUploadSerializer}, responses={201: HistoryImportSerializer})
+    @extend_schema(
+        request={"multipart/form-data": HistoryUploadSerializer},
+        responses={201: HistoryImportSerializer, 202: JobSerializer},
+    )
     def create(self, request: Request, format: str | None = None) -> Response:
+        """A file up to 2 MB is previewed at once (201); a larger one as a job (202, the job;
+        its result names the history_import)."""
         upload = HistoryUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        record = history_import_preview(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        result = history_import_start(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
+        if isinstance(result, HistoryImport):
+            return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+        return Response(JobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=HistoryCommitSerializer, responses=HistoryImportSerializer)
     @action(detail=True, methods=["post"])

@@ -18,6 +18,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -50,6 +51,8 @@ from anju.households.models import (
     RenovationHistory,
 )
 from anju.households.permissions import can_write_households
+from anju.jobs.models import Job
+from anju.jobs.services import job_start
 from anju.regions.models import Region
 
 # Header texts seen in the national system's exports and in the tables counties keep from it.
@@ -78,7 +81,10 @@ LABELS = {
 }
 FIRST_YEAR = 2008  # the national programme's first year (农村危房改造试点)
 MAX_AMOUNT = Decimal("500000")  # a typing error bound, not policy: no renovation subsidy is larger
-DIRECT_LIMIT = 20_000  # rows previewed while the user waits; longer files are refused with the limit
+# A file up to this size is previewed while the user waits (~20,000 rows); a larger one as a job
+# (``households.history_preview``, under the imports' memory limit), up to JOB_LIMIT rows.
+DIRECT_BYTES = 2 << 20
+JOB_LIMIT = 300_000
 _INDEX = alias_index(ALIASES)
 _AMOUNT_TEXT = re.compile(r"[,，\s元]")
 
@@ -139,7 +145,7 @@ def _amount(raw: str) -> Decimal | None:
 
 
 def parse_history(
-    data: bytes, filename: str, user: Any, today: datetime.date
+    data: bytes, filename: str, user: Any, today: datetime.date, max_rows: int = JOB_LIMIT
 ) -> tuple[dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]:
     """(mapping field → header, valid rows, invalid rows with per-column reasons). Raises
     ``TabularError`` for a file that cannot be read or has no usable header."""
@@ -169,8 +175,8 @@ def parse_history(
             continue
         if not cell.get("id_number") and not cell.get("head_name"):
             continue  # a 合计 / 制表人 line
-        if len(valid) + len(invalid) >= DIRECT_LIMIT:
-            raise TabularError(f"文件超过 {DIRECT_LIMIT} 行，请按乡镇分成几个文件导入。")
+        if len(valid) + len(invalid) >= max_rows:
+            raise TabularError(f"文件超过 {max_rows} 行，请按乡镇分成几个文件导入。")
         errors: dict[str, str] = {}
         for f, value in cell.items():
             if isinstance(value, FormulaCell):
@@ -239,6 +245,24 @@ def _check_importer(user: Any) -> None:
         raise PermissionDenied("只有村、乡镇和区/县住建部门的经办人员才能导入历史改造记录。")
     if user.region_id is None and not user.is_superuser:
         raise PermissionDenied("您的账号没有所属区划，不能导入历史改造记录。")
+
+
+def history_import_start(*, acting_user: User, data: bytes, filename: str) -> HistoryImport | Job:
+    """Preview a national-system export: at once when it is small, else as a background job
+    (the jobs page shows its progress and links the preview)."""
+    _check_importer(acting_user)
+    if len(data) <= DIRECT_BYTES:
+        return history_import_preview(acting_user=acting_user, data=data, filename=filename)
+    if len(data) > settings.ANJU_MAX_IMPORT_BYTES:
+        raise ValidationError({"file": f"文件过大（上限 {settings.ANJU_MAX_IMPORT_BYTES // (1024 * 1024)} MB）。"})
+    return job_start(
+        acting_user=acting_user,
+        kind="households.history_preview",
+        title=f"历史改造记录预览：{filename}",
+        params={"filename": filename},
+        input_name=filename,
+        input_data=data,
+    )
 
 
 def history_import_preview(*, acting_user: User, data: bytes, filename: str) -> HistoryImport:

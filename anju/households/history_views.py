@@ -22,10 +22,11 @@ from anju.households.history import (
     error_report,
     history_import_cancel,
     history_import_commit,
-    history_import_preview,
+    history_import_start,
 )
 from anju.households.models import HistoryImport, HistoryImportStatus
 from anju.households.permissions import can_write_households
+from anju.jobs.models import Job
 
 PREVIEW_ROWS = 200
 
@@ -38,13 +39,14 @@ def history_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and allowed and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            record = history_import_preview(
-                acting_user=signed_in_user(request), data=upload.read(), filename=upload.name
-            )
+            result = history_import_start(acting_user=signed_in_user(request), data=upload.read(), filename=upload.name)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
-            return redirect("households:history_detail", pk=record.pk)
+            if isinstance(result, Job):
+                messages.info(request, "文件较大，已转为后台任务预览，完成后在任务页查看结果。")
+                return redirect("jobs:job_detail", pk=result.pk)
+            return redirect("households:history_detail", pk=result.pk)
     page = Paginator(HistoryImport.objects.visible_to(request.user).select_related("created_by"), 25).get_page(
         request.GET.get("page")
     )

@@ -287,11 +287,13 @@ def _circumstances_of(household_ids: Sequence[int]) -> dict[int, tuple[str, date
     return found
 
 
-def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def general_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
     names = region_names(scope.prefix)
+    base = _general_qs(scope)
+    if only is not None:
+        base = base.filter(pk__in=only)
     qs = (
-        _general_qs(scope)
-        .annotate(
+        base.annotate(
             current=FilteredRelation("household__decisions", condition=Q(household__decisions__is_current=True)),
             case_stage=Subquery(
                 RenovationCase.objects.filter(household=OuterRef("household_id"))
@@ -301,6 +303,7 @@ def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         )
         .order_by("region_code", "group_name", "household__head_name", "pk")
         .values_list(
+            "pk",
             "household_id",
             "region_code",
             "group_name",
@@ -317,26 +320,33 @@ def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         )
     )
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
-        found = _circumstances_of([r[0] for r in batch])
-        for hid, code, group, hh_group, name, id_no, structure, grade, on, occupied, n, outcome, stage in batch:
+        found = _circumstances_of([r[1] for r in batch])
+        for pk, hid, code, group, hh_group, name, id_no, structure, grade, on, occupied, n, outcome, stage in batch:
             kind, recorded_on = found.get(hid, ("", None))
             yield (
-                names.get(township_code(code), ""),
-                names.get(village_code(code), ""),
-                group or hh_group,
-                name,
-                id_text(id_no, scope.full_ids),
-                STRUCTURE_LABELS.get(structure, structure),
-                f"{grade} 级",
-                on,
-                "是" if occupied else "否",
-                n if occupied else 0,
-                OUTCOME_LABELS.get(outcome or "", "未认定"),
-                CIRCUMSTANCE_LABELS.get(kind, "未核实") if kind else "未核实",
-                recorded_on,
-                "纳入年度计划兜底" if outcome == Outcome.FALLBACK else "",
-                STAGE_LABELS.get(stage or "", "未建案"),
+                pk,
+                (
+                    names.get(township_code(code), ""),
+                    names.get(village_code(code), ""),
+                    group or hh_group,
+                    name,
+                    id_text(id_no, scope.full_ids),
+                    STRUCTURE_LABELS.get(structure, structure),
+                    f"{grade} 级",
+                    on,
+                    "是" if occupied else "否",
+                    n if occupied else 0,
+                    OUTCOME_LABELS.get(outcome or "", "未认定"),
+                    CIRCUMSTANCE_LABELS.get(kind, "未核实") if kind else "未核实",
+                    recorded_on,
+                    "纳入年度计划兜底" if outcome == Outcome.FALLBACK else "",
+                    STAGE_LABELS.get(stage or "", "未建案"),
+                ),
             )
+
+
+def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in general_keyed(scope))
 
 
 def general_count(scope: Scope) -> int:
@@ -623,6 +633,7 @@ LEDGERS: dict[str, Ledger] = {
             rows=general_rows,
             count=general_count,
             uses_year=False,
+            keyed=general_keyed,
         ),
         Ledger(
             key="suspected",

@@ -103,6 +103,14 @@ RETURNABLE: dict[str, Returnable] = {
         noun="房屋",
         apply=_apply_house,
     ),
+    "general": Returnable(
+        editable=(
+            Editable("是否住人", "is_occupied", parse_yes_no),
+            Editable("居住人数", "occupants", parse_count),
+        ),
+        noun="房屋",
+        apply=_apply_house,
+    ),
     "key_groups": Returnable(
         editable=(Editable("村民小组", "group_name", parse_group_name),),
         noun="农户",

@@ -23,7 +23,7 @@ from anju.cases.models import RenovationCase
 from anju.cases.tests.conftest import covered_home, officers, tl_head  # noqa: F401
 from anju.cases.watch import renovated_under_watch
 from anju.households.history import error_report, history_import_commit, history_import_preview
-from anju.households.models import HistoryImportStatus, RenovationHistory
+from anju.households.models import HistoryImport, HistoryImportStatus, RenovationHistory
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
 from tests.scenarios.conftest import ago
@@ -164,3 +164,23 @@ def test_the_api_previews_a_history_file_reports_errors_and_commits_when_confirm
     )
     assert done.status_code == 200 and done.json()["status"] == "committed"
     assert RenovationHistory.objects.get().id_number == make_id(51)
+
+
+def test_a_large_file_is_previewed_as_a_background_job(
+    regions: dict[str, Region],
+    tl_county: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from anju.households import history
+    from anju.jobs.models import Job, JobStatus
+
+    monkeypatch.setattr(history, "DIRECT_BYTES", 100)  # every file counts as large here
+    data = workbook(["甲", make_id(61), "渔泽镇北渔泽村", 2019, "修缮加固", 12000, "2019-10-01"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = history.history_import_start(acting_user=tl_county, data=data, filename="大文件.xlsx")
+    assert isinstance(job, Job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    record = HistoryImport.objects.get(pk=job.result["history_import"])
+    assert record.status == HistoryImportStatus.PREVIEWED and record.counts["new"] == 1

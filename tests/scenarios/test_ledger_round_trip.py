@@ -314,3 +314,19 @@ def test_the_api_previews_and_commits_a_return_and_refuses_a_second_commit(
     assert House.objects.get(pk=second_house.pk).occupants == 1
     again = client.post(f"/api/ledger-returns/{body['id']}/commit/")
     assert again.status_code == 400 and "已写入" in again.content.decode()
+
+
+def test_the_general_households_ledger_comes_back_too_and_the_plan_does_not(
+    general_home: GeneralHome,  # noqa: F811
+    tl_county: User,
+) -> None:
+    result = ledger_export(acting_user=tl_county, key="general", fmt="xlsx", year=2026)
+    assert isinstance(result, LedgerFile)
+    ret = upload(tl_county, edit(result.content, lambda s: set_cell(s, "乙", OCCUPANTS, 1)), "一般户台账.xlsx")
+    assert [c["cells"] for c in ret.preview["changes"]] == [[{"column": OCCUPANTS, "old": "2", "new": "1"}]]
+    ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+    assert House.objects.get(pk=general_home["house"].pk).occupants == 1
+    plan = ledger_export(acting_user=tl_county, key="subsidy_plan", fmt="xlsx", year=2026)
+    assert isinstance(plan, LedgerFile)
+    refused = upload(tl_county, plan.content, "补助资金计划表.xlsx")
+    assert "不是安居导出的可回传台账" in refused.problems[0]  # a summary table has no rows to correct
