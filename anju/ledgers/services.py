@@ -21,6 +21,7 @@ from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, log_export, refusals_audited
 from anju.core.exporting import XLSX_TYPE
+from anju.core.masking import Kind, mask
 from anju.core.pages import error_text
 from anju.core.scoping import in_scope, user_scope_prefix
 from anju.core.tabular import TabularError, open_table
@@ -397,7 +398,14 @@ def _compare(ret: LedgerReturn, export: LedgerExport, user: User) -> _Reading:
         for index, (column, value) in enumerate(zip(ledger.columns, cells, strict=True)):
             if cell_hash(column, value) == hashes[index]:
                 continue
-            refuse = {"row": number, "column": column.header, "value": canonical(column, value)}
+            shown = canonical(column, value)
+            # The file may hold whole ID numbers (a county officer's export); the preview is seen
+            # by everyone of the region, so an ID number edited in the file is kept masked.
+            refuse = {
+                "row": number,
+                "column": column.header,
+                "value": mask(shown, Kind.ID) if "身份证" in column.header else shown,
+            }
             if (number - 1, index) in formulas:
                 reading.refused.append(refuse | {"reason": "单元格是公式：回传台账只接受填写的值。"})
                 continue

@@ -169,12 +169,13 @@ def test_read_only_columns_invalid_values_and_rows_changed_in_anju_are_refused_c
         set_cell(sheet, "乙", OCCUPANTS, "两个")  # not a number
         set_cell(sheet, "丙", OCCUPANTS, 1)  # but 丙's house was changed in anju meanwhile
         set_cell(sheet, "丙", OCCUPIED, "否")
+        set_cell(sheet, "丙", "身份证号", "140405195603120019")  # read-only, and kept masked
 
     returned = edit(content, change)
     house_update(acting_user=tl_county, house=second_house, occupants=4)
     ret = upload(tl_county, returned)
     refused = reasons(ret)
-    assert len(refused) == 4 and ret.preview["changes"] == []
+    assert len(refused) == 5 and ret.preview["changes"] == []
     sheet = openpyxl.load_workbook(io.BytesIO(returned)).worksheets[0]
     yi, bing = row_of(sheet, "乙"), row_of(sheet, "丙")
     assert "只读列" in refused[(yi, GRADE)]
@@ -182,6 +183,8 @@ def test_read_only_columns_invalid_values_and_rows_changed_in_anju_are_refused_c
     assert "导出后已在系统中修改（现为「4」）" in refused[(bing, OCCUPANTS)]
     # 否 alone would leave four people in an empty house: the house service refuses it.
     assert "未住人时居住人数应为 0" in refused[(bing, OCCUPIED)]
+    assert "只读列" in refused[(bing, "身份证号")]
+    assert [r["value"] for r in ret.preview["refused"] if r["column"] == "身份证号"] == ["1404**********0019"]
     with pytest.raises(ValidationError, match="没有可以写入的修改"):
         ledger_return_commit(acting_user=tl_county, ledger_return=ret)
     assert House.objects.get(pk=second_house.pk).occupants == 4
