@@ -333,3 +333,42 @@ def test_the_general_households_ledger_comes_back_too_and_the_plan_does_not(
     assert isinstance(plan, LedgerFile)
     refused = upload(tl_county, plan.content, "补助资金计划表.xlsx")
     assert "不是安居导出的可回传台账" in refused.problems[0]  # a summary table has no rows to correct
+
+
+WHERE = {
+    "village_clerk": "140405102201", "village_head": "140405102201", "township_officer": "140405102000",
+    "appraiser": "140405000000", "county_officer": "140405000000", "civil_affairs": "140405000000",
+    "rural_revitalization": "140405000000", "city_officer": "140400000000", "province_officer": "140000000000",
+    "admin": "140405000000",
+}  # fmt: skip
+MAY_RETURN = {"village_clerk", "township_officer", "county_officer"}
+
+
+def test_who_may_send_a_ledger_back_and_commit_it_walks_every_role_and_state(
+    general_home: GeneralHome,  # noqa: F811
+    second_house: House,
+    tl_county: User,
+    make_user: Any,
+) -> None:
+    from anju.ledgers.acts import ReturnAct, act_refusal
+
+    ret = upload(tl_county, edit(export(tl_county), lambda s: set_cell(s, "丙", OCCUPANTS, 2)))
+    for role, code in WHERE.items():
+        user = make_user(f"walk_{role}", code, role)
+        upload_reason = act_refusal(None, user, ReturnAct.UPLOAD)
+        commit_reason = act_refusal(ret, user, ReturnAct.COMMIT)
+        if role == "county_officer":
+            assert upload_reason == "" and commit_reason == "", role
+        elif role in MAY_RETURN:  # the county's file is committed in the county
+            assert upload_reason == "" and "不在您的管辖范围内" in commit_reason, role
+        else:
+            assert "只有村、乡镇和区/县住建部门的经办人员才能回传台账" in upload_reason, role
+            assert commit_reason == upload_reason, role
+    outsider = make_user("walk_ps", "500243000000", "county_officer")
+    assert "不在您的管辖范围内" in act_refusal(ret, outsider, ReturnAct.COMMIT)
+    refused = upload(tl_county, b"x", "x.csv")
+    assert "已被拒收" in act_refusal(refused, tl_county, ReturnAct.COMMIT)
+    nothing = upload(tl_county, export(tl_county))
+    assert "没有可以写入的修改" in act_refusal(nothing, tl_county, ReturnAct.COMMIT)
+    ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+    assert "已写入" in act_refusal(LedgerReturn.objects.get(pk=ret.pk), tl_county, ReturnAct.COMMIT)
