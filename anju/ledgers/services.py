@@ -269,6 +269,64 @@ def _stale_text(export: LedgerExport, other: LedgerReturn) -> str:
     )
 
 
+FOREIGN = "这不是安居导出的可回传台账，或文件中隐藏的版本信息被改动。请从「台账」页面导出后再修改上传。"
+
+
+def _find_export(ret: LedgerReturn, table: Any, user: User) -> LedgerExport | None:
+    """The export version the file names, when it is a returnable ledger of the user's county
+    and no return committed since has made it stale; else the return is refused."""
+    if META_SHEET not in table.sheet_names:
+        _refuse_file(ret, [FOREIGN])
+        return None
+    meta = next(iter(table.rows(table.sheet_names.index(META_SHEET))), [""])
+    token = read_token(meta[0] if meta else "")
+    export = (
+        LedgerExport.objects.filter(pk=token["e"], ledger=token["l"]).first()
+        if token and isinstance(token.get("e"), int)
+        else None
+    )
+    mine = user_scope_prefix(user) or ""
+    # A county's file may be corrected by one of its townships (each row is then checked
+    # against the township's region by the service); a file of another county is foreign.
+    if export is None or not (export.prefix.startswith(mine) or mine.startswith(export.prefix)):
+        _refuse_file(ret, [FOREIGN])
+        return None
+    ret.export, ret.ledger = export, export.ledger
+    if export.prefix.startswith(mine):
+        ret.region_code = export.region_code
+    if export.ledger not in RETURNABLE:
+        _refuse_file(ret, ["该台账没有可在表格中修改的列，不接受回传。"])
+        return None
+    other = _stale_by(export)
+    if other is not None:
+        _refuse_file(ret, [_stale_text(export, other)])
+        return None
+    return export
+
+
+def _layout_problems(ledger: Ledger, merged: Sequence[tuple[int, int, int, int]], rows: list[list[str]]) -> list[str]:
+    """Merged cells among the rows, a header not as exported, columns added on the right."""
+    problems = [
+        f"第 {top + 1} 行起有合并单元格（{_cell_name(top, left)}:{_cell_name(bottom, right)}），"
+        "回传台账不能合并单元格，请取消合并后再上传。"
+        for top, left, bottom, right in merged
+        if bottom >= FIRST_DATA_ROW
+    ]
+    header = rows[HEADER_ROW] if len(rows) > HEADER_ROW else []
+    expected = [*ledger.headers, KEY_HEADER]
+    found = [*header, *[""] * (len(expected) - len(header))]
+    for index, name in enumerate(expected):
+        if found[index] != name:
+            problems.append(
+                f"表头被修改：第 {index + 1} 列（{_cell_name(HEADER_ROW, index)}）应为「{name}」，文件中为「{found[index]}」。"
+                "回传台账不能增删、移动或改名列。"
+            )
+            break
+    if any(found[len(expected) :]):
+        problems.append("表格右侧增加了列，回传台账不能增加列。")
+    return problems
+
+
 def _read_return(ret: LedgerReturn, data: bytes, user: User) -> LedgerExport | None:
     """Check the file as a whole (a returnable ledger of anju, this version, its header, no
     merged cells in the rows); on a problem the return is refused and None returned."""
@@ -282,54 +340,12 @@ def _read_return(ret: LedgerReturn, data: bytes, user: User) -> LedgerExport | N
     except TabularError as exc:
         _refuse_file(ret, [str(exc)])
         return None
-    foreign = "这不是安居导出的可回传台账，或文件中隐藏的版本信息被改动。请从「台账」页面导出后再修改上传。"
-    if META_SHEET not in table.sheet_names:
-        _refuse_file(ret, [foreign])
+    export = _find_export(ret, table, user)
+    if export is None:
         return None
-    meta = next(iter(table.rows(table.sheet_names.index(META_SHEET))), [""])
-    token = read_token(meta[0] if meta else "")
-    export = (
-        LedgerExport.objects.filter(pk=token["e"], ledger=token["l"]).first()
-        if token and isinstance(token.get("e"), int)
-        else None
-    )
-    mine = user_scope_prefix(user) or ""
-    # A county's file may be corrected by one of its townships (each row is then checked
-    # against the township's region by the service); a file of another county is foreign.
-    if export is None or not (export.prefix.startswith(mine) or mine.startswith(export.prefix)):
-        _refuse_file(ret, [foreign])
-        return None
-    ret.export, ret.ledger = export, export.ledger
-    if export.prefix.startswith(mine):
-        ret.region_code = export.region_code
-    if export.ledger not in RETURNABLE:
-        _refuse_file(ret, ["该台账没有可在表格中修改的列，不接受回传。"])
-        return None
-    other = _stale_by(export)
-    if other is not None:
-        _refuse_file(ret, [_stale_text(export, other)])
-        return None
-    ledger = LEDGERS[export.ledger]
     markup = table.markup(0)
-    merged = [m for m in markup.merged if m[2] >= FIRST_DATA_ROW]
-    problems = [
-        f"第 {top + 1} 行起有合并单元格（{_cell_name(top, left)}:{_cell_name(bottom, right)}），"
-        "回传台账不能合并单元格，请取消合并后再上传。"
-        for top, left, bottom, right in merged
-    ]
     rows = list(table.rows(0))
-    header = rows[HEADER_ROW] if len(rows) > HEADER_ROW else []
-    expected = [*ledger.headers, KEY_HEADER]
-    found = [*header, *[""] * (len(expected) - len(header))]
-    for index, name in enumerate(expected):
-        if found[index] != name:
-            problems.append(
-                f"表头被修改：第 {index + 1} 列（{_cell_name(HEADER_ROW, index)}）应为「{name}」，文件中为「{found[index]}」。"
-                "回传台账不能增删、移动或改名列。"
-            )
-            break
-    if any(found[len(expected) :]):
-        problems.append("表格右侧增加了列，回传台账不能增加列。")
+    problems = _layout_problems(LEDGERS[export.ledger], markup.merged, rows)
     if problems:
         _refuse_file(ret, problems)
         return None
@@ -346,116 +362,118 @@ def _cell_name(row: int, column: int) -> str:
     return f"{letters}{row + 1}"
 
 
+Candidate = tuple[int, int, list[str], list[str]]  # (row number, key, exported hashes, cells)
+
+
+def _keyed_rows(ret: LedgerReturn, export: LedgerExport, reading: _Reading) -> tuple[list[Candidate], set[int]]:
+    """The file's rows with a valid key of this export; added, altered and copied rows are
+    refused whole. Returns the rows to compare and the keys seen."""
+    ledger = LEDGERS[export.ledger]
+    noun = RETURNABLE[ledger.key].noun
+    ncols = len(ledger.columns)
+    seen: dict[int, int] = {}
+    candidates: list[Candidate] = []
+    for offset, cells in enumerate(ret.preview["rows"]):
+        number = FIRST_DATA_ROW + offset + 1
+        cells = [*cells, *[""] * (ncols + 1 - len(cells))]
+        if not any(cells) or (str(cells[0]).startswith("合计") and not cells[ncols]):
+            continue  # an empty row, the totals row
+        reading.rows += 1
+        parsed = read_row_key(export.pk, cells[ncols], ncols) if cells[ncols] else None
+        reason = ""
+        if not cells[ncols]:
+            reading.added += 1
+            reason = f"新增的行：回传台账只能修改已有的行，新的{noun}请在系统中登记。"
+        elif parsed is None:
+            reason = "行标识被改动或来自其他文件，该行不能回传。"
+        elif parsed[0] in seen:
+            reason = f"与第 {seen[parsed[0]]} 行是同一{noun}（复制的行），该行不能回传。"
+        if reason or parsed is None:
+            reading.refused.append({"row": number, "column": "整行", "value": _label(ledger, cells), "reason": reason})
+            continue
+        seen[parsed[0]] = number
+        candidates.append((number, parsed[0], parsed[1], cells[:ncols]))
+    return candidates, set(seen)
+
+
+def _cell_refusal(ledger: Ledger, index: int, exported: str, now: Sequence[Any] | None, formula: bool) -> str | None:
+    """Why an edited cell cannot be written ("" or None when it can): formula, read-only column,
+    the row gone from the ledger, or the row changed in anju since the export."""
+    column = ledger.columns[index]
+    config = RETURNABLE[ledger.key]
+    if formula:
+        return "单元格是公式：回传台账只接受填写的值。"
+    if column.header not in {e.header for e in config.editable}:
+        return "只读列：该列不能在表格中修改，请在系统中办理。"
+    if now is None:
+        return f"该{config.noun}已不在本台账中（导出后情况已变化），修改不能写入。"
+    if cell_hash(column, now[index]) != exported:
+        return f"该行导出后已在系统中修改（现为「{canonical(column, now[index])}」），请重新导出后再改。"
+    return None
+
+
+def _judge_row(
+    ledger: Ledger, candidate: Candidate, now: Sequence[Any] | None, formulas: set[Any], reading: _Reading
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The service arguments and changed cells of one row; its refused cells go to ``reading``."""
+    number, _, hashes, cells = candidate
+    editable = {e.header: e for e in RETURNABLE[ledger.key].editable}
+    fields: dict[str, Any] = {}
+    changed: list[dict[str, Any]] = []
+    for index, (column, value) in enumerate(zip(ledger.columns, cells, strict=True)):
+        if cell_hash(column, value) == hashes[index]:
+            continue
+        shown = canonical(column, value)
+        # The file may hold whole ID numbers (a county officer's export); the preview is seen
+        # by everyone of the region, so an ID number edited in the file is kept masked.
+        refuse = {
+            "row": number,
+            "column": column.header,
+            "value": mask(shown, Kind.ID) if "身份证" in column.header else shown,
+        }
+        reason = _cell_refusal(ledger, index, hashes[index], now, (number - 1, index) in formulas)
+        if reason is None and now is not None:
+            try:
+                fields[editable[column.header].field] = editable[column.header].parse(shown)
+            except CellRefused as exc:
+                reason = str(exc)
+            else:
+                changed.append({"column": column.header, "old": canonical(column, now[index]), "new": shown})
+                continue
+        reading.refused.append(refuse | {"reason": reason or ""})
+    return fields, changed
+
+
 def _compare(ret: LedgerReturn, export: LedgerExport, user: User) -> _Reading:
     """Each row of a file that passed ``_read_return``: changed cells, refused cells with the
     reason, added and deleted rows. Accepted changes are tried through the service and rolled
     back, so the preview refuses what the commit would."""
     ledger = LEDGERS[export.ledger]
+    assert ledger.keyed is not None
     config = RETURNABLE[ledger.key]
-    editable = {e.header: e for e in config.editable}
-    ncols = len(ledger.columns)
     formulas = {tuple(f) for f in ret.preview["formulas"]}
     reading = _Reading()
-    seen: dict[int, int] = {}
-    candidates: list[tuple[int, int, list[str], list[str]]] = []  # (row number, key, hashes, cells)
-    for offset, cells in enumerate(ret.preview["rows"]):
-        number = FIRST_DATA_ROW + offset + 1
-        cells = [*cells, *[""] * (ncols + 1 - len(cells))]
-        if not any(cells):
-            continue
-        if str(cells[0]).startswith("合计") and not cells[ncols]:
-            continue  # the totals row
-        reading.rows += 1
-        if not cells[ncols]:
-            reading.added += 1
-            reading.refused.append(
-                {"row": number, "column": "整行", "value": _label(ledger, cells),
-                 "reason": f"新增的行：回传台账只能修改已有的行，新的{config.noun}请在系统中登记。"}
-            )  # fmt: skip
-            continue
-        parsed = read_row_key(export.pk, cells[ncols], ncols)
-        if parsed is None:
-            reading.refused.append(
-                {"row": number, "column": "整行", "value": _label(ledger, cells),
-                 "reason": "行标识被改动或来自其他文件，该行不能回传。"}
-            )  # fmt: skip
-            continue
-        key, hashes = parsed
-        if key in seen:
-            reading.refused.append(
-                {"row": number, "column": "整行", "value": _label(ledger, cells),
-                 "reason": f"与第 {seen[key]} 行是同一{config.noun}（复制的行），该行不能回传。"}
-            )  # fmt: skip
-            continue
-        seen[key] = number
-        candidates.append((number, key, hashes, cells[:ncols]))
-    current = dict(ledger.keyed(export.scope(), [c[1] for c in candidates])) if ledger.keyed else {}
-    for number, key, hashes, cells in candidates:
+    candidates, seen = _keyed_rows(ret, export, reading)
+    current = dict(ledger.keyed(export.scope(), [c[1] for c in candidates]))
+    for candidate in candidates:
+        number, key, hashes, cells = candidate
         now = current.get(key)
-        fields: dict[str, Any] = {}
-        changed: list[dict[str, Any]] = []
-        stale: list[str] = []
-        for index, (column, value) in enumerate(zip(ledger.columns, cells, strict=True)):
-            if cell_hash(column, value) == hashes[index]:
-                continue
-            shown = canonical(column, value)
-            # The file may hold whole ID numbers (a county officer's export); the preview is seen
-            # by everyone of the region, so an ID number edited in the file is kept masked.
-            refuse = {
-                "row": number,
-                "column": column.header,
-                "value": mask(shown, Kind.ID) if "身份证" in column.header else shown,
-            }
-            if (number - 1, index) in formulas:
-                reading.refused.append(refuse | {"reason": "单元格是公式：回传台账只接受填写的值。"})
-                continue
-            if column.header not in editable:
-                reading.refused.append(refuse | {"reason": "只读列：该列不能在表格中修改，请在系统中办理。"})
-                continue
-            if now is None:
-                reading.refused.append(
-                    refuse | {"reason": f"该{config.noun}已不在本台账中（导出后情况已变化），修改不能写入。"}
-                )
-                continue
-            if cell_hash(column, now[index]) != hashes[index]:
-                stale.append(column.header)
-                reading.refused.append(
-                    refuse
-                    | {
-                        "reason": f"该行导出后已在系统中修改（现为「{canonical(column, now[index])}」），请重新导出后再改。"
-                    }
-                )
-                continue
-            try:
-                fields[editable[column.header].field] = editable[column.header].parse(canonical(column, value))
-            except CellRefused as exc:
-                reading.refused.append(refuse | {"reason": str(exc)})
-                continue
-            changed.append(
-                {"column": column.header, "old": canonical(column, now[index]), "new": canonical(column, value)}
-            )
+        fields, changed = _judge_row(ledger, candidate, now, formulas, reading)
         if not fields:
             continue
         refusal = _try(config.apply, user, key, fields)
         if refusal is not None:
-            for cell in changed:
-                reading.refused.append(
-                    {"row": number, "column": cell["column"], "value": cell["new"], "reason": refusal}
-                )
+            reading.refused += [
+                {"row": number, "column": c["column"], "value": c["new"], "reason": refusal} for c in changed
+            ]
             continue
         base = {e.header: hashes[ledger.headers.index(e.header)] for e in config.editable}
         reading.changes.append(
-            {
-                "row": number,
-                "key": key,
-                "label": _label(ledger, now or cells),
-                "cells": changed,
-                "fields": fields,
-                "base": base,
-            }
-        )
+            {"row": number, "key": key, "label": _label(ledger, now or cells), "cells": changed, "fields": fields,
+             "base": base}
+        )  # fmt: skip
     missing = [k for k in export.keys if k not in seen]
-    if missing and ledger.keyed is not None:
+    if missing:
         names = dict(ledger.keyed(export.scope(), missing[:200]))
         reading.deleted = [
             {"key": k, "label": _label(ledger, names[k]) if k in names else f"{config.noun} {k}"} for k in missing
