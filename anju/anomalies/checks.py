@@ -24,7 +24,7 @@ from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, mask
 from anju.eligibility.choices import Programme
-from anju.households.models import House, Household, Member, SupportRecord
+from anju.households.models import House, Household, Member, RenovationHistory, SupportRecord
 from anju.inspections.models import ControlMeasure, InspectionPhoto
 from anju.subsidies.choices import PayeeKind
 from anju.subsidies.models import Payment
@@ -109,6 +109,40 @@ def person_twice(prefix: str, params: dict[str, Any], today: datetime.date) -> I
             house_id=last["house_id"],
             case_id=last["case_id"],
             links=[_case_link(r["case_id"], r["case_label"]) for r in group],
+        )
+
+    yield from _supported_after_national_record(prefix)
+
+
+def _supported_after_national_record(prefix: str) -> Iterator[Hit]:
+    """A01's second half (ADR 0041): a person in a live case whom the national 农村危房改造信息系统
+    already records as renovated in an earlier year (imported history). A lawful re-entry shows
+    here too; the county explains it with the decision's rule."""
+    live = SupportRecord.objects.exclude(case__stage=Stage.ENDED).filter(household__region_code__startswith=prefix)
+    past = RenovationHistory.objects.filter(id_number__in=live.values("id_number"))
+    records: dict[str, list[RenovationHistory]] = defaultdict(list)
+    for record in past.order_by("year", "pk"):
+        records[record.id_number.upper()].append(record)
+    if not records:
+        return
+    rows = live.filter(id_number__in=list(records)).values(
+        "id_number", "name", "case_id", "case_label", "year", "household_id", "house_id",
+        region=F("household__region_code"),
+    ).order_by("id_number", "year", "case_id")  # fmt: skip
+    for row in rows:
+        earlier = [r for r in records[row["id_number"].upper()] if r.year < row["year"]]
+        if not earlier:
+            continue
+        texts = "；".join(f"{r.year} 年{r.method}" for r in earlier)
+        yield Hit(
+            key="past:" + _person_key(row["id_number"]).removeprefix("person:") + f":{row['case_id']}",
+            region_code=row["region"],
+            evidence=f"{row['name']}（身份证号 {mask(row['id_number'], Kind.ID)}）正在{row['case_label']}中受助，"
+            f"国家农村危房改造信息系统已有其改造记录：{texts}。",
+            household_id=row["household_id"],
+            house_id=row["house_id"],
+            case_id=row["case_id"],
+            links=[_case_link(row["case_id"], row["case_label"])],
         )
 
 

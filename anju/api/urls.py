@@ -11,7 +11,7 @@ from anju.archives import api as archives_api
 from anju.cases import api as cases_api
 from anju.dashboard import api as dashboard_api
 from anju.eligibility import api as eapi
-from anju.households.api import HouseholdViewSet, HouseViewSet, ListImportViewSet
+from anju.households.api import HistoryImportViewSet, HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
 from anju.ledgers import api as ledgers_api
 from anju.photochecks import api as photochecks_api
@@ -29,6 +29,7 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("houses", HouseViewSet, basename="house")
 router.register("list-imports", ListImportViewSet, basename="listimport")
+router.register("history-imports", HistoryImportViewSet, basename="historyimport")
 router.register("campaigns", iapi.CampaignViewSet, basename="campaign")
 router.register("inspections", iapi.InspectionViewSet, basename="inspection")
 router.register("referrals", iapi.ReferralViewSet, basename="referral")

@@ -46,6 +46,7 @@ from anju.cases.photos import case_photos_check
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome
 from anju.households.choices import GradeSource
+from anju.households.history import past_renovations
 from anju.households.models import House, Household
 from anju.households.safety import (
     house_grade_set,
@@ -298,6 +299,8 @@ def _check_not_supported_twice(household: Household, house: House | None, decisi
     if running:
         raise ValidationError(f"不能重复补助：{running[0].text}尚未结束，同一家庭成员不能同时在两个改造案件中受助。")
     earlier = [r.text for r in history]
+    # Renovations the national 农村危房改造信息系统 holds (imported history, ADR 0041).
+    earlier += [past.text for past in past_renovations(household=household, house=house)]
     if house is not None and house.renovated_year and house.renovated_case_id is None:
         earlier.append(
             f"该房屋 {house.renovated_year} 年曾实施{house.get_renovation_programme_display() or '住房保障改造'}（系统外记录）"

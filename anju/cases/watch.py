@@ -12,7 +12,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from anju.cases.policy import watch_windows
 from anju.cases.services import policy_for
-from anju.households.models import House, Household, HouseholdStatus
+from anju.households.models import House, Household, HouseholdStatus, RenovationHistory
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -32,10 +32,12 @@ def watch_condition(region_code: str, on: datetime.date) -> Q:
     window, or no key group now and one ended within the window."""
     renovated_years, exited_years = windows_for(region_code)
     renovated = House.objects.filter(household=OuterRef("pk"), renovated_year__gte=on.year - renovated_years)
+    # A renovation the national system records (imported history, ADR 0041) counts the same.
+    national = RenovationHistory.objects.filter(household=OuterRef("pk"), year__gte=on.year - renovated_years)
     exited = HouseholdStatus.objects.filter(
         household=OuterRef("pk"), ended_on__gte=years_before(on, exited_years), ended_on__lte=on
     )
-    return Q(Exists(renovated)) | (Q(primary_group="") & Q(Exists(exited)))
+    return Q(Exists(renovated)) | Q(Exists(national)) | (Q(primary_group="") & Q(Exists(exited)))
 
 
 def campaign_watch(campaign: Any) -> Q:
@@ -54,7 +56,10 @@ def renovated_under_watch(user: Any, on: datetime.date) -> QuerySet[House]:
     renovated_years, _ = windows_for(_user_region_code(user))
     return (
         House.objects.visible_to(user)
-        .filter(renovated_year__gte=on.year - renovated_years)
+        .filter(
+            Q(renovated_year__gte=on.year - renovated_years)
+            | Q(Exists(RenovationHistory.objects.filter(house=OuterRef("pk"), year__gte=on.year - renovated_years)))
+        )
         .select_related("household", "region")
         .annotate(last_inspection=Max("inspections__inspected_at"))
         .order_by("-current_grade", "last_inspection", "region_code", "pk")

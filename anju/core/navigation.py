@@ -37,6 +37,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.CIVIL_AFFAIRS, Role.RURAL_REVITALIZATION, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER),
         "农户房屋",
     ),
+    NavItem("历史改造记录", "households:history_list", (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER), "农户房屋"),
     NavItem("排查", "inspections:hub"),
     NavItem("鉴定", "appraisals:appraisal_list"),
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),

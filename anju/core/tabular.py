@@ -336,6 +336,48 @@ def _uncomputed_formulas(archive: zipfile.ZipFile, entry: str) -> set[tuple[int,
     return found
 
 
+@dataclass(frozen=True)
+class SheetMarkup:
+    """(row, column) from 0 of every formula cell, and each merged range as (top, left, bottom,
+    right) from 0."""
+
+    formulas: frozenset[tuple[int, int]]
+    merged: tuple[tuple[int, int, int, int], ...]
+
+
+def _sheet_markup(archive: zipfile.ZipFile, entry: str) -> SheetMarkup:
+    formulas: set[tuple[int, int]] = set()
+    merged: list[tuple[int, int, int, int]] = []
+    ref = re.compile(r"([A-Z]+)(\d+)")
+
+    def cell(text: str) -> tuple[int, int] | None:
+        match = ref.fullmatch(text)
+        return (int(match[2]) - 1, _column_number(match[1].encode()) - 1) if match else None
+
+    with archive.open(entry) as stream:
+        parent: ElementTree.Element | None = None
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "sheetData":
+                    parent = element
+                continue
+            if tag == "row" and parent is not None:
+                parent.clear()
+            elif tag == "c":
+                if any(child.tag.endswith("}f") for child in element):
+                    at = cell(element.get("r") or "")
+                    if at is not None:
+                        formulas.add(at)
+                element.clear()
+            elif tag == "mergeCell":
+                first, _, last = (element.get("ref") or "").partition(":")
+                a, b = cell(first), cell(last or first)
+                if a is not None and b is not None:
+                    merged.append((a[0], a[1], b[0], b[1]))
+    return SheetMarkup(frozenset(formulas), tuple(merged))
+
+
 class Table:
     """An opened spreadsheet: its sheet names and the rows of each, bounded (see the module doc)."""
 
@@ -383,6 +425,18 @@ class Table:
         if self._workbook is None:
             return self._check(self._csv_rows())
         return self._check(self._sheet_rows(index))
+
+    def markup(self, index: int = 0) -> SheetMarkup:
+        """The formula cells (with or without a computed value) and merged ranges of an xlsx
+        sheet, for readers that must refuse them (a ledger coming back, ADR 0040). Empty for
+        CSV and .xls."""
+        entry = self._entries[index] if index < len(self._entries) else ""
+        if self._archive is None or entry not in self._sheets:
+            return SheetMarkup(frozenset(), ())
+        try:
+            return _sheet_markup(self._archive, entry)
+        except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
+            raise TabularError("无法读取该 Excel 文件：文件可能已损坏。") from exc
 
     def _check(self, rows: Iterator[list[str]]) -> Iterator[list[str]]:
         lim = self._lim

@@ -6,21 +6,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anju.accounts.actors import signed_in_user
+from anju.audit.services import log_export
 from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
 from anju.households.choices import Department, Grade, GradeSource, KeyGroup
 from anju.households.filters import HouseFilter, HouseholdFilter
+from anju.households.history import error_report, history_import_cancel, history_import_commit, history_import_start
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
-from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, ListImport, Member
+from anju.households.models import (
+    HOUSE_DATA_FIELDS,
+    HistoryImport,
+    House,
+    Household,
+    HouseholdStatus,
+    ListImport,
+    Member,
+)
 from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
 
@@ -235,3 +247,81 @@ class ListImportViewSet(ScopedReadOnlyViewSet):
     def cancel(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         record = list_import_cancel(acting_user=signed_in_user(request), list_import=self.get_object())
         return Response(self.get_serializer(record).data)
+
+
+class HistoryImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    rows = serializers.SerializerMethodField(help_text="将导入的记录（前 200 条，身份证号按角色脱敏）")
+
+    class Meta:
+        model = HistoryImport
+        fields = [
+            "id", "region_code", "original_name", "status", "status_label", "mapping", "counts", "rows",
+            "invalid", "error", "created_by", "created_at", "committed_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_rows(self, obj: HistoryImport) -> list[dict[str, Any]]:
+        viewer = getattr(self.context.get("request"), "user", None)
+        return [r | {"id_number": shown(r["id_number"], Kind.ID, viewer)} for r in obj.rows[:200]]
+
+
+class HistoryUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    file = serializers.FileField(help_text="国家农村危房改造信息系统导出的 xlsx / xls / csv")
+
+
+class HistoryCommitSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    confirm_partial = serializers.BooleanField(default=False, help_text="有无效行时，确认只导入有效记录")
+
+
+class HistoryImportViewSet(ScopedReadOnlyViewSet):
+    """历史改造记录导入（国家农村危房改造信息系统导出文件）：上传（POST，multipart file）得到预览——
+    counts、mapping（列对应）、invalid（每条无效记录逐列说明原因）；errors 下载完整错误报告（CSV）；
+    commit 写入有效记录（有无效行时须 confirm_partial=true），cancel 取消。"""
+
+    scoped_queryset = HistoryImport.objects.select_related("created_by")
+    serializer_class = HistoryImportSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": HistoryUploadSerializer},
+        responses={201: HistoryImportSerializer, 202: JobSerializer},
+    )
+    def create(self, request: Request, format: str | None = None) -> Response:
+        """A file up to 2 MB is previewed at once (201); a larger one as a job (202, the job;
+        its result names the history_import)."""
+        upload = HistoryUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        result = history_import_start(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
+        if isinstance(result, HistoryImport):
+            return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+        return Response(JobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=HistoryCommitSerializer, responses=HistoryImportSerializer)
+    @action(detail=True, methods=["post"])
+    def commit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        data = HistoryCommitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = history_import_commit(
+            acting_user=signed_in_user(request),
+            history_import=self.get_object(),
+            confirm_partial=data.validated_data["confirm_partial"],
+        )
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=None, responses=HistoryImportSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        record = history_import_cancel(acting_user=signed_in_user(request), history_import=self.get_object())
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def errors(self, request: Request, pk: str | None = None, format: str | None = None) -> HttpResponse:
+        record = self.get_object()
+        log_export(
+            actor=request.user, what="households.historyimport.errors", filters={"import": record.pk},
+            rows=len(record.invalid), fmt="csv",
+        )  # fmt: skip
+        return HttpResponse(error_report(record), content_type="text/csv; charset=utf-8")

@@ -153,3 +153,18 @@ class VillageMapForm(forms.Form):
 
 class SheetChoiceForm(forms.Form):
     sheet = forms.CharField(label="工作表", max_length=100)
+
+
+class HistoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label="国家农村危房改造信息系统导出文件",
+        help_text=(
+            "Excel（xlsx/xls）或 CSV。按表头对应列：户主姓名、身份证号码、地址（或乡镇、村）、改造年度、改造方式、"
+            "补助金额、竣工日期；表头上方可有标题行。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)

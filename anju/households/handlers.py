@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from anju.core.memlimit import memory_limit
+from anju.households.history import history_import_preview
 from anju.households.listimport import list_import_commit, list_import_preview
-from anju.households.models import ListImport, ListImportStatus
+from anju.households.models import HistoryImportStatus, ListImport, ListImportStatus
 from anju.jobs.models import Job
 from anju.jobs.registry import job_handler
 from anju.jobs.services import JobFailed
@@ -74,3 +75,18 @@ def list_commit(job: Job, progress: Callable[[int, int, str], None]) -> dict[str
         message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         raise JobFailed(message, {"list_import": record.pk}) from exc
     return {"list_import": record.pk, **record.counts}
+
+
+@job_handler("households.history_preview")
+def history_preview(job: Job, progress: Callable[[int, int, str], None]) -> dict[str, Any]:
+    """A large national-system export (ADR 0041), previewed under the same memory limit."""
+    progress(0, 1, "正在读取")
+    with _bounded():
+        with job.input_file.open("rb") as fh:
+            data = fh.read()
+        record = history_import_preview(acting_user=job.created_by, data=data, filename=job.params["filename"])
+        del data
+    if record.status == HistoryImportStatus.REFUSED:
+        raise JobFailed(record.error, {"history_import": record.pk})
+    progress(1, 1, "完成")
+    return {"history_import": record.pk, **record.counts}

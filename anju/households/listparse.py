@@ -110,40 +110,55 @@ class ParsedList:
         return [r for r in self.rows if r.errors]
 
 
-def guess_mapping(headers: list[str]) -> dict[str, int]:
+def alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Header text (without spaces, lower case) -> field, for ``find_header``'s ``index``."""
+    return {_key(a): f for f, names in aliases.items() for a in names}
+
+
+def guess_mapping(headers: list[str], index: dict[str, str] | None = None) -> dict[str, int]:
+    known = _ALIAS_INDEX if index is None else index
     mapping: dict[str, int] = {}
-    for index, text in enumerate(headers):
-        name = _ALIAS_INDEX.get(_key(text))
+    for index_, text in enumerate(headers):
+        name = known.get(_key(text))
         if name and name not in mapping:
-            mapping[name] = index
+            mapping[name] = index_
     return mapping
 
 
-def find_header(rows: list[list[str]], saved: dict[str, str] | None = None) -> tuple[int, list[str], dict[str, int]]:
-    """The header row (merging a two-row header), its texts, and the field mapping."""
+def find_header(
+    rows: list[list[str]],
+    saved: dict[str, str] | None = None,
+    *,
+    index: dict[str, str] | None = None,
+    required: tuple[str, ...] = REQUIRED,
+    missing: str = "找不到表头：需要「户主姓名」（或「姓名」）和「身份证号」两列。",
+) -> tuple[int, list[str], dict[str, int]]:
+    """The header row (merging a two-row header), its texts, and the field mapping. ``index``
+    (``alias_index``) and ``required`` let another kind of list (the national system's history,
+    ADR 0041) be located the same way."""
     best: tuple[int, int, list[str]] | None = None
-    for index, row in enumerate(rows[:30]):
+    for at, row in enumerate(rows[:30]):
         headers = list(row)
-        if index > 0:
+        if at > 0:
             # A merged group cell ("户主信息") sits above; a merged vertical cell ("序号")
             # leaves this row empty: take the text from the row above.
-            above = rows[index - 1]
+            above = rows[at - 1]
             headers = [h or (above[i] if i < len(above) else "") for i, h in enumerate(headers)]
-        mapping = _apply_saved(headers, saved) if saved else guess_mapping(headers)
-        score = sum(1 for f in mapping if f in REQUIRED) * 10 + len(mapping)
+        mapping = _apply_saved(headers, saved, index) if saved else guess_mapping(headers, index)
+        score = sum(1 for f in mapping if f in required) * 10 + len(mapping)
         if best is None or score > best[0]:
-            best = (score, index, headers)
+            best = (score, at, headers)
     if best is None or best[0] < 20:
-        raise TabularError("找不到表头：需要「户主姓名」（或「姓名」）和「身份证号」两列。")
-    _, index, headers = best
-    mapping = _apply_saved(headers, saved) if saved else guess_mapping(headers)
-    return index, [h.strip() for h in headers], mapping
+        raise TabularError(missing)
+    _, at, headers = best
+    mapping = _apply_saved(headers, saved, index) if saved else guess_mapping(headers, index)
+    return at, [h.strip() for h in headers], mapping
 
 
-def _apply_saved(headers: list[str], saved: dict[str, str]) -> dict[str, int]:
+def _apply_saved(headers: list[str], saved: dict[str, str], index: dict[str, str] | None = None) -> dict[str, int]:
     by_text = {_key(h): i for i, h in enumerate(headers) if h}
     mapping = {f: by_text[_key(text)] for f, text in saved.items() if _key(text) in by_text}
-    return mapping | {f: i for f, i in guess_mapping(headers).items() if f not in mapping}
+    return mapping | {f: i for f, i in guess_mapping(headers, index).items() if f not in mapping}
 
 
 @functools.lru_cache(maxsize=4096)

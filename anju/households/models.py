@@ -520,3 +520,115 @@ class VillageAlias(models.Model):
     @property
     def audit_region_code(self) -> str:
         return self.county_code
+
+
+class HistoryImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    REFUSED = "refused", "文件被拒收"
+    COMMITTED = "committed", "已导入"
+    CANCELLED = "cancelled", "已取消"
+
+
+class HistoryImportQuerySet(RegionScopedQuerySet["HistoryImport"]):
+    region_code_lookup = "region_code"
+
+
+class HistoryImport(models.Model):
+    """A county's export of past renovations from the national 农村危房改造信息系统 (ADR 0041):
+    the file, its column mapping, the preview (valid rows to write, each invalid row with its
+    reasons) and whether it was committed."""
+
+    region_code = models.CharField("导入范围", max_length=15, db_index=True)
+    original = models.FileField("原始文件", upload_to="history/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=HistoryImportStatus.choices, default=HistoryImportStatus.PREVIEWED
+    )
+    mapping = models.JSONField("列对应", default=dict, blank=True)
+    counts = models.JSONField("统计", default=dict, blank=True)
+    rows = models.JSONField("有效行", default=list, blank=True)
+    invalid = models.JSONField("无效行", default=list, blank=True)
+    error = models.TextField("拒收原因", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    objects: ClassVar[HistoryImportQuerySet] = HistoryImportQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
+
+    class Meta:
+        verbose_name = "历史改造记录导入"
+        verbose_name_plural = "历史改造记录导入"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"历史改造记录 {self.original_name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+
+class RenovationHistoryQuerySet(RegionScopedQuerySet["RenovationHistory"]):
+    region_code_lookup = "region_code"
+
+
+class RenovationHistory(models.Model):
+    """A renovation the national system already holds (ADR 0041): kept by ID number like the
+    support records (ADR 0021), linked to the household and its only house when the person is
+    registered, so the second-subsidy guard, the anomaly checks and the watch list see it."""
+
+    id_number = models.CharField("身份证号", max_length=18, db_index=True)
+    head_name = models.CharField("户主姓名", max_length=50)
+    address = models.CharField("地址", max_length=200, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    year = models.PositiveSmallIntegerField("改造年度")
+    method = models.CharField("改造方式", max_length=50)
+    amount = models.DecimalField("补助金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    completed_on = models.DateField("竣工日期", null=True, blank=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name="农户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="past_renovations",
+    )
+    house = models.ForeignKey(
+        House, verbose_name="房屋", null=True, blank=True, on_delete=models.SET_NULL, related_name="past_renovations"
+    )
+    source = models.ForeignKey(HistoryImport, verbose_name="来源文件", on_delete=models.PROTECT, related_name="records")
+    created_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    objects: ClassVar[RenovationHistoryQuerySet] = RenovationHistoryQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
+
+    class Meta:
+        verbose_name = "历史改造记录"
+        verbose_name_plural = "历史改造记录"
+        ordering = ["id_number", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "year"], name="one_past_renovation_per_person_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.head_name} {self.year} 年{self.method}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def text(self) -> str:
+        money = f"，补助 {self.amount:,.0f} 元" if self.amount is not None else ""
+        return f"{self.head_name}（{self.year} 年{self.method}{money}，国家农村危房改造信息系统记录）"

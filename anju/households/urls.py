@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.households import import_views, views
+from anju.households import history_views, import_views, views
 
 app_name = "households"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
     path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("imports/<int:pk>/reread/", import_views.import_reread, name="import_reread"),
     path("imports/<int:pk>/villages/", import_views.import_village_map, name="import_village_map"),
+    path("history/", history_views.history_list, name="history_list"),
+    path("history/<int:pk>/", history_views.history_detail, name="history_detail"),
+    path("history/<int:pk>/commit/", history_views.history_commit, name="history_commit"),
+    path("history/<int:pk>/cancel/", history_views.history_cancel, name="history_cancel"),
+    path("history/<int:pk>/errors/", history_views.history_errors, name="history_errors"),
     path("houses/", views.house_list, name="house_list"),
     path("houses/<int:pk>/", views.house_detail, name="house_detail"),
     path("houses/<int:pk>/edit/", views.house_edit, name="house_edit"),

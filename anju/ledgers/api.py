@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,10 +18,14 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from anju.accounts.actors import signed_in_user
+from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.jobs.serializers import JobSerializer
 from anju.ledgers import selectors
+from anju.ledgers.acts import available_acts
+from anju.ledgers.forms import RETURN_MAX_MB
+from anju.ledgers.models import LedgerReturn
 from anju.ledgers.registry import LEDGERS
-from anju.ledgers.services import FORMATS, LedgerFile, ledger_export
+from anju.ledgers.services import FORMATS, LedgerFile, ledger_export, ledger_return_commit, ledger_return_preview
 from anju.regions.models import Region
 
 
@@ -115,6 +119,66 @@ class LedgerViewSet(viewsets.ViewSet):
         return Response(JobSerializer(result).data, status=status.HTTP_202_ACCEPTED)
 
 
+class LedgerReturnSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    committed_by = serializers.CharField(source="committed_by.username", read_only=True, allow_null=True)
+    acts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LedgerReturn
+        fields = [
+            "id", "ledger", "export", "region_code", "original_name", "status", "status_label", "problems",
+            "counts", "preview", "created_by", "created_at", "committed_by", "committed_at", "acts",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_acts(self, obj: LedgerReturn) -> list[dict[str, Any]]:
+        user = self.context["request"].user
+        return [vars(a) for a in available_acts(obj, user)]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        # What the commit applies (service arguments and exported cell hashes) stays inside.
+        for change in (data.get("preview") or {}).get("changes", []):
+            change.pop("fields", None)
+            change.pop("base", None)
+        return data
+
+
+class LedgerReturnUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    file = serializers.FileField(help_text="从安居导出、修改后保存的 .xlsx 台账")
+
+
+class LedgerReturnViewSet(ScopedReadOnlyViewSet):
+    """回传台账：上传（POST，multipart file）得到逐格预览——changes 为将写入的修改（原值 → 新值），
+    refused 为不接受的单元格及原因（只读列、无效值、公式、导出后已在系统中修改、新增的行），deleted 为
+    文件中删除的行（系统中不删除）；problems 非空时整个文件被拒收（非本系统导出、版本过期、表头被改、
+    合并单元格）。commit 通过与页面相同的办理流程一次写入，全部写入或全部不写。"""
+
+    scoped_queryset = LedgerReturn.objects.select_related("created_by", "committed_by")
+    serializer_class = LedgerReturnSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": LedgerReturnUploadSerializer}, responses={201: LedgerReturnSerializer}
+    )
+    def create(self, request: Request, format: str | None = None) -> Response:
+        upload = LedgerReturnUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > RETURN_MAX_MB << 20:
+            raise exceptions.ValidationError({"file": f"文件超过 {RETURN_MAX_MB} MB，不是本系统导出的台账。"})
+        ret = ledger_return_preview(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
+        return Response(self.get_serializer(ret).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=LedgerReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def commit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        ret = ledger_return_commit(acting_user=signed_in_user(request), ledger_return=self.get_object())
+        return Response(self.get_serializer(ret).data)
+
+
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("ledgers", LedgerViewSet, basename="ledger")
+    router.register("ledger-returns", LedgerReturnViewSet, basename="ledgerreturn")

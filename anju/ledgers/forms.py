@@ -51,3 +51,26 @@ class LedgerFilterForm(forms.Form):
         code = data.get("region") or ""
         region = Region.objects.visible_to(self.user).filter(code=code).first() if code else None
         return year, region
+
+
+# A returned ledger is a township's or county's file: a county's 疑似危房台账 of 100,000 rows is
+# ~10 MB; larger is not a ledger from anju.
+RETURN_MAX_MB = 30
+
+
+class ReturnUploadForm(forms.Form):
+    file = forms.FileField(
+        label="修改后的台账文件",
+        help_text="从本系统导出的 .xlsx 台账，在 Excel、WPS 或 LibreOffice 中修改黄色表头的列后保存为 .xlsx 上传。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > RETURN_MAX_MB << 20:
+            raise forms.ValidationError(f"文件超过 {RETURN_MAX_MB} MB，不是本系统导出的台账。")
+        return upload

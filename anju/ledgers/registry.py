@@ -82,6 +82,11 @@ class Ledger:
     count: Callable[[Scope], int] = field(repr=False)
     unit: str = "户"  # the totals row says "合计 N 户"; "" for a summary table
     uses_year: bool = True
+    # The same rows with each row's key (a household's or house's id) first; ``only`` limits
+    # them to those keys. Set for the ledgers that come back from Excel (ADR 0040).
+    keyed: Callable[[Scope, Sequence[int] | None], Iterator[tuple[int, tuple[Any, ...]]]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def headers(self) -> list[str]:
@@ -199,11 +204,13 @@ def _key_groups_qs(scope: Scope) -> QuerySet[Any]:
     )
 
 
-def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def key_groups_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
     names = region_names(scope.prefix)
+    base = _key_groups_qs(scope)
+    if only is not None:
+        base = base.filter(pk__in=only)
     qs = (
-        _key_groups_qs(scope)
-        .annotate(case_stage=latest_case("stage"), case_year=latest_case("year"))
+        base.annotate(case_stage=latest_case("stage"), case_year=latest_case("year"))
         .order_by("region_code", "group_name", "head_name", "pk")
         .values_list(
             "pk",
@@ -225,20 +232,27 @@ def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         for pk, code, group_name, name, id_no, grade, source, renovated, grade_on, outcome, stage, year in batch:
             groups, departments, certified = group_cells(statuses.get(pk, []))
             yield (
-                names.get(township_code(code), ""),
-                names.get(village_code(code), ""),
-                group_name,
-                name,
-                id_text(id_no, scope.full_ids),
-                groups,
-                departments,
-                certified,
-                house_grade_text(grade or "", source or "", renovated),
-                grade_on,
-                OUTCOME_LABELS.get(outcome or "", "未认定"),
-                STAGE_LABELS.get(stage or "", "未建案"),
-                year,
+                pk,
+                (
+                    names.get(township_code(code), ""),
+                    names.get(village_code(code), ""),
+                    group_name,
+                    name,
+                    id_text(id_no, scope.full_ids),
+                    groups,
+                    departments,
+                    certified,
+                    house_grade_text(grade or "", source or "", renovated),
+                    grade_on,
+                    OUTCOME_LABELS.get(outcome or "", "未认定"),
+                    STAGE_LABELS.get(stage or "", "未建案"),
+                    year,
+                ),
             )
+
+
+def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in key_groups_keyed(scope))
 
 
 def key_groups_count(scope: Scope) -> int:
@@ -273,11 +287,13 @@ def _circumstances_of(household_ids: Sequence[int]) -> dict[int, tuple[str, date
     return found
 
 
-def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def general_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
     names = region_names(scope.prefix)
+    base = _general_qs(scope)
+    if only is not None:
+        base = base.filter(pk__in=only)
     qs = (
-        _general_qs(scope)
-        .annotate(
+        base.annotate(
             current=FilteredRelation("household__decisions", condition=Q(household__decisions__is_current=True)),
             case_stage=Subquery(
                 RenovationCase.objects.filter(household=OuterRef("household_id"))
@@ -287,6 +303,7 @@ def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         )
         .order_by("region_code", "group_name", "household__head_name", "pk")
         .values_list(
+            "pk",
             "household_id",
             "region_code",
             "group_name",
@@ -303,26 +320,33 @@ def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         )
     )
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
-        found = _circumstances_of([r[0] for r in batch])
-        for hid, code, group, hh_group, name, id_no, structure, grade, on, occupied, n, outcome, stage in batch:
+        found = _circumstances_of([r[1] for r in batch])
+        for pk, hid, code, group, hh_group, name, id_no, structure, grade, on, occupied, n, outcome, stage in batch:
             kind, recorded_on = found.get(hid, ("", None))
             yield (
-                names.get(township_code(code), ""),
-                names.get(village_code(code), ""),
-                group or hh_group,
-                name,
-                id_text(id_no, scope.full_ids),
-                STRUCTURE_LABELS.get(structure, structure),
-                f"{grade} 级",
-                on,
-                "是" if occupied else "否",
-                n if occupied else 0,
-                OUTCOME_LABELS.get(outcome or "", "未认定"),
-                CIRCUMSTANCE_LABELS.get(kind, "未核实") if kind else "未核实",
-                recorded_on,
-                "纳入年度计划兜底" if outcome == Outcome.FALLBACK else "",
-                STAGE_LABELS.get(stage or "", "未建案"),
+                pk,
+                (
+                    names.get(township_code(code), ""),
+                    names.get(village_code(code), ""),
+                    group or hh_group,
+                    name,
+                    id_text(id_no, scope.full_ids),
+                    STRUCTURE_LABELS.get(structure, structure),
+                    f"{grade} 级",
+                    on,
+                    "是" if occupied else "否",
+                    n if occupied else 0,
+                    OUTCOME_LABELS.get(outcome or "", "未认定"),
+                    CIRCUMSTANCE_LABELS.get(kind, "未核实") if kind else "未核实",
+                    recorded_on,
+                    "纳入年度计划兜底" if outcome == Outcome.FALLBACK else "",
+                    STAGE_LABELS.get(stage or "", "未建案"),
+                ),
             )
+
+
+def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in general_keyed(scope))
 
 
 def general_count(scope: Scope) -> int:
@@ -356,29 +380,28 @@ def _measures_of(house_ids: Sequence[int]) -> dict[int, list[str]]:
     return found
 
 
-def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def suspected_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
     names = region_names(scope.prefix)
-    qs = (
-        _suspected_qs(scope)
-        .order_by("region_code", "group_name", "household__head_name", "pk")
-        .values_list(
-            "pk",
-            "region_code",
-            "group_name",
-            "household__group_name",
-            "household__head_name",
-            "household__head_id_number",
-            "household__primary_group",
-            "structure",
-            "suspected_grade",
-            "last_inspected_at",
-            "current_grade",
-            "grade_source",
-            "grade_on",
-            "is_occupied",
-            "occupants",
-            "elderly_occupants",
-        )
+    base = _suspected_qs(scope)
+    if only is not None:
+        base = base.filter(pk__in=only)
+    qs = base.order_by("region_code", "group_name", "household__head_name", "pk").values_list(
+        "pk",
+        "region_code",
+        "group_name",
+        "household__group_name",
+        "household__head_name",
+        "household__head_id_number",
+        "household__primary_group",
+        "structure",
+        "suspected_grade",
+        "last_inspected_at",
+        "current_grade",
+        "grade_source",
+        "grade_on",
+        "is_occupied",
+        "occupants",
+        "elderly_occupants",
     )
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
         measures = _measures_of([r[0] for r in batch])
@@ -401,22 +424,29 @@ def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
             old,
         ) in batch:
             yield (
-                names.get(township_code(code), ""),
-                names.get(village_code(code), ""),
-                house_group or hh_group,
-                name,
-                id_text(id_no, scope.full_ids),
-                GROUP_LABELS.get(group, GENERAL_LABEL) if group else GENERAL_LABEL,
-                STRUCTURE_LABELS.get(structure, structure),
-                f"{grade} 级" if grade else "—",
-                timezone.localtime(seen).date() if seen else None,
-                f"已鉴定 {current} 级" if source == GradeSource.APPRAISAL else "待鉴定",
-                on if source == GradeSource.APPRAISAL else None,
-                "是" if occ else "否",
-                n if occ else 0,
-                old if occ else 0,
-                "；".join(measures.get(pk, [])) or ("未采取" if occ else ""),
+                pk,
+                (
+                    names.get(township_code(code), ""),
+                    names.get(village_code(code), ""),
+                    house_group or hh_group,
+                    name,
+                    id_text(id_no, scope.full_ids),
+                    GROUP_LABELS.get(group, GENERAL_LABEL) if group else GENERAL_LABEL,
+                    STRUCTURE_LABELS.get(structure, structure),
+                    f"{grade} 级" if grade else "—",
+                    timezone.localtime(seen).date() if seen else None,
+                    f"已鉴定 {current} 级" if source == GradeSource.APPRAISAL else "待鉴定",
+                    on if source == GradeSource.APPRAISAL else None,
+                    "是" if occ else "否",
+                    n if occ else 0,
+                    old if occ else 0,
+                    "；".join(measures.get(pk, [])) or ("未采取" if occ else ""),
+                ),
             )
+
+
+def suspected_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in suspected_keyed(scope))
 
 
 def suspected_count(scope: Scope) -> int:
@@ -577,6 +607,7 @@ LEDGERS: dict[str, Ledger] = {
             rows=key_groups_rows,
             count=key_groups_count,
             uses_year=False,
+            keyed=key_groups_keyed,
         ),
         Ledger(
             key="general",
@@ -602,6 +633,7 @@ LEDGERS: dict[str, Ledger] = {
             rows=general_rows,
             count=general_count,
             uses_year=False,
+            keyed=general_keyed,
         ),
         Ledger(
             key="suspected",
@@ -627,6 +659,7 @@ LEDGERS: dict[str, Ledger] = {
             rows=suspected_rows,
             count=suspected_count,
             uses_year=False,
+            keyed=suspected_keyed,
         ),
         Ledger(
             key="monitoring",

@@ -12,13 +12,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
-from anju.core.pages import error_text
+from anju.core.pages import error_text, run_action
+from anju.core.scoping import get_visible_or_404
 from anju.ledgers import selectors
-from anju.ledgers.forms import LedgerFilterForm
+from anju.ledgers.acts import ReturnAct, act_refusal, available_acts
+from anju.ledgers.forms import LedgerFilterForm, ReturnUploadForm
+from anju.ledgers.models import LedgerReturn
 from anju.ledgers.registry import DATE, INT, LEDGERS, MONEY, Column
-from anju.ledgers.services import FORMATS, LedgerFile, ledger_export
+from anju.ledgers.returns import returnable_ledgers
+from anju.ledgers.services import (
+    FORMATS,
+    LedgerFile,
+    ledger_export,
+    ledger_return_commit,
+    ledger_return_preview,
+)
 
 
 def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, int, object]:
@@ -113,3 +124,61 @@ def ledger_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         return response
     messages.info(request, "台账较大，已转为后台任务生成，完成后可在本页下载。")
     return redirect("jobs:job_detail", pk=result.pk)
+
+
+# --- ledgers that come back (ADR 0040) ----------------------------------------------------------
+
+
+@login_required
+def return_upload(request: HttpRequest) -> HttpResponse:
+    """上传回传台账: the form, and the user's recent returns."""
+    refused = act_refusal(None, request.user, ReturnAct.UPLOAD)
+    form = ReturnUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not refused and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            ret = ledger_return_preview(acting_user=signed_in_user(request), data=upload.read(), filename=upload.name)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            return redirect("ledgers:return_detail", pk=ret.pk)
+    recent = LedgerReturn.objects.visible_to(request.user).select_related("created_by")[:20]
+    context = {
+        "form": form,
+        "refused": refused,
+        "recent": recent,
+        "page_title": "回传台账",
+        "returnable": returnable_ledgers(),
+    }
+    return render(request, "ledgers/return_upload.html", context)
+
+
+@login_required
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cell-level preview of a returned ledger, and its commit button."""
+    ret = get_visible_or_404(
+        LedgerReturn.objects.select_related("export", "created_by", "committed_by"), request.user, pk=pk
+    )
+    context = {
+        "ret": ret,
+        "ledger": LEDGERS.get(ret.ledger),
+        "acts": available_acts(ret, request.user),
+        "page_title": "回传台账预览",
+    }
+    return render(request, "ledgers/return_detail.html", context)
+
+
+@login_required
+@require_POST
+def return_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    ret = get_visible_or_404(LedgerReturn.objects.select_related("export"), request.user, pk=pk)
+    back = reverse("ledgers:return_detail", args=[ret.pk])
+    return run_action(
+        request,
+        lambda: ledger_return_commit(acting_user=signed_in_user(request), ledger_return=ret),
+        success=lambda r: (
+            f"已写入 {r.counts.get('changed_rows', 0)} 行、{r.counts.get('changed_cells', 0)} 个单元格的修改。"
+        ),
+        then=lambda r: back,
+        otherwise=back,
+    )

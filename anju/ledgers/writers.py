@@ -11,6 +11,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
@@ -35,6 +36,22 @@ LINE_HEIGHT = 14.5  # points per line of 11-point text
 MONEY_FORMAT = "#,##0.00"
 
 
+KEY_HEADER = "行标识（系统用，请勿修改）"
+META_SHEET = "anju"
+
+
+@dataclass(frozen=True)
+class ReturnStamp:
+    """What makes a ledger file returnable (ADR 0040): the signed export version for a hidden
+    sheet, and which columns may be edited (their headers are shaded yellow). With a stamp each
+    row carries one more value after its columns: the row's signed key, written to a hidden
+    column."""
+
+    token: str
+    editable: frozenset[int]
+    note: str
+
+
 def totals_label(ledger: Ledger, rows: int) -> str:
     return f"合计 {rows} {ledger.unit}" if ledger.unit else "合计"
 
@@ -48,9 +65,11 @@ def write_xlsx(
     subtitle: str = "",
     totals: bool = True,
     progress: Any = None,
+    stamp: ReturnStamp | None = None,
 ) -> int:
     """Write ``rows`` (tuples in the ledger's column order) as a formatted workbook to ``out``;
-    return the number of data rows written. ``progress(done)`` is called every 5,000 rows."""
+    return the number of data rows written. ``progress(done)`` is called every 5,000 rows.
+    With ``stamp`` each row ends with its signed key (see ``ReturnStamp``)."""
     ledger = LEDGERS[ledger_key]
     columns = ledger.columns
     ncols = len(columns)
@@ -75,6 +94,9 @@ def write_xlsx(
             "valign": "vcenter",
             "bg_color": "#DDEBF7",
         }
+    )
+    edit_format = workbook.add_format(
+        {"bold": True, "text_wrap": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#FFF2CC"}
     )
     cell = {"border": 1, "valign": "vcenter"}
     formats = {
@@ -106,8 +128,14 @@ def write_xlsx(
     sheet.merge_range(0, 0, 0, ncols - 1, title, title_format)
     sheet.merge_range(1, 0, 1, ncols - 1, subtitle, sub_format)
     sheet.set_row(HEADER_ROW, 32)
+    editable = stamp.editable if stamp else frozenset()
     for index, column in enumerate(columns):
-        sheet.write_string(HEADER_ROW, index, column.header, head_format)
+        sheet.write_string(HEADER_ROW, index, column.header, edit_format if index in editable else head_format)
+    write_key = None
+    if stamp is not None:
+        sheet.set_column(ncols, ncols, 30, None, {"hidden": True})
+        sheet.write_string(HEADER_ROW, ncols, KEY_HEADER)
+        write_key = getattr(sheet, "_write_string", sheet.write_string)
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
 
     plan = [
@@ -139,6 +167,8 @@ def write_xlsx(
                 blank(r, index, None, fmt)
             else:
                 write(r, index, value, fmt)
+        if write_key is not None:
+            write_key(r, ncols, row[ncols], None)
         for index in summed:
             value = row[index]
             if value:
@@ -166,6 +196,11 @@ def write_xlsx(
     sheet.fit_to_pages(1, 0)
     sheet.print_area(0, 0, max(last_row, HEADER_ROW), ncols - 1)
     sheet.set_footer("&C第 &P 页 共 &N 页")
+    if stamp is not None:
+        meta = workbook.add_worksheet(META_SHEET)
+        meta.write_string(0, 0, stamp.token)
+        meta.write_string(1, 0, stamp.note)
+        meta.hide()
     workbook.set_properties({"title": title, "author": "安居 农村住房安全保障信息系统"})
     workbook.close()
     return count

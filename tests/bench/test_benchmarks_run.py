@@ -94,3 +94,12 @@ def test_the_list_benchmark_says_why_without_postgresql() -> None:
     )
     assert done.returncode == 2
     assert "PostgreSQL does not answer" in done.stderr
+
+
+def test_the_anomaly_benchmark_runs_the_nightly_checks_and_finds_what_it_planted() -> None:
+    needs_postgres()
+    line = run("bench.anomalies", "--households", "3000", "--database", f"{SERVER}/anju_anomalies_bench_smoke")
+    assert line["households"] == 3000 and line["nightly_first_s"] > 0
+    assert line["findings_first"] > 0 and line["findings_again_new"] == 0
+    assert all(n > 0 for n in line["planted_found"].values())
+    assert len(line["rules_s"]) == 12  # every rule timed

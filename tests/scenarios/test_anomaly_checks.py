@@ -14,6 +14,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from anju.acceptance.models import Acceptance
@@ -26,7 +27,7 @@ from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.households.models import House, Household, Member, SupportRecord
-from anju.inspections.models import ControlMeasure
+from anju.inspections.models import ControlMeasure, Inspection, InspectionPhoto
 from anju.regions.models import Region
 from anju.subsidies.models import Payment
 from tests.scenarios.conftest import ago
@@ -190,6 +191,32 @@ def test_it_finds_a_member_in_two_households_but_not_two_different_people(
     Member.objects.create(household=other, name="甲子", id_number="14040519900101003x", **person)
     found = run(regions, tl_county, "A10-member-two-households")
     assert len(found) == 1 and "登记在 2 户" in found[0].evidence
+
+
+def test_it_finds_a_photo_taken_far_from_the_house_but_not_one_taken_nearby(
+    covered_home: DibaoHome, regions: dict[str, Region], tl_county: User
+) -> None:
+    house = covered_home["house"]
+    House.objects.filter(pk=house.pk).update(latitude=Decimal("36.300000"), longitude=Decimal("112.900000"))
+    inspection = Inspection.objects.create(
+        house=house, household=covered_home["household"], region_code=house.region_code, kind="routine",
+        inspector=tl_county, inspected_at=timezone.now() - datetime.timedelta(days=5), suspected_grade="C",
+        is_occupied=True,
+    )  # fmt: skip
+    # About 800 m north of the house: within the 1,000 m of the rule.
+    near = InspectionPhoto.objects.create(
+        inspection=inspection, image="inspections/near.jpg", width=1, height=1, exif_latitude=Decimal("36.307200"),
+        exif_longitude=Decimal("112.900000"),
+    )  # fmt: skip
+    assert run(regions, tl_county, "A11-photo-far-from-house") == []
+    # About 1.2 km east (at 36° a degree of longitude is ~90 km): outside it.
+    InspectionPhoto.objects.filter(pk=near.pk).update(
+        exif_latitude=Decimal("36.300000"), exif_longitude=Decimal("112.913400")
+    )
+    found = run(regions, tl_county, "A11-photo-far-from-house")
+    assert [f.house_id for f in found] == [house.pk]
+    assert "1 张照片" in found[0].evidence and "超过 1000 米" in found[0].evidence
+    assert "最远约 12" in found[0].evidence  # ~1,200 m
 
 
 def test_it_finds_an_elderly_household_in_a_dangerous_house_without_control_but_not_with_one(

@@ -39,6 +39,7 @@ from anju.eligibility.services import (
     household_reevaluate,
     rule_set_derive,
 )
+from anju.households.history import history_import_preview
 from anju.households.listimport import list_import_preview
 from anju.households.models import House
 from anju.households.services import house_create, household_create, member_add, status_add
@@ -54,6 +55,7 @@ from anju.inspections.services import (
 )
 from anju.inspections.tests.images import jpeg
 from anju.jobs.models import Job, JobStatus
+from anju.ledgers.services import ledger_return_preview
 from anju.photochecks.services import StagePhoto, photo_check_record
 from anju.regions.models import Region
 from anju.regions.services import region_rename
@@ -242,6 +244,18 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:anomaly-finding-detail": lambda o: {"pk": o["anomaly"].pk},
     "api:anomaly-finding-explain": lambda o: {"pk": o["anomaly"].pk},
     "api:anomaly-run-detail": lambda o: {"pk": o["anomaly_run"].pk},
+    "ledgers:return_detail": lambda o: {"pk": o["ledger_return"].pk},
+    "ledgers:return_commit": lambda o: {"pk": o["ledger_return"].pk},
+    "api:ledgerreturn-detail": lambda o: {"pk": o["ledger_return"].pk},
+    "api:ledgerreturn-commit": lambda o: {"pk": o["ledger_return"].pk},
+    "households:history_detail": lambda o: {"pk": o["history_import"].pk},
+    "households:history_commit": lambda o: {"pk": o["history_import"].pk},
+    "households:history_cancel": lambda o: {"pk": o["history_import"].pk},
+    "households:history_errors": lambda o: {"pk": o["history_import"].pk},
+    "api:historyimport-detail": lambda o: {"pk": o["history_import"].pk},
+    "api:historyimport-commit": lambda o: {"pk": o["history_import"].pk},
+    "api:historyimport-cancel": lambda o: {"pk": o["history_import"].pk},
+    "api:historyimport-errors": lambda o: {"pk": o["history_import"].pk},
     "api:rectification-order-respond": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-return": lambda o: {"pk": o["order"].pk},
     "api:rectification-order-close": lambda o: {"pk": o["order"].pk},
@@ -550,8 +564,15 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         region_code=case.region_code, evidence="向标记：建案时房屋为 A 级", case=case, check_set=anomaly_run.check_set,
     )  # fmt: skip
     duties = sibling_duties(ps_admin, regions)  # the township duties (issue 22)
+    # A ledger file and a national-system file sent by 彭水县 (refused: still theirs to see).
+    ledger_return = ledger_return_preview(acting_user=ps_admin, data=b"x", filename="向标记台账.csv")
+    history_import = history_import_preview(
+        acting_user=ps_admin, data="户主姓名,身份证号码\n向标记,1\n".encode(), filename="向标记历史.csv"
+    )
     return {
         **duties,
+        "ledger_return": ledger_return,
+        "history_import": history_import,
         "photo_flag": photo_check.flags.get(),
         "anomaly": anomaly,
         "anomaly_run": anomaly_run,

@@ -169,6 +169,15 @@ class Command(BaseCommand):
                 f"演示异常核查：屯留区、彭水县各运行一次，待处理发现 {findings} 项，十二项核查各有示例"
                 "（以 tl_county 登录，见「统计督导」→「异常核查」）。"
             )
+        from anju.demo.auditor import load_demo_auditor
+
+        returns, history = load_demo_auditor(superuser)
+        if returns or history:
+            self.stdout.write(
+                f"演示回传台账与历史数据：渔泽镇回传疑似危房台账 {returns} 份（一份已写入，一份待确认、含被拒绝的只读列修改；"
+                f"见「台账」→「回传台账」）；屯留区从国家农村危房改造信息系统导入历史改造记录 {history} 条"
+                "（两行无效，见「农户房屋」→「历史改造记录」）。"
+            )
         if "reporting" not in wanted:
             return
         from anju.demo.reporting import load_demo_reporting

@@ -1,0 +1,206 @@
+"""Ledgers that come back from Excel (ADR 0040): which columns of which ledger an officer may edit
+in the file (named configuration, each mapped to the service the page calls), how a file carries
+its row keys and export version, and how a returned file is read into cell-level changes and
+refusals.
+
+A returnable ledger's xlsx has a hidden sheet ``anju`` holding the signed export version, and a
+hidden last column holding, per row, the signed key of the row and a short hash of each cell as
+exported. Comparing a returned cell with its hash tells whether the officer changed it;
+comparing the row as anju has it now with the same hashes tells whether it was changed in anju
+since the export. Nothing of the exported values is stored on the server."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core import signing
+
+from anju.accounts.models import User
+from anju.core.scoping import get_visible_or_404
+from anju.core.tabular import FormulaCell, clean_text
+from anju.households.models import House, Household
+from anju.households.services import house_update, household_update
+from anju.ledgers.registry import DATE, INT, LEDGERS, MONEY, Column, Ledger
+
+TOKEN_SALT = "anju.ledger-return"
+ROW_SALT = "anju.ledger-row"
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class CellRefused(ValueError):
+    """A returned value the column does not accept; the message is Chinese, for the preview."""
+
+
+@dataclass(frozen=True)
+class Editable:
+    """One column an officer may change in the file: the service argument it becomes and how
+    the cell's text is read (raises ``CellRefused``)."""
+
+    header: str
+    field: str
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Returnable:
+    """A ledger that may come back: its editable columns, what a row's key names, and the
+    service the page calls to save those fields of that object."""
+
+    editable: tuple[Editable, ...]
+    noun: str
+    apply: Callable[[User, int, dict[str, Any]], None]
+
+
+def parse_count(text: str) -> int:
+    if text == "":
+        return 0
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise CellRefused("应填写人数（0–99 的整数）。") from exc
+    if value != value.to_integral_value() or not 0 <= value <= 99:
+        raise CellRefused("应填写人数（0–99 的整数）。")
+    return int(value)
+
+
+def parse_yes_no(text: str) -> bool:
+    if text in ("是", "否"):
+        return text == "是"
+    raise CellRefused("应填写「是」或「否」。")
+
+
+def parse_group_name(text: str) -> str:
+    if len(text) > 50:
+        raise CellRefused("村民小组名称不超过 50 个字。")
+    return text
+
+
+def _apply_house(user: User, key: int, fields: dict[str, Any]) -> None:
+    house = get_visible_or_404(House.objects.all(), user, pk=key)
+    house_update(acting_user=user, house=house, **fields)
+
+
+def _apply_household(user: User, key: int, fields: dict[str, Any]) -> None:
+    household = get_visible_or_404(Household.objects.all(), user, pk=key)
+    household_update(acting_user=user, household=household, **fields)
+
+
+# Which columns each ledger lets an officer edit in the file, and through which service: the
+# same ones the house and household pages call. A ledger not named here comes back refused.
+RETURNABLE: dict[str, Returnable] = {
+    "suspected": Returnable(
+        editable=(
+            Editable("是否住人", "is_occupied", parse_yes_no),
+            Editable("居住人数", "occupants", parse_count),
+            Editable("其中老人", "elderly_occupants", parse_count),
+        ),
+        noun="房屋",
+        apply=_apply_house,
+    ),
+    "general": Returnable(
+        editable=(
+            Editable("是否住人", "is_occupied", parse_yes_no),
+            Editable("居住人数", "occupants", parse_count),
+        ),
+        noun="房屋",
+        apply=_apply_house,
+    ),
+    "key_groups": Returnable(
+        editable=(Editable("村民小组", "group_name", parse_group_name),),
+        noun="农户",
+        apply=_apply_household,
+    ),
+}
+# The service's field errors, shown on the cell they concern.
+FIELD_HEADERS = {e.field: e.header for r in RETURNABLE.values() for e in r.editable}
+
+
+def returnable_ledgers() -> list[tuple[Ledger, str]]:
+    """Each ledger that may come back, with the names of its editable columns."""
+    return [(LEDGERS[key], "、".join(e.header for e in r.editable)) for key, r in RETURNABLE.items()]
+
+
+def editable_indexes(ledger: Ledger) -> frozenset[int]:
+    names = {e.header for e in RETURNABLE[ledger.key].editable}
+    return frozenset(i for i, c in enumerate(ledger.columns) if c.header in names)
+
+
+# --- the cells as text, the same whether written by anju or read back from any spreadsheet ------
+
+
+def canonical(column: Column, value: Any) -> str:
+    """A cell's value as one string, so that a value anju wrote and the same value read back
+    from a file saved by Excel, WPS or LibreOffice compare equal."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = value if isinstance(value, str) else str(value)
+    text = clean_text(text)
+    if column.kind == DATE and _DATE_PREFIX.match(text):
+        return text[:10]
+    if column.kind in (INT, MONEY) or not isinstance(value, str):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return text
+        if column.kind == MONEY:
+            return str(number.quantize(Decimal("0.01")))
+        if number == number.to_integral_value():
+            return str(int(number))
+        return str(number.normalize())
+    return text
+
+
+def cell_hash(column: Column, value: Any) -> str:
+    return hashlib.blake2b(canonical(column, value).encode(), digest_size=3).hexdigest()
+
+
+def row_hashes(ledger: Ledger, row: Sequence[Any]) -> list[str]:
+    return [cell_hash(c, v) for c, v in zip(ledger.columns, row, strict=False)]
+
+
+def export_token(ledger: Ledger, export_id: int) -> str:
+    return signing.dumps({"l": ledger.key, "e": export_id}, salt=TOKEN_SALT)
+
+
+def read_token(text: str) -> dict[str, Any] | None:
+    try:
+        value = signing.loads(text, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def row_key(export_id: int, key: int, hashes: Sequence[str]) -> str:
+    return signing.Signer(salt=f"{ROW_SALT}.{export_id}").sign(f"{key}.{''.join(hashes)}")
+
+
+def read_row_key(export_id: int, text: str, ncols: int) -> tuple[int, list[str]] | None:
+    """The key and exported cell hashes a row's hidden cell holds; None if it was altered or
+    belongs to another export."""
+    try:
+        value = signing.Signer(salt=f"{ROW_SALT}.{export_id}").unsign(text)
+    except signing.BadSignature:
+        return None
+    key, _, joined = value.partition(".")
+    if not key.isdigit() or len(joined) != 6 * ncols:
+        return None
+    return int(key), [joined[i : i + 6] for i in range(0, len(joined), 6)]
+
+
+def is_formula(cell: str) -> bool:
+    return isinstance(cell, FormulaCell)
+
+
+__all__ = ["LEDGERS", "RETURNABLE"]
