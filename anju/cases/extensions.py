@@ -64,3 +64,22 @@ def case_opened(case: Any, acting_user: Any) -> None:
             listener(case, acting_user)
 
     transaction.on_commit(tell)
+
+
+Origin = Callable[[Any, Any], tuple[str, str] | None]  # (household, on) -> (CaseOrigin value, note) or None
+_ORIGINS: list[Origin] = []
+
+
+def register_origin(provider: Origin) -> None:
+    """An app above that knows a household came as 动态新增 (the sudden-hardship register, ADR
+    0035) says so when its case opens."""
+    if provider not in _ORIGINS:
+        _ORIGINS.append(provider)
+
+
+def origin_of(household: Any, on: Any) -> tuple[str, str] | None:
+    for provider in _ORIGINS:
+        found = provider(household, on)
+        if found is not None:
+            return found
+    return None
