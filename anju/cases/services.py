@@ -421,7 +421,8 @@ def case_open(
     method = pol.default_method(policy.content, grade)
     programme = OUTCOME_PROGRAMME[decision.outcome]
     origin, event, origin_note = _origin_of(household, house, on)
-    if event is not None and programme == Programme.RENOVATION:
+    # 再次纳入 stays 危房改造 (the seeds' wording); a first-time house a disaster made dangerous is 灾后重建.
+    if event is not None and programme == Programme.RENOVATION and decision.outcome != Outcome.REENTRY:
         programme = Programme.DISASTER_REBUILD
     with transaction.atomic():
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +28,12 @@ from anju.inspections.models import EmergencyEvent, Inspection
 
 def route_list(user: Viewer, params: Any, request: Any = None) -> RouteFilter:
     qs = HousingRoute.objects.visible_to(user).select_related("household", "region", "region__parent")
-    return RouteFilter(params, queryset=qs.order_by("stage", "due_on", "region_code", "pk"), request=request)
+    # 办理中 first (the earliest due, so the overdue, on top), then 待核验, then 已销号.
+    rank = Case(
+        When(stage=RouteStage.OPEN, then=Value(0)), When(stage=RouteStage.DONE, then=Value(1)), default=Value(2)
+    )
+    ordered = qs.order_by(rank, F("due_on").asc(nulls_last=True), "region_code", "pk")
+    return RouteFilter(params, queryset=ordered, request=request)
 
 
 @dataclass
