@@ -536,7 +536,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         acting_user=ps_admin,
         region=regions["500243202201"],
         head_name="向途径",
-        head_id_number=make_id(9, prefix="500243"),
+        head_id_number=make_id(19, prefix="500243"),
     )
     route = route_open(
         acting_user=ps_admin, household=route_home, kind="otherwise", option="rent", evidence="租住向标记邻居房屋"
