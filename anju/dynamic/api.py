@@ -102,7 +102,12 @@ class HardshipViewSet(ScopedReadOnlyViewSet):
     """突发严重困难户。POST 由乡镇建环办或区/县住建局登记（致困原因、发生日期、困难情况必填），
     按政策天数生成鉴定期限；relief 登记应急救助措施（措施、内容、实施单位或责任人、日期必填）。"""
 
-    scoped_queryset = selectors.hardships_annotated(Hardship.objects.all()).prefetch_related("reliefs")
+    # Ordered here: a grouped (annotated) query does not take the model's Meta.ordering.
+    scoped_queryset = (
+        selectors.hardships_annotated(Hardship.objects.all())
+        .prefetch_related("reliefs")
+        .order_by("-registered_on", "-pk")
+    )
     serializer_class = HardshipSerializer
     filterset_class = HardshipFilter
 

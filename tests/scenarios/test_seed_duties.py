@@ -308,7 +308,7 @@ def test_relief_is_recorded_with_who_and_when_or_refused(
         provided_on=ago(1),
     )
     html = page(client, tl_township, f"/hardship/{hardship.pk}/")
-    assert "安置到村委会周转房" in html and "北渔泽村委会 张主任" in html and "3000" in html
+    assert "安置到村委会周转房" in html and "北渔泽村委会 张主任" in html and "3,000 元" in html
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type__icontains="relief").count() == 2
 
 
