@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anju.appraisals.models import Appraisal
-from anju.cases.choices import DYNAMIC_ORIGINS, CaseOrigin
+from anju.cases.choices import DYNAMIC_ORIGINS, OPEN_STAGES, CaseOrigin
 from anju.cases.headline import COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.cases.policy import duty_days
@@ -22,6 +22,8 @@ from anju.dynamic.choices import RouteKind, RouteStage
 from anju.dynamic.filters import HardshipFilter, RouteFilter
 from anju.dynamic.models import Hardship, HousingRoute
 from anju.eligibility.choices import Programme
+from anju.households.choices import GradeSource
+from anju.households.models import House
 from anju.inspections.choices import DANGEROUS_GRADES
 from anju.inspections.models import EmergencyEvent, Inspection
 
@@ -276,3 +278,22 @@ def duty_figures(prefix: str, year: int) -> dict[str, Any]:
             "overdue": overdue,
         },
     }
+
+
+def households_awaiting_route(user: Viewer, limit: int = 20) -> tuple[list[Any], int]:
+    """General households whose only house is appraised C/D, with no renovation case open and no
+    route yet: the village still has to settle how they get a safe house (at most ``limit``)."""
+    qs = (
+        House.objects.visible_to(user)
+        .filter(
+            is_only_house=True,
+            household__primary_group="",
+            current_grade__in=DANGEROUS_GRADES,
+            grade_source=GradeSource.APPRAISAL,
+        )
+        .exclude(household__housing_routes__isnull=False)
+        .exclude(household__cases__stage__in=OPEN_STAGES)
+        .select_related("household", "region")
+        .order_by("region_code", "household__head_name", "pk")
+    )
+    return list(qs[:limit]), qs.count()

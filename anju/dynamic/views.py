@@ -43,6 +43,8 @@ def route_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "form": filterset.form,
             "counts": selectors.route_counts(request.user),
+            "awaiting": selectors.households_awaiting_route(request.user),
+            "may_open": not acts.act_refusal(None, request.user, DutyAct.ROUTE_OPEN),
         },
     )
 

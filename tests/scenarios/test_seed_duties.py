@@ -121,6 +121,8 @@ def test_a_self_repair_gets_its_due_date_from_the_policy_is_reminded_and_shows_o
 ) -> None:
     household, _ = able
     assert outcome(household).outcome == "self_repair"  # R11: 一般农户有能力自行解决
+    waiting = page(client, tl_township, "/self-repair/")
+    assert "待确定去向的一般户（唯一住房鉴定为 C/D 级，1 户）" in waiting and "戊户 · 北渔泽村委会 · C 级" in waiting
     route = route_open(acting_user=tl_clerk, household=household, kind="self_repair", option="repair", on=ago(100))
     # The policy's 90 days (cases.policy "duties"), not a number in code.
     assert route.due_on == ago(100) + datetime.timedelta(days=90)
