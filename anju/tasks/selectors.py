@@ -154,9 +154,16 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
         )
         .order_by()
     )
-    by_township: dict[tuple[str, str], dict[str, int]] = {
-        (c["programme"], c["township"]): {k: c[k] for k in CASE_FIGURES} for c in counted
-    }
+    # 灾后重建 cases count against the 危房改造 task (its 动态新增) unless a 灾后重建 task was issued.
+    tasked = {programme for _, programme in rows}
+    by_township: dict[tuple[str, str], dict[str, int]] = {}
+    for c in counted:
+        programme = c["programme"]
+        if programme == Programme.DISASTER_REBUILD and programme not in tasked:
+            programme = Programme.RENOVATION
+        cell = by_township.setdefault((programme, c["township"]), dict.fromkeys(CASE_FIGURES, 0))
+        for k in CASE_FIGURES:
+            cell[k] += c[k]
 
     for row in rows.values():
         prefix = row.region.prefix

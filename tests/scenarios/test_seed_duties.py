@@ -415,9 +415,21 @@ def flooded(
 
 
 def test_houses_a_disaster_made_dangerous_are_counted_by_event_and_type_and_rebuilt_after_it(
-    client: Client, flooded: RenovationCase, officers: Officers, tl_county: User
+    client: Client,
+    flooded: RenovationCase,
+    officers: Officers,
+    tl_county: User,
+    regions: dict[str, Region],
+    make_user: Callable[..., User],
 ) -> None:
     assert flooded.programme == "disaster_rebuild" and flooded.origin == "disaster"
+    province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
+    task_issue(
+        acting_user=province, county=regions["140405000000"], year=YEAR, programme="renovation", kind="dynamic", count=2
+    )
+    # No 灾后重建 task was issued: the case counts against the 危房改造 动态新增 task.
+    county_row = next(r for r in task_progress(tl_county, YEAR) if r.programme == "renovation")
+    assert county_row.figures is not None and county_row.figures["dynamic_new"] == 1
     assert flooded.event is not None and flooded.event.title == "7·20 洪涝"
     walk(flooded, officers, Stage.APPROVED)
     flooded.refresh_from_db()

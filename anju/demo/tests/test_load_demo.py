@@ -108,8 +108,9 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
 
     cases = RenovationCase.objects.all()
     assert (
-        cases.filter(region_code__startswith="140405", policy__region_code="140000000000").count() == 26 + 1
-    )  # + the split household's case the anomaly demo plants (anju/demo/anomalies.py)
+        cases.filter(region_code__startswith="140405", policy__region_code="140000000000").count() == 26 + 1 + 3
+    )  # + the split household's case the anomaly demo plants (anju/demo/anomalies.py), + the sudden-
+    # hardship, 灾后重建 and 抗震改造 cases of anju/demo/duties.py
     assert set(cases.filter(region_code__startswith="140405").values_list("subsidy_standard", flat=True)) <= {
         "",
         "TL-C",
