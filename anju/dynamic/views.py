@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -142,9 +142,11 @@ def hardship_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def hardship_new(request: HttpRequest) -> HttpResponse:
     acts.ensure_act(None, request.user, DutyAct.REGISTER)
-    fixed = request.GET.get("household") or request.POST.get("household")
+    fixed = request.GET.get("household") or request.POST.get("household") or ""
+    if fixed and not fixed.isdigit():
+        raise Http404("农户不存在或不在您的管辖范围内。")
     household = (
-        get_visible_or_404(Household.objects.select_related("region"), request.user, pk=fixed) if fixed else None
+        get_visible_or_404(Household.objects.select_related("region"), request.user, pk=int(fixed)) if fixed else None
     )
     form = HardshipForm(request.POST or None, fixed_household=household is not None)
     if request.method == "POST" and form.is_valid():
