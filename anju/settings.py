@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "anju.archives",
     "anju.tasks",
     "anju.supervision",
+    "anju.dynamic",
     "anju.reporting",
     "anju.ledgers",
     "anju.dashboard",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("archives/", include("anju.archives.urls")),
     path("tasks/", include("anju.tasks.urls")),
     path("supervision/", include("anju.supervision.urls")),
+    path("", include("anju.dynamic.urls")),  # /self-repair/, /hardship/ (issue 18)
     path("anomalies/", include("anju.anomalies.urls")),
     path("township/", include("anju.township.urls")),
     path("reporting/", include("anju.reporting.urls")),

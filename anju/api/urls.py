@@ -10,6 +10,7 @@ from anju.appraisals import api as aapi
 from anju.archives import api as archives_api
 from anju.cases import api as cases_api
 from anju.dashboard import api as dashboard_api
+from anju.dynamic import api as dynamic_api
 from anju.eligibility import api as eapi
 from anju.households.api import HistoryImportViewSet, HouseholdViewSet, HouseViewSet, ListImportViewSet
 from anju.inspections import api as iapi
@@ -58,6 +59,7 @@ for module in (
     photochecks_api,
     anomalies_api,
     township_api,
+    dynamic_api,
 ):
     module.register(router)
 

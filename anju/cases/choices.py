@@ -105,3 +105,17 @@ class TaskKind(models.TextChoices):
 
     ANNUAL = "annual", "年度任务"
     DYNAMIC = "dynamic", "动态新增"
+
+
+class CaseOrigin(models.TextChoices):
+    """How the household came to the case (ADR 0035): the routine inspection, or one of the two
+    kinds of 动态新增 the seeds name — a family in sudden severe hardship (突发严重困难户) and a
+    house made dangerous by a disaster (灾后重建). Both count as 动态新增 in tasks and reports."""
+
+    ROUTINE = "routine", "常规排查发现"
+    HARDSHIP = "hardship", "突发严重困难户"
+    DISASTER = "disaster", "灾害致危"
+
+
+# The origins counted as 动态新增 (dynamic new) in the tasks' progress and the monthly report.
+DYNAMIC_ORIGINS = (CaseOrigin.HARDSHIP, CaseOrigin.DISASTER)

@@ -81,3 +81,22 @@ def task_kind_of(region_code: str, year: int, opened_on: Any) -> str:
     from anju.cases.choices import TaskKind
 
     return _TASK_KIND[0](region_code, year, opened_on) if _TASK_KIND else TaskKind.ANNUAL
+
+
+Origin = Callable[[Any, Any], tuple[str, str] | None]  # (household, on) -> (CaseOrigin value, note) or None
+_ORIGINS: list[Origin] = []
+
+
+def register_origin(provider: Origin) -> None:
+    """An app above that knows a household came as 动态新增 (the sudden-hardship register, ADR
+    0035) says so when its case opens."""
+    if provider not in _ORIGINS:
+        _ORIGINS.append(provider)
+
+
+def origin_of(household: Any, on: Any) -> tuple[str, str] | None:
+    for provider in _ORIGINS:
+        found = provider(household, on)
+        if found is not None:
+            return found
+    return None

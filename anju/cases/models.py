@@ -15,6 +15,7 @@ from django.utils import timezone
 from anju.cases.choices import (
     OPEN_STAGES,
     PHASE_OF_STAGE,
+    CaseOrigin,
     ConstructionMode,
     EndReason,
     EnergyTag,
@@ -75,6 +76,18 @@ class RenovationCase(models.Model):
     decision = models.ForeignKey(
         "eligibility.Decision",
         verbose_name="资格认定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    origin = models.CharField(
+        "发现来源", max_length=20, choices=CaseOrigin.choices, default=CaseOrigin.ROUTINE, db_index=True
+    )
+    # The disaster whose emergency inspection found the house dangerous (灾后重建, ADR 0035).
+    event = models.ForeignKey(
+        "inspections.EmergencyEvent",
+        verbose_name="致灾事件",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

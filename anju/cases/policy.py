@@ -16,6 +16,9 @@ Sections (each entry has a ``code`` so a computation can say which entry applied
   (``rectification_days``: a failed acceptance's 整改期限 after the acceptance;
   ``supervision_days``: a supervision order's 整改期限 after it is issued); optional in versions
   made before it (``deadline_days`` gives the defaults);
+- ``duties``: the 一般户 自行整改 due days and reminder window, and the days within which a
+  突发严重困难户's house is appraised (ADR 0034); optional in versions made before it
+  (``duty_days`` gives the defaults);
 - ``acceptance_items``: the completion acceptance checklist, each item required or not;
 - ``archive_documents``: the one-household archive's documents, per method;
 - ``archive_number_pattern``: e.g. ``{township}危改字[{year}]{seq:03d}号``.
@@ -37,7 +40,7 @@ from anju.core.numbers import plain_number
 
 GRADES = ("A", "B", "C", "D", "N")  # N: no house (无房户); A/B: seismic retrofit only
 NOTICE_LEVELS = {"village": "村级评议公示", "township": "乡镇审核公示", "county": "县级审批公示"}
-PROGRAMMES = ("renovation", "seismic")
+PROGRAMMES = ("renovation", "seismic", "disaster_rebuild")
 ACCEPTANCE_GROUPS = ("房屋选址", "鉴定认定", "建设质量", "农户满意度", "分项检查")
 PATTERN_KEYS = {"township": "某某镇", "county": "某某县", "year": 2023, "seq": 1}
 
@@ -92,6 +95,10 @@ DEFAULT_POLICY: dict[str, Any] = {
     "final_payment_days": 30,
     "watch": {"renovated_years": 5, "exited_years": 3},
     "deadlines": {"rectification_days": 30, "supervision_days": 30},
+    # 一般户 and 突发严重困难户 (issue 18, ADR 0034): a 自行整改 is due this many days after it is
+    # decided, reminders are due from ``remind_before_days`` before; a sudden-hardship family's
+    # house is to be inspected and appraised within ``hardship_appraisal_days`` of registration.
+    "duties": {"self_repair_days": 90, "remind_before_days": 15, "hardship_appraisal_days": 7},
     "acceptance_items": [
         {"code": "siting", "name": "房屋选址安全，避开地质灾害隐患点", "group": "房屋选址", "required": True},
         {"code": "appraisal", "name": "危险等级鉴定认定准确", "group": "鉴定认定", "required": True},
@@ -157,8 +164,19 @@ def _positive_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
-OPTIONAL_SECTIONS = ("watch", "deadlines")
+OPTIONAL_SECTIONS = ("watch", "deadlines", "duties")
 DEADLINE_KEYS = {"rectification_days": "验收未通过整改期限", "supervision_days": "督导整改期限"}
+DUTY_DAYS = {
+    "self_repair_days": ("自行整改期限", 365),
+    "remind_before_days": ("自行整改到期前提醒天数", 60),
+    "hardship_appraisal_days": ("突发严重困难户鉴定期限", 60),
+}
+
+
+def duty_days(content: dict[str, Any]) -> dict[str, int]:
+    """The days of the 一般户 and 突发严重困难户 duties in a policy version; the defaults for a
+    version made before the section existed."""
+    return {**DEFAULT_POLICY["duties"], **(content.get("duties") or {})}
 
 
 def watch_windows(content: dict[str, Any]) -> tuple[int, int]:
@@ -243,7 +261,10 @@ def validate_policy(content: Any) -> dict[str, Any]:
             continue
         code = s.get("code")
         if s.get("programme") not in PROGRAMMES:
-            errors.append(f"补助标准「{code}」的项目 programme 只能是 renovation（危房改造）或 seismic（抗震改造）。")
+            errors.append(
+                f"补助标准「{code}」的项目 programme 只能是 renovation（危房改造）、seismic（抗震改造）"
+                "或 disaster_rebuild（灾后重建）。"
+            )
         if not _positive_number(s.get("amount")) or s.get("amount", 0) > 200000:
             errors.append(f"补助标准「{code}」的金额 amount 应为 0–200000 元之间的正数（单位：元/户）。")
         year = s.get("year")
@@ -273,6 +294,14 @@ def validate_policy(content: Any) -> dict[str, Any]:
             value = deadlines[key]
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 365:
                 errors.append(f"{label} {key} 应为 1–365 的整数（天）。")
+    duties = content.get("duties", DEFAULT_POLICY["duties"])
+    if not isinstance(duties, dict) or set(duties) != set(DUTY_DAYS):
+        errors.append("期限 duties 须含 self_repair_days、remind_before_days、hardship_appraisal_days 三项。")
+    else:
+        for key, (label, top) in DUTY_DAYS.items():
+            value = duties[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                errors.append(f"{label} {key} 应为 1–{top} 的整数（天）。")
 
     final_days = content["final_payment_days"]
     if not isinstance(final_days, int) or isinstance(final_days, bool) or not 1 <= final_days <= 365:
@@ -403,6 +432,14 @@ def subsidy_for(
         if best is None or key > best[0]:
             best = ((key[0], key[1], key[2], key[3]), s)
     if best is None:
+        if programme == "disaster_rebuild":
+            # 灾后重建 has its own standard only where the policy has one (ADR 0035).
+            fallback = subsidy_for(
+                policy, year=year, region_code=region_code, programme="renovation", grade=grade, method=method
+            )
+            if fallback is not None:
+                note = "（本政策未设灾后重建专项标准，按危房改造标准）"
+                return Subsidy(fallback.amount, fallback.code, fallback.explanation + note)
         return None
     s = best[1]
     scope = []

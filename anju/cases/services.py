@@ -31,8 +31,10 @@ from anju.cases import extensions
 from anju.cases import policy as pol
 from anju.cases.acts import STEP_ROLES, ensure_act
 from anju.cases.choices import (
+    DYNAMIC_ORIGINS,
     OPEN_STAGES,
     WORKS_STAGES,
+    CaseOrigin,
     ConstructionMode,
     EndReason,
     EnergyTag,
@@ -44,7 +46,7 @@ from anju.cases.choices import (
 from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
 from anju.cases.photos import case_photos_check
 from anju.core.scoping import in_scope
-from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome
+from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
 from anju.households.choices import GradeSource
 from anju.households.history import past_renovations
 from anju.households.models import House, Household
@@ -57,6 +59,8 @@ from anju.households.safety import (
     support_withdraw,
 )
 from anju.households.signals import facts_changed
+from anju.inspections.choices import DANGEROUS_GRADES, NOT_DISASTERS
+from anju.inspections.models import EmergencyEvent, Inspection
 from anju.inspections.photos import process_photo
 from anju.kit.versioning import (
     config_activate,
@@ -372,6 +376,36 @@ def _record_opened(case: RenovationCase, acting_user: User, decision: Decision, 
     extensions.case_opened(case, acting_user)
 
 
+def _origin_of(household: Household, house: House | None, on: datetime.date) -> tuple[str, EmergencyEvent | None, str]:
+    """动态新增 (ADR 0035): a house an emergency inspection of a natural disaster found C/D this
+    year is 灾后重建 of that event; otherwise an app above may know the family as 突发严重困难户
+    (``extensions.origin_of``); otherwise the routine inspection found it."""
+    if house is not None:
+        found = (
+            Inspection.objects.filter(
+                house=house,
+                event__isnull=False,
+                suspected_grade__in=DANGEROUS_GRADES,
+                inspected_at__year=on.year,
+            )
+            .exclude(event__kind__in=NOT_DISASTERS)
+            .select_related("event")
+            .order_by("-inspected_at", "-pk")
+            .first()
+        )
+        if found is not None and found.event is not None:
+            event = found.event
+            return (
+                CaseOrigin.DISASTER,
+                event,
+                f"；灾害致危：{event.title}（{event.get_kind_display()}，{event.occurred_on:%Y-%m-%d}），按灾后重建",
+            )
+    other = extensions.origin_of(household, on)
+    if other is not None:
+        return other[0], None, f"；{other[1]}"
+    return CaseOrigin.ROUTINE, None, ""
+
+
 @refusals_audited("发现建案", obj_kwarg="household")
 def case_open(
     *,
@@ -390,6 +424,11 @@ def case_open(
     house, grade, previous_id, reentry_note = _house_to_renovate(household, decision)
     policy = policy_for(household.region_code)
     method = pol.default_method(policy.content, grade)
+    programme = OUTCOME_PROGRAMME[decision.outcome]
+    origin, event, origin_note = _origin_of(household, house, on)
+    # 再次纳入 stays 危房改造 (the seeds' wording); a first-time house a disaster made dangerous is 灾后重建.
+    if event is not None and programme == Programme.RENOVATION and decision.outcome != Outcome.REENTRY:
+        programme = Programme.DISASTER_REBUILD
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -398,9 +437,15 @@ def case_open(
                     house=house,
                     region_id=household.region_id,
                     region_code=household.region_code,
-                    programme=OUTCOME_PROGRAMME[decision.outcome],
+                    programme=programme,
+                    origin=origin,
+                    event=event,
                     year=on.year,
-                    task_kind=extensions.task_kind_of(household.region_code, on.year, on),
+                    # A sudden-hardship family or a house a disaster made dangerous is 动态新增
+                    # whatever the plan's date (ADR 0035); otherwise the county's plan decides.
+                    task_kind=TaskKind.DYNAMIC
+                    if origin in DYNAMIC_ORIGINS
+                    else extensions.task_kind_of(household.region_code, on.year, on),
                     grade=grade,
                     decision=decision,
                     previous_case_id=previous_id,
@@ -415,7 +460,9 @@ def case_open(
                 )
         except IntegrityError as exc:
             raise ValidationError("该户已有未结束的改造案件。") from exc
-        opened = f"资格认定：{decision.get_outcome_display()}（规则「{decision.rule_name}」）{reentry_note}"
+        opened = (
+            f"资格认定：{decision.get_outcome_display()}（规则「{decision.rule_name}」）{reentry_note}{origin_note}"
+        )
         _record_opened(case, acting_user, decision, note.strip() or opened)
     return case
 
@@ -1025,7 +1072,8 @@ def case_task_kinds_apply(
             .exclude(stage=Stage.ENDED)
         )
         for case in cases:
-            kind = TaskKind.ANNUAL if case.opened_on <= annual_until else TaskKind.DYNAMIC
+            dynamic = case.origin in DYNAMIC_ORIGINS or case.opened_on > annual_until
+            kind = TaskKind.DYNAMIC if dynamic else TaskKind.ANNUAL
             if case.task_kind == kind:
                 continue
             before = case.get_task_kind_display()

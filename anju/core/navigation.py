@@ -45,6 +45,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("竣工验收", "acceptance:list", OFFICE_ROLES, "改造"),
     NavItem("照片核验", "photochecks:flag_list", OFFICE_ROLES, "改造"),
     NavItem("跟踪监测", "cases:watch_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),
+    # Issue 18 (ADR 0034): 一般户 自行整改/兜底/其他方式, and 突发严重困难户 with their relief.
+    NavItem("一般户自行整改", "dynamic:route_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),
+    NavItem("突发严重困难户", "dynamic:hardship_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("补助资金", "subsidies:payment_list", OFFICE_ROLES, "改造"),
     NavItem("一户一档", "archives:archive_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK), "改造"),
     NavItem("改造任务", "tasks:task_list", OFFICE_ROLES, "改造"),

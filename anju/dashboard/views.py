@@ -15,6 +15,7 @@ from anju.cases.choices import Stage
 from anju.core.pages import paginate
 from anju.dashboard import selectors
 from anju.dashboard.selectors import MapFilter
+from anju.dynamic.selectors import duty_figures
 from anju.regions.acts import IMPORT_BOUNDARIES, may
 from anju.regions.choices import RegionLevel
 
@@ -52,6 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ).count(),
             "group_label": selectors.group_label,
             "stage_labels": dict(Stage.choices),
+            # By programme, 动态新增, disasters, energy saving and 一般户 routes (issue 18), counted live.
+            "duties": duty_figures(region.prefix if region else "", year),
             "data_url": reverse("dashboard:data") + f"?region={region.code if region else ''}&year={year}",
         },
     )

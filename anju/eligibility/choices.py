@@ -19,6 +19,9 @@ class Outcome(models.TextChoices):
 class Programme(models.TextChoices):
     RENOVATION = "renovation", "农村危房改造"
     SEISMIC = "seismic", "农房抗震改造"
+    # A house made dangerous by a natural disaster (an emergency event's inspection found it C/D):
+    # 灾后重建, with its own subsidy standard where the policy has one (ADR 0035).
+    DISASTER_REBUILD = "disaster_rebuild", "灾后重建"
 
 
 # The programme (annual task) an outcome puts a household into; "never both in one year".

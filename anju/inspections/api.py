@@ -179,7 +179,7 @@ class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  #
 
     class Meta:
         model = EmergencyEvent
-        fields = ["id", "kind", "title", "occurred_on", "region_code", "villages", "note"]
+        fields = ["id", "kind", "title", "occurred_on", "region_code", "villages", "area", "note"]
 
 
 class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -240,6 +240,7 @@ class EventCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]  
     occurred_on = serializers.DateField()
     region_code = serializers.CharField(help_text="组织区划代码（区县或乡镇）")
     villages = serializers.ListField(child=serializers.CharField(), help_text="受影响村的区划代码")
+    area = serializers.CharField(required=False, default="", allow_blank=True, max_length=200, help_text="受灾范围")
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 

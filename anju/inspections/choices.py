@@ -20,23 +20,35 @@ class HazardPart(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    RAINSTORM = "rainstorm", "暴雨"
-    ICE_SNOW = "ice_snow", "冰雪"
-    DEBRIS_FLOW = "debris_flow", "泥石流"
-    LANDSLIDE = "landslide", "山体滑坡"
+    """The disaster or event behind an emergency inspection: the seeds' kinds (暴雨, 冰雪, 泥石流,
+    山体滑坡) and the national disaster types (地震, 洪涝, 地质灾害, 风雹, 雪灾, 火灾)."""
+
     EARTHQUAKE = "earthquake", "地震"
     FLOOD = "flood", "洪涝"
+    RAINSTORM = "rainstorm", "暴雨"
+    GEOLOGICAL = "geological", "地质灾害"
+    DEBRIS_FLOW = "debris_flow", "泥石流"
+    LANDSLIDE = "landslide", "山体滑坡"
+    HAIL = "hail", "风雹"
+    ICE_SNOW = "ice_snow", "雪灾（冰雪）"
+    FIRE = "fire", "火灾"
     EPIDEMIC = "epidemic", "疫情"
     OTHER = "other", "其他"
 
 
-class TaskPriority(models.IntegerChoices):
-    """Emergency tasks, worst first (requirements §5)."""
+# Events that damage no house by themselves: a case after them is no 灾后重建 (ADR 0035).
+NOT_DISASTERS = (EventKind.EPIDEMIC,)
 
-    KNOWN_DANGEROUS = 0, "已知 C/D 级"
-    ELDERLY = 1, "有老人居住"
-    RENOVATED = 2, "曾改造"
-    OTHER = 3, "其他"
+
+class TaskPriority(models.IntegerChoices):
+    """Emergency tasks, worst first (requirements §5; issue 18): the low-income key households
+    first, then houses known or suspected C/D, then elderly occupants, renovated houses, the rest."""
+
+    KEY_GROUP = 0, "低收入重点对象"
+    KNOWN_DANGEROUS = 1, "已知 C/D 级"
+    ELDERLY = 2, "有老人居住"
+    RENOVATED = 3, "曾改造"
+    OTHER = 4, "其他"
 
 
 class MeasureKind(models.TextChoices):

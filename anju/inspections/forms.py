@@ -127,6 +127,7 @@ class EventForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         error_messages={"required": "请选择受影响的村。"},
     )
+    area = forms.CharField(label="受灾范围", max_length=200, required=False, help_text="如：3 个村、约 12 平方公里")
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -93,6 +93,7 @@ class EmergencyEvent(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name="组织区划", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
     villages = models.ManyToManyField("regions.Region", verbose_name="受影响村", related_name="+")
+    area = models.CharField("受灾范围", max_length=200, blank=True, help_text="如：3 个村、约 12 平方公里")
     note = models.TextField("说明", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("发布时间", default=timezone.now)

@@ -24,7 +24,9 @@ from anju.cases.choices import EndReason, GradeAtOpening, Stage
 from anju.cases.headline import COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, Medium, mask, may_see
-from anju.eligibility.choices import SELF_REPAIR_KINDS, SOLVED_KINDS, CircumstanceKind, Outcome
+from anju.dynamic.models import HousingRoute
+from anju.dynamic.selectors import disaster_damage
+from anju.eligibility.choices import SELF_REPAIR_KINDS, SOLVED_KINDS, CircumstanceKind, Outcome, Programme
 from anju.eligibility.models import Circumstance
 from anju.households.choices import (
     GENERAL_LABEL,
@@ -300,6 +302,7 @@ def general_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[t
                 .order_by("-opened_on", "-pk")
                 .values("stage")[:1]
             ),
+            route_id=_latest_route("pk"),
         )
         .order_by("region_code", "group_name", "household__head_name", "pk")
         .values_list(
@@ -317,12 +320,31 @@ def general_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[t
             "occupants",
             "current__outcome",
             "case_stage",
+            "route_id",
         )
     )
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
         found = _circumstances_of([r[1] for r in batch])
-        for pk, hid, code, group, hh_group, name, id_no, structure, grade, on, occupied, n, outcome, stage in batch:
+        routes = HousingRoute.objects.in_bulk([r[-1] for r in batch if r[-1]])
+        for (
+            pk,
+            hid,
+            code,
+            group,
+            hh_group,
+            name,
+            id_no,
+            structure,
+            grade,
+            on,
+            occupied,
+            n,
+            outcome,
+            stage,
+            rid,
+        ) in batch:
             kind, recorded_on = found.get(hid, ("", None))
+            route = routes.get(rid) if rid else None
             yield (
                 pk,
                 (
@@ -341,12 +363,24 @@ def general_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[t
                     recorded_on,
                     "纳入年度计划兜底" if outcome == Outcome.FALLBACK else "",
                     STAGE_LABELS.get(stage or "", "未建案"),
+                    f"{route.get_kind_display()}（{route.get_option_display()}）" if route else "",
+                    route.stage_label if route else "",
+                    route.due_on if route else None,
                 ),
             )
 
 
 def general_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
     return (row for _, row in general_keyed(scope))
+
+
+def _latest_route(field_name: str) -> Subquery:
+    """The household's latest 一般户 route (自行整改, 兜底, 其他方式: ADR 0034)."""
+    return Subquery(
+        HousingRoute.objects.filter(household=OuterRef("household_id"))
+        .order_by("-opened_on", "-pk")
+        .values(field_name)[:1]
+    )
 
 
 def general_count(scope: Scope) -> int:
@@ -531,51 +565,94 @@ def monitoring_count(scope: Scope) -> int:
 
 
 def _plan_qs(scope: Scope) -> QuerySet[Any]:
-    def households(grade: str) -> Count:
-        return Count("pk", filter=Q(grade=grade))
+    def households(condition: Q) -> Count:
+        return Count("pk", filter=condition)
 
-    def funds(grade: str) -> Coalesce:
-        return Coalesce(Sum("subsidy_amount", filter=Q(grade=grade)), Value(Decimal("0")))
+    def funds(condition: Q) -> Coalesce:
+        return Coalesce(Sum("subsidy_amount", filter=condition), Value(Decimal("0")))
 
+    renovation = ~Q(programme=Programme.SEISMIC)
+    c, d, n = (renovation & Q(grade=g) for g in (GradeAtOpening.C, GradeAtOpening.D, GradeAtOpening.NO_HOUSE))
+    seismic = Q(programme=Programme.SEISMIC)
+    rebuild = Q(programme=Programme.DISASTER_REBUILD)
+    # 两不愁三保障兜底资金 (Luming): a general household unable to repair, in the annual plan.
+    fallback = Q(decision__outcome=Outcome.FALLBACK)
+    energy = ~Q(energy_tags=[])
     return (
-        # The headline's cases (docs/numbers.md: COUNTED_CASES), by the grade they were opened on.
+        # The headline's cases (docs/numbers.md: COUNTED_CASES): the renovation programmes by
+        # the grade they were opened on, 抗震改造 on its own, 合计 all of them.
         RenovationCase.objects.filter(COUNTED_CASES, region_code__startswith=scope.prefix, year=scope.year)
-        .filter(grade__in=[GradeAtOpening.C, GradeAtOpening.D, GradeAtOpening.NO_HOUSE])
         .annotate(township=Substr("region_code", 1, 9))
         .order_by("township")
         .values("township")
         .annotate(
-            c_n=households(GradeAtOpening.C),
-            c_f=funds(GradeAtOpening.C),
-            d_n=households(GradeAtOpening.D),
-            d_f=funds(GradeAtOpening.D),
-            n_n=households(GradeAtOpening.NO_HOUSE),
-            n_f=funds(GradeAtOpening.NO_HOUSE),
+            c_n=households(c),
+            c_f=funds(c),
+            d_n=households(d),
+            d_f=funds(d),
+            n_n=households(n),
+            n_f=funds(n),
+            s_n=households(seismic),
+            s_f=funds(seismic),
             all_n=Count("pk"),
             all_f=Coalesce(Sum("subsidy_amount"), Value(Decimal("0"))),
+            r_n=households(rebuild),
+            r_f=funds(rebuild),
+            b_n=households(fallback),
+            b_f=funds(fallback),
+            e_n=households(energy),
+            e_a=Coalesce(Sum(Coalesce("built_area", "planned_area"), filter=energy), Value(Decimal("0"))),
+            e_f=funds(energy),
         )
-        .values_list("township", "c_n", "c_f", "d_n", "d_f", "n_n", "n_f", "all_n", "all_f")
+        .values_list(
+            "township",
+            "c_n",
+            "c_f",
+            "d_n",
+            "d_f",
+            "n_n",
+            "n_f",
+            "s_n",
+            "s_f",
+            "all_n",
+            "all_f",
+            "r_n",
+            "r_f",
+            "b_n",
+            "b_f",
+            "e_n",
+            "e_a",
+            "e_f",
+        )
     )
 
 
 def plan_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
     names = region_names(scope.prefix)
-    for township, c_n, c_f, d_n, d_f, n_n, n_f, all_n, all_f in _plan_qs(scope):
+    for township, *figures in _plan_qs(scope):
         yield (
             names.get(township + "000", township + "000"),
-            c_n,
-            money(c_f),
-            d_n,
-            money(d_f),
-            n_n,
-            money(n_f),
-            all_n,
-            money(all_f),
+            *(value if i % 2 == 0 else money(value) for i, value in enumerate(figures[:14])),
+            figures[14],
+            money(figures[15]),
+            money(figures[16]),
         )
 
 
 def plan_count(scope: Scope) -> int:
     return _plan_qs(scope).count()
+
+
+# --- 灾害致危房屋台账 ---------------------------------------------------------------------------
+
+
+def disaster_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    for d in disaster_damage(scope.prefix, scope.year):
+        yield (d.title, d.kind_label, d.occurred_on, d.area, d.inspected, d.dangerous, d.cases)
+
+
+def disaster_count(scope: Scope) -> int:
+    return len(disaster_damage(scope.prefix, scope.year))
 
 
 # --- the registry -------------------------------------------------------------------------------
@@ -613,7 +690,7 @@ LEDGERS: dict[str, Ledger] = {
             key="general",
             title="一般农户 C 级、D 级危房台账",
             short="一般户台账",
-            description="鉴定为 C/D 级的一般农户唯一住房：自行整改跟踪、兜底纳入计划情况。",
+            description="鉴定为 C/D 级的一般农户唯一住房：自行整改（期限、督促、完成、核验销号）、兜底保障、其他方式解决的进展，兜底纳入计划情况。",
             columns=(
                 *PLACE,
                 Column("村民小组", 8),
@@ -629,6 +706,9 @@ LEDGERS: dict[str, Ledger] = {
                 Column("核实日期", 11, DATE),
                 Column("兜底", 10),
                 Column("改造阶段", 14),
+                Column("保障途径", 20),
+                Column("途径进展", 16),
+                Column("整改期限", 11, DATE),
             ),
             rows=general_rows,
             count=general_count,
@@ -690,7 +770,8 @@ LEDGERS: dict[str, Ledger] = {
             key="subsidy_plan",
             title="农村危房改造补助资金计划表",
             short="补助资金计划表",
-            description="按乡镇：C 级、D 级、无房户的户数和补助资金（县级审批时确定的标准），合计。",
+            description="按乡镇：危房改造（含灾后重建）C 级、D 级、无房户与抗震改造的户数和补助资金（县级审批时确定的标准），"
+            "合计；其中灾后重建、两不愁三保障兜底资金、同步节能改造（户数、面积、补助）。",
             columns=(
                 Column("乡镇", 14),
                 Column("C 级户数", 9, INT, total=True),
@@ -699,11 +780,38 @@ LEDGERS: dict[str, Ledger] = {
                 Column("D 级资金（元）", 14, MONEY, total=True),
                 Column("无房户户数", 9, INT, total=True),
                 Column("无房户资金（元）", 14, MONEY, total=True),
+                Column("抗震改造户数", 9, INT, total=True),
+                Column("抗震改造资金（元）", 14, MONEY, total=True),
                 Column("合计户数", 9, INT, total=True),
                 Column("合计资金（元）", 15, MONEY, total=True),
+                Column("其中灾后重建户数", 9, INT, total=True),
+                Column("其中灾后重建资金（元）", 14, MONEY, total=True),
+                Column("其中兜底资金户数", 9, INT, total=True),
+                Column("其中兜底资金（元）", 14, MONEY, total=True),
+                Column("同步节能改造户数", 9, INT, total=True),
+                Column("节能改造面积（m²）", 12, MONEY, total=True),
+                Column("节能改造户补助（元）", 14, MONEY, total=True),
             ),
             rows=plan_rows,
             count=plan_count,
+            unit="",
+        ),
+        Ledger(
+            key="disaster",
+            title="灾害致危房屋台账",
+            short="灾害致危台账",
+            description="本年度每次灾害（类型、受灾范围）：应急排查房屋、排查为 C/D 级的致危房屋、灾后重建案件。",
+            columns=(
+                Column("灾害名称", 16),
+                Column("灾害类型", 10),
+                Column("发生日期", 11, DATE),
+                Column("受灾范围", 20),
+                Column("应急排查房屋", 9, INT, total=True),
+                Column("致危房屋（C/D）", 9, INT, total=True),
+                Column("灾后重建案件", 9, INT, total=True),
+            ),
+            rows=disaster_rows,
+            count=disaster_count,
             unit="",
         ),
     )

@@ -15,6 +15,7 @@ from anju.cases.choices import OPEN_STAGES
 from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES, routed_outcomes
 from anju.cases.models import RenovationCase
 from anju.core.masking import Kind, mask
+from anju.dynamic.selectors import duty_figures
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
 from anju.eligibility.models import Decision
 from anju.households.choices import GENERAL_LABEL, KeyGroup
@@ -209,7 +210,7 @@ def compute(*, kind: str, region: Region, year: int, month: int, as_of: datetime
         snapshot |= {"rows": rows, "count": len(rows)}
     else:
         rows = progress_rows(region, year, user)
-        snapshot |= {"year": year, "rows": rows, "total": progress_total(rows)}
+        snapshot |= {"year": year, "rows": rows, "total": progress_total(rows)} | duty_figures(region.prefix, year)
     if region.level < 5:
         snapshot["children"] = children_status(region, kind, year, month)
     return snapshot

@@ -33,6 +33,9 @@ class TaskProgressSerializer(serializers.Serializer):  # type: ignore[type-arg] 
     completed = serializers.IntegerField(allow_null=True)
     accepted = serializers.IntegerField(allow_null=True)
     closed = serializers.IntegerField(allow_null=True)
+    dynamic_new = serializers.IntegerField(
+        allow_null=True, help_text="已建案的动态新增（突发严重困难户、灾害致危）案件，计入动态新增任务"
+    )
     completion_rate = serializers.DecimalField(
         max_digits=6, decimal_places=1, allow_null=True, help_text="竣工户数 ÷ 合计任务 × 100"
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from anju.cases.choices import DYNAMIC_ORIGINS
 from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES
 from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
@@ -21,7 +22,7 @@ from anju.tasks.choices import TaskKind
 from anju.tasks.headline import Rate, completion_rate
 from anju.tasks.models import Task
 
-CASE_FIGURES = ("filed", "started", "completed", "accepted", "closed")
+CASE_FIGURES = ("filed", "started", "completed", "accepted", "closed", "dynamic_new")
 
 
 @dataclass
@@ -173,12 +174,21 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
             completed=Count("pk", filter=COMPLETED_CASES),
             accepted=Count("pk", filter=Q(accepted_on__isnull=False)),
             closed=Count("pk", filter=Q(closed_on__isnull=False)),
+            # 突发严重困难户 and 灾害致危 cases count against the dynamic task (ADR 0035).
+            dynamic_new=Count("pk", filter=Q(origin__in=DYNAMIC_ORIGINS)),
         )
         .order_by()
     )
-    by_township: dict[tuple[str, str, str], dict[str, int]] = {
-        (c["programme"], c["township"], c["task_kind"]): {k: c[k] for k in CASE_FIGURES} for c in counted
-    }
+    # 灾后重建 cases count against the 危房改造 task (its 动态新增) unless a 灾后重建 task was issued.
+    tasked = {programme for _, programme in rows}
+    by_township: dict[tuple[str, str, str], dict[str, int]] = {}
+    for c in counted:
+        programme = c["programme"]
+        if programme == Programme.DISASTER_REBUILD and programme not in tasked:
+            programme = Programme.RENOVATION
+        cell = by_township.setdefault((programme, c["township"], c["task_kind"]), dict.fromkeys(CASE_FIGURES, 0))
+        for k in CASE_FIGURES:
+            cell[k] += c[k]
 
     for row in rows.values():
         prefix = row.region.prefix

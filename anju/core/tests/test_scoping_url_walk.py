@@ -33,6 +33,7 @@ from anju.audit.models import AuditEvent
 from anju.cases.choices import Stage
 from anju.cases.services import case_open, ensure_national_policy, policy_derive
 from anju.cases.tests.conftest import Officers, ago, walk
+from anju.dynamic.services import hardship_register, relief_record, route_open
 from anju.eligibility.services import (
     circumstance_record,
     ensure_national_rule_set,
@@ -287,6 +288,22 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:reportingcalendar-derive": lambda o: {"pk": o["calendar"].pk},
     "api:reportingcalendar-activate": lambda o: {"pk": o["calendar"].pk},
     "api:dashboard-detail": lambda o: {"code": o["region"].parent.parent.code},
+    "dynamic:route_detail": lambda o: {"pk": o["route"].pk},
+    "dynamic:route_act": lambda o: {"pk": o["route"].pk, "kind": "remind"},
+    "dynamic:route_open": lambda o: {"household_pk": o["route_home"].pk},
+    "dynamic:hardship_detail": lambda o: {"pk": o["hardship"].pk},
+    "dynamic:relief_add": lambda o: {"pk": o["hardship"].pk},
+    "api:self-repair-detail": lambda o: {"pk": o["route"].pk},
+    "api:self-repair-remind": lambda o: {"pk": o["route"].pk},
+    "api:self-repair-complete": lambda o: {"pk": o["route"].pk},
+    "api:self-repair-close": lambda o: {"pk": o["route"].pk},
+    "api:housing-route-detail": lambda o: {"pk": o["route"].pk},
+    "api:housing-route-remind": lambda o: {"pk": o["route"].pk},
+    "api:housing-route-complete": lambda o: {"pk": o["route"].pk},
+    "api:housing-route-close": lambda o: {"pk": o["route"].pk},
+    "api:hardship-detail": lambda o: {"pk": o["hardship"].pk},
+    "api:hardship-relief": lambda o: {"pk": o["hardship"].pk},
+    "api:relief-detail": lambda o: {"pk": o["relief"].pk},
     "api:dashboard-key-households": lambda o: {"code": o["region"].parent.parent.code},
 }
 # Actions on the sibling province's own versions (templates, rule sets) that only a province
@@ -569,10 +586,35 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
     history_import = history_import_preview(
         acting_user=ps_admin, data="户主姓名,身份证号码\n向标记,1\n".encode(), filename="向标记历史.csv"
     )
+    # 一般户 route and 突发严重困难户 with relief (ADR 0034), on 彭水县's households.
+    route_home = household_create(
+        acting_user=ps_admin,
+        region=regions["500243202201"],
+        head_name="向途径",
+        head_id_number=make_id(19, prefix="500243"),
+    )
+    route = route_open(
+        acting_user=ps_admin, household=route_home, kind="otherwise", option="rent", evidence="租住向标记邻居房屋"
+    )
+    hardship = hardship_register(
+        acting_user=ps_admin,
+        household=household,
+        cause="fire",
+        occurred_on=datetime.date.today(),
+        description="向标记户失火",
+    )
+    relief = relief_record(
+        acting_user=ps_admin, hardship=hardship, kind="goods", detail="向标记救助物资", provided_by="鹿鸣乡",
+        provided_on=datetime.date.today(),
+    )  # fmt: skip
     return {
         **duties,
         "ledger_return": ledger_return,
         "history_import": history_import,
+        "route": route,
+        "route_home": route_home,
+        "hardship": hardship,
+        "relief": relief,
         "photo_flag": photo_check.flags.get(),
         "anomaly": anomaly,
         "anomaly_run": anomaly_run,

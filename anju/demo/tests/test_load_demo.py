@@ -31,8 +31,9 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     # Households in every village of 渔泽镇 and 鹿鸣乡, key groups and general ones, most with a house.
     from anju.households.models import House, Household
 
-    # 11 villages, and the 特困 elder who lives with a child's family (with no house of her own)
-    assert Household.objects.filter(region_code__startswith="140405102").count() == 11 * 12 + 1
+    # 11 villages, the 特困 elder who lives with a child's family (with no house of her own), and
+    # the 12 households of the seeds' remaining duties in 北渔泽村 (anju/demo/duties.py)
+    assert Household.objects.filter(region_code__startswith="140405102").count() == 11 * 12 + 1 + 12
     assert Household.objects.filter(region_code__startswith="500243202").count() == 10 * 12  # 10 villages
     assert set(Household.objects.values_list("primary_group", flat=True)) >= {"", "dibao", "tekun", "monitoring"}
     assert House.objects.count() > 0.8 * Household.objects.count()
@@ -107,8 +108,9 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
 
     cases = RenovationCase.objects.all()
     assert (
-        cases.filter(region_code__startswith="140405", policy__region_code="140000000000").count() == 26 + 1
-    )  # + the split household's case the anomaly demo plants (anju/demo/anomalies.py)
+        cases.filter(region_code__startswith="140405", policy__region_code="140000000000").count() == 26 + 1 + 3
+    )  # + the split household's case the anomaly demo plants (anju/demo/anomalies.py), + the sudden-
+    # hardship, 灾后重建 and 抗震改造 cases of anju/demo/duties.py
     assert set(cases.filter(region_code__startswith="140405").values_list("subsidy_standard", flat=True)) <= {
         "",
         "TL-C",

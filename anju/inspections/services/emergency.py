@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
-from anju.households.choices import GradeSource
+from anju.households.choices import GradeSource, KeyGroup
 from anju.households.models import House
 from anju.inspections.acts import ensure_act
 from anju.inspections.choices import DANGEROUS_GRADES, ActKind, EventKind, Grade, TaskPriority
@@ -21,8 +21,13 @@ from anju.regions.models import Region
 
 
 def task_priority(house: House) -> tuple[int, str]:
-    """Worst first: known C/D (the house's current grade, appraised or suspected), elderly
-    occupants, previously renovated, the rest."""
+    """Worst first: the low-income key households (their house's grade said after the group),
+    then known C/D (the house's current grade, appraised or suspected), elderly occupants,
+    previously renovated, the rest."""
+    group = house.household.primary_group
+    if group:
+        grade = f"，{Grade(house.current_grade).label}" if house.current_grade in DANGEROUS_GRADES else ""
+        return TaskPriority.KEY_GROUP, f"{KeyGroup(group).label}{grade}"
     if house.current_grade in DANGEROUS_GRADES:
         source = GradeSource(house.grade_source).label if house.grade_source else ""
         return TaskPriority.KNOWN_DANGEROUS, f"已知{Grade(house.current_grade).label}（{source}）"
@@ -42,6 +47,7 @@ def emergency_declare(
     region: Region,
     villages: list[Region],
     note: str = "",
+    area: str = "",
 ) -> EmergencyEvent:
     """Declare an event for a set of villages and create an inspection task for every house there."""
     ensure_act(ActKind.EMERGENCY, acting_user, region)
@@ -62,12 +68,24 @@ def emergency_declare(
             region=region,
             region_code=region.code,
             note=note,
+            area=area.strip()[:200],
             created_by=acting_user,
         )
         event.villages.set(chosen)
         tasks = []
-        for house in House.objects.filter(region__in=chosen).only(
-            "pk", "region_code", "current_grade", "grade_source", "is_occupied", "elderly_occupants", "renovated_year"
+        for house in (
+            House.objects.filter(region__in=chosen)
+            .select_related("household")
+            .only(
+                "pk",
+                "region_code",
+                "current_grade",
+                "grade_source",
+                "is_occupied",
+                "elderly_occupants",
+                "renovated_year",
+                "household__primary_group",
+            )
         ):
             priority, reason = task_priority(house)
             tasks.append(
@@ -78,7 +96,7 @@ def emergency_declare(
             actor=acting_user,
             action=AuditAction.CREATE,
             obj=event,
-            changes=changes_between({}, model_snapshot(event, ("kind", "title", "occurred_on")))
+            changes=changes_between({}, model_snapshot(event, ("kind", "title", "occurred_on", "area")))
             | {"villages": {"before": None, "after": len(chosen)}, "tasks": {"before": None, "after": len(tasks)}},
         )
     return event

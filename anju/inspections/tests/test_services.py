@@ -213,7 +213,8 @@ def test_emergency_tasks_come_worst_first_and_close_with_their_inspection(
         villages=[village],
     )
     order = [(t.house_id, t.priority) for t in event.tasks.order_by("priority", "pk")]
-    assert order == [(homes["house_c"].pk, 0), (homes["house_a"].pk, 1), (house_d.pk, 2)]
+    # 甲 is a key household: first (issue 18), then the suspected C house, then the renovated one.
+    assert order == [(homes["house_a"].pk, 0), (homes["house_c"].pk, 1), (house_d.pk, 3)]
     inspection_record(acting_user=tl_clerk, house=homes["house_c"], event=event, suspected_grade="D", is_occupied=False)
     board = selectors.event_board(event, tl_township)
     assert [(r["total"], r["done"]) for r in board] == [(3, 1)]

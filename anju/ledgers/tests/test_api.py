@@ -24,7 +24,7 @@ def test_it_lists_the_ledgers_with_columns_and_row_counts(
 ) -> None:
     client.force_login(tl_county)
     data = client.get("/api/ledgers/").json()
-    assert [d["key"] for d in data] == ["key_groups", "general", "suspected", "monitoring", "subsidy_plan"]
+    assert [d["key"] for d in data] == ["key_groups", "general", "suspected", "monitoring", "subsidy_plan", "disaster"]
     assert data[0]["rows"] == 1 and data[0]["columns"][4]["header"] == "身份证号"
 
 

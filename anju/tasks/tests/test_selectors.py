@@ -45,13 +45,13 @@ def progress(
 def test_the_county_row_counts_its_cases_against_annual_plus_dynamic(progress: Task, tl_county: User) -> None:
     [row] = selectors.task_progress(tl_county, progress.year)
     assert (row.annual_count, row.dynamic_count, row.task_total) == (10, 2, 12)
-    assert row.figures == {"filed": 3, "started": 2, "completed": 1, "accepted": 0, "closed": 0}
+    assert row.figures == {"filed": 3, "started": 2, "completed": 1, "accepted": 0, "closed": 0, "dynamic_new": 0}
     assert row.completion_rate == Decimal("8.3")
     assert (row.allocated_annual, row.allocated_dynamic) == (6, 0)
     assert row.allocation_badges == [("年度未分完 4 户", "secondary"), ("动态未分完 2 户", "secondary")]
     [yuze] = row.children
     assert yuze.region.name == "渔泽镇" and yuze.task_total == 6
-    assert yuze.figures == {"filed": 1, "started": 1, "completed": 1, "accepted": 0, "closed": 0}
+    assert yuze.figures == {"filed": 1, "started": 1, "completed": 1, "accepted": 0, "closed": 0, "dynamic_new": 0}
     assert yuze.completion_rate == Decimal("16.7")
 
 
@@ -67,7 +67,7 @@ def test_other_years_and_programmes_are_not_counted(
     issue(4, programme="seismic")
     rows = selectors.task_progress(tl_county, progress.year)
     seismic = next(r for r in rows if r.programme == "seismic")
-    assert seismic.figures == {"filed": 0, "started": 0, "completed": 0, "accepted": 0, "closed": 0}
+    assert seismic.figures == {"filed": 0, "started": 0, "completed": 0, "accepted": 0, "closed": 0, "dynamic_new": 0}
     assert selectors.task_progress(tl_county, progress.year - 1) == []
 
 
@@ -79,7 +79,14 @@ def test_a_township_sees_its_allocation_and_the_county_task_but_no_one_elses_cas
     assert row.region.name == "屯留区" and row.task_total == 12
     assert row.figures is None and row.allocated_annual is None  # the county's cases are not the township's to see
     assert [c.region.name for c in row.children] == ["渔泽镇"]
-    assert row.children[0].figures == {"filed": 1, "started": 1, "completed": 1, "accepted": 0, "closed": 0}
+    assert row.children[0].figures == {
+        "filed": 1,
+        "started": 1,
+        "completed": 1,
+        "accepted": 0,
+        "closed": 0,
+        "dynamic_new": 0,
+    }
 
 
 def test_another_region_cannot_see_the_task(progress: Task, make_user: Callable[..., User]) -> None:

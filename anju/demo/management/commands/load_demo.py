@@ -159,6 +159,13 @@ class Command(BaseCommand):
                 f"演示督导检查：屯留区督导渔泽镇 2 次、彭水县督导鹿鸣乡 1 次，整改通知 {orders} 份"
                 "（待整改、已反馈、退回、销号、逾期各有示例；见「统计督导」）。"
             )
+        from anju.demo.duties import load_demo_duties
+
+        if load_demo_duties(superuser):
+            self.stdout.write(
+                "演示动态保障：北渔泽村一般户自行整改各阶段（含逾期）、兜底周转房和租赁解决，突发严重困难户（火灾，已救助、"
+                "已建案；另一户鉴定逾期），9·3 山体滑坡致危房屋和灾后重建案件，抗震改造案件（见「自行整改」「突发严重困难户」）。"
+            )
         if "anomalies" not in wanted:
             return
         from anju.demo.anomalies import load_demo_anomalies
