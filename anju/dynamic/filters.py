@@ -34,7 +34,15 @@ class RouteFilter(RegionFilterSet):
 class HardshipFilter(RegionFilterSet):
     cause = django_filters.ChoiceFilter(label="致困原因", choices=HardshipCause.choices, empty_label="全部原因")
     year = django_filters.NumberFilter(label="登记年度", field_name="registered_on__year")
+    awaiting = FlagFilter(label="只看待鉴定", method="filter_awaiting")
 
     class Meta:
         model = Hardship
         fields: list[str] = []
+
+    def filter_awaiting(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        """Families whose house has had no appraisal since the hardship (``appraised_on`` is
+        annotated by ``selectors.hardships_annotated``)."""
+        if value is None:
+            return qs
+        return qs.filter(appraised_on__isnull=value)

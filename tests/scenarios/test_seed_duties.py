@@ -922,3 +922,26 @@ def test_the_village_list_is_due_on_the_calendar_day_supplemented_and_returned_w
         "已签字（第 3 次"
     )
     assert cells["南渔泽村委会"]["state"] == "missing" and cells["南渔泽村委会"]["due_on"] == f"{YEAR}-03-30"
+
+
+def test_the_township_home_queues_the_routes_to_verify_the_overdue_the_undecided_and_the_families_to_appraise(
+    client: Client, able: tuple[Household, House], tl_clerk: User, tl_township: User, regions: dict[str, Region]
+) -> None:
+    household, _ = able
+    home = page(client, tl_township, "/")
+    assert "一般户 C/D 级危房尚未确定保障去向" in home  # 戊 has no route yet
+    route = route_open(acting_user=tl_clerk, household=household, kind="self_repair", option="repair", on=ago(100))
+    home = page(client, tl_township, "/")
+    assert "一般户自行整改等逾期未完成" in home and "/self-repair/?overdue=1" in home
+    assert "尚未确定保障去向" not in home
+    route_complete(acting_user=tl_clerk, route=route, note="屋面已翻修", photos=[jpeg("after.jpg")], on=ago(3))
+    home = page(client, tl_township, "/")
+    assert "一般户已完成整改、待乡镇核验销号" in home and "逾期未完成" not in home
+    other, _ = general(tl_clerk, regions, 36, "癸")
+    hardship_register(
+        acting_user=tl_township, household=other, cause="fire", occurred_on=ago(1), description="灶房失火"
+    )
+    home = page(client, tl_township, "/")
+    assert "突发严重困难户待排查鉴定" in home and "/hardship/?awaiting=1" in home
+    listed = page(client, tl_township, "/hardship/?awaiting=1")
+    assert "癸" in listed
