@@ -59,7 +59,8 @@ def dynamic_queue(user: Any, role: str) -> Iterator[QueueItem]:
             next_step="在列表下方为每户「确定去向」：自行整改、兜底或其他方式",
             order=27,
         )
-    awaiting = hardships_annotated(Hardship.objects.visible_to(user)).filter(appraised_on__isnull=True)
+    annotated: Any = hardships_annotated(Hardship.objects.visible_to(user))  # appraised_on is an annotation
+    awaiting = annotated.filter(appraised_on__isnull=True)
     figures = awaiting.aggregate(n=Count("pk"), since=Min("registered_on"))
     yield QueueItem(
         key="hardship-appraisal",
