@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 
 from anju.cases import extensions
 from anju.cases.choices import OPEN_STAGES, WORKS_STAGES, Stage, StepKind
-from anju.cases.models import RenovationCase
+from anju.cases.models import CasePatrol, RenovationCase
 from anju.core.roles import Role
 from anju.core.scoping import in_scope
 from anju.kit.acts import Act, acts_for, raise_refusal, refusal_text
@@ -90,6 +91,19 @@ def _refusal(case: RenovationCase, user: Any, kind: str) -> Exception | None:
         if blockers:
             return ValidationError([f"不能销号：{blockers[0]}", *blockers[1:]])
     return None
+
+
+# The standing preconditions of ``_refusal`` as a filter over many cases, for counting them at
+# once (the home queues): an act not named here has none beyond role, scope and stage, or (销号,
+# 终止) needs the other apps' answers and is checked case by case. Kept beside ``_refusal`` so
+# the two change together; ``tests/scenarios/test_who_may_act.py`` checks they agree.
+def bulk_precondition(kind: str) -> Q | None:
+    if kind == StepKind.COMPLETE:  # 竣工 needs a patrol
+        return Q(Exists(CasePatrol.objects.filter(case=OuterRef("pk"))))
+    return None
+
+
+CASE_BY_CASE: frozenset[str] = frozenset({StepKind.CLOSE, StepKind.END})
 
 
 def act_refusal(case: RenovationCase, user: Any, kind: str) -> str:

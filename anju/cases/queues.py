@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Count, Min
 from django.urls import reverse
 
-from anju.cases.acts import STEP_ROLES, act_refusal
+from anju.cases.acts import CASE_BY_CASE, STEP_ROLES, act_refusal, bulk_precondition
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
 from anju.cases.selectors import WAITING_ACT, WAITING_LABEL
@@ -22,23 +23,33 @@ def case_queue(user: Any, role: str) -> Iterator[QueueItem]:
     stages = [stage for stage, kind in WAITING_ACT.items() if role in STEP_ROLES[kind]]
     if not stages:
         return
-    cases = RenovationCase.objects.visible_to(user).filter(stage__in=stages).order_by("stage_since", "pk")
-    waiting: dict[str, list[RenovationCase]] = {}
-    for case in cases:
-        if not act_refusal(case, user, WAITING_ACT[case.stage]):
-            waiting.setdefault(case.stage, []).append(case)
+    visible = RenovationCase.objects.visible_to(user)
     labels = dict(Stage.choices)
     for position, stage in enumerate(stages):
-        rows = waiting.get(stage, [])
-        if not rows:
-            continue
         kind = WAITING_ACT[stage]
+        count, since = _waiting(visible.filter(stage=stage), user, kind)
+        if not count:
+            continue
         yield QueueItem(
             key=f"cases-{stage}",
             title=f"改造案件待{StepKind(kind).label}（{labels[stage]}）",
-            count=len(rows),
-            oldest_days=age_days(rows[0].stage_since),
+            count=count,
+            oldest_days=age_days(since),
             url=reverse("cases:case_list") + f"?stage={stage}&sort=-days",
             next_step=f"打开案件，办理「{WAITING_LABEL.get(stage, StepKind(kind).label)}」",
             order=40 + position,
         )
+
+
+def _waiting(cases: Any, user: Any, kind: str) -> tuple[int, Any]:
+    """How many of ``cases`` (one stage, in the user's scope, the user holding the act's role)
+    the act is open for now, and the oldest one's ``stage_since``. Counted in the database
+    unless the act needs the other apps' answers case by case (销号: money and papers)."""
+    if kind in CASE_BY_CASE:
+        rows = [c for c in cases.order_by("stage_since", "pk") if not act_refusal(c, user, kind)]
+        return len(rows), rows[0].stage_since if rows else None
+    precondition = bulk_precondition(kind)
+    if precondition is not None:
+        cases = cases.filter(precondition)
+    figures = cases.aggregate(n=Count("pk"), since=Min("stage_since"))
+    return figures["n"], figures["since"]

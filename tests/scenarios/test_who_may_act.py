@@ -23,6 +23,8 @@ from anju.appraisals.tests.conftest import DibaoHome
 from anju.cases import acts, services
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
+from anju.cases.queues import case_queue
+from anju.cases.selectors import WAITING_ACT
 from anju.cases.tests.conftest import Officers, photo
 from tests.scenarios.conftest import ago, walk
 
@@ -123,6 +125,15 @@ def test_every_offered_act_succeeds_and_every_other_is_refused(stage: Stage, cas
             case.refresh_from_db()
             if act.allowed != (outcome == "done"):
                 mismatches.append(f"{who} {kind}: offered={act.allowed} ({act.reason}) but {outcome}")
+        # The home queue counts (in the database) exactly the cases the table opens the next act for.
+        waiting = WAITING_ACT.get(stage)
+        for role in user.role_codes:
+            counted = {item.key: item.count for item in case_queue(user, role)}.get(f"cases-{stage}", 0)
+            expected = int(
+                bool(waiting) and role in acts.STEP_ROLES[waiting] and not acts.act_refusal(case, user, waiting)
+            )
+            if counted != expected:
+                mismatches.append(f"{who} as {role}: the home queue counts {counted}, the table opens {expected}")
     assert not mismatches, "\n".join(mismatches)
 
 
