@@ -94,3 +94,21 @@ def test_the_list_benchmark_says_why_without_postgresql() -> None:
     )
     assert done.returncode == 2
     assert "PostgreSQL does not answer" in done.stderr
+
+
+def test_the_eligibility_benchmark_compares_one_by_one_with_set_based() -> None:
+    needs_postgres()
+    line = run(
+        "bench.eligibility",
+        "--households",
+        "300",
+        "--each",
+        "50",
+        "--rebuild",
+        "--database",
+        f"{SERVER}/anju_scale_bench_eligibility_smoke",
+    )
+    assert line["households"] == 300 and line["each_households"] == 50
+    assert line["set_per_s"] > 0 and line["each_per_s"] > 0 and line["copy_s"] > 0
+    # A new rule set in force decided every household again, through the job.
+    assert line["rule_set_change_decided"] == 300
