@@ -20,13 +20,14 @@ from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, audit_record_many
 from anju.core.dbops import bulk_insert
-from anju.core.scoping import in_scope
+from anju.core.scoping import ancestor_codes, in_scope
 from anju.eligibility import engine
 from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import gather
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
 from anju.kit.versioning import (
+    ConfigStatus,
     config_activate,
     config_check_editable,
     config_derive,
@@ -211,14 +212,26 @@ def decisions_refresh_set(
     ids = sorted(set(household_ids))
     actor = acting_user if getattr(acting_user, "pk", None) else None
     written = 0
+    # rule_set_for's answer for each region, from the active versions read once (not a query
+    # per village: a list touches hundreds of them).
+    ensure_national_rule_set()
+    active = {r.region_code: r for r in RuleSet.objects.filter(status=ConfigStatus.ACTIVE)}
     rule_sets: dict[str, RuleSet] = {}
     results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]] = {}
     for start in range(0, len(ids), SET_BATCH):
         batch = ids[start : start + SET_BATCH]
-        written += _refresh_set_batch(batch, trigger, actor, on, rule_sets, results)
+        written += _refresh_set_batch(batch, trigger, actor, on, active, rule_sets, results)
         if progress:
             progress(start + len(batch), len(ids))
     return written
+
+
+def _nearest_active(active: dict[str, RuleSet], region_code: str) -> RuleSet:
+    """What ``rule_set_for`` answers, from the active versions already read."""
+    for code in (region_code, *ancestor_codes(region_code), ""):
+        if code in active:
+            return active[code]
+    return rule_set_for(region_code)
 
 
 def _refresh_set_batch(
@@ -226,6 +239,7 @@ def _refresh_set_batch(
     trigger: str,
     actor: User | None,
     on: datetime.date,
+    active: dict[str, RuleSet],
     rule_sets: dict[str, RuleSet],
     results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]],
 ) -> int:
@@ -251,7 +265,7 @@ def _refresh_set_batch(
             if region_code is None:
                 continue
             if region_code not in rule_sets:
-                rule_sets[region_code] = rule_set_for(region_code)
+                rule_sets[region_code] = _nearest_active(active, region_code)
             rule_set = rule_sets[region_code]
             household_facts = facts[household_id]
             digest = _digest(household_facts)
