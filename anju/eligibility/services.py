@@ -248,7 +248,6 @@ def _refresh_set_batch(
         pk: (code, name)
         for pk, code, name in Household.objects.filter(pk__in=ids).values_list("pk", "region_code", "head_name")
     }
-    regions = {pk: code for pk, (code, _) in households.items()}
     now = timezone.now()
     trigger = trigger[:200]
     new: list[Decision] = []
@@ -261,12 +260,10 @@ def _refresh_set_batch(
             .only("pk", "household_id", "rule_set_id", "facts_digest", "outcome")
         }
         for household_id in ids:
-            region_code = regions.get(household_id)
-            if region_code is None:
+            if household_id not in households:
                 continue
-            if region_code not in rule_sets:
-                rule_sets[region_code] = _nearest_active(active, region_code)
-            rule_set = rule_sets[region_code]
+            region_code = households[household_id][0]
+            rule_set = rule_sets.setdefault(region_code, _nearest_active(active, region_code))
             household_facts = facts[household_id]
             digest = _digest(household_facts)
             before = current.get(household_id)
@@ -279,49 +276,53 @@ def _refresh_set_batch(
                 result = engine.evaluate(spec_of(rule_set), household_facts)
                 results[key] = (result, [c.as_dict() for c in result.checks])
             result, checks = results[key]
-            new.append(
-                Decision(
-                    household_id=household_id,
-                    region_code=region_code,
-                    rule_set=rule_set,
-                    rule_id=result.rule.id,
-                    rule_name=result.rule.name,
-                    outcome=result.rule.outcome,
-                    reason=result.reason,
-                    checks=checks,
-                    facts=household_facts,
-                    facts_digest=digest,
-                    trigger=trigger,
-                    year=on.year,
-                    decided_at=now,
-                    decided_by=actor,
-                )
+            decision = Decision(household_id=household_id, region_code=region_code, rule_set=rule_set)
+            decision.rule_id, decision.rule_name, decision.outcome = (
+                result.rule.id,
+                result.rule.name,
+                result.rule.outcome,
             )
+            decision.reason, decision.checks, decision.facts, decision.facts_digest = (
+                result.reason,
+                checks,
+                household_facts,
+                digest,
+            )
+            decision.trigger, decision.year, decision.decided_at, decision.decided_by = trigger, on.year, now, actor
+            new.append(decision)
             befores.append(before)
-        if not new:
-            return 0
-        retired = [b.pk for b in befores if b]
-        for start in range(0, len(retired), SET_BATCH):
-            Decision.objects.filter(pk__in=retired[start : start + SET_BATCH]).update(is_current=False)
-        bulk_insert(new)
-        audit_record_many(
-            actor=actor,
-            action=AuditAction.CREATE,
-            objects=new,
-            changes=[
-                {
-                    "outcome": {
-                        "before": before.get_outcome_display() if before else None,
-                        "after": decision.get_outcome_display(),
-                    }
-                }
-                for decision, before in zip(new, befores, strict=True)
-            ],
-            notes=[f"规则「{d.rule_name}」：{trigger}"[:300] for d in new],
-            # str(decision) as audit_record writes it, without a query per household
-            reprs=[f"{households[d.household_id][1]}户 {d.get_outcome_display()}" for d in new],
-        )
+        _write_decisions(new, befores, {pk: name for pk, (_, name) in households.items()}, trigger, actor)
     return len(new)
+
+
+def _write_decisions(
+    new: list[Decision], befores: list[Decision | None], heads: dict[int, str], trigger: str, actor: User | None
+) -> None:
+    """Retire the old current decisions with one UPDATE; insert the new ones and their audit
+    rows (the rows ``audit_record`` would write) with COPY."""
+    if not new:
+        return
+    retired = [b.pk for b in befores if b]
+    for start in range(0, len(retired), SET_BATCH):
+        Decision.objects.filter(pk__in=retired[start : start + SET_BATCH]).update(is_current=False)
+    bulk_insert(new)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        objects=new,
+        changes=[
+            {
+                "outcome": {
+                    "before": before.get_outcome_display() if before else None,
+                    "after": decision.get_outcome_display(),
+                }
+            }
+            for decision, before in zip(new, befores, strict=True)
+        ],
+        notes=[f"规则「{d.rule_name}」：{trigger}"[:300] for d in new],
+        # str(decision) as audit_record writes it, without a query per household
+        reprs=[f"{heads[d.household_id]}户 {d.get_outcome_display()}" for d in new],
+    )
 
 
 def households_that_matter(region_code: str) -> list[int]:
