@@ -158,13 +158,13 @@ async def _login(client: Any, persona: Persona) -> None:
         raise SystemExit(f"{persona.username} could not log in ({done.status_code})")
 
 
-def _walk(persona: Persona, urls: dict[str, str], rnd: random.Random) -> list[tuple[str, str]]:
+def _walk(persona: Persona, urls: dict[str, str], rnd: random.Random, skip: frozenset[str]) -> list[tuple[str, str]]:
     """One round of what an officer does: (kind, path)."""
     households = urls["households"]
     name = rnd.choice(persona.names) if persona.names else "王"
     pages = max(1, persona.households // 25)
     detail = urls["household"].replace("0", str(rnd.choice(persona.household_ids)), 1) if persona.household_ids else "/"
-    return [
+    walk = [
         ("home", "/"),
         ("list first", households),
         ("list filtered", f"{households}?group=key&structure=brick_wood"),
@@ -175,16 +175,24 @@ def _walk(persona: Persona, urls: dict[str, str], rnd: random.Random) -> list[tu
         ("dashboard", urls["dashboard"]),
         ("map points", urls["map_points"]),
     ]
+    return [(kind, path) for kind, path in walk if kind not in skip]
 
 
 async def _user(
-    client: Any, persona: Persona, urls: dict[str, str], tally: Tally, stop_at: float, budget: list[int], seed: int
+    client: Any,
+    persona: Persona,
+    urls: dict[str, str],
+    tally: Tally,
+    stop_at: float,
+    budget: list[int],
+    seed: int,
+    skip: frozenset[str],
 ) -> None:
     import httpx
 
     rnd = random.Random(seed)
     while time.monotonic() < stop_at:
-        for kind, path in _walk(persona, urls, rnd):
+        for kind, path in _walk(persona, urls, rnd, skip):
             if time.monotonic() >= stop_at or budget[0] <= 0:
                 return
             budget[0] -= 1
@@ -233,10 +241,11 @@ async def _run(
     try:
         await asyncio.gather(*(_login(c, p) for c, p in zip(clients, personas, strict=True)))
         budget = [args.requests]
+        skip = frozenset(k.strip() for k in args.skip.split(",") if k.strip())
         started = time.monotonic()
         await asyncio.gather(
             *(
-                _user(c, p, urls, tally, started + args.duration, budget, seed=i)
+                _user(c, p, urls, tally, started + args.duration, budget, seed=i, skip=skip)
                 for i, (c, p) in enumerate(zip(clients, personas, strict=True))
             )
         )
@@ -270,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--skip", default="", help="kinds left out of the walk, comma-separated (e.g. 'home')")
     args = parser.parse_args(argv)
     from bench.lists import _reachable, build_world, reusable
 
@@ -312,6 +322,8 @@ def _report(
     for p in personas:
         roles[p.role] = roles.get(p.role, 0) + 1
     print(f"{args.households:,} households, {args.users} users {roles}, granian --workers {args.workers}")
+    if args.skip:
+        print(f"left out of the walk: {args.skip}")
     print(f"walk: {tally.requests:,} requests in {walk_s:.1f} s ({tally.requests / walk_s:.1f} req/s)")
     print(f"{'kind':<16}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
     line: dict[str, Any] = {"households": args.households, "users": args.users, "workers": args.workers}
@@ -335,6 +347,7 @@ def _report(
         "list_rps": round(len(lists) / walk_s, 1),
         "trivial_rps": round(trivial_rps, 1),
         "errors": len(tally.errors) + len(trivial_errors),
+        "error_samples": (tally.errors + trivial_errors)[:5],
     }
     print(json.dumps(line, ensure_ascii=False))
 
