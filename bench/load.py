@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,7 @@ def _personas(users: int) -> list[Persona]:
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
     from anju.accounts.models import User, UserRole
+    from anju.core.divisions import level_of, prefix_of
     from anju.households.models import Household
     from anju.regions.models import Region
 
@@ -84,19 +86,19 @@ def _personas(users: int) -> list[Persona]:
     }
     plan = ["province_officer", "county_officer", "county_officer", "township_officer", "township_officer"]
     plan += ["village_clerk"] * 3
-    level_of = {"province_officer": 1, "county_officer": 3, "township_officer": 4, "village_clerk": 5}
+    role_level = {"province_officer": 1, "county_officer": 3, "township_officer": 4, "village_clerk": 5}
     encoded = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
     out = []
     for i in range(users):
         role = plan[i % len(plan)]
-        codes = by_level[level_of[role]]
+        codes = by_level[role_level[role]]
         code = codes[(i * 7) % len(codes)]
         username = f"load_{i:03d}"
         user, _ = User.objects.update_or_create(
             username=username, defaults={"region": Region.objects.get(code=code), "password": encoded}
         )
         UserRole.objects.get_or_create(user=user, role=role)
-        prefix = code.rstrip("0") if role != "village_clerk" else code
+        prefix = prefix_of(code, level_of(code))
         scope = Household.objects.filter(region_code__startswith=prefix)
         rows = list(scope.order_by("?").values_list("pk", "head_name")[:200])
         out.append(Persona(username, role, code, [r[0] for r in rows], [r[1] for r in rows], scope.count()))
@@ -125,7 +127,11 @@ def _serve(database: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     granian = str(Path(sys.executable).with_name("granian"))
     command = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--blocking-threads", "1", "--no-access-log", "anju.wsgi:application"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills after ~64 KB of request lines and
+    # blocks every worker on its next write.
+    log = tempfile.NamedTemporaryFile(prefix="anju-load-", suffix=".log", delete=False)  # noqa: SIM115
+    print(f"server log: {log.name}", file=sys.stderr)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 async def _wait_up(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -134,7 +140,7 @@ async def _wait_up(base: str, server: subprocess.Popen[bytes]) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
         for _ in range(120):
             if server.poll() is not None:
-                raise SystemExit(f"granian exited: {(server.stderr.read() if server.stderr else b'').decode()[-2000:]}")
+                raise SystemExit("granian exited; its log is named above")
             try:
                 if (await client.get("/healthz")).status_code == 200:
                     return
