@@ -181,6 +181,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A PostgreSQL streaming replica for the dashboard, the map and export jobs (ADR 0043):
+# reads inside anju.core.replica.replica_reads() go there; everything else stays on default.
+if os.environ.get("ANJU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["ANJU_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+ANJU_REPLICA_READS = "replica" in DATABASES and env_bool("ANJU_REPLICA_READS", True)
+DATABASE_ROUTERS = ["anju.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -307,16 +319,25 @@ ANJU_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ANJU_JOB_HEARTBEAT_SECONDS", "1
 # A list export longer than this runs as a background job with a progress bar (ADR 0031);
 # shorter ones are written while the user waits. An operational setting, not policy.
 ANJU_EXPORT_INLINE_ROWS = int(os.environ.get("ANJU_EXPORT_INLINE_ROWS", "5000"))
+# ANJU_TASKS_BACKEND=rq puts the queue in Redis (ADR 0043): workers on other machines run
+# `manage.py rq_worker`; ANJU_REDIS_URL names the server (the cache's, unless ANJU_RQ_URL is set).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
 TASKS = {
+    "default": {"BACKEND": TASK_BACKENDS.get(ANJU_TASKS_BACKEND, TASK_BACKENDS["database"]), "QUEUES": ["default"]}
+}
+RQ_QUEUES = {
     "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if ANJU_TASKS_BACKEND == "immediate"
-            else "django_tasks_db.DatabaseBackend"
-        ),
-        "QUEUES": ["default"],
+        "URL": os.environ.get("ANJU_RQ_URL") or os.environ.get("ANJU_REDIS_URL") or "redis://127.0.0.1:6379/0",
+        # A province-wide refresh or a 1,000,000-row import may run for an hour.
+        "DEFAULT_TIMEOUT": int(os.environ.get("ANJU_RQ_JOB_TIMEOUT_SECONDS", str(6 * 3600))),
     }
 }
+if ANJU_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

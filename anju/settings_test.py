@@ -20,3 +20,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The suite's requests are not worth a log line each on the console (caplog still sees them).
 LOGGING["handlers"]["console"]["level"] = "WARNING"  # noqa: F405
+# A second alias for the replica router's tests (ADR 0043): a test mirror of default, so the same
+# data; the router uses it only where a test turns ANJU_REPLICA_READS on.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = DATABASES["default"].copy()  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+ANJU_REPLICA_READS = False

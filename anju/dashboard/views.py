@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from anju.cases.choices import Stage
 from anju.core.pages import paginate
+from anju.core.replica import reads_from_replica
 from anju.dashboard import selectors
 from anju.dashboard.selectors import MapFilter
 from anju.dynamic.selectors import duty_figures
@@ -26,6 +27,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     region = selectors.region_for(request.user, request.GET.get("region"))
     years = selectors.summary_years()
@@ -61,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def dashboard_json(request: HttpRequest) -> JsonResponse:
     region = selectors.region_for(request.user, request.GET.get("region"))
     years = selectors.summary_years()
@@ -129,11 +132,13 @@ def map_filter(params: Any, user: Any) -> MapFilter:
 
 
 @login_required
+@reads_from_replica
 def map_points(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.map_points(user=request.user, flt=map_filter(request.GET, request.user)))
 
 
 @login_required
+@reads_from_replica
 def map_regions(request: HttpRequest) -> JsonResponse:
     """The outlines and names of a region and its children (``?region=``; the user's own when
     none), for the map."""

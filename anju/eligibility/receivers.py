@@ -17,13 +17,16 @@ INLINE_LIMIT = 200
 def refresh_decisions(
     sender: Any, household_ids: list[int], region_code: str | None, reason: str, acting_user: User, **kwargs: Any
 ) -> None:
-    from anju.eligibility.services import decisions_refresh, households_that_matter
+    from anju.eligibility.services import decisions_refresh, decisions_refresh_set, households_that_matter
     from anju.jobs.services import job_start
 
     system = getattr(acting_user, "pk", None) is None  # a job needs a user to report to
     if (household_ids and len(household_ids) <= INLINE_LIMIT) or system:
-        ids = household_ids or households_that_matter(region_code or "")
-        decisions_refresh(household_ids=ids, trigger=reason, acting_user=acting_user)
+        if household_ids and len(household_ids) <= INLINE_LIMIT:
+            decisions_refresh(household_ids=household_ids, trigger=reason, acting_user=acting_user)
+        else:  # a region or a long list: set-based (ADR 0042)
+            ids = household_ids or households_that_matter(region_code or "")
+            decisions_refresh_set(household_ids=ids, trigger=reason, acting_user=acting_user)
         return
     job_start(
         acting_user=acting_user,

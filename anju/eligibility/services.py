@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,16 @@ from django.utils import timezone
 from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record
-from anju.core.scoping import in_scope
+from anju.audit.services import audit_record, audit_record_many
+from anju.core.dbops import bulk_insert
+from anju.core.scoping import ancestor_codes, in_scope
 from anju.eligibility import engine
 from anju.eligibility.choices import CircumstanceKind
 from anju.eligibility.facts import gather
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
 from anju.kit.versioning import (
+    ConfigStatus,
     config_activate,
     config_check_editable,
     config_derive,
@@ -186,6 +188,141 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: User | None, on: d
             )
             written += 1
     return written
+
+
+# --- set-based refresh (issue 23 item 4, ADR 0042) -------------------------------------------------
+
+SET_BATCH = 2000  # households whose facts are gathered together; bounded by SQLite's parameters
+
+
+def decisions_refresh_set(
+    *,
+    household_ids: Iterable[int],
+    trigger: str,
+    acting_user: User | None = None,
+    on: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """The same decisions as ``decisions_refresh``, for many households at once: facts gathered
+    for a batch in a fixed number of queries, each distinct (rule set, facts) evaluated once,
+    the batch's current decisions retired with one UPDATE and the new ones and their audit rows
+    written with two bulk INSERTs. Used by the region-wide refreshes (a list import, a rule set
+    put in force); ``decisions_refresh`` stays the path for a handful of households."""
+    on = on or timezone.localdate()
+    ids = sorted(set(household_ids))
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    written = 0
+    # rule_set_for's answer for each region, from the active versions read once (not a query
+    # per village: a list touches hundreds of them).
+    ensure_national_rule_set()
+    active = {r.region_code: r for r in RuleSet.objects.filter(status=ConfigStatus.ACTIVE)}
+    rule_sets: dict[str, RuleSet] = {}
+    results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]] = {}
+    for start in range(0, len(ids), SET_BATCH):
+        batch = ids[start : start + SET_BATCH]
+        written += _refresh_set_batch(batch, trigger, actor, on, active, rule_sets, results)
+        if progress:
+            progress(start + len(batch), len(ids))
+    return written
+
+
+def _nearest_active(active: dict[str, RuleSet], region_code: str) -> RuleSet:
+    """What ``rule_set_for`` answers, from the active versions already read."""
+    for code in (region_code, *ancestor_codes(region_code), ""):
+        if code in active:
+            return active[code]
+    return rule_set_for(region_code)
+
+
+def _refresh_set_batch(
+    ids: list[int],
+    trigger: str,
+    actor: User | None,
+    on: datetime.date,
+    active: dict[str, RuleSet],
+    rule_sets: dict[str, RuleSet],
+    results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]],
+) -> int:
+    facts = gather(ids, on=on)
+    households = {
+        pk: (code, name)
+        for pk, code, name in Household.objects.filter(pk__in=ids).values_list("pk", "region_code", "head_name")
+    }
+    now = timezone.now()
+    trigger = trigger[:200]
+    new: list[Decision] = []
+    befores: list[Decision | None] = []
+    with transaction.atomic():
+        current = {
+            d.household_id: d
+            for d in Decision.objects.select_for_update()
+            .filter(household_id__in=ids, is_current=True)
+            .only("pk", "household_id", "rule_set_id", "facts_digest", "outcome")
+        }
+        for household_id in ids:
+            if household_id not in households:
+                continue
+            region_code = households[household_id][0]
+            rule_set = rule_sets.setdefault(region_code, _nearest_active(active, region_code))
+            household_facts = facts[household_id]
+            digest = _digest(household_facts)
+            before = current.get(household_id)
+            if before and before.rule_set_id == rule_set.pk and before.facts_digest == digest:
+                continue
+            # The result depends on the rule set and the facts alone (programmes_this_year
+            # included), so households with the same facts share one evaluation.
+            key = (rule_set.pk, json.dumps(household_facts, sort_keys=True, ensure_ascii=False))
+            if key not in results:
+                result = engine.evaluate(spec_of(rule_set), household_facts)
+                results[key] = (result, [c.as_dict() for c in result.checks])
+            result, checks = results[key]
+            decision = Decision(household_id=household_id, region_code=region_code, rule_set=rule_set)
+            decision.rule_id, decision.rule_name, decision.outcome = (
+                result.rule.id,
+                result.rule.name,
+                result.rule.outcome,
+            )
+            decision.reason, decision.checks, decision.facts, decision.facts_digest = (
+                result.reason,
+                checks,
+                household_facts,
+                digest,
+            )
+            decision.trigger, decision.year, decision.decided_at, decision.decided_by = trigger, on.year, now, actor
+            new.append(decision)
+            befores.append(before)
+        _write_decisions(new, befores, {pk: name for pk, (_, name) in households.items()}, trigger, actor)
+    return len(new)
+
+
+def _write_decisions(
+    new: list[Decision], befores: list[Decision | None], heads: dict[int, str], trigger: str, actor: User | None
+) -> None:
+    """Retire the old current decisions with one UPDATE; insert the new ones and their audit
+    rows (the rows ``audit_record`` would write) with COPY."""
+    if not new:
+        return
+    retired = [b.pk for b in befores if b]
+    for start in range(0, len(retired), SET_BATCH):
+        Decision.objects.filter(pk__in=retired[start : start + SET_BATCH]).update(is_current=False)
+    bulk_insert(new)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        objects=new,
+        changes=[
+            {
+                "outcome": {
+                    "before": before.get_outcome_display() if before else None,
+                    "after": decision.get_outcome_display(),
+                }
+            }
+            for decision, before in zip(new, befores, strict=True)
+        ],
+        notes=[f"规则「{d.rule_name}」：{trigger}"[:300] for d in new],
+        # str(decision) as audit_record writes it, without a query per household
+        reprs=[f"{heads[d.household_id]}户 {d.get_outcome_display()}" for d in new],
+    )
 
 
 def households_that_matter(region_code: str) -> list[int]:

@@ -24,6 +24,7 @@ from anju.audit.services import log_export
 from anju.core.actors import Actor
 from anju.core.exporting import table_filename, write_table
 from anju.core.masking import Kind, may_see
+from anju.core.replica import replica_reads
 from anju.jobs.models import Job
 from anju.jobs.registry import file_check, job_handler
 from anju.jobs.services import JobFailed, job_start
@@ -103,12 +104,13 @@ def run_export(job: Job, progress: Callable[[int, int, str], None]) -> dict[str,
     user = job.created_by
     fmt = str(job.params.get("fmt") or "xlsx")
     filters = {str(k): str(v) for k, v in dict(job.params.get("filters") or {}).items()}
-    table = _SOURCES[str(job.params["source"])](user, filters)
+    with replica_reads():  # the rows may come from a read replica (ADR 0043)
+        table = _SOURCES[str(job.params["source"])](user, filters)
     if table.error:
         raise JobFailed(table.error)
     progress(0, table.total, "正在导出")
     name = table_filename(table.title, fmt)
-    with tempfile.TemporaryFile() as tmp:
+    with tempfile.TemporaryFile() as tmp, replica_reads():
         count = write_table(
             tmp,
             fmt=fmt,

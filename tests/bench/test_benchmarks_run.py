@@ -103,3 +103,46 @@ def test_the_anomaly_benchmark_runs_the_nightly_checks_and_finds_what_it_planted
     assert line["findings_first"] > 0 and line["findings_again_new"] == 0
     assert all(n > 0 for n in line["planted_found"].values())
     assert len(line["rules_s"]) == 12  # every rule timed
+
+
+def test_the_eligibility_benchmark_compares_one_by_one_with_set_based() -> None:
+    needs_postgres()
+    line = run(
+        "bench.eligibility",
+        "--households",
+        "300",
+        "--each",
+        "50",
+        "--rebuild",
+        "--database",
+        f"{SERVER}/anju_scale_bench_eligibility_smoke",
+    )
+    assert line["households"] == 300 and line["each_households"] == 50
+    assert line["set_per_s"] > 0 and line["each_per_s"] > 0 and line["copy_s"] > 0
+    # A new rule set in force decided every household again, through the job.
+    assert line["rule_set_change_decided"] == 300
+
+
+def test_the_load_benchmark_serves_anju_with_granian_to_logged_in_users() -> None:
+    needs_postgres()
+    line = run(
+        "bench.load",
+        "--households",
+        "300",
+        "--users",
+        "8",
+        "--duration",
+        "6",
+        "--requests",
+        "120",
+        "--trivial-seconds",
+        "2",
+        "--rebuild",
+        "--database",
+        f"{SERVER}/anju_scale_bench_load_smoke",
+    )
+    assert line["households"] == 300 and line["users"] == 8
+    # Every kind of page answered 200 to users of every role, and the trivial view was measured.
+    assert line["errors"] == 0, line["error_samples"]
+    assert line["requests"] > 0
+    assert line["list_p50_ms"] > 0 and line["list_rps"] > 0 and line["trivial_rps"] > 0
