@@ -117,7 +117,12 @@ def test_an_inspection_arrives_once_under_its_submission_id_dated_when_it_was_ma
     client.force_login(officers["township"])
     same = key()
     made = timezone.now() - datetime.timedelta(hours=5)
-    fields: dict[str, object] = {"house": works.house_id, "suspected_grade": "C", "is_occupied": "1", "occupant_ages": "71 69"}
+    fields: dict[str, object] = {
+        "house": works.house_id,
+        "suspected_grade": "C",
+        "is_occupied": "1",
+        "occupant_ages": "71 69",
+    }
     fields |= {"captured_at": made.isoformat(), "latitude": NEAR[0], "longitude": NEAR[1], "gps_source": "device"}
 
     answers = [sender(client)("inspection", same, **fields) for _ in range(2)]

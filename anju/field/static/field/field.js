@@ -53,6 +53,7 @@
   function today() { var d = new Date(); return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
   function ageText(iso) {
     var minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+    if (minutes < 1) return "刚刚";
     if (minutes < 60) return minutes + " 分钟前";
     if (minutes < 60 * 48) return Math.round(minutes / 60) + " 小时前";
     return Math.round(minutes / 1440) + " 天前";
@@ -227,7 +228,6 @@
         }
         queueList.appendChild(li);
       });
-      if (!syncing && !mine.length) syncMessage.textContent = "本机没有待同步的记录。";
       return mine;
     });
   }
@@ -317,7 +317,8 @@
         });
         return chain;
       }).then(function (last) {
-        var text = "同步完成：送达 " + sent + " 条" + (refused ? "，退回 " + refused + " 条（见原因，可修改或删除）" : "") + "。";
+        var text = "同步完成：送达 " + sent + " 条" + (refused ? "，退回 " + refused + " 条（未写入系统，见原因，可修改或删除；" +
+          "情况可能已变，建议重新下载工作清单）" : "") + "。";
         if (last === "retry") text = "网络中断：已送达 " + sent + " 条，其余留在本机，稍后自动重试。";
         if (last === "signed_out") text = "登录已过期，请重新登录后再同步；本机的记录不会丢失。";
         syncMessage.textContent = text;
