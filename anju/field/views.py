@@ -80,8 +80,9 @@ def work_list(request: HttpRequest) -> JsonResponse:
     if user is None:
         return _signed_out()
     codes = list(dict.fromkeys(request.GET.getlist("village")))
-    if not codes:
-        return JsonResponse({"reason": "请至少选择一个村。"}, status=400)
+    if not codes:  # what may be chosen: the villages in the officer's region
+        choices = [{"code": v.code, "name": v.name} for v in selectors.village_options(viewer=user)]
+        return JsonResponse({"reason": "请至少选择一个村。", "choices": choices})
     if len(codes) > selectors.MAX_VILLAGES:
         return JsonResponse({"reason": f"一次最多下载 {selectors.MAX_VILLAGES} 个村的工作清单。"}, status=400)
     villages = list(selectors.village_options(viewer=user).filter(code__in=codes))

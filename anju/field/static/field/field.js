@@ -177,7 +177,7 @@
     fetch(URLS.workList + "?" + query, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (answer) {
-      if (answer.status !== 200) { message.textContent = answer.body.reason || "下载失败，请稍后再试。"; return; }
+      if (answer.status !== 200 || !answer.body.downloaded_at) { message.textContent = answer.body.reason || "下载失败，请稍后再试。"; return; }
       workList = answer.body;
       return db.then(function (d) { return d.put("worklist", workList, ME); }).then(function () {
         message.textContent = "已下载到本机：房屋 " + workList.houses.length + " 处，改造案件 " + workList.cases.length + " 个。";
