@@ -20,6 +20,7 @@ from anju.households.models import House
 from anju.inspections.acts import recording_refusal
 from anju.inspections.models import Campaign, HazardItem
 from anju.inspections.selectors import campaign_households
+from anju.photochecks.models import PhotoFlag
 from anju.regions.models import Region
 
 # A phone holds a few villages' work, not a township's: each download names its villages.
@@ -61,7 +62,20 @@ def _house_row(house: House, to_visit: set[int]) -> dict[str, Any]:
     }
 
 
-def _case_row(case: RenovationCase, viewer: User) -> dict[str, Any]:
+def _open_flags(viewer: User, case_ids: list[int]) -> dict[int, list[str]]:
+    """Each case's photo flags nobody has explained yet (ADR 0033), to look at on the spot."""
+    flags: dict[int, list[str]] = {}
+    rows = (
+        PhotoFlag.objects.visible_to(viewer)
+        .filter(check_record__case_id__in=case_ids, explained_at__isnull=True)
+        .order_by("pk")
+    )
+    for flag in rows.select_related("check_record"):
+        flags.setdefault(flag.check_record.case_id or 0, []).append(f"{flag.get_kind_display()}：{flag.detail}")
+    return flags
+
+
+def _case_row(case: RenovationCase, viewer: User, flags: list[str]) -> dict[str, Any]:
     may_upload = viewer.is_superuser or viewer.has_role(*UPLOAD_ROLES)
     return {
         "id": case.pk,
@@ -75,6 +89,7 @@ def _case_row(case: RenovationCase, viewer: User) -> dict[str, Any]:
         "patrol": act_refusal(case, viewer, StepKind.PATROL) or "open",
         "awaiting_acceptance": case.stage in (Stage.COMPLETED, Stage.RECTIFYING),
         "archive_gaps": [{"code": s["code"], "name": s["name"]} for s in missing_documents(case)] if may_upload else [],
+        "photo_flags": flags,
     }
 
 
@@ -93,13 +108,14 @@ def work_list(*, viewer: User, villages: list[Region]) -> dict[str, Any]:
         .select_related("household")
         .order_by("region_code", "group_name", "household__head_name", "pk")
     )
-    cases = (
+    cases = list(
         RenovationCase.objects.visible_to(viewer)
         .filter(region_code__in=codes)
         .exclude(stage__in=OPEN_STAGES_EXCLUDED)
         .select_related("household", "house", "policy")
         .order_by("region_code", "pk")
     )
+    flags = _open_flags(viewer, [c.pk for c in cases])
     return {
         "downloaded_at": timezone.now().isoformat(),
         "user": viewer.username,
@@ -110,5 +126,5 @@ def work_list(*, viewer: User, villages: list[Region]) -> dict[str, Any]:
             for h in HazardItem.objects.filter(is_active=True).order_by("order", "code")
         ],
         "houses": [_house_row(h, to_visit) for h in houses],
-        "cases": [_case_row(c, viewer) for c in cases],
+        "cases": [_case_row(c, viewer, flags.get(c.pk, [])) for c in cases],
     }

@@ -103,3 +103,10 @@ def test_the_anomaly_benchmark_runs_the_nightly_checks_and_finds_what_it_planted
     assert line["findings_first"] > 0 and line["findings_again_new"] == 0
     assert all(n > 0 for n in line["planted_found"].values())
     assert len(line["rules_s"]) == 12  # every rule timed
+
+
+def test_the_sync_benchmark_sends_a_small_queue_once_each_on_sqlite() -> None:
+    line = run("bench.sync", "--records", "12")
+    assert line["records"] == 12 and line["backend"] == "sqlite"
+    assert line["written_inspections"] + line["written_patrols"] == line["written_synced"] == 12
+    assert line["repeated_sends"] == 1 and line["per_record_p50_ms"] > 0

@@ -8,8 +8,8 @@ from django.urls import reverse
 from anju.accounts.models import User
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.cases.models import RenovationCase
-from anju.cases.tests.conftest import Officers, case, covered_home, officers, tl_head  # noqa: F401
-from tests.scenarios.test_photo_checks import works  # noqa: F401
+from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head  # noqa: F401
+from tests.scenarios.test_photo_checks import FAR, NEAR, exif_day, patrol, scene, works  # noqa: F401
 
 VILLAGE = "140405102201"
 
@@ -31,6 +31,19 @@ def test_it_downloads_the_villages_houses_and_open_cases_with_what_may_be_record
     assert (line["stage_label"], line["patrol"], line["awaiting_acceptance"]) == ("改造中", "open", False)
     assert "改造前照片" in [gap["name"] for gap in line["archive_gaps"]]
     assert body["hazards"], "the inspection form offers the hazard checklist offline"
+
+
+def test_the_work_list_names_a_cases_unexplained_photo_flags(
+    client: Client,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+) -> None:
+    patrol(works, officers, scene(11, gps=FAR, taken=exif_day(ago(3))), device=NEAR)
+    client.force_login(officers["township"])
+
+    (line,) = client.get(reverse("field:work_list"), {"village": VILLAGE}).json()["cases"]
+
+    assert line["photo_flags"] == ["拍摄地点距房屋过远：照片位置距房屋 1,112 米（允许 200 米内）"]
 
 
 def test_a_village_clerk_gets_the_reason_instead_of_a_patrol_button(

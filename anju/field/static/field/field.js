@@ -118,6 +118,11 @@
     top.appendChild(actions);
     li.appendChild(top);
     if (item.address) li.appendChild(el("div", "small text-muted", item.address));
+    item.photo_flags.forEach(function (flag) {
+      var line = el("div", "small text-warning-emphasis", "照片核验：" + flag);
+      line.dataset.testid = "photo-flag";
+      li.appendChild(line);
+    });
     if (item.archive_gaps.length) {
       li.appendChild(el("div", "small text-danger", "档案缺：" + item.archive_gaps.map(function (g) { return g.name; }).join("、")));
     }
