@@ -70,11 +70,15 @@ def queue_patrol(page: Page, photo: Path, findings: str) -> None:
     page.get_by_test_id("save-offline").click()
 
 
-def queue_inspection(page: Page, grade: str, ages: str) -> None:
+def queue_inspection(page: Page, grade: str, ages: str, shot: Path | None = None) -> None:
     page.get_by_test_id("inspect").first.click()
     page.check(f"input[name=suspected_grade][value={grade}]")
     page.check("input[name=is_occupied][value='1']")
     page.fill("input[name=occupant_ages]", ages)
+    expect(page.get_by_test_id("capture")).to_contain_text("已定位")
+    if shot is not None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.get_by_test_id("capture").screenshot(path=str(shot))
     page.get_by_test_id("save-offline").click()
 
 
@@ -91,7 +95,7 @@ def test_two_inspections_and_a_patrol_recorded_offline_arrive_once_each(
     context.set_offline(True)
     expect(page.get_by_test_id("net-status")).to_have_text("离线")
 
-    queue_inspection(page, "C", "72 68")
+    queue_inspection(page, "C", "72 68", shot=screenshot_dir / "offline-inspection-form.png")
     queue_inspection(page, "D", "72")
     queue_patrol(page, photo_file(tmp_path), "圈梁浇筑完成，砂浆饱满")
     expect(page.get_by_test_id("queue-count")).to_have_text("3")
