@@ -108,6 +108,8 @@ def test_two_inspections_and_a_patrol_recorded_offline_arrive_once_each(
     context.set_offline(False)
     expect(page.get_by_test_id("queue-count")).to_have_text("0", timeout=20000)
     expect(page.get_by_test_id("sync-message")).to_have_text("同步完成：送达 3 条。")
+    # The list is fetched afresh after the sync: the house now shows today's inspection.
+    expect(page.get_by_test_id("work-house").first).to_contain_text("最近排查 ")
     page.get_by_test_id("sync-now").click()  # again: nothing left to send twice
     page.screenshot(path=str(screenshot_dir / "offline-synced.png"), full_page=True)
     assert sorted(Inspection.objects.values_list("suspected_grade", flat=True)) == ["C", "D"]

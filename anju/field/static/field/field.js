@@ -178,19 +178,27 @@
     if (!codes.length) { message.textContent = "请至少选择一个村。"; return; }
     if (!navigator.onLine) { message.textContent = "现在没有网络，无法下载；下方显示的是本机已有的清单。"; return; }
     message.textContent = "正在下载…";
-    var query = codes.map(function (c) { return "village=" + encodeURIComponent(c); }).join("&");
-    fetch(URLS.workList + "?" + query, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
-    }).then(function (answer) {
+    fetchWorkList(codes).then(function (answer) {
       if (answer.status !== 200 || !answer.body.downloaded_at) { message.textContent = answer.body.reason || "下载失败，请稍后再试。"; return; }
-      workList = answer.body;
-      return db.then(function (d) { return d.put("worklist", workList, ME); }).then(function () {
-        message.textContent = "已下载到本机：房屋 " + workList.houses.length + " 处，改造案件 " + workList.cases.length + " 个。";
-        renderWorkList();
-        keepPage();
-      });
+      message.textContent = "已下载到本机：房屋 " + workList.houses.length + " 处，改造案件 " + workList.cases.length + " 个。";
+      keepPage();
     }).catch(function () { message.textContent = "网络中断，未能下载；本机已有的清单不变。"; });
   });
+
+  // The list for ``codes``, kept on the phone and shown when it arrives; the old one otherwise.
+  function fetchWorkList(codes) {
+    var query = codes.map(function (c) { return "village=" + encodeURIComponent(c); }).join("&");
+    return fetch(URLS.workList + "?" + query, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (answer) {
+      if (answer.status !== 200 || !answer.body.downloaded_at) return answer;
+      workList = answer.body;
+      return db.then(function (d) { return d.put("worklist", workList, ME); }).then(function () {
+        renderWorkList();
+        return answer;
+      });
+    });
+  }
 
   // --- the queue ------------------------------------------------------------------------------------
   function allRecords() { return db.then(function (d) { return d.getAll("queue"); }); }
@@ -327,6 +335,10 @@
         if (last === "retry") text = "网络中断：已送达 " + sent + " 条，其余留在本机，稍后自动重试。";
         if (last === "signed_out") text = "登录已过期，请重新登录后再同步；本机的记录不会丢失。";
         syncMessage.textContent = text;
+        // What was just recorded changes the list (last inspection, stage): fetch it afresh.
+        if (sent && workList) {
+          return fetchWorkList(workList.villages.map(function (v) { return v.code; })).catch(function () { return null; });
+        }
       }, function (error) {
         syncMessage.textContent = error.message === "signed_out"
           ? "登录已过期，请重新登录后再同步；本机的记录不会丢失。"
