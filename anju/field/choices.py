@@ -7,3 +7,4 @@ class RecordKind(models.TextChoices):
     INSPECTION = "inspection", "排查记录"
     PATROL = "patrol", "质量巡查"
     ARCHIVE_PHOTO = "archive_photo", "档案照片"
+    ACCEPTANCE = "acceptance", "竣工验收"

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from anju.acceptance.services import acceptance_check_allowed, checklist
 from anju.accounts.models import User
 from anju.archives.permissions import UPLOAD_ROLES
 from anju.archives.selectors import missing_documents
@@ -75,6 +77,17 @@ def _open_flags(viewer: User, case_ids: list[int]) -> dict[int, list[str]]:
     return flags
 
 
+def _acceptance(case: RenovationCase, viewer: User) -> dict[str, Any] | None:
+    """The acceptance checklist of a case awaiting it, when this user may record it."""
+    if case.stage != Stage.COMPLETED:
+        return None
+    try:
+        acceptance_check_allowed(acting_user=viewer, case=case, version=case.version)
+    except (PermissionDenied, ValidationError):
+        return None
+    return {"items": checklist(case), "builder": case.builder_name, "completed_on": str(case.completed_on or "")}
+
+
 def _case_row(case: RenovationCase, viewer: User, flags: list[str]) -> dict[str, Any]:
     may_upload = viewer.is_superuser or viewer.has_role(*UPLOAD_ROLES)
     return {
@@ -90,6 +103,7 @@ def _case_row(case: RenovationCase, viewer: User, flags: list[str]) -> dict[str,
         "awaiting_acceptance": case.stage in (Stage.COMPLETED, Stage.RECTIFYING),
         "archive_gaps": [{"code": s["code"], "name": s["name"]} for s in missing_documents(case)] if may_upload else [],
         "photo_flags": flags,
+        "acceptance": _acceptance(case, viewer),
     }
 
 

@@ -15,6 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from anju.acceptance.forms import AcceptanceForm
+from anju.acceptance.services import acceptance_record, checklist
 from anju.accounts.models import User
 from anju.archives.services import document_upload
 from anju.audit.models import AuditAction
@@ -114,10 +116,21 @@ def _archive_photo(user: User, data: Mapping[str, Any], photos: list[Any], key: 
     )
 
 
+def _acceptance(user: User, data: Mapping[str, Any], photos: list[Any], key: str) -> models.Model:
+    """The checklist against the case's policy version; ``version`` is the case's version in the
+    work list, so an acceptance another officer recorded meanwhile is refused, naming them."""
+    case = _case(user, data)
+    form = AcceptanceForm(data, items=checklist(case))
+    if not form.is_valid():
+        raise _form_errors(form)
+    return acceptance_record(acting_user=user, case=case, **form.service_kwargs())
+
+
 HANDLERS: dict[str, Handler] = {
     RecordKind.INSPECTION: _inspection,
     RecordKind.PATROL: _patrol,
     RecordKind.ARCHIVE_PHOTO: _archive_photo,
+    RecordKind.ACCEPTANCE: _acceptance,
 }
 
 

@@ -1,7 +1,8 @@
 """The offline field app on a phone (390 px) with no signal (issue 19, ADR 0038): a township
 officer downloads 北渔泽村's work list, the page and the list open again offline after a reload,
-two inspections and a patrol recorded offline arrive once each when the signal returns, and a
-patrol refused on sync (the case moved on meanwhile) stays queued with its reason until discarded.
+two inspections and a patrol recorded offline arrive once each when the signal returns, a patrol
+refused on sync (the case moved on meanwhile) stays queued with its reason until discarded, and
+an acceptance checklist filled in offline arrives once.
 Screenshots: test-artifacts/screenshots/offline-*.png."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from anju.acceptance.models import Acceptance
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.cases import services as case_services
 from anju.cases.models import CasePatrol, RenovationCase
@@ -182,4 +184,41 @@ def test_the_work_list_opens_offline_after_a_reload(
     expect(case_line).to_contain_text("档案缺：")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(screenshot_dir / "offline-work-list.png"), full_page=True)
+    context.close()
+
+
+def test_an_acceptance_checklist_recorded_offline_arrives_once(
+    browser: Browser,
+    live_server: LiveServer,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+    screenshot_dir: Path,
+) -> None:
+    case_services.patrol_record(
+        acting_user=officers["county"], case=works, on=ago(2), findings="主体完工", photos=[scene(9)]
+    )
+    case_services.case_complete(acting_user=officers["county"], case=works, on=ago(1), built_area=45)  # type: ignore[arg-type]  # an int is a valid Decimal amount here
+    context = phone(browser)
+    page = open_app(context, live_server, officers)
+    context.set_offline(True)
+
+    page.get_by_test_id("accept").click()
+    items = page.get_by_test_id("checklist-item")
+    assert items.count() > 3
+    for n in range(items.count()):
+        items.nth(n).locator("input[value=pass]").check()
+    page.check("input[name=post_grade][value=A]")
+    page.check("input[name=household_agrees][value='1']")
+    expect(page.locator("input[name=builder_name]")).to_have_value("李师傅")
+    page.fill("input[name=officer_names]", "郭晓燕、张卫东")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("capture").screenshot(path=str(screenshot_dir / "offline-acceptance-form.png"))
+    page.get_by_test_id("save-offline").click()
+    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+
+    context.set_offline(False)
+    expect(page.get_by_test_id("sync-message")).to_have_text("同步完成：送达 1 条。", timeout=20000)
+    acceptance = Acceptance.objects.get(case=works)
+    assert acceptance.passed and acceptance.officer_names == "郭晓燕、张卫东"
+    expect(page.get_by_test_id("work-case").first).to_contain_text("验收通过")
     context.close()

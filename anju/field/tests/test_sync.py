@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from anju.acceptance.models import Acceptance
+from anju.acceptance.services import checklist
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction, AuditEvent
@@ -174,3 +176,46 @@ def test_a_signed_out_phone_is_told_to_sign_in_and_nothing_is_written(
     assert answer.status_code == 401
     assert answer.json()["reason"] == "登录已过期，请重新登录后再下载或同步；本机的记录不会丢失。"
     assert not CasePatrol.objects.exists()
+
+
+def completed(works: RenovationCase, officers: Officers) -> RenovationCase:  # noqa: F811
+    case_services.patrol_record(
+        acting_user=officers["township"], case=works, on=ago(3), findings="主体完工", photos=[scene(8)]
+    )
+    case_services.case_complete(acting_user=officers["township"], case=works, on=ago(1), built_area=45)  # type: ignore[arg-type]  # an int is a valid Decimal amount here
+    works.refresh_from_db()
+    return works
+
+
+def acceptance_fields(completed_case: RenovationCase, version: int) -> dict[str, object]:
+    results = {f"result_{item['code']}": "pass" for item in checklist(completed_case)}
+    return results | {
+        "case": completed_case.pk,
+        "version": version,
+        "on": ago(0).isoformat(),
+        "post_grade": "A",
+        "household_agrees": "1",
+        "builder_name": "李师傅",
+        "officer_names": "郭晓燕、张卫东",
+    }
+
+
+def test_an_acceptance_checklist_made_offline_arrives_once_and_a_stale_one_is_refused(
+    client: Client,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+) -> None:
+    done = completed(works, officers)
+    seen = done.version  # the version in the work list the officers downloaded
+    client.force_login(officers["township"])
+    send = sender(client)
+    same = key()
+
+    answers = [send("acceptance", same, **acceptance_fields(done, seen)) for _ in range(2)]
+    client.force_login(officers["county"])
+    late = sender(client)("acceptance", key(), **acceptance_fields(done, seen))  # another officer, same list
+
+    assert [a.status_code for a in answers] == [201, 200]
+    assert Acceptance.objects.filter(case=done, passed=True).count() == 1
+    assert late.status_code == 422 and "刚被tl_township" in late.json()["reason"]
+    assert "现为「验收通过」。您的操作未保存" in late.json()["reason"]

@@ -16,7 +16,7 @@
     sw: root.dataset.swUrl, page: root.dataset.pageUrl
   };
   var ME = root.dataset.user;
-  var KIND_LABELS = { inspection: "排查记录", patrol: "质量巡查", archive_photo: "档案照片" };
+  var KIND_LABELS = { inspection: "排查记录", patrol: "质量巡查", archive_photo: "档案照片", acceptance: "竣工验收" };
   var MAX_SIDE = { inspection: 1600, patrol: 1600, archive_photo: 2400 }; // archive scans must stay legible
   var QUALITY = 0.82;
   var STALE_HOURS = 24;
@@ -111,6 +111,11 @@
     var actions = el("div", "d-flex gap-2 ms-auto");
     if (item.patrol === "open") {
       actions.appendChild(button("巡查", "patrol", function () { openForm("patrol", { "case": item.id }, label); }));
+    }
+    if (item.acceptance) {
+      actions.appendChild(button("验收", "accept", function () {
+        openForm("acceptance", { "case": item.id, version: item.version }, label, item.acceptance);
+      }));
     }
     if (item.archive_gaps.length) {
       actions.appendChild(button("档案照片", "archive-photo", function () { openForm("archive_photo", { "case": item.id }, label, item.archive_gaps); }));
@@ -402,6 +407,8 @@
     return fields;
   }
 
+  // ``gaps``: an archive photo's missing items, or an acceptance's checklist; ``existing``: a
+  // queued record being fixed (its key is kept: nothing was written under it).
   function openForm(kind, target, label, gaps, existing) {
     var form = document.getElementById("tpl-" + kind).content.firstElementChild.cloneNode(true);
     var photos = existing ? existing.photos.slice() : [];
@@ -422,12 +429,41 @@
       var select = $("[data-gaps]", form);
       (gaps || []).forEach(function (g) { var o = el("option", "", g.name); o.value = g.code; select.appendChild(o); });
     }
-    if (kind === "patrol") $("[name=on]", form).value = today();
-    var slot = $("[data-photos]", form);
-    slot.appendChild(document.getElementById("tpl-photos").content.firstElementChild.cloneNode(true));
+    if (kind === "patrol" || kind === "acceptance") $("[name=on]", form).value = today();
+    if (kind === "acceptance") buildChecklist(form, gaps);
+    var slot = $("[data-photos]", form) || el("div");
+    if (kind !== "acceptance") slot.appendChild(document.getElementById("tpl-photos").content.firstElementChild.cloneNode(true));
     $("[data-actions]", form).appendChild(document.getElementById("tpl-actions").content.cloneNode(true));
     if (existing) fill(form, existing.fields);
-    var status = $("[data-photo-status]", form), errors = $("[data-photo-errors]", form);
+    return showForm(form, kind, target, label, gaps, existing, photos, position, slot);
+  }
+
+  // An acceptance's checklist: each item of the case's policy version, √/× (and ○ when optional).
+  function buildChecklist(form, acceptance) {
+    var box = $("[data-checklist]", form);
+    $("[name=builder_name]", form).value = acceptance.builder || "";
+    acceptance.items.forEach(function (item, i) {
+      var row = el("div", "border-bottom py-1");
+      row.dataset.testid = "checklist-item";
+      row.appendChild(el("div", "small", (item.group ? item.group + "：" : "") + item.name + (item.required ? "（必验）" : "")));
+      var choices = el("div", "d-flex gap-3");
+      [["pass", "√"], ["fail", "×"]].concat(item.required ? [] : [["na", "○"]]).forEach(function (choice) {
+        var wrap = el("div", "form-check");
+        var input = el("input", "form-check-input");
+        input.type = "radio"; input.name = "result_" + item.code; input.value = choice[0]; input.required = true;
+        input.id = "item-" + i + "-" + choice[0];
+        var lab = el("label", "form-check-label", choice[1]);
+        lab.htmlFor = input.id;
+        wrap.appendChild(input); wrap.appendChild(lab); choices.appendChild(wrap);
+      });
+      row.appendChild(choices);
+      box.appendChild(row);
+    });
+  }
+
+  function showForm(form, kind, target, label, gaps, existing, photos, position, slot) {
+    slot = slot || el("div");
+    var status = $("[data-photo-status]", form) || el("div"), errors = $("[data-photo-errors]", form) || el("div");
     function showPhotos() {
       if (!photos.length) { status.textContent = "照片在手机上缩小后存入待同步。"; return; }
       var size = photos.reduce(function (s, p) { return s + p.blob.size; }, 0);
@@ -435,7 +471,7 @@
       status.dataset.testid = "photo-ready";
     }
     showPhotos();
-    var input = $("[data-photo-input]", form);
+    var input = $("[data-photo-input]", form) || el("input");
     if (slot.hasAttribute("data-single")) input.removeAttribute("multiple");
     input.addEventListener("change", function () {
       var picked = Array.prototype.slice.call(input.files);
@@ -459,7 +495,8 @@
       });
     });
     var positionBox = $("[data-position]", form);
-    if (position.latitude) positionBox.textContent = "已定位：" + position.latitude + "，" + position.longitude;
+    if (!positionBox) positionBox = el("div");
+    else if (position.latitude) positionBox.textContent = "已定位：" + position.latitude + "，" + position.longitude;
     else locate(positionBox, position);
     $("[data-cancel]", form).addEventListener("click", closeForm);
     form.addEventListener("submit", function (event) {
