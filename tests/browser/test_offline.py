@@ -25,6 +25,7 @@ from anju.field.models import SyncedRecord
 from anju.field.tests.conftest import national_configuration  # noqa: F401
 from anju.inspections.models import Inspection
 from conftest import PASSWORD
+from tests.browser.test_csp import WATCH_VIOLATIONS
 from tests.scenarios.test_photo_checks import NEAR, scene, works  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -160,7 +161,7 @@ def test_a_record_refused_on_sync_stays_queued_with_its_reason_until_discarded(
     context.close()
 
 
-def test_the_work_list_opens_offline_after_a_reload(
+def test_the_work_list_opens_offline_after_a_reload_with_no_csp_violation_or_script_error(
     browser: Browser,
     live_server: LiveServer,
     works: RenovationCase,  # noqa: F811
@@ -168,7 +169,12 @@ def test_the_work_list_opens_offline_after_a_reload(
     screenshot_dir: Path,
 ) -> None:
     context = phone(browser)
+    context.add_init_script(WATCH_VIOLATIONS)
+    problems: list[str] = []
+    context.on("weberror", lambda error: problems.append(str(error.error)))
     page = open_app(context, live_server, officers)
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    assert page.evaluate("window.__cspViolations") == [] and problems == []
     context.set_offline(True)
 
     page.reload()
@@ -183,6 +189,7 @@ def test_the_work_list_opens_offline_after_a_reload(
     expect(case_line.get_by_test_id("patrol")).to_be_visible()
     expect(case_line).to_contain_text("档案缺：")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("window.__cspViolations") == [] and problems == []
     page.screenshot(path=str(screenshot_dir / "offline-work-list.png"), full_page=True)
     context.close()
 
