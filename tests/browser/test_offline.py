@@ -7,6 +7,7 @@ Screenshots: test-artifacts/screenshots/offline-*.png."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from anju.acceptance.models import Acceptance
@@ -30,6 +32,16 @@ from tests.scenarios.test_photo_checks import NEAR, scene, works  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VILLAGE = "140405102201"
+COUNT_STORES = """new Promise(function (resolve) {
+  var request = indexedDB.open("anju-field");
+  request.onsuccess = function () {
+    var tx = request.result.transaction(["worklist", "queue"]), counts = {};
+    ["worklist", "queue"].forEach(function (name) {
+      tx.objectStore(name).count().onsuccess = function (e) { counts[name] = e.target.result; };
+    });
+    tx.oncomplete = function () { resolve(counts); };
+  };
+})"""
 
 
 def phone(browser: Browser) -> BrowserContext:
@@ -191,6 +203,18 @@ def test_the_work_list_opens_offline_after_a_reload_with_no_csp_violation_or_scr
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("window.__cspViolations") == [] and problems == []
     page.screenshot(path=str(screenshot_dir / "offline-work-list.png"), full_page=True)
+
+    # Signing out forgets the page and the list on the phone: offline, nothing of them opens.
+    context.set_offline(False)
+    page.click(".navbar-toggler")  # the menu is folded at phone width
+    page.locator("form[data-logout] button").click()
+    expect(page.locator("input[name=username]")).to_be_visible()
+    assert page.evaluate("caches.has('anju-field-pages')") is False
+    assert page.evaluate(COUNT_STORES) == {"worklist": 0, "queue": 0}  # the queue's store is kept
+    context.set_offline(True)
+    with contextlib.suppress(PlaywrightError):
+        page.goto(f"{live_server.url}/field/")
+    expect(page.get_by_test_id("work-house")).to_have_count(0)
     context.close()
 
 
