@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "anju.anomalies",
     "anju.api",
     "anju.home",  # the top layer: composes every app's work for the user (ADR 0025)
+    "anju.field",  # the offline field app beside home (issue 19, ADR 0038)
     "anju.demo",
 ]
 

@@ -31,5 +31,6 @@ urlpatterns = [
     path("ledgers/", include("anju.ledgers.urls")),
     path("dashboard/", include("anju.dashboard.urls")),
     path("api/", include("anju.api.urls")),
+    path("field/", include("anju.field.urls")),
     *([path("django-admin/", admin.site.urls)] if settings.ANJU_ADMIN else []),
 ]

@@ -39,6 +39,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("历史改造记录", "households:history_list", (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER), "农户房屋"),
     NavItem("排查", "inspections:hub"),
+    NavItem("离线外业", "field:app", (Role.VILLAGE_CLERK, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER)),
     NavItem("鉴定", "appraisals:appraisal_list"),
     NavItem("资格认定", "eligibility:decision_list", (*OFFICE_ROLES, Role.APPRAISER, Role.VILLAGE_CLERK)),
     NavItem("改造案件", "cases:case_list", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "改造"),

@@ -146,3 +146,10 @@ def test_the_load_benchmark_serves_anju_with_granian_to_logged_in_users() -> Non
     assert line["errors"] == 0, line["error_samples"]
     assert line["requests"] > 0
     assert line["list_p50_ms"] > 0 and line["list_rps"] > 0 and line["trivial_rps"] > 0
+
+
+def test_the_sync_benchmark_sends_a_small_queue_once_each_on_sqlite() -> None:
+    line = run("bench.sync", "--records", "12")
+    assert line["records"] == 12 and line["backend"] == "sqlite"
+    assert line["written_inspections"] + line["written_patrols"] == line["written_synced"] == 12
+    assert line["repeated_sends"] == 1 and line["per_record_p50_ms"] > 0

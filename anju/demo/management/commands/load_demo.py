@@ -149,6 +149,10 @@ class Command(BaseCommand):
                 f"演示乡镇职责：{duties} 条记录——阿依河胡家湾苗寨及传统民居、13 个人居环境示范点和善感乡美丽宜居项目"
                 "（有滞后）、培训与三师下乡、工匠、宣传台账、鹿鸣乡各村住房保障工作专班（见「乡镇职责」）。"
             )
+        from anju.demo.field import load_demo_field
+
+        if field_note := load_demo_field(superuser):
+            self.stdout.write(field_note)
         if "supervision" not in wanted:
             return
         from anju.demo.supervision import load_demo_supervision
