@@ -75,21 +75,8 @@ def _lock(route: HousingRoute) -> None:
 # --- 一般户: 自行整改, 兜底, 其他方式 -------------------------------------------------------------
 
 
-def route_open(
-    *,
-    acting_user: User,
-    household: Household,
-    kind: str,
-    option: str,
-    on: datetime.date | None = None,
-    evidence: str = "",
-    note: str = "",
-) -> HousingRoute:
-    """Fix how a household's dangerous only house is resolved without a renovation case. A
-    自行整改 (general households only) gets its due date from the policy; 兜底 and 其他方式 need
-    their evidence (the housing provided, the lease, the relatives' address)."""
-    ensure_act(household.region, acting_user, DutyAct.ROUTE_OPEN)
-    on = on or timezone.localdate()
+def _route_open_check(*, household: Household, kind: str, option: str, on: datetime.date, evidence: str) -> None:
+    """Every reason a route may not be opened so, at once (ValidationError by field)."""
     errors: dict[str, str] = {}
     if kind not in RouteKind.values:
         errors["kind"] = "请选择保障途径（自行整改、兜底保障或其他方式解决）。"
@@ -105,6 +92,24 @@ def route_open(
         errors["kind"] = "该户已有未结束的改造案件，不能另定保障途径。"
     if errors:
         raise ValidationError(errors)
+
+
+def route_open(
+    *,
+    acting_user: User,
+    household: Household,
+    kind: str,
+    option: str,
+    on: datetime.date | None = None,
+    evidence: str = "",
+    note: str = "",
+) -> HousingRoute:
+    """Fix how a household's dangerous only house is resolved without a renovation case. A
+    自行整改 (general households only) gets its due date from the policy; 兜底 and 其他方式 need
+    their evidence (the housing provided, the lease, the relatives' address)."""
+    ensure_act(household.region, acting_user, DutyAct.ROUTE_OPEN)
+    on = on or timezone.localdate()
+    _route_open_check(household=household, kind=kind, option=option, on=on, evidence=evidence)
     house = household.houses.filter(is_only_house=True).first()
     days = duty_days(policy_for(household.region_code).content)
     due_on = on + datetime.timedelta(days=days["self_repair_days"]) if kind == RouteKind.SELF_REPAIR else None

@@ -240,7 +240,7 @@ def test_the_progress_report_opens_in_excel_with_numbers_as_numbers(
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width > 10
     by_label = {r[0]: r for r in rows[1:]}
-    assert set(by_label) == {"农村危房改造", "农房抗震改造", "合计"}
+    assert set(by_label) == {"农村危房改造", "农房抗震改造", "灾后重建", "合计"}
     assert by_label["农村危房改造"][1] == 1 and isinstance(by_label["农村危房改造"][1], int)
     assert by_label["农村危房改造"][9] == "未下达任务，无法计算"  # a village is issued no task
     assert by_label["合计"][1] == 1

@@ -38,6 +38,31 @@ def task_priority(house: House) -> tuple[int, str]:
     return TaskPriority.OTHER, ""
 
 
+def _event_tasks(event: EmergencyEvent, villages: list[Region]) -> list[EmergencyTask]:
+    """One inspection task per house of the villages, ranked by ``task_priority``."""
+    houses = (
+        House.objects.filter(region__in=villages)
+        .select_related("household")
+        .only(
+            "pk",
+            "region_code",
+            "current_grade",
+            "grade_source",
+            "is_occupied",
+            "elderly_occupants",
+            "renovated_year",
+            "household__primary_group",
+        )
+    )
+    tasks = []
+    for house in houses:
+        priority, reason = task_priority(house)
+        tasks.append(
+            EmergencyTask(event=event, house=house, region_code=house.region_code, priority=priority, reason=reason)
+        )
+    return tasks
+
+
 def emergency_declare(
     *,
     acting_user: User,
@@ -72,25 +97,7 @@ def emergency_declare(
             created_by=acting_user,
         )
         event.villages.set(chosen)
-        tasks = []
-        for house in (
-            House.objects.filter(region__in=chosen)
-            .select_related("household")
-            .only(
-                "pk",
-                "region_code",
-                "current_grade",
-                "grade_source",
-                "is_occupied",
-                "elderly_occupants",
-                "renovated_year",
-                "household__primary_group",
-            )
-        ):
-            priority, reason = task_priority(house)
-            tasks.append(
-                EmergencyTask(event=event, house=house, region_code=house.region_code, priority=priority, reason=reason)
-            )
+        tasks = _event_tasks(event, chosen)
         EmergencyTask.objects.bulk_create(tasks, batch_size=1000)
         audit_record(
             actor=acting_user,
