@@ -24,6 +24,7 @@ from anju.cases.tests.conftest import covered_home, officers, tl_head  # noqa: F
 from anju.cases.watch import renovated_under_watch
 from anju.households.history import error_report, history_import_commit, history_import_preview
 from anju.households.models import HistoryImport, HistoryImportStatus, RenovationHistory
+from anju.households.services import house_create, household_create, member_add
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
 from tests.scenarios.conftest import ago
@@ -184,3 +185,36 @@ def test_a_large_file_is_previewed_as_a_background_job(
     assert job.status == JobStatus.SUCCEEDED, job.message
     record = HistoryImport.objects.get(pk=job.result["history_import"])
     assert record.status == HistoryImportStatus.PREVIEWED and record.counts["new"] == 1
+
+
+def test_a_person_registered_after_the_import_is_linked_and_their_house_kept_under_watch(
+    regions: dict[str, Region],
+    tl_county: User,
+    tl_clerk: User,
+) -> None:
+    """The national system knew 己 and her son before anju did: registering the household, the
+    son as a member and their only house links both records, and the house is on the watch list."""
+    mother, son = make_id(41), make_id(42)
+    data = workbook(
+        ["己", mother, "屯留区渔泽镇北渔泽村", 2023, "拆除重建", 35000, "2023-11-02"],
+        ["庚", son.lower(), "屯留区渔泽镇北渔泽村", 2019, "修缮加固", 9000, "2019-10-02"],
+    )  # fmt: skip
+    record = history_import_preview(acting_user=tl_county, data=data, filename="国家系统导出.xlsx")
+    history_import_commit(acting_user=tl_county, history_import=record)
+    assert not RenovationHistory.objects.filter(household__isnull=False).exists()
+
+    household = household_create(
+        acting_user=tl_clerk, region=regions["140405102201"], head_name="己", head_id_number=mother
+    )
+    assert RenovationHistory.objects.get(id_number=mother).household == household
+    member_add(acting_user=tl_clerk, household=household, name="庚", id_number=son, relation="child")
+    assert RenovationHistory.objects.get(year=2019).household == household
+    house = house_create(
+        acting_user=tl_clerk, household=household, structure="brick_wood", build_year=2023, seismic_intensity=7
+    )
+    assert set(RenovationHistory.objects.values_list("house", flat=True)) == {house.pk}
+    assert [h.pk for h in renovated_under_watch(tl_county, ago(0))] == [house.pk]
+    assert (
+        AuditEvent.objects.filter(object_type="households.renovationhistory", note__contains="关联到新登记").count()
+        == 4
+    )  # each record linked to the household, then to the house
