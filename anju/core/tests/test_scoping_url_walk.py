@@ -41,7 +41,7 @@ from anju.eligibility.services import (
 )
 from anju.households.history import history_import_preview
 from anju.households.listimport import list_import_preview
-from anju.households.models import House
+from anju.households.models import House, RenovationHistory
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
 from anju.inspections.models import FollowUp, HazardItem
@@ -253,6 +253,7 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "households:history_cancel": lambda o: {"pk": o["history_import"].pk},
     "households:history_errors": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-detail": lambda o: {"pk": o["history_import"].pk},
+    "api:renovationhistory-detail": lambda o: {"pk": o["history_record"].pk},
     "api:historyimport-commit": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-cancel": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-errors": lambda o: {"pk": o["history_import"].pk},
@@ -569,10 +570,15 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
     history_import = history_import_preview(
         acting_user=ps_admin, data="户主姓名,身份证号码\n向标记,1\n".encode(), filename="向标记历史.csv"
     )
+    history_record = RenovationHistory.objects.create(
+        id_number="500243195001010012", head_name="向标记", region=regions["500243202201"], region_code="500243202201",
+        year=2020, method="修缮加固", source=history_import,
+    )  # fmt: skip
     return {
         **duties,
         "ledger_return": ledger_return,
         "history_import": history_import,
+        "history_record": history_record,
         "photo_flag": photo_check.flags.get(),
         "anomaly": anomaly,
         "anomaly_run": anomaly_run,
