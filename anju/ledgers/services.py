@@ -498,6 +498,29 @@ def _try(apply: Any, user: User, key: int, fields: dict[str, Any]) -> str | None
         return str(exc) or "该行不在您的管辖范围内。"
 
 
+# A returned file up to this size is previewed while the user waits (~2 s for a county's few
+# thousand rows); a bigger one (a county's whole ledger) is previewed as a background job.
+RETURN_DIRECT_BYTES = 2 << 20
+RETURN_JOB_KIND = "ledgers.return_preview"
+
+
+def ledger_return_start(*, acting_user: User, data: bytes, filename: str) -> LedgerReturn | Job:
+    """Preview a returned ledger: at once when the file is small, else as a background job whose
+    page shows the progress and then links the preview (as the history import does)."""
+    ensure_return_act(None, acting_user, ReturnAct.UPLOAD)
+    if len(data) <= RETURN_DIRECT_BYTES:
+        return ledger_return_preview(acting_user=acting_user, data=data, filename=filename)
+    name = (filename or "回传台账.xlsx")[-200:]
+    return job_start(
+        acting_user=acting_user,
+        kind=RETURN_JOB_KIND,
+        title=f"回传台账预览：{name}",
+        params={"filename": name},
+        input_name=name,
+        input_data=data,
+    )
+
+
 def ledger_return_preview(*, acting_user: User, data: bytes, filename: str) -> LedgerReturn:
     """Read a ledger file that came back from Excel, WPS or LibreOffice and record what it would
     change: each changed cell (old → new), each refused cell with the reason (read-only column,

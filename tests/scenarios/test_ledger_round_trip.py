@@ -416,3 +416,33 @@ def test_the_subsidy_plan_carries_its_version_and_every_edit_is_refused(
     assert reasons(ret) == {(FIRST, "合计户数"): "汇总表不能回传修改，请修改对应案件。"}
     with pytest.raises(ValidationError):
         ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+
+
+def test_a_big_returned_ledger_is_previewed_as_a_background_job_that_links_its_preview(
+    general_home: GeneralHome,  # noqa: F811
+    second_house: House,
+    tl_county: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    """A file over the direct limit (2 MB; 100 bytes here) goes to the jobs page, whose result
+    opens the same cell-level preview, which then commits as any other."""
+    from anju.jobs.models import Job, JobStatus
+    from anju.ledgers import services
+
+    monkeypatch.setattr(services, "RETURN_DIRECT_BYTES", 100)
+    client = Client()
+    client.force_login(tl_county)
+    returned = edit(export(tl_county), lambda s: set_cell(s, "丙", OCCUPANTS, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ledgers:return_upload"), {"file": _named(returned, "疑似危房台账.xlsx")})
+    job = Job.objects.get(kind="ledgers.return_preview")
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    status_page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert f'href="{reverse("ledgers:return_detail", args=[job.result["ledger_return"]])}"' in status_page
+    assert "查看回传预览" in status_page
+    ret = LedgerReturn.objects.get(pk=job.result["ledger_return"])
+    assert [c["cells"] for c in ret.preview["changes"]] == [[{"column": OCCUPANTS, "old": "3", "new": "2"}]]
+    ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+    assert House.objects.get(pk=second_house.pk).occupants == 2
