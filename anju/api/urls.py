@@ -12,7 +12,13 @@ from anju.cases import api as cases_api
 from anju.dashboard import api as dashboard_api
 from anju.dynamic import api as dynamic_api
 from anju.eligibility import api as eapi
-from anju.households.api import HistoryImportViewSet, HouseholdViewSet, HouseViewSet, ListImportViewSet
+from anju.households.api import (
+    HistoryImportViewSet,
+    HouseholdViewSet,
+    HouseViewSet,
+    ListImportViewSet,
+    RenovationHistoryViewSet,
+)
 from anju.inspections import api as iapi
 from anju.ledgers import api as ledgers_api
 from anju.photochecks import api as photochecks_api
@@ -31,6 +37,7 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("houses", HouseViewSet, basename="house")
 router.register("list-imports", ListImportViewSet, basename="listimport")
 router.register("history-imports", HistoryImportViewSet, basename="historyimport")
+router.register("history-records", RenovationHistoryViewSet, basename="renovationhistory")
 router.register("campaigns", iapi.CampaignViewSet, basename="campaign")
 router.register("inspections", iapi.InspectionViewSet, basename="inspection")
 router.register("referrals", iapi.ReferralViewSet, basename="referral")

@@ -20,7 +20,7 @@ from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.masking import Kind, PersonalField, shown
 from anju.households import services
 from anju.households.choices import Department, Grade, GradeSource, KeyGroup
-from anju.households.filters import HouseFilter, HouseholdFilter
+from anju.households.filters import HistoryFilter, HouseFilter, HouseholdFilter
 from anju.households.history import error_report, history_import_cancel, history_import_commit, history_import_start
 from anju.households.importjobs import start_list_commit, start_list_preview
 from anju.households.listimport import list_import_cancel
@@ -32,6 +32,7 @@ from anju.households.models import (
     HouseholdStatus,
     ListImport,
     Member,
+    RenovationHistory,
 )
 from anju.jobs.serializers import JobSerializer
 from anju.regions.models import Region
@@ -325,3 +326,27 @@ class HistoryImportViewSet(ScopedReadOnlyViewSet):
             rows=len(record.invalid), fmt="csv",
         )  # fmt: skip
         return HttpResponse(error_report(record), content_type="text/csv; charset=utf-8")
+
+
+class RenovationHistorySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    id_number = PersonalField(kind=Kind.ID, label="身份证号", max_length=18, read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = RenovationHistory
+        fields = [
+            "id", "head_name", "id_number", "region_code", "region_name", "address", "year", "method", "amount",
+            "completed_on", "household", "house", "source",
+        ]  # fmt: skip
+
+
+class RenovationHistoryViewSet(ScopedReadOnlyViewSet):
+    """历史改造记录（国家农村危房改造信息系统导入）：按村（region）、改造年度（year）、改造方式
+    （method）、是否已在安居登记（linked）、姓名/地址/完整身份证号（q）筛选，与页面和导出同一
+    FilterSet；身份证号按角色脱敏。"""
+
+    scoped_queryset = RenovationHistory.objects.select_related("region").order_by(
+        "region_code", "-year", "head_name", "pk"
+    )
+    serializer_class = RenovationHistorySerializer
+    filterset_class = HistoryFilter

@@ -44,3 +44,18 @@ def house_table(user: Any, params: dict[str, str]) -> ExportTable:
         total=queryset.count(),
         error="；".join(filterset.error_list),
     )
+
+
+@export_source("households.renovationhistory")
+def history_table(user: Any, params: dict[str, str]) -> ExportTable:
+    filterset = selectors.history_list(viewer=user, params=_query(params))
+    queryset = filterset.qs
+    return ExportTable(
+        what="households.renovationhistory",
+        title="历史改造记录",
+        headers=selectors.HISTORY_EXPORT_HEADERS,
+        widths=selectors.HISTORY_EXPORT_WIDTHS,
+        rows=selectors.history_export_rows(queryset=queryset, viewer=user),
+        total=queryset.count(),
+        error="；".join(filterset.error_list),
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.households.choices import ELDERLY_AGE, Grade, GradeSource, KeyGroup, StructureType
 from anju.households.headline import CD_HOUSES
 from anju.households.idcard import normalize_id_number
-from anju.households.models import House, Household, HouseholdStatus, Member
+from anju.households.models import House, Household, HouseholdStatus, Member, RenovationHistory
 from anju.regions.filters import RegionFilterSet
 
 DANGEROUS = ("C", "D")
@@ -224,3 +224,46 @@ class HouseFilter(RegionFilterSet):
         if value is None:
             return qs
         return qs.filter(storeys__gte=3) if value else qs.filter(storeys__lt=3)
+
+
+def _history_years() -> list[tuple[str, str]]:
+    """改造年度 choices: the national programme's years up to this one, newest first."""
+    return [(str(y), f"{y} 年") for y in range(timezone.localdate().year, 2007, -1)]
+
+
+class HistoryFilter(RegionFilterSet):
+    """历史改造记录 (ADR 0041): the list page, ``/api/history-records/`` and the export."""
+
+    q = django_filters.CharFilter(label="搜索", method="filter_q")
+    year = django_filters.ChoiceFilter(label="改造年度", choices=[], empty_label="全部年度")
+    method = django_filters.CharFilter(label="改造方式", field_name="method")
+    linked = django_filters.ChoiceFilter(
+        label="在安居登记",
+        choices=[("yes", "已关联农户"), ("no", "未在安居登记")],
+        method="filter_linked",
+        empty_label="是否已登记",
+    )
+
+    class Meta:
+        model = RenovationHistory
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = _history_years()  # up to this year, read per request
+
+    def filter_q(self, qs: QuerySet[RenovationHistory], name: str, value: str) -> QuerySet[RenovationHistory]:
+        # A part of the name or address, or a whole ID number (never a part of one).
+        value = value.strip()
+        if not value:
+            return qs
+        number = normalize_id_number(value)
+        return qs.filter(
+            Q(head_name__contains=value)
+            | Q(address__contains=value)
+            | Q(id_number=number)
+            | Q(id_number=number.lower())
+        )
+
+    def filter_linked(self, qs: QuerySet[RenovationHistory], name: str, value: str) -> QuerySet[RenovationHistory]:
+        return qs.filter(household__isnull=value != "yes")

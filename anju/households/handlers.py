@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from anju.core.memlimit import memory_limit
 from anju.households.history import history_import_preview
@@ -89,4 +90,5 @@ def history_preview(job: Job, progress: Callable[[int, int, str], None]) -> dict
     if record.status == HistoryImportStatus.REFUSED:
         raise JobFailed(record.error, {"history_import": record.pk})
     progress(1, 1, "完成")
-    return {"history_import": record.pk, **record.counts}
+    link = reverse("households:history_detail", args=[record.pk])
+    return {"history_import": record.pk, "link": link, "link_label": "查看预览并确认导入", **record.counts}

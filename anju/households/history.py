@@ -24,11 +24,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.dispatch import receiver
 from django.utils import timezone
 
 from anju.accounts.models import User
 from anju.audit.models import AuditAction, AuditEvent
-from anju.audit.services import audit_record
+from anju.audit.services import audit_record, changes_between, model_snapshot
 from anju.core.context import current_context
 from anju.core.masking import Kind, mask
 from anju.core.tabular import FormulaCell, NumberCell, TabularError, looks_like_excel_number, open_table
@@ -51,6 +52,7 @@ from anju.households.models import (
     RenovationHistory,
 )
 from anju.households.permissions import can_write_households
+from anju.households.signals import registered
 from anju.jobs.models import Job
 from anju.jobs.services import job_start
 from anju.regions.models import Region
@@ -420,3 +422,35 @@ def past_renovations(*, household: Household, house: House | None) -> list[Renov
     if house is not None:
         q |= Q(house=house)
     return list(RenovationHistory.objects.filter(q).order_by("-year", "-pk"))
+
+
+@receiver(registered)
+def link_registered(*, household_id: int, id_numbers: list[str], acting_user: User, **_: Any) -> int:
+    """A person or an only house registered after the import (ADR 0041): the national system's
+    records of these ID numbers (a lower-case x matching) not yet linked are linked to the
+    household, and the household's records without a house to its only house, so the watch list
+    and the guard see them as records linked at import. Audited per record; returns how many
+    records changed."""
+    upper = [n.upper() for n in id_numbers]
+    mine = Q(household_id=household_id, house__isnull=True)
+    if upper:
+        mine |= Q(household__isnull=True, id_number__in=[*upper, *(n.lower() for n in upper)])
+    records = list(RenovationHistory.objects.filter(mine).select_for_update())
+    if not records:
+        return 0
+    house_id = House.objects.filter(household_id=household_id, is_only_house=True).values_list("pk", flat=True).first()
+    changed = 0
+    for record in records:
+        before = model_snapshot(record, ("household_id", "house_id"))
+        record.household_id = household_id
+        record.house_id = record.house_id or house_id
+        after = model_snapshot(record, ("household_id", "house_id"))
+        if after == before:
+            continue
+        record.save(update_fields=["household", "house"])
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=record, changes=changes_between(before, after),
+            note="国家系统历史改造记录关联到新登记的农户/房屋",
+        )  # fmt: skip
+        changed += 1
+    return changed

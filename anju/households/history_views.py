@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
 from anju.audit.services import log_export
+from anju.core.filtering import refuse_invalid
 from anju.core.pages import error_text, run_action
 from anju.core.scoping import get_visible_or_404
+from anju.households import selectors
 from anju.households.forms import HistoryUploadForm
 from anju.households.history import (
     error_report,
@@ -26,6 +28,8 @@ from anju.households.history import (
 )
 from anju.households.models import HistoryImport, HistoryImportStatus
 from anju.households.permissions import can_write_households
+from anju.households.views import _export as export_now
+from anju.households.views import _export_later as export_later
 from anju.jobs.models import Job
 
 PREVIEW_ROWS = 200
@@ -113,3 +117,41 @@ def history_errors(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(error_report(record), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"历史改造记录错误报告-{pk}.csv") or ""
     return response
+
+
+@login_required
+def history_records(request: HttpRequest) -> HttpResponse:
+    """历史改造记录: the imported records of the user's region, filtered by village, year,
+    改造方式, linked or not, name/address/whole ID number; ID numbers masked by role."""
+    filterset = selectors.history_list(viewer=request.user, params=request.GET)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter": filterset,
+        "query": query.urlencode(),
+        "regions": selectors.region_options(viewer=request.user),
+        "selected_region": request.GET.get("region", ""),
+        "methods": selectors.history_methods(viewer=request.user),
+        "page_title": "历史改造记录",
+    }
+    return render(request, "households/history_records.html", context)
+
+
+@login_required
+def history_records_export(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.history_list(viewer=request.user, params=request.GET)
+    if refused := refuse_invalid(filterset):
+        return refused
+    title = "历史改造记录"
+    if later := export_later(request, source="households.renovationhistory", title=title, total=filterset.qs.count()):
+        return later
+    return export_now(
+        request,
+        what="households.renovationhistory",
+        title=title,
+        headers=selectors.HISTORY_EXPORT_HEADERS,
+        rows=selectors.history_export_rows(queryset=filterset.qs, viewer=request.user),
+        widths=selectors.HISTORY_EXPORT_WIDTHS,
+    )

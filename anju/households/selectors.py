@@ -11,8 +11,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from anju.audit.models import AuditEvent
 from anju.core.actors import Viewer
 from anju.core.masking import Kind, shown
-from anju.households.filters import HouseFilter, HouseholdFilter
-from anju.households.models import House, Household, HouseholdStatus, Member
+from anju.households.filters import HistoryFilter, HouseFilter, HouseholdFilter
+from anju.households.models import House, Household, HouseholdStatus, Member, RenovationHistory
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -194,4 +194,46 @@ def house_export_rows(*, queryset: QuerySet[House], viewer: Viewer) -> Any:
             h.grade_on,
             h.renovated_year,
             h.get_renovation_programme_display(),
+        )
+
+
+# --- 历史改造记录 (ADR 0041) ---------------------------------------------------------------------
+
+HISTORY_EXPORT_HEADERS = (
+    "户主姓名", "身份证号", "所在村", "区划代码", "地址", "改造年度", "改造方式", "补助金额（元）", "竣工日期",
+    "安居农户", "来源文件",
+)  # fmt: skip
+HISTORY_EXPORT_WIDTHS = (10, 20, 14, 14, 30, 8, 12, 12, 11, 10, 24)
+
+
+def history_list(*, viewer: Viewer, params: Any) -> HistoryFilter:
+    base = (
+        RenovationHistory.objects.visible_to(viewer)
+        .select_related("region", "household", "source")
+        .order_by("region_code", "-year", "head_name", "pk")
+    )
+    return HistoryFilter(params, queryset=base)
+
+
+def history_methods(*, viewer: Viewer) -> list[str]:
+    """The 改造方式 the national system wrote in the user's region, for the filter's choices."""
+    return list(
+        RenovationHistory.objects.visible_to(viewer).order_by("method").values_list("method", flat=True).distinct()
+    )
+
+
+def history_export_rows(*, queryset: QuerySet[RenovationHistory], viewer: Viewer) -> Iterator[tuple[Any, ...]]:
+    for h in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield (
+            h.head_name,
+            shown(h.id_number, Kind.ID, viewer),
+            h.region.name,
+            h.region_code,
+            h.address,
+            h.year,
+            h.method,
+            float(h.amount) if h.amount is not None else None,
+            h.completed_on,
+            "已关联" if h.household_id else "未登记",
+            h.source.original_name,
         )

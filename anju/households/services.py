@@ -18,7 +18,7 @@ from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyG
 from anju.households.idcard import IdNumberError, parse_id_number
 from anju.households.models import HOUSE_DATA_FIELDS, House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
-from anju.households.signals import facts_changed
+from anju.households.signals import facts_changed, registered
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -128,6 +128,7 @@ def household_create(
             obj=household,
             changes=changes_between({}, model_snapshot(household, HOUSEHOLD_FIELDS)),
         )
+        registered.send(sender=Household, household_id=household.pk, id_numbers=[info.number], acting_user=acting_user)
     return household
 
 
@@ -185,6 +186,7 @@ def member_add(*, acting_user: User, household: Household, name: str, id_number:
             obj=member,
             changes=changes_between({}, model_snapshot(member, ("household_id", "name", "id_number", "relation"))),
         )
+        registered.send(sender=Member, household_id=household.pk, id_numbers=[info.number], acting_user=acting_user)
     return member
 
 
@@ -335,6 +337,8 @@ def house_create(*, acting_user: User, household: Household, **values: Any) -> H
             changes=changes_between({}, model_snapshot(house, HOUSE_FIELDS)),
         )
         facts_changed(acting_user=acting_user, reason="登记房屋", household_ids=[household.pk])
+        if house.is_only_house:
+            registered.send(sender=House, household_id=household.pk, id_numbers=[], acting_user=acting_user)
     return house
 
 

@@ -21,6 +21,13 @@ household_facts_changed = Signal()
 # The inspections app closes its referrals for them (a referral asks exactly that question).
 statuses_confirmed = Signal()
 
+# Sent inside the registering service's transaction (so a receiver's writes stand or fall with
+# it) when people or an only house are registered: a household with its head (household_create),
+# a member (member_add), a house (house_create). kwargs: household_id (int), id_numbers
+# (list[str], the people just registered; empty for a house), acting_user. The national-system
+# history (``history.link_registered``) links its records of these people to the household.
+registered = Signal()
+
 
 def facts_changed(
     *, acting_user: User, reason: str, household_ids: Iterable[int] = (), region_code: str | None = None

@@ -19,13 +19,14 @@ from rest_framework.routers import DefaultRouter
 
 from anju.accounts.actors import signed_in_user
 from anju.core.api_base import ScopedReadOnlyViewSet
+from anju.jobs.models import Job
 from anju.jobs.serializers import JobSerializer
 from anju.ledgers import selectors
 from anju.ledgers.acts import available_acts
 from anju.ledgers.forms import RETURN_MAX_MB
 from anju.ledgers.models import LedgerReturn
 from anju.ledgers.registry import LEDGERS
-from anju.ledgers.services import FORMATS, LedgerFile, ledger_export, ledger_return_commit, ledger_return_preview
+from anju.ledgers.services import FORMATS, LedgerFile, ledger_export, ledger_return_commit, ledger_return_start
 from anju.regions.models import Region
 
 
@@ -160,7 +161,8 @@ class LedgerReturnViewSet(ScopedReadOnlyViewSet):
     serializer_class = LedgerReturnSerializer
 
     @extend_schema(
-        request={"multipart/form-data": LedgerReturnUploadSerializer}, responses={201: LedgerReturnSerializer}
+        request={"multipart/form-data": LedgerReturnUploadSerializer},
+        responses={201: LedgerReturnSerializer, 202: JobSerializer},
     )
     def create(self, request: Request, format: str | None = None) -> Response:
         upload = LedgerReturnUploadSerializer(data=request.data)
@@ -168,7 +170,9 @@ class LedgerReturnViewSet(ScopedReadOnlyViewSet):
         file = upload.validated_data["file"]
         if file.size > RETURN_MAX_MB << 20:
             raise exceptions.ValidationError({"file": f"文件超过 {RETURN_MAX_MB} MB，不是本系统导出的台账。"})
-        ret = ledger_return_preview(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
+        ret = ledger_return_start(acting_user=signed_in_user(request), data=file.read(), filename=file.name)
+        if isinstance(ret, Job):  # a big file: previewed by a background job (its result names the return)
+            return Response(JobSerializer(ret).data, status=status.HTTP_202_ACCEPTED)
         return Response(self.get_serializer(ret).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=LedgerReturnSerializer)

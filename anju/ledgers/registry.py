@@ -502,7 +502,8 @@ def route_text(method_name: str, stage: str, end_reason: str) -> str:
     return method_name or "待定"
 
 
-def monitoring_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def monitoring_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The plan year's cases, each row keyed by its case (ADR 0040)."""
     names = region_names(scope.prefix)
     paid = (
         Payment.objects.filter(case=OuterRef("pk"))
@@ -511,11 +512,14 @@ def monitoring_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    base = _monitoring_qs(scope)
+    if only is not None:
+        base = base.filter(pk__in=only)
     qs = (
-        _monitoring_qs(scope)
-        .annotate(paid=Subquery(paid))
+        base.annotate(paid=Subquery(paid))
         .order_by("region_code", "household__head_name", "pk")
         .values_list(
+            "pk",
             "household_id",
             "region_code",
             "household__head_name",
@@ -535,26 +539,31 @@ def monitoring_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
     )
     grades = dict(GradeAtOpening.choices)
     for batch in chunks(qs.iterator(chunk_size=CHUNK)):
-        statuses = statuses_of([r[0] for r in batch])
-        for hid, code, name, id_no, grade, on, method, stage, reason, year, start, finish, accept, pay, closed in batch:
+        statuses = statuses_of([r[1] for r in batch])
+        for pk, hid, code, name, id_no, grade, on, method, stage, reason, year, *dates, pay, closed in batch:
             groups, departments, _ = group_cells(statuses.get(hid, []))
             yield (
-                names.get(township_code(code), ""),
-                names.get(village_code(code), ""),
-                name,
-                id_text(id_no, scope.full_ids),
-                groups,
-                departments,
-                grades.get(grade, grade),
-                on,
-                route_text(method, stage, reason),
-                year,
-                start,
-                finish,
-                accept,
-                money(pay) or 0.0,
-                closed,
+                pk,
+                (
+                    names.get(township_code(code), ""),
+                    names.get(village_code(code), ""),
+                    name,
+                    id_text(id_no, scope.full_ids),
+                    groups,
+                    departments,
+                    grades.get(grade, grade),
+                    on,
+                    route_text(method, stage, reason),
+                    year,
+                    *dates,
+                    money(pay) or 0.0,
+                    closed,
+                ),
             )
+
+
+def monitoring_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in monitoring_keyed(scope))
 
 
 def monitoring_count(scope: Scope) -> int:
@@ -627,16 +636,28 @@ def _plan_qs(scope: Scope) -> QuerySet[Any]:
     )
 
 
-def plan_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def plan_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The townships' sums, each row keyed by its township's code (an aggregate: no object to
+    edit; the key only lets a returned file be checked, ADR 0040)."""
     names = region_names(scope.prefix)
-    for township, *figures in _plan_qs(scope):
+    qs = _plan_qs(scope)
+    if only is not None:
+        qs = qs.filter(township__in=[str(k) for k in only])
+    for township, *figures in qs:
         yield (
-            names.get(township + "000", township + "000"),
-            *(value if i % 2 == 0 else money(value) for i, value in enumerate(figures[:14])),
-            figures[14],
-            money(figures[15]),
-            money(figures[16]),
+            int(township),
+            (
+                names.get(township + "000", township + "000"),
+                *(value if i % 2 == 0 else money(value) for i, value in enumerate(figures[:14])),
+                figures[14],
+                money(figures[15]),
+                money(figures[16]),
+            ),
         )
+
+
+def plan_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in plan_keyed(scope))
 
 
 def plan_count(scope: Scope) -> int:
@@ -765,6 +786,7 @@ LEDGERS: dict[str, Ledger] = {
             ),
             rows=monitoring_rows,
             count=monitoring_count,
+            keyed=monitoring_keyed,
         ),
         Ledger(
             key="subsidy_plan",
@@ -795,6 +817,7 @@ LEDGERS: dict[str, Ledger] = {
             rows=plan_rows,
             count=plan_count,
             unit="",
+            keyed=plan_keyed,
         ),
         Ledger(
             key="disaster",

@@ -15,13 +15,14 @@ import datetime
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import signing
 
 from anju.accounts.models import User
+from anju.cases.models import RenovationCase
 from anju.core.scoping import get_visible_or_404
 from anju.core.tabular import FormulaCell, clean_text
 from anju.households.models import House, Household
@@ -55,6 +56,12 @@ class Returnable:
     editable: tuple[Editable, ...]
     noun: str
     apply: Callable[[User, int, dict[str, Any]], None]
+    # Why a read-only column is refused: per header, else ``readonly_reason``.
+    readonly: dict[str, str] = field(default_factory=dict)
+    readonly_reason: str = "只读列：该列不能在表格中修改，请在系统中办理。"
+
+    def refusal(self, header: str) -> str:
+        return self.readonly.get(header, self.readonly_reason)
 
 
 def parse_count(text: str) -> int:
@@ -81,6 +88,14 @@ def parse_group_name(text: str) -> str:
     return text
 
 
+def parse_head_name(text: str) -> str:
+    if not text:
+        raise CellRefused("请填写户主姓名。")
+    if len(text) > 50:
+        raise CellRefused("户主姓名不超过 50 个字。")
+    return text
+
+
 def _apply_house(user: User, key: int, fields: dict[str, Any]) -> None:
     house = get_visible_or_404(House.objects.all(), user, pk=key)
     house_update(acting_user=user, house=house, **fields)
@@ -90,6 +105,31 @@ def _apply_household(user: User, key: int, fields: dict[str, Any]) -> None:
     household = get_visible_or_404(Household.objects.all(), user, pk=key)
     household_update(acting_user=user, household=household, **fields)
 
+
+def _apply_case_household(user: User, key: int, fields: dict[str, Any]) -> None:
+    case = get_visible_or_404(RenovationCase.objects.select_related("household"), user, pk=key)
+    household_update(acting_user=user, household=case.household, **fields)
+
+
+def _apply_nothing(user: User, key: int, fields: dict[str, Any]) -> None:
+    raise CellRefused(PLAN_REFUSAL)  # never reached: the summary table has no editable column
+
+
+# A date of the monitoring ledger moves only with the case's act on the case page (开工, 竣工,
+# 竣工验收, 销号) or with the house's appraisal; typed in a file it is refused with where to go.
+CASE_ACT = "须在案件页办理（开工/竣工等），不能在表格中修改。"
+MONITORING_READONLY = {
+    "开工日期": f"开工日期{CASE_ACT}",
+    "竣工日期": f"竣工日期{CASE_ACT}",
+    "验收日期": f"验收日期{CASE_ACT}",
+    "销号日期": f"销号日期{CASE_ACT}",
+    "改造方式/保障方式": f"改造方式随签订改造协议或终止案件确定，{CASE_ACT}",
+    "计划年度": f"计划年度随县级审批确定，{CASE_ACT}",
+    "危险等级": "危险等级随鉴定确定，须在房屋鉴定中办理，不能在表格中修改。",
+    "鉴定日期": "鉴定日期随鉴定确定，须在房屋鉴定中办理，不能在表格中修改。",
+    "已拨付资金（元）": "已拨付资金由资金拨付记录汇总，须在案件页登记拨付，不能在表格中修改。",
+}
+PLAN_REFUSAL = "汇总表不能回传修改，请修改对应案件。"
 
 # Which columns each ledger lets an officer edit in the file, and through which service: the
 # same ones the house and household pages call. A ledger not named here comes back refused.
@@ -116,6 +156,19 @@ RETURNABLE: dict[str, Returnable] = {
         noun="农户",
         apply=_apply_household,
     ),
+    # Rows are cases; the one column the pages let an officer type directly is the head's name
+    # (the household page, ``household_update``). The case's own details service (修改改造信息:
+    # builder, planned area) edits nothing this ledger shows; every other column moves only with
+    # a case act or an appraisal (ADR 0040).
+    "monitoring": Returnable(
+        editable=(Editable("户主姓名", "head_name", parse_head_name),),
+        noun="案件",
+        apply=_apply_case_household,
+        readonly=MONITORING_READONLY,
+    ),
+    # An aggregate: each row sums many cases. The file carries its version and row keys so a
+    # returned copy is recognised, and every edited cell is refused (ADR 0040).
+    "subsidy_plan": Returnable(editable=(), noun="乡镇", apply=_apply_nothing, readonly_reason=PLAN_REFUSAL),
 }
 # The service's field errors, shown on the cell they concern.
 FIELD_HEADERS = {e.field: e.header for r in RETURNABLE.values() for e in r.editable}
@@ -123,7 +176,10 @@ FIELD_HEADERS = {e.field: e.header for r in RETURNABLE.values() for e in r.edita
 
 def returnable_ledgers() -> list[tuple[Ledger, str]]:
     """Each ledger that may come back, with the names of its editable columns."""
-    return [(LEDGERS[key], "、".join(e.header for e in r.editable)) for key, r in RETURNABLE.items()]
+    return [
+        (LEDGERS[key], "、".join(e.header for e in r.editable) or "无（汇总表，回传时每处修改都会被拒收）")
+        for key, r in RETURNABLE.items()
+    ]
 
 
 def editable_indexes(ledger: Ledger) -> frozenset[int]:

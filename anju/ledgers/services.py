@@ -149,12 +149,14 @@ def _make_returnable(drawn: Drawn, out: Any, progress: Any, user: Any) -> int:
             yield (*row, row_key(export.pk, key, row_hashes(ledger, row)))
 
     names = "、".join(e.header for e in RETURNABLE[ledger.key].editable)
-    stamp = ReturnStamp(
-        token=export_token(ledger, export.pk),
-        editable=editable_indexes(ledger),
-        note=f"本文件由安居系统导出（第 {export.pk} 版）。可修改黄色表头的列（{names}）后，在「台账 → 回传台账」上传。",
-    )
-    subtitle = f"{drawn.subtitle()}　　黄色表头的列可修改后回传"
+    note = f"本文件由安居系统导出（第 {export.pk} 版）。"
+    if names:
+        note += f"可修改黄色表头的列（{names}）后，在「台账 → 回传台账」上传。"
+        subtitle = f"{drawn.subtitle()}　　黄色表头的列可修改后回传"
+    else:
+        note += "本表为汇总表，不能回传修改；如有错误请修改对应案件。"
+        subtitle = f"{drawn.subtitle()}　　汇总表，不能回传修改"
+    stamp = ReturnStamp(token=export_token(ledger, export.pk), editable=editable_indexes(ledger), note=note)
     count = write_xlsx(ledger.key, stamped(), out, title=drawn.title, subtitle=subtitle, progress=progress, stamp=stamp)
     LedgerExport.objects.filter(pk=export.pk).update(keys=keys)
     return count
@@ -242,7 +244,8 @@ def _refuse_file(ret: LedgerReturn, problems: list[str]) -> LedgerReturn:
 def _label(ledger: Ledger, row: Sequence[Any]) -> str:
     """「北渔泽村委会 甲」: the village and the head's name, as the officer finds the row."""
     headers = ledger.headers
-    village = row[headers.index("村")] if "村" in headers else ""
+    place = "村" if "村" in headers else "乡镇"  # the summary table names a township
+    village = row[headers.index(place)] if place in headers else ""
     name = row[headers.index("户主姓名")] if "户主姓名" in headers else ""
     return f"{village} {name}".strip()
 
@@ -404,7 +407,7 @@ def _cell_refusal(ledger: Ledger, index: int, exported: str, now: Sequence[Any] 
     if formula:
         return "单元格是公式：回传台账只接受填写的值。"
     if column.header not in {e.header for e in config.editable}:
-        return "只读列：该列不能在表格中修改，请在系统中办理。"
+        return config.refusal(column.header)
     if now is None:
         return f"该{config.noun}已不在本台账中（导出后情况已变化），修改不能写入。"
     if cell_hash(column, now[index]) != exported:
@@ -493,6 +496,29 @@ def _try(apply: Any, user: User, key: int, fields: dict[str, Any]) -> str | None
         return error_text(exc)
     except (PermissionDenied, Http404) as exc:
         return str(exc) or "该行不在您的管辖范围内。"
+
+
+# A returned file up to this size is previewed while the user waits (~2 s for a county's few
+# thousand rows); a bigger one (a county's whole ledger) is previewed as a background job.
+RETURN_DIRECT_BYTES = 2 << 20
+RETURN_JOB_KIND = "ledgers.return_preview"
+
+
+def ledger_return_start(*, acting_user: User, data: bytes, filename: str) -> LedgerReturn | Job:
+    """Preview a returned ledger: at once when the file is small, else as a background job whose
+    page shows the progress and then links the preview (as the history import does)."""
+    ensure_return_act(None, acting_user, ReturnAct.UPLOAD)
+    if len(data) <= RETURN_DIRECT_BYTES:
+        return ledger_return_preview(acting_user=acting_user, data=data, filename=filename)
+    name = (filename or "回传台账.xlsx")[-200:]
+    return job_start(
+        acting_user=acting_user,
+        kind=RETURN_JOB_KIND,
+        title=f"回传台账预览：{name}",
+        params={"filename": name},
+        input_name=name,
+        input_data=data,
+    )
 
 
 def ledger_return_preview(*, acting_user: User, data: bytes, filename: str) -> LedgerReturn:

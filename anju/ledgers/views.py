@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.actors import signed_in_user
 from anju.core.pages import error_text, run_action
 from anju.core.scoping import get_visible_or_404
+from anju.jobs.models import Job
 from anju.ledgers import selectors
 from anju.ledgers.acts import ReturnAct, act_refusal, available_acts
 from anju.ledgers.forms import LedgerFilterForm, ReturnUploadForm
@@ -28,7 +29,7 @@ from anju.ledgers.services import (
     LedgerFile,
     ledger_export,
     ledger_return_commit,
-    ledger_return_preview,
+    ledger_return_start,
 )
 
 
@@ -137,10 +138,13 @@ def return_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not refused and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            ret = ledger_return_preview(acting_user=signed_in_user(request), data=upload.read(), filename=upload.name)
+            ret = ledger_return_start(acting_user=signed_in_user(request), data=upload.read(), filename=upload.name)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
+            if isinstance(ret, Job):
+                messages.info(request, "文件较大，已转为后台任务逐格比对，完成后在任务页打开预览。")
+                return redirect("jobs:job_detail", pk=ret.pk)
             return redirect("ledgers:return_detail", pk=ret.pk)
     recent = LedgerReturn.objects.visible_to(request.user).select_related("created_by")[:20]
     context = {

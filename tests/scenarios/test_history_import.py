@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from anju.accounts.models import User
 from anju.anomalies.choices import FindingStatus
@@ -24,6 +25,7 @@ from anju.cases.tests.conftest import covered_home, officers, tl_head  # noqa: F
 from anju.cases.watch import renovated_under_watch
 from anju.households.history import error_report, history_import_commit, history_import_preview
 from anju.households.models import HistoryImport, HistoryImportStatus, RenovationHistory
+from anju.households.services import house_create, household_create, member_add
 from anju.inspections.tests.conftest import make_id
 from anju.regions.models import Region
 from tests.scenarios.conftest import ago
@@ -184,3 +186,86 @@ def test_a_large_file_is_previewed_as_a_background_job(
     assert job.status == JobStatus.SUCCEEDED, job.message
     record = HistoryImport.objects.get(pk=job.result["history_import"])
     assert record.status == HistoryImportStatus.PREVIEWED and record.counts["new"] == 1
+
+
+def test_a_person_registered_after_the_import_is_linked_and_their_house_kept_under_watch(
+    regions: dict[str, Region],
+    tl_county: User,
+    tl_clerk: User,
+) -> None:
+    """The national system knew 己 and her son before anju did: registering the household, the
+    son as a member and their only house links both records, and the house is on the watch list."""
+    mother, son = make_id(41), make_id(42)
+    data = workbook(
+        ["己", mother, "屯留区渔泽镇北渔泽村", 2023, "拆除重建", 35000, "2023-11-02"],
+        ["庚", son.lower(), "屯留区渔泽镇北渔泽村", 2019, "修缮加固", 9000, "2019-10-02"],
+    )  # fmt: skip
+    record = history_import_preview(acting_user=tl_county, data=data, filename="国家系统导出.xlsx")
+    history_import_commit(acting_user=tl_county, history_import=record)
+    assert not RenovationHistory.objects.filter(household__isnull=False).exists()
+
+    household = household_create(
+        acting_user=tl_clerk, region=regions["140405102201"], head_name="己", head_id_number=mother
+    )
+    assert RenovationHistory.objects.get(id_number=mother).household == household
+    member_add(acting_user=tl_clerk, household=household, name="庚", id_number=son, relation="child")
+    assert RenovationHistory.objects.get(year=2019).household == household
+    house = house_create(
+        acting_user=tl_clerk, household=household, structure="brick_wood", build_year=2023, seismic_intensity=7
+    )
+    assert set(RenovationHistory.objects.values_list("house", flat=True)) == {house.pk}
+    assert [h.pk for h in renovated_under_watch(tl_county, ago(0))] == [house.pk]
+    assert (
+        AuditEvent.objects.filter(object_type="households.renovationhistory", note__contains="关联到新登记").count()
+        == 4
+    )  # each record linked to the household, then to the house
+
+
+def test_the_history_records_page_filters_by_village_year_method_and_id_and_masks_by_role(
+    regions: dict[str, Region],
+    tl_county: User,
+    tl_head: User,  # noqa: F811
+    client: Any,
+) -> None:
+    """历史改造记录 next to the imports: one FilterSet behind the page, the export and the API;
+    the village head sees only his village, every ID number masked."""
+    a, b, c = make_id(61), make_id(62), make_id(63)
+    data = workbook(
+        ["辛", a, "渔泽镇北渔泽村", 2022, "修缮加固", 14000, "2022-10-20"],
+        ["壬", b, "渔泽镇北渔泽村", 2020, "拆除重建", 35000, "2020-11-02"],
+        ["癸", c, "屯留区余吾镇余吾村3组", 2022, "拆除重建", 35000, "2022-11-02"],
+    )  # fmt: skip
+    history_import_commit(
+        acting_user=tl_county,
+        history_import=history_import_preview(acting_user=tl_county, data=data, filename="国家系统导出.xlsx"),
+    )
+    url = reverse("households:history_records")
+    assert url == "/households/history/records/"
+    client.force_login(tl_county)
+
+    def names(params: dict[str, str]) -> set[str]:
+        page = client.get(url, params).content.decode()
+        return {n for n in ("辛", "壬", "癸") if f"<td>{n}</td>" in page}
+
+    assert names({}) == {"辛", "壬", "癸"}
+    assert names({"region": "140405102201"}) == {"辛", "壬"}
+    assert names({"region": "140405102201", "year": "2022"}) == {"辛"}
+    assert names({"method": "拆除重建"}) == {"壬", "癸"}
+    assert names({"q": c}) == {"癸"} and names({"q": c[:10]}) == set()  # a whole ID number only
+    assert a in client.get(url).content.decode()  # the county officer sees whole numbers
+    bad = client.get(url, {"year": "1999"}).content.decode()
+    assert 'data-testid="filter-errors"' in bad and "改造年度：" in bad and names({"year": "1999"}) == set()
+
+    export = client.get(reverse("households:history_records_export"), {"year": "2022"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert a in cells and c in cells and "壬" not in cells
+    api = client.get("/api/history-records/", {"method": "拆除重建", "year": "2020"}).json()
+    assert [r["id_number"] for r in api["results"]] == [b]
+
+    client.force_login(tl_head)
+    page = client.get(url).content.decode()
+    assert names({}) == {"辛", "壬"}  # his village only
+    assert a not in page and b not in page and a[:4] in page  # masked
+    rows = client.get("/api/history-records/").json()["results"]
+    assert len(rows) == 2 and all("*" in r["id_number"] for r in rows)

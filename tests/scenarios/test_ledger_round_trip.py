@@ -24,6 +24,8 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from anju.accounts.models import User
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.audit.models import AuditEvent
+from anju.cases.models import RenovationCase
+from anju.cases.tests.conftest import case, covered_home, officers, tl_head  # noqa: F401
 from anju.households.models import House
 from anju.households.services import house_create, house_update, household_create
 from anju.inspections.services import inspection_record
@@ -329,10 +331,6 @@ def test_the_general_households_ledger_comes_back_too_and_the_plan_does_not(
     assert [c["cells"] for c in ret.preview["changes"]] == [[{"column": OCCUPANTS, "old": "2", "new": "1"}]]
     ledger_return_commit(acting_user=tl_county, ledger_return=ret)
     assert House.objects.get(pk=general_home["house"].pk).occupants == 1
-    plan = ledger_export(acting_user=tl_county, key="subsidy_plan", fmt="xlsx", year=2026)
-    assert isinstance(plan, LedgerFile)
-    refused = upload(tl_county, plan.content, "补助资金计划表.xlsx")
-    assert "不是安居导出的可回传台账" in refused.problems[0]  # a summary table has no rows to correct
 
 
 WHERE = {
@@ -372,3 +370,79 @@ def test_who_may_send_a_ledger_back_and_commit_it_walks_every_role_and_state(
     assert "没有可以写入的修改" in act_refusal(nothing, tl_county, ReturnAct.COMMIT)
     ledger_return_commit(acting_user=tl_county, ledger_return=ret)
     assert "已写入" in act_refusal(LedgerReturn.objects.get(pk=ret.pk), tl_county, ReturnAct.COMMIT)
+
+
+def test_a_monitoring_ledger_comes_back_its_name_accepted_and_a_start_date_sent_to_the_case_page(
+    case: RenovationCase,  # noqa: F811
+    tl_county: User,
+) -> None:
+    """动态监测台账: rows are cases; the head's name goes through the household page's service,
+    a date typed in the file is refused with where it is done."""
+    result = ledger_export(acting_user=tl_county, key="monitoring", fmt="xlsx", year=case.year)
+    assert isinstance(result, LedgerFile)
+
+    def change(sheet: Any) -> None:
+        set_cell(sheet, "甲", "开工日期", datetime.date(2026, 3, 1))
+        set_cell(sheet, "甲", NAME, "甲某")
+
+    ret = upload(tl_county, edit(result.content, change), "动态监测台账.xlsx")
+    assert ret.status == ReturnStatus.PREVIEWED
+    [accepted] = ret.preview["changes"]
+    assert accepted["cells"] == [{"column": NAME, "old": "甲", "new": "甲某"}] and accepted["key"] == case.pk
+    [(where, reason)] = reasons(ret).items()
+    assert where == (FIRST, "开工日期") and "须在案件页办理（开工/竣工等）" in reason
+
+    ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+    case.refresh_from_db()
+    assert case.household.head_name == "甲某" and case.started_on is None
+    assert AuditEvent.objects.filter(
+        object_type="households.household", object_id=str(case.household_id), actor=tl_county
+    ).exists()
+
+
+def test_the_subsidy_plan_carries_its_version_and_every_edit_is_refused(
+    case: RenovationCase,  # noqa: F811
+    tl_county: User,
+) -> None:
+    """补助资金计划表 sums cases per township: the file is recognised, each changed cell is
+    refused with the reason, nothing can be committed."""
+    plan = ledger_export(acting_user=tl_county, key="subsidy_plan", fmt="xlsx", year=case.year)
+    assert isinstance(plan, LedgerFile)
+    sheet = openpyxl.load_workbook(io.BytesIO(plan.content)).worksheets[0]
+    assert sheet[FIRST][0].value == "渔泽镇"
+    returned = edit(plan.content, lambda s: setattr(s.cell(FIRST, column(s, "合计户数")), "value", 5))
+    ret = upload(tl_county, returned, "补助资金计划表.xlsx")
+    assert ret.status == ReturnStatus.PREVIEWED and ret.preview["changes"] == []
+    assert reasons(ret) == {(FIRST, "合计户数"): "汇总表不能回传修改，请修改对应案件。"}
+    with pytest.raises(ValidationError):
+        ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+
+
+def test_a_big_returned_ledger_is_previewed_as_a_background_job_that_links_its_preview(
+    general_home: GeneralHome,  # noqa: F811
+    second_house: House,
+    tl_county: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    """A file over the direct limit (2 MB; 100 bytes here) goes to the jobs page, whose result
+    opens the same cell-level preview, which then commits as any other."""
+    from anju.jobs.models import Job, JobStatus
+    from anju.ledgers import services
+
+    monkeypatch.setattr(services, "RETURN_DIRECT_BYTES", 100)
+    client = Client()
+    client.force_login(tl_county)
+    returned = edit(export(tl_county), lambda s: set_cell(s, "丙", OCCUPANTS, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ledgers:return_upload"), {"file": _named(returned, "疑似危房台账.xlsx")})
+    job = Job.objects.get(kind="ledgers.return_preview")
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    status_page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert f'href="{reverse("ledgers:return_detail", args=[job.result["ledger_return"]])}"' in status_page
+    assert "查看回传预览" in status_page
+    ret = LedgerReturn.objects.get(pk=job.result["ledger_return"])
+    assert [c["cells"] for c in ret.preview["changes"]] == [[{"column": OCCUPANTS, "old": "3", "new": "2"}]]
+    ledger_return_commit(acting_user=tl_county, ledger_return=ret)
+    assert House.objects.get(pk=second_house.pk).occupants == 2

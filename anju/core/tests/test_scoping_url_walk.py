@@ -42,7 +42,7 @@ from anju.eligibility.services import (
 )
 from anju.households.history import history_import_preview
 from anju.households.listimport import list_import_preview
-from anju.households.models import House
+from anju.households.models import House, RenovationHistory
 from anju.households.services import house_create, household_create, member_add, status_add
 from anju.households.tests.conftest import make_id
 from anju.inspections.models import FollowUp, HazardItem
@@ -254,6 +254,7 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "households:history_cancel": lambda o: {"pk": o["history_import"].pk},
     "households:history_errors": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-detail": lambda o: {"pk": o["history_import"].pk},
+    "api:renovationhistory-detail": lambda o: {"pk": o["history_record"].pk},
     "api:historyimport-commit": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-cancel": lambda o: {"pk": o["history_import"].pk},
     "api:historyimport-errors": lambda o: {"pk": o["history_import"].pk},
@@ -607,6 +608,10 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         acting_user=ps_admin, hardship=hardship, kind="goods", detail="向标记救助物资", provided_by="鹿鸣乡",
         provided_on=datetime.date.today(),
     )  # fmt: skip
+    history_record = RenovationHistory.objects.create(
+        id_number="500243195001010012", head_name="向标记", region=regions["500243202201"], region_code="500243202201",
+        year=2020, method="修缮加固", source=history_import,
+    )  # fmt: skip
     return {
         **duties,
         "ledger_return": ledger_return,
@@ -615,6 +620,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         "route_home": route_home,
         "hardship": hardship,
         "relief": relief,
+        "history_record": history_record,
         "photo_flag": photo_check.flags.get(),
         "anomaly": anomaly,
         "anomaly_run": anomaly_run,
