@@ -667,9 +667,16 @@ def plan_count(scope: Scope) -> int:
 # --- 灾害致危房屋台账 ---------------------------------------------------------------------------
 
 
-def disaster_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+def disaster_keyed(scope: Scope, only: Sequence[int] | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Each event's row keyed by the event (a summary: the key only lets a returned file be
+    recognised and refused cell by cell, ADR 0040)."""
     for d in disaster_damage(scope.prefix, scope.year):
-        yield (d.title, d.kind_label, d.occurred_on, d.area, d.inspected, d.dangerous, d.cases)
+        if only is None or d.event in only:
+            yield d.event, (d.title, d.kind_label, d.occurred_on, d.area, d.inspected, d.dangerous, d.cases)
+
+
+def disaster_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
+    return (row for _, row in disaster_keyed(scope))
 
 
 def disaster_count(scope: Scope) -> int:
@@ -834,6 +841,7 @@ LEDGERS: dict[str, Ledger] = {
                 Column("灾后重建案件", 9, INT, total=True),
             ),
             rows=disaster_rows,
+            keyed=disaster_keyed,
             count=disaster_count,
             unit="",
         ),

@@ -169,6 +169,13 @@ RETURNABLE: dict[str, Returnable] = {
     # An aggregate: each row sums many cases. The file carries its version and row keys so a
     # returned copy is recognised, and every edited cell is refused (ADR 0040).
     "subsidy_plan": Returnable(editable=(), noun="乡镇", apply=_apply_nothing, readonly_reason=PLAN_REFUSAL),
+    # Counted from the emergency inspections and cases of each event: a summary too.
+    "disaster": Returnable(
+        editable=(),
+        noun="灾害",
+        apply=_apply_nothing,
+        readonly_reason="汇总表不能回传修改，请在应急排查和改造案件中办理。",
+    ),
 }
 # The service's field errors, shown on the cell they concern.
 FIELD_HEADERS = {e.field: e.header for r in RETURNABLE.values() for e in r.editable}

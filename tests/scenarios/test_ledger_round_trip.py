@@ -446,3 +446,15 @@ def test_a_big_returned_ledger_is_previewed_as_a_background_job_that_links_its_p
     assert [c["cells"] for c in ret.preview["changes"]] == [[{"column": OCCUPANTS, "old": "3", "new": "2"}]]
     ledger_return_commit(acting_user=tl_county, ledger_return=ret)
     assert House.objects.get(pk=second_house.pk).occupants == 2
+
+
+def test_every_ledger_exported_as_xlsx_can_come_back() -> None:
+    """Each ledger names how it comes back: its editable columns and service, or (a summary
+    such as the 补助资金计划表 and the 灾害致危房屋台账) that every edit is refused with a reason;
+    a new ledger without a ``keyed`` reader fails here."""
+    from anju.ledgers.registry import LEDGERS
+    from anju.ledgers.returns import RETURNABLE
+
+    assert set(RETURNABLE) == set(LEDGERS)
+    assert all(ledger.keyed is not None for ledger in LEDGERS.values())
+    assert RETURNABLE["disaster"].readonly_reason.startswith("汇总表不能回传修改")
