@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
         "OrderFollowUpKindEnum": "anju.supervision.choices.FollowUpKind",
         "FindingSeverityEnum": "anju.anomalies.choices.Severity",
         "AnomalyFindingStatusEnum": "anju.anomalies.choices.FindingStatus",
+        "TrainingCategoryEnum": "anju.township.choices.TrainingCategory",
+        "ProtectionGradeEnum": "anju.township.choices.ProtectionGrade",
+        "GradeAtOpeningEnum": "anju.cases.choices.GradeAtOpening",
     },
 }
 
