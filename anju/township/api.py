@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,6 +26,7 @@ from anju.core.api_base import ScopedReadOnlyViewSet
 from anju.core.masking import Kind, PersonalField
 from anju.core.scoping import RegionScopedQuerySet
 from anju.households.models import House
+from anju.kit.api_versioning import CONFIG_FIELDS, ConfigDeriveSerializer, ConfigSerializer, VersionedConfigViewSet
 from anju.regions.models import Region
 from anju.township import api_bodies as bodies
 from anju.township import selectors, services
@@ -41,6 +42,7 @@ from anju.township.filters import (
 )
 from anju.township.models import (
     Craftsman,
+    DutyPolicy,
     ExpertVisit,
     HouseCheck,
     Project,
@@ -53,6 +55,7 @@ from anju.township.models import (
     TrainingSession,
     WorkingTeam,
 )
+from anju.township.policy import ensure_national_policy
 
 
 def _may(user: Any, kind: str = DutyAct.RECORD) -> None:
@@ -574,6 +577,48 @@ class TaskViewSet(DutyViewSet):
         return self._answer(task, status.HTTP_200_OK)
 
 
+class DutyPolicySerializer(ConfigSerializer):
+    class Meta:
+        model = DutyPolicy
+        fields = CONFIG_FIELDS
+
+
+class DutyPolicyDetailSerializer(DutyPolicySerializer):
+    class Meta(DutyPolicySerializer.Meta):
+        fields = [*CONFIG_FIELDS, "content"]
+
+
+class DutyPolicyUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
+    name = serializers.CharField(allow_blank=True, max_length=100)
+    content = serializers.JSONField(
+        help_text="乡镇职责规则 JSON：report_every_days、house_check_every_days、max_photos、protection_items"
+    )
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+
+
+@extend_schema_view(
+    update=extend_schema(request=DutyPolicyUpdateSerializer, responses=DutyPolicyDetailSerializer),
+    partial_update=extend_schema(
+        request=DutyPolicyUpdateSerializer(partial=True), responses=DutyPolicyDetailSerializer
+    ),
+    derive=extend_schema(request=ConfigDeriveSerializer, responses={201: DutyPolicyDetailSerializer}),
+    activate=extend_schema(request=None, responses=DutyPolicyDetailSerializer),
+)
+class DutyPolicyViewSet(VersionedConfigViewSet):
+    """乡镇职责规则（进度报告间隔、巡查间隔、照片上限、传统民居验收项目）。省住建厅建立本省草稿
+    （derive）、修改（PUT/PATCH，逐条说明问题）、启用（activate）。"""
+
+    scoped_queryset = DutyPolicy.objects.select_related("created_by")
+    serializer_class = DutyPolicySerializer
+    detail_serializer_class = DutyPolicyDetailSerializer
+    update_serializer_class = DutyPolicyUpdateSerializer
+    ensure_national = staticmethod(ensure_national_policy)
+    update_service = staticmethod(services.duty_policy_update)
+    derive_service = staticmethod(services.duty_policy_derive)
+    activate_service = staticmethod(services.duty_policy_activate)
+    config_kwarg = "policy"
+
+
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("traditional-villages", VillageViewSet, basename="traditional-village")
@@ -587,3 +632,4 @@ def register(router: DefaultRouter) -> None:
     router.register("working-teams", TeamViewSet, basename="working-team")
     router.register("team-members", MemberViewSet, basename="team-member")
     router.register("team-tasks", TaskViewSet, basename="team-task")
+    router.register("duty-policies", DutyPolicyViewSet, basename="dutypolicy")

@@ -25,6 +25,7 @@ from anju.audit.services import audit_record, changes_between, model_snapshot, r
 from anju.core.scoping import in_scope
 from anju.households.models import House
 from anju.inspections.photos import process_photo
+from anju.kit.versioning import config_activate, config_check_editable, config_derive, config_discard
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.township.acts import DutyAct, ensure_act
@@ -42,6 +43,7 @@ from anju.township.choices import (
 )
 from anju.township.models import (
     Craftsman,
+    DutyPolicy,
     ExpertVisit,
     HouseCheck,
     Project,
@@ -58,7 +60,7 @@ from anju.township.models import (
     TrainingSession,
     WorkingTeam,
 )
-from anju.township.policy import duties_for
+from anju.township.policy import duties_for, validate_policy
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -789,3 +791,37 @@ def team_task_complete(*, acting_user: User, task: TeamTask, done_on: datetime.d
     with transaction.atomic():
         _task_done(acting_user, task, done_on, note.strip())
     return task
+
+
+# --- the duties' versioned settings (DutyPolicy) -------------------------------------------------
+# The shared versioning (kit.versioning): a province officer derives a draft for the province from
+# the version in force, edits it and activates it; the national version is the operator's.
+
+
+def duty_policy_derive(*, acting_user: User, source: DutyPolicy, note: str = "") -> DutyPolicy:
+    return config_derive(acting_user=acting_user, source=source, note=note)
+
+
+def duty_policy_update(*, acting_user: User, policy: DutyPolicy, content: Any, name: str, note: str = "") -> DutyPolicy:
+    """Edit a draft: every problem of the content listed at once, nothing saved until none is left."""
+    config_check_editable(acting_user, policy)
+    if not name.strip():
+        raise ValidationError({"name": "请填写名称。"})
+    cleaned = validate_policy(content)
+    fields = ("name", "note", "content")
+    with transaction.atomic():
+        before = model_snapshot(policy, fields)
+        policy.content, policy.name, policy.note = cleaned, name.strip()[:100], note.strip()[:200]
+        policy.save(update_fields=list(fields))
+        changes = changes_between(before, model_snapshot(policy, fields))
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=policy, changes=changes or None)
+    return policy
+
+
+def duty_policy_activate(*, acting_user: User, policy: DutyPolicy) -> DutyPolicy:
+    """Put a draft in force for its province (the previous version is retired, never deleted)."""
+    return config_activate(acting_user=acting_user, config=policy, check=lambda p: validate_policy(p.content))
+
+
+def duty_policy_discard(*, acting_user: User, policy: DutyPolicy) -> None:
+    config_discard(acting_user=acting_user, config=policy)

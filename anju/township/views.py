@@ -18,12 +18,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
+from anju.accounts.choices import Role
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.kit.config_views import ConfigPages
 from anju.kit.forms import apply_errors
+from anju.kit.versioning import can_edit_config
 from anju.township import acts as duty_acts
 from anju.township import quarterly, selectors, services
 from anju.township.acts import DutyAct
@@ -592,3 +595,46 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         then=lambda t: back,
         otherwise=back,
     )
+
+
+# --- the duties' versioned settings (乡镇职责规则) ------------------------------------------------
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "township/policy_list.html",
+        {"page_title": "乡镇职责规则", "policies": selectors.duty_policies_visible(request.user)},
+    )
+
+
+@login_required
+def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    policy = get_visible_or_404(selectors.duty_policies_visible(user), user, pk=pk)
+    return render(
+        request,
+        "township/policy_detail.html",
+        {
+            "page_title": str(policy),
+            "policy": policy,
+            "v": selectors.duty_policy_view(policy),
+            "can_edit": policy.is_editable and can_edit_config(user, policy),
+            "can_derive": user.is_superuser or user.has_role(Role.PROVINCE_OFFICER),
+        },
+    )
+
+
+POLICY_PAGES = ConfigPages(
+    namespace="township",
+    prefix="policy",
+    visible=selectors.duty_policies_visible,
+    derive=services.duty_policy_derive,
+    activate=services.duty_policy_activate,
+    discard=services.duty_policy_discard,
+    update=services.duty_policy_update,
+    config_kwarg="policy",
+    activated="本省各乡镇的进度报告、巡查间隔、照片上限和传统民居验收项目即按此版本。",
+    edit_template="township/policy_edit.html",
+)

@@ -297,3 +297,73 @@ def test_an_act_the_table_refuses_is_refused(
     again = api(tl_clerk).post(complete, {"done_on": ago(0), "note": "再次"}, format="json")
     assert again.status_code == 400 and "任务已完成。" in json.dumps(again.json(), ensure_ascii=False)
     assert project.reports.count() == 0 and HouseCheck.objects.count() == 0
+
+
+def test_a_province_derives_edits_and_activates_the_duty_policy_and_the_lists_follow(
+    client: Client, tl_township: User, tl_county: User, make_user: Any, regions: dict[str, Region]
+) -> None:
+    village = services.village_add(acting_user=tl_township, region=regions[VILLAGE], name="北渔泽古村", level="county")
+    house = services.traditional_house_add(
+        acting_user=tl_township,
+        village=village,
+        name="甲家老宅",
+        owner_name="甲",
+        built_era="清代",
+        structure="穿斗木构",
+        grade="key",
+    )
+    services.house_check_record(
+        acting_user=tl_township,
+        house=house,
+        checked_on=TODAY - datetime.timedelta(days=70),
+        checker="乙",
+        condition="good",
+    )
+    house_url = reverse("api:traditional-house-detail", args=[house.pk])
+    assert api(tl_township).get(house_url).json()["check_due"] is False  # national: every 90 days
+
+    province = make_user("sx_province", "140000000000", Role.PROVINCE_OFFICER)
+    national = ensure_national_policy()
+    client.force_login(province)
+    assert "全国默认乡镇职责规则" in client.get(reverse("township:policy_list")).content.decode()
+    derived = client.post(reverse("township:policy_derive", args=[national.pk]))
+    draft = DutyPolicy.objects.get(region_code="140000000000")
+    assert derived.status_code == 302 and derived["Location"] == reverse("township:policy_edit", args=[draft.pk])
+    assert draft.status == "draft" and draft.content == national.content
+
+    edit = reverse("township:policy_edit", args=[draft.pk])
+    bad = {**draft.content, "house_check_every_days": 0, "protection_items": {"key": [{"name": "无编号"}]}}
+    refused = client.post(edit, {"name": "山西省乡镇职责规则", "note": "", "text": json.dumps(bad)})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "house_check_every_days 应为正整数。" in page and "重点保护的第 1 项应有编号（code）和名称（name）" in page
+    draft.refresh_from_db()
+    assert draft.content == national.content  # nothing saved
+    good = {**draft.content, "house_check_every_days": 60, "report_every_days": 15}
+    saved = client.post(edit, {"name": "山西省乡镇职责规则", "note": "巡查加密", "text": json.dumps(good)})
+    assert saved.status_code == 302
+    assert duties_for(VILLAGE).house_check_every_days == 90  # a draft is not in force
+
+    # A county may not put it in force (the page says so; the API answers 403); the province may.
+    client.force_login(tl_county)
+    assert (
+        "由省住建厅维护"
+        in client.post(reverse("township:policy_activate", args=[draft.pk]), follow=True).content.decode()
+    )
+    assert api(tl_county).post(reverse("api:dutypolicy-activate", args=[draft.pk])).status_code == 403
+    client.force_login(province)
+    activated = client.post(reverse("township:policy_activate", args=[draft.pk]), follow=True).content.decode()
+    assert "已启用" in activated and "60 天未巡查即列为待巡查" in activated
+    assert duties_for(VILLAGE).house_check_every_days == 60 and duties_for("500243202201").house_check_every_days == 90
+    assert api(tl_township).get(house_url).json()["check_due"] is True  # 70 days > 60
+
+    trail = list(
+        AuditEvent.objects.filter(object_type__endswith="dutypolicy", object_id=str(draft.pk))
+        .order_by("pk")
+        .values_list("action", "actor__username")
+    )
+    assert trail == [
+        (AuditAction.CREATE, "sx_province"),
+        (AuditAction.UPDATE, "sx_province"),
+        (AuditAction.UPDATE, "sx_province"),
+    ]
