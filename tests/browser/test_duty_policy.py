@@ -77,3 +77,24 @@ def test_a_province_derives_edits_and_activates_its_duty_policy_on_a_phone(
     assert DutyPolicy.objects.get(region_code="140000000000").status == "active"
     assert duties_for("140405102201").house_check_every_days == 60
     context.close()
+
+
+def test_the_township_lists_with_their_export_fit_a_phone(
+    browser: Browser, live_server: LiveServer, screenshot_dir: Path, tl_township: User
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", tl_township.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    for path in ("houses", "trainings", "craftsmen", "expert-visits"):
+        page.goto(f"{live_server.url}/township/{path}/")
+        expect(page.locator("[data-testid=export]")).to_be_visible()
+        assert _fits(page), path
+        _shot(page, screenshot_dir, f"list-{path}")
+    with page.expect_download() as download:
+        page.click("[data-testid=export]")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    context.close()
