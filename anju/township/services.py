@@ -445,6 +445,65 @@ def _signin(upload: Any) -> tuple[ContentFile, str] | None:  # type: ignore[type
     return ContentFile(checked.data, name=name), checked.content_type
 
 
+def _training_problems(
+    acting_user: User,
+    *,
+    topic: str,
+    category: str,
+    trainer: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    place: str,
+    attendees: Sequence[User],
+    craftsmen: Sequence[Craftsman],
+) -> dict[str, str]:
+    """What is wrong with a training session's text, dates and attendees (the same trainer's
+    sessions may not overlap)."""
+    errors: dict[str, str] = {}
+    for field, value, label in (("topic", topic, "培训主题"), ("trainer", trainer, "授课人"), ("place", place, "地点")):
+        if not value.strip():
+            errors[field] = f"请填写{label}。"
+    if category not in TrainingCategory.values:
+        errors["category"] = "请选择培训类别。"
+    _not_future(errors, "starts_on", starts_on, "开始日期")
+    if ends_on < starts_on:
+        errors["ends_on"] = "结束日期不能早于开始日期。"
+    if not attendees and not craftsmen:
+        errors["attendees"] = "培训没有参训人员：请至少选择一名参训人员或工匠。"
+    outside = [u.display_name() for u in attendees if u.region is None or not in_scope(acting_user, u.region.code)]
+    outside += [c.name for c in craftsmen if not in_scope(acting_user, c.region_code)]
+    if outside:
+        errors["attendees"] = f"参训人员不在您的管辖范围内：{'、'.join(outside)}。"
+    if trainer.strip() and ends_on >= starts_on:
+        clash = (
+            TrainingSession.objects.filter(trainer=trainer.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if clash is not None:
+            errors["starts_on"] = (
+                f"日期与 {clash.trainer} 的另一场培训「{clash.topic}」"
+                f"（{clash.starts_on:%Y-%m-%d} 至 {clash.ends_on:%Y-%m-%d}）重叠。"
+            )
+    return errors
+
+
+def _training_files(
+    signin_sheet: Any, photos: Sequence[Any], region_code: str, errors: dict[str, str]
+) -> tuple[tuple[ContentFile, str] | None, list[Any]]:  # type: ignore[type-arg]  # django-stubs: ContentFile is generic over str/bytes
+    """The sign-in sheet and photos checked with the rest, so that every mistake is listed at once."""
+    sheet, processed = None, []
+    try:
+        sheet = _signin(signin_sheet)
+    except ValidationError as exc:
+        errors["signin_sheet"] = "；".join(exc.messages)
+    try:
+        processed = _photos(photos, region_code)
+    except ValidationError as exc:
+        errors["photos"] = "；".join(exc.messages)
+    return sheet, processed
+
+
 @refusals_audited("登记培训", obj_kwarg="region")
 def training_record(
     *,
@@ -465,45 +524,14 @@ def training_record(
     """Record a training session. It needs at least one attendee (a user or a craftsman of the
     user's subtree); its dates may not overlap another session of the same trainer."""
     ensure_act(region, acting_user, DutyAct.RECORD)
-    errors: dict[str, str] = {}
-    for field, value, label in (("topic", topic, "培训主题"), ("trainer", trainer, "授课人"), ("place", place, "地点")):
-        if not value.strip():
-            errors[field] = f"请填写{label}。"
-    if category not in TrainingCategory.values:
-        errors["category"] = "请选择培训类别。"
-    _not_future(errors, "starts_on", starts_on, "开始日期")
-    if ends_on < starts_on:
-        errors["ends_on"] = "结束日期不能早于开始日期。"
+    errors = _training_problems(
+        acting_user, topic=topic, category=category, trainer=trainer, starts_on=starts_on, ends_on=ends_on,
+        place=place, attendees=attendees, craftsmen=craftsmen,
+    )  # fmt: skip
     amount = _decimal(hours)
     if amount is None or not Decimal("0") < amount <= Decimal("500"):
         errors["hours"] = "学时应大于 0 且不超过 500。"
-    if not attendees and not craftsmen:
-        errors["attendees"] = "培训没有参训人员：请至少选择一名参训人员或工匠。"
-    outside = [u.display_name() for u in attendees if u.region is None or not in_scope(acting_user, u.region.code)]
-    outside += [c.name for c in craftsmen if not in_scope(acting_user, c.region_code)]
-    if outside:
-        errors["attendees"] = f"参训人员不在您的管辖范围内：{'、'.join(outside)}。"
-    if trainer.strip() and ends_on >= starts_on:
-        clash = (
-            TrainingSession.objects.filter(trainer=trainer.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
-            .order_by("starts_on")
-            .first()
-        )
-        if clash is not None:
-            errors["starts_on"] = (
-                f"日期与 {clash.trainer} 的另一场培训「{clash.topic}」"
-                f"（{clash.starts_on:%Y-%m-%d} 至 {clash.ends_on:%Y-%m-%d}）重叠。"
-            )
-    # The files are judged with the rest, so that every mistake is listed at once.
-    sheet, processed = None, []
-    try:
-        sheet = _signin(signin_sheet)
-    except ValidationError as exc:
-        errors["signin_sheet"] = "；".join(exc.messages)
-    try:
-        processed = _photos(photos, region.code)
-    except ValidationError as exc:
-        errors["photos"] = "；".join(exc.messages)
+    sheet, processed = _training_files(signin_sheet, photos, region.code, errors)
     _raise(errors)
     assert amount is not None  # checked above
     with transaction.atomic():
