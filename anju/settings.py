@@ -408,6 +408,10 @@ SPECTACULAR_SETTINGS = {
         "OrderFollowUpKindEnum": "anju.supervision.choices.FollowUpKind",
         "FindingSeverityEnum": "anju.anomalies.choices.Severity",
         "AnomalyFindingStatusEnum": "anju.anomalies.choices.FindingStatus",
+        "FindingCategoryEnum": "anju.supervision.choices.FindingCategory",
+        "TrainingCategoryEnum": "anju.township.choices.TrainingCategory",
+        "ProtectionGradeEnum": "anju.township.choices.ProtectionGrade",
+        "GradeAtOpeningEnum": "anju.cases.choices.GradeAtOpening",
     },
 }
 

@@ -128,6 +128,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("培训与三师下乡", "township:trainings", OFFICE_ROLES, "乡镇职责"),
     NavItem("宣传台账", "township:publicity", OFFICE_ROLES, "乡镇职责"),
     NavItem("工作专班", "township:teams", (*OFFICE_ROLES, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD), "乡镇职责"),
+    NavItem("乡镇职责规则", "township:policy_list", (Role.PROVINCE_OFFICER, Role.ADMIN), "乡镇职责"),
     NavItem("行政区划", "regions:browse", (), "系统"),
     NavItem("用户管理", "accounts:user_list", (Role.ADMIN,), "系统"),
     NavItem("审计日志", "audit:event_list", AUDIT_ROLES, "系统"),

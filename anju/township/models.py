@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
 from anju.kit.photos import PhotoRecord
-from anju.kit.versioning import VersionedConfig, version_constraints
+from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
 from anju.township.choices import (
     ExpertKind,
     HouseCondition,
@@ -38,6 +38,8 @@ class DutyPolicy(VersionedConfig):
 
     content = models.JSONField("内容", default=dict)
     kind_label = "乡镇职责规则"
+
+    objects: ClassVar[ConfigQuerySet] = ConfigQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
     body_field = "content"
 
     class Meta(VersionedConfig.Meta):

@@ -46,6 +46,22 @@ def ensure_national_policy() -> DutyPolicy:
     )
 
 
+def _item_problems(label: str, entries: Any) -> list[str]:
+    """A grade's acceptance items: each with a code and a name, ``required`` true or false."""
+    if not isinstance(entries, list):
+        return [f"{label}的验收项目应为列表。"]
+    problems = []
+    for n, item in enumerate(entries, 1):
+        ok = (
+            isinstance(item, dict)
+            and all(isinstance(item.get(k), str) and item[k].strip() for k in ("code", "name"))
+            and isinstance(item.get("required", True), bool)
+        )
+        if not ok:
+            problems.append(f"{label}的第 {n} 项应有编号（code）和名称（name），required 为 true 或 false。")
+    return problems
+
+
 def validate_policy(content: Any) -> dict[str, Any]:
     """The policy checked: positive whole numbers, an item list per protection grade."""
     errors: list[str] = []
@@ -55,9 +71,15 @@ def validate_policy(content: Any) -> dict[str, Any]:
         value = content.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             errors.append(f"{key} 应为正整数。")
+    unknown = sorted(set(content) - set(NATIONAL))
+    if unknown:
+        errors.append(f"不认识的项目：{'、'.join(unknown)}。")
     items = content.get("protection_items")
     if not isinstance(items, dict) or set(items) - set(ProtectionGrade.values):
         errors.append("protection_items 应按保护等级（key/general/harmony）列出验收项目。")
+    else:
+        for grade, entries in items.items():
+            errors += _item_problems(ProtectionGrade(grade).label, entries)
     if errors:
         raise ValidationError(errors)
     return content

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
@@ -31,7 +32,7 @@ from anju.core.actors import Viewer
 from anju.core.scoping import get_visible_or_404
 from anju.inspections.models import Inspection
 from anju.regions.models import Region
-from anju.township.choices import ProjectStatus
+from anju.township.choices import ProjectStatus, ProtectionGrade
 from anju.township.filters import (
     CraftsmanFilter,
     ExpertVisitFilter,
@@ -43,6 +44,7 @@ from anju.township.filters import (
 )
 from anju.township.models import (
     Craftsman,
+    DutyPolicy,
     ExpertVisit,
     HouseCheck,
     Project,
@@ -55,13 +57,42 @@ from anju.township.models import (
     TrainingSession,
     WorkingTeam,
 )
-from anju.township.policy import Duties, duties_for
+from anju.township.policy import Duties, duties_for, ensure_national_policy, validate_policy
 
 
 def duties_of(user: Viewer) -> Duties:
     """The policy in force where the user works (a province's version, else the national one)."""
     region = getattr(user, "region", None)
     return duties_for(region.code if region is not None else "")
+
+
+def duty_policies_visible(user: Viewer) -> Any:
+    """The versions of the duties' settings a user sees: the national one and their province's."""
+    ensure_national_policy()
+    return DutyPolicy.objects.visible_to(user).order_by("region_code", "-version")
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """One version as its page shows it (or the problems that keep it from being activated)."""
+
+    numbers: list[tuple[str, str]]
+    items: list[tuple[str, list[dict[str, Any]]]]
+    problems: list[str]
+
+
+def duty_policy_view(policy: DutyPolicy) -> PolicyView:
+    try:
+        content = validate_policy(policy.content)
+    except ValidationError as exc:
+        return PolicyView([], [], exc.messages)
+    numbers = [
+        ("项目进度报告间隔", f"{content['report_every_days']} 天未报告即列为未按期报告"),
+        ("传统民居巡查间隔", f"{content['house_check_every_days']} 天未巡查即列为待巡查"),
+        ("每次登记的照片上限", f"{content['max_photos']} 张"),
+    ]
+    items = [(g.label, list(content["protection_items"].get(g.value, []))) for g in ProtectionGrade]
+    return PolicyView(numbers, items, [])
 
 
 # --- traditional villages --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from anju.audit.services import audit_record, changes_between, model_snapshot, r
 from anju.core.scoping import in_scope
 from anju.households.models import House
 from anju.inspections.photos import process_photo
+from anju.kit.versioning import config_activate, config_check_editable, config_derive, config_discard
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 from anju.township.acts import DutyAct, ensure_act
@@ -42,6 +43,7 @@ from anju.township.choices import (
 )
 from anju.township.models import (
     Craftsman,
+    DutyPolicy,
     ExpertVisit,
     HouseCheck,
     Project,
@@ -58,7 +60,7 @@ from anju.township.models import (
     TrainingSession,
     WorkingTeam,
 )
-from anju.township.policy import duties_for
+from anju.township.policy import duties_for, validate_policy
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -443,6 +445,65 @@ def _signin(upload: Any) -> tuple[ContentFile, str] | None:  # type: ignore[type
     return ContentFile(checked.data, name=name), checked.content_type
 
 
+def _training_problems(
+    acting_user: User,
+    *,
+    topic: str,
+    category: str,
+    trainer: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    place: str,
+    attendees: Sequence[User],
+    craftsmen: Sequence[Craftsman],
+) -> dict[str, str]:
+    """What is wrong with a training session's text, dates and attendees (the same trainer's
+    sessions may not overlap)."""
+    errors: dict[str, str] = {}
+    for field, value, label in (("topic", topic, "培训主题"), ("trainer", trainer, "授课人"), ("place", place, "地点")):
+        if not value.strip():
+            errors[field] = f"请填写{label}。"
+    if category not in TrainingCategory.values:
+        errors["category"] = "请选择培训类别。"
+    _not_future(errors, "starts_on", starts_on, "开始日期")
+    if ends_on < starts_on:
+        errors["ends_on"] = "结束日期不能早于开始日期。"
+    if not attendees and not craftsmen:
+        errors["attendees"] = "培训没有参训人员：请至少选择一名参训人员或工匠。"
+    outside = [u.display_name() for u in attendees if u.region is None or not in_scope(acting_user, u.region.code)]
+    outside += [c.name for c in craftsmen if not in_scope(acting_user, c.region_code)]
+    if outside:
+        errors["attendees"] = f"参训人员不在您的管辖范围内：{'、'.join(outside)}。"
+    if trainer.strip() and ends_on >= starts_on:
+        clash = (
+            TrainingSession.objects.filter(trainer=trainer.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if clash is not None:
+            errors["starts_on"] = (
+                f"日期与 {clash.trainer} 的另一场培训「{clash.topic}」"
+                f"（{clash.starts_on:%Y-%m-%d} 至 {clash.ends_on:%Y-%m-%d}）重叠。"
+            )
+    return errors
+
+
+def _training_files(
+    signin_sheet: Any, photos: Sequence[Any], region_code: str, errors: dict[str, str]
+) -> tuple[tuple[ContentFile, str] | None, list[Any]]:  # type: ignore[type-arg]  # django-stubs: ContentFile is generic over str/bytes
+    """The sign-in sheet and photos checked with the rest, so that every mistake is listed at once."""
+    sheet, processed = None, []
+    try:
+        sheet = _signin(signin_sheet)
+    except ValidationError as exc:
+        errors["signin_sheet"] = "；".join(exc.messages)
+    try:
+        processed = _photos(photos, region_code)
+    except ValidationError as exc:
+        errors["photos"] = "；".join(exc.messages)
+    return sheet, processed
+
+
 @refusals_audited("登记培训", obj_kwarg="region")
 def training_record(
     *,
@@ -463,45 +524,14 @@ def training_record(
     """Record a training session. It needs at least one attendee (a user or a craftsman of the
     user's subtree); its dates may not overlap another session of the same trainer."""
     ensure_act(region, acting_user, DutyAct.RECORD)
-    errors: dict[str, str] = {}
-    for field, value, label in (("topic", topic, "培训主题"), ("trainer", trainer, "授课人"), ("place", place, "地点")):
-        if not value.strip():
-            errors[field] = f"请填写{label}。"
-    if category not in TrainingCategory.values:
-        errors["category"] = "请选择培训类别。"
-    _not_future(errors, "starts_on", starts_on, "开始日期")
-    if ends_on < starts_on:
-        errors["ends_on"] = "结束日期不能早于开始日期。"
+    errors = _training_problems(
+        acting_user, topic=topic, category=category, trainer=trainer, starts_on=starts_on, ends_on=ends_on,
+        place=place, attendees=attendees, craftsmen=craftsmen,
+    )  # fmt: skip
     amount = _decimal(hours)
     if amount is None or not Decimal("0") < amount <= Decimal("500"):
         errors["hours"] = "学时应大于 0 且不超过 500。"
-    if not attendees and not craftsmen:
-        errors["attendees"] = "培训没有参训人员：请至少选择一名参训人员或工匠。"
-    outside = [u.display_name() for u in attendees if u.region is None or not in_scope(acting_user, u.region.code)]
-    outside += [c.name for c in craftsmen if not in_scope(acting_user, c.region_code)]
-    if outside:
-        errors["attendees"] = f"参训人员不在您的管辖范围内：{'、'.join(outside)}。"
-    if trainer.strip() and ends_on >= starts_on:
-        clash = (
-            TrainingSession.objects.filter(trainer=trainer.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
-            .order_by("starts_on")
-            .first()
-        )
-        if clash is not None:
-            errors["starts_on"] = (
-                f"日期与 {clash.trainer} 的另一场培训「{clash.topic}」"
-                f"（{clash.starts_on:%Y-%m-%d} 至 {clash.ends_on:%Y-%m-%d}）重叠。"
-            )
-    # The files are judged with the rest, so that every mistake is listed at once.
-    sheet, processed = None, []
-    try:
-        sheet = _signin(signin_sheet)
-    except ValidationError as exc:
-        errors["signin_sheet"] = "；".join(exc.messages)
-    try:
-        processed = _photos(photos, region.code)
-    except ValidationError as exc:
-        errors["photos"] = "；".join(exc.messages)
+    sheet, processed = _training_files(signin_sheet, photos, region.code, errors)
     _raise(errors)
     assert amount is not None  # checked above
     with transaction.atomic():
@@ -789,3 +819,37 @@ def team_task_complete(*, acting_user: User, task: TeamTask, done_on: datetime.d
     with transaction.atomic():
         _task_done(acting_user, task, done_on, note.strip())
     return task
+
+
+# --- the duties' versioned settings (DutyPolicy) -------------------------------------------------
+# The shared versioning (kit.versioning): a province officer derives a draft for the province from
+# the version in force, edits it and activates it; the national version is the operator's.
+
+
+def duty_policy_derive(*, acting_user: User, source: DutyPolicy, note: str = "") -> DutyPolicy:
+    return config_derive(acting_user=acting_user, source=source, note=note)
+
+
+def duty_policy_update(*, acting_user: User, policy: DutyPolicy, content: Any, name: str, note: str = "") -> DutyPolicy:
+    """Edit a draft: every problem of the content listed at once, nothing saved until none is left."""
+    config_check_editable(acting_user, policy)
+    if not name.strip():
+        raise ValidationError({"name": "请填写名称。"})
+    cleaned = validate_policy(content)
+    fields = ("name", "note", "content")
+    with transaction.atomic():
+        before = model_snapshot(policy, fields)
+        policy.content, policy.name, policy.note = cleaned, name.strip()[:100], note.strip()[:200]
+        policy.save(update_fields=list(fields))
+        changes = changes_between(before, model_snapshot(policy, fields))
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=policy, changes=changes or None)
+    return policy
+
+
+def duty_policy_activate(*, acting_user: User, policy: DutyPolicy) -> DutyPolicy:
+    """Put a draft in force for its province (the previous version is retired, never deleted)."""
+    return config_activate(acting_user=acting_user, config=policy, check=lambda p: validate_policy(p.content))
+
+
+def duty_policy_discard(*, acting_user: User, policy: DutyPolicy) -> None:
+    config_discard(acting_user=acting_user, config=policy)

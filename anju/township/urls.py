@@ -33,4 +33,10 @@ urlpatterns = [
     path("new/task/", views.record_task, name="new_task"),
     path("expert-visits/<int:pk>/follow-up/", views.expert_follow_up, name="expert_follow_up"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<int:pk>/", views.policy_detail, name="policy_detail"),
+    path("policies/<int:pk>/derive/", views.POLICY_PAGES.derive_view(), name="policy_derive"),
+    path("policies/<int:pk>/edit/", views.POLICY_PAGES.edit_view(), name="policy_edit"),
+    path("policies/<int:pk>/activate/", views.POLICY_PAGES.activate_view(), name="policy_activate"),
+    path("policies/<int:pk>/discard/", views.POLICY_PAGES.discard_view(), name="policy_discard"),
 ]

@@ -18,12 +18,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.actors import signed_in_user
+from anju.accounts.choices import Role
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.pages import error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
+from anju.kit.config_views import ConfigPages
 from anju.kit.forms import apply_errors
+from anju.kit.versioning import can_edit_config
 from anju.township import acts as duty_acts
 from anju.township import quarterly, selectors, services
 from anju.township.acts import DutyAct
@@ -113,9 +116,51 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
 # --- traditional villages and houses -------------------------------------------------------------
 
 
+def _exported(
+    request: HttpRequest, filterset: Any, *, title: str, what: str, headers: list[str], row: Callable[[Any], list[Any]]
+) -> HttpResponse | None:
+    """``?export=xlsx|csv``: the list's rows as the page filters them (the same FilterSet), logged;
+    an invalid filter is a 400 in Chinese. None when no export was asked for."""
+    fmt = request.GET.get("export")
+    if fmt not in ("xlsx", "csv"):
+        return None
+    refused = refuse_invalid(filterset)
+    if refused is not None:
+        return refused
+    rows = [row(o) for o in filterset.qs[:5000]]
+    response, count = table_response(fmt=fmt, title=title, headers=headers, rows=rows)
+    log_export(actor=request.user, what=what, filters=dict(request.GET.items()), rows=count, fmt=fmt)
+    return response
+
+
+HOUSE_HEADERS = ["传统村落", "民居", "产权人", "建筑年代", "结构", "保护等级", "最近巡查", "待巡查"]
+TRAINING_HEADERS = ["开始日期", "主题", "类别", "授课人", "学时", "地点", "参训人数"]
+CRAFTSMAN_HEADERS = ["区划", "姓名", "证书编号", "发证日期", "工种", "参训次数", "承建案件"]
+VISIT_HEADERS = ["服务日期", "专家", "类别", "所在单位", "村", "指导意见", "落实情况", "落实日期"]
+
+
 @login_required
 def houses(request: HttpRequest) -> HttpResponse:
     filterset = selectors.houses_visible(request.user, request.GET, request)
+    exported = _exported(
+        request,
+        filterset,
+        title="传统民居",
+        what="township.traditionalhouse",
+        headers=HOUSE_HEADERS,
+        row=lambda h: [
+            h.village.name,
+            h.name,
+            h.owner_name,
+            h.built_era,
+            h.structure,
+            h.get_grade_display(),
+            str(h.last_check or ""),
+            "是" if h.check_due else "",
+        ],
+    )
+    if exported is not None:
+        return exported
     page, query = paginate(request, filterset.qs)
     return render(
         request,
@@ -317,6 +362,24 @@ def project_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def trainings(request: HttpRequest) -> HttpResponse:
     filterset = selectors.trainings_visible(request.user, request.GET, request)
+    exported = _exported(
+        request,
+        filterset,
+        title="培训",
+        what="township.trainingsession",
+        headers=TRAINING_HEADERS,
+        row=lambda t: [
+            str(t.starts_on),
+            t.topic,
+            t.get_category_display(),
+            t.trainer,
+            float(t.hours),
+            t.place,
+            t.user_count + t.craftsman_count,
+        ],
+    )
+    if exported is not None:
+        return exported
     page, query = paginate(request, filterset.qs)
     visits = selectors.expert_visits_visible(request.user, {}, request).qs[:10]
     return render(
@@ -384,6 +447,24 @@ def training_signin(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def craftsmen(request: HttpRequest) -> HttpResponse:
     filterset = selectors.craftsmen_visible(request.user, request.GET, request)
+    exported = _exported(
+        request,
+        filterset,
+        title="乡村建设工匠",
+        what="township.craftsman",
+        headers=CRAFTSMAN_HEADERS,  # no phone: the file leaves the page's masking behind
+        row=lambda c: [
+            c.region_code,
+            c.name,
+            c.certificate_no,
+            str(c.certified_on or ""),
+            c.skills,
+            c.training_count,
+            c.case_count,
+        ],
+    )
+    if exported is not None:
+        return exported
     page, query = paginate(request, filterset.qs)
     return render(
         request,
@@ -402,6 +483,25 @@ def craftsmen(request: HttpRequest) -> HttpResponse:
 @login_required
 def expert_visits(request: HttpRequest) -> HttpResponse:
     filterset = selectors.expert_visits_visible(request.user, request.GET, request)
+    exported = _exported(
+        request,
+        filterset,
+        title="三师下乡",
+        what="township.expertvisit",
+        headers=VISIT_HEADERS,
+        row=lambda v: [
+            str(v.visited_on),
+            v.expert_name,
+            v.get_expert_kind_display(),
+            v.organisation,
+            v.region.name,
+            v.advice,
+            v.follow_up,
+            str(v.followed_up_on or ""),
+        ],
+    )
+    if exported is not None:
+        return exported
     page, query = paginate(request, filterset.qs)
     return render(
         request,
@@ -592,3 +692,46 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         then=lambda t: back,
         otherwise=back,
     )
+
+
+# --- the duties' versioned settings (乡镇职责规则) ------------------------------------------------
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "township/policy_list.html",
+        {"page_title": "乡镇职责规则", "policies": selectors.duty_policies_visible(request.user)},
+    )
+
+
+@login_required
+def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    policy = get_visible_or_404(selectors.duty_policies_visible(user), user, pk=pk)
+    return render(
+        request,
+        "township/policy_detail.html",
+        {
+            "page_title": str(policy),
+            "policy": policy,
+            "v": selectors.duty_policy_view(policy),
+            "can_edit": policy.is_editable and can_edit_config(user, policy),
+            "can_derive": user.is_superuser or user.has_role(Role.PROVINCE_OFFICER),
+        },
+    )
+
+
+POLICY_PAGES = ConfigPages(
+    namespace="township",
+    prefix="policy",
+    visible=selectors.duty_policies_visible,
+    derive=services.duty_policy_derive,
+    activate=services.duty_policy_activate,
+    discard=services.duty_policy_discard,
+    update=services.duty_policy_update,
+    config_kwarg="policy",
+    activated="本省各乡镇的进度报告、巡查间隔、照片上限和传统民居验收项目即按此版本。",
+    edit_template="township/policy_edit.html",
+)

@@ -71,6 +71,8 @@ from anju.subsidies.services import payment_record
 from anju.supervision.choices import Topic
 from anju.supervision.services import finding_add, order_issue, visit_record
 from anju.tasks.services import task_issue
+from anju.township.policy import ensure_national_policy as ensure_national_duty_policy
+from anju.township.services import duty_policy_derive
 from anju.township.tests.samples import sibling_duties
 
 MARKERS = ("彭水", "鹿鸣乡", "ps_admin", "ps_marker_user", "ps-marker-job", "向标记")
@@ -237,6 +239,18 @@ DETAIL_SAMPLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "api:working-team-detail": lambda o: {"pk": o["team"].pk},
     "api:team-member-detail": lambda o: {"pk": o["team_member"].pk},
     "api:team-task-detail": lambda o: {"pk": o["team_task"].pk},
+    "api:environment-project-report": lambda o: {"pk": o["project"].pk},
+    "api:environment-project-accept": lambda o: {"pk": o["project"].pk},
+    "api:expert-visit-follow-up": lambda o: {"pk": o["expert_visit"].pk},
+    "api:team-task-complete": lambda o: {"pk": o["team_task"].pk},
+    "township:policy_detail": lambda o: {"pk": o["duty_policy"].pk},
+    "township:policy_derive": lambda o: {"pk": o["duty_policy"].pk},
+    "township:policy_edit": lambda o: {"pk": o["duty_policy"].pk},
+    "township:policy_activate": lambda o: {"pk": o["duty_policy"].pk},
+    "township:policy_discard": lambda o: {"pk": o["duty_policy"].pk},
+    "api:dutypolicy-detail": lambda o: {"pk": o["duty_policy"].pk},
+    "api:dutypolicy-derive": lambda o: {"pk": o["duty_policy"].pk},
+    "api:dutypolicy-activate": lambda o: {"pk": o["duty_policy"].pk},
     "api:supervision-visit-detail": lambda o: {"pk": o["visit"].pk},
     "api:supervision-finding-detail": lambda o: {"pk": o["finding"].pk},
     "api:rectification-order-detail": lambda o: {"pk": o["order"].pk},
@@ -320,6 +334,9 @@ PROVINCE_ONLY: set[str] = {
     "api:casepolicy-derive",
     "api:casepolicy-activate",
     "cases:policy_edit",
+    "api:dutypolicy-derive",
+    "api:dutypolicy-activate",
+    "township:policy_edit",
     "api:reportingcalendar-derive",
     "api:reportingcalendar-activate",
     "reporting:calendar_edit",
@@ -482,6 +499,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
     template = template_derive(acting_user=cq_province, source=ensure_national_template())
     rule_set = rule_set_derive(acting_user=cq_province, source=ensure_national_rule_set())
     policy = policy_derive(acting_user=cq_province, source=ensure_national_policy())
+    duty_policy = duty_policy_derive(acting_user=cq_province, source=ensure_national_duty_policy())
     decision = household_reevaluate(acting_user=ps_admin, household=household)
     # A case walked to 整改 after a failed acceptance, with a payment, a document and a review.
     case = case_open(acting_user=ps_admin, household=household, on=ago(60))
@@ -639,6 +657,7 @@ def sibling_objects(ps_admin: User, make_user: Callable[..., User], regions: dic
         "review": review,
         "task": task,
         "policy": policy,
+        "duty_policy": duty_policy,
         "appraisal": appraisal,
         "decision": decision,
         "circumstance": circumstance,
