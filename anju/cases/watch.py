@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from anju.cases.policy import watch_windows
 from anju.cases.services import policy_for
@@ -61,7 +61,13 @@ def renovated_under_watch(user: Any, on: datetime.date) -> QuerySet[House]:
             | Q(Exists(RenovationHistory.objects.filter(house=OuterRef("pk"), year__gte=on.year - renovated_years)))
         )
         .select_related("household", "region")
-        .annotate(last_inspection=Max("inspections__inspected_at"))
+        .annotate(
+            last_inspection=Max("inspections__inspected_at"),
+            # A house on the list by the national system's record only shows that record's year.
+            national_year=Subquery(
+                RenovationHistory.objects.filter(house=OuterRef("pk")).order_by("-year").values("year")[:1]
+            ),
+        )
         .order_by("-current_grade", "last_inspection", "region_code", "pk")
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from anju.accounts.models import User
@@ -79,6 +80,10 @@ def test_a_national_export_is_mapped_committed_and_refuses_a_second_subsidy(
         case_services.case_open(acting_user=tl_clerk, household=head, on=ago(10))
     assert not RenovationCase.objects.exists()
     assert [h.pk for h in renovated_under_watch(tl_county, ago(0))] == [covered_home["house"].pk]
+    watch = Client()
+    watch.force_login(tl_county)
+    page = watch.get(reverse("cases:watch_list")).content.decode()
+    assert "2022 年（国家系统历史记录）" in page and "None 年" not in page
 
     again = history_import_preview(acting_user=tl_county, data=data, filename="国家系统导出.xlsx")
     assert again.counts["existing"] == 2 and again.counts["new"] == 0
