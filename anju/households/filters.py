@@ -250,7 +250,11 @@ class HistoryFilter(RegionFilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = _history_years()  # up to this year, read per request
+        # Up to this year, read per request. The field is dropped too: once anything (the OpenAPI
+        # schema) has built the class's field, every copy would keep its empty choices.
+        year = self.filters["year"]
+        year.extra["choices"] = _history_years()
+        year.__dict__.pop("_field", None)
 
     def filter_q(self, qs: QuerySet[RenovationHistory], name: str, value: str) -> QuerySet[RenovationHistory]:
         # A part of the name or address, or a whole ID number (never a part of one).
