@@ -10,9 +10,10 @@ unset DATABASE_URL
 results=()
 failed=0
 
-# Two cores, three jobs: the static checks (one core, mostly mypy) run beside the SQLite suite,
-# and the browser tests (mostly waiting on Chromium) beside the PostgreSQL suite. Each job writes
-# its own log, printed whole when it ends, so the output reads in order.
+# Two cores, four jobs: the static checks (one core, mostly mypy) and the browser tests (one
+# worker, mostly waiting on Chromium and its pages) run beside the SQLite suite and then the
+# PostgreSQL suite. Each background job writes its own log, printed whole when it ends, so the
+# output reads in order.
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 lint() {
@@ -21,6 +22,9 @@ lint() {
 }
 lint >"$LOGS/lint" 2>&1 &
 lint_pid=$!
+# The browser tests exercise the pages, not the database: they run once, on SQLite.
+.venv/bin/pytest -q -m browser -p no:xdist >"$LOGS/browser" 2>&1 &
+browser_pid=$!
 
 echo "== SQLite: the whole suite but the browser tests"
 # Two workers, as CI has two cores; each worker has its own test database.
@@ -39,11 +43,6 @@ else
   failed=1
 fi
 cat "$LOGS/lint"
-
-# The browser tests exercise the pages, not the database: they run once, on SQLite, beside the
-# PostgreSQL suite (one worker and its live server; Chromium does the rest).
-.venv/bin/pytest -q -m browser -p no:xdist >"$LOGS/browser" 2>&1 &
-browser_pid=$!
 
 echo "== PostgreSQL ($PG_URL)"
 pg_reason=$(PG_URL="$PG_URL" $PY - <<'PY'
