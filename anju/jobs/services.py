@@ -48,8 +48,14 @@ class JobInterrupted(BaseException):
     that a handler's own ``except Exception`` does not swallow the stop."""
 
 
+WORKER_ID_ENV = "ANJU_WORKER_ID"
+
+
 def worker_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """The worker process that beats: ``host:pid``, or the identity a parent worker handed down
+    in ``ANJU_WORKER_ID`` — RQ runs each job in a forked work horse whose pid nobody beats for,
+    so without it the parent's reaper would fail a long job as abandoned while it runs."""
+    return os.environ.get(WORKER_ID_ENV) or f"{socket.gethostname()}:{os.getpid()}"
 
 
 def heartbeat_seconds() -> int:
