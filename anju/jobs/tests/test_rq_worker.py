@@ -5,7 +5,8 @@ a forked work horse that must report the beating parent's identity (else the par
 a long job as abandoned); on SQLite it runs in the worker's own process (a fork beside the
 heartbeat's SQLite connection left the job 排队中 in CI). Needs Redis at 127.0.0.1:6379
 (ANJU_TEST_REDIS_URL to change it) and, for the PostgreSQL case, PostgreSQL at 127.0.0.1:5432
-(ANJU_BENCH_POSTGRES); each is skipped, with the reason printed, without."""
+(ANJU_BENCH_POSTGRES); skipped, with the reason printed, without Redis. It runs on the suite's
+database engine."""
 
 from __future__ import annotations
 
@@ -55,8 +56,12 @@ def drop_database(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_a_job_queued_in_redis_is_run_by_the_rq_worker_process(tmp_path: Path, database: str) -> None:
+def test_a_job_queued_in_redis_is_run_by_the_rq_worker_process(tmp_path: Path) -> None:
+    """On the suite's own database engine: the SQLite suite runs it on SQLite, the PostgreSQL
+    suite with forked work horses on a new PostgreSQL database."""
+    from django.db import connection as suite_connection
+
+    database = suite_connection.vendor
     if problem := redis_problem():
         print(problem)
         pytest.skip(problem)
