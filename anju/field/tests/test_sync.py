@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from anju.acceptance.models import Acceptance
 from anju.acceptance.services import checklist
+from anju.accounts.models import User
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction, AuditEvent
 from anju.cases import services as case_services
-from anju.accounts.models import User
 from anju.cases.models import CasePatrol, CaseStep, CaseStepPhoto, RenovationCase
 from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
 from anju.field.models import SyncedRecord
