@@ -296,7 +296,7 @@ def test_a_referral_made_offline_opens_once_and_one_for_a_key_group_family_is_re
     assert Referral.objects.get(household=poor).reason == "独居老人"
     assert listed.status_code == 422
     assert listed.json()["reason"] == "该户已是农村低保户，无需转交核实。"
-    assert not Inspection.objects.filter(house_id=works.house_id).exists()
+    assert not Inspection.objects.filter(household=works.household).exists()
 
 
 def test_an_archive_photo_taken_on_the_spot_is_checked_with_the_phones_position(
