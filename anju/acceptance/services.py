@@ -36,6 +36,7 @@ from anju.photochecks.services import device_position
 
 MAX_NOTE = 200
 MAX_PHOTOS = 9
+SIGNED_LENGTHS = {"household_opinion": 300, "builder_name": 100, "officer_names": 200}
 
 
 def rectification_days(case: RenovationCase) -> int:
@@ -291,9 +292,7 @@ def acceptance_record(
             notes=kept_notes,
             post_grade=post_grade,
             household_agrees=household_agrees,
-            household_opinion=household_opinion.strip()[:300],
-            builder_name=builder_name.strip()[:100],
-            officer_names=officer_names.strip()[:200],
+            **{name: str(value).strip()[: SIGNED_LENGTHS[name]] for name, value in signed.items()},
             passed=not failed,
             failed_items=failed,
             recorded_by=acting_user,
@@ -304,14 +303,24 @@ def acceptance_record(
                 acting_user, acceptance, due=rectification_due, requirements=rectification_requirements
             )
         _move_case(acting_user, acceptance, rectification, version)
-        records = [
-            AcceptancePhoto.objects.create(acceptance=acceptance, **AcceptancePhoto.photo_fields(p)) for p in processed
-        ]
-        case_photos_check(
-            acting_user=acting_user, case=case, records=records, stage=PhotoStage.ACCEPTANCE, on=on, device=position
-        )
+        _photos_record(acting_user, acceptance, processed, position)
         _audit(acting_user, acceptance, rectification)
     return acceptance
+
+
+def _photos_record(acting_user: User, acceptance: Acceptance, processed: list[Any], position: Any) -> None:
+    """The acceptance's photos saved and each checked around the acceptance date (ADR 0047)."""
+    records = [
+        AcceptancePhoto.objects.create(acceptance=acceptance, **AcceptancePhoto.photo_fields(p)) for p in processed
+    ]
+    case_photos_check(
+        acting_user=acting_user,
+        case=acceptance.case,
+        records=records,
+        stage=PhotoStage.ACCEPTANCE,
+        on=acceptance.on,
+        device=position,
+    )
 
 
 def _kept_notes(items: list[dict[str, Any]], notes: dict[str, str] | None) -> dict[str, str]:
