@@ -14,7 +14,9 @@ from django.db import models
 from django.utils import timezone
 
 from anju.acceptance.choices import RESULT_MARK, ItemResult, PostGrade
+from anju.core.files import file_url
 from anju.core.scoping import RegionScopedQuerySet
+from anju.kit.photos import PhotoRecord
 
 
 class AcceptanceQuerySet(RegionScopedQuerySet["Acceptance"]):
@@ -93,6 +95,26 @@ class Acceptance(models.Model):
         for row in self.rows():
             grouped.setdefault(str(row.get("group") or ""), []).append(row)
         return list(grouped.items())
+
+
+class AcceptancePhoto(PhotoRecord):
+    """A photo of the house taken at the acceptance, checked against the house around the
+    acceptance date (ADR 0047)."""
+
+    acceptance = models.ForeignKey(Acceptance, verbose_name="竣工验收", on_delete=models.CASCADE, related_name="photos")
+    upload_dir = "acceptance"
+
+    class Meta:
+        verbose_name = "验收照片"
+        verbose_name_plural = "验收照片"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.acceptance} 照片 {self.pk}"
+
+    @property
+    def view_url(self) -> str:
+        return file_url("acceptance-photo", self.pk)
 
 
 class RectificationQuerySet(RegionScopedQuerySet["Rectification"]):

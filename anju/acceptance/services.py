@@ -17,7 +17,7 @@ from django.utils import timezone
 from anju.acceptance import extensions
 from anju.acceptance.choices import HOUSEHOLD_CODE, POST_GRADE_CODE, SAFE_POST_GRADES, ItemResult, PostGrade
 from anju.acceptance.documents import acceptance_form
-from anju.acceptance.models import Acceptance, Rectification
+from anju.acceptance.models import Acceptance, AcceptancePhoto, Rectification
 from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
@@ -27,10 +27,16 @@ from anju.cases import services as case_services
 from anju.cases.acts import STEP_ROLES
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
+from anju.cases.photos import case_photos_check
 from anju.core.scoping import in_scope
+from anju.inspections.photos import process_photo
 from anju.kit.documents import announce
+from anju.photochecks.choices import PhotoStage
+from anju.photochecks.services import device_position
 
 MAX_NOTE = 200
+MAX_PHOTOS = 9
+SIGNED_LENGTHS = {"household_opinion": 300, "builder_name": 100, "officer_names": 200}
 
 
 def rectification_days(case: RenovationCase) -> int:
@@ -256,12 +262,15 @@ def acceptance_record(
     rectification_due: datetime.date | None = None,
     rectification_requirements: str = "",
     version: int | None = None,
+    photos: list[Any] | tuple[Any, ...] = (),
+    device: tuple[Any, Any] = (None, None),
 ) -> Acceptance:
     """Record a completion acceptance of a case awaiting it (已竣工待验收, also after a
     rectification). Every checklist item needs √, × or ○ (a required item cannot be ○); it
     passes when every required item is √, the post-works grade is A or B and the household
     agrees. A failed one needs a rectification deadline after the acceptance date and the
-    requirements; the case then goes to 整改. ``version`` is the case's version the officer saw."""
+    requirements; the case then goes to 整改. ``version`` is the case's version the officer saw;
+    ``photos`` of the house, with the phone's position, are checked around the acceptance date."""
     acceptance_check_allowed(acting_user=acting_user, case=case, version=version)
     items = checklist(case)
     cleaned = {str(code): str(value or "").strip() for code, value in (results or {}).items()}
@@ -270,8 +279,8 @@ def acceptance_record(
     failed = judge(items, cleaned, post_grade=post_grade, household_agrees=household_agrees)
     if failed:
         _check_rectification(case, on, rectification_due, rectification_requirements)
-    codes = {i["code"] for i in items}
-    kept_notes = {c: str(t).strip()[:MAX_NOTE] for c, t in (notes or {}).items() if c in codes and str(t).strip()}
+    processed, position = _processed_photos(photos, device)
+    kept_notes = _kept_notes(items, notes)
     with transaction.atomic():
         acceptance = Acceptance.objects.create(
             case=case,
@@ -283,9 +292,7 @@ def acceptance_record(
             notes=kept_notes,
             post_grade=post_grade,
             household_agrees=household_agrees,
-            household_opinion=household_opinion.strip()[:300],
-            builder_name=builder_name.strip()[:100],
-            officer_names=officer_names.strip()[:200],
+            **{name: str(value).strip()[: SIGNED_LENGTHS[name]] for name, value in signed.items()},
             passed=not failed,
             failed_items=failed,
             recorded_by=acting_user,
@@ -296,8 +303,38 @@ def acceptance_record(
                 acting_user, acceptance, due=rectification_due, requirements=rectification_requirements
             )
         _move_case(acting_user, acceptance, rectification, version)
+        _photos_record(acting_user, acceptance, processed, position)
         _audit(acting_user, acceptance, rectification)
     return acceptance
+
+
+def _photos_record(acting_user: User, acceptance: Acceptance, processed: list[Any], position: Any) -> None:
+    """The acceptance's photos saved and each checked around the acceptance date (ADR 0047)."""
+    records = [
+        AcceptancePhoto.objects.create(acceptance=acceptance, **AcceptancePhoto.photo_fields(p)) for p in processed
+    ]
+    case_photos_check(
+        acting_user=acting_user,
+        case=acceptance.case,
+        records=records,
+        stage=PhotoStage.ACCEPTANCE,
+        on=acceptance.on,
+        device=position,
+    )
+
+
+def _kept_notes(items: list[dict[str, Any]], notes: dict[str, str] | None) -> dict[str, str]:
+    codes = {i["code"] for i in items}
+    return {c: str(t).strip()[:MAX_NOTE] for c, t in (notes or {}).items() if c in codes and str(t).strip()}
+
+
+def _processed_photos(photos: list[Any] | tuple[Any, ...], device: tuple[Any, Any]) -> tuple[list[Any], Any]:
+    """The acceptance's photos checked and re-encoded before anything is written, and the
+    phone's position sent with them (a Chinese refusal for a bad file or position)."""
+    position = device_position(*device)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"验收照片最多 {MAX_PHOTOS} 张。"})
+    return [process_photo(p) for p in photos], position
 
 
 @refusals_audited("整改完成", obj_kwarg="rectification")

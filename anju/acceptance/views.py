@@ -63,7 +63,11 @@ def acceptance_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 acceptance = services.acceptance_record(
-                    acting_user=signed_in_user(request), case=case, **form.service_kwargs()
+                    acting_user=signed_in_user(request),
+                    case=case,
+                    photos=request.FILES.getlist("photos"),
+                    device=(request.POST.get("device_latitude"), request.POST.get("device_longitude")),
+                    **form.service_kwargs(),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -7,6 +7,7 @@ class ArchivesConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.archives import receivers, selectors
+        from anju.archives.photos import register_sources
         from anju.archives.queues import review_queue
         from anju.cases import extensions
         from anju.core.queues import register_queue
@@ -15,3 +16,4 @@ class ArchivesConfig(AppConfig):
         extensions.register_close_blockers(selectors.case_close_blockers, order=20)
         register_queue(review_queue)
         extensions.register_opened(receivers.file_appraisal_of_new_case)
+        register_sources()

@@ -19,12 +19,16 @@ from anju.archives import selectors
 from anju.archives.files import EXTENSIONS, check_upload
 from anju.archives.models import ArchiveDocument, ArchiveReview, ReviewRole
 from anju.archives.permissions import UPLOAD_ROLES, WITHDRAW_ROLES, review_roles_of
+from anju.archives.photos import archive_photo_check
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, refusals_audited
 from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.scoping import in_scope
 from anju.kit.documents import GeneratedDocument
+from anju.photochecks.services import device_position
+
+Device = tuple[Any, Any]
 
 
 def _check_uploader(acting_user: User, case: RenovationCase) -> None:
@@ -67,15 +71,17 @@ def _audited_fields(document: ArchiveDocument) -> dict[str, Any]:
     return {k: {"before": None, "after": v} for k, v in values.items()}
 
 
-def _save_document(acting_user: User, document: ArchiveDocument, note: str) -> None:
-    """Save the document and its audit row; the stored file is removed when that fails, and a
-    second upload of the same file at once is refused like any duplicate."""
+def _save_document(acting_user: User, document: ArchiveDocument, note: str, device: Device = (None, None)) -> None:
+    """Save the document and its audit row, and check it when it is a house photo (ADR 0047);
+    the stored file is removed when that fails, and a second upload of the same file at once is
+    refused like any duplicate."""
     try:
         with transaction.atomic():
             document.save()
             audit_record(
                 actor=acting_user, action=AuditAction.CREATE, obj=document, changes=_audited_fields(document), note=note
             )
+            archive_photo_check(acting_user=acting_user, document=document, device=device)
     except IntegrityError as exc:
         document.file.delete(save=False)
         same = ArchiveDocument.objects.current().filter(case=document.case, sha256=document.sha256).first()
@@ -88,12 +94,16 @@ def _save_document(acting_user: User, document: ArchiveDocument, note: str) -> N
 
 
 @refusals_audited("上传档案材料")
-def document_upload(*, acting_user: User, case: RenovationCase, code: str, upload: Any) -> ArchiveDocument:
+def document_upload(
+    *, acting_user: User, case: RenovationCase, code: str, upload: Any, device: Device = (None, None)
+) -> ArchiveDocument:
     """File one scan or photo in ``case``'s archive under the required item ``code``. The file is
     checked by its content (JPEG/PNG that opens, or a readable unencrypted PDF, at most 20 MB) and
-    stored as uploaded; the same file already filed in this archive is refused."""
+    stored as uploaded; the same file already filed in this archive is refused. A house photo is
+    checked against the house with ``device``, the phone's position sent with it."""
     _check_uploader(acting_user, case)
     spec = _item_spec(case, code)
+    position = device_position(*device)
     if upload is None:
         raise ValidationError({"file": "请选择要上传的文件。"})
     checked = check_upload(upload)
@@ -111,7 +121,7 @@ def document_upload(*, acting_user: User, case: RenovationCase, code: str, uploa
     )
     # The stored name says nothing of the household (paths show up in backups and logs).
     document.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", ContentFile(checked.data), save=False)
-    _save_document(acting_user, document, f"一户一档上传「{spec['name']}」")
+    _save_document(acting_user, document, f"一户一档上传「{spec['name']}」", position)
     return document
 
 
@@ -138,13 +148,14 @@ def _batch_errors(case: RenovationCase, uploads: list[Any]) -> tuple[list[str], 
 
 @refusals_audited("上传档案材料")
 def documents_upload(
-    *, acting_user: User, case: RenovationCase, code: str, uploads: list[Any]
+    *, acting_user: User, case: RenovationCase, code: str, uploads: list[Any], device: Device = (None, None)
 ) -> list[ArchiveDocument]:
     """File several scans or photos at once under the item ``code``: each is checked like one
     upload (``document_upload``), and either all are filed or — if any is refused — none, with a
     Chinese message naming every refused file. One audit row per document filed."""
     _check_uploader(acting_user, case)
     spec = _item_spec(case, code)
+    position = device_position(*device)
     if not uploads:
         raise ValidationError({"file": "请选择要上传的文件。可一次选择多个文件。"})
     errors, checked = _batch_errors(case, uploads)
@@ -170,7 +181,10 @@ def documents_upload(
                 )
                 documents.append(document)
                 _save_document(
-                    acting_user, document, f"一户一档上传「{spec['name']}」（一次上传 {len(checked)} 个文件）"
+                    acting_user,
+                    document,
+                    f"一户一档上传「{spec['name']}」（一次上传 {len(checked)} 个文件）",
+                    position,
                 )
     except BaseException:
         for document in documents:

@@ -85,7 +85,11 @@ def upload(request: HttpRequest, case_pk: int) -> HttpResponse:
     code = request.POST.get("code", "")
     try:
         documents = services.documents_upload(
-            acting_user=signed_in_user(request), case=case, code=code, uploads=request.FILES.getlist("file")
+            acting_user=signed_in_user(request),
+            case=case,
+            code=code,
+            uploads=request.FILES.getlist("file"),
+            device=(request.POST.get("device_latitude"), request.POST.get("device_longitude")),
         )
     except PermissionDenied:
         raise

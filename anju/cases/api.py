@@ -179,6 +179,18 @@ class CaseActSerializer(serializers.Serializer):  # type: ignore[type-arg]  # dr
     energy_tags = serializers.ListField(child=serializers.ChoiceField(choices=EnergyTag.choices), required=False)
     built_area = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=EndReason.choices, required=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="开工、竣工的现场照片（multipart，可多张）",
+    )
+    device_latitude = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="拍照时手机定位纬度"
+    )
+    device_longitude = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="拍照时手机定位经度"
+    )
 
 
 class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # drf-stubs: serializers are generic over their instance; left unparametrised
@@ -240,6 +252,9 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         for name in ACT_FIELDS.get(kind, ()):
             default: Any = [] if name == "energy_tags" else None if name.endswith("area") else ""
             kwargs[name] = values.get(name, default)
+        if kind in (StepKind.START, StepKind.COMPLETE):
+            kwargs |= {k: values[k] or None for k in ("photos", "device_latitude", "device_longitude")}
+            kwargs["photos"] = kwargs["photos"] or ()
         ACTS[kind](acting_user=signed_in_user(request), case=case, **kwargs)
         case.refresh_from_db()
         return Response(CaseDetailSerializer(case).data)

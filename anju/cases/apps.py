@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Households under watch (renovated, left the key groups) join every campaign's
         # 以人找房: the inspections app owns the registry, so it needs to know nothing of cases.
+        from anju.cases.photos import register_sources
         from anju.cases.queues import case_queue
         from anju.cases.selectors import decision_page_case
         from anju.cases.watch import campaign_watch
@@ -18,3 +19,4 @@ class CasesConfig(AppConfig):
         register_coverage(campaign_watch)
         register_decision_extra(decision_page_case)
         register_queue(case_queue)
+        register_sources()

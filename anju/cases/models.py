@@ -226,6 +226,26 @@ class CaseStep(models.Model):
         return f"{self.case} {self.get_kind_display()} {self.on}"
 
 
+class CaseStepPhoto(PhotoRecord):
+    """A photo recorded with 开工 or 竣工 (the site as the works start, the house as they end),
+    checked against the house around the act's date (ADR 0047)."""
+
+    step = models.ForeignKey(CaseStep, verbose_name="案件记录", on_delete=models.CASCADE, related_name="photos")
+    upload_dir = "cases/steps"
+
+    class Meta:
+        verbose_name = "开工竣工照片"
+        verbose_name_plural = "开工竣工照片"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.step} 照片 {self.pk}"
+
+    @property
+    def view_url(self) -> str:
+        return file_url("case-step-photo", self.pk)
+
+
 class PatrolQuerySet(RegionScopedQuerySet["CasePatrol"]):
     region_code_lookup = "case__region_code"
 

@@ -43,7 +43,7 @@ def stage_counts(user: Viewer) -> list[tuple[str, str, int]]:
 
 
 def case_steps(case: RenovationCase) -> QuerySet[CaseStep]:
-    return case.steps.select_related("actor").order_by("on", "at", "pk")
+    return case.steps.select_related("actor").prefetch_related("photos").order_by("on", "at", "pk")
 
 
 def case_patrols(case: RenovationCase) -> QuerySet[CasePatrol]:

@@ -43,8 +43,8 @@ from anju.cases.choices import (
     StepKind,
     TaskKind,
 )
-from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, RenovationCase
-from anju.cases.photos import case_photos_check
+from anju.cases.models import CasePatrol, CasePatrolPhoto, CasePolicy, CaseStep, CaseStepPhoto, RenovationCase
+from anju.cases.photos import STEP_STAGES, case_photos_check
 from anju.core.scoping import in_scope
 from anju.eligibility.choices import OUTCOME_PROGRAMME, Outcome, Programme
 from anju.households.choices import GradeSource
@@ -793,14 +793,53 @@ def case_update_details(
     return case
 
 
+def _checked_photos(photos: list[Any] | tuple[Any, ...], device_latitude: Any, device_longitude: Any) -> Any:
+    """A 开工 or 竣工 act's photos, processed before anything is written (a bad file is refused
+    in Chinese and the act is not done), and the phone's position sent with them."""
+    device = device_position(device_latitude, device_longitude)
+    if len(photos) > MAX_PATROL_PHOTOS:
+        raise ValidationError({"photos": f"照片最多 {MAX_PATROL_PHOTOS} 张。"})
+    return [process_photo(p) for p in photos], device
+
+
+def _step_with_photos(*, acting_user: User, case: RenovationCase, photos: Any, device: Any, **step: Any) -> CaseStep:
+    """The act and its photos in one transaction; each photo checked around the act's date."""
+    with transaction.atomic():
+        made = _simple_step(acting_user=acting_user, case=case, **step)
+        records = [CaseStepPhoto.objects.create(step=made, **CaseStepPhoto.photo_fields(p)) for p in photos]
+        if records:
+            made.data = {**made.data, "photos": len(records)}
+            made.save(update_fields=["data"])
+            case_photos_check(
+                acting_user=acting_user,
+                case=case,
+                records=records,
+                stage=STEP_STAGES[made.kind],
+                on=made.on,
+                device=device,
+            )
+    return made
+
+
 @refusals_audited("开工")
 def case_start(
-    *, acting_user: User, case: RenovationCase, on: datetime.date, note: str = "", version: int | None = None
+    *,
+    acting_user: User,
+    case: RenovationCase,
+    on: datetime.date,
+    note: str = "",
+    version: int | None = None,
+    photos: list[Any] | tuple[Any, ...] = (),
+    device_latitude: Any = None,
+    device_longitude: Any = None,
 ) -> CaseStep:
-    """开工."""
-    return _simple_step(
+    """开工, with the site's photos if taken (checked against the house around the 开工 date)."""
+    processed, device = _checked_photos(photos, device_latitude, device_longitude)
+    return _step_with_photos(
         acting_user=acting_user,
         case=case,
+        photos=processed,
+        device=device,
         kind=StepKind.START,
         on=on,
         note=note,
@@ -875,17 +914,24 @@ def case_complete(
     built_area: Decimal | None,
     note: str = "",
     version: int | None = None,
+    photos: list[Any] | tuple[Any, ...] = (),
+    device_latitude: Any = None,
+    device_longitude: Any = None,
 ) -> CaseStep:
     """竣工: needs at least one quality patrol during the works; the built area is checked
-    against the area rules (flagged, and shown to the acceptance officers)."""
+    against the area rules (flagged, and shown to the acceptance officers); the finished
+    house's photos, if taken, are checked against it around the 竣工 date."""
     if built_area is None or built_area <= 0:
         raise ValidationError({"built_area": "请填写竣工建筑面积（m²）。"})
     if not case.patrols.exists():
         raise ValidationError("施工期间还没有质量巡查记录；请先记录至少一次带照片的巡查。")
     check = pol.area_check(case.policy.content, household_size=case.household_size, area=built_area)
-    return _simple_step(
+    processed, device = _checked_photos(photos, device_latitude, device_longitude)
+    return _step_with_photos(
         acting_user=acting_user,
         case=case,
+        photos=processed,
+        device=device,
         kind=StepKind.COMPLETE,
         on=on,
         note=note,

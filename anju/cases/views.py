@@ -36,6 +36,7 @@ from anju.cases.forms import (
     StepForm,
 )
 from anju.cases.models import RenovationCase
+from anju.cases.photos import STEP_STAGES
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, shown
@@ -233,6 +234,7 @@ def _detail(request: HttpRequest, case: RenovationCase, bound: dict[str, forms.F
             # why the next act is not offered, when that is not the 销号 gaps listed below
             "next_refusal": next_act.reason if next_act and not next_act.allowed and not blockers else "",
             "act_form": act_form,
+            "act_takes_photos": next_kind in STEP_STAGES,
             "end_form": (bound.get(StepKind.END) or _act_form(StepKind.END, case)) if can_end else None,
             "patrol_form": (bound.get(StepKind.PATROL) or PatrolForm()) if can_patrol else None,
             "details_form": (bound.get(StepKind.DETAILS) or _details_form(case)) if can_details else None,
@@ -268,9 +270,13 @@ def case_act(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ACT_SERVICES:
         raise Http404("没有这个办理事项。")
     form = _act_form(kind, case, request.POST)
+    extra: dict[str, Any] = {}
+    if kind in STEP_STAGES:  # 开工 and 竣工 take the site's photos and the phone's position
+        extra = {"photos": request.FILES.getlist("photos")}
+        extra |= {k: request.POST.get(k) for k in ("device_latitude", "device_longitude")}
     if form.is_valid():
         try:
-            ACT_SERVICES[kind](acting_user=signed_in_user(request), case=case, **form.cleaned_data)
+            ACT_SERVICES[kind](acting_user=signed_in_user(request), case=case, **form.cleaned_data, **extra)
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
                 apply_errors(form, exc)

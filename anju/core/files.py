@@ -41,6 +41,8 @@ PROTECTED_FILES: dict[str, ProtectedFile] = {
         "appraisals.Appraisal", "report_file", "region_code", "application/pdf", "鉴定报告.pdf"
     ),
     "patrol-photo": ProtectedFile("cases.CasePatrolPhoto", "image", "patrol__case__region_code"),
+    "case-step-photo": ProtectedFile("cases.CaseStepPhoto", "image", "step__case__region_code"),
+    "acceptance-photo": ProtectedFile("acceptance.AcceptancePhoto", "image", "acceptance__region_code"),
     "route-photo": ProtectedFile("dynamic.RoutePhoto", "image", "route__region_code"),
     "archive-document": ProtectedFile(
         "archives.ArchiveDocument",

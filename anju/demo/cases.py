@@ -285,6 +285,7 @@ def _run_to(case: RenovationCase, plan: str, opened: datetime.date, who: Actors,
                 case=case,
                 on=on("complete"),
                 built_area=case.planned_area or Decimal(40),
+                **_completion_photo(case, on("complete")),
             ),
         ),
     ]
@@ -346,6 +347,55 @@ def _patrol_photo(case: RenovationCase, key: str, day: datetime.date) -> tuple[S
             _STAGED.add(county)
     data = _with_exif(base, gps=gps, day=day)
     return SimpleUploadedFile(f"{key}.jpg", data, content_type="image/jpeg"), f"{lat + 0.0001:.6f}", f"{lon:.6f}"
+
+
+# 竣工 photos (ADR 0047): each completed case has one, taken at the house on the day; the first in
+# each county was taken 1.5 km east (flagged far). Archive house photos carry their EXIF place and
+# day; the second case in each county to file 改造后照片 files the first one's picture again,
+# resized (flagged reused).
+_FAR_COMPLETION: set[str] = set()
+_FIRST_AFTER_PHOTO: dict[str, tuple[int, bytes]] = {}
+_REUSED_AFTER: set[str] = set()
+
+
+def _near(case: RenovationCase) -> tuple[float, float] | None:
+    house = case.house
+    if house is None or house.latitude is None or house.longitude is None:
+        return None
+    return float(house.latitude) + 0.0001, float(house.longitude) + 0.0001
+
+
+def _completion_photo(case: RenovationCase, day: datetime.date) -> dict[str, Any]:
+    near = _near(case)
+    if near is None:
+        return {}
+    county = case.region_code[:6]
+    gps = near
+    if county not in _FAR_COMPLETION:
+        _FAR_COMPLETION.add(county)
+        gps = (near[0], near[1] + 0.0167)  # about 1.5 km east: not this house
+    data = _with_exif(_image(f"竣工 {case.pk}", case.pk * 31).read(), gps=gps, day=day)
+    photo = SimpleUploadedFile("竣工.jpg", data, content_type="image/jpeg")
+    return {"photos": [photo], "device_latitude": f"{near[0]:.6f}", "device_longitude": f"{near[1]:.6f}"}
+
+
+def _archive_house_photo(case: RenovationCase, code: str, seed: int) -> SimpleUploadedFile:
+    """An archive house photo with the place and day the camera wrote (ADR 0047)."""
+    base = _image(f"{case.archive_no} {code}", seed).read()
+    today = timezone.localdate()
+    day = {
+        "photos_before": case.agreement_on or case.filed_on or today,
+        "photos_during": (case.started_on or today) + datetime.timedelta(days=10),
+        "photos_after": case.completed_on or today,
+    }.get(code, today)
+    county = case.region_code[:6]
+    if code == "photos_after":
+        first = _FIRST_AFTER_PHOTO.setdefault(county, (case.pk, base))
+        if first[0] != case.pk and county not in _REUSED_AFTER:
+            _REUSED_AFTER.add(county)
+            base = _with_exif(first[1], gps=None, day=day, size=640)  # another house's picture
+    data = _with_exif(base, gps=_near(case), day=min(day, today))
+    return SimpleUploadedFile(f"{seed}.jpg", data, content_type="image/jpeg")
 
 
 def _works(case: RenovationCase, on: Callable[[str], datetime.date], who: Actors, rng: random.Random) -> None:
@@ -534,7 +584,9 @@ def _archive(case: RenovationCase, who: Actors, archive_services: Any, upto: str
         if upto == "most" and code == "pledge":
             continue  # 销号前仍缺：承诺书
         seed = case.pk * 1000 + index
-        if code.startswith("photos_") or code in ("id_register", "village_review"):
+        if code.startswith("photos_"):
+            upload = _archive_house_photo(case, code, seed)
+        elif code in ("id_register", "village_review"):
             upload = _image(f"{case.archive_no} {code}", seed)
         else:
             upload = _pdf(
@@ -655,8 +707,8 @@ def load_demo_cases(superuser: Any) -> int:
         return 0
     rng = random.Random(2023_07)
     today = timezone.localdate()
-    _FIRST_PATROL_PHOTO.clear()
-    _STAGED.clear()
+    for kept in (_FIRST_PATROL_PHOTO, _STAGED, _FAR_COMPLETION, _FIRST_AFTER_PHOTO, _REUSED_AFTER):
+        kept.clear()
     _shanxi_policy(today.year)
     _tasks(superuser, today.year)
     _more_covered_households(superuser, today, rng)

@@ -8,3 +8,5 @@ class RecordKind(models.TextChoices):
     PATROL = "patrol", "质量巡查"
     ARCHIVE_PHOTO = "archive_photo", "档案照片"
     ACCEPTANCE = "acceptance", "竣工验收"
+    START = "start", "开工"
+    COMPLETE = "complete", "竣工"

@@ -1,6 +1,7 @@
 """What an officer downloads to work offline (ADR 0038): the chosen villages' houses with their
 current state, which of them the current campaign still has to reach, the open cases with what
-the officer may record on them (a patrol, an archive photo) and the archive's gaps."""
+the officer may record on them (a patrol, 开工, 竣工, an acceptance, an archive photo) and the
+archive's gaps."""
 
 from __future__ import annotations
 
@@ -61,6 +62,8 @@ def _house_row(house: House, to_visit: set[int]) -> dict[str, Any]:
         "occupied": house.is_occupied,
         "last_inspected": timezone.localdate(house.last_inspected_at).isoformat() if house.last_inspected_at else "",
         "to_visit": house.household_id in to_visit,
+        # 以房找人 is offered only for a family in no key group (the service refuses the others).
+        "may_refer": not house.household.primary_group,
     }
 
 
@@ -100,6 +103,10 @@ def _case_row(case: RenovationCase, viewer: User, flags: list[str]) -> dict[str,
         "stage_label": case.get_stage_display(),
         "version": case.version,
         "patrol": act_refusal(case, viewer, StepKind.PATROL) or "open",
+        # Waiting for 开工 (agreement signed) or 竣工 (under way), and this user may record it.
+        "start": case.stage == Stage.AGREEMENT_SIGNED and not act_refusal(case, viewer, StepKind.START),
+        "complete": case.stage == Stage.UNDER_WAY and not act_refusal(case, viewer, StepKind.COMPLETE),
+        "planned_area": str(case.planned_area or ""),
         "awaiting_acceptance": case.stage in (Stage.COMPLETED, Stage.RECTIFYING),
         "archive_gaps": [{"code": s["code"], "name": s["name"]} for s in missing_documents(case)] if may_upload else [],
         "photo_flags": flags,

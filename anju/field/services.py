@@ -21,9 +21,9 @@ from anju.accounts.models import User
 from anju.archives.services import document_upload
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
-from anju.cases.forms import PatrolForm
+from anju.cases.forms import CompleteForm, PatrolForm, StepForm
 from anju.cases.models import RenovationCase
-from anju.cases.services import patrol_record
+from anju.cases.services import case_complete, case_start, patrol_record
 from anju.core.scoping import get_visible_or_404
 from anju.field.choices import RecordKind
 from anju.field.models import SyncedRecord
@@ -107,12 +107,21 @@ def _patrol(user: User, data: Mapping[str, Any], photos: list[Any], key: str) ->
     )
 
 
+def _device(data: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The phone's position when the photos were taken (both or neither; the service checks it)."""
+    return data.get("device_latitude") or None, data.get("device_longitude") or None
+
+
 def _archive_photo(user: User, data: Mapping[str, Any], photos: list[Any], key: str) -> models.Model:
     case = _case(user, data)
     if len(photos) > 1:
         raise ValidationError({"photos": "档案照片每条记录只能有一张，请分开录入。"})
     return document_upload(
-        acting_user=user, case=case, code=str(data.get("code") or ""), upload=photos[0] if photos else None
+        acting_user=user,
+        case=case,
+        code=str(data.get("code") or ""),
+        upload=photos[0] if photos else None,
+        device=_device(data),
     )
 
 
@@ -123,7 +132,42 @@ def _acceptance(user: User, data: Mapping[str, Any], photos: list[Any], key: str
     form = AcceptanceForm(data, items=checklist(case))
     if not form.is_valid():
         raise _form_errors(form)
-    return acceptance_record(acting_user=user, case=case, **form.service_kwargs())
+    return acceptance_record(acting_user=user, case=case, photos=photos, device=_device(data), **form.service_kwargs())
+
+
+def _start(user: User, data: Mapping[str, Any], photos: list[Any], key: str) -> models.Model:
+    """开工 with the site's photos; ``version`` is the case's version in the work list, so a case
+    another officer moved meanwhile (or closed, or ended) is refused, naming them."""
+    case = _case(user, data)
+    form = StepForm(data)
+    if not form.is_valid():
+        raise _form_errors(form)
+    device_latitude, device_longitude = _device(data)
+    return case_start(
+        acting_user=user,
+        case=case,
+        photos=photos,
+        device_latitude=device_latitude,
+        device_longitude=device_longitude,
+        **form.cleaned_data,
+    )
+
+
+def _complete(user: User, data: Mapping[str, Any], photos: list[Any], key: str) -> models.Model:
+    """竣工 with the finished house's photos and the built area, against the case's version."""
+    case = _case(user, data)
+    form = CompleteForm(data)
+    if not form.is_valid():
+        raise _form_errors(form)
+    device_latitude, device_longitude = _device(data)
+    return case_complete(
+        acting_user=user,
+        case=case,
+        photos=photos,
+        device_latitude=device_latitude,
+        device_longitude=device_longitude,
+        **form.cleaned_data,
+    )
 
 
 HANDLERS: dict[str, Handler] = {
@@ -131,6 +175,8 @@ HANDLERS: dict[str, Handler] = {
     RecordKind.PATROL: _patrol,
     RecordKind.ARCHIVE_PHOTO: _archive_photo,
     RecordKind.ACCEPTANCE: _acceptance,
+    RecordKind.START: _start,
+    RecordKind.COMPLETE: _complete,
 }
 
 

@@ -21,6 +21,7 @@ from anju.accounts.actors import signed_in_user
 from anju.accounts.models import User
 from anju.field import selectors
 from anju.field.services import field_record_sync, refusal_reason
+from anju.households.choices import Department
 
 SIGNED_OUT = "登录已过期，请重新登录后再下载或同步；本机的记录不会丢失。"
 # The files the app needs with no signal, cached when the service worker installs.
@@ -61,6 +62,7 @@ def app(request: HttpRequest) -> HttpResponse:
             "page_title": "离线外业",
             "villages": selectors.village_options(viewer=user),
             "max_villages": selectors.MAX_VILLAGES,
+            "departments": Department.choices,
         },
     )
 

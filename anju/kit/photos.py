@@ -30,6 +30,10 @@ _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _DATETIME = 0x0132
+# The JPEG comment the offline field app writes when it copies the original's EXIF block into the
+# photo it downscaled on the phone (ADR 0047); kept through the re-encoding so the photo check can
+# say where the position came from.
+PHONE_COPY_MARK = b"anju-field:exif-from-original"
 
 
 @dataclass
@@ -108,13 +112,14 @@ def process_photo(upload: Any, *, max_bytes: int, max_side: int) -> Photo:
     image = _open(upload.read(), name)
     latitude, longitude = exif_position(image)
     taken_at = exif_taken_at(image)
+    marked = image.info.get("comment") == PHONE_COPY_MARK
     image = ImageOps.exif_transpose(image)
     if max(image.size) > max_side:
         image.thumbnail((max_side, max_side))
     if image.mode != "RGB":
         image = image.convert("RGB")
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)
+    image.save(out, "JPEG", quality=85, optimize=True, **({"comment": PHONE_COPY_MARK} if marked else {}))
     return Photo(ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg"), latitude, longitude, taken_at)
 
 

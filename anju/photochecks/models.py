@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from anju.core.scoping import RegionScopedQuerySet
 from anju.kit.versioning import ConfigQuerySet, VersionedConfig, version_constraints
-from anju.photochecks.choices import FlagKind, PhotoStage
+from anju.photochecks.choices import ExifSource, FlagKind, PhotoStage
 
 
 class PhotoCheckPolicy(VersionedConfig):
@@ -60,6 +60,10 @@ class PhotoCheck(models.Model):
     exif_latitude = models.DecimalField("照片纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     exif_longitude = models.DecimalField("照片经度", max_digits=9, decimal_places=6, null=True, blank=True)
     exif_taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    # The field app's downscale keeps the original's EXIF block and says so in the file (ADR 0047).
+    exif_source = models.CharField(
+        "照片位置来源", max_length=20, choices=ExifSource.choices, blank=True, default=ExifSource.NONE
+    )
     phash = models.CharField("感知哈希", max_length=16, blank=True, db_index=True)
     distance_m = models.PositiveIntegerField("距房屋（米）", null=True, blank=True)
     window_from = models.DateField("阶段起", null=True, blank=True)

@@ -26,9 +26,9 @@ from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record
 from anju.households.models import House
-from anju.kit.photos import PhotoRecord
+from anju.kit.photos import PHONE_COPY_MARK, PhotoRecord
 from anju.photochecks.acts import EXPLAIN, ensure_act
-from anju.photochecks.choices import FlagKind, PhotoStage
+from anju.photochecks.choices import ExifSource, FlagKind, PhotoStage
 from anju.photochecks.models import PhotoCheck, PhotoFlag
 from anju.photochecks.policy import photo_policy_for, rules_of
 
@@ -36,6 +36,8 @@ Finding = tuple[str, str, PhotoCheck | None]
 # No picture to compare: an unreadable file, or a blank or uniform image (a lens cap, a test card)
 # whose hash has no bits to tell it from any other blank image.
 FEATURELESS = ("", "0" * 16, "f" * 16)
+# Stages whose photos are taken around their act's date (the days are the policy's, ADR 0047).
+AROUND_ACT = (PhotoStage.START, PhotoStage.COMPLETION, PhotoStage.ACCEPTANCE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class StagePhoto:
     exif_latitude: Decimal | None = None
     exif_longitude: Decimal | None = None
     exif_taken_at: datetime.datetime | None = None
+    # The date of the act the photo goes with (开工, 竣工, acceptance): its window is the policy's
+    # days around it.
+    act_on: datetime.date | None = None
 
 
 def device_position(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:
@@ -83,6 +88,7 @@ def stage_photo_of(
     case_id: int | None = None,
     window: tuple[datetime.date | None, datetime.date | None] = (None, None),
     device: tuple[Decimal | None, Decimal | None] = (None, None),
+    act_on: datetime.date | None = None,
 ) -> StagePhoto:
     """A saved ``PhotoRecord`` described for the check."""
     return StagePhoto(
@@ -100,6 +106,7 @@ def stage_photo_of(
         exif_latitude=record.exif_latitude,
         exif_longitude=record.exif_longitude,
         exif_taken_at=record.exif_taken_at,
+        act_on=act_on,
     )
 
 
@@ -113,16 +120,51 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def perceptual_hash(stream: IO[bytes]) -> str:
     """The 64-bit DCT hash as 16 hex digits; "" when the file is not a readable image."""
+    return _read_image(stream)[0]
+
+
+def _read_image(stream: IO[bytes]) -> tuple[str, bool]:
+    """The hash, and whether the field app marked the file as carrying the EXIF block it copied
+    from the original through its downscale (ADR 0047)."""
     try:
         with Image.open(stream) as image:
-            return str(imagehash.phash(image.convert("L")))
+            return str(imagehash.phash(image.convert("L"))), image.info.get("comment") == PHONE_COPY_MARK
     except Exception:  # a scanned PDF in the archive: no picture to compare
-        return ""
+        return "", False
 
 
-def _read_hash(photo: StagePhoto) -> str:
-    with photo.open_image() as stream:
-        return perceptual_hash(stream)
+def _exif_source(photo: StagePhoto, phone_copy: bool) -> str:
+    if photo.exif_latitude is None and photo.exif_taken_at is None:
+        return ExifSource.NONE
+    return ExifSource.PHONE_COPY if phone_copy else ExifSource.FILE
+
+
+def _with_known_device(photo: StagePhoto) -> StagePhoto:
+    """A re-check (``photo_checks_run``) keeps the device position the page sent at upload: it is
+    stored on the check, not on the photo."""
+    if photo.device_latitude is not None:
+        return photo
+    known = (
+        PhotoCheck.objects.filter(photo_model=photo.photo_model, photo_id=photo.photo_id)
+        .values_list("device_latitude", "device_longitude")
+        .first()
+    )
+    if known is None or known[0] is None:
+        return photo
+    return dataclasses.replace(photo, device_latitude=known[0], device_longitude=known[1])
+
+
+def _with_window(photo: StagePhoto, rules: dict[str, int]) -> StagePhoto:
+    """The stage's dates from the policy: an inspection photo may be a few days older than the
+    visit it was entered with; a 开工, 竣工 or acceptance photo is taken around its act's date."""
+    if photo.stage == PhotoStage.INSPECTION and photo.window_until and not photo.window_from:
+        earliest = photo.window_until - datetime.timedelta(days=rules["inspection_days_before"])
+        return dataclasses.replace(photo, window_from=earliest)
+    if photo.stage in AROUND_ACT and photo.act_on is not None:
+        before = datetime.timedelta(days=rules[f"{photo.stage}_days_before"])
+        after = datetime.timedelta(days=rules[f"{photo.stage}_days_after"])
+        return dataclasses.replace(photo, window_from=photo.act_on - before, window_until=photo.act_on + after)
+    return photo
 
 
 def _far(photo: StagePhoto, house: House, limit: int) -> tuple[int | None, str]:
@@ -199,11 +241,10 @@ def photo_check_record(*, photo: StagePhoto, acting_user: User | None) -> PhotoC
     house = photo.house
     policy = photo_policy_for(house.region_code)
     rules = rules_of(policy)
-    if photo.stage == PhotoStage.INSPECTION and photo.window_until and not photo.window_from:
-        # An inspection photo may be a few days older than the visit it was entered with.
-        earliest = photo.window_until - datetime.timedelta(days=rules["inspection_days_before"])
-        photo = dataclasses.replace(photo, window_from=earliest)
+    photo = _with_window(_with_known_device(photo), rules)
     metres, far_text = _far(photo, house, rules["max_distance_m"])
+    with photo.open_image() as stream:
+        phash, phone_copy = _read_image(stream)
     fields: dict[str, Any] = {
         "stage": photo.stage,
         "photo_url": photo.photo_url,
@@ -215,7 +256,8 @@ def photo_check_record(*, photo: StagePhoto, acting_user: User | None) -> PhotoC
         "exif_latitude": photo.exif_latitude,
         "exif_longitude": photo.exif_longitude,
         "exif_taken_at": photo.exif_taken_at,
-        "phash": _read_hash(photo),
+        "exif_source": _exif_source(photo, phone_copy),
+        "phash": phash,
         "distance_m": metres,
         "window_from": photo.window_from,
         "window_until": photo.window_until,

@@ -1,8 +1,9 @@
 """The offline field app on a phone (390 px) with no signal (issue 19, ADR 0038): a township
 officer downloads 北渔泽村's work list, the page and the list open again offline after a reload,
 two inspections and a patrol recorded offline arrive once each when the signal returns, a patrol
-refused on sync (the case moved on meanwhile) stays queued with its reason until discarded, and
-an acceptance checklist filled in offline arrives once.
+refused on sync (the case moved on meanwhile) stays queued with its reason until discarded, an
+acceptance checklist filled in offline arrives once, and a 竣工 with a camera photo recorded
+offline arrives once with the photo's own EXIF position kept through the phone's downscale.
 Screenshots: test-artifacts/screenshots/offline-*.png."""
 
 from __future__ import annotations
@@ -19,16 +20,21 @@ from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from anju.acceptance.models import Acceptance
+from anju.accounts.models import User
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.cases import services as case_services
-from anju.cases.models import CasePatrol, RenovationCase
+from anju.cases.models import CasePatrol, CaseStep, CaseStepPhoto, RenovationCase
 from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head  # noqa: F401
 from anju.field.models import SyncedRecord
 from anju.field.tests.conftest import national_configuration  # noqa: F401
-from anju.inspections.models import Inspection
+from anju.households.services import house_create, household_create
+from anju.inspections.models import Inspection, Referral
+from anju.inspections.tests.conftest import make_id
+from anju.photochecks.models import PhotoCheck
+from anju.regions.models import Region
 from conftest import PASSWORD
 from tests.browser.test_csp import WATCH_VIOLATIONS
-from tests.scenarios.test_photo_checks import NEAR, scene, works  # noqa: F401
+from tests.scenarios.test_photo_checks import FAR, NEAR, scene, works  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VILLAGE = "140405102201"
@@ -252,4 +258,105 @@ def test_an_acceptance_checklist_recorded_offline_arrives_once(
     acceptance = Acceptance.objects.get(case=works)
     assert acceptance.passed and acceptance.officer_names == "郭晓燕、张卫东"
     expect(page.get_by_test_id("work-case").first).to_contain_text("验收通过")
+    context.close()
+
+
+def camera_photo(tmp_path: Path) -> Path:
+    """A phone camera's JPEG: 4000×3000 pixels stored sideways (EXIF Orientation 6, 'turn 90°'),
+    with the place (FAR, 1.1 km from the house) and time it was taken."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    gps = exif.get_ifd(0x8825)
+    for ref, axis, value in (("N", 1, FAR[0]), ("E", 3, FAR[1])):
+        minutes = (value - int(value)) * 60
+        gps[axis], gps[axis + 1] = ref, (float(int(value)), float(int(minutes)), round((minutes % 1) * 60, 4))
+    exif.get_ifd(0x8769)[0x9003] = f"{ago(0):%Y:%m:%d} 09:30:00"
+    image = Image.new("RGB", (4000, 3000), (150, 120, 90))
+    image.paste((40, 60, 200), (0, 0, 2000, 1500))  # something to see, and to tell which way is up
+    path = tmp_path / "竣工.jpg"
+    image.save(path, "JPEG", quality=90, exif=exif)
+    return path
+
+
+def test_a_completion_with_a_camera_photo_recorded_offline_arrives_once_with_its_exif_position(
+    browser: Browser,
+    live_server: LiveServer,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+    screenshot_dir: Path,
+    tmp_path: Path,
+) -> None:
+    case_services.patrol_record(
+        acting_user=officers["county"], case=works, on=ago(2), findings="主体完工", photos=[scene(9)]
+    )
+    context = phone(browser)
+    page = open_app(context, live_server, officers)
+    context.set_offline(True)
+
+    page.get_by_test_id("complete").click()
+    page.fill("input[name=built_area]", "46.5")
+    page.set_input_files("[data-photo-input]", str(camera_photo(tmp_path)))
+    expect(page.get_by_test_id("photo-ready")).to_contain_text("其中 1 张保留了原图的拍摄位置和时间")
+    expect(page.get_by_test_id("capture")).to_contain_text("已定位")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("capture").screenshot(path=str(screenshot_dir / "offline-completion-form.png"))
+    page.get_by_test_id("save-offline").click()
+    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+    assert not CaseStep.objects.filter(case=works, kind="complete").exists()
+
+    context.set_offline(False)
+    expect(page.get_by_test_id("sync-message")).to_have_text("同步完成：送达 1 条。", timeout=20000)
+    page.get_by_test_id("sync-now").click()  # again: nothing left to send twice
+    expect(page.get_by_test_id("work-case").first).to_contain_text("已竣工待验收")
+    works.refresh_from_db()
+    assert works.stage == "completed" and float(works.built_area or 0) == 46.5
+    assert CaseStep.objects.filter(case=works, kind="complete").count() == 1
+    stored = CaseStepPhoto.objects.get(step__case=works)
+    # Turned upright once, on the phone (the copied EXIF says Orientation 1): portrait, 1600 high.
+    assert (stored.image.width, stored.image.height) == (1200, 1600)
+    check = PhotoCheck.objects.get(stage="completion")
+    assert (float(check.exif_latitude or 0), float(check.exif_longitude or 0)) == pytest.approx(FAR, abs=1e-5)
+    assert check.exif_source == "phone_copy" and check.exif_taken_at is not None
+    assert (float(check.device_latitude or 0), float(check.device_longitude or 0)) == pytest.approx(NEAR, abs=1e-5)
+    assert list(check.flags.values_list("kind", flat=True)) == ["far"]
+    context.close()
+
+
+def test_a_referral_recorded_offline_for_a_family_in_no_key_group_arrives_once(
+    browser: Browser,
+    live_server: LiveServer,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+    tl_clerk: User,
+    regions: dict[str, Region],
+    screenshot_dir: Path,
+) -> None:
+    poor = household_create(acting_user=tl_clerk, region=regions[VILLAGE], head_name="丙", head_id_number=make_id(31))
+    house_create(acting_user=tl_clerk, household=poor, structure="earth_wood", build_year=1978)
+    context = phone(browser)
+    page = open_app(context, live_server, officers)
+    context.set_offline(True)
+
+    listed = page.get_by_test_id("work-house").filter(has_text="甲户")
+    listed.get_by_test_id("inspect").click()  # a 低保 household: nothing to refer
+    expect(page.locator("[data-referral]")).to_have_count(0)
+    page.get_by_role("button", name="取消").click()
+    page.get_by_test_id("work-house").filter(has_text="丙户").get_by_test_id("inspect").click()
+    page.check("input[name=suspected_grade][value=D]")
+    page.check("input[name=is_occupied][value='1']")
+    page.fill("input[name=occupant_ages]", "81")
+    page.check("input[name=family_poor_not_listed]")
+    page.fill("textarea[name=poverty_note]", "独居老人，无劳动能力")
+    expect(page.get_by_test_id("capture")).to_contain_text("已定位")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("capture").screenshot(path=str(screenshot_dir / "offline-referral-form.png"))
+    page.get_by_test_id("save-offline").click()
+    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+
+    context.set_offline(False)
+    expect(page.get_by_test_id("sync-message")).to_have_text("同步完成：送达 1 条。", timeout=20000)
+    page.get_by_test_id("sync-now").click()
+    referral = Referral.objects.get(household=poor)
+    assert referral.reason == "独居老人，无劳动能力" and referral.department == "civil_affairs"
+    assert Inspection.objects.filter(household=poor).count() == 1
     context.close()

@@ -125,6 +125,15 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
 
     flagged = {(f.region_code[:6], f.kind) for f in PhotoFlag.objects.all()}
     assert {("140405", "far"), ("140405", "reused"), ("500243", "far"), ("500243", "reused")} <= flagged
+    # ADR 0047: a 竣工 photo taken 1.5 km away and an archive 改造后照片 that is another house's, in
+    # each county; the archive's paper scans are not checked, and its house photos carry a position.
+    staged = {
+        (f.region_code[:6], f.check_record.stage, f.kind) for f in PhotoFlag.objects.select_related("check_record")
+    }
+    for county in ("140405", "500243"):
+        assert {(county, "completion", "far"), (county, "archive", "reused")} <= staged
+    assert not PhotoFlag.objects.filter(check_record__stage="archive").exclude(kind="reused").exists()
+    assert not PhotoFlag.objects.filter(kind="no_position", check_record__stage__in=["completion", "archive"]).exists()
     assert Rectification.objects.filter(completed_on__isnull=True).exists()
     assert Rectification.objects.filter(completed_on__isnull=False).exists()
     gaps = [" ".join(close_blockers(c)) for c in cases.filter(stage="accepted")]

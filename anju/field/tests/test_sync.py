@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,16 +13,20 @@ from django.utils import timezone
 
 from anju.acceptance.models import Acceptance
 from anju.acceptance.services import checklist
+from anju.accounts.models import User
 from anju.appraisals.tests.conftest import appraiser, dibao_home  # noqa: F401
 from anju.archives.models import ArchiveDocument
 from anju.audit.models import AuditAction, AuditEvent
 from anju.cases import services as case_services
-from anju.cases.models import CasePatrol, RenovationCase
-from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head  # noqa: F401
+from anju.cases.models import CasePatrol, CaseStep, CaseStepPhoto, RenovationCase
+from anju.cases.tests.conftest import Officers, ago, case, covered_home, officers, tl_head, walk  # noqa: F401
 from anju.field.models import SyncedRecord
 from anju.field.tests.conftest import sender
-from anju.inspections.models import Inspection
-from anju.photochecks.models import PhotoFlag
+from anju.households.services import house_create, household_create
+from anju.inspections.models import Inspection, Referral
+from anju.inspections.tests.conftest import make_id
+from anju.photochecks.models import PhotoCheck, PhotoFlag
+from anju.regions.models import Region
 from tests.scenarios.test_photo_checks import FAR, NEAR, exif_day, scene, works  # noqa: F401
 
 MOVED_ON = "案件当前为「已竣工待验收」，只有施工期间和整改期间才记录质量巡查。"
@@ -219,3 +224,99 @@ def test_an_acceptance_checklist_made_offline_arrives_once_and_a_stale_one_is_re
     assert Acceptance.objects.filter(case=done, passed=True).count() == 1
     assert late.status_code == 422 and "刚被tl_township" in late.json()["reason"]
     assert "现为「验收通过」。您的操作未保存" in late.json()["reason"]
+
+
+def test_a_completion_made_offline_arrives_once_with_its_photo_checked(
+    client: Client,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+) -> None:
+    case_services.patrol_record(
+        acting_user=officers["township"], case=works, on=ago(3), findings="主体完工", photos=[scene(10)]
+    )
+    works.refresh_from_db()
+    client.force_login(officers["township"])
+    same = key()
+    fields = {"case": works.pk, "version": works.version, "on": ago(1).isoformat(), "built_area": "46.5"}
+    fields |= {"device_latitude": NEAR[0], "device_longitude": NEAR[1]}
+    photo = scene(11, gps=FAR, taken=exif_day(ago(1)))
+
+    answers = [sender(client)("complete", same, [photo], **fields) for _ in range(2)]  # the first answer was lost
+
+    assert [a.status_code for a in answers] == [201, 200]
+    works.refresh_from_db()
+    assert works.stage == "completed" and works.completed_on == ago(1)
+    assert CaseStep.objects.filter(case=works, kind="complete").count() == 1
+    assert CaseStepPhoto.objects.filter(step__case=works).count() == 1
+    assert list(PhotoFlag.objects.filter(check_record__stage="completion").values_list("kind", flat=True)) == ["far"]
+
+
+def test_a_start_for_a_case_that_was_ended_meanwhile_is_refused_naming_who_acted(
+    client: Client,
+    case: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+) -> None:
+    signed = walk(case, officers, "agreement_signed")
+    seen = signed.version  # the version in the work list the officer downloaded
+    case_services.case_end(
+        acting_user=officers["county"], case=signed, on=ago(0), reason="relocation", note="随子女搬迁"
+    )
+    client.force_login(officers["township"])
+    refused_key = key()
+
+    answer = sender(client)("start", refused_key, [scene(12)], case=signed.pk, version=seen, on=ago(0).isoformat())
+
+    assert answer.status_code == 422
+    assert "刚被" in answer.json()["reason"] and "您的操作未保存" in answer.json()["reason"]
+    assert not CaseStep.objects.filter(case=signed, kind="start").exists()
+    assert not CaseStepPhoto.objects.exists() and not SyncedRecord.objects.filter(key=refused_key).exists()
+
+
+def test_a_referral_made_offline_opens_once_and_one_for_a_key_group_family_is_refused_with_its_reason(
+    client: Client,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+    tl_clerk: User,
+    regions: dict[str, Region],
+) -> None:
+    poor = household_create(
+        acting_user=tl_clerk, region=regions["140405102201"], head_name="丙", head_id_number=make_id(31)
+    )
+    poor_house = house_create(acting_user=tl_clerk, household=poor, structure="earth_wood", build_year=1978)
+    referral = {"suspected_grade": "C", "is_occupied": "1", "occupant_ages": "81"}
+    referral |= {"family_poor_not_listed": "on", "referral_department": "civil_affairs", "poverty_note": "独居老人"}
+    client.force_login(officers["township"])
+    send = sender(client)
+    same = key()
+
+    answers = [send("inspection", same, house=poor_house.pk, **referral) for _ in range(2)]
+    listed = send("inspection", key(), house=works.house_id, **referral)  # a 低保 household
+
+    assert [a.status_code for a in answers] == [201, 200]
+    assert Referral.objects.get(household=poor).reason == "独居老人"
+    assert listed.status_code == 422
+    assert listed.json()["reason"] == "该户已是农村低保户，无需转交核实。"
+    assert not Inspection.objects.filter(household=works.household).exists()
+
+
+def test_an_archive_photo_taken_on_the_spot_is_checked_with_the_phones_position(
+    client: Client,
+    works: RenovationCase,  # noqa: F811
+    officers: Officers,  # noqa: F811
+) -> None:
+    client.force_login(officers["township"])
+
+    answer = sender(client)(
+        "archive_photo",
+        key(),
+        [scene(13)],
+        case=works.pk,
+        code="photos_during",
+        device_latitude=FAR[0],
+        device_longitude=FAR[1],
+    )
+
+    assert answer.status_code == 201
+    check = PhotoCheck.objects.get(stage="archive")
+    assert (check.device_latitude, check.distance_m) == (Decimal("36.330000"), 1112)
+    assert list(check.flags.values_list("kind", flat=True)) == ["far"]

@@ -1,8 +1,9 @@
 /* The offline field app (issue 19, ADR 0038). Everything an officer needs with no signal lives on
    the phone, in IndexedDB (through idb):
    - "worklist": the work list downloaded for chosen villages, per user, with the time it was made;
-   - "queue": records made offline (inspection, patrol, archive photo), each with an idempotency
-     key made when it was queued, its fields, its photos (downscaled here first) and its state.
+   - "queue": records made offline (inspection with its 以房找人 referral, patrol, 开工, 竣工,
+     acceptance, archive photo), each with an idempotency key made when it was queued, its fields,
+     its photos (downscaled here first, the original's EXIF block kept: ADR 0047) and its state.
    When the network is back the queue is sent in the order it was made, one record at a time; a
    record leaves the queue only when the server says it has it (written now, or already before).
    A refused record stays, with the server's Chinese reason, until the officer fixes or discards
@@ -16,8 +17,12 @@
     sw: root.dataset.swUrl, page: root.dataset.pageUrl
   };
   var ME = root.dataset.user;
-  var KIND_LABELS = { inspection: "排查记录", patrol: "质量巡查", archive_photo: "档案照片", acceptance: "竣工验收" };
-  var MAX_SIDE = { inspection: 1600, patrol: 1600, archive_photo: 2400 }; // archive scans must stay legible
+  var KIND_LABELS = { inspection: "排查记录", patrol: "质量巡查", archive_photo: "档案照片", acceptance: "竣工验收", start: "开工", complete: "竣工" };
+  // archive scans must stay legible
+  var MAX_SIDE = { inspection: 1600, patrol: 1600, archive_photo: 2400, acceptance: 1600, start: 1600, complete: 1600 };
+  // Written beside the copied EXIF block, so the server records where the photo's position came
+  // from (anju.kit.photos.PHONE_COPY_MARK).
+  var EXIF_MARK = "anju-field:exif-from-original";
   var QUALITY = 0.82;
   var STALE_HOURS = 24;
   var $ = function (sel, el) { return (el || root).querySelector(sel); };
@@ -90,7 +95,9 @@
     top.appendChild(el("span", "badge " + (house.grade === "C" || house.grade === "D" ? "text-bg-danger" : "text-bg-light border"), house.grade_label));
     if (house.to_visit) top.appendChild(el("span", "badge text-bg-warning", "待排查"));
     if (workList.may_inspect === "open") {
-      var b = button("排查", "inspect", function () { openForm("inspection", { house: house.id }, house.head + "户 " + house.address); });
+      var b = button("排查", "inspect", function () {
+        openForm("inspection", { house: house.id }, house.head + "户 " + house.address, { refer: house.may_refer });
+      });
       b.classList.add("ms-auto");
       top.appendChild(b);
     }
@@ -111,6 +118,15 @@
     var actions = el("div", "d-flex gap-2 ms-auto");
     if (item.patrol === "open") {
       actions.appendChild(button("巡查", "patrol", function () { openForm("patrol", { "case": item.id }, label); }));
+    }
+    // 开工 and 竣工 carry the case's version from the list: a case moved meanwhile is refused.
+    if (item.start) {
+      actions.appendChild(button("开工", "start", function () { openForm("start", { "case": item.id, version: item.version }, label); }));
+    }
+    if (item.complete) {
+      actions.appendChild(button("竣工", "complete", function () {
+        openForm("complete", { "case": item.id, version: item.version }, label, { planned_area: item.planned_area });
+      }));
     }
     if (item.acceptance) {
       actions.appendChild(button("验收", "accept", function () {
@@ -358,8 +374,48 @@
   $("[data-testid=sync-now]").addEventListener("click", function () { syncAll(); });
 
   // --- capture ----------------------------------------------------------------------------------------
+  // The original JPEG's APP1 Exif segment (where and when the camera took it), with its
+  // Orientation set to 1 since the canvas has already turned the picture upright; null when the
+  // file has none or it cannot be read safely (then the photo goes without, and the server flags
+  // it if the phone's position is missing too). ADR 0047.
+  function exifSegment(buffer) {
+    var view = new DataView(buffer), offset = 2;
+    if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) return null;
+    while (offset + 4 <= view.byteLength) {
+      var marker = view.getUint16(offset), length = view.getUint16(offset + 2);
+      if ((marker & 0xFF00) !== 0xFF00 || marker === 0xFFDA || length < 2 || offset + 2 + length > view.byteLength) return null;
+      if (marker === 0xFFE1 && length > 16 && view.getUint32(offset + 4) === 0x45786966 && view.getUint16(offset + 8) === 0) {
+        var segment = new Uint8Array(buffer.slice(offset, offset + 2 + length));
+        return uprightExif(new DataView(segment.buffer)) ? segment : null;
+      }
+      offset += 2 + length;
+    }
+    return null;
+  }
+  function uprightExif(view) {
+    var tiff = 10, order = view.getUint16(tiff), little = order === 0x4949;
+    if ((!little && order !== 0x4D4D) || view.getUint16(tiff + 2, little) !== 42) return false;
+    var ifd = tiff + view.getUint32(tiff + 4, little);
+    if (ifd + 2 > view.byteLength) return false;
+    var count = view.getUint16(ifd, little);
+    if (ifd + 2 + count * 12 > view.byteLength) return false;
+    for (var i = 0; i < count; i++) {
+      var entry = ifd + 2 + i * 12;
+      if (view.getUint16(entry, little) === 0x0112) view.setUint16(entry + 8, 1, little);
+    }
+    return true;
+  }
+  function commentSegment(text) {
+    var bytes = new TextEncoder().encode(text), segment = new Uint8Array(bytes.length + 4);
+    segment.set([0xFF, 0xFE, (bytes.length + 2) >> 8, (bytes.length + 2) & 0xFF]);
+    segment.set(bytes, 4);
+    return segment;
+  }
+
   function downscale(file, side) {
-    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+    var exif = file.slice(0, 262144).arrayBuffer().then(exifSegment).catch(function () { return null; });
+    return Promise.all([createImageBitmap(file, { imageOrientation: "from-image" }), exif]).then(function (both) {
+      var bitmap = both[0], segment = both[1];
       var scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement("canvas");
       canvas.width = Math.round(bitmap.width * scale);
@@ -367,7 +423,9 @@
       canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
-          resolve({ name: file.name.replace(/\.[^.]+$/, "") + ".jpg", type: "image/jpeg", blob: blob });
+          // The copied EXIF block goes right after the start-of-image marker, with the mark.
+          if (segment) blob = new Blob([blob.slice(0, 2), segment, commentSegment(EXIF_MARK), blob.slice(2)], { type: "image/jpeg" });
+          resolve({ name: file.name.replace(/\.[^.]+$/, "") + ".jpg", type: "image/jpeg", blob: blob, exif: !!segment });
         }, "image/jpeg", QUALITY);
       });
     });
@@ -425,14 +483,16 @@
         wrap.appendChild(input); wrap.appendChild(lab); box.appendChild(wrap);
       });
     }
+    if (kind === "inspection" && !(gaps && gaps.refer)) $("[data-referral]", form).remove();
+    if (kind === "complete") $("[name=built_area]", form).value = (gaps && gaps.planned_area) || "";
     if (kind === "archive_photo") {
       var select = $("[data-gaps]", form);
       (gaps || []).forEach(function (g) { var o = el("option", "", g.name); o.value = g.code; select.appendChild(o); });
     }
-    if (kind === "patrol" || kind === "acceptance") $("[name=on]", form).value = today();
+    if (kind !== "inspection" && kind !== "archive_photo") $("[name=on]", form).value = today();
     if (kind === "acceptance") buildChecklist(form, gaps);
     var slot = $("[data-photos]", form) || el("div");
-    if (kind !== "acceptance") slot.appendChild(document.getElementById("tpl-photos").content.firstElementChild.cloneNode(true));
+    slot.appendChild(document.getElementById("tpl-photos").content.firstElementChild.cloneNode(true));
     $("[data-actions]", form).appendChild(document.getElementById("tpl-actions").content.cloneNode(true));
     if (existing) fill(form, existing.fields);
     return showForm(form, kind, target, label, gaps, existing, photos, position, slot);
@@ -467,7 +527,9 @@
     function showPhotos() {
       if (!photos.length) { status.textContent = "照片在手机上缩小后存入待同步。"; return; }
       var size = photos.reduce(function (s, p) { return s + p.blob.size; }, 0);
-      status.textContent = "已备好照片 " + photos.length + " 张（缩小后共 " + kb(size) + "）。";
+      var kept = photos.filter(function (p) { return p.exif; }).length;
+      status.textContent = "已备好照片 " + photos.length + " 张（缩小后共 " + kb(size) + "）" +
+        (kept ? "，其中 " + kept + " 张保留了原图的拍摄位置和时间" : "") + "。";
       status.dataset.testid = "photo-ready";
     }
     showPhotos();
