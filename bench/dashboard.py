@@ -491,12 +491,12 @@ def build(houses: int, seed: int = 7) -> dict[str, Any]:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def ledger_rows() -> list[tuple[Any, ...]]:
-    """The key-group ledger's rows of the province (the real selector), repeated to 100,000."""
+def ledger_rows(count: int = LEDGER_ROWS) -> list[tuple[Any, ...]]:
+    """The key-group ledger's rows of the province (the real selector), repeated to ``count``."""
     from anju.ledgers.registry import LEDGERS, Scope
 
-    rows = list(islice(LEDGERS["key_groups"].rows(Scope(prefix="14", year=YEAR)), LEDGER_ROWS))
-    return list(islice(cycle(rows), LEDGER_ROWS)) if rows else []
+    rows = list(islice(LEDGERS["key_groups"].rows(Scope(prefix="14", year=YEAR)), count))
+    return list(islice(cycle(rows), count)) if rows else []
 
 
 def xlsxwriter_alone(rows: list[tuple[Any, ...]], path: str) -> None:
@@ -522,6 +522,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--runs", type=int, default=30, help="runs of the dashboard read")
     parser.add_argument("--slow-runs", type=int, default=5, help="runs of the naive query and the roll-ups")
+    parser.add_argument("--ledger-rows", type=int, default=LEDGER_ROWS, help="rows of the ledger written")
     args = parser.parse_args(argv)
     if not args.database.startswith("postgres"):
         print("bench.dashboard measures PostgreSQL only (COPY); give --database postgresql://…", file=sys.stderr)
@@ -530,6 +531,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from anju.dashboard import selectors
     from anju.dashboard.services import compute_figures, summaries_refresh, summary_years
+    from anju.regions.choices import RegionLevel
     from anju.regions.models import Region
 
     started = time.perf_counter()
@@ -556,6 +558,20 @@ def main(argv: list[str] | None = None) -> None:
 
     naive_ms = timed(naive, args.slow_runs)
     rollup = timed(lambda: summaries_refresh(region_codes=[county]), args.slow_runs)
+    # One act: the receivers refresh its village after the commit (what "visible within 1 s" costs).
+    village = (
+        Region.objects.filter(code__startswith=county[:6], level=RegionLevel.VILLAGE)
+        .values_list("code", flat=True)
+        .first()
+    )
+    act = timed(lambda: summaries_refresh(region_codes=[village]), args.runs) if village else [0.0]
+    # The map at province level: houses clustered by the database from the maintained cells
+    # (ADR 0049), the whole province at zoom 6, and one county at zoom 9.
+    from anju.dashboard.selectors import MapFilter, map_points
+
+    map_province = timed(lambda: map_points(user=user, flt=MapFilter(zoom=6)), args.runs)
+    map_county = timed(lambda: map_points(user=user, flt=MapFilter(zoom=9, region_prefix=county[:6])), args.runs)
+    map_clusters = len(map_points(user=user, flt=MapFilter(zoom=6))["features"])
 
     # Check: the summaries equal the naive figures for the province.
     from anju.dashboard.models import RegionSummary
@@ -577,7 +593,7 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError:  # the ledgers app is not there yet: time xlsxwriter alone
         write_xlsx = None  # type: ignore[assignment]  # None marks "ledgers app absent": time xlsxwriter alone
     ledger_s = xlsx_s = export_s = None
-    rows = ledger_rows()
+    rows = ledger_rows(args.ledger_rows)
     source_rows = len(set(rows))
     tmp = tempfile.mkdtemp(prefix="anju-bench-")
     if rows:
@@ -595,6 +611,9 @@ def main(argv: list[str] | None = None) -> None:
         ("naive GROUP BY, province + cities", *percentiles(naive_ms)),
         ("roll-up: refresh one county's villages", *percentiles(rollup)),
         ("roll-up: full refresh", *percentiles(full)),
+        ("roll-up: one act's village", *percentiles(act)),
+        (f"map, province at zoom 6 ({map_clusters} clusters)", *percentiles(map_province)),
+        ("map, one county at zoom 9", *percentiles(map_county)),
     ]
     print(f"\n{'measure':<44}{'p50 ms':>12}{'p95 ms':>12}")
     for name, p50, p95 in table:
@@ -620,6 +639,10 @@ def main(argv: list[str] | None = None) -> None:
                 "rollup": "summaries_refresh of one county's villages",
                 "rollup_p95_ms": round(percentiles(rollup)[1], 1),
                 "full_refresh_p95_ms": round(percentiles(full)[1], 1),
+                "act_refresh_p95_ms": round(percentiles(act)[1], 1),
+                "map_province_p95_ms": round(percentiles(map_province)[1], 1),
+                "map_county_p95_ms": round(percentiles(map_county)[1], 1),
+                "map_clusters": map_clusters,
                 "ledger_rows": len(rows),
                 "ledger_s": round(ledger_s, 2) if ledger_s is not None else None,
                 "xlsxwriter_s": round(xlsx_s, 2) if xlsx_s is not None else None,

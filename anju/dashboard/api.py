@@ -85,7 +85,9 @@ class DashboardViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]  # dr
 
 
 class MapPointsViewSet(viewsets.ViewSet):
-    """Houses with coordinates in scope as GeoJSON (at most 5,000; ``truncated`` says more)."""
+    """Houses with coordinates in scope as GeoJSON: house by house up to 5,000 at a close zoom;
+    above that, or with ``zoom`` below 10, clusters counted by the database (``clustered``,
+    ``total``; each feature's ``count``, ``cd`` and worst ``grade``)."""
 
     @extend_schema(
         parameters=[
@@ -94,6 +96,7 @@ class MapPointsViewSet(viewsets.ViewSet):
             OpenApiParameter("stage", str, description="案件阶段，none 为无案件"),
             OpenApiParameter("key", bool, description="只看重点对象"),
             OpenApiParameter("region", str, description="区划代码：只看该区划（含下级）的房屋"),
+            OpenApiParameter("zoom", int, description="地图缩放级别（0–18）：小于 10 时按区域汇总返回"),
         ],
         responses=OpenApiTypes.OBJECT,
     )

@@ -68,3 +68,39 @@ class RegionSummary(models.Model):
     @property
     def audit_region_code(self) -> str:
         return self.region_code
+
+
+class MapCellQuerySet(RegionScopedQuerySet["MapCell"]):
+    region_code_lookup = "village_code"
+
+
+class MapCell(models.Model):
+    """The houses with coordinates of one village that share a grade, a case stage (of the
+    house's latest case; "" for none) and a key-group flag: how many, and the sums of their
+    coordinates (so a cluster's centre is a weighted mean). The map serves a province's houses
+    as clusters from these rows instead of grouping millions of houses (issue 23, ADR 0049).
+    Written only by ``anju.dashboard.mapcells``, with the summaries, so it is as fresh as they are."""
+
+    # Indexed for the scope's and the region filter's prefix (village_code LIKE '1404%'; on
+    # PostgreSQL Django adds the varchar_pattern_ops index that LIKE needs) and the refresh's
+    # delete by village.
+    village_code = models.CharField("村级区划代码", max_length=12, db_index=True)
+    grade = models.CharField("当前等级", max_length=1, blank=True)
+    stage = models.CharField("最近案件阶段", max_length=20, blank=True)
+    key = models.BooleanField("重点对象", default=False)
+    houses = models.PositiveIntegerField("房屋数", default=0)
+    lat_sum = models.FloatField("纬度之和", default=0.0)
+    lon_sum = models.FloatField("经度之和", default=0.0)
+
+    objects: ClassVar[MapCellQuerySet] = MapCellQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager
+
+    class Meta:
+        verbose_name = "地图聚合格"
+        verbose_name_plural = verbose_name
+        constraints = [
+            # One row per village and combination: the refresh relies on it.
+            models.UniqueConstraint(fields=["village_code", "grade", "stage", "key"], name="mapcell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_code} {self.grade or '未定级'} {self.houses}"

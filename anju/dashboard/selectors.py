@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Avg, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Floor, Substr
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
 from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
-from anju.dashboard.models import RegionSummary
+from anju.dashboard.models import MapCell, RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of
 from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
@@ -199,6 +200,7 @@ class MapFilter:
     stage: str = ""  # a Stage value, "none" for houses without a case, "" for any
     key_only: bool = False
     region_prefix: str = ""  # the houses of one region's subtree (the map's region filter)
+    zoom: int | None = None  # the map's zoom: sets the cluster size when the houses are clustered
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
@@ -212,9 +214,87 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+# A cluster covers about this many screen pixels (Leaflet.markercluster's default radius is 80).
+CLUSTER_PIXELS = 60
+DEFAULT_ZOOM = 7
+# Below this zoom (a county or more on a phone's screen) the map shows areas' counts, not houses.
+POINTS_FROM_ZOOM = 10
+
+
+def _cells(user: Viewer, flt: MapFilter) -> QuerySet[MapCell]:
+    """The maintained cells (ADR 0049) the filters select, with their centres."""
+    cells = MapCell.objects.visible_to(user)
+    if flt.region_prefix:
+        cells = cells.filter(village_code__startswith=flt.region_prefix)
+    if flt.grade:
+        cells = cells.filter(grade=flt.grade)
+    if flt.stage:
+        cells = cells.filter(stage="" if flt.stage == "none" else flt.stage)
+    if flt.key_only:
+        cells = cells.filter(key=True)
+    lat, lon = F("lat_sum") / F("houses"), F("lon_sum") / F("houses")
+    if flt.bbox:
+        west, south, east, north = flt.bbox
+        cells = cells.filter(
+            GreaterThanOrEqual(lon, west),
+            LessThanOrEqual(lon, east),
+            GreaterThanOrEqual(lat, south),
+            LessThanOrEqual(lat, north),
+        )
+    return cells.annotate(lat=lat, lon=lon)
+
+
+def map_clusters(*, user: Viewer, flt: MapFilter) -> list[dict[str, Any]]:
+    """The selected houses grouped by the database into squares of about ``CLUSTER_PIXELS`` at
+    the map's zoom: each with its count, its C/D count, its worst grade and the mean position."""
+    zoom = min(max(flt.zoom if flt.zoom is not None else DEFAULT_ZOOM, 0), 18)
+    size = CLUSTER_PIXELS * 360.0 / (256 * 2**zoom)  # degrees of longitude per cluster
+    rows = (
+        _cells(user, flt)
+        .annotate(gx=Floor(F("lon") / size), gy=Floor(F("lat") / size))
+        .values("gx", "gy")
+        .annotate(
+            n=Sum("houses"),
+            lat_total=Sum("lat_sum"),
+            lon_total=Sum("lon_sum"),
+            worst=Max("grade"),  # "" < A < B < C < D
+            cd=Sum("houses", filter=Q(grade__in=["C", "D"])),
+        )
+        .order_by("gy", "gx")
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r["lon_total"] / r["n"], r["lat_total"] / r["n"]]},
+            "properties": {
+                "cluster": True,
+                "count": r["n"],
+                "cd": r["cd"] or 0,
+                "grade": r["worst"],
+                "colour": GRADE_COLOURS.get(r["worst"], GRADE_COLOURS[""]),
+            },
+        }
+        for r in rows
+    ]
+
+
 def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str, Any]:
-    """The houses with coordinates the user may see, as GeoJSON, at most ``cap`` of them
-    (``truncated`` then says so: the page asks the user to zoom in)."""
+    """The houses with coordinates the user may see, as GeoJSON. Above ``cap`` houses (counted
+    from the maintained cells), or at a zoom below ``POINTS_FROM_ZOOM``, they come clustered by
+    the database (``clustered``, ``total``); otherwise house by house, read live. Before the
+    cells' first refresh, at most ``cap`` houses (``truncated`` then says so: zoom in)."""
+    total = _cells(user, flt).aggregate(n=Sum("houses"))["n"] or 0
+    if total > cap or (total and flt.zoom is not None and flt.zoom < POINTS_FROM_ZOOM):
+        features = map_clusters(user=user, flt=flt)
+        return {
+            "type": "FeatureCollection",
+            "features": features,
+            "truncated": False,
+            "cap": cap,
+            "clustered": True,
+            "total": total,
+            "points_from_zoom": POINTS_FROM_ZOOM,
+        }
     latest = RenovationCase.objects.filter(house_id=OuterRef("pk")).order_by("-opened_on", "-pk")
     qs = (
         House.objects.visible_to(user)
@@ -281,7 +361,14 @@ def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str,
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "cap": cap}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "truncated": truncated,
+        "cap": cap,
+        "clustered": False,
+        "points_from_zoom": POINTS_FROM_ZOOM,
+    }
 
 
 # The map's regions: the filter's choices, the outlines and the names -------------------------

@@ -22,6 +22,8 @@ from django.utils import timezone
 from anju.cases.choices import Stage, StepKind
 from anju.cases.headline import CD_HOUSES, COMPLETED_CASES, COUNTED_CASES, key_in_cd_houses
 from anju.cases.models import CaseStep, RenovationCase
+from anju.core.dbops import bulk_insert
+from anju.dashboard.mapcells import mapcells_refresh
 from anju.dashboard.models import RegionSummary, empty_monthly
 from anju.households.models import House, Household
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
@@ -262,7 +264,9 @@ def _full_refresh(years: Sequence[int], now: datetime.datetime, step: Step = Non
                 children[(row.parent_code, row.year)].append(figures_of(row))
     _report(step, "正在写入汇总表")
     RegionSummary.objects.all().delete()
-    RegionSummary.objects.bulk_create(rows, batch_size=2000)
+    bulk_insert(rows)
+    _report(step, "正在汇总地图点位")
+    mapcells_refresh(None)
     return len(rows)
 
 
@@ -276,6 +280,7 @@ def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.dateti
     # Drop prefixes already under another one (a village inside a refreshed county).
     prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
     figures = compute_figures(prefixes, VILLAGE_LENGTH, years)
+    mapcells_refresh(prefixes)
     inside = list(
         _within(Region.objects.filter(level__lte=RegionLevel.VILLAGE), "code", prefixes).values_list(
             "code", "level", "parent__code"
@@ -304,7 +309,7 @@ def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.dateti
         for year in years
     ]
     RegionSummary.objects.filter(region_code__in=[c for c, _ in villages]).delete()
-    RegionSummary.objects.bulk_create(rows, batch_size=2000)
+    bulk_insert(rows)
     written += len(rows)
     for level in (RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE):
         regions = by_level[level]
@@ -316,7 +321,7 @@ def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.dateti
             children[(child.parent_code, child.year)].append(figures_of(child))
         made = _roll_up(level, regions, children, years, now)
         RegionSummary.objects.filter(region_code__in=codes_here).delete()
-        RegionSummary.objects.bulk_create(made, batch_size=2000)
+        bulk_insert(made)
         written += len(made)
     return written
 
@@ -333,7 +338,7 @@ def _add_years(years: Sequence[int], *, source: int, now: datetime.datetime) -> 
             for f in (*COUNTERS[:5], "oldest_stage_since"):
                 setattr(copy, f, getattr(row, f))
             rows.append(copy)
-    RegionSummary.objects.bulk_create(rows, batch_size=2000)
+    bulk_insert(rows)
 
 
 def summaries_refresh(*, region_codes: Iterable[str] | None = None, step: Step = None) -> int:

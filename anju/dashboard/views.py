@@ -128,6 +128,7 @@ def map_filter(params: Any, user: Any) -> MapFilter:
         stage=stage if stage in Stage.values or stage == "none" else "",
         key_only=params.get("key") in ("1", "true", "on"),
         region_prefix=region.prefix if region else "",
+        zoom=int(params["zoom"]) if str(params.get("zoom", "")).isdigit() else None,
     )
 
 

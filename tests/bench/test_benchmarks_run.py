@@ -68,6 +68,26 @@ def test_the_list_benchmark_measures_every_list_at_a_small_n() -> None:
     assert names == {"household_head_name_trgm", "household_phone_trgm", "house_address_trgm"}
 
 
+def test_the_dashboard_benchmark_measures_the_summaries_and_the_clustered_map() -> None:
+    needs_postgres()
+    line = run(
+        "bench.dashboard",
+        "--houses",
+        "3000",
+        "--runs",
+        "3",
+        "--slow-runs",
+        "1",
+        "--ledger-rows",
+        "300",
+        "--database",
+        f"{SERVER}/anju_dashboard_bench_smoke",
+    )
+    assert line["houses"] == 3000 and line["dashboard_p95_ms"] > 0 and line["full_refresh_p95_ms"] > 0
+    assert line["act_refresh_p95_ms"] > 0 and line["map_province_p95_ms"] > 0
+    assert line["map_clusters"] >= 1 and line["ledger_rows"] == 300
+
+
 def test_the_import_benchmark_runs_its_django_import_export_phase_on_sqlite() -> None:
     line = run("bench.import_list", "--rows", "200")
     assert line["rows"] == 200 and line["backend"] == "sqlite"

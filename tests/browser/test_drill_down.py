@@ -135,3 +135,36 @@ def test_the_county_officer_drills_to_a_village_and_maps_a_township(
     in_village = House.objects.filter(region_code__startswith=code, latitude__isnull=False).count()
     _poll(page, "window.anjuCluster.getLayers().length", in_village)
     expect(page.locator("[data-testid=dashboard-link]")).to_have_attribute("href", f"/dashboard/?region={code}")
+
+
+def test_zoomed_out_the_map_shows_counts_the_database_made_and_zooms_in_to_houses(
+    browser: Browser, live_server: LiveServer, screenshot_dir: Path
+) -> None:
+    """Issue 23 (ADR 0049): at county zoom and above, the houses come as numbered badges counted
+    by the database; a click on a badge zooms in, and from zoom 10 the houses come one by one."""
+    load_demo()
+    base = live_server.url
+    page = _sign_in(browser, base, "tl_county")
+    page.goto(f"{base}/dashboard/map/")
+    houses = House.objects.filter(region_code__startswith="140405", latitude__isnull=False).count()
+    expect(page.locator("[data-testid=map-status]")).to_contain_text("处有坐标的房屋")
+    for _ in range(8):  # out to a province's view
+        if page.evaluate("window.anjuMap.getZoom()") <= 7:
+            break
+        page.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_timeout(350)
+    expect(page.locator("[data-testid=map-status]")).to_contain_text(f"共 {houses} 处有坐标的房屋，按区域汇总显示")
+    badges = page.locator(".map-cluster")
+    expect(badges.first).to_be_visible()
+    counts = [int(t) for t in badges.all_inner_texts()]
+    assert sum(counts) == houses  # every house counted once, in some badge
+    assert page.evaluate("window.anjuCluster.getLayers().length") == 0  # no house sent one by one
+    _shoot(page, screenshot_dir, "map-clusters")
+    # A click on the biggest badge zooms in until the houses come one by one.
+    for _ in range(4):
+        if page.evaluate("window.anjuMap.getZoom()") >= 10:
+            break
+        page.locator(".map-cluster").first.click()
+        page.wait_for_timeout(600)
+    expect(page.locator("[data-testid=map-status]")).not_to_contain_text("按区域汇总")
+    assert page.evaluate("window.anjuDbClusters.getLayers().length") == 0

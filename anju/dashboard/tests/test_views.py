@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from anju.accounts.models import User
 from anju.cases.tests.conftest import ago
 from anju.dashboard import selectors
-from anju.dashboard.models import RegionSummary
+from anju.dashboard.models import MapCell, RegionSummary
 from anju.dashboard.selectors import MapFilter
 from anju.dashboard.services import summaries_refresh
 from anju.dashboard.tests.conftest import World
@@ -140,11 +140,65 @@ def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed: World, tl_c
     assert names(points(tl_county, bbox="not,a,box")) == {"甲户", "乙户", "丙户", "丁户"}
 
 
-def test_the_map_caps_the_points_and_says_so(refreshed: World, tl_county: User) -> None:
+def test_before_the_first_refresh_the_map_caps_the_points_and_says_so(refreshed: World, tl_county: User) -> None:
+    MapCell.objects.all().delete()  # the maintained clusters not built yet
     capped = selectors.map_points(user=tl_county, flt=MapFilter(), cap=2)
     assert len(capped["features"]) == 2
     assert capped["truncated"] is True
     assert points(tl_county)["truncated"] is False
+
+
+def counted(collection: dict[str, Any]) -> int:
+    return sum(f["properties"]["count"] for f in collection["features"])
+
+
+def test_above_the_cap_the_houses_come_clustered_by_the_database(refreshed: World, tl_county: User) -> None:
+    clustered = selectors.map_points(user=tl_county, flt=MapFilter(zoom=3), cap=2)
+    assert clustered["clustered"] is True and clustered["truncated"] is False
+    assert clustered["total"] == 4 and counted(clustered) == 4
+    # at zoom 3 a cluster is ~21 degrees wide: the four houses of 屯留区 are one badge, coloured
+    # by its worst grade, at the mean of the houses' positions
+    (badge,) = clustered["features"]
+    assert badge["properties"] == {"cluster": True, "count": 4, "cd": 3, "grade": "D", "colour": "#c62828"}
+    live = selectors.map_points(user=tl_county, flt=MapFilter(), cap=100)["features"]
+    mean = [sum(f["geometry"]["coordinates"][i] for f in live) / 4 for i in (0, 1)]
+    assert badge["geometry"]["coordinates"] == pytest.approx(mean)
+
+
+def test_a_far_zoom_shows_areas_and_a_close_one_shows_houses(refreshed: World, tl_county: User) -> None:
+    far = points(tl_county, zoom="6")
+    assert far["clustered"] is True and counted(far) == 4
+    assert "name" not in far["features"][0]["properties"]  # no house is named in a count
+    close = points(tl_county, zoom="12")
+    assert close["clustered"] is False and names(close) == {"甲户", "乙户", "丙户", "丁户"}
+    assert points(tl_county, zoom="huge")["clustered"] is False  # not a zoom: as without one
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"grade": "D"},
+        {"stage": "none"},
+        {"stage": "under_way"},
+        {"key": "1"},
+        {"bbox": "112.85,36.29,112.90,36.35"},
+    ],
+)
+def test_the_clusters_count_what_the_points_show(
+    refreshed: World, tl_county: User, cq_county: User, params: dict[str, str]
+) -> None:
+    for user in (tl_county, cq_county):
+        assert counted(points(user, zoom="4", **params)) == len(points(user, zoom="12", **params)["features"])
+
+
+def test_the_clusters_follow_an_act_on_the_house(refreshed: World, tl_county: User) -> None:
+    ding = refreshed["ding"].houses.get()
+    assert counted(points(tl_county, zoom="6", grade="C")) == 0
+    ding.current_grade = "C"
+    ding.save(update_fields=["current_grade"])
+    summaries_refresh(region_codes=[ding.region_code])  # what the receivers run after an act
+    assert counted(points(tl_county, zoom="6", grade="C")) == 1
 
 
 def test_the_map_page_without_tiles_asks_no_other_host(refreshed: World, tl_county: User) -> None:

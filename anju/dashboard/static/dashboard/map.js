@@ -41,8 +41,16 @@
   // A house's point stays clickable above the region names: without outlines a village's name
   // sits at the mean of its houses, often on a house.
   map.createPane("points").style.zIndex = 660;
+  // The houses as SVG in that pane, not canvas: a canvas covers the whole map and took every
+  // click meant for a region's name below it; the SVG's own box lets clicks through (map.css)
+  // and only its circles take them.
+  var pointsRenderer = L.svg({ pane: "points" });
   var labels = L.featureGroup().addTo(map);
   map.addLayer(cluster);
+  // Above the points' cap the server sends clusters it counted itself (ADR 0049): drawn as the
+  // same badges, with the count of houses; a click zooms in towards single houses.
+  var dbClusters = L.featureGroup().addTo(map);
+  window.anjuDbClusters = dbClusters;
   window.anjuCluster = cluster;
   window.anjuAreas = areas;
   window.anjuLabels = labels;
@@ -76,10 +84,12 @@
     if (p.case) html += ' · <a href="' + cfg.case_url.replace("/0/", "/" + p.case + "/") + '">案件</a>';
     return html;
   }
-  function load() {
+  function load(whole) {
     var q = new URLSearchParams(new FormData(form));
-    var box = first ? null : map.getBounds();
+    var box = first || whole === true ? null : map.getBounds();
     if (box) q.set("bbox", box.toBBoxString());
+    var askedZoom = map.getZoom();
+    q.set("zoom", String(askedZoom));
     var mine = ++seq;
     statusEl.textContent = "正在加载……";
     var fitPoints = first;
@@ -87,31 +97,68 @@
       .then(function (r) { return r.json(); })
       .then(function (d) {
         if (mine !== seq) return;
-        covered = d.truncated ? null : (box || "all");
+        covered = d.truncated || d.clustered ? null : (box || "all");
+        lastClustered = !!d.clustered;
+        pointsFrom = d.points_from_zoom;
         cluster.clearLayers();
-        var markers = d.features.map(function (f) {
+        dbClusters.clearLayers();
+        var markers = d.clustered ? d.features.map(dbCluster) : d.features.map(function (f) {
           var c = f.geometry.coordinates;
           return L.circleMarker([c[1], c[0]], {
-            radius: f.properties.key ? 7 : 5, grade: f.properties.grade, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9, pane: "points"
+            radius: f.properties.key ? 7 : 5, grade: f.properties.grade, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9, pane: "points", renderer: pointsRenderer
           }).bindPopup(popup(f.properties));
         });
-        cluster.addLayers(markers);
+        if (d.clustered) markers.forEach(function (m) { dbClusters.addLayer(m); });
+        else cluster.addLayers(markers);
         statusEl.className = "small mb-1" + (d.truncated ? " text-danger fw-bold" : " text-muted");
-        statusEl.textContent = d.truncated
+        statusEl.textContent = d.clustered
+          ? (box ? "当前范围共 " : shownName() + "共 ") + d.total + " 处有坐标的房屋，按区域汇总显示（数字为房屋数，统计与统计页同步）；放大地图可逐户查看。"
+          : d.truncated
           ? "当前范围房屋超过 " + d.cap + " 处，仅显示前 " + d.cap + " 处，请放大地图。"
           : (box ? "当前范围共 " : shownName() + "共 ") + d.features.length + " 处有坐标的房屋。";
         first = false;
         if (fitPoints && markers.length && !outlineFit) {
+          // Clusters fitted: the move that follows asks again for the whole region at its zoom.
+          wholeNext = !!d.clustered;
           map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1), { maxZoom: 15 });
+        } else if (d.clustered && map.getZoom() !== askedZoom) {
+          // The map moved to the region's outline while the clusters were on their way: ask
+          // again for this zoom (houses one by one from zoom 10).
+          clearTimeout(timer);
+          timer = setTimeout(function () { load(!box); }, 0);
         }
       })
       .catch(function () { statusEl.textContent = "点位读取失败，请刷新页面。"; });
   }
+  function countText(n) {
+    return n >= 10000 ? (n / 10000).toFixed(n >= 100000 ? 0 : 1) + "万" : String(n);
+  }
+  function dbCluster(f) {
+    var c = f.geometry.coordinates, p = f.properties, n = p.count;
+    var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    var m = L.marker([c[1], c[0]], {
+      pane: "points",
+      title: n + " 处房屋" + (p.cd ? "，其中 C/D 级 " + p.cd + " 处" : ""),
+      icon: L.divIcon({
+        html: '<div class="map-cluster map-cluster-' + (n < 10 ? "s" : n < 100 ? "m" : "l") + " grade-" + (p.grade || "none") + '">' + countText(n) + "</div>",
+        className: "", iconSize: L.point(size, size)
+      })
+    });
+    m.on("click", function () { map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom())); });
+    return m;
+  }
   var timer = null;
+  var wholeNext = false;
+  var lastClustered = false;
+  var pointsFrom = null;
   map.on("moveend", function () {
-    if (first || covered === "all" || (covered && covered.contains(map.getBounds()))) return;
+    // Across zoom 10 the answer changes kind (counts below, houses from there): ask again.
+    var crossed = !first && pointsFrom != null && (map.getZoom() < pointsFrom) !== lastClustered;
+    if (!crossed && (first || covered === "all" || (covered && covered.contains(map.getBounds())))) return;
     clearTimeout(timer);
-    timer = setTimeout(load, 250);
+    var whole = wholeNext;
+    wholeNext = false;
+    timer = setTimeout(function () { load(whole); }, 250);
   });
 
   // The region filter, the outlines and the names --------------------------------------------
