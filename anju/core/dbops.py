@@ -1,11 +1,13 @@
-"""What only PostgreSQL has: migration operations (ADR 0031) and COPY for bulk inserts (ADR 0042)."""
+"""What only PostgreSQL has: migration operations (ADR 0031), COPY for bulk inserts (ADR 0042)
+and one array parameter for a long list of keys (ADR 0048)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, migrations, models
+from django.db.models.lookups import In
 
 
 class PostgreSQLOnly(migrations.RunSQL):
@@ -64,3 +66,58 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)])
+
+
+class AnyOf(In[Any]):
+    """``household_id__any=ids``: ``IN`` on SQLite, ``= ANY(%s)`` with the whole list as one
+    array parameter on PostgreSQL. A set-based refresh asks for thousands of keys per query;
+    as ``IN (%s, %s, …)`` each query spent more time in Django preparing and psycopg splitting
+    thousands of placeholders than in PostgreSQL (ADR 0048). The values must already be of the
+    column's type (ints for keys, str for text): they are not prepared one by one."""
+
+    lookup_name = "any"
+
+    def get_prep_lookup(self) -> Any:
+        return list(self.rhs)
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+models.Field.register_lookup(AnyOf)
+models.ForeignObject.register_lookup(AnyOf)  # a foreign key's own lookups stop at ForeignObject
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[int]:
+    """Insert rows given as values ready for the database (JSON as text, datetimes through
+    ``connection.ops``) into ``columns`` (attnames, the key excluded) and return their keys in
+    order. PostgreSQL: keys drawn from the sequence in one query, rows sent with ``COPY`` — no
+    model instances, no per-field preparation (ADR 0048). SQLite: one ``INSERT`` a row."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    rows = list(rows)
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    column_of = {f.attname: f.column for f in meta.concrete_fields}
+    names = [quote(column_of[c]) for c in columns]
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+            keys = []
+            for row in rows:
+                cursor.execute(sql, row)
+                keys.append(int(cursor.lastrowid))
+            return keys
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk.column, len(rows)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({quote(pk.column)}, {', '.join(names)}) FROM STDIN") as copy:
+            for key, row in zip(keys, rows, strict=True):
+                copy.write_row((key, *row))
+    return keys
