@@ -19,7 +19,7 @@ from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, audit_record_rows
-from anju.core.dbops import insert_rows
+from anju.core.dbops import Keys, insert_rows
 from anju.core.scoping import ancestor_codes, in_scope
 from anju.eligibility import engine
 from anju.eligibility.choices import CircumstanceKind, Outcome
@@ -254,7 +254,7 @@ class _SetRefresh:
 
     def facts_known(self, facts: dict[str, Any]) -> tuple[tuple[Any, ...], str, str]:
         """The facts as a key, their digest (``_digest``) and their JSON text."""
-        key = tuple(tuple(v) if isinstance(v, list) else v for v in facts.values())
+        key = tuple([tuple(v) if v.__class__ is list else v for v in facts.values()])
         if key not in self.known:
             if len(self.known) >= KNOWN_FACTS_LIMIT:
                 self.known.clear()
@@ -280,10 +280,11 @@ class _SetRefresh:
     def batch(self, ids: list[int]) -> int:
         """Decide one batch: facts and households read, current decisions locked, rows written."""
         facts = gather(ids, on=self.on)
-        households = dict(
-            (pk, (code, name))
-            for pk, code, name in Household.objects.filter(pk__any=ids).values_list("pk", "region_code", "head_name")
-        )
+        keys = Keys(ids)
+        households = {
+            pk: (code, name)
+            for pk, code, name in Household.objects.filter(pk__any=keys).values_list("pk", "region_code", "head_name")
+        }
         decided_at = connection.ops.adapt_datetimefield_value(timezone.now())
         decided_by = getattr(self.actor, "pk", None)
         rows: list[tuple[Any, ...]] = []
@@ -293,7 +294,7 @@ class _SetRefresh:
             current = {
                 household_id: (pk, rule_set_id, digest, outcome)
                 for pk, household_id, rule_set_id, digest, outcome in Decision.objects.select_for_update()
-                .filter(household_id__any=ids, is_current=True)
+                .filter(household_id__any=keys, is_current=True)
                 .values_list("pk", "household_id", "rule_set_id", "facts_digest", "outcome")
             }
             for household_id in ids:
@@ -329,7 +330,7 @@ class _SetRefresh:
         """Retire the old current decisions with one UPDATE; insert the new ones and their audit
         rows (the rows ``audit_record`` would write) with COPY."""
         if retired:
-            Decision.objects.filter(pk__any=retired).update(is_current=False)
+            Decision.objects.filter(pk__any=Keys(retired)).update(is_current=False)
         keys = insert_rows(Decision, DECISION_COLUMNS, rows)
         audit_record_rows(
             actor=self.actor,
