@@ -72,7 +72,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = "农户"
         verbose_name_plural = "农户"
-        ordering = ["region_code", "head_name"]
+        ordering = ["region_code", "head_name", "pk"]  # the key last: pages never repeat or skip a row
         indexes = [
             models.Index(fields=["region_code", "primary_group"], name="household_region_group_idx"),
             # The list's order (region, head's name): a page is read off this index in order
@@ -288,7 +288,7 @@ class House(models.Model):
     class Meta:
         verbose_name = "房屋"
         verbose_name_plural = "房屋"
-        ordering = ["region_code", "household"]
+        ordering = ["region_code", "household", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
