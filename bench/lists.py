@@ -176,7 +176,8 @@ def measure(client: Any, url: str, runs: int) -> list[float]:
 
 
 def scenarios(households: int) -> dict[str, str]:
-    """What is measured: name → URL. A deep page is the middle of the unfiltered list."""
+    """What is measured: name → URL. A deep page is the middle of the unfiltered list, asked for
+    by number; "next" is the same page reached by the 下一页 link of the page before it."""
     from django.db import connection
     from django.urls import reverse
 
@@ -200,7 +201,23 @@ def scenarios(households: int) -> dict[str, str]:
         "inspections": "grade=B",
         "payments": "programme=renovation",
     }
-    out: dict[str, str] = {}
+    # The deep page reached by its predecessor's 下一页 link (the last row's key, ADR 0048).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM households_household ORDER BY region_code, head_name, id OFFSET %s LIMIT 1",
+            [max(0, (deep_page - 1) * 25 - 1)],
+        )
+        household_after = (cursor.fetchone() or [0])[0]
+        cursor.execute(
+            """SELECT h.id FROM households_house h JOIN households_household hh ON hh.id = h.household_id
+               ORDER BY h.region_code, hh.head_name, h.id OFFSET %s LIMIT 1""",
+            [max(0, (deep_page - 1) * 25 - 1)],
+        )
+        house_after = (cursor.fetchone() or [0])[0]
+    out: dict[str, str] = {
+        "page households next": f"{pages['households']}?page={deep_page}&after={household_after}",
+        "page houses next": f"{pages['houses']}?page={deep_page}&after={house_after}",
+    }
     for what, url in pages.items():
         out[f"page {what} first"] = url
         out[f"page {what} deep"] = f"{url}?page={deep_page // (4 if what in ('cases', 'payments') else 1) or 1}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from anju.audit.models import AuditAction, AuditEvent
 from anju.core import logs
 from anju.core.context import current_context
-from anju.core.dbops import bulk_insert
+from anju.core.dbops import insert_rows
 
 
 def _json_value(value: Any) -> Any:
@@ -113,55 +113,44 @@ def audit_record(
     )
 
 
-def audit_record_many(
+def audit_record_rows(
     *,
     actor: Any,
     action: AuditAction | str,
-    objects: Sequence[models.Model],
-    changes: list[dict[str, Any]],
-    notes: list[str],
-    reprs: list[str] | None = None,
+    object_type: str,
+    rows: Sequence[tuple[int, str, str, str, str]],
+    fields: Sequence[str] = (),
 ) -> int:
     """``audit_record`` for many objects of one act at once (a set-based refresh writing thousands
-    of rows): the same rows, written with one bulk INSERT, and one summary line in the operator's
-    log instead of one per object. The objects must have their primary keys; ``reprs`` saves
-    the query ``str(obj)`` may cost per object."""
-    if not objects:
+    of rows): the same rows, inserted with ``COPY`` on PostgreSQL, and one summary line in the
+    operator's log instead of one per object. Each row is (object key, ``str(obj)``, region code,
+    changes already as JSON text, note) — the caller encodes each distinct change once (ADR 0048)."""
+    if not rows:
         return 0
+    from django.db import connection
+
     ctx = current_context()
     user = actor if getattr(actor, "is_authenticated", False) else None
     username = (getattr(actor, "username", "") or "") if actor is not None else ""
-    object_type = objects[0]._meta.label_lower
-    now = timezone.now()
-    rows = [
-        AuditEvent(
-            at=now,
-            actor=user,
-            actor_username=username,
-            ip=ctx.ip,
-            channel=ctx.channel,
-            request_id=ctx.request_id,
-            action=str(action),
-            object_type=object_type,
-            object_id=str(obj.pk),
-            object_repr=text[:200],
-            region_code=object_region_code(obj),
-            changes=_json_value(change),
-            note=note,
-        )
-        for obj, change, note, text in zip(
-            objects, changes, notes, reprs if reprs is not None else [str(o) for o in objects], strict=True
-        )
-    ]
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    head = (at, getattr(user, "pk", None), username, ctx.ip, ctx.channel, ctx.request_id, str(action), object_type)
     logs.event(
         f"audit.{action}",
         object_type=object_type,
         objects=len(rows),
         user_id=getattr(user, "pk", None),
-        fields=sorted({k for change in changes for k in change})[:20],
+        fields=sorted(fields)[:20],
     )
-    bulk_insert(rows)
+    columns = [*AUDIT_HEAD_COLUMNS, "object_id", "object_repr", "region_code", "changes", "note"]
+    insert_rows(
+        AuditEvent,
+        columns,
+        ((*head, str(key), text[:200], region, changes, note) for key, text, region, changes, note in rows),
+    )
     return len(rows)
+
+
+AUDIT_HEAD_COLUMNS = ("at", "actor_id", "actor_username", "ip", "channel", "request_id", "action", "object_type")
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])

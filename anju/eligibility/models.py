@@ -43,22 +43,22 @@ class Decision(models.Model):
     household = models.ForeignKey(
         "households.Household", verbose_name="农户", on_delete=models.PROTECT, related_name="decisions"
     )
-    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    region_code = models.CharField("区划代码", max_length=15)
     rule_set = models.ForeignKey(RuleSet, verbose_name="规则集", on_delete=models.PROTECT, related_name="decisions")
     rule_id = models.CharField("规则编号", max_length=40)
     rule_name = models.CharField("规则名称", max_length=100)
-    outcome = models.CharField("结论", max_length=20, choices=Outcome.choices, db_index=True)
+    outcome = models.CharField("结论", max_length=20, choices=Outcome.choices)
     reason = models.TextField("理由")
     checks = models.JSONField("判断过程", default=list)
     facts = models.JSONField("所用事实")
     facts_digest = models.CharField("事实指纹", max_length=64)
     trigger = models.CharField("触发原因", max_length=200)
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    year = models.PositiveSmallIntegerField("年度")
     decided_at = models.DateTimeField("认定时间", default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    is_current = models.BooleanField("现行", default=True, db_index=True)
+    is_current = models.BooleanField("现行", default=True)
 
     objects: ClassVar[ScopedQuerySet] = ScopedQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager; declared as the QuerySet so its methods type-check
 
@@ -70,6 +70,17 @@ class Decision(models.Model):
             models.UniqueConstraint(
                 fields=["household"], condition=models.Q(is_current=True), name="one_current_decision"
             )
+        ]
+        # Each index is justified in migration 0005 (ADR 0048); the set-based refresh writes
+        # 100,000 rows into every one of them.
+        indexes = [
+            models.Index(fields=["region_code"], name="decision_region_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["region_code", "outcome"],
+                name="decision_current_idx",
+                condition=models.Q(is_current=True),
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

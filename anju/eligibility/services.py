@@ -12,17 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
-from anju.audit.services import audit_record, audit_record_many
-from anju.core.dbops import bulk_insert
+from anju.audit.services import audit_record, audit_record_rows
+from anju.core.dbops import Keys, insert_rows
 from anju.core.scoping import ancestor_codes, in_scope
 from anju.eligibility import engine
-from anju.eligibility.choices import CircumstanceKind
+from anju.eligibility.choices import CircumstanceKind, Outcome
 from anju.eligibility.facts import gather
 from anju.eligibility.models import Circumstance, Decision, RuleSet
 from anju.households.models import Household
@@ -190,9 +190,17 @@ def _refresh_batch(ids: list[int], trigger: str, acting_user: User | None, on: d
     return written
 
 
-# --- set-based refresh (issue 23 item 4, ADR 0042) -------------------------------------------------
+# --- set-based refresh (issue 23 item 4, ADR 0042, ADR 0048) --------------------------------------
 
-SET_BATCH = 2000  # households whose facts are gathered together; bounded by SQLite's parameters
+SET_BATCH = 2000  # households whose facts are gathered together on SQLite (bounded by its parameters)
+SET_BATCH_POSTGRESQL = 10_000  # PostgreSQL: the keys travel as one array parameter (ADR 0048)
+KNOWN_FACTS_LIMIT = 50_000  # distinct sets of facts remembered during one refresh (memory bound)
+DECISION_COLUMNS = (
+    *("household_id", "region_code", "rule_set_id", "rule_id", "rule_name", "outcome", "reason"),
+    *("checks", "facts", "facts_digest", "trigger", "year", "decided_at", "decided_by_id", "is_current"),
+)
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # key order as the model field would write it
+_OUTCOMES: dict[str, str] = {str(value): str(label) for value, label in Outcome.choices}
 
 
 def decisions_refresh_set(
@@ -204,26 +212,133 @@ def decisions_refresh_set(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """The same decisions as ``decisions_refresh``, for many households at once: facts gathered
-    for a batch in a fixed number of queries, each distinct (rule set, facts) evaluated once,
-    the batch's current decisions retired with one UPDATE and the new ones and their audit rows
-    written with two bulk INSERTs. Used by the region-wide refreshes (a list import, a rule set
-    put in force); ``decisions_refresh`` stays the path for a handful of households."""
-    on = on or timezone.localdate()
+    for a batch in a fixed number of queries, each distinct (rule set, facts) evaluated and
+    encoded once, the batch's current decisions retired with one UPDATE and the new ones and
+    their audit rows written with ``COPY`` (ADR 0042, ADR 0048). Used by the region-wide
+    refreshes (a list import, a rule set put in force); ``decisions_refresh`` stays the path
+    for a handful of households."""
     ids = sorted(set(household_ids))
-    actor = acting_user if getattr(acting_user, "pk", None) else None
+    refresh = _SetRefresh(trigger=trigger, actor=acting_user, on=on or timezone.localdate())
+    size = SET_BATCH_POSTGRESQL if connection.vendor == "postgresql" else SET_BATCH
     written = 0
-    # rule_set_for's answer for each region, from the active versions read once (not a query
-    # per village: a list touches hundreds of them).
-    ensure_national_rule_set()
-    active = {r.region_code: r for r in RuleSet.objects.filter(status=ConfigStatus.ACTIVE)}
-    rule_sets: dict[str, RuleSet] = {}
-    results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]] = {}
-    for start in range(0, len(ids), SET_BATCH):
-        batch = ids[start : start + SET_BATCH]
-        written += _refresh_set_batch(batch, trigger, actor, on, active, rule_sets, results)
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        written += refresh.batch(batch)
         if progress:
             progress(start + len(batch), len(ids))
     return written
+
+
+class _SetRefresh:
+    """One set-based refresh: the active rule sets read once, and what each distinct set of
+    facts gives — its digest and JSON, and under each rule set its rule, reason and
+    explanation as JSON — computed once and shared by every household with equal facts (the
+    result depends on nothing else). Decisions are written as rows, not model instances."""
+
+    def __init__(self, *, trigger: str, actor: User | None, on: datetime.date) -> None:
+        self.trigger, self.on = trigger, on
+        self.actor = actor if getattr(actor, "pk", None) else None
+        ensure_national_rule_set()
+        # rule_set_for's answer for each region from the active versions read once (not a
+        # query per village: a list touches hundreds of them).
+        self.active = {r.region_code: r for r in RuleSet.objects.filter(status=ConfigStatus.ACTIVE)}
+        self.rule_sets: dict[str, RuleSet] = {}
+        self.known: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.results: dict[tuple[int, tuple[Any, ...]], tuple[engine.Rule, str, str]] = {}
+        self.changes: dict[tuple[str | None, str], str] = {}
+
+    def rule_set(self, region_code: str) -> RuleSet:
+        if region_code not in self.rule_sets:
+            self.rule_sets[region_code] = _nearest_active(self.active, region_code)
+        return self.rule_sets[region_code]
+
+    def facts_known(self, facts: dict[str, Any]) -> tuple[tuple[Any, ...], str, str]:
+        """The facts as a key, their digest (``_digest``) and their JSON text."""
+        key = tuple([tuple(v) if v.__class__ is list else v for v in facts.values()])
+        if key not in self.known:
+            if len(self.known) >= KNOWN_FACTS_LIMIT:
+                self.known.clear()
+                self.results.clear()
+            self.known[key] = (_digest(facts), _JSON(facts))
+        return (key, *self.known[key])
+
+    def result(self, rule_set: RuleSet, key: tuple[Any, ...], facts: dict[str, Any]) -> tuple[engine.Rule, str, str]:
+        """The rule that decides, the reason and the explanation (JSON) for these facts."""
+        if (rule_set.pk, key) not in self.results:
+            result = engine.evaluate(spec_of(rule_set), facts)
+            checks = _JSON([c.as_dict() for c in result.checks])
+            self.results[rule_set.pk, key] = (result.rule, result.reason, checks)
+        return self.results[rule_set.pk, key]
+
+    def change(self, before: str | None, after: str) -> str:
+        """The audit line's change (outcome before and after, as ``audit_record`` writes it), as JSON."""
+        if (before, after) not in self.changes:
+            labels = {"before": _OUTCOMES.get(before, before) if before else None, "after": _OUTCOMES.get(after, after)}
+            self.changes[before, after] = _JSON({"outcome": labels})
+        return self.changes[before, after]
+
+    def batch(self, ids: list[int]) -> int:
+        """Decide one batch: facts and households read, current decisions locked, rows written."""
+        facts = gather(ids, on=self.on)
+        keys = Keys(ids)
+        households = {
+            pk: (code, name)
+            for pk, code, name in Household.objects.filter(pk__any=keys).values_list("pk", "region_code", "head_name")
+        }
+        decided_at = connection.ops.adapt_datetimefield_value(timezone.now())
+        decided_by = getattr(self.actor, "pk", None)
+        rows: list[tuple[Any, ...]] = []
+        audits: list[tuple[str, str, str, str]] = []  # repr, region, change, note of each new row
+        retired: list[int] = []
+        with transaction.atomic():
+            current = {
+                household_id: (pk, rule_set_id, digest, outcome)
+                for pk, household_id, rule_set_id, digest, outcome in Decision.objects.select_for_update()
+                .filter(household_id__any=keys, is_current=True)
+                .values_list("pk", "household_id", "rule_set_id", "facts_digest", "outcome")
+            }
+            for household_id in ids:
+                if household_id not in households:
+                    continue
+                region_code, head_name = households[household_id]
+                rule_set = self.rule_set(region_code)
+                key, digest, facts_json = self.facts_known(facts[household_id])
+                before = current.get(household_id)
+                if before and before[1] == rule_set.pk and before[2] == digest:
+                    continue
+                rule, reason, checks = self.result(rule_set, key, facts[household_id])
+                rows.append(
+                    (
+                        *(household_id, region_code, rule_set.pk, rule.id, rule.name, rule.outcome, reason, checks),
+                        *(facts_json, digest, self.trigger[:200], self.on.year, decided_at, decided_by, True),
+                    )
+                )
+                audits.append(
+                    (
+                        f"{head_name}户 {_OUTCOMES.get(rule.outcome, rule.outcome)}",
+                        region_code,
+                        self.change(before[3] if before else None, rule.outcome),
+                        f"规则「{rule.name}」：{self.trigger}"[:300],
+                    )
+                )
+                if before:
+                    retired.append(before[0])
+            self.write(rows, audits, retired)
+        return len(rows)
+
+    def write(self, rows: list[tuple[Any, ...]], audits: list[tuple[str, str, str, str]], retired: list[int]) -> None:
+        """Retire the old current decisions with one UPDATE; insert the new ones and their audit
+        rows (the rows ``audit_record`` would write) with COPY."""
+        if retired:
+            Decision.objects.filter(pk__any=Keys(retired)).update(is_current=False)
+        keys = insert_rows(Decision, DECISION_COLUMNS, rows)
+        audit_record_rows(
+            actor=self.actor,
+            action=AuditAction.CREATE,
+            object_type=Decision._meta.label_lower,
+            rows=[(key, *audit) for key, audit in zip(keys, audits, strict=True)],
+            fields=["outcome"],
+        )
 
 
 def _nearest_active(active: dict[str, RuleSet], region_code: str) -> RuleSet:
@@ -232,97 +347,6 @@ def _nearest_active(active: dict[str, RuleSet], region_code: str) -> RuleSet:
         if code in active:
             return active[code]
     return rule_set_for(region_code)
-
-
-def _refresh_set_batch(
-    ids: list[int],
-    trigger: str,
-    actor: User | None,
-    on: datetime.date,
-    active: dict[str, RuleSet],
-    rule_sets: dict[str, RuleSet],
-    results: dict[tuple[int, str], tuple[engine.Result, list[dict[str, Any]]]],
-) -> int:
-    facts = gather(ids, on=on)
-    households = {
-        pk: (code, name)
-        for pk, code, name in Household.objects.filter(pk__in=ids).values_list("pk", "region_code", "head_name")
-    }
-    now = timezone.now()
-    trigger = trigger[:200]
-    new: list[Decision] = []
-    befores: list[Decision | None] = []
-    with transaction.atomic():
-        current = {
-            d.household_id: d
-            for d in Decision.objects.select_for_update()
-            .filter(household_id__in=ids, is_current=True)
-            .only("pk", "household_id", "rule_set_id", "facts_digest", "outcome")
-        }
-        for household_id in ids:
-            if household_id not in households:
-                continue
-            region_code = households[household_id][0]
-            rule_set = rule_sets.setdefault(region_code, _nearest_active(active, region_code))
-            household_facts = facts[household_id]
-            digest = _digest(household_facts)
-            before = current.get(household_id)
-            if before and before.rule_set_id == rule_set.pk and before.facts_digest == digest:
-                continue
-            # The result depends on the rule set and the facts alone (programmes_this_year
-            # included), so households with the same facts share one evaluation.
-            key = (rule_set.pk, json.dumps(household_facts, sort_keys=True, ensure_ascii=False))
-            if key not in results:
-                result = engine.evaluate(spec_of(rule_set), household_facts)
-                results[key] = (result, [c.as_dict() for c in result.checks])
-            result, checks = results[key]
-            decision = Decision(household_id=household_id, region_code=region_code, rule_set=rule_set)
-            decision.rule_id, decision.rule_name, decision.outcome = (
-                result.rule.id,
-                result.rule.name,
-                result.rule.outcome,
-            )
-            decision.reason, decision.checks, decision.facts, decision.facts_digest = (
-                result.reason,
-                checks,
-                household_facts,
-                digest,
-            )
-            decision.trigger, decision.year, decision.decided_at, decision.decided_by = trigger, on.year, now, actor
-            new.append(decision)
-            befores.append(before)
-        _write_decisions(new, befores, {pk: name for pk, (_, name) in households.items()}, trigger, actor)
-    return len(new)
-
-
-def _write_decisions(
-    new: list[Decision], befores: list[Decision | None], heads: dict[int, str], trigger: str, actor: User | None
-) -> None:
-    """Retire the old current decisions with one UPDATE; insert the new ones and their audit
-    rows (the rows ``audit_record`` would write) with COPY."""
-    if not new:
-        return
-    retired = [b.pk for b in befores if b]
-    for start in range(0, len(retired), SET_BATCH):
-        Decision.objects.filter(pk__in=retired[start : start + SET_BATCH]).update(is_current=False)
-    bulk_insert(new)
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.CREATE,
-        objects=new,
-        changes=[
-            {
-                "outcome": {
-                    "before": before.get_outcome_display() if before else None,
-                    "after": decision.get_outcome_display(),
-                }
-            }
-            for decision, before in zip(new, befores, strict=True)
-        ],
-        notes=[f"规则「{d.rule_name}」：{trigger}"[:300] for d in new],
-        # str(decision) as audit_record writes it, without a query per household
-        reprs=[f"{heads[d.household_id]}户 {d.get_outcome_display()}" for d in new],
-    )
 
 
 def households_that_matter(region_code: str) -> list[int]:

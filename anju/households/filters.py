@@ -50,11 +50,13 @@ def _yes_no(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
 
+# Each order ends with the key, so that equal names (or times) cannot put a household on two
+# pages or on none as the pages are cut (issue 23, ADR 0048).
 SORTS = {
-    "region": ("region_code", "head_name"),
-    "name": ("head_name",),
-    "-updated": ("-updated_at",),
-    "group": ("primary_group", "region_code"),
+    "region": ("region_code", "head_name", "pk"),
+    "name": ("head_name", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "group": ("primary_group", "region_code", "pk"),
 }
 
 

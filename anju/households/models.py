@@ -72,7 +72,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = "农户"
         verbose_name_plural = "农户"
-        ordering = ["region_code", "head_name"]
+        ordering = ["region_code", "head_name", "pk"]  # the key last: pages never repeat or skip a row
         indexes = [
             models.Index(fields=["region_code", "primary_group"], name="household_region_group_idx"),
             # The list's order (region, head's name): a page is read off this index in order
@@ -288,7 +288,7 @@ class House(models.Model):
     class Meta:
         verbose_name = "房屋"
         verbose_name_plural = "房屋"
-        ordering = ["region_code", "household"]
+        ordering = ["region_code", "household", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -382,8 +382,15 @@ class SupportRecord(models.Model):
 
     @property
     def text(self) -> str:
-        state = "已销号" if self.completed_on else "改造中"
-        return f"{self.name}（{self.case_label}，{self.year} 年{self.get_programme_display()}，{state}）"
+        return support_text(self.name, self.case_label, self.year, self.programme, self.completed_on)
+
+
+def support_text(name: str, case_label: str, year: int, programme: str, completed_on: datetime.date | None) -> str:
+    """How a support record reads (a decision's facts quote it), from its values alone: the
+    set-based eligibility refresh reads records as tuples (ADR 0048)."""
+    state = "已销号" if completed_on else "改造中"
+    label = PastProgramme(programme).label if programme in PastProgramme.values else programme
+    return f"{name}（{case_label}，{year} 年{label}，{state}）"
 
 
 # The house facts a user records (requirements §4), in form order. Forms, the API,

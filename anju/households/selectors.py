@@ -45,7 +45,9 @@ def house_list(*, viewer: Viewer, params: Any) -> HouseFilter:
     base = (
         House.objects.visible_to(viewer)
         .select_related("region", "household")
-        .order_by("region_code", "household__head_name")
+        # The key last: owners of the same name in one village would otherwise fall on either
+        # side of a page break, shown twice or not at all (ADR 0048).
+        .order_by("region_code", "household__head_name", "pk")
     )
     return HouseFilter(params, queryset=base)
 

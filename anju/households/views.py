@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from anju.audit.services import log_export
 from anju.core.exporting import table_response
 from anju.core.filtering import refuse_invalid
 from anju.core.masking import Kind, mask, may_see
+from anju.core.pages import keyset_page
 from anju.core.scoping import get_visible_or_404
 from anju.households import selectors, services
 from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEndForm, StatusForm
@@ -32,13 +32,11 @@ PAGE_SIZE = 25
 
 
 def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = keyset_page(request, filterset.qs, PAGE_SIZE)  # 下一页 by the last row's key (ADR 0048)
     return {
         "page": page,
         "filter": filterset,
-        "query": query.urlencode(),
+        "query": query,
         "regions": selectors.region_options(viewer=request.user),
         "selected_region": request.GET.get("region", ""),
         "can_write": can_write_households(request.user),

@@ -125,7 +125,53 @@ def generate(village: Region, clerk: User, n: int, seed: int = 23) -> list[int]:
         for house in houses
         if house.current_grade and house.grade_source == "appraisal"
     )
+    support(village, households, rnd)
     return [h.pk for h in households]
+
+
+def support(village: Region, households: list[Household], rnd: random.Random) -> None:
+    """Earlier cases: every 13th household had one (closed or still under way), supporting a
+    person who now lives in another household of the village, and some households' own heads
+    (the facts 本户改造销号年份 and 家庭成员在其他农户已受助, read set-based as tuples)."""
+    from anju.cases.models import RenovationCase
+    from anju.cases.services import ensure_national_policy
+    from anju.households.models import Member, SupportRecord
+    from anju.households.tests.corpus import make_id
+
+    policy = ensure_national_policy()
+    for k, h in enumerate(households[::13]):
+        case = RenovationCase.objects.create(
+            household=h,
+            region=village,
+            region_code=village.code,
+            programme="renovation",
+            year=2018 + k % 4,
+            grade="C",
+            policy=policy,
+            opened_on=datetime.date(2018 + k % 4, 3, 1),
+        )
+        closed = datetime.date(2019 + k % 4, 11, 30) if k % 3 else None
+        person = make_id(k, "19991231")
+        moved_to = households[(13 * k + 5) % len(households)]
+        Member.objects.create(
+            household=moved_to,
+            name=f"成员{k}",
+            id_number=person,
+            relation="child",
+            sex="M",
+            birth_date=datetime.date(1999, 12, 31),
+        )
+        for id_number, name in [(person, f"成员{k}"), (h.head_id_number, h.head_name)][: rnd.choice([1, 2])]:
+            SupportRecord.objects.create(
+                id_number=id_number,
+                name=name,
+                household=h,
+                case=case,
+                case_label=f"改造案件{k}",
+                programme=rnd.choice(["renovation", "seismic"]),
+                year=case.year,
+                completed_on=closed,
+            )
 
 
 def state() -> dict[str, Any]:
@@ -178,6 +224,10 @@ def test_the_set_based_refresh_decides_a_generated_village_exactly_as_one_by_one
     outcomes = {d["outcome"] for d in each["decisions"]}
     assert len(outcomes) >= 6, outcomes
     assert len({d["rule_id"] for d in each["decisions"]}) >= 8
+    # Earlier support reaches the facts: a person supported through another household, and a
+    # household's own closed case.
+    assert any(d["facts"]["supported_elsewhere"] for d in each["decisions"])
+    assert any(d["facts"]["closed_case_year"] for d in each["decisions"])
     assert set_based == each
 
     # Then facts change for some households (an appraisal downgrades a house, a status ends),

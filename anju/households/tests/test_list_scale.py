@@ -242,3 +242,59 @@ def test_another_user_cannot_see_or_download_the_export(
     client.force_login(tl_county)
     assert client.get(reverse("jobs:job_detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("jobs:job_download", args=[job.pk])).status_code == 404
+
+
+def _walk(client: Client, url: str, params: dict[str, str]) -> list[str]:
+    """Follow the page's own 下一页 link to the end; the detail links of every row, in order."""
+    import re
+
+    rows: list[str] = []
+    href: str | None = url + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    while href:
+        page = client.get(href.replace("&amp;", "&")).content.decode()
+        rows += re.findall(r'<td><a href="(/[^"]+/\d+/)">', page)
+        nxt = re.search(r'<a class="page-link" href="([^"]+)">下一页</a>', page)
+        href = url + nxt.group(1) if nxt else None
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("households:household_list", {}),
+        ("households:household_list", {"sort": "name"}),
+        ("households:household_list", {"sort": "-updated"}),
+        ("households:household_list", {"sort": "group"}),
+        ("households:house_list", {}),
+    ],
+)
+def test_the_next_page_after_a_tie_shows_no_row_twice_and_skips_none(
+    client: Client, tl_clerk: User, regions: dict[str, Region], name: str, params: dict[str, str]
+) -> None:
+    # 60 households, every one headed by 王芳 and updated at the same moment: the whole list is
+    # one tie, so only the key orders it.
+    households = bulk_households(regions, 60)
+    Household.objects.update(head_name="王芳", updated_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))
+    client.force_login(tl_clerk)
+    first = client.get(reverse(name), params).content.decode()
+    assert "第 1 / 3 页，共 60 条" in first
+    assert "after=" in first  # 下一页 carries the last row's key
+    rows = _walk(client, reverse(name), params)
+    assert len(rows) == 60 and len(set(rows)) == 60
+    if name == "households:household_list":
+        expected = {reverse("households:household_detail", args=[h.pk]) for h in households}
+    else:
+        expected = {reverse("households:house_detail", args=[pk]) for pk in House.objects.values_list("pk", flat=True)}
+    assert set(rows) == expected
+
+
+def test_a_key_from_elsewhere_or_out_of_scope_gives_the_numbered_page(
+    client: Client, tl_clerk: User, regions: dict[str, Region]
+) -> None:
+    bulk_households(regions, 30)
+    client.force_login(tl_clerk)
+    url = reverse("households:household_list")
+    numbered = [h.pk for h in client.get(url, {"page": 2}).context["page"]]
+    for after in ("999999999", "abc", "99999999999999999999999"):
+        page = client.get(url, {"page": 2, "after": after}).context["page"]
+        assert [h.pk for h in page] == numbered and page.number == 2
