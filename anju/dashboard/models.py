@@ -104,3 +104,28 @@ class MapCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_code} {self.grade or '未定级'} {self.houses}"
+
+
+class MapVillageQuerySet(RegionScopedQuerySet["MapVillage"]):
+    region_code_lookup = "village_code"
+
+
+class MapVillage(models.Model):
+    """A village's ``MapCell`` rows summed: the map without a grade, stage or key filter — the
+    usual province or county view — groups one row per village instead of ~15 (ADR 0049)."""
+
+    village_code = models.CharField("村级区划代码", max_length=12, unique=True)
+    houses = models.PositiveIntegerField("房屋数", default=0)
+    cd = models.PositiveIntegerField("C/D 级房屋数", default=0)
+    worst = models.CharField("最差等级", max_length=1, blank=True)
+    lat_sum = models.FloatField("纬度之和", default=0.0)
+    lon_sum = models.FloatField("经度之和", default=0.0)
+
+    objects: ClassVar[MapVillageQuerySet] = MapVillageQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs: as_manager() is typed as a bare Manager
+
+    class Meta:
+        verbose_name = "地图村级汇总"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.village_code} {self.houses}"

@@ -22,7 +22,7 @@ from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
 from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
-from anju.dashboard.models import MapCell, RegionSummary
+from anju.dashboard.models import MapCell, MapVillage, RegionSummary
 from anju.dashboard.services import COUNTERS, add_figures, blank_figures, figures_of
 from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, PastProgramme
 from anju.households.models import House
@@ -221,17 +221,22 @@ DEFAULT_ZOOM = 7
 POINTS_FROM_ZOOM = 10
 
 
-def _cells(user: Viewer, flt: MapFilter) -> QuerySet[MapCell]:
-    """The maintained cells (ADR 0049) the filters select, with their centres."""
-    cells = MapCell.objects.visible_to(user)
+def _cells(user: Viewer, flt: MapFilter) -> QuerySet[MapCell] | QuerySet[MapVillage]:
+    """The maintained rows (ADR 0049) the filters select, with their centres: one per village
+    (``MapVillage``) without a grade, stage or key filter, else one per village and combination."""
+    cells: QuerySet[MapCell] | QuerySet[MapVillage]
+    if flt.grade or flt.stage or flt.key_only:
+        cells = MapCell.objects.visible_to(user)
+        if flt.grade:
+            cells = cells.filter(grade=flt.grade)
+        if flt.stage:
+            cells = cells.filter(stage="" if flt.stage == "none" else flt.stage)
+        if flt.key_only:
+            cells = cells.filter(key=True)
+    else:
+        cells = MapVillage.objects.visible_to(user)
     if flt.region_prefix:
         cells = cells.filter(village_code__startswith=flt.region_prefix)
-    if flt.grade:
-        cells = cells.filter(grade=flt.grade)
-    if flt.stage:
-        cells = cells.filter(stage="" if flt.stage == "none" else flt.stage)
-    if flt.key_only:
-        cells = cells.filter(key=True)
     lat, lon = F("lat_sum") / F("houses"), F("lon_sum") / F("houses")
     if flt.bbox:
         west, south, east, north = flt.bbox
@@ -249,17 +254,14 @@ def map_clusters(*, user: Viewer, flt: MapFilter) -> list[dict[str, Any]]:
     the map's zoom: each with its count, its C/D count, its worst grade and the mean position."""
     zoom = min(max(flt.zoom if flt.zoom is not None else DEFAULT_ZOOM, 0), 18)
     size = CLUSTER_PIXELS * 360.0 / (256 * 2**zoom)  # degrees of longitude per cluster
+    cells = _cells(user, flt)
+    by_village = cells.model is MapVillage
+    worst = Max("worst") if by_village else Max("grade")  # "" < A < B < C < D
+    cd = Sum("cd") if by_village else Sum("houses", filter=Q(grade__in=["C", "D"]))
     rows = (
-        _cells(user, flt)
-        .annotate(gx=Floor(F("lon") / size), gy=Floor(F("lat") / size))
+        cells.annotate(gx=Floor(F("lon") / size), gy=Floor(F("lat") / size))
         .values("gx", "gy")
-        .annotate(
-            n=Sum("houses"),
-            lat_total=Sum("lat_sum"),
-            lon_total=Sum("lon_sum"),
-            worst=Max("grade"),  # "" < A < B < C < D
-            cd=Sum("houses", filter=Q(grade__in=["C", "D"])),
-        )
+        .annotate(n=Sum("houses"), lat_total=Sum("lat_sum"), lon_total=Sum("lon_sum"), worst_grade=worst, cd_houses=cd)
         .order_by("gy", "gx")
     )
     return [
@@ -269,9 +271,9 @@ def map_clusters(*, user: Viewer, flt: MapFilter) -> list[dict[str, Any]]:
             "properties": {
                 "cluster": True,
                 "count": r["n"],
-                "cd": r["cd"] or 0,
-                "grade": r["worst"],
-                "colour": GRADE_COLOURS.get(r["worst"], GRADE_COLOURS[""]),
+                "cd": r["cd_houses"] or 0,
+                "grade": r["worst_grade"],
+                "colour": GRADE_COLOURS.get(r["worst_grade"], GRADE_COLOURS[""]),
             },
         }
         for r in rows
@@ -283,9 +285,16 @@ def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str,
     from the maintained cells), or at a zoom below ``POINTS_FROM_ZOOM``, they come clustered by
     the database (``clustered``, ``total``); otherwise house by house, read live. Before the
     cells' first refresh, at most ``cap`` houses (``truncated`` then says so: zoom in)."""
-    total = _cells(user, flt).aggregate(n=Sum("houses"))["n"] or 0
-    if total > cap or (total and flt.zoom is not None and flt.zoom < POINTS_FROM_ZOOM):
-        features = map_clusters(user=user, flt=flt)
+    far = flt.zoom is not None and flt.zoom < POINTS_FROM_ZOOM
+    # Zoomed out the clusters are the answer whenever there are any: counted from them, one query.
+    features = map_clusters(user=user, flt=flt) if far else []
+    total = (
+        sum(f["properties"]["count"] for f in features)
+        if far
+        else _cells(user, flt).aggregate(n=Sum("houses"))["n"] or 0
+    )
+    if total > cap or (total and far):
+        features = features or map_clusters(user=user, flt=flt)
         return {
             "type": "FeatureCollection",
             "features": features,

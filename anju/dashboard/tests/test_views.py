@@ -16,7 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from anju.accounts.models import User
 from anju.cases.tests.conftest import ago
 from anju.dashboard import selectors
-from anju.dashboard.models import MapCell, RegionSummary
+from anju.dashboard.models import MapCell, MapVillage, RegionSummary
 from anju.dashboard.selectors import MapFilter
 from anju.dashboard.services import summaries_refresh
 from anju.dashboard.tests.conftest import World
@@ -142,6 +142,7 @@ def test_the_map_filters_by_box_grade_stage_and_key_group(refreshed: World, tl_c
 
 def test_before_the_first_refresh_the_map_caps_the_points_and_says_so(refreshed: World, tl_county: User) -> None:
     MapCell.objects.all().delete()  # the maintained clusters not built yet
+    MapVillage.objects.all().delete()
     capped = selectors.map_points(user=tl_county, flt=MapFilter(), cap=2)
     assert len(capped["features"]) == 2
     assert capped["truncated"] is True
@@ -182,7 +183,7 @@ def test_a_far_zoom_shows_areas_and_a_close_one_shows_houses(refreshed: World, t
         {"stage": "none"},
         {"stage": "under_way"},
         {"key": "1"},
-        {"bbox": "112.85,36.29,112.90,36.35"},
+        {"grade": "D", "key": "1"},
     ],
 )
 def test_the_clusters_count_what_the_points_show(
@@ -190,6 +191,15 @@ def test_the_clusters_count_what_the_points_show(
 ) -> None:
     for user in (tl_county, cq_county):
         assert counted(points(user, zoom="4", **params)) == len(points(user, zoom="12", **params)["features"])
+
+
+def test_zoomed_out_a_box_counts_the_villages_whose_centre_is_inside(refreshed: World, tl_county: User) -> None:
+    # 甲 and 乙 are alone with coordinates in their villages; the box holds them, not 丙 or 丁
+    box = "112.87,36.29,112.886,36.315"  # round 甲户 (112.8801, 36.3001) and 乙户 (112.8851, 36.3101)
+    inside = points(tl_county, zoom="12", bbox=box)
+    zoomed_out = points(tl_county, zoom="6", bbox=box)
+    assert zoomed_out["clustered"] is True
+    assert counted(zoomed_out) == len(inside["features"]) == 2
 
 
 def test_the_clusters_follow_an_act_on_the_house(refreshed: World, tl_county: User) -> None:
