@@ -131,3 +131,27 @@ def tl_clerk(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def operator(make_user: Callable[..., User]) -> User:
     return make_user("operator", None, Role.ADMIN, superuser=True)
+
+
+# The PostgreSQL run (`make test`, ANJU_TESTS_DB_ONLY=1) runs only the tests that touch a database:
+# a test with no database fixture or marker behaves the same on either engine and has already run
+# in the SQLite suite. `both_engines` keeps a test that picks its engine otherwise (a subprocess).
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def _touches_a_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or item.get_closest_marker("both_engines") or names & DB_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    import os
+
+    if os.environ.get("ANJU_TESTS_DB_ONLY") != "1":
+        return
+    kept = [item for item in items if _touches_a_database(item)]
+    left = [item for item in items if not _touches_a_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+        print(f"\nANJU_TESTS_DB_ONLY: {len(left)} tests that touch no database ran in the SQLite suite only")

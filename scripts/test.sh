@@ -72,8 +72,11 @@ if [ -n "$pg_reason" ]; then
   echo "PostgreSQL skipped: $pg_reason"
   results+=("PostgreSQL: skipped — $pg_reason")
 else
-  if DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not browser" -p xdist -n 2; then
-    results+=("PostgreSQL: passed (browser tests ran on SQLite only)")
+  # Only the tests that touch a database (conftest.py): the others behave the same on either
+  # engine and ran in the SQLite suite (about 200 of them, the benchmarks' smoke runs included).
+  echo "(only the tests that touch a database; the others ran in the SQLite suite)"
+  if ANJU_TESTS_DB_ONLY=1 DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not browser" -p xdist -n 2; then
+    results+=("PostgreSQL: passed (the tests that touch a database; browser tests ran on SQLite only)")
   else
     results+=("PostgreSQL: FAILED")
     failed=1

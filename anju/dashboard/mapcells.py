@@ -25,7 +25,8 @@ CHUNK = 5000
 Cell = tuple[str, str, str, bool]  # village, grade, stage ("" = no case), key group
 
 
-def _within(qs: QuerySet[_M], field: str, prefixes: Sequence[str] | None) -> QuerySet[_M]:
+def within_prefixes(qs: QuerySet[_M], field: str, prefixes: Sequence[str] | None) -> QuerySet[_M]:
+    """``qs`` whose ``field`` starts with one of ``prefixes`` (all of it if None)."""
     if prefixes is None:
         return qs
     q = Q()
@@ -36,13 +37,13 @@ def _within(qs: QuerySet[_M], field: str, prefixes: Sequence[str] | None) -> Que
 
 def _houses(prefixes: Sequence[str] | None) -> QuerySet[House]:
     located = House.objects.filter(latitude__isnull=False, longitude__isnull=False)
-    return _within(located, "region_code", prefixes)
+    return within_prefixes(located, "region_code", prefixes)
 
 
 def _latest_stages(prefixes: Sequence[str] | None) -> dict[int, str]:
     """Each house's latest case's stage (the map's stage filter: the same order as the points)."""
     latest: dict[int, str] = {}
-    cases = _within(RenovationCase.objects.filter(house_id__isnull=False), "region_code", prefixes)
+    cases = within_prefixes(RenovationCase.objects.filter(house_id__isnull=False), "region_code", prefixes)
     for house_id, stage in cases.order_by("house_id", "opened_on", "pk").values_list("house_id", "stage"):
         latest[house_id] = stage  # the last one per house wins
     return latest
@@ -96,7 +97,7 @@ def mapcells_refresh(prefixes: Sequence[str] | None) -> int:
     transaction (the summaries' refresh). Returns the rows written."""
     cells = compute_cells(prefixes)
     rows = [(v, g, s, k, int(n), lat, lon) for (v, g, s, k), (n, lat, lon) in cells.items()]
-    _within(MapCell.objects.all(), "village_code", prefixes).delete()
+    within_prefixes(MapCell.objects.all(), "village_code", prefixes).delete()
     # COPY on PostgreSQL: ~206,000 rows for a province of 5,000,000 houses
     insert_rows(MapCell, ("village_code", "grade", "stage", "key", "houses", "lat_sum", "lon_sum"), rows)
     villages: dict[str, list[Any]] = {}
@@ -107,7 +108,7 @@ def mapcells_refresh(prefixes: Sequence[str] | None) -> int:
         row[2] = max(row[2], grade)  # "" < A < B < C < D
         row[3] += lat
         row[4] += lon
-    _within(MapVillage.objects.all(), "village_code", prefixes).delete()
+    within_prefixes(MapVillage.objects.all(), "village_code", prefixes).delete()
     insert_rows(
         MapVillage,
         ("village_code", "houses", "cd", "worst", "lat_sum", "lon_sum"),

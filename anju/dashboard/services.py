@@ -24,6 +24,7 @@ from anju.cases.headline import CD_HOUSES, COMPLETED_CASES, COUNTED_CASES, key_i
 from anju.cases.models import CaseStep, RenovationCase
 from anju.core.dbops import bulk_insert
 from anju.dashboard.mapcells import mapcells_refresh
+from anju.dashboard.mapcells import within_prefixes as _within
 from anju.dashboard.models import RegionSummary, empty_monthly
 from anju.households.models import House, Household
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
@@ -38,15 +39,6 @@ COUNTERS = ("households", "key_households", "houses", "cd_houses", "key_in_cd", 
 VILLAGE_LENGTH = PREFIX_LENGTH[RegionLevel.VILLAGE]
 
 Figures = dict[str, Any]
-
-
-def _within(qs: QuerySet[Any], field: str, prefixes: Sequence[str] | None) -> QuerySet[Any]:
-    if prefixes is None:
-        return qs
-    q = Q()
-    for prefix in prefixes:
-        q |= Q(**{f"{field}__startswith": prefix})
-    return qs.filter(q)
 
 
 def blank_figures() -> Figures:

@@ -56,6 +56,7 @@ def drop_database(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.both_engines
 def test_a_job_queued_in_redis_is_run_by_the_rq_worker_process(tmp_path: Path) -> None:
     """On the suite's own database engine: the SQLite suite runs it on SQLite, the PostgreSQL
     suite with forked work horses on a new PostgreSQL database."""
