@@ -6,19 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from anju.acceptance.models import AcceptancePhoto
-from anju.cases.photos import case_photo_of
+from anju.cases.photos import saved_photos
 from anju.photochecks.choices import PhotoStage
 from anju.photochecks.services import StagePhoto
 from anju.photochecks.sources import register_source
 
 
 def _acceptance_photos() -> Iterator[StagePhoto]:
-    rows = AcceptancePhoto.objects.select_related("acceptance__case__house__household").order_by("pk")
-    for record in rows.iterator(chunk_size=500):
-        acceptance = record.acceptance
-        photo = case_photo_of(acceptance.case, record, stage=PhotoStage.ACCEPTANCE, on=acceptance.on)
-        if photo is not None:
-            yield photo
+    rows = AcceptancePhoto.objects.select_related("acceptance__case__house__household")
+    return saved_photos(rows, "acceptance", lambda _acceptance: PhotoStage.ACCEPTANCE)
 
 
 def register_sources() -> None:

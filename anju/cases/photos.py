@@ -6,8 +6,11 @@ stored unchecked. Also the sources ``manage.py photo_checks_run`` reads (``regis
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from anju.accounts.models import User
 from anju.cases.choices import StepKind
@@ -65,22 +68,24 @@ def case_photos_check(
             photo_check_record(photo=photo, acting_user=acting_user)
 
 
-def _patrol_photos() -> Iterator[StagePhoto]:
-    rows = CasePatrolPhoto.objects.select_related("patrol__case__house__household").order_by("pk")
-    for record in rows.iterator(chunk_size=500):
-        patrol = record.patrol
-        photo = case_photo_of(patrol.case, record, stage=PhotoStage.PATROL, on=patrol.on)
+def saved_photos(rows: QuerySet[Any], parent: str, stage: Callable[[Any], str]) -> Iterator[StagePhoto]:
+    """The saved photos of ``rows`` (their parent's case, house and household selected), each
+    described for the check around its parent's date: a patrol's, an act's, an acceptance's."""
+    for record in rows.order_by("pk").iterator(chunk_size=500):
+        owner = getattr(record, parent)
+        photo = case_photo_of(owner.case, record, stage=stage(owner), on=owner.on)
         if photo is not None:
             yield photo
+
+
+def _patrol_photos() -> Iterator[StagePhoto]:
+    rows = CasePatrolPhoto.objects.select_related("patrol__case__house__household")
+    return saved_photos(rows, "patrol", lambda _patrol: PhotoStage.PATROL)
 
 
 def _step_photos() -> Iterator[StagePhoto]:
-    rows = CaseStepPhoto.objects.select_related("step__case__house__household").order_by("pk")
-    for record in rows.iterator(chunk_size=500):
-        step = record.step
-        photo = case_photo_of(step.case, record, stage=STEP_STAGES[step.kind], on=step.on)
-        if photo is not None:
-            yield photo
+    rows = CaseStepPhoto.objects.select_related("step__case__house__household")
+    return saved_photos(rows, "step", lambda step: STEP_STAGES[step.kind])
 
 
 def register_sources() -> None:
