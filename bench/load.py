@@ -111,7 +111,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(database: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _serve(database: str, port: int, workers: int) -> tuple[subprocess.Popen[bytes], Path]:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "ANJU_TASKS_BACKEND"}}
     env |= {
         "DJANGO_SETTINGS_MODULE": "anju.settings",
@@ -131,7 +131,23 @@ def _serve(database: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     # blocks every worker on its next write.
     log = tempfile.NamedTemporaryFile(prefix="anju-load-", suffix=".log", delete=False)  # noqa: SIM115
     print(f"server log: {log.name}", file=sys.stderr)
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), Path(log.name)
+
+
+def server_errors(log: Path, limit: int = 5) -> list[str]:
+    """The server's own account of what went wrong: its error lines (the exception and its
+    message, from the JSON log) — what a failed run reports beside the status codes."""
+    found: list[str] = []
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        if any(word in line for word in ('"ERROR"', '"level": "error"', "Traceback", "Error:", "Exception:")):
+            found.append(line.strip()[:800])
+            if len(found) >= limit:
+                break
+    return found
 
 
 async def _wait_up(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -307,7 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     connections.close_all()  # the server gets the database's connections
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _serve(args.database, port, args.workers)
+    server, log = _serve(args.database, port, args.workers)
     try:
         asyncio.run(_wait_up(base, server))
         tally = Tally()
@@ -318,11 +334,17 @@ def main(argv: list[str] | None = None) -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    _report(args, personas, tally, walk_s, trivial_ok, trivial_errors)
+    _report(args, personas, tally, walk_s, trivial_ok, trivial_errors, server_errors(log) if tally.errors else [])
 
 
 def _report(
-    args: Any, personas: list[Persona], tally: Tally, walk_s: float, trivial_ok: int, trivial_errors: list[str]
+    args: Any,
+    personas: list[Persona],
+    tally: Tally,
+    walk_s: float,
+    trivial_ok: int,
+    trivial_errors: list[str],
+    logged: list[str],
 ) -> None:
     roles: dict[str, int] = {}
     for p in personas:
@@ -344,6 +366,8 @@ def _report(
     print(f"trivial view (/healthz): {trivial_rps:.0f} req/s ({len(trivial_errors)} errors)")
     for error in (tally.errors + trivial_errors)[:10]:
         print(f"error: {error}")
+    for entry in logged:
+        print(f"server log: {entry}")
     line |= {
         "requests": tally.requests,
         "walk_s": round(walk_s, 1),
@@ -354,6 +378,7 @@ def _report(
         "trivial_rps": round(trivial_rps, 1),
         "errors": len(tally.errors) + len(trivial_errors),
         "error_samples": (tally.errors + trivial_errors)[:5],
+        "server_errors": logged,
     }
     print(json.dumps(line, ensure_ascii=False))
 

@@ -122,19 +122,20 @@ def can_edit_config(user: Actor, config: VersionedConfig) -> bool:
 
 
 def config_ensure_national(model: type[_C], *, name: str, note: str, body: Any) -> _C:
-    """The national version 1 (a data migration creates it; this restores it in a test database
-    that was flushed)."""
-    config = model._default_manager.filter(region_code="", version=1).first()
-    if config is None:
-        config = model._default_manager.create(
-            name=name,
-            region_code="",
-            version=1,
-            status=ConfigStatus.ACTIVE,
-            note=note,
-            activated_at=timezone.now(),
-            **{model.body_field: body},
-        )
+    """The national version 1 (a data migration creates it; this restores it in a database that
+    was emptied). Two web processes may ask at once on their first request: ``get_or_create``
+    lets the second read the row the first wrote (the unique version) instead of failing."""
+    config, _ = model._default_manager.get_or_create(
+        region_code="",
+        version=1,
+        defaults={
+            "name": name,
+            "status": ConfigStatus.ACTIVE,
+            "note": note,
+            "activated_at": timezone.now(),
+            model.body_field: body,
+        },
+    )
     return config
 
 

@@ -121,3 +121,29 @@ def test_it_refuses_calendar_edits_by_a_county_officer(tl_county: User) -> None:
     with pytest.raises(PermissionDenied) as exc:
         services.calendar_derive(acting_user=tl_county, source=national)
     assert str(exc.value) == "报送日历由省住建厅维护。"
+
+
+@pytest.mark.django_db
+def test_two_processes_restoring_the_national_calendar_at_once_both_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An emptied database asked by two web processes on their first home page: the second one's
+    read misses the row the first is writing. It must get that row, not a 500 (the load
+    benchmark met one: 'home / → 500')."""
+    from django.db.models import QuerySet
+
+    from anju.reporting.models import ReportingCalendar
+
+    ReportingCalendar.objects.all().delete()
+    first = services.ensure_national_calendar()  # the first process writes it
+    real_get = QuerySet.get
+    looked: list[bool] = []
+
+    def late(self: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
+        looked.append(True)
+        if len(looked) == 1:  # the second process looked before the first one's row was there
+            raise self.model.DoesNotExist
+        return real_get(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", late)
+    second = services.ensure_national_calendar()  # the second process, a moment later
+    assert second.pk == first.pk and ReportingCalendar.objects.filter(region_code="").count() == 1
+    assert len(looked) == 2
