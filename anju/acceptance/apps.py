@@ -12,5 +12,5 @@ class AcceptanceConfig(AppConfig):
 
         # The case page's acceptance panel and what 销号 waits for (ADR 0025).
         extensions.register_panel("acceptance_panel", selectors.case_panel)
-        extensions.register_close_blockers(selectors.case_close_blockers, order=10)
+        extensions.register_close_blockers(selectors.case_close_blockers, order=10, closable=selectors.closable_cases)
         register_sources()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.acceptance.choices import SAFE_POST_GRADES
@@ -42,6 +42,14 @@ def case_close_blockers(case: RenovationCase) -> list[str]:
     if latest.post_grade not in SAFE_POST_GRADES:
         blockers.append(f"竣工后房屋安全等级为 {latest.post_grade} 级，须达到 A 级或 B 级。")
     return blockers
+
+
+def closable_cases(cases: QuerySet[RenovationCase]) -> QuerySet[RenovationCase]:
+    """``case_close_blockers`` over many cases: those whose latest acceptance passed with a
+    post-works grade A or B."""
+    later = Acceptance.objects.filter(case=OuterRef("case"), attempt__gt=OuterRef("attempt"))
+    good = Acceptance.objects.filter(passed=True, post_grade__in=SAFE_POST_GRADES).filter(~Exists(later))
+    return cases.filter(pk__in=good.values("case"))
 
 
 def acceptances_visible(user: Viewer) -> AcceptanceQuerySet:

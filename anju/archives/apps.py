@@ -13,7 +13,7 @@ class ArchivesConfig(AppConfig):
         from anju.core.queues import register_queue
 
         extensions.register_panel("archives_panel", selectors.case_panel)
-        extensions.register_close_blockers(selectors.case_close_blockers, order=20)
+        extensions.register_close_blockers(selectors.case_close_blockers, order=20, closable=selectors.closable_cases)
         register_queue(review_queue)
         extensions.register_opened(receivers.file_appraisal_of_new_case)
         register_sources()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, NamedTuple
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.aggregates import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -95,6 +95,13 @@ def case_close_blockers(case: RenovationCase) -> list[str]:
     standing = standing_reviews(case)
     blockers += [text for role, text in NOT_REVIEWED.items() if role not in standing]
     return blockers
+
+
+def closable_cases(cases: QuerySet[RenovationCase]) -> QuerySet[RenovationCase]:
+    """``case_close_blockers`` over many cases: those whose archive is complete and agreed by
+    both departments (the same SQL as the 一户一档 list's status)."""
+    done = Q(docs_present__gte=F("docs_required"), civil_agreed=True, rural_agreed=True)  # the annotations
+    return with_completeness(cases).filter(done)
 
 
 # --- the list of archives ----------------------------------------------------------------------------

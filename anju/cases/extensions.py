@@ -13,10 +13,12 @@ from django.db import transaction
 
 Panel = Callable[..., Any]  # (case=…, user=…) -> the panel's context, or None
 Blockers = Callable[[Any], list[str]]  # case -> Chinese reasons 销号 must wait for
+Closable = Callable[[Any], Any]  # cases (a queryset) -> those of them the app lets close
 Paid = Callable[[Any], Decimal]  # case -> total paid
 
 _PANELS: dict[str, Panel] = {}
 _BLOCKERS: list[tuple[int, Blockers]] = []
+_CLOSABLE: dict[Blockers, Closable] = {}
 _PAID: list[Paid] = []
 Opened = Callable[[Any, Any], None]  # (case, acting_user), after the opening committed
 _OPENED: list[Opened] = []
@@ -27,11 +29,15 @@ def register_panel(name: str, provider: Panel) -> None:
     _PANELS[name] = provider
 
 
-def register_close_blockers(provider: Blockers, *, order: int) -> None:
-    """What the app requires before 销号; ``order`` fixes where its reasons are listed."""
+def register_close_blockers(provider: Blockers, *, order: int, closable: Closable | None = None) -> None:
+    """What the app requires before 销号; ``order`` fixes where its reasons are listed.
+    ``closable(cases)`` is the same requirement as a filter over many cases at once (the home
+    queue counts them in one query): it keeps exactly the cases ``provider`` has nothing against."""
     if all(existing is not provider for _, existing in _BLOCKERS):
         _BLOCKERS.append((order, provider))
         _BLOCKERS.sort(key=lambda entry: entry[0])
+    if closable is not None:
+        _CLOSABLE[provider] = closable
 
 
 def register_paid_total(provider: Paid) -> None:
@@ -45,6 +51,17 @@ def panels(*, case: Any, user: Any) -> dict[str, Any]:
 
 def close_blockers(case: Any) -> list[str]:
     return [reason for _, provider in _BLOCKERS for reason in provider(case)]
+
+
+def closable(cases: Any) -> Any | None:
+    """``cases`` narrowed to those no app has a blocker against, in the database; None when an
+    app registered blockers without their filter (then only ``close_blockers`` case by case can say)."""
+    for _, provider in _BLOCKERS:
+        narrow = _CLOSABLE.get(provider)
+        if narrow is None:
+            return None
+        cases = narrow(cases)
+    return cases
 
 
 def paid_total(case: Any) -> Decimal:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Min
 from django.urls import reverse
 
+from anju.cases import extensions
 from anju.cases.acts import CASE_BY_CASE, STEP_ROLES, act_refusal, bulk_precondition
 from anju.cases.choices import Stage, StepKind
 from anju.cases.models import RenovationCase
@@ -43,8 +44,14 @@ def case_queue(user: Any, role: str) -> Iterator[QueueItem]:
 
 def _waiting(cases: Any, user: Any, kind: str) -> tuple[int, Any]:
     """How many of ``cases`` (one stage, in the user's scope, the user holding the act's role)
-    the act is open for now, and the oldest one's ``stage_since``. Counted in the database
-    unless the act needs the other apps' answers case by case (销号: money and papers)."""
+    the act is open for now, and the oldest one's ``stage_since``. Counted in the database: 销号
+    through the filters the apps register beside their blockers (``extensions.closable``), case
+    by case only if one of them has none."""
+    if kind == StepKind.CLOSE:  # 销号: the apps' blockers as one filter, when each has one
+        ready = extensions.closable(cases)
+        if ready is not None:
+            figures = ready.aggregate(n=Count("pk"), since=Min("stage_since"))
+            return figures["n"], figures["since"]
     if kind in CASE_BY_CASE:
         rows = [c for c in cases.order_by("stage_since", "pk") if not act_refusal(c, user, kind)]
         return len(rows), rows[0].stage_since if rows else None

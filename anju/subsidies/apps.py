@@ -10,5 +10,5 @@ class SubsidiesConfig(AppConfig):
         from anju.subsidies import selectors
 
         extensions.register_panel("subsidies_panel", selectors.case_panel)
-        extensions.register_close_blockers(selectors.case_close_blockers, order=30)
+        extensions.register_close_blockers(selectors.case_close_blockers, order=30, closable=selectors.closable_cases)
         extensions.register_paid_total(selectors.paid_total)

@@ -63,6 +63,16 @@ def case_close_blockers(case: RenovationCase) -> list[str]:
     ]
 
 
+def closable_cases(cases: QuerySet[RenovationCase]) -> QuerySet[RenovationCase]:
+    """``case_close_blockers`` over many cases: those with a standard and paid in full."""
+    paid = Payment.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(s=Sum("amount")).values("s")
+    return (
+        cases.filter(subsidy_amount__isnull=False)
+        .alias(paid_so_far=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal(0)), output_field=MONEY))
+        .filter(paid_so_far__gte=F("subsidy_amount"))
+    )
+
+
 def final_payment_days(case: RenovationCase) -> int:
     return int(case.policy.content["final_payment_days"])  # a required section of every version
 
@@ -245,7 +255,7 @@ def totals(user: Viewer, year: int | None, group_by: Region | None = None) -> To
     length = PREFIX_LENGTH[child_level]
     cases = RenovationCase.objects.visible_to(user).filter(filed_on__isnull=False).exclude(stage=Stage.ENDED)
     if parent is not None:
-        cases = cases.filter(region_code__startswith=parent.prefix)
+        cases = cases.filter(region_code__subtree=parent.prefix)
     if year:
         cases = cases.filter(year=year)
     groups = (
