@@ -66,7 +66,7 @@ def _house_link(house_id: int) -> dict[str, str]:
 
 
 def _cases(prefix: str) -> Any:
-    return RenovationCase.objects.filter(region_code__startswith=prefix)
+    return RenovationCase.objects.filter(region_code__subtree=prefix)
 
 
 def _unlinked(rows: list[dict[str, Any]]) -> bool:
@@ -80,7 +80,7 @@ def _unlinked(rows: list[dict[str, Any]]) -> bool:
 
 def person_twice(prefix: str, params: dict[str, Any], today: datetime.date) -> Iterator[Hit]:
     live = SupportRecord.objects.exclude(case__stage=Stage.ENDED)
-    here = live.filter(household__region_code__startswith=prefix).values("id_number")
+    here = live.filter(household__region_code__subtree=prefix).values("id_number")
     twice = (
         live.filter(id_number__in=here)
         .values("id_number")
@@ -118,7 +118,7 @@ def _supported_after_national_record(prefix: str) -> Iterator[Hit]:
     """A01's second half (ADR 0041): a person in a live case whom the national 农村危房改造信息系统
     already records as renovated in an earlier year (imported history). A lawful re-entry shows
     here too; the county explains it with the decision's rule."""
-    live = SupportRecord.objects.exclude(case__stage=Stage.ENDED).filter(household__region_code__startswith=prefix)
+    live = SupportRecord.objects.exclude(case__stage=Stage.ENDED).filter(household__region_code__subtree=prefix)
     past = RenovationHistory.objects.filter(id_number__in=live.values("id_number"))
     records: dict[str, list[RenovationHistory]] = defaultdict(list)
     for record in past.order_by("year", "pk"):
@@ -149,7 +149,7 @@ def _supported_after_national_record(prefix: str) -> Iterator[Hit]:
 def house_twice(prefix: str, params: dict[str, Any], today: datetime.date) -> Iterator[Hit]:
     live = RenovationCase.objects.exclude(stage=Stage.ENDED).filter(house__isnull=False)
     twice = (
-        live.filter(house__region_code__startswith=prefix)
+        live.filter(house__region_code__subtree=prefix)
         .values("house_id")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
@@ -258,7 +258,7 @@ def final_before_acceptance(prefix: str, params: dict[str, Any], today: datetime
 
 def builder_without_consent(prefix: str, params: dict[str, Any], today: datetime.date) -> Iterator[Hit]:
     rows = (
-        Payment.objects.filter(region_code__startswith=prefix, payee_kind=PayeeKind.BUILDER)
+        Payment.objects.filter(region_code__subtree=prefix, payee_kind=PayeeKind.BUILDER)
         .filter(Q(consent_note="") | Q(consent_on__isnull=True) | Q(consent_on__gt=F("paid_on")))
         .values(
             "pk", "region_code", "case_id", "instalment", "amount", "paid_on", "payee_name", "consent_note",
@@ -288,7 +288,7 @@ def key_household_no_case(prefix: str, params: dict[str, Any], today: datetime.d
         stage__in=(Stage.ENDED, Stage.CLOSED)
     )
     rows = (
-        House.objects.filter(region_code__startswith=prefix, current_grade__in=DANGEROUS)
+        House.objects.filter(region_code__subtree=prefix, current_grade__in=DANGEROUS)
         .filter(grade_on__lte=today - datetime.timedelta(days=days))
         .exclude(household__primary_group="")
         .exclude(Exists(open_case))
@@ -338,7 +338,7 @@ def closed_with_gaps(prefix: str, params: dict[str, Any], today: datetime.date) 
 
 def accepted_before_start(prefix: str, params: dict[str, Any], today: datetime.date) -> Iterator[Hit]:
     rows = (
-        Acceptance.objects.filter(region_code__startswith=prefix)
+        Acceptance.objects.filter(region_code__subtree=prefix)
         .filter(Q(on__lt=F("case__started_on")) | Q(case__started_on__isnull=True))
         .values(
             "pk", "region_code", "case_id", "attempt", "on", started=F("case__started_on"),
@@ -362,7 +362,7 @@ def accepted_before_start(prefix: str, params: dict[str, Any], today: datetime.d
 
 
 def member_two_households(prefix: str, params: dict[str, Any], today: datetime.date) -> Iterator[Hit]:
-    here = Member.objects.filter(household__region_code__startswith=prefix)
+    here = Member.objects.filter(household__region_code__subtree=prefix)
     # A member whose number is another household's head (the head's own member row differs).
     as_head = here.filter(id_number__in=Household.objects.values("head_id_number")).exclude(
         household__head_id_number=F("id_number")
@@ -408,7 +408,7 @@ def photo_far_from_house(prefix: str, params: dict[str, Any], today: datetime.da
         Value(111_320.0) * Cos(Radians(house_lat))
     )
     rows = (
-        InspectionPhoto.objects.filter(inspection__region_code__startswith=prefix)
+        InspectionPhoto.objects.filter(inspection__region_code__subtree=prefix)
         .filter(exif_latitude__isnull=False, exif_longitude__isnull=False)
         .filter(inspection__house__latitude__isnull=False, inspection__house__longitude__isnull=False)
         .annotate(d2=dx * dx + dy * dy)
@@ -453,7 +453,7 @@ def elderly_no_control(prefix: str, params: dict[str, Any], today: datetime.date
         house=OuterRef("pk"), taken_on__gte=Coalesce(OuterRef("grade_on"), Value(datetime.date(1900, 1, 1)))
     )
     rows = (
-        House.objects.filter(region_code__startswith=prefix, current_grade__in=DANGEROUS, is_occupied=True)
+        House.objects.filter(region_code__subtree=prefix, current_grade__in=DANGEROUS, is_occupied=True)
         .filter(Exists(members))
         .exclude(Exists(members.filter(birth_date__gt=_years_before(today, age))))
         .exclude(Exists(measures))

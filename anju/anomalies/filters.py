@@ -49,4 +49,4 @@ class FindingFilter(RegionFilterSet):
         return qs.filter(status__in=LIVE_STATUSES) if value == "live" else qs.filter(status=value)
 
     def filter_township(self, qs: QuerySet[Finding], name: str, value: Region | None) -> QuerySet[Finding]:
-        return qs.filter(region_code__startswith=value.prefix) if value else qs
+        return qs.filter(region_code__subtree=value.prefix) if value else qs

@@ -68,8 +68,7 @@ def _apply_rule(run: CheckRun, rule: Rule, prefix: str, actor: Any) -> None:
     now = timezone.now()
     hits = {h.key: h for h in CHECKS[rule.id](prefix, rule.params, timezone.localdate())}
     live = {
-        f.key: f
-        for f in Finding.objects.filter(rule_id=rule.id, region_code__startswith=prefix, status__in=LIVE_STATUSES)
+        f.key: f for f in Finding.objects.filter(rule_id=rule.id, region_code__subtree=prefix, status__in=LIVE_STATUSES)
     }
     new = [_finding(rule, hit, run.check_set) for key, hit in hits.items() if key not in live]
     Finding.objects.bulk_create(new)

@@ -603,7 +603,7 @@ def case_approve(
 def _archive_number(case: RenovationCase) -> tuple[str, int]:
     names = dict(Region.objects.filter(code__in=[case.township_code, case.county_code]).values_list("code", "name"))
     seq = (
-        RenovationCase.objects.filter(region_code__startswith=case.region_code[:9], year=case.year).aggregate(
+        RenovationCase.objects.filter(region_code__subtree=case.region_code[:9], year=case.year).aggregate(
             m=Max("archive_seq")
         )["m"]
         or 0
@@ -1114,7 +1114,7 @@ def case_task_kinds_apply(
     with transaction.atomic():
         cases = (
             RenovationCase.objects.select_for_update()
-            .filter(region_code__startswith=prefix, year=year)
+            .filter(region_code__subtree=prefix, year=year)
             .exclude(stage=Stage.ENDED)
         )
         for case in cases:

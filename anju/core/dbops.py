@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, migrations, models
-from django.db.models.lookups import Lookup
+from django.db.models.lookups import Lookup, StartsWith
 
 
 class PostgreSQLOnly(migrations.RunSQL):
@@ -121,6 +121,43 @@ class AnyOf(Lookup[Any]):
 
 models.Field.register_lookup(AnyOf)
 models.ForeignObject.register_lookup(AnyOf)  # a foreign key's own lookups stop at ForeignObject
+
+
+def next_prefix(prefix: str) -> str | None:
+    """The smallest digit string above every code that starts with ``prefix`` ("140102" →
+    "140103", "14019" → "1402"); None when there is none ("99")."""
+    stripped = prefix.rstrip("9")
+    if not stripped:
+        return None
+    return stripped[:-1] + str(int(stripped[-1]) + 1)
+
+
+class Subtree(Lookup[Any]):
+    """``region_code__subtree=prefix``: the codes under a region (statistical division codes nest
+    by prefix). As ``LIKE 'prefix%'`` alone, PostgreSQL can use a B-tree index only under the C
+    collation (or a ``varchar_pattern_ops`` index, which cannot serve the lists' ORDER BY), so a
+    county's first page of households walked half the table (23 ms at 100,000, ADR 0050). A
+    digit prefix adds the range ``code >= '140102' AND code < '140103'``, which every collation
+    orders the same way for digits; the LIKE stays, so the answer never depends on the range."""
+
+    lookup_name = "subtree"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        like_sql, like_params = compiler.compile(StartsWith(self.lhs, self.rhs))
+        prefix = self.rhs
+        if not isinstance(prefix, str) or not prefix.isdigit() or not prefix.isascii():
+            return like_sql, list(like_params)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        upper = next_prefix(prefix)
+        parts, params = [f"{lhs} >= %s"], [*lhs_params, prefix]
+        if upper is not None:
+            parts.append(f"{lhs} < %s")
+            params += [*lhs_params, upper]
+        return f"({' AND '.join(parts)} AND {like_sql})", [*params, *like_params]
+
+
+models.CharField.register_lookup(Subtree)
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[int]:

@@ -2,7 +2,8 @@
 
 Every read of region-owned data starts from ``Model.objects.visible_to(user)``.
 A user sees the subtree of their own region (statistical division codes nest by
-prefix, so the subtree is ``code LIKE '<prefix>%'``) and nothing of a sibling's.
+prefix, so the subtree is ``code LIKE '<prefix>%'``, written with the ``subtree`` lookup as an
+index range too, ADR 0050) and nothing of a sibling's.
 Views turn "not visible" into a 404, the same answer as "does not exist".
 """
 
@@ -52,7 +53,7 @@ class RegionScopedQuerySet(models.QuerySet[_M]):
             return self.none()
         if prefix == "":
             return self.all()
-        return self.filter(**{f"{self.region_code_lookup}__startswith": prefix})
+        return self.filter(**{f"{self.region_code_lookup}__subtree": prefix})
 
 
 def get_visible_or_404(queryset: RegionScopedQuerySet[_M], user: Viewer, **lookup: Any) -> _M:
@@ -86,6 +87,6 @@ class CoveringRegionScopedQuerySet(RegionScopedQuerySet[_M]):
         if prefix is None or prefix == "" or region is None:
             return super().visible_to(user)
         return self.filter(
-            models.Q(**{f"{self.region_code_lookup}__startswith": prefix})
+            models.Q(**{f"{self.region_code_lookup}__subtree": prefix})
             | models.Q(**{f"{self.region_code_lookup}__in": ancestor_codes(str(region.code))})
         )

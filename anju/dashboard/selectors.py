@@ -177,7 +177,7 @@ def key_households(*, user: Viewer, region: Region | None) -> QuerySet[House]:
     their stage first."""
     houses = House.objects.visible_to(user)
     if region is not None:
-        houses = houses.filter(region_code__startswith=region.prefix)
+        houses = houses.filter(region_code__subtree=region.prefix)
     return (
         key_in_cd_houses(houses)
         .annotate(evacuated=evacuation_verified())
@@ -236,7 +236,7 @@ def _cells(user: Viewer, flt: MapFilter) -> QuerySet[MapCell] | QuerySet[MapVill
     else:
         cells = MapVillage.objects.visible_to(user)
     if flt.region_prefix:
-        cells = cells.filter(village_code__startswith=flt.region_prefix)
+        cells = cells.filter(village_code__subtree=flt.region_prefix)
     lat, lon = F("lat_sum") / F("houses"), F("lon_sum") / F("houses")
     if flt.bbox:
         west, south, east, north = flt.bbox
@@ -311,7 +311,7 @@ def map_points(*, user: Viewer, flt: MapFilter, cap: int = MAP_CAP) -> dict[str,
         .annotate(case_id=Subquery(latest.values("pk")[:1]), case_stage=Subquery(latest.values("stage")[:1]))
     )
     if flt.region_prefix:
-        qs = qs.filter(region_code__startswith=flt.region_prefix)
+        qs = qs.filter(region_code__subtree=flt.region_prefix)
     if flt.bbox:
         west, south, east, north = flt.bbox
         qs = qs.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
@@ -414,7 +414,7 @@ def _house_centres(user: Viewer, region: Region | None, width: int) -> dict[str,
     county has no boundary file)."""
     houses = House.objects.visible_to(user).filter(latitude__isnull=False, longitude__isnull=False)
     if region is not None:
-        houses = houses.filter(region_code__startswith=region.prefix)
+        houses = houses.filter(region_code__subtree=region.prefix)
     rows = (
         houses.annotate(p=Substr("region_code", 1, width))
         .values("p")

@@ -36,7 +36,7 @@ def _split_household_case(prefix: str) -> None:
     """A02: after a household split (分户), the new household opened a case on the parents' house
     while the parents' case on it is still under way."""
     case = (
-        RenovationCase.objects.filter(region_code__startswith=prefix, house__isnull=False)
+        RenovationCase.objects.filter(region_code__subtree=prefix, house__isnull=False)
         .exclude(stage__in=(Stage.ENDED, Stage.CLOSED))
         .order_by("pk")
         .first()
@@ -66,7 +66,7 @@ def _payments(prefix: str, clerk: User) -> None:
     """A04 a payment entered twice; A05 everything paid before acceptance; A06 the builder paid
     without the household's consent on record."""
     cases = list(
-        RenovationCase.objects.filter(region_code__startswith=prefix, subsidy_amount__isnull=False)
+        RenovationCase.objects.filter(region_code__subtree=prefix, subsidy_amount__isnull=False)
         .exclude(stage__in=(Stage.ENDED, Stage.CLOSED))
         .order_by("-pk")[:3]
     )
@@ -95,22 +95,22 @@ def _dates_and_grades(prefix: str) -> None:
     """A03 a case opened on a B-graded house; A09 acceptance dated before the works; A08 a
     document withdrawn after 销号; A07 a key household's C house waiting 150 days."""
     open_case = (
-        RenovationCase.objects.filter(region_code__startswith=prefix, programme="renovation")
+        RenovationCase.objects.filter(region_code__subtree=prefix, programme="renovation")
         .exclude(stage__in=(Stage.ENDED, Stage.CLOSED))
         .order_by("pk")
         .first()
     )
     if open_case is not None:
         RenovationCase.objects.filter(pk=open_case.pk).update(grade="B")
-    acceptance = Acceptance.objects.filter(region_code__startswith=prefix, case__started_on__isnull=False).first()
+    acceptance = Acceptance.objects.filter(region_code__subtree=prefix, case__started_on__isnull=False).first()
     if acceptance is not None and acceptance.case.started_on is not None:
         Acceptance.objects.filter(pk=acceptance.pk).update(on=acceptance.case.started_on - datetime.timedelta(days=3))
-    document = ArchiveDocument.objects.filter(case__region_code__startswith=prefix, case__stage=Stage.CLOSED).first()
+    document = ArchiveDocument.objects.filter(case__region_code__subtree=prefix, case__stage=Stage.CLOSED).first()
     if document is not None:
         ArchiveDocument.objects.filter(pk=document.pk).update(withdrawn_at=timezone.now(), withdraw_reason="误操作撤回")
     cases = RenovationCase.objects.filter(household=OuterRef("household_id"))
     house = (
-        House.objects.filter(region_code__startswith=prefix).exclude(household__primary_group="")
+        House.objects.filter(region_code__subtree=prefix).exclude(household__primary_group="")
         .exclude(Exists(cases)).order_by("pk").first()
     )  # fmt: skip
     if house is not None:
@@ -120,7 +120,7 @@ def _dates_and_grades(prefix: str) -> None:
 def _people_and_photos(prefix: str) -> None:
     """A10 one person in two households (x and X); A11 a photo taken 5 km away; A12 an elderly
     couple's D house with no control measure."""
-    members = list(Member.objects.filter(household__region_code__startswith=prefix).order_by("household_id"))
+    members = list(Member.objects.filter(household__region_code__subtree=prefix).order_by("household_id"))
     households = list(dict.fromkeys(m.household_id for m in members))
     if len(households) >= 2:
         first = next(m for m in members if m.household_id == households[0])
@@ -134,7 +134,7 @@ def _people_and_photos(prefix: str) -> None:
             Member.objects.create(household_id=first.household_id, id_number=number + "X", relation="child", **person)
             Member.objects.create(household_id=households[1], id_number=number + "x", relation="child_in_law", **person)
     photo = InspectionPhoto.objects.filter(
-        inspection__region_code__startswith=prefix, inspection__house__latitude__isnull=False
+        inspection__region_code__subtree=prefix, inspection__house__latitude__isnull=False
     ).first()
     house = photo.inspection.house if photo is not None else None
     if photo is not None and house is not None and house.latitude is not None:
@@ -143,7 +143,7 @@ def _people_and_photos(prefix: str) -> None:
         )
     young = Member.objects.filter(household=OuterRef("household_id"), birth_date__gt=datetime.date(1965, 1, 1))
     elderly = (
-        House.objects.filter(region_code__startswith=prefix, is_occupied=True)
+        House.objects.filter(region_code__subtree=prefix, is_occupied=True)
         .filter(Exists(Member.objects.filter(household=OuterRef("household_id"))))
         .exclude(Exists(young)).exclude(Exists(ControlMeasure.objects.filter(house=OuterRef("pk"))))
         .order_by("pk").first()
@@ -161,7 +161,7 @@ def load_demo_anomalies(superuser: Any) -> int:
         user = User.objects.filter(username=username).first()
         if county is None or user is None:
             continue
-        clerk = User.objects.filter(region__code__startswith=county.prefix).exclude(pk=user.pk).first() or user
+        clerk = User.objects.filter(region__code__subtree=county.prefix).exclude(pk=user.pk).first() or user
         _split_household_case(county.prefix)
         _payments(county.prefix, clerk)
         _dates_and_grades(county.prefix)
@@ -169,7 +169,7 @@ def load_demo_anomalies(superuser: Any) -> int:
         checks_run(region=county, acting_user=user)
         if code.startswith("1404"):
             finding = Finding.objects.filter(
-                region_code__startswith=county.prefix, rule_id="A11-photo-far-from-house"
+                region_code__subtree=county.prefix, rule_id="A11-photo-far-from-house"
             ).first()
             if finding is not None:
                 finding_explain(

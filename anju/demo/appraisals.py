@@ -107,7 +107,7 @@ def load_demo_appraisals(superuser: Any) -> tuple[int, int]:
     # Key-group houses in 屯留 (8 度) that are not dangerous but lack seismic measures → 抗震改造.
     sound = list(
         House.objects.filter(
-            region_code__startswith="140405",
+            region_code__subtree="140405",
             is_only_house=True,
             suspected_grade__in=["A", "B"],
             household__primary_group__gt="",

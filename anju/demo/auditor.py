@@ -74,7 +74,7 @@ def _history(county: User) -> int:
     """屯留区's export of the national system: two registered households (one renovated in 2016
     now in a live case — A01 shows it; one renovated in 2022 — under watch), four people not
     registered in anju, a number with a wrong check digit, a village that is not 屯留区's."""
-    households = list(Household.objects.filter(region_code__startswith="140405102").order_by("pk"))
+    households = list(Household.objects.filter(region_code__subtree="140405102").order_by("pk"))
     live = set(RenovationCase.objects.exclude(stage=Stage.ENDED).values_list("household_id", flat=True))
     any_case = set(RenovationCase.objects.values_list("household_id", flat=True))
     housed = set(House.objects.filter(is_only_house=True).values_list("household_id", flat=True))

@@ -121,7 +121,7 @@ def county_layout(code: str) -> tuple[dict[str, Shape], dict[str, Point]]:
     seat, by code."""
     county = _county_shape(code)
     prefix = code[:6]
-    regions = list(Region.objects.filter(code__startswith=prefix).order_by("code").values_list("code", "level"))
+    regions = list(Region.objects.filter(code__subtree=prefix).order_by("code").values_list("code", "level"))
     townships = [c for c, level in regions if level == RegionLevel.TOWNSHIP]
     shapes: dict[str, Shape] = {code: county}
     village_seats: dict[str, Point] = {}

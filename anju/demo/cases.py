@@ -205,7 +205,7 @@ def _more_covered_households(superuser: Any, today: datetime.date, rng: random.R
     for prefix, wanted in (("140405", 18), ("500243", 9)):
         houses = list(
             House.objects.filter(
-                region_code__startswith=prefix,
+                region_code__subtree=prefix,
                 is_only_house=True,
                 appraised_grade="",
                 household__primary_group__gt="",
@@ -717,7 +717,7 @@ def load_demo_cases(superuser: Any) -> int:
     for prefix, plans in (("140405", TUNLIU_PLAN), ("500243", PENGSHUI_PLAN)):
         covered = list(
             Decision.objects.filter(
-                is_current=True, region_code__startswith=prefix, outcome__in=list(OUTCOME_PROGRAMME)
+                is_current=True, region_code__subtree=prefix, outcome__in=list(OUTCOME_PROGRAMME)
             ).select_related("household")
         )
         # The longest-known dangerous houses have come furthest.
@@ -765,7 +765,7 @@ def _safety_loop_story(superuser: Any, who: Actors, rng: random.Random, today: d
 
     house = (
         House.objects.filter(
-            region_code__startswith="500243202",
+            region_code__subtree="500243202",
             is_only_house=True,
             appraised_grade="",
             household__primary_group="dibao",
@@ -841,7 +841,7 @@ def _housing_check_story(superuser: Any, today: datetime.date) -> str:
 
     leaving = (
         HouseholdStatus.objects.filter(
-            household__region_code__startswith="140405102", group="monitoring", ended_on__isnull=True
+            household__region_code__subtree="140405102", group="monitoring", ended_on__isnull=True
         )
         .exclude(household__cases__isnull=False)
         .order_by("pk")[:2]

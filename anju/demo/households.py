@@ -191,7 +191,7 @@ def load_demo_list_import() -> int:
     if ListImport.objects.exists():
         return 0
     civil = User.objects.get(username="tl_civil")
-    general = list(Household.objects.filter(region_code__startswith="140405102", primary_group="").order_by("pk")[:6])
+    general = list(Household.objects.filter(region_code__subtree="140405102", primary_group="").order_by("pk")[:6])
     wb = Workbook()
     ws = wb.active
     ws.append(["屯留区2023年3月农村低保对象花名册（渔泽镇）"])
@@ -243,7 +243,7 @@ def _demo_list_with_names_as_written() -> None:
     rural = User.objects.filter(username="tl_rural").first()
     listed = list(
         Household.objects.filter(
-            region_code__startswith="140405102", statuses__group=KeyGroup.MONITORING, statuses__ended_on__isnull=True
+            region_code__subtree="140405102", statuses__group=KeyGroup.MONITORING, statuses__ended_on__isnull=True
         )
         .select_related("region")
         .order_by("region_code", "pk")

@@ -121,7 +121,7 @@ def load_demo_inspections(superuser: Any) -> int:
             deadline=datetime.date(year, 12, 31),
         )
         campaigns[township_code] = campaign
-        houses = list(House.objects.filter(region_code__startswith=township.prefix).select_related("household"))
+        houses = list(House.objects.filter(region_code__subtree=township.prefix).select_related("household"))
         start = datetime.datetime(year, 3, 2, 9, tzinfo=datetime.UTC)
         referred = 0
         span = max(1, int((now - start).total_seconds()))
@@ -152,7 +152,7 @@ def load_demo_inspections(superuser: Any) -> int:
 
     # 以房找人: one referral confirmed by 民政 in 屯留区; the rest wait for the liaisons.
     civil = users.get("tl_civil")
-    pending = Referral.objects.filter(region_code__startswith="140405", department="civil_affairs").first()
+    pending = Referral.objects.filter(region_code__subtree="140405", department="civil_affairs").first()
     if civil and pending:
         referral_decide(acting_user=civil, referral=pending, confirm=True, group="dibao_edge")
 

@@ -85,7 +85,7 @@ def _annual_until(county_code: str, year: int, default: str) -> str:
     today), so the seed's 年度任务 day would make every one 动态新增; the demo sets the day at the
     middle of its cases instead, so the two kinds are both seen and counted apart."""
     opened = sorted(
-        RenovationCase.objects.filter(region_code__startswith=county_code[:6], year=year).values_list(
+        RenovationCase.objects.filter(region_code__subtree=county_code[:6], year=year).values_list(
             "opened_on", flat=True
         )
     )
@@ -215,7 +215,7 @@ def _village_list_story(users: dict[str, User]) -> bool:
     returns the supplement with a reason; the head is to correct and sign again."""
     head, township = users.get("tl_head"), users.get("tl_township")
     record = (
-        VillageList.objects.filter(region_code__startswith=YUZE[:9], status=VillageListStatus.RECEIVED)
+        VillageList.objects.filter(region_code__subtree=YUZE[:9], status=VillageListStatus.RECEIVED)
         .order_by("pk")
         .first()
     )

@@ -72,7 +72,7 @@ def _photo(label: str, seed: int) -> SimpleUploadedFile:
 
 
 def _case(prefix: str, stage: str) -> RenovationCase | None:
-    return RenovationCase.objects.filter(region_code__startswith=prefix, stage=stage).order_by("pk").first()
+    return RenovationCase.objects.filter(region_code__subtree=prefix, stage=stage).order_by("pk").first()
 
 
 def load_demo_supervision(superuser: Any) -> int:

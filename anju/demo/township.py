@@ -172,7 +172,7 @@ def _heritage(county: User, luming: User, today: datetime.date) -> int:
     # A traditional house in 鹿鸣乡 with a renovation case under way: its case shows the
     # protection requirements and its acceptance checklist adds them.
     case = (
-        RenovationCase.objects.filter(region_code__startswith=LUMING, house__isnull=False)
+        RenovationCase.objects.filter(region_code__subtree=LUMING, house__isnull=False)
         .filter(stage__in=["agreement_signed", "under_way", "completed", "filed"])
         .select_related("region", "household", "house")
         .order_by("pk")
@@ -420,7 +420,7 @@ SURNAMES = "向冉田何胡龚张王李陈"
 
 
 def _teams(luming: User, clerk: User | None, today: datetime.date) -> int:
-    villages = list(Region.objects.filter(code__startswith=LUMING, level=RegionLevel.VILLAGE).order_by("code"))
+    villages = list(Region.objects.filter(code__subtree=LUMING, level=RegionLevel.VILLAGE).order_by("code"))
     made = 0
     established = datetime.date(2023, 3, 28)  # before the 30 March report the notice asks for
     for n, village in enumerate(villages):

@@ -134,13 +134,13 @@ def hardship_origin(household: Any, on: datetime.date) -> tuple[str, str] | None
 
 def hardship_counts(prefix: str, year: int) -> dict[str, int]:
     """Registered families of the year under a region, with relief and appraised counts."""
-    qs = Hardship.objects.filter(region_code__startswith=prefix, registered_on__year=year)
+    qs = Hardship.objects.filter(region_code__subtree=prefix, registered_on__year=year)
     return qs.aggregate(
         registered=Count("pk", distinct=True),
         relieved=Count("pk", filter=Q(reliefs__isnull=False), distinct=True),
     ) | {
         "cases": RenovationCase.objects.filter(
-            region_code__startswith=prefix, year=year, origin=CaseOrigin.HARDSHIP
+            region_code__subtree=prefix, year=year, origin=CaseOrigin.HARDSHIP
         ).count()
     }
 
@@ -165,13 +165,13 @@ def disaster_damage(prefix: str, year: int | None = None) -> list[DisasterRow]:
     """Dangerous houses caused by each event, by event and type, under a region code prefix
     (three aggregate queries whatever the number of events)."""
     events = EmergencyEvent.objects.filter(
-        Q(region_code__startswith=prefix) | Q(tasks__region_code__startswith=prefix)
+        Q(region_code__subtree=prefix) | Q(tasks__region_code__subtree=prefix)
     ).distinct()
     if year is not None:
         events = events.filter(occurred_on__year=year)
     found = {
         r["event_id"]: r
-        for r in Inspection.objects.filter(event__in=events, region_code__startswith=prefix)
+        for r in Inspection.objects.filter(event__in=events, region_code__subtree=prefix)
         .values("event_id")
         .annotate(
             inspected=Count("house_id", distinct=True),
@@ -180,7 +180,7 @@ def disaster_damage(prefix: str, year: int | None = None) -> list[DisasterRow]:
         .order_by()
     }
     cases = dict(
-        RenovationCase.objects.filter(event__in=events, region_code__startswith=prefix)
+        RenovationCase.objects.filter(event__in=events, region_code__subtree=prefix)
         .values("event_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -223,7 +223,7 @@ def duty_figures(prefix: str, year: int) -> dict[str, Any]:
     registered, the dangerous houses each disaster caused (by event and by type), the cases that
     retrofit for energy saving (count, floor area, subsidy standard of those cases), and where the
     general households' routes stand. Plain values, so a submission's snapshot can keep them."""
-    cases = RenovationCase.objects.filter(year=year, region_code__startswith=prefix).filter(COUNTED_CASES)
+    cases = RenovationCase.objects.filter(year=year, region_code__subtree=prefix).filter(COUNTED_CASES)
     origins = dict(cases.values("origin").annotate(n=Count("pk")).order_by().values_list("origin", "n"))
     programmes = dict(cases.values("programme").annotate(n=Count("pk")).order_by().values_list("programme", "n"))
     energy = cases.exclude(energy_tags=[]).aggregate(
@@ -232,14 +232,14 @@ def duty_figures(prefix: str, year: int) -> dict[str, Any]:
     disasters = disaster_damage(prefix, year)
     hardship = hardship_counts(prefix, year)
     routes = dict(
-        HousingRoute.objects.filter(region_code__startswith=prefix)
+        HousingRoute.objects.filter(region_code__subtree=prefix)
         .values("kind")
         .annotate(n=Count("pk", filter=~Q(stage=RouteStage.CLOSED)))
         .order_by()
         .values_list("kind", "n")
     )
     overdue = HousingRoute.objects.filter(
-        region_code__startswith=prefix, stage=RouteStage.OPEN, due_on__lt=timezone.localdate()
+        region_code__subtree=prefix, stage=RouteStage.OPEN, due_on__lt=timezone.localdate()
     ).count()
     return {
         "programmes": [

@@ -359,16 +359,16 @@ def households_that_matter(region_code: str) -> list[int]:
     prefix = prefix_of(region_code, level_of(region_code)) if region_code else ""
     ids: set[int] = set()
     ids.update(
-        HouseholdStatus.objects.filter(household__region_code__startswith=prefix).values_list("household_id", flat=True)
+        HouseholdStatus.objects.filter(household__region_code__subtree=prefix).values_list("household_id", flat=True)
     )
     ids.update(
-        House.objects.filter(region_code__startswith=prefix)
+        House.objects.filter(region_code__subtree=prefix)
         .exclude(current_grade="")
         .values_list("household_id", flat=True)
     )
-    ids.update(Circumstance.objects.filter(region_code__startswith=prefix).values_list("household_id", flat=True))
+    ids.update(Circumstance.objects.filter(region_code__subtree=prefix).values_list("household_id", flat=True))
     ids.update(
-        Decision.objects.filter(region_code__startswith=prefix, is_current=True).values_list("household_id", flat=True)
+        Decision.objects.filter(region_code__subtree=prefix, is_current=True).values_list("household_id", flat=True)
     )
     return sorted(ids)
 

@@ -132,9 +132,9 @@ class _Scope:
             raise PermissionDenied("您的账号没有所属区划，不能导入名单。")
         self.region: Region | None = user.region
         self.prefix = user.region.prefix if user.region else ""
-        villages = Region.objects.filter(code__startswith=self.prefix, level=RegionLevel.VILLAGE)
+        villages = Region.objects.filter(code__subtree=self.prefix, level=RegionLevel.VILLAGE)
         self.by_code = {v.code: v for v in villages}
-        townships = Region.objects.filter(code__startswith=self.prefix[:9], level=RegionLevel.TOWNSHIP)
+        townships = Region.objects.filter(code__subtree=self.prefix[:9], level=RegionLevel.TOWNSHIP)
         self.towns: dict[str, list[str]] = {}  # township key -> township prefixes (9 digits)
         for t in townships:
             self.towns.setdefault(_township_key(t.name), []).append(t.code[:9])
@@ -144,7 +144,7 @@ class _Scope:
             by_name.setdefault(_village_key(v.name), []).append(v)
         self.by_name = by_name
         aliases: dict[tuple[str, str], Region | None] = {}
-        for alias in VillageAlias.objects.filter(village__code__startswith=self.prefix).select_related("village"):
+        for alias in VillageAlias.objects.filter(village__code__subtree=self.prefix).select_related("village"):
             key = (alias.township_key, alias.name_key)
             # Two counties of a city may map the same written name differently: then neither.
             aliases[key] = alias.village if aliases.get(key, alias.village) == alias.village else None
@@ -392,7 +392,7 @@ class _Differ:
             return True
         leaving = (
             HouseholdStatus.objects.filter(
-                household__region_code__startswith=self.scope.prefix,
+                household__region_code__subtree=self.scope.prefix,
                 department=self.department,
                 group__in=self.groups,
                 ended_on__isnull=True,

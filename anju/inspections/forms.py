@@ -87,7 +87,7 @@ class InspectionForm(forms.Form):
 def _village_choices(user: Any, region: Region | None = None) -> Any:
     qs = Region.objects.visible_to(user).filter(level=RegionLevel.VILLAGE)
     if region is not None:
-        qs = qs.filter(code__startswith=region.prefix)
+        qs = qs.filter(code__subtree=region.prefix)
     return qs.order_by("code")
 
 

@@ -119,7 +119,7 @@ PRIORITY = {g: i for i, g in enumerate(KEY_GROUP_PRIORITY)}
 def region_names(prefix: str) -> dict[str, str]:
     """Names of the townships and villages under ``prefix``, by code (one query)."""
     return dict(
-        Region.objects.filter(code__startswith=prefix, level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
+        Region.objects.filter(code__subtree=prefix, level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
         .order_by()
         .values_list("code", "name")
         .iterator(chunk_size=CHUNK)
@@ -197,7 +197,7 @@ def money(value: Decimal | None) -> float | None:
 
 def _key_groups_qs(scope: Scope) -> QuerySet[Any]:
     return (
-        Household.objects.filter(region_code__startswith=scope.prefix)
+        Household.objects.filter(region_code__subtree=scope.prefix)
         .exclude(primary_group="")
         .annotate(
             only_house=FilteredRelation("houses", condition=Q(houses__is_only_house=True)),
@@ -258,7 +258,7 @@ def key_groups_rows(scope: Scope) -> Iterator[tuple[Any, ...]]:
 
 
 def key_groups_count(scope: Scope) -> int:
-    return Household.objects.filter(region_code__startswith=scope.prefix).exclude(primary_group="").count()
+    return Household.objects.filter(region_code__subtree=scope.prefix).exclude(primary_group="").count()
 
 
 # --- 一般户台账 ---------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def key_groups_count(scope: Scope) -> int:
 
 def _general_qs(scope: Scope) -> QuerySet[House]:
     return House.objects.filter(
-        region_code__startswith=scope.prefix,
+        region_code__subtree=scope.prefix,
         is_only_house=True,
         household__primary_group="",
         current_grade__in=DANGEROUS_GRADES,
@@ -394,7 +394,7 @@ def _suspected_qs(scope: Scope) -> QuerySet[House]:
     """Houses an inspection found suspected C/D that are still C/D now (their one current state,
     ADR 0021: awaiting appraisal, or appraised so); a renovated house drops off."""
     return House.objects.filter(
-        region_code__startswith=scope.prefix,
+        region_code__subtree=scope.prefix,
         suspected_grade__in=DANGEROUS_GRADES,
         current_grade__in=DANGEROUS_GRADES,
     )
@@ -491,7 +491,7 @@ def suspected_count(scope: Scope) -> int:
 
 
 def _monitoring_qs(scope: Scope) -> QuerySet[RenovationCase]:
-    return RenovationCase.objects.filter(region_code__startswith=scope.prefix, year=scope.year)
+    return RenovationCase.objects.filter(region_code__subtree=scope.prefix, year=scope.year)
 
 
 def route_text(method_name: str, stage: str, end_reason: str) -> str:
@@ -590,7 +590,7 @@ def _plan_qs(scope: Scope) -> QuerySet[Any]:
     return (
         # The headline's cases (docs/numbers.md: COUNTED_CASES): the renovation programmes by
         # the grade they were opened on, 抗震改造 on its own, 合计 all of them.
-        RenovationCase.objects.filter(COUNTED_CASES, region_code__startswith=scope.prefix, year=scope.year)
+        RenovationCase.objects.filter(COUNTED_CASES, region_code__subtree=scope.prefix, year=scope.year)
         .annotate(township=Substr("region_code", 1, 9))
         .order_by("township")
         .values("township")

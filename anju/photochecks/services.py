@@ -209,7 +209,7 @@ def _reused(check: PhotoCheck, max_bits: int) -> PhotoCheck | None:
         return None
     mine = int(check.phash, 16)
     others = (
-        PhotoCheck.objects.filter(region_code__startswith=check.region_code[:2])
+        PhotoCheck.objects.filter(region_code__subtree=check.region_code[:2])
         .exclude(phash__in=FEATURELESS)
         .exclude(house_id=check.house_id)
         .order_by("pk")

@@ -17,4 +17,4 @@ class RegionFilterSet(ListFilterSet):
 
     def filter_region(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         region = Region.objects.filter(code=value.strip()).first()
-        return qs.filter(region_code__startswith=region.prefix) if region else qs.none()
+        return qs.filter(region_code__subtree=region.prefix) if region else qs.none()

@@ -14,7 +14,7 @@ class RegionQuerySet(RegionScopedQuerySet["Region"]):
     region_code_lookup = "code"
 
     def subtree_of(self, region: Region) -> RegionQuerySet:
-        return self.filter(code__startswith=region.prefix)
+        return self.filter(code__subtree=region.prefix)
 
 
 class Region(models.Model):

@@ -38,14 +38,14 @@ def region_children(*, viewer: Any, region: Region) -> list[ChildRow]:
     child_level = children[0].level
     width = PREFIX_LENGTH[child_level]
     villages = dict(
-        Region.objects.filter(code__startswith=region.prefix, level=RegionLevel.VILLAGE)
+        Region.objects.filter(code__subtree=region.prefix, level=RegionLevel.VILLAGE)
         .annotate(p=Substr("code", 1, width))
         .values("p")
         .annotate(n=Count("id"))
         .values_list("p", "n")
     )
     users = dict(
-        User.objects.filter(region__code__startswith=region.prefix, is_active=True)
+        User.objects.filter(region__code__subtree=region.prefix, is_active=True)
         .annotate(p=Substr("region__code", 1, width))
         .values("p")
         .annotate(n=Count("id"))
@@ -63,19 +63,19 @@ class BoundarySummary:
 def boundary_summary(*, county: Region) -> BoundarySummary:
     """How many of a county's divisions have an outline, level by level, and from which files."""
     loaded = dict(
-        RegionBoundary.objects.filter(region_code__startswith=county.prefix)
+        RegionBoundary.objects.filter(region_code__subtree=county.prefix)
         .values("region__level")
         .annotate(n=Count("id"))
         .values_list("region__level", "n")
     )
     total = dict(
-        Region.objects.filter(code__startswith=county.prefix)
+        Region.objects.filter(code__subtree=county.prefix)
         .values("level")
         .annotate(n=Count("id"))
         .values_list("level", "n")
     )
     rows = [(RegionLevel(level).label, loaded.get(level, 0), n) for level, n in sorted(total.items())]
     sources = sorted(
-        set(RegionBoundary.objects.filter(region_code__startswith=county.prefix).values_list("source", flat=True))
+        set(RegionBoundary.objects.filter(region_code__subtree=county.prefix).values_list("source", flat=True))
     )
     return BoundarySummary(rows, sources)

@@ -334,7 +334,7 @@ def boundary_import(*, data: bytes, filename: str, county: Region, acting_user: 
             )
         raise BoundaryImportError(errors)
     with transaction.atomic():
-        old = RegionBoundary.objects.filter(region_code__startswith=county.prefix)
+        old = RegionBoundary.objects.filter(region_code__subtree=county.prefix)
         removed = old.exclude(region_code__in=[f.code for f in features]).count()
         before = old.count()
         old.delete()

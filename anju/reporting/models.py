@@ -153,7 +153,7 @@ class WorkPlanQuerySet(RegionScopedQuerySet["WorkPlan"]):
             return self.none()
         if len(prefix) > PREFIX_LENGTH[RegionLevel.COUNTY]:
             return self.filter(region_code=prefix[: PREFIX_LENGTH[RegionLevel.COUNTY]].ljust(12, "0"))
-        return self.filter(region_code__startswith=prefix)
+        return self.filter(region_code__subtree=prefix)
 
 
 class WorkPlan(models.Model):

@@ -431,7 +431,7 @@ def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date
     child_len = PREFIX_LENGTH.get(region.level + 1, 12)
     cases = (
         RenovationCase.objects.visible_to(user)
-        .filter(year=year, region_code__startswith=region.prefix)
+        .filter(year=year, region_code__subtree=region.prefix)
         .exclude(stage=Stage.ENDED)
         .annotate(child=Substr("region_code", 1, child_len))
         .values("child", "stage")
@@ -450,7 +450,7 @@ def annual_plan(*, user: Viewer, region: Region, year: int, today: datetime.date
         if c["not_accepted"]:
             entry["not_accepted"][c["stage"]] = c["not_accepted"]
     # Issued totals and township allocations apart: one query joining both would multiply them.
-    visible_tasks = Task.objects.visible_to(user).filter(year=year, region_code__startswith=region.prefix)
+    visible_tasks = Task.objects.visible_to(user).filter(year=year, region_code__subtree=region.prefix)
     task_total: dict[str, int] = {}
     for code, total in (
         visible_tasks.values("region_code").annotate(total=Sum("count")).values_list("region_code", "total")
@@ -626,7 +626,7 @@ def workplan_detail(plan: WorkPlan, user: Viewer, today: datetime.date | None = 
         lines[code].allocated[kind] = total or 0
     for row in (
         RenovationCase.objects.visible_to(user)
-        .filter(year=plan.year, region_code__startswith=plan.region.prefix)
+        .filter(year=plan.year, region_code__subtree=plan.region.prefix)
         .exclude(stage=Stage.ENDED)
         .annotate(township=Substr("region_code", 1, 9))
         .values("township", "task_kind")
@@ -637,7 +637,7 @@ def workplan_detail(plan: WorkPlan, user: Viewer, today: datetime.date | None = 
         if line is not None:
             line.cases[row["task_kind"]] = row["n"]
             line.completed[row["task_kind"]] = row["done"]
-    campaigns = Campaign.objects.visible_to(user).filter(year=plan.year, region_code__startswith=plan.region.prefix)
+    campaigns = Campaign.objects.visible_to(user).filter(year=plan.year, region_code__subtree=plan.region.prefix)
     for campaign in campaigns:
         for township in campaign_coverage(campaign, user).children:
             line = lines.get(township.region.code)

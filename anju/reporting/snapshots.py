@@ -37,7 +37,7 @@ def monthly_list_rows(region: Region, as_of: datetime.date) -> list[dict[str, An
     found C/D again and re-entered is back on it (ADR 0021). Sorted by village and head name."""
     open_case = RenovationCase.objects.filter(household_id=OuterRef("household_id"), stage__in=OPEN_STAGES)
     decisions = list(
-        Decision.objects.filter(is_current=True, region_code__startswith=region.prefix)
+        Decision.objects.filter(is_current=True, region_code__subtree=region.prefix)
         .annotate(case_programme=Subquery(open_case.values("programme")[:1]))
         .filter(Q(outcome__in=list(OUTCOME_PROGRAMME)) | Q(case_programme__isnull=False))
         .select_related("household", "household__region")
@@ -115,7 +115,7 @@ def progress_rows(region: Region, year: int, user: Any) -> list[dict[str, Any]]:
                 tasks[row.programme] = (tasks[row.programme] or 0) + row.task_total
     counted = {
         c["programme"]: c
-        for c in RenovationCase.objects.filter(year=year, region_code__startswith=region.prefix)
+        for c in RenovationCase.objects.filter(year=year, region_code__subtree=region.prefix)
         .filter(COUNTED_CASES)
         .values("programme")
         .annotate(
@@ -130,14 +130,14 @@ def progress_rows(region: Region, year: int, user: Any) -> list[dict[str, Any]]:
     }
     paid = {
         p["case__programme"]: p["total"]
-        for p in Payment.objects.filter(region_code__startswith=region.prefix, case__year=year)
+        for p in Payment.objects.filter(region_code__subtree=region.prefix, case__year=year)
         .values("case__programme")
         .annotate(total=Sum("amount"))
         .order_by()
     }
     routed = {
         programme: Decision.objects.filter(
-            is_current=True, region_code__startswith=region.prefix, outcome__in=routed_outcomes(programme)
+            is_current=True, region_code__subtree=region.prefix, outcome__in=routed_outcomes(programme)
         )
         .values("household_id")
         .distinct()

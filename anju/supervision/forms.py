@@ -74,7 +74,7 @@ class FindingForm(forms.Form):
         field = self.fields["case"]
         field.queryset = (  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
             RenovationCase.objects.visible_to(user)
-            .filter(region_code__startswith=township.prefix)
+            .filter(region_code__subtree=township.prefix)
             .select_related("household", "region")
             .order_by("region_code", "household__head_name")
         )

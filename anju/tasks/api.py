@@ -164,7 +164,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         qs = qs.filter(year=self._year())
         county = self._county()
         if county is not None:
-            qs = qs.filter(region_code__startswith=county.prefix)
+            qs = qs.filter(region_code__subtree=county.prefix)
         return qs
 
     def get_serializer_context(self) -> dict[str, Any]:

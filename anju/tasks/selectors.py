@@ -146,7 +146,7 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
     allocation sums, and the cases counted by township."""
     tasks = tasks_visible(user).filter(year=year)
     if county is not None:
-        tasks = tasks.filter(region_code__startswith=county.prefix)
+        tasks = tasks.filter(region_code__subtree=county.prefix)
     rows: dict[tuple[str, str], ProgressRow] = {}
     for task in tasks:
         row = rows.setdefault((task.region_code, task.programme), ProgressRow(task.region, task.programme))
@@ -164,7 +164,7 @@ def task_progress(user: Viewer, year: int, county: Region | None = None) -> list
 
     cases = RenovationCase.objects.visible_to(user).filter(year=year).filter(COUNTED_CASES)
     if county is not None:
-        cases = cases.filter(region_code__startswith=county.prefix)
+        cases = cases.filter(region_code__subtree=county.prefix)
     counted = (
         cases.annotate(township=Substr("region_code", 1, 9))
         .values("programme", "township", "task_kind")

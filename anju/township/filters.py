@@ -48,7 +48,7 @@ class TownshipFilterSet(RegionFilterSet):
     )
 
     def filter_township(self, qs: QuerySet[Any], name: str, value: Region | None) -> QuerySet[Any]:
-        return qs.filter(region_code__startswith=value.prefix) if value else qs
+        return qs.filter(region_code__subtree=value.prefix) if value else qs
 
 
 class DateRangeMixin(TownshipFilterSet):
@@ -162,10 +162,10 @@ class MemberFilter(TownshipFilterSet):
 
     def filter_region(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         region = Region.objects.filter(code=value.strip()).first()
-        return qs.filter(team__region_code__startswith=region.prefix) if region else qs.none()
+        return qs.filter(team__region_code__subtree=region.prefix) if region else qs.none()
 
     def filter_township(self, qs: QuerySet[Any], name: str, value: Region | None) -> QuerySet[Any]:
-        return qs.filter(team__region_code__startswith=value.prefix) if value else qs
+        return qs.filter(team__region_code__subtree=value.prefix) if value else qs
 
     def filter_serving(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:

@@ -170,7 +170,7 @@ class TrainingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = places(user, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field; this one is a ModelChoiceField
         self.fields["attendees"].queryset = (  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field
-            User.objects.filter(is_active=True, region__code__startswith=_prefix(user))
+            User.objects.filter(is_active=True, region__code__subtree=_prefix(user))
             .select_related("region")
             .order_by("region__code", "username")
         )
@@ -384,7 +384,7 @@ class MemberForm(RecordForm):
     def setup(self, user: Any) -> None:
         self.fields["team"].queryset = WorkingTeam.objects.visible_to(user).select_related("region__parent")  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field
         self.fields["user"].queryset = (  # type: ignore[attr-defined]  # django-stubs: form.fields holds Field
-            User.objects.filter(is_active=True, region__code__startswith=_prefix(user)).select_related("region")
+            User.objects.filter(is_active=True, region__code__subtree=_prefix(user)).select_related("region")
         )
         self.fields["since"].initial = timezone.localdate()
 

@@ -77,7 +77,7 @@ def quarterly_summary(user: Viewer, township: Region, year: int, quarter: int) -
     s = Summary(township=township, year=year, quarter=quarter, start=start, end=end)
     add = s.figures.append
 
-    cases = RenovationCase.objects.visible_to(user).filter(region_code__startswith=p)
+    cases = RenovationCase.objects.visible_to(user).filter(region_code__subtree=p)
     figures = cases.aggregate(
         found=Count("pk", filter=Q(opened_on__range=(start, end))),
         completed=Count("pk", filter=Q(completed_on__range=(start, end))),
@@ -98,26 +98,23 @@ def quarterly_summary(user: Viewer, township: Region, year: int, quarter: int) -
     add((housing, "季末在办改造案件", figures["open_at_end"]))
 
     heritage = "二、传统村落和传统民居保护"
-    houses = TraditionalHouse.objects.visible_to(user).filter(region_code__startswith=p)
+    houses = TraditionalHouse.objects.visible_to(user).filter(region_code__subtree=p)
     add(
         (
             heritage,
             "传统村落（个）",
-            TraditionalVillage.objects.visible_to(user).filter(region_code__startswith=p).count(),
+            TraditionalVillage.objects.visible_to(user).filter(region_code__subtree=p).count(),
         )
     )
     add((heritage, "传统民居（栋）", houses.count()))
-    checks = HouseCheck.objects.visible_to(user).filter(region_code__startswith=p, checked_on__range=(start, end))
+    checks = HouseCheck.objects.visible_to(user).filter(region_code__subtree=p, checked_on__range=(start, end))
     add((heritage, "本季度巡查（次）", checks.count()))
     add((heritage, "本季度巡查覆盖民居（栋）", checks.values("house").distinct().count()))
     add((heritage, "本季度巡查发现安全隐患（次）", checks.filter(condition="danger").count()))
 
     env = "三、农村人居环境整治"
     projects = list(
-        Project.objects.visible_to(user)
-        .filter(region_code__startswith=p)
-        .select_related("region")
-        .order_by("planned_end")
+        Project.objects.visible_to(user).filter(region_code__subtree=p).select_related("region").order_by("planned_end")
     )
     s.projects = projects
     add((env, "项目（个）", len(projects)))
@@ -131,7 +128,7 @@ def quarterly_summary(user: Viewer, township: Region, year: int, quarter: int) -
     training = "四、人才培训和三师下乡"
     sessions = list(
         TrainingSession.objects.visible_to(user)
-        .filter(region_code__startswith=p, starts_on__range=(start, end))
+        .filter(region_code__subtree=p, starts_on__range=(start, end))
         .annotate(people=Count("attendees", distinct=True) + Count("craftsmen", distinct=True))
         .order_by("starts_on")
     )
@@ -139,32 +136,32 @@ def quarterly_summary(user: Viewer, township: Region, year: int, quarter: int) -
     add((training, "培训（场）", len(sessions)))
     add((training, "参训（人次）", sum(x.people for x in sessions)))
     add((training, "培训学时合计", sum((x.hours for x in sessions), Decimal("0"))))
-    visits = ExpertVisit.objects.visible_to(user).filter(region_code__startswith=p, visited_on__range=(start, end))
+    visits = ExpertVisit.objects.visible_to(user).filter(region_code__subtree=p, visited_on__range=(start, end))
     add((training, "三师下乡服务（次）", visits.count()))
     add((training, "指导意见已落实（条）", visits.filter(followed_up_on__isnull=False).count()))
 
     publicity = "五、政策宣传"
-    acts = PublicityActivity.objects.visible_to(user).filter(region_code__startswith=p, held_on__range=(start, end))
+    acts = PublicityActivity.objects.visible_to(user).filter(region_code__subtree=p, held_on__range=(start, end))
     add((publicity, "宣传活动（场）", acts.count()))
     add((publicity, "受众（人次）", acts.aggregate(n=Sum("audience"))["n"] or 0))
     notices = CaseStep.objects.filter(notice_from__range=(start, end), case__in=cases).count()
     add((publicity, "改造对象公示（次）", notices))
 
     teams = "六、住房保障工作专班"
-    villages = Region.objects.filter(code__startswith=p, level=RegionLevel.VILLAGE).count()
-    team_qs = WorkingTeam.objects.visible_to(user).filter(region_code__startswith=p)
+    villages = Region.objects.filter(code__subtree=p, level=RegionLevel.VILLAGE).count()
+    team_qs = WorkingTeam.objects.visible_to(user).filter(region_code__subtree=p)
     add((teams, "已建专班的村（个）", f"{team_qs.count()} / {villages}"))
     add(
         (
             teams,
             "在任专班成员（人）",
             TeamMember.objects.visible_to(user)
-            .filter(team__region_code__startswith=p, since__lte=end)
+            .filter(team__region_code__subtree=p, since__lte=end)
             .filter(Q(until__isnull=True) | Q(until__gte=end))
             .count(),
         )
     )
-    tasks = TeamTask.objects.visible_to(user).filter(region_code__startswith=p, due_on__range=(start, end))
+    tasks = TeamTask.objects.visible_to(user).filter(region_code__subtree=p, due_on__range=(start, end))
     add((teams, "本季度到期任务（项）", tasks.count()))
     add((teams, "其中按期完成", tasks.filter(done_on__isnull=False, done_on__lte=F("due_on")).count()))
     return s

@@ -308,10 +308,10 @@ def publicity_log(
             notice_from__isnull=False, case__in=RenovationCase.objects.visible_to(user)
         ).select_related("case__household", "case__region")
         if data.get("township"):
-            steps = steps.filter(case__region_code__startswith=data["township"].prefix)
+            steps = steps.filter(case__region_code__subtree=data["township"].prefix)
         if (data.get("region") or "").strip():
             place = Region.objects.filter(code=data["region"].strip()).first()
-            steps = steps.filter(case__region_code__startswith=place.prefix) if place else steps.none()
+            steps = steps.filter(case__region_code__subtree=place.prefix) if place else steps.none()
         if data.get("date_from"):
             steps = steps.filter(notice_from__gte=data["date_from"])
         if data.get("date_to"):

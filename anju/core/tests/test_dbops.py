@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from anju.audit.models import AuditEvent
-from anju.core.dbops import Keys, insert_rows
+from anju.core.dbops import Keys, insert_rows, next_prefix
 from anju.households.models import Household, Member
 from anju.households.tests.corpus import make_id
 from anju.regions.models import Region
@@ -74,3 +74,36 @@ def test_insert_rows_writes_what_the_model_reads_back_with_keys_in_order(regions
     assert [events[k].object_repr for k in keys] == ["户0", "户1", "户2"]
     assert events[keys[0]].changes == {"outcome": {"before": None, "after": "待核实"}}
     assert events[keys[0]].note == "说明\t含制表符"
+
+
+def test_next_prefix_is_the_first_digit_string_past_a_subtree() -> None:
+    assert next_prefix("140102") == "140103"
+    assert next_prefix("14019") == "1402"
+    assert next_prefix("1409999") == "141"
+    assert next_prefix("99") is None and next_prefix("") is None
+
+
+def test_subtree_finds_exactly_what_a_prefix_match_finds(regions: dict[str, Region]) -> None:
+    """A county, a township, a village, the province, a prefix ending in 9, one that matches
+    nothing, a wildcard typed into a filter and a non-digit one: the same rows as LIKE."""
+    for code in ("140405102201", "140405101200", "140405102200"):
+        if code in regions:
+            _household(regions[code], code[-3:])
+    for prefix in ("14", "140405", "140405102", "140405102201", "1404051029", "140499", "1404%", "abc", "", "9"):
+        by_range = set(Household.objects.filter(region_code__subtree=prefix).values_list("pk", flat=True))
+        by_like = set(Household.objects.filter(region_code__startswith=prefix).values_list("pk", flat=True))
+        assert by_range == by_like, prefix
+        # The same through a relation (the region's own code).
+        assert set(Household.objects.filter(region__code__subtree=prefix).values_list("pk", flat=True)) == by_like
+    assert Household.objects.filter(region_code__subtree="140405").exists()
+    assert not Household.objects.filter(region_code__subtree="1404%").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's B-tree index")
+def test_subtree_lets_postgresql_read_a_region_through_the_index(regions: dict[str, Region]) -> None:
+    sql, params = Household.objects.filter(region_code__subtree="140405").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Cond" in plan and ">= '140405'" in plan, plan
