@@ -31,7 +31,7 @@ def within_prefixes(qs: QuerySet[_M], field: str, prefixes: Sequence[str] | None
         return qs
     q = Q()
     for prefix in prefixes:
-        q |= Q(**{f"{field}__startswith": prefix})
+        q |= Q(**{f"{field}__subtree": prefix})
     return qs.filter(q)
 
 
@@ -49,18 +49,21 @@ def _latest_stages(prefixes: Sequence[str] | None) -> dict[int, str]:
     return latest
 
 
-def compute_cells(prefixes: Sequence[str] | None) -> dict[Cell, list[float]]:
-    """``[houses, lat_sum, lon_sum]`` per cell: one GROUP BY over the houses (every house counted
-    as without a case), then the few houses with a case moved to their latest case's stage."""
-    cells: dict[Cell, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    # Grouped by the raw code (a few houses sit in a 村民小组 below their village: folded here)
-    # and a key flag, not the group's name: the groups then fit a hash table in PostgreSQL's
-    # default work_mem (0.9 s at 1,000,000 houses, against 2.2 s sorting on disk by the
-    # village's substring and the name; docs/performance.md).
-    grouped = (
-        _houses(prefixes)
-        .annotate(is_key=ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField()))
-        .values("region_code", "current_grade", "is_key")
+def house_groups(prefixes: Sequence[str] | None) -> list[dict[str, Any]]:
+    """Every house under ``prefixes`` (all if None) counted by raw region code, current grade,
+    key-group flag and whether it has coordinates, with its coordinates summed: the one scan of
+    the houses that both the dashboard's standing figures (houses, C/D houses) and the map's
+    cells are folded from. Grouped by the raw code (a few houses sit in a 村民小组 below their
+    village: folded by the callers) and a key flag, not the group's name: the groups then fit a
+    hash table in PostgreSQL's default work_mem (0.9 s at 1,000,000 houses, against 2.2 s sorting
+    on disk by the village's substring and the name; docs/performance.md)."""
+    return list(
+        within_prefixes(House.objects.all(), "region_code", prefixes)
+        .annotate(
+            is_key=ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField()),
+            located=ExpressionWrapper(Q(latitude__isnull=False, longitude__isnull=False), output_field=BooleanField()),
+        )
+        .values("region_code", "current_grade", "is_key", "located")
         .annotate(
             n=Count("pk"),
             lat=Sum(Cast("latitude", FloatField())),
@@ -68,7 +71,17 @@ def compute_cells(prefixes: Sequence[str] | None) -> dict[Cell, list[float]]:
         )
         .order_by()
     )
-    for row in grouped:
+
+
+def compute_cells(
+    prefixes: Sequence[str] | None, groups: list[dict[str, Any]] | None = None
+) -> dict[Cell, list[float]]:
+    """``[houses, lat_sum, lon_sum]`` per cell: the located houses of ``house_groups`` (every house
+    counted as without a case), then the few houses with a case moved to their latest case's stage."""
+    cells: dict[Cell, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for row in house_groups(prefixes) if groups is None else groups:
+        if not row["located"]:
+            continue
         cell = cells[(row["region_code"][:VILLAGE_LENGTH], row["current_grade"], "", row["is_key"])]
         cell[0] += row["n"]
         cell[1] += row["lat"]
@@ -92,10 +105,11 @@ def compute_cells(prefixes: Sequence[str] | None) -> dict[Cell, list[float]]:
     return {k: v for k, v in cells.items() if v[0] > 0}
 
 
-def mapcells_refresh(prefixes: Sequence[str] | None) -> int:
-    """Recompute the cells of the villages under ``prefixes`` (all if None); the caller holds the
-    transaction (the summaries' refresh). Returns the rows written."""
-    cells = compute_cells(prefixes)
+def mapcells_refresh(prefixes: Sequence[str] | None, groups: list[dict[str, Any]] | None = None) -> int:
+    """Recompute the cells of the villages under ``prefixes`` (all if None) from ``groups`` (their
+    ``house_groups``, read here when not given); the caller holds the transaction (the summaries'
+    refresh). Returns the rows written."""
+    cells = compute_cells(prefixes, groups)
     rows = [(v, g, s, k, int(n), lat, lon) for (v, g, s, k), (n, lat, lon) in cells.items()]
     within_prefixes(MapCell.objects.all(), "village_code", prefixes).delete()
     # COPY on PostgreSQL: ~206,000 rows for a province of 5,000,000 houses

@@ -20,12 +20,13 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from anju.cases.choices import Stage, StepKind
-from anju.cases.headline import CD_HOUSES, COMPLETED_CASES, COUNTED_CASES, key_in_cd_houses
+from anju.cases.headline import COMPLETED_CASES, COUNTED_CASES, key_in_cd_houses
 from anju.cases.models import CaseStep, RenovationCase
 from anju.core.dbops import bulk_insert
-from anju.dashboard.mapcells import mapcells_refresh
+from anju.dashboard.mapcells import house_groups, mapcells_refresh
 from anju.dashboard.mapcells import within_prefixes as _within
 from anju.dashboard.models import RegionSummary, empty_monthly
+from anju.households.choices import DANGEROUS_GRADES
 from anju.households.models import House, Household
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.codes import level_of, parent_code_of
@@ -61,8 +62,11 @@ def _by_prefix(qs: QuerySet[Any], field: str, prefixes: Sequence[str] | None, le
     return _within(qs, field, prefixes).annotate(k=Substr(field, 1, length))
 
 
-def _standing_figures(prefixes: Sequence[str] | None, length: int) -> dict[str, Figures]:
-    """Today's households, houses and key households in C/D houses, per group (no year)."""
+def _standing_figures(
+    prefixes: Sequence[str] | None, length: int, groups: list[dict[str, Any]] | None = None
+) -> dict[str, Figures]:
+    """Today's households, houses and key households in C/D houses, per group (no year). The
+    houses are folded from ``groups`` (``mapcells.house_groups``, the scan the map's cells share)."""
     snapshot: dict[str, Figures] = defaultdict(blank_figures)
     for row in (
         _by_prefix(Household.objects.all(), "region_code", prefixes, length)
@@ -71,13 +75,13 @@ def _standing_figures(prefixes: Sequence[str] | None, length: int) -> dict[str, 
         .order_by()
     ):
         snapshot[_key(row["k"])].update(households=row["n"], key_households=row["key"])
-    for row in (
-        _by_prefix(House.objects.all(), "region_code", prefixes, length)
-        .values("k")
-        .annotate(n=Count("pk"), cd=Count("pk", filter=CD_HOUSES))
-        .order_by()
-    ):
-        snapshot[_key(row["k"])].update(houses=row["n"], cd_houses=row["cd"])
+    houses: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in house_groups(prefixes) if groups is None else groups:
+        figures = houses[_key(row["region_code"][:length])]
+        figures[0] += row["n"]
+        figures[1] += row["n"] if row["current_grade"] in DANGEROUS_GRADES else 0
+    for code, (n, cd) in houses.items():
+        snapshot[code].update(houses=n, cd_houses=cd)
     for row in (
         key_in_cd_houses(_within(House.objects.all(), "region_code", prefixes))
         .annotate(k=Substr("region_code", 1, length))
@@ -133,14 +137,14 @@ def _add_payments_and_trend(
 
 
 def compute_figures(
-    prefixes: Sequence[str] | None, length: int, years: Sequence[int]
+    prefixes: Sequence[str] | None, length: int, years: Sequence[int], groups: list[dict[str, Any]] | None = None
 ) -> dict[tuple[str, int], Figures]:
     """The figures of every region whose code starts with one of ``prefixes`` (all if None),
     grouped by the first ``length`` digits of the code (12 = village), for each year: the
     GROUP BY over the base tables. The refresh uses it per village; the benchmark and the
     tests use it as the naive query the summaries must equal. ``tasks`` is left at 0."""
     out: dict[tuple[str, int], Figures] = defaultdict(blank_figures)
-    for code, figures in _standing_figures(prefixes, length).items():
+    for code, figures in _standing_figures(prefixes, length, groups).items():
         for year in years:
             out[(code, year)].update({f: figures[f] for f in (*COUNTERS[:5], "oldest_stage_since")})
     _add_cases(out, prefixes, length, years)
@@ -234,7 +238,8 @@ Step = Callable[[str], None] | None
 
 def _full_refresh(years: Sequence[int], now: datetime.datetime, step: Step = None) -> int:
     regions = list(Region.objects.filter(level__lte=RegionLevel.VILLAGE).values_list("code", "level", "parent__code"))
-    figures = compute_figures(None, VILLAGE_LENGTH, years)
+    groups = house_groups(None)  # one scan of the houses for the figures and the map's cells
+    figures = compute_figures(None, VILLAGE_LENGTH, years, groups)
     _report(step, "已统计到村，正在逐级汇总")
     by_level: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for code, level, parent in regions:
@@ -258,7 +263,7 @@ def _full_refresh(years: Sequence[int], now: datetime.datetime, step: Step = Non
     RegionSummary.objects.all().delete()
     bulk_insert(rows)
     _report(step, "正在汇总地图点位")
-    mapcells_refresh(None)
+    mapcells_refresh(None, groups)
     return len(rows)
 
 
@@ -271,8 +276,9 @@ def _partial_refresh(codes: set[str], years: Sequence[int], now: datetime.dateti
     prefixes = sorted({c[: PREFIX_LENGTH[level_of(c)]] for c in codes})
     # Drop prefixes already under another one (a village inside a refreshed county).
     prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
-    figures = compute_figures(prefixes, VILLAGE_LENGTH, years)
-    mapcells_refresh(prefixes)
+    groups = house_groups(prefixes)  # one scan of the houses for the figures and the map's cells
+    figures = compute_figures(prefixes, VILLAGE_LENGTH, years, groups)
+    mapcells_refresh(prefixes, groups)
     inside = list(
         _within(Region.objects.filter(level__lte=RegionLevel.VILLAGE), "code", prefixes).values_list(
             "code", "level", "parent__code"
