@@ -186,6 +186,15 @@ def key_households(*, user: Viewer, region: Region | None) -> QuerySet[House]:
     )
 
 
+def key_households_page(*, user: Viewer, region: Region | None, pks: list[int]) -> list[House]:
+    """The rows of one page of the 动态清零 list, in the page's order: the page is chosen over the
+    list's keys alone (``key_households(...).values_list("pk")``, read off the partial indexes of
+    ADR 0050), then only its 20 houses are read whole, with their household, region and
+    evacuation — not the 8,000 of a province's list."""
+    rows = {h.pk: h for h in key_households(user=user, region=region).filter(pk__in=pks)}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def group_label(code: str) -> str:
     return KeyGroup(code).label if code else GENERAL_LABEL
 
