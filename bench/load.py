@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip", default="", help="kinds left out of the walk, comma-separated (e.g. 'home')")
     args = parser.parse_args(argv)
-    from bench.lists import _reachable, build_world, reusable
+    from bench.lists import _reachable, build_world, ensure_summaries, reusable
 
     if problem := _reachable(args.database):
         print(problem, file=sys.stderr)
@@ -316,6 +316,8 @@ def main(argv: list[str] | None = None) -> None:
     _setup(args.database)
     if not reuse:
         build_world(args.households)
+    else:
+        ensure_summaries()  # a world built before the benchmark refreshed them
     personas = _personas(args.users)
     urls = _urls()
     from django.db import connections

@@ -4,6 +4,7 @@ and one array parameter for a long list of keys (ADR 0048)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -64,9 +65,22 @@ def bulk_insert(objs: Sequence[models.Model], *, batch_size: int = 1000) -> None
             obj.pk = key
             obj._state.adding = False
             obj._state.db = connection.alias
+        values = [_copy_value(f) for f in fields]
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)])
+                copy.write_row([obj.pk, *(value(obj) for value in values)])
+
+
+# Fields whose attribute is already what PostgreSQL stores (numbers, text, flags, decimals: the
+# PostgreSQL backend passes them through ``get_db_prep_save`` unchanged). Skipping the call chain
+# for them (~3.5 µs a field a row) took 1.3 s off writing 30,622 summary rows (ADR 0050).
+_PLAIN_FIELDS = (models.IntegerField, models.CharField, models.TextField, models.BooleanField, models.DecimalField)
+
+
+def _copy_value(field: models.Field[Any, Any]) -> Any:
+    if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.BigAutoField | models.AutoField):
+        return attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 class Keys:
