@@ -173,3 +173,21 @@ def test_the_sync_benchmark_sends_a_small_queue_once_each_on_sqlite() -> None:
     assert line["records"] == 12 and line["backend"] == "sqlite"
     assert line["written_inspections"] + line["written_patrols"] == line["written_synced"] == 12
     assert line["repeated_sends"] == 1 and line["per_record_p50_ms"] > 0
+
+
+def test_the_monthly_list_benchmark_generates_the_provinces_list_and_keeps_its_snapshot() -> None:
+    needs_postgres()
+    line = run(
+        "bench.monthly_list",
+        "--households",
+        "600",
+        "--runs",
+        "2",
+        "--rebuild",
+        "--database",
+        f"{SERVER}/anju_scale_bench_monthly_smoke",
+    )
+    assert line["households"] == 600 and line["decisions"] == 600
+    # The province's list holds the covered households, generated, kept and recomputed.
+    assert 0 < line["rows"] < 600 and len(line["prepare_runs_s"]) == 2 and line["cities"] >= 1
+    assert line["snapshot_mb"] > 0 and line["prepare_s"] >= line["prepare_runs_s"][0] > 0
