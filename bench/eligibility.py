@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sys
 import time
 from typing import Any
 
@@ -83,19 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args(argv)
-    from bench.lists import _reachable, build_world, reusable
+    from bench.lists import open_world
 
-    if problem := _reachable(args.database):
-        print(problem, file=sys.stderr)
-        raise SystemExit(2)
-    from bench.dashboard import _setup
-
-    reuse = not args.rebuild and reusable(args.database, args.households)
-    if args.rebuild:
-        reusable(args.database, -1)
-    _setup(args.database)
-    if not reuse:
-        build_world(args.households)
+    open_world(args.database, args.households, rebuild=args.rebuild)
     from django.db.models import Count
 
     from anju.accounts.models import User

@@ -170,6 +170,26 @@ def build_world(households: int) -> float:
     return built_s
 
 
+def open_world(database: str, households: int, *, rebuild: bool = False) -> float:
+    """The benchmarks' common start: say why and exit 2 without PostgreSQL; reuse the world of
+    N households in ``database`` (dropped first with ``rebuild``) or build it, and connect Django
+    to it. Returns the build's seconds (0 when reused); a reused world gets its summaries if an
+    older run left it without."""
+    if problem := _reachable(database):
+        print(problem, file=sys.stderr)
+        raise SystemExit(2)
+    from bench.dashboard import _setup
+
+    reuse = not rebuild and reusable(database, households)
+    if rebuild:
+        reusable(database, -1)  # drops it
+    _setup(database)
+    if reuse:
+        ensure_summaries()
+        return 0.0
+    return build_world(households)
+
+
 def ensure_summaries() -> None:
     """The dashboard's summaries and the map's cells, as the nightly refresh leaves them on a
     running server: without them the dashboard shows zeros and the map, not knowing how many
@@ -260,15 +280,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="", help="measure only the labels containing this text (e.g. 'households')")
     parser.add_argument("--rebuild", action="store_true", help="rebuild even when the database has N households")
     args = parser.parse_args(argv)
-    if problem := _reachable(args.database):
-        print(problem, file=sys.stderr)
-        raise SystemExit(2)
-    from bench.dashboard import _setup
-
-    reuse = not args.rebuild and reusable(args.database, args.households)
-    if args.rebuild:
-        reusable(args.database, -1)  # drops it
-    _setup(args.database)
+    built_s = open_world(args.database, args.households, rebuild=args.rebuild)
     from django.conf import settings
     from django.test import Client
 
@@ -276,7 +288,6 @@ def main(argv: list[str] | None = None) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     from anju.accounts.models import User
 
-    built_s = 0.0 if reuse else build_world(args.households)
     client = Client()
     client.force_login(User.objects.get(username="bench_dash_province"))
     results: dict[str, tuple[float, float]] = {}

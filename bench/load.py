@@ -303,21 +303,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip", default="", help="kinds left out of the walk, comma-separated (e.g. 'home')")
     args = parser.parse_args(argv)
-    from bench.lists import _reachable, build_world, ensure_summaries, reusable
+    from bench.lists import open_world
 
-    if problem := _reachable(args.database):
-        print(problem, file=sys.stderr)
-        raise SystemExit(2)
-    from bench.dashboard import _setup
-
-    reuse = not args.rebuild and reusable(args.database, args.households)
-    if args.rebuild:
-        reusable(args.database, -1)
-    _setup(args.database)
-    if not reuse:
-        build_world(args.households)
-    else:
-        ensure_summaries()  # a world built before the benchmark refreshed them
+    open_world(args.database, args.households, rebuild=args.rebuild)
     personas = _personas(args.users)
     urls = _urls()
     from django.db import connections
