@@ -186,12 +186,15 @@ def _walk(persona: Persona, urls: dict[str, str], rnd: random.Random, skip: froz
     name = rnd.choice(persona.names) if persona.names else "王"
     pages = max(1, persona.households // 25)
     detail = urls["household"].replace("0", str(rnd.choice(persona.household_ids)), 1) if persona.household_ids else "/"
+    after = rnd.choice(persona.household_ids) if persona.household_ids else 0
     walk = [
         ("home", "/"),
         ("list first", households),
         ("list filtered", f"{households}?group=key&structure=brick_wood"),
         ("list search", f"{households}?q={name[:2]}"),
-        ("list deep", f"{households}?page={rnd.randint(max(1, pages // 2), pages)}"),
+        # Deep in the list as the pager goes there: its 下一页 link carries the last row's key
+        # (ADR 0048); past the counted rows (ADR 0051) that is the only way on.
+        ("list deep", f"{households}?page={rnd.randint(max(1, pages // 2), pages)}&after={after}"),
         ("detail", detail),
         ("house list", urls["houses"]),
         ("dashboard", urls["dashboard"]),

@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request, years)
     data = selectors.dashboard_data(user=request.user, region=region, year=year)
     listed = selectors.key_households(user=request.user, region=region)
-    page, query = paginate(request, listed.values_list("pk", flat=True), size=20)
+    page, query = paginate(request, listed.values_list("pk", flat=True), size=20, exact=True)
     page.object_list = selectors.key_households_page(user=request.user, region=region, pks=list(page.object_list))
     for house in page:
         house.days = selectors.days_since(house.since)

@@ -131,7 +131,7 @@ def history_records(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter": filterset,
         "query": query.urlencode(),
-        "regions": selectors.region_options(viewer=request.user),
+        "regions": selectors.region_options(viewer=request.user, selected=request.GET.get("region", "")),
         "selected_region": request.GET.get("region", ""),
         "methods": selectors.history_methods(viewer=request.user),
         "page_title": "历史改造记录",

@@ -14,7 +14,7 @@ from anju.core.masking import Kind, shown
 from anju.households.filters import HistoryFilter, HouseFilter, HouseholdFilter
 from anju.households.models import House, Household, HouseholdStatus, Member, RenovationHistory
 from anju.regions.choices import RegionLevel
-from anju.regions.models import Region
+from anju.regions.selectors import RegionChoice, region_picker
 
 
 def household_list(*, viewer: Viewer, params: Any) -> HouseholdFilter:
@@ -75,11 +75,10 @@ def household_timeline(*, household: Household, limit: int = 100) -> QuerySet[Au
     return AuditEvent.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:limit]
 
 
-def region_options(*, viewer: Viewer, deepest: int = RegionLevel.VILLAGE) -> list[Region]:
-    """Townships and villages the viewer may pick in a filter, in tree order."""
-    return list(
-        Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest).order_by("code")
-    )
+def region_options(*, viewer: Viewer, selected: str = "", deepest: int = RegionLevel.VILLAGE) -> list[RegionChoice]:
+    """Counties, townships and villages the viewer may pick in a filter, in tree order (at a
+    city or province: the villages of the selected township only, ``regions.selectors``)."""
+    return region_picker(viewer=viewer, selected=selected, deepest=deepest)
 
 
 HOUSEHOLD_EXPORT_HEADERS = (

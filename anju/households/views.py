@@ -37,7 +37,7 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
         "page": page,
         "filter": filterset,
         "query": query,
-        "regions": selectors.region_options(viewer=request.user),
+        "regions": selectors.region_options(viewer=request.user, selected=request.GET.get("region", "")),
         "selected_region": request.GET.get("region", ""),
         "can_write": can_write_households(request.user),
     }

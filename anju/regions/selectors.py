@@ -9,8 +9,41 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.db.models.functions import Substr
 
+from anju.core.divisions import RegionCodeError, level_of, prefix_of
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region, RegionBoundary
+
+# A region filter lists at most about this many divisions: a province's 3,000 villages made a
+# 180 KB select on every list page that nobody could scroll (ADR 0051). Past it, the villages of
+# the chosen township only.
+REGION_PICKER_CAP = 400
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    code: str
+    name: str
+    level: int
+
+
+def region_picker(*, viewer: Any, selected: str = "", deepest: int = RegionLevel.VILLAGE) -> list[RegionChoice]:
+    """The divisions a list's region filter offers, in tree order: from the county down to
+    ``deepest`` within the viewer's region. When that is more than ``REGION_PICKER_CAP`` (a city
+    or a province), the counties and townships, and the villages of the township ``selected``
+    lies in: pick the township, filter, and its villages are offered (works without script)."""
+    regions = Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest)
+    if deepest > RegionLevel.TOWNSHIP and regions.count() > REGION_PICKER_CAP:
+        upper = regions.filter(level__lte=RegionLevel.TOWNSHIP)
+        try:
+            level = level_of(selected)
+        except RegionCodeError:  # none chosen, or a code that is not one: the filter says so
+            level = RegionLevel.PROVINCE
+        if level >= RegionLevel.TOWNSHIP:
+            township = prefix_of(selected, RegionLevel.TOWNSHIP)
+            regions = upper | regions.filter(level__gt=RegionLevel.TOWNSHIP, code__subtree=township)
+        else:
+            regions = upper
+    return [RegionChoice(*row) for row in regions.order_by("code").values_list("code", "name", "level")]
 
 
 @dataclass(frozen=True)

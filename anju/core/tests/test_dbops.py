@@ -107,3 +107,30 @@ def test_subtree_lets_postgresql_read_a_region_through_the_index(regions: dict[s
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond" in plan and ">= '140405'" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row estimate")
+def test_postgresql_estimates_a_subtree_as_the_rows_it_holds(regions: dict[str, Region]) -> None:
+    """Half the households in one township: PostgreSQL must expect about half of them. With the
+    LIKE kept beside the range it counted the condition twice and expected a quarter, and chose
+    to sort a county's whole list for a page instead of reading the list's index (ADR 0051)."""
+    for code in ("140405102201", "140405103200"):
+        village = regions[code]
+        Household.objects.bulk_create(
+            Household(
+                region=village,
+                region_code=code,
+                head_name=f"户{i}",
+                head_id_number=make_id(i, birth="1960010" + code[-1]),
+                head_sex="M",
+                head_birth_date=datetime.date(1960, 1, 1),
+            )
+            for i in range(400)
+        )
+    sql, params = Household.objects.filter(region_code__subtree="140405102").values("pk").query.sql_with_params()
+    assert "LIKE" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE households_household")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+    assert 300 <= estimate <= 600, estimate  # 400 hold the prefix
