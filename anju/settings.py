@@ -320,9 +320,9 @@ ANJU_JOB_HEARTBEAT_SECONDS = int(os.environ.get("ANJU_JOB_HEARTBEAT_SECONDS", "1
 # A list export longer than this runs as a background job with a progress bar (ADR 0031);
 # shorter ones are written while the user waits. An operational setting, not policy.
 ANJU_EXPORT_INLINE_ROWS = int(os.environ.get("ANJU_EXPORT_INLINE_ROWS", "5000"))
-# A list counts its rows up to this many and then says 「10000+ 条」, paging on with 下一页 (ADR 0051):
+# A list counts its rows up to this many and then says 「2000+ 条」, paging on with 下一页 (ADR 0051):
 # an exact count of a province's filtered list is a scan of every match on every page.
-ANJU_LIST_COUNT_CAP = int(os.environ.get("ANJU_LIST_COUNT_CAP", "10000"))
+ANJU_LIST_COUNT_CAP = int(os.environ.get("ANJU_LIST_COUNT_CAP", "2000"))
 # ANJU_TASKS_BACKEND=rq puts the queue in Redis (ADR 0043): workers on other machines run
 # `manage.py rq_worker`; ANJU_REDIS_URL names the server (the cache's, unless ANJU_RQ_URL is set).
 TASK_BACKENDS = {

@@ -23,7 +23,7 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]  # django-stubs: Pa
     """A paginator whose count stops at ``ANJU_LIST_COUNT_CAP`` rows (ADR 0051). Counting a
     province's filtered households exactly is a scan of every match (0.4 s at 1,000,000), paid
     on every page; counting up to the cap costs at most the cap's rows. Below the cap nothing
-    changes; above it the list says 「共 10000+ 条」, numbers its pages as far as the cap and
+    changes; above it the list says 「共 2000+ 条」, numbers its pages as far as the cap and
     goes on past it with 下一页, each page knowing whether another follows by reading one row
     more than it shows."""
 
