@@ -20,6 +20,7 @@ from anju.cases.choices import Stage
 from anju.cases.headline import key_in_cd_houses
 from anju.cases.models import RenovationCase
 from anju.core.actors import Viewer
+from anju.core.dbops import Keys
 from anju.core.numbers import yuan
 from anju.core.scoping import get_visible_or_404, user_scope_prefix
 from anju.dashboard.models import MapCell, MapVillage, RegionSummary
@@ -193,6 +194,18 @@ def key_households_page(*, user: Viewer, region: Region | None, pks: list[int]) 
     evacuation — not the 8,000 of a province's list."""
     rows = {h.pk: h for h in key_households(user=user, region=region).filter(pk__in=pks)}
     return [rows[pk] for pk in pks if pk in rows]
+
+
+def out_of_danger(pks: list[int]) -> int:
+    """How many of the listed houses (``key_households``' keys) are off the 危房不住人 board but
+    still on the 动态清零 list: their occupants' evacuation verified, or found unoccupied in the
+    field (docs/numbers.md). Asked of these houses only, by key."""
+    return (
+        House.objects.filter(pk__any=Keys(pks))
+        .annotate(evacuated=evacuation_verified())
+        .filter(Q(evacuated=True) | Q(is_occupied=False, last_inspected_at__isnull=False))
+        .count()
+    )
 
 
 def group_label(code: str) -> str:

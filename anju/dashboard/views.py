@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,8 +32,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years = selectors.summary_years()
     year = _year(request, years)
     data = selectors.dashboard_data(user=request.user, region=region, year=year)
-    listed = selectors.key_households(user=request.user, region=region)
-    page, query = paginate(request, listed.values_list("pk", flat=True), size=20, exact=True)
+    # The list's keys in its order, read once: its count, its page and how many of it are out of
+    # danger come from them, where a count, a page and a count over the list were three scans
+    # of the province's C/D houses (211 → ~70 ms of SQL at 1,000,000 households, ADR 0051).
+    listed = list(selectors.key_households(user=request.user, region=region).values_list("pk", flat=True))
+    page, query = paginate(request, listed, size=20, exact=True)
     page.object_list = selectors.key_households_page(user=request.user, region=region, pks=list(page.object_list))
     for house in page:
         house.days = selectors.days_since(house.since)
@@ -51,9 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             # Off the 危房不住人 board but still on this list (docs/numbers.md).
-            "out_of_danger": listed.filter(
-                Q(evacuated=True) | Q(is_occupied=False, last_inspected_at__isnull=False)
-            ).count(),
+            "out_of_danger": selectors.out_of_danger(listed),
             "group_label": selectors.group_label,
             "stage_labels": dict(Stage.choices),
             # By programme, 动态新增, disasters, energy saving and 一般户 routes (issue 18), counted live.

@@ -64,8 +64,9 @@ def test_the_list_benchmark_measures_every_list_at_a_small_n() -> None:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/anju_scale_bench_smoke") as conn:
-        names = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")}
-    assert names == {"household_head_name_trgm", "household_phone_trgm", "house_address_trgm"}
+        query = "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm' OR indexname LIKE '%%_bigram'"
+        names = {row[0] for row in conn.execute(query)}
+    assert names == {"household_head_name_bigram", "household_phone_trgm", "house_address_bigram"}  # ADR 0051
 
 
 def test_the_dashboard_benchmark_measures_the_summaries_and_the_clustered_map() -> None:
