@@ -48,6 +48,8 @@ class Payment(models.Model):
         verbose_name = "补助资金拨付"
         verbose_name_plural = "补助资金拨付"
         ordering = ["-paid_on", "-pk"]
+        # The payment list's order, read backwards for a page (migration 0002, ADR 0051).
+        indexes = [models.Index(fields=["paid_on", "id"], name="payment_list_order_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "voucher_no"],
