@@ -81,12 +81,13 @@ class CountedPage(Page):  # type: ignore[type-arg]  # django-stubs: generic over
     """A page of a capped list: whether another page follows is what its extra row said."""
 
     more = False
+    paginator: CountedPaginator
 
     def has_next(self) -> bool:
-        return self.more if getattr(self.paginator, "capped", False) else super().has_next()
+        return self.more if self.paginator.capped else super().has_next()
 
 
-def counted_page(rows: list[Any], number: int, paginator: Paginator[Any]) -> Page[Any]:
+def counted_page(rows: list[Any], number: int, paginator: CountedPaginator) -> Page[Any]:
     """The page of ``rows`` read one beyond its size: the extra row only says there is more."""
     page = CountedPage(rows[: paginator.per_page], number, paginator)
     page.more = len(rows) > paginator.per_page

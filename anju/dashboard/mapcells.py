@@ -50,6 +50,16 @@ def _houses(prefixes: Sequence[str] | None) -> QuerySet[House]:
     return within_prefixes(located, "region_code", prefixes)
 
 
+def _is_key() -> ExpressionWrapper[Q]:
+    """The house's household is a key household (a house's key flag in the groups)."""
+    return ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField())
+
+
+def _sums() -> dict[str, Any]:
+    """A group's houses and their coordinates summed (a cell's centre is the sums over ``n``)."""
+    return {"n": Count("pk"), "lat": Sum(Cast("latitude", FloatField())), "lon": Sum(Cast("longitude", FloatField()))}
+
+
 def _staged_groups(prefixes: Sequence[str] | None) -> QuerySet[House, dict[str, Any]]:
     """The located houses that have a case (2 % of houses), grouped as ``house_groups`` and by
     their latest case's stage (the map's stage filter: the same order as the points) — one
@@ -59,16 +69,9 @@ def _staged_groups(prefixes: Sequence[str] | None) -> QuerySet[House, dict[str, 
     return (
         _houses(prefixes)
         .filter(pk__in=with_case)
-        .annotate(
-            stage=Subquery(latest.values("stage")[:1]),
-            is_key=ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField()),
-        )
+        .annotate(stage=Subquery(latest.values("stage")[:1]), is_key=_is_key())
         .values("region_code", "current_grade", "is_key", "stage")
-        .annotate(
-            n=Count("pk"),
-            lat=Sum(Cast("latitude", FloatField())),
-            lon=Sum(Cast("longitude", FloatField())),
-        )
+        .annotate(**_sums())
         .order_by()
     )
 
@@ -84,15 +87,11 @@ def house_groups(prefixes: Sequence[str] | None) -> list[dict[str, Any]]:
     return list(
         within_prefixes(House.objects.all(), "region_code", prefixes)
         .annotate(
-            is_key=ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField()),
+            is_key=_is_key(),
             located=ExpressionWrapper(Q(latitude__isnull=False, longitude__isnull=False), output_field=BooleanField()),
         )
         .values("region_code", "current_grade", "is_key", "located")
-        .annotate(
-            n=Count("pk"),
-            lat=Sum(Cast("latitude", FloatField())),
-            lon=Sum(Cast("longitude", FloatField())),
-        )
+        .annotate(**_sums())
         .order_by()
     )
 

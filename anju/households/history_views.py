@@ -31,6 +31,7 @@ from anju.households.permissions import can_write_households
 from anju.households.views import _export as export_now
 from anju.households.views import _export_later as export_later
 from anju.jobs.models import Job
+from anju.regions.selectors import region_picker
 
 PREVIEW_ROWS = 200
 
@@ -131,7 +132,7 @@ def history_records(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter": filterset,
         "query": query.urlencode(),
-        "regions": selectors.region_options(viewer=request.user, selected=request.GET.get("region", "")),
+        "regions": region_picker(viewer=request.user, selected=request.GET.get("region", "")),
         "selected_region": request.GET.get("region", ""),
         "methods": selectors.history_methods(viewer=request.user),
         "page_title": "历史改造记录",

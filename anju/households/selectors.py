@@ -13,8 +13,6 @@ from anju.core.actors import Viewer
 from anju.core.masking import Kind, shown
 from anju.households.filters import HistoryFilter, HouseFilter, HouseholdFilter
 from anju.households.models import House, Household, HouseholdStatus, Member, RenovationHistory
-from anju.regions.choices import RegionLevel
-from anju.regions.selectors import RegionChoice, region_picker
 
 
 def household_list(*, viewer: Viewer, params: Any) -> HouseholdFilter:
@@ -73,12 +71,6 @@ def household_timeline(*, household: Household, limit: int = 100) -> QuerySet[Au
     condition |= Q(object_type="households.householdstatus", object_id__in=statuses)
     condition |= Q(object_type="households.house", object_id__in=houses)
     return AuditEvent.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:limit]
-
-
-def region_options(*, viewer: Viewer, selected: str = "", deepest: int = RegionLevel.VILLAGE) -> list[RegionChoice]:
-    """Counties, townships and villages the viewer may pick in a filter, in tree order (at a
-    city or province: the villages of the selected township only, ``regions.selectors``)."""
-    return region_picker(viewer=viewer, selected=selected, deepest=deepest)
 
 
 HOUSEHOLD_EXPORT_HEADERS = (

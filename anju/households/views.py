@@ -27,6 +27,7 @@ from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
 from anju.jobs.exports import export_start, inline_limit
 from anju.kit.forms import apply_errors
+from anju.regions.selectors import region_picker
 
 PAGE_SIZE = 25
 
@@ -37,7 +38,7 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
         "page": page,
         "filter": filterset,
         "query": query,
-        "regions": selectors.region_options(viewer=request.user, selected=request.GET.get("region", "")),
+        "regions": region_picker(viewer=request.user, selected=request.GET.get("region", "")),
         "selected_region": request.GET.get("region", ""),
         "can_write": can_write_households(request.user),
     }
