@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable
 from itertools import cycle, islice
 from typing import Any
 
+from bench.migrated import migrated_database
+
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/anju_bench"
 HOUSES_PER_VILLAGE = 350
 VILLAGES_PER_TOWNSHIP = 15
@@ -51,13 +53,13 @@ def _setup(database: str) -> None:
     from urllib.parse import urlparse
 
     import psycopg
-    from psycopg import sql
 
     url = urlparse(database)
     name = url.path.lstrip("/")
     with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        missing = not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if missing:
+        migrated_database(database)  # a copy of the migrated template (ADR 0052)
     os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings_test")
     os.environ["ANJU_TASKS_BACKEND"] = "immediate"

@@ -22,24 +22,17 @@ import tempfile
 import time
 from typing import Any
 
+from bench.migrated import migrated_database
+
 
 def _setup(database: str | None) -> str:
     if database:
-        from urllib.parse import urlparse
-
-        import psycopg
-        from psycopg import sql
-
-        url = urlparse(database)
-        name = url.path.lstrip("/")
-        with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        migrated_database(database)  # a copy of the migrated template (ADR 0052)
         os.environ["DATABASE_URL"] = database
         backend = "postgresql"
     else:
         path = os.path.join(tempfile.mkdtemp(prefix="anju-bench-"), "bench.sqlite3")
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        os.environ["DATABASE_URL"] = migrated_database(f"sqlite:///{path}")
         backend = "sqlite"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings_test")
     os.environ["ANJU_TASKS_BACKEND"] = "immediate"

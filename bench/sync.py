@@ -28,22 +28,17 @@ import time
 import uuid
 from typing import Any
 
+from bench.migrated import migrated_database
+
 VILLAGES = ("140405102201", "140405102202")
 
 
 def _setup(database: str | None) -> str:
     if database:
-        from urllib.parse import urlparse
-
         import psycopg
-        from psycopg import sql
 
-        url = urlparse(database)
-        name = url.path.lstrip("/")
         try:
-            with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=5) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            migrated_database(database)  # a copy of the migrated template (ADR 0052)
         except psycopg.OperationalError as exc:
             print(f"PostgreSQL does not answer at {database}: {str(exc).strip()[:120]}", file=sys.stderr)
             sys.exit(2)
@@ -51,7 +46,7 @@ def _setup(database: str | None) -> str:
         backend = "postgresql"
     else:
         path = os.path.join(tempfile.mkdtemp(prefix="anju-bench-"), "bench.sqlite3")
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        os.environ["DATABASE_URL"] = migrated_database(f"sqlite:///{path}")
         backend = "sqlite"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings_test")
     os.environ["ANJU_TASKS_BACKEND"] = "immediate"

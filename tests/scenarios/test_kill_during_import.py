@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from bench.migrated import migrated_database
+
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 40000
 
@@ -120,7 +122,7 @@ def test_a_worker_killed_during_a_list_import_leaves_nothing_half_written_and_th
             [*manage, "worker", "-v0", "--interval", "0.1"], env=env, cwd=ROOT, stdout=log, stderr=log
         )
 
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    migrated_database(f"sqlite:///{db}")
     shell(SETUP)
     first = worker()
     try:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.migrated import migrated_database
+
 ROOT = Path(__file__).resolve().parents[3]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -54,8 +56,7 @@ def _env(tmp_path: Path, name: str, database_url: str) -> dict[str, str]:
 
 
 def _round_trip(tmp_path: Path, src_url: str, dst_url: str, third_url: str) -> None:
-    source = _manage(_env(tmp_path, "src", src_url))
-    source("migrate", "-v0")
+    source = _manage(_env(tmp_path, "src", migrated_database(src_url)))
     source("shell", "--no-imports", "-c", MAKE_DATA)
     made = source("backup", "--out", str(tmp_path / "backups")).stdout
     assert "备份完成" in made

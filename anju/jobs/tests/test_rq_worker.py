@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from bench.migrated import migrated_database
+
 ROOT = Path(__file__).resolve().parents[3]
 REDIS = os.environ.get("ANJU_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 POSTGRES = os.environ.get("ANJU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -35,18 +37,16 @@ def redis_problem() -> str | None:
 
 
 def postgres_database(name: str) -> str | None:
-    """A new, empty PostgreSQL database for the worker processes, or None (reason printed)."""
+    """A new, migrated PostgreSQL database for the worker processes, or None (reason printed)."""
     import psycopg
 
     try:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
+        return migrated_database(f"{POSTGRES}/{name}")
     except psycopg.OperationalError as exc:
         problem = f"PostgreSQL does not answer at {POSTGRES}: {str(exc).strip()[:120]}"
         print(problem)
         pytest.skip(problem)
-    return f"{POSTGRES}/{name}"
+    return None
 
 
 def drop_database(name: str) -> None:
@@ -69,7 +69,8 @@ def test_a_job_queued_in_redis_is_run_by_the_rq_worker_process(tmp_path: Path) -
     import redis
 
     pg_name = f"anju_rq_worker_{os.getpid()}"
-    database_url = f"sqlite:///{tmp_path / 'rq.sqlite3'}" if database == "sqlite" else postgres_database(pg_name)
+    sqlite_url = f"sqlite:///{tmp_path / 'rq.sqlite3'}"
+    database_url = migrated_database(sqlite_url) if database == "sqlite" else postgres_database(pg_name)
     try:
         run_a_job_through_redis(tmp_path, str(database_url), redis.Redis.from_url(REDIS))
     finally:
@@ -97,7 +98,6 @@ def run_a_job_through_redis(tmp_path: Path, database_url: str, connection: Any) 
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout.strip()
 
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     job_id = shell(
         "from anju.accounts.models import User; from anju.jobs.services import job_start;"
         "u = User.objects.create(username='rq_officer');"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.jobs import registry, services
 from anju.jobs.models import Job, JobStatus, WorkerBeat
+from bench.migrated import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -116,7 +117,7 @@ def test_a_worker_killed_with_minus_9_leaves_its_job_to_the_next_worker_reaper(t
         "ANJU_VAR_DIR": str(tmp_path),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    migrated_database(f"sqlite:///{db}")
     first = subprocess.Popen([*manage, "worker", "-v0", "--interval", "0.2"], env=env, cwd=ROOT)
     try:
         beat = _poll(db, "SELECT worker_id, seen_at FROM jobs_workerbeat", lambda row: True)
