@@ -74,8 +74,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
             test["TEMPLATE"] = postgres_template(settings_dict)
         elif connections[alias].vendor == "sqlite" and not test.get("NAME"):
             memory = sqlite3.connect(f"file:memorydb_{alias}?mode=memory&cache=shared", uri=True)
-            with sqlite3.connect(sqlite_template()) as template:
-                template.backup(memory)
+            template = sqlite3.connect(sqlite_template())
+            template.backup(memory)
+            template.close()  # (a sqlite3 connection's "with" commits; it does not close)
             _KEPT_OPEN.append(memory)
 
 

@@ -36,8 +36,9 @@ def redis_problem() -> str | None:
     return None
 
 
-def postgres_database(name: str) -> str | None:
-    """A new, migrated PostgreSQL database for the worker processes, or None (reason printed)."""
+def postgres_database(name: str) -> str:
+    """A new, migrated PostgreSQL database for the worker processes (skipped, reason printed,
+    without PostgreSQL)."""
     import psycopg
 
     try:
@@ -46,7 +47,6 @@ def postgres_database(name: str) -> str | None:
         problem = f"PostgreSQL does not answer at {POSTGRES}: {str(exc).strip()[:120]}"
         print(problem)
         pytest.skip(problem)
-    return None
 
 
 def drop_database(name: str) -> None:
