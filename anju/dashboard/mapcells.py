@@ -5,7 +5,6 @@ fresh as the dashboard; a map zoomed in far enough to show single houses reads t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -13,19 +12,18 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
-    FloatField,
+    F,
     Model,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast
 
 from anju.cases.models import RenovationCase
-from anju.core.dbops import insert_rows
+from anju.core.dbops import fetch_rows, rows_replace
 from anju.dashboard.models import MapCell, MapVillage
 from anju.households.models import House
 
@@ -50,41 +48,57 @@ def _houses(prefixes: Sequence[str] | None) -> QuerySet[House]:
     return within_prefixes(located, "region_code", prefixes)
 
 
-def _is_key() -> ExpressionWrapper[Q]:
-    """The house's household is a key household (a house's key flag in the groups)."""
-    return ExpressionWrapper(~Q(household__primary_group=""), output_field=BooleanField())
+def _is_key() -> F:
+    """The house's household is a key household: the flag the household services keep on the
+    house (ADR 0053), so the groups read the houses alone."""
+    return F("key_household")
 
 
-def _sums() -> dict[str, Any]:
-    """A group's houses and their coordinates summed (a cell's centre is the sums over ``n``)."""
-    return {"n": Count("pk"), "lat": Sum(Cast("latitude", FloatField())), "lon": Sum(Cast("longitude", FloatField()))}
+def _sums(prefix: str = "") -> dict[str, Any]:
+    """A group's houses and their coordinates summed (a cell's centre is the sums over ``n``).
+    Summed as the decimals they are and made floats by the folding: casting 5,000,000 pairs to
+    float in the query cost 0.5 s of the houses' grouping (ADR 0053)."""
+    return {"n": Count("*"), "lat": Sum(f"{prefix}latitude"), "lon": Sum(f"{prefix}longitude")}
 
 
-def _staged_groups(prefixes: Sequence[str] | None) -> QuerySet[House, dict[str, Any]]:
+def _staged_groups(prefixes: Sequence[str] | None) -> list[tuple[Any, ...]]:
     """The located houses that have a case (2 % of houses), grouped as ``house_groups`` and by
-    their latest case's stage (the map's stage filter: the same order as the points) — one
-    grouped query, where reading them house by house took 4.9 s at 5,000,000 houses."""
-    latest = RenovationCase.objects.filter(house_id=OuterRef("pk")).order_by("-opened_on", "-pk")
-    with_case = RenovationCase.objects.filter(house_id__isnull=False).values("house_id")
-    return (
-        _houses(prefixes)
-        .filter(pk__in=with_case)
-        .annotate(stage=Subquery(latest.values("stage")[:1]), is_key=_is_key())
-        .values("region_code", "current_grade", "is_key", "stage")
-        .annotate(**_sums())
+    their latest case's stage (the map's stage filter: the same order as the points). Read from
+    the cases' side — each house's latest case (no later one for the same house) joined to its
+    house by key: 0.5 s at 5,000,000 houses, where starting from the houses scanned them all
+    (1.5 s; ADR 0053). Rows of (region code, grade, key flag, stage, houses, latitude sum,
+    longitude sum)."""
+    later = RenovationCase.objects.filter(house_id=OuterRef("house_id")).filter(
+        Q(opened_on__gt=OuterRef("opened_on")) | Q(opened_on=OuterRef("opened_on"), pk__gt=OuterRef("pk"))
+    )
+    latest = RenovationCase.objects.filter(house__latitude__isnull=False, house__longitude__isnull=False).filter(
+        ~Exists(later)
+    )
+    return fetch_rows(
+        within_prefixes(latest, "house__region_code", prefixes)
+        .values("house__region_code", "house__current_grade", "house__key_household", "stage")
+        .annotate(**_sums("house__"))
+        .values_list("house__region_code", "house__current_grade", "house__key_household", "stage", "n", "lat", "lon")
         .order_by()
     )
 
 
-def house_groups(prefixes: Sequence[str] | None) -> list[dict[str, Any]]:
+# A row of ``house_groups``: (region code, grade, key flag, located, houses, lat sum, lon sum);
+# the sums are decimals (PostgreSQL) or floats (SQLite), None for houses without coordinates.
+Group = tuple[str, str, bool, bool, int, Any, Any]
+
+
+def house_groups(prefixes: Sequence[str] | None) -> list[Group]:
     """Every house under ``prefixes`` (all if None) counted by raw region code, current grade,
     key-group flag and whether it has coordinates, with its coordinates summed: the one scan of
     the houses that both the dashboard's standing figures (houses, C/D houses) and the map's
     cells are folded from. Grouped by the raw code (a few houses sit in a 村民小组 below their
     village: folded by the callers) and a key flag, not the group's name: the groups then fit a
     hash table in PostgreSQL's default work_mem (0.9 s at 1,000,000 houses, against 2.2 s sorting
-    on disk by the village's substring and the name; docs/performance.md)."""
-    return list(
+    on disk by the village's substring and the name; docs/performance.md). Read as plain rows:
+    the ORM's per-row dictionaries and converters cost as much as the query at 5,000,000 houses
+    (ADR 0053)."""
+    return fetch_rows(
         within_prefixes(House.objects.all(), "region_code", prefixes)
         .annotate(
             is_key=_is_key(),
@@ -92,60 +106,77 @@ def house_groups(prefixes: Sequence[str] | None) -> list[dict[str, Any]]:
         )
         .values("region_code", "current_grade", "is_key", "located")
         .annotate(**_sums())
+        .values_list("region_code", "current_grade", "is_key", "located", "n", "lat", "lon")
         .order_by()
     )
 
 
-def compute_cells(
-    prefixes: Sequence[str] | None, groups: list[dict[str, Any]] | None = None
-) -> dict[Cell, list[float]]:
-    """``[houses, lat_sum, lon_sum]`` per cell: the located houses of ``house_groups`` (every house
-    counted as without a case), then the few houses with a case moved to their latest case's stage."""
-    cells: dict[Cell, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    for row in house_groups(prefixes) if groups is None else groups:
-        if not row["located"]:
+def _exact_cells(prefixes: Sequence[str] | None, groups: list[Group] | None) -> dict[Cell, list[Any]]:
+    """The cells with their sums as the database gave them: decimals on PostgreSQL, added exactly
+    and in any order to the same total, so that a refresh that changes nothing writes the same
+    floats again and ``rows_replace`` matches them whole (ADR 0053)."""
+    cells: dict[Cell, list[Any]] = {}
+    for code, grade, key, located, n, lat, lon in house_groups(prefixes) if groups is None else groups:
+        if not located:
             continue
-        cell = cells[(row["region_code"][:VILLAGE_LENGTH], row["current_grade"], "", row["is_key"])]
-        cell[0] += row["n"]
-        cell[1] += row["lat"]
-        cell[2] += row["lon"]
+        cell_key = (code[:VILLAGE_LENGTH], grade, "", bool(key))
+        cell = cells.get(cell_key)
+        if cell is None:
+            cells[cell_key] = [n, lat, lon]
+        else:
+            cell[0] += n
+            cell[1] += lat
+            cell[2] += lon
     # The houses with a case, grouped again by their latest case's stage, move from the "" cells.
-    for row in _staged_groups(prefixes):
-        village, grade, key = row["region_code"][:VILLAGE_LENGTH], row["current_grade"], row["is_key"]
-        for cell_key, sign in (((village, grade, "", key), -1), ((village, grade, row["stage"], key), 1)):
-            cell = cells[cell_key]
-            cell[0] += sign * row["n"]
-            cell[1] += sign * row["lat"]
-            cell[2] += sign * row["lon"]
+    for code, grade, key, stage, n, lat, lon in _staged_groups(prefixes):
+        village = code[:VILLAGE_LENGTH]
+        cell = cells.setdefault((village, grade, "", bool(key)), [0, 0, 0])
+        cell[0] -= n
+        cell[1] -= lat
+        cell[2] -= lon
+        cell = cells.setdefault((village, grade, stage, bool(key)), [0, 0, 0])
+        cell[0] += n
+        cell[1] += lat
+        cell[2] += lon
     return {k: v for k, v in cells.items() if v[0] > 0}
 
 
-def mapcells_refresh(prefixes: Sequence[str] | None, groups: list[dict[str, Any]] | None = None) -> int:
+def compute_cells(prefixes: Sequence[str] | None, groups: list[Group] | None = None) -> dict[Cell, list[float]]:
+    """``[houses, lat_sum, lon_sum]`` per cell: the located houses of ``house_groups`` (every house
+    counted as without a case), then the few houses with a case moved to their latest case's stage."""
+    return {k: [n, float(lat), float(lon)] for k, (n, lat, lon) in _exact_cells(prefixes, groups).items()}
+
+
+def mapcells_refresh(prefixes: Sequence[str] | None, groups: list[Group] | None = None) -> int:
     """Recompute the cells of the villages under ``prefixes`` (all if None) from ``groups`` (their
     ``house_groups``, read here when not given); the caller holds the transaction (the summaries'
     refresh). Returns the rows written."""
-    cells = compute_cells(prefixes, groups)
-    rows = [(v, g, s, k, int(n), lat, lon) for (v, g, s, k), (n, lat, lon) in cells.items()]
-    within_prefixes(MapCell.objects.all(), "village_code", prefixes).delete()
-    # COPY on PostgreSQL: ~206,000 rows for a province of 5,000,000 houses
-    insert_rows(MapCell, ("village_code", "grade", "stage", "key", "houses", "lat_sum", "lon_sum"), rows)
+    cells = _exact_cells(prefixes, groups)
+    # Only the cells that changed are written (ADR 0053): a refresh mostly finds the cells as the
+    # receivers left them.
+    written = rows_replace(
+        within_prefixes(MapCell.objects.all(), "village_code", prefixes),
+        ("village_code", "grade", "stage", "key"),
+        ("houses", "lat_sum", "lon_sum"),
+        {cell: (int(n), float(lat), float(lon)) for cell, (n, lat, lon) in cells.items()},
+    )
     villages: dict[str, list[Any]] = {}
     for (village, grade, _stage, _key), (n, lat, lon) in cells.items():
-        row = villages.setdefault(village, [0, 0, "", 0.0, 0.0])
+        row = villages.setdefault(village, [0, 0, "", 0, 0])
         row[0] += int(n)
         row[1] += int(n) if grade in ("C", "D") else 0
         row[2] = max(row[2], grade)  # "" < A < B < C < D
         row[3] += lat
         row[4] += lon
-    within_prefixes(MapVillage.objects.all(), "village_code", prefixes).delete()
-    insert_rows(
-        MapVillage,
-        ("village_code", "houses", "cd", "worst", "lat_sum", "lon_sum"),
-        [(v, *row) for v, row in villages.items()],
+    written += rows_replace(
+        within_prefixes(MapVillage.objects.all(), "village_code", prefixes),
+        ("village_code",),
+        ("houses", "cd", "worst", "lat_sum", "lon_sum"),
+        {(village,): (n, cd, worst, float(lat), float(lon)) for village, (n, cd, worst, lat, lon) in villages.items()},
     )
-    if connection.vendor == "postgresql" and prefixes is None:
-        # Fresh statistics after a wholesale rewrite: planned on stale ones, the map's GROUP BY
+    if connection.vendor == "postgresql" and prefixes is None and written > len(cells) // 10:
+        # Fresh statistics after a large rewrite: planned on stale ones, the map's GROUP BY
         # sorted 200,000 rows on disk (ADR 0049).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE dashboard_mapcell, dashboard_mapvillage")
-    return len(rows)
+    return written

@@ -695,6 +695,13 @@ def _apply_plan(record: ListImport, acting_user: User, progress: Progress) -> di
             f"ORDER BY CASE s.{q('group')} {order} END LIMIT 1), '') "
             f"WHERE {q('id')} IN (SELECT household_id FROM anju_plan WHERE kind IN ('A', 'E'))"
         )
+        # Their houses carry the group's flag (ADR 0053); a new household has no house yet.
+        house_t = _table(House)
+        cursor.execute(
+            f"UPDATE {house_t} SET {q('key_household')} = EXISTS (SELECT 1 FROM {household_t} h "
+            f"WHERE h.{q('id')} = {house_t}.{q('household_id')} AND h.{q('primary_group')} <> '') "
+            f"WHERE {q('household_id')} IN (SELECT household_id FROM anju_plan WHERE kind IN ('A', 'E'))"
+        )
         cursor.execute(
             f"UPDATE {household_t} SET {q('family_size')} = (SELECT MAX(p.family_size) FROM anju_plan p "
             f"WHERE p.household_id = {household_t}.{q('id')} AND p.kind IN ('A', 'F')) WHERE {q('id')} IN "

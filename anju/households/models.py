@@ -283,6 +283,12 @@ class House(models.Model):
         related_name="+",
         editable=False,
     )
+    # A copy of "its household is a key household" (``household.primary_group != ''``), kept by
+    # the household services that set the group (``recompute_primary_group``, the list import,
+    # ``house_create``) so that the summaries and the map's cells group the houses without joining
+    # every household (ADR 0053). Never edited; ``anju.households.services.key_flags_repair`` finds
+    # and mends a drift.
+    key_household = models.BooleanField("重点对象家庭的房屋", default=False, editable=False)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -76,7 +76,23 @@ def recompute_primary_group(household: Household) -> str:
     if household.primary_group != primary:
         household.primary_group = primary
         household.save(update_fields=["primary_group", "updated_at"])
+        # The houses carry the flag for the summaries' and the map's grouping (ADR 0053).
+        House.objects.filter(household=household).exclude(key_household=bool(primary)).update(
+            key_household=bool(primary)
+        )
     return primary
+
+
+def key_flags_repair() -> int:
+    """Mend the houses whose ``key_household`` differs from their household's group (a write
+    that went around the services: a raw SQL fix, a restore of a partial dump); returns how many
+    were mended. Run nightly before the anomaly checks (``run_anomaly_checks``); the services
+    keep the flag, so it normally finds none."""
+    key = Household.objects.exclude(primary_group="").values("pk")
+    wrong_on = House.objects.filter(key_household=False, household_id__in=key)
+    wrong_off = House.objects.filter(key_household=True).exclude(household_id__in=key)
+    with transaction.atomic():
+        return wrong_on.update(key_household=True) + wrong_off.update(key_household=False)
 
 
 def household_create(
@@ -327,7 +343,13 @@ def house_create(*, acting_user: User, household: Household, **values: Any) -> H
     if values.get("is_only_house", True) and household.houses.filter(is_only_house=True).exists():
         raise ValidationError({"is_only_house": "该户已登记唯一住房；如该户有多处房屋，请取消「唯一住房」。"})
     with transaction.atomic():
-        house = House(household=household, region=region, region_code=region.code, **values)
+        house = House(
+            household=household,
+            region=region,
+            region_code=region.code,
+            key_household=bool(household.primary_group),
+            **values,
+        )
         house.full_clean(exclude=["household", "region"])
         house.save()
         audit_record(

@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from anju.audit.models import AuditEvent
-from anju.core.dbops import Keys, insert_rows, next_prefix
+from anju.dashboard.models import MapVillage
+from anju.core.dbops import Keys, fetch_rows, insert_rows, next_prefix, rows_replace
 from anju.households.models import Household, Member
 from anju.households.tests.corpus import make_id
 from anju.regions.models import Region
@@ -134,3 +135,41 @@ def test_postgresql_estimates_a_subtree_as_the_rows_it_holds(regions: dict[str, 
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
     assert 300 <= estimate <= 600, estimate  # 400 hold the prefix
+
+
+def test_fetch_rows_reads_what_values_list_reads(regions: dict[str, Region]) -> None:
+    village = regions["140405102201"]
+    for name in AWKWARD:
+        _household(village, name)
+    qs = Household.objects.filter(region_code=village.code).values_list("head_name", "pk", "region_code").order_by("pk")
+    assert fetch_rows(qs) == list(qs)
+
+
+def test_rows_replace_writes_only_what_changed() -> None:
+    """The map's villages made equal to a new set: the unchanged row (its float sum off in the
+    last bits, as a sum in another order is) is kept under its key, the changed one rewritten,
+    the gone one deleted, the new one inserted."""
+    columns = ("houses", "cd", "worst", "lat_sum", "lon_sum")
+    keys = insert_rows(
+        MapVillage,
+        ("village_code", *columns),
+        [("140405102201", 10, 1, "C", 361.0, 1131.0), ("140405102202", 5, 0, "A", 180.5, 565.5),
+         ("140405102203", 3, 0, "B", 108.3, 339.3)],
+    )  # fmt: skip
+    written = rows_replace(
+        MapVillage.objects.all(),
+        ("village_code",),
+        columns,
+        {
+            ("140405102201",): (10, 1, "C", 361.0 * (1 + 1e-15), 1131.0),
+            ("140405102202",): (6, 0, "A", 216.6, 678.6),
+            ("140405102204",): (1, 1, "D", 36.1, 113.1),
+        },
+    )
+    assert written == 4  # 02 and 03 deleted, 02 and 04 inserted
+    rows = {v.village_code: v for v in MapVillage.objects.all()}
+    assert set(rows) == {"140405102201", "140405102202", "140405102204"}
+    assert rows["140405102201"].pk == keys[0] and rows["140405102201"].lat_sum == 361.0
+    assert (rows["140405102202"].houses, rows["140405102204"].worst) == (6, "D")
+    assert rows_replace(MapVillage.objects.all(), ("village_code",), columns, {}) == 3
+    assert not MapVillage.objects.exists()

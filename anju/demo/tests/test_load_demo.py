@@ -37,6 +37,11 @@ def test_it_loads_both_counties_and_a_login_per_role(db: None) -> None:
     assert Household.objects.filter(region_code__startswith="500243202").count() == 10 * 12  # 10 villages
     assert set(Household.objects.values_list("primary_group", flat=True)) >= {"", "dibao", "tekun", "monitoring"}
     assert House.objects.count() > 0.8 * Household.objects.count()
+    # Every demo house carries its household's key group as the services wrote it (ADR 0053).
+    assert House.objects.filter(key_household=True).exists()
+    from anju.households.services import key_flags_repair
+
+    assert key_flags_repair() == 0
     from anju.households.models import ListImport
 
     pending = ListImport.objects.get(department="civil_affairs")

@@ -95,9 +95,12 @@ def test_the_preview_shows_every_kind_of_change_and_writes_nothing(
 
 
 def test_commit_applies_it_all_and_a_second_import_changes_nothing(
-    civil: User, existing: tuple[Household, Household, Household]
+    civil: User, existing: tuple[Household, Household, Household], tl_clerk: User, tl_township: User
 ) -> None:
     _a, b, c = existing
+    b_house = house_create(acting_user=tl_clerk, household=b, structure="brick_wood")
+    c_house = house_create(acting_user=tl_township, household=c, structure="brick_wood")
+    assert (b_house.key_household, c_house.key_household) == (False, True)
     rows = [
         ("老户甲", make_id(201), "北渔泽村委会", "一组", "2022-01-01"),
         ("老户乙", make_id(202), "北渔泽村委会", "二组", "2023-03-01"),
@@ -111,6 +114,10 @@ def test_commit_applies_it_all_and_a_second_import_changes_nothing(
     c.refresh_from_db()
     assert b.primary_group == KeyGroup.DIBAO
     assert c.primary_group == "" and c.statuses.get().ended_on == LIST_DATE
+    # Their houses' key flag follows the group the list gave or took (ADR 0053).
+    b_house.refresh_from_db()
+    c_house.refresh_from_db()
+    assert (b_house.key_household, c_house.key_household) == (True, False)
     events = {
         (e.action, e.object_type, e.object_id): e
         for e in AuditEvent.objects.filter(note__startswith=f"名单导入 {record.pk}")

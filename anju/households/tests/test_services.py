@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anju.accounts.models import User
 from anju.audit.models import AuditEvent
 from anju.households.choices import KeyGroup, Relation, StructureType
-from anju.households.models import Household, HouseholdStatus
+from anju.households.models import House, Household, HouseholdStatus
 from anju.households.services import (
     house_create,
     household_create,
     household_update,
+    key_flags_repair,
     member_add,
     member_remove,
     status_add,
@@ -193,3 +194,39 @@ def test_moving_a_household_moves_its_houses(
     assert house.region_code == "140405102202"
     event = AuditEvent.objects.filter(object_type="households.household", action="update").get()
     assert event.changes["region_code"] == {"before": "140405102201", "after": "140405102202"}
+
+
+def test_the_houses_carry_their_households_key_group(
+    household: Household, tl_clerk: User, make_user: Callable[..., User], today: datetime.date
+) -> None:
+    """The map's and the summaries' key flag on the house follows the household's group through
+    every service that changes it (ADR 0053)."""
+    civil = make_user("civil", "140405000000", "civil_affairs")
+    first = house_create(acting_user=tl_clerk, household=household, structure=StructureType.BRICK_WOOD)
+    assert not first.key_household
+    status = status_add(acting_user=civil, household=household, group=KeyGroup.DIBAO, certified_on=today)
+    second = house_create(
+        acting_user=tl_clerk, household=household, structure=StructureType.EARTH_WOOD, is_only_house=False
+    )
+    assert second.key_household
+    assert set(House.objects.filter(household=household).values_list("key_household", flat=True)) == {True}
+    status_end(acting_user=civil, status=status, ended_on=today, note="出列")
+    assert set(House.objects.filter(household=household).values_list("key_household", flat=True)) == {False}
+    assert key_flags_repair() == 0
+
+
+def test_a_key_flag_written_around_the_services_is_mended(household: Household, tl_clerk: User) -> None:
+    house = house_create(acting_user=tl_clerk, household=household, structure=StructureType.BRICK_WOOD)
+    House.objects.filter(pk=house.pk).update(key_household=True)  # a raw fix that forgot the group
+    Household.objects.filter(pk=household.pk).update(primary_group=KeyGroup.TEKUN)
+    other = house_create(
+        acting_user=tl_clerk,
+        household=household_create(
+            acting_user=tl_clerk, region=household.region, head_name="乙", head_id_number=make_id(9)
+        ),
+        structure=StructureType.BRICK_WOOD,
+    )
+    House.objects.filter(pk=other.pk).update(key_household=True)
+    assert key_flags_repair() == 1  # the other household is not a key one; the first now is
+    assert House.objects.get(pk=house.pk).key_household and not House.objects.get(pk=other.pk).key_household
+    assert key_flags_repair() == 0
