@@ -299,9 +299,9 @@ def _full_refresh(years: Sequence[int], now: datetime.datetime, step: Step = Non
         rolled = _roll_up(level, by_level[level], children, years)
         _report(step, "正在逐级汇总")
         made.extend(rolled)
-        for _code, parent, _level, year, total in rolled:
-            if parent:
-                children[(parent, year)].append(total)
+        for _code, above, _level, year, total in rolled:
+            if above:
+                children[(above, year)].append(total)
     _report(step, "正在写入汇总表")
     RegionSummary.objects.all().delete()
     # Plain rows with COPY: 30,622 model instances and their per-field preparation cost ~1 s of

@@ -13,6 +13,7 @@ from django.db import transaction
 from anju.accounts.models import User
 from anju.audit.models import AuditAction
 from anju.audit.services import audit_record, changes_between, model_snapshot
+from anju.core.dbops import batch_settings
 from anju.core.scoping import in_scope
 from anju.households.choices import DEFAULT_DEPARTMENT, KEY_GROUP_PRIORITY, KeyGroup, Relation
 from anju.households.idcard import IdNumberError, parse_id_number
@@ -85,14 +86,16 @@ def recompute_primary_group(household: Household) -> str:
 
 def key_flags_repair() -> int:
     """Mend the houses whose ``key_household`` differs from their household's group (a write
-    that went around the services: a raw SQL fix, a restore of a partial dump); returns how many
-    were mended. Run nightly before the anomaly checks (``run_anomaly_checks``); the services
-    keep the flag, so it normally finds none."""
-    key = Household.objects.exclude(primary_group="").values("pk")
-    wrong_on = House.objects.filter(key_household=False, household_id__in=key)
-    wrong_off = House.objects.filter(key_household=True).exclude(household_id__in=key)
+    that went around the services: a raw SQL fix, a partial restore); returns how many were
+    mended. The nightly full refresh runs it first (``manage.py refresh_summaries``), so the
+    summaries and the map's cells it writes carry the mended flags; the services keep the flag,
+    so it normally finds none. Both halves are joins (a ``NOT IN`` over the 400,000 key
+    households of a province was asked per house: hours at 5,000,000 houses)."""
     with transaction.atomic():
-        return wrong_on.update(key_household=True) + wrong_off.update(key_household=False)
+        batch_settings()
+        on = House.objects.filter(key_household=False).exclude(household__primary_group="")
+        off = House.objects.filter(key_household=True, household__primary_group="")
+        return on.update(key_household=True) + off.update(key_household=False)
 
 
 def household_create(
@@ -343,11 +346,14 @@ def house_create(*, acting_user: User, household: Household, **values: Any) -> H
     if values.get("is_only_house", True) and household.houses.filter(is_only_house=True).exists():
         raise ValidationError({"is_only_house": "该户已登记唯一住房；如该户有多处房屋，请取消「唯一住房」。"})
     with transaction.atomic():
+        # The group as committed, read under the household's lock: a status added or ended
+        # meanwhile (it saves the household row) is either seen here or waits (ADR 0053).
+        group = Household.objects.select_for_update().values_list("primary_group", flat=True).get(pk=household.pk)
         house = House(
             household=household,
             region=region,
             region_code=region.code,
-            key_household=bool(household.primary_group),
+            key_household=bool(group),
             **values,
         )
         house.full_clean(exclude=["household", "region"])

@@ -84,7 +84,12 @@ def test_the_dashboard_benchmark_measures_the_summaries_and_the_clustered_map() 
         "--database",
         f"{SERVER}/anju_dashboard_bench_smoke",
     )
-    assert line["houses"] == 3000 and line["dashboard_p95_ms"] > 0 and line["full_refresh_p95_ms"] > 0 and line["full_fill_ms"] > 0
+    assert (
+        line["houses"] == 3000
+        and line["dashboard_p95_ms"] > 0
+        and line["full_refresh_p95_ms"] > 0
+        and line["full_fill_ms"] > 0
+    )
     assert line["act_refresh_p95_ms"] > 0 and line["map_province_p95_ms"] > 0
     assert line["map_clusters"] >= 1 and line["ledger_rows"] == 300
 

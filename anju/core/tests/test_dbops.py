@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from anju.audit.models import AuditEvent
-from anju.dashboard.models import MapVillage
 from anju.core.dbops import Keys, fetch_rows, insert_rows, next_prefix, rows_replace
+from anju.dashboard.models import MapVillage
 from anju.households.models import Household, Member
 from anju.households.tests.corpus import make_id
 from anju.regions.models import Region

@@ -192,6 +192,25 @@ def test_it_refreshes_everything_from_the_command_and_the_job(world: World, caps
     assert result["rows"] > 0
 
 
+def test_the_nightly_refresh_mends_a_drifted_key_flag_before_it_counts(world: World, capsys: Any) -> None:
+    """A house whose key flag was written around the services (a raw fix) is mended by the full
+    refresh's command first, so the map's key filter counts it (ADR 0053)."""
+    from anju.dashboard.models import MapCell
+    from anju.households.models import House
+
+    def key_houses(village: str) -> int:
+        return sum(MapCell.objects.filter(village_code=village, key=True).values_list("houses", flat=True))
+
+    House.objects.filter(household=world["jia"].household).update(key_household=False)
+    summaries_refresh()
+    assert key_houses("140405102201") == 0  # the refresh trusts the flag
+    call_command("refresh_summaries")
+    assert "已校正 1 处房屋的重点对象标记" in capsys.readouterr().out
+    assert key_houses("140405102201") == 1
+    call_command("refresh_summaries")
+    assert "已校正" not in capsys.readouterr().out
+
+
 def test_a_village_refresh_rewrites_only_that_branch(world: World) -> None:
     summaries_refresh()
     year = world["year"]

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anju.anomalies.choices import RunTrigger
 from anju.anomalies.services import checks_run
-from anju.households.services import key_flags_repair
 from anju.regions.choices import RegionLevel
 from anju.regions.models import Region
 
@@ -27,9 +26,6 @@ class Command(BaseCommand):
             counties = counties.filter(code=options["region"].strip())
             if not counties.exists():
                 raise CommandError(f"区划代码 {options['region']} 不是一个区/县。")
-        mended = key_flags_repair()  # the houses' copy of the key group (ADR 0053); normally 0
-        if mended:
-            self.stdout.write(f"已校正 {mended} 处房屋的重点对象标记。")
         for county in counties:
             run = checks_run(region=county, acting_user=None, trigger=RunTrigger.NIGHTLY)
             self.stdout.write(f"{county.name}：新发现 {run.found}，仍存在 {run.still_open}，已纠正 {run.fixed}。")

@@ -1,4 +1,6 @@
-"""Recompute the dashboard's summaries: all of them, or the regions given."""
+"""Recompute the dashboard's summaries: all of them, or the regions given. The full refresh (the
+nightly one) first mends any house whose key-group flag drifted from its household's group
+(``households.services.key_flags_repair``, ADR 0053), so the map's cells it writes are right."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from anju.dashboard.services import summaries_refresh
+from anju.households.services import key_flags_repair
 
 
 class Command(BaseCommand):
@@ -18,5 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if not options["codes"] and (mended := key_flags_repair()):
+            self.stdout.write(f"已校正 {mended} 处房屋的重点对象标记。")
         rows = summaries_refresh(region_codes=options["codes"] or None)
         self.stdout.write(f"已更新 {rows} 行统计，用时 {time.perf_counter() - started:.2f} 秒。")
