@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.audit.models import AuditEvent
-from anju.core.dbops import Keys, fetch_rows, insert_rows, next_prefix, rows_replace
+from anju.core.dbops import Keys, batch_settings, fetch_rows, insert_rows, next_prefix, rows_replace
 from anju.dashboard.models import MapVillage
 from anju.households.models import Household, Member
 from anju.households.tests.corpus import make_id
@@ -173,3 +173,22 @@ def test_rows_replace_writes_only_what_changed() -> None:
     assert (rows["140405102202"].houses, rows["140405102204"].worst) == (6, "D")
     assert rows_replace(MapVillage.objects.all(), ("village_code",), columns, {}) == 3
     assert not MapVillage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # a real transaction: inside another it is a savepoint
+def test_batch_settings_last_only_for_their_transaction() -> None:
+    """The refresh's and the monthly list's memory and JIT settings (ADR 0053) end with their
+    transaction: the next request on the same connection plans as the server is configured."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SET LOCAL is PostgreSQL's")
+
+    def show(name: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return str(cursor.fetchone()[0])
+
+    before = (show("work_mem"), show("jit"))
+    with transaction.atomic():
+        batch_settings()
+        assert (show("work_mem"), show("jit")) == ("64MB", "off")
+    assert (show("work_mem"), show("jit")) == before
