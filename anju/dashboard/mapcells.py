@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     Model,
     OuterRef,
     Q,
@@ -43,24 +42,6 @@ def within_prefixes(qs: QuerySet[_M], field: str, prefixes: Sequence[str] | None
     return qs.filter(q)
 
 
-def _houses(prefixes: Sequence[str] | None) -> QuerySet[House]:
-    located = House.objects.filter(latitude__isnull=False, longitude__isnull=False)
-    return within_prefixes(located, "region_code", prefixes)
-
-
-def _is_key() -> F:
-    """The house's household is a key household: the flag the household services keep on the
-    house (ADR 0053), so the groups read the houses alone."""
-    return F("key_household")
-
-
-def _sums() -> dict[str, Any]:
-    """A group's houses and their coordinates summed (a cell's centre is the sums over ``n``).
-    Summed as the decimals they are and made floats by the folding: casting 5,000,000 pairs to
-    float in the query cost 0.5 s of the houses' grouping (ADR 0053)."""
-    return {"n": Count("*"), "lat": Sum("latitude"), "lon": Sum("longitude")}
-
-
 def _staged_groups(prefixes: Sequence[str] | None) -> list[tuple[Any, ...]]:
     """The located houses that have a case (2 % of houses), grouped as ``house_groups`` and by
     their latest case's stage (the map's stage filter: the same order as the points). Read from
@@ -77,7 +58,7 @@ def _staged_groups(prefixes: Sequence[str] | None) -> list[tuple[Any, ...]]:
     return fetch_rows(
         within_prefixes(latest, "house__region_code", prefixes)
         .values("house__region_code", "house__current_grade", "house__key_household", "stage")
-        .annotate(n=Count("*"), lat=Sum("house__latitude"), lon=Sum("house__longitude"))  # as ``_sums``
+        .annotate(n=Count("*"), lat=Sum("house__latitude"), lon=Sum("house__longitude"))
         .values_list("house__region_code", "house__current_grade", "house__key_household", "stage", "n", "lat", "lon")
         .order_by()
     )
@@ -98,15 +79,18 @@ def house_groups(prefixes: Sequence[str] | None) -> list[Group]:
     on disk by the village's substring and the name; docs/performance.md). Read as plain rows:
     the ORM's per-row dictionaries and converters cost as much as the query at 5,000,000 houses
     (ADR 0053)."""
+    # The key flag is the one the household services keep on the house (ADR 0053): the houses are
+    # read alone. The coordinates are summed as the decimals they are and made floats by the
+    # folding: casting 5,000,000 pairs to float in the query cost 0.5 s (a cell's centre is its
+    # sums over ``n``).
     return fetch_rows(
         within_prefixes(House.objects.all(), "region_code", prefixes)
         .annotate(
-            is_key=_is_key(),
-            located=ExpressionWrapper(Q(latitude__isnull=False, longitude__isnull=False), output_field=BooleanField()),
+            located=ExpressionWrapper(Q(latitude__isnull=False, longitude__isnull=False), output_field=BooleanField())
         )
-        .values("region_code", "current_grade", "is_key", "located")
-        .annotate(**_sums())
-        .values_list("region_code", "current_grade", "is_key", "located", "n", "lat", "lon")
+        .values("region_code", "current_grade", "key_household", "located")
+        .annotate(n=Count("*"), lat=Sum("latitude"), lon=Sum("longitude"))
+        .values_list("region_code", "current_grade", "key_household", "located", "n", "lat", "lon")
         .order_by()
     )
 
@@ -139,12 +123,6 @@ def _exact_cells(prefixes: Sequence[str] | None, groups: list[Group] | None) -> 
         cell[1] += lat
         cell[2] += lon
     return {k: v for k, v in cells.items() if v[0] > 0}
-
-
-def compute_cells(prefixes: Sequence[str] | None, groups: list[Group] | None = None) -> dict[Cell, list[float]]:
-    """``[houses, lat_sum, lon_sum]`` per cell: the located houses of ``house_groups`` (every house
-    counted as without a case), then the few houses with a case moved to their latest case's stage."""
-    return {k: [n, float(lat), float(lon)] for k, (n, lat, lon) in _exact_cells(prefixes, groups).items()}
 
 
 def mapcells_refresh(prefixes: Sequence[str] | None, groups: list[Group] | None = None) -> int:
