@@ -1,19 +1,33 @@
 """Benchmark: anju under load, served as in production (PostgreSQL, granian, DEBUG off).
 
-    python -m bench.load --households 1000000 --users 32 [--duration 60] [--requests 20000] \
-        [--workers 2] [--database postgresql://postgres@127.0.0.1:5432/anju_scale_load]
+    python -m bench.load --households 1000000 --users 32 [--duration 60] [--think 2] \
+        [--capacity-seconds 30] [--trivial-seconds 10] [--requests 40000] [--workers 2] \
+        [--database postgresql://postgres@127.0.0.1:5432/anju_scale_load]
 
 Builds (or, with the same N, reuses) the synthetic province of ``bench.lists`` in its own
 database, adds logged-in users of mixed roles (the province officer, county and township
 officers, village clerks — each sees their own region), starts granian on 127.0.0.1 the way
 ``make serve`` does (WSGI, ``--workers``, one blocking thread, production settings, DEBUG off),
-and drives it with a bounded asyncio client (httpx): each user logs in through the login page,
-then walks home → household list → a filtered list → a name search → a deep page → a household
-→ the house list → the dashboard → the map's points, over and over, until ``--duration``
-seconds or ``--requests`` requests. Then, in the same run, the same users call ``/healthz`` (a
-trivial Django view: the middleware and one ``SELECT 1``) for ``--trivial-seconds``. Traffic goes
-to 127.0.0.1 only. The client shares the machine's cores with the server: the figures are what
-one box does, client included.
+and drives it with a bounded asyncio client (httpx). Each user logs in through the login page.
+Then three timed phases, in one run (ADR 0054):
+
+1. **the walk** (``--duration`` s): each user walks home → household list → a filtered list → a
+   name search → a deep page → a household → the house list → the dashboard → the map's points,
+   over and over, reading each page for ``--think`` seconds on average (uniform between half and
+   one and a half times it) before the next — the latency 32 officers at work see (``list_p50_ms``,
+   ``list_p99_ms`` and every kind's p50/p99). ``--think 0`` is a closed loop without pauses.
+2. **capacity** (``--capacity-seconds`` s): the same users ask for list pages only (first,
+   filtered, searched, deep, house list), without pauses: the most list pages the box serves
+   (``list_rps``, and their p50/p99 at saturation).
+3. **the trivial view** (``--trivial-seconds`` s): the same users call ``/healthz`` (a trivial
+   Django view: the middleware and one ``SELECT 1``) without pauses (``trivial_rps``).
+
+Phases 2 and 3 take turns ``--rounds`` times (a quarter of each, then again), so that their
+ratio compares the two under the same conditions of a shared machine.
+
+Traffic goes to 127.0.0.1 only, and stops at ``--requests`` requests whatever the clock says. The
+client shares the machine's cores with the server: the figures are what one box does, client
+included.
 
 Prints p50/p99 and requests/s per kind, and last one JSON line: households, users, list_p50_ms,
 list_p99_ms, list_rps, trivial_rps, errors (and the other kinds). Without PostgreSQL it says why
@@ -212,10 +226,14 @@ async def _user(
     budget: list[int],
     seed: int,
     skip: frozenset[str],
+    think: float = 0.0,
 ) -> None:
+    """One user's walk until ``stop_at``; ``think`` seconds on average between two pages."""
     import httpx
 
     rnd = random.Random(seed)
+    if think:  # users do not all start at the same instant
+        await asyncio.sleep(rnd.uniform(0, think))
     while time.monotonic() < stop_at:
         for kind, path in _walk(persona, urls, rnd, skip):
             if time.monotonic() >= stop_at or budget[0] <= 0:
@@ -233,6 +251,8 @@ async def _user(
             tally.requests += 1
             if ok:
                 tally.add(kind, (time.perf_counter() - started) * 1000)
+            if think:
+                await asyncio.sleep(min(rnd.uniform(0.5 * think, 1.5 * think), max(0.0, stop_at - time.monotonic())))
 
 
 async def _trivial(clients: list[Any], seconds: float, errors: list[str]) -> int:
@@ -256,30 +276,60 @@ async def _trivial(clients: list[Any], seconds: float, errors: list[str]) -> int
     return done[0]
 
 
-async def _run(
-    base: str, personas: list[Persona], urls: dict[str, str], args: Any, tally: Tally
-) -> tuple[float, int, list[str]]:
-    """Log every user in, then walk (timed), then the trivial view (timed)."""
+@dataclass
+class Phases:
+    walk: Tally
+    walk_s: float
+    capacity: Tally
+    capacity_s: float
+    trivial_ok: int
+    trivial_errors: list[str]
+
+
+NOT_LISTS = frozenset({"home", "detail", "dashboard", "map points"})
+
+
+async def _run(base: str, personas: list[Persona], urls: dict[str, str], args: Any) -> Phases:
+    """Log every user in, then the walk, capacity and the trivial view, each timed (ADR 0054)."""
     import httpx
 
-    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in personas]
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [httpx.AsyncClient(base_url=base, timeout=120, limits=limits) for _ in personas]
+    pairs = list(zip(clients, personas, strict=True))
     try:
-        await asyncio.gather(*(_login(c, p) for c, p in zip(clients, personas, strict=True)))
+        await asyncio.gather(*(_login(c, p) for c, p in pairs))
         budget = [args.requests]
         skip = frozenset(k.strip() for k in args.skip.split(",") if k.strip())
-        started = time.monotonic()
-        await asyncio.gather(
-            *(
-                _user(c, p, urls, tally, started + args.duration, budget, seed=i, skip=skip)
-                for i, (c, p) in enumerate(zip(clients, personas, strict=True))
-            )
-        )
-        walk_s = time.monotonic() - started
+
+        async def phase(seconds: float, skipped: frozenset[str], think: float, turn: int = 0) -> tuple[Tally, float]:
+            tally, started = Tally(), time.monotonic()
+            if seconds > 0:
+                stop_at = started + seconds
+                await asyncio.gather(
+                    *(
+                        _user(c, p, urls, tally, stop_at, budget, seed=1000 * turn + i, skip=skipped, think=think)
+                        for i, (c, p) in enumerate(pairs)
+                    )
+                )
+            return tally, max(time.monotonic() - started, 1e-9)
+
+        walk, walk_s = await phase(args.duration, skip, args.think)
+        # Capacity and the trivial view take turns, ``--rounds`` times: each ratio compares the
+        # two under the same conditions (one 10 s trivial run varied 322–484 req/s on its own).
+        capacity, capacity_s = Tally(), 0.0
         trivial_errors: list[str] = []
-        trivial_ok = await _trivial(clients, args.trivial_seconds, trivial_errors)
+        trivial_ok = 0
+        for turn in range(1, args.rounds + 1):
+            part, part_s = await phase(args.capacity_seconds / args.rounds, skip | NOT_LISTS, 0.0, turn)
+            capacity.requests += part.requests
+            capacity.errors += part.errors
+            for kind, samples in part.samples.items():
+                capacity.samples.setdefault(kind, []).extend(samples)
+            capacity_s += part_s if args.capacity_seconds > 0 else 0.0
+            trivial_ok += await _trivial(clients, args.trivial_seconds / args.rounds, trivial_errors)
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
-    return walk_s, trivial_ok, trivial_errors
+    return Phases(walk, walk_s, capacity, max(capacity_s, 1e-9), trivial_ok, trivial_errors)
 
 
 def _urls() -> dict[str, str]:
@@ -299,8 +349,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of the walk (a bound)")
-    parser.add_argument("--requests", type=int, default=20_000, help="requests of the walk at most (a bound)")
-    parser.add_argument("--trivial-seconds", type=float, default=10.0)
+    parser.add_argument("--think", type=float, default=2.0, help="seconds a user reads a page, on average (0: none)")
+    parser.add_argument("--capacity-seconds", type=float, default=40.0, help="seconds of list pages without pauses")
+    parser.add_argument("--requests", type=int, default=40_000, help="requests of the walk and capacity at most")
+    parser.add_argument("--trivial-seconds", type=float, default=20.0)
+    parser.add_argument("--rounds", type=int, default=4, help="turns of capacity and the trivial view")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--rebuild", action="store_true")
@@ -319,58 +372,73 @@ def main(argv: list[str] | None = None) -> None:
     server, log = _serve(args.database, port, args.workers)
     try:
         asyncio.run(_wait_up(base, server))
-        tally = Tally()
-        walk_s, trivial_ok, trivial_errors = asyncio.run(_run(base, personas, urls, args, tally))
+        phases = asyncio.run(_run(base, personas, urls, args))
     finally:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    _report(args, personas, tally, walk_s, trivial_ok, trivial_errors, server_errors(log) if tally.errors else [])
+    failed = phases.walk.errors or phases.capacity.errors or phases.trivial_errors
+    _report(args, personas, phases, server_errors(log) if failed else [])
 
 
-def _report(
-    args: Any,
-    personas: list[Persona],
-    tally: Tally,
-    walk_s: float,
-    trivial_ok: int,
-    trivial_errors: list[str],
-    logged: list[str],
-) -> None:
+def _report(args: Any, personas: list[Persona], phases: Phases, logged: list[str]) -> None:
     roles: dict[str, int] = {}
     for p in personas:
         roles[p.role] = roles.get(p.role, 0) + 1
     print(f"{args.households:,} households, {args.users} users {roles}, granian --workers {args.workers}")
     if args.skip:
         print(f"left out of the walk: {args.skip}")
-    print(f"walk: {tally.requests:,} requests in {walk_s:.1f} s ({tally.requests / walk_s:.1f} req/s)")
-    print(f"{'kind':<16}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
+    walk, capacity = phases.walk, phases.capacity
     line: dict[str, Any] = {"households": args.households, "users": args.users, "workers": args.workers}
-    for kind, samples in sorted(tally.samples.items()):
+    line["think_s"] = args.think
+    print(
+        f"walk ({args.think:g} s to read each page): {walk.requests:,} requests in {phases.walk_s:.1f} s "
+        f"({walk.requests / phases.walk_s:.1f} req/s)"
+    )
+    print(f"{'kind':<16}{'n':>7}{'p50 ms':>10}{'p99 ms':>10}")
+    for kind, samples in sorted(walk.samples.items()):
         p50, p99 = percentiles(samples)
         print(f"{kind:<16}{len(samples):>7}{p50:>10.1f}{p99:>10.1f}")
         line[f"{kind.replace(' ', '_')}_p50_ms"] = round(p50, 1)
-    lists = [ms for kind in LIST_KINDS for ms in tally.samples.get(kind, [])]
+        line[f"{kind.replace(' ', '_')}_p99_ms"] = round(p99, 1)
+    lists = [ms for kind in LIST_KINDS for ms in walk.samples.get(kind, [])]
     list_p50, list_p99 = percentiles(lists) if lists else (float("nan"), float("nan"))
-    trivial_rps = trivial_ok / args.trivial_seconds
-    print(f"lists: p50 {list_p50:.1f} ms, p99 {list_p99:.1f} ms, {len(lists) / walk_s:.1f} list req/s")
-    print(f"trivial view (/healthz): {trivial_rps:.0f} req/s ({len(trivial_errors)} errors)")
-    for error in (tally.errors + trivial_errors)[:10]:
+    print(f"lists in the walk: p50 {list_p50:.1f} ms, p99 {list_p99:.1f} ms")
+    saturated = [ms for kind in LIST_KINDS for ms in capacity.samples.get(kind, [])]
+    sat_p50, sat_p99 = percentiles(saturated) if saturated else (float("nan"), float("nan"))
+    list_rps = len(saturated) / phases.capacity_s if args.capacity_seconds > 0 else 0.0
+    trivial_rps = phases.trivial_ok / args.trivial_seconds
+    print(
+        f"capacity (list pages only, no pauses): {list_rps:.1f} list req/s, p50 {sat_p50:.1f} ms, p99 {sat_p99:.1f} ms"
+    )
+    for kind, samples in sorted(capacity.samples.items()):
+        p50, p99 = percentiles(samples)
+        print(f"  {kind:<14}{len(samples):>7}{p50:>10.1f}{p99:>10.1f}")
+    print(f"trivial view (/healthz): {trivial_rps:.0f} req/s ({len(phases.trivial_errors)} errors)")
+    if trivial_rps:
+        print(f"list pages ÷ trivial view: {100 * list_rps / trivial_rps:.1f} %")
+    errors = walk.errors + capacity.errors + phases.trivial_errors
+    for error in errors[:10]:
         print(f"error: {error}")
     for entry in logged:
         print(f"server log: {entry}")
     line |= {
-        "requests": tally.requests,
-        "walk_s": round(walk_s, 1),
-        "rps": round(tally.requests / walk_s, 1),
+        "requests": walk.requests + capacity.requests,
+        "walk_s": round(phases.walk_s, 1),
+        "rps": round(walk.requests / phases.walk_s, 1),
         "list_p50_ms": round(list_p50, 1),
         "list_p99_ms": round(list_p99, 1),
-        "list_rps": round(len(lists) / walk_s, 1),
+        "capacity_s": round(phases.capacity_s, 1) if args.capacity_seconds > 0 else 0.0,
+        "rounds": args.rounds,
+        "capacity_list_p50_ms": round(sat_p50, 1),
+        "capacity_list_p99_ms": round(sat_p99, 1),
+        "list_rps": round(list_rps, 1),
         "trivial_rps": round(trivial_rps, 1),
-        "errors": len(tally.errors) + len(trivial_errors),
-        "error_samples": (tally.errors + trivial_errors)[:5],
+        "list_share_of_trivial": round(list_rps / trivial_rps, 3) if trivial_rps else None,
+        "errors": len(errors),
+        "error_samples": errors[:5],
         "server_errors": logged,
     }
     print(json.dumps(line, ensure_ascii=False))

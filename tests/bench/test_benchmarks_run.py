@@ -159,19 +159,26 @@ def test_the_load_benchmark_serves_anju_with_granian_to_logged_in_users() -> Non
         "8",
         "--duration",
         "6",
+        "--think",
+        "0.3",
+        "--capacity-seconds",
+        "3",
         "--requests",
-        "120",
+        "160",
         "--trivial-seconds",
         "2",
         "--rebuild",
         "--database",
         f"{SERVER}/anju_scale_bench_load_smoke",
     )
-    assert line["households"] == 300 and line["users"] == 8
-    # Every kind of page answered 200 to users of every role, and the trivial view was measured.
+    assert line["households"] == 300 and line["users"] == 8 and line["think_s"] == 0.3
+    # Every kind of page answered 200 to users of every role, in the walk with pauses and in the
+    # capacity phase without; and the trivial view was measured.
     assert line["errors"] == 0, (line["error_samples"], line["server_errors"])
-    assert line["requests"] > 0
-    assert line["list_p50_ms"] > 0 and line["list_rps"] > 0 and line["trivial_rps"] > 0
+    assert line["requests"] > 0 and line["dashboard_p50_ms"] > 0 and line["map_points_p50_ms"] > 0
+    assert line["list_p50_ms"] > 0 and line["list_p99_ms"] >= line["list_p50_ms"]
+    assert line["list_rps"] > 0 and line["capacity_list_p99_ms"] > 0 and line["trivial_rps"] > 0
+    assert line["list_share_of_trivial"] == round(line["list_rps"] / line["trivial_rps"], 3)
 
 
 def test_the_sync_benchmark_sends_a_small_queue_once_each_on_sqlite() -> None:
