@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, migrations, models
 from django.db.models.lookups import Contains, Lookup, StartsWith
@@ -265,8 +266,13 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 # What a batch that reads whole tables asks of PostgreSQL for its own transaction (ADR 0053):
 # hash tables for millions of keys in memory instead of batches on disk, and no JIT compilation,
 # which cost ~1 s per grouping query of the full summary refresh at 5,000,000 houses (the query
-# itself ran 1–4 s). Numbers of the deployment, not of the policy.
-BATCH_SETTINGS = {"work_mem": "64MB", "jit": "off"}
+# itself ran 1–4 s). A batch may also use parallel workers, which the web's connections do
+# without (settings.ANJU_DB_PARALLEL_WORKERS, ADR 0054). Numbers of the deployment, not of the policy.
+BATCH_SETTINGS = {
+    "work_mem": "64MB",
+    "jit": "off",
+    "max_parallel_workers_per_gather": str(settings.ANJU_BATCH_PARALLEL_WORKERS),
+}
 
 
 def batch_settings() -> None:

@@ -20,6 +20,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.html import format_html_join
 from django_filters.constants import EMPTY_VALUES
 
 from anju.core.api_base import out_of_range
@@ -77,6 +78,26 @@ class ListFilterSet(django_filters.FilterSet):
             label = str(field.label) if field is not None and field.label else "筛选条件"
             out.append(f"{label}：{'；'.join(str(e) for e in errors)}")
         return out
+
+
+def select_fields(filterset: ListFilterSet, *, skip: tuple[str, ...] = ("q", "region")) -> list[tuple[str, str, str]]:
+    """The filter form's choice fields as ``(name, label, options)``, the options already written
+    as ``<option>`` HTML with the chosen one selected: a template looping over each choice and
+    comparing it with the field's value cost ~1 ms of a list page (ADR 0054)."""
+    form = filterset.form
+    out: list[tuple[str, str, str]] = []
+    for name, field in form.fields.items():
+        if name in skip or not hasattr(field, "choices"):
+            continue
+        current = form.data.get(form.add_prefix(name)) if form.is_bound else None
+        current = "" if current is None else str(current)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, " selected" if str(value) == current else "", label) for value, label in field.choices),
+        )
+        out.append((name, str(field.label or ""), options))
+    return out
 
 
 def refuse_invalid(filterset: ListFilterSet) -> HttpResponse | None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Func, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -35,7 +35,16 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]  # django-stubs: Pa
     def _counted(self) -> int:
         rows = self.object_list
         if hasattr(rows, "order_by"):  # a queryset: count at most cap + 1 rows, unordered
-            return int(rows.order_by()[: self.cap + 1].count())
+            keys = rows.order_by().values_list("pk")[: self.cap + 1]
+            try:
+                sql, params = keys.query.sql_with_params()
+            except EmptyResultSet:
+                return 0
+            # COUNT(*) over the keys' own SQL: the ORM's count() of a sliced query built the same
+            # subquery through its aggregation machinery, ~1 ms of a list page (ADR 0054).
+            with connections[keys.db].cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
+                return int(cursor.fetchone()[0])
         return len(rows)
 
     @cached_property

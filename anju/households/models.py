@@ -81,6 +81,11 @@ class Household(models.Model):
             # The key-group households (~8 %): the 动态清零 list and its counts join the C/D houses
             # to these instead of scanning every household for primary_group <> '' (ADR 0050).
             models.Index(fields=["id"], name="household_key_idx", condition=~models.Q(primary_group="")),
+            # The key-group households of one region: a county's 「重点对象」 filter reads its own
+            # rows instead of the province's key households in id order (ADR 0054).
+            models.Index(
+                fields=["region_code", "id"], name="household_key_region_idx", condition=~models.Q(primary_group="")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,7 +207,10 @@ class HouseQuerySet(RegionScopedQuerySet["House"]):
 class House(models.Model):
     """A house (房屋) owned by a household. A household has at most one only house (唯一住房)."""
 
-    household = models.ForeignKey(Household, verbose_name="户主家庭", on_delete=models.PROTECT, related_name="houses")
+    # Indexed by ``house_household_structure_idx`` below (the household first), not on its own.
+    household = models.ForeignKey(
+        Household, verbose_name="户主家庭", on_delete=models.PROTECT, related_name="houses", db_index=False
+    )
     region = models.ForeignKey("regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("区划代码", max_length=15, db_index=True, editable=False)
     group_name = models.CharField("村民小组", max_length=50, blank=True)
@@ -299,6 +307,9 @@ class House(models.Model):
         verbose_name_plural = "房屋"
         ordering = ["region_code", "household", "pk"]
         indexes = [
+            # A household's houses (the foreign key's index), with their structure: the household
+            # list's 「房屋结构」 filter is answered from the index alone (ADR 0054).
+            models.Index(fields=["household", "structure"], name="house_household_structure_idx"),
             # The C/D houses (~3 %) of a region with what the 动态清零 list orders by: the list, its
             # count and the summaries' key_in_cd read them off this index (ADR 0050).
             models.Index(

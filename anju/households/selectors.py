@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import Prefetch, Q, QuerySet
 
 from anju.audit.models import AuditEvent
 from anju.core.actors import Viewer
@@ -24,18 +25,24 @@ def household_list(*, viewer: Viewer, params: Any) -> HouseholdFilter:
 
 
 def with_counts(households: list[Household]) -> list[Household]:
-    """Set ``member_count`` and ``house_count`` on one page of households: two grouped queries
-    over the page's ids, whatever the size of the list."""
-    ids = [h.pk for h in households]
-    members = dict(
-        Member.objects.filter(household_id__in=ids).order_by().values_list("household_id").annotate(n=Count("pk"))
+    """Set ``member_count`` and ``house_count`` on one page of households: one query over the
+    page's ids (each count from its household index), whatever the size of the list. Written in
+    SQL: the same query through the ORM spent ~2 ms compiling its two subqueries, eight times
+    what the database takes to answer it (ADR 0054)."""
+    ids = [int(h.pk) for h in households]
+    if not ids:
+        return households
+    member, house, household = (m._meta.db_table for m in (Member, House, Household))
+    sql = (
+        f"SELECT h.id, (SELECT COUNT(*) FROM {member} m WHERE m.household_id = h.id),"
+        f" (SELECT COUNT(*) FROM {house} o WHERE o.household_id = h.id)"
+        f" FROM {household} h WHERE h.id IN ({', '.join(['%s'] * len(ids))})"
     )
-    houses = dict(
-        House.objects.filter(household_id__in=ids).order_by().values_list("household_id").annotate(n=Count("pk"))
-    )
+    with connections[Household.objects.db].cursor() as cursor:
+        cursor.execute(sql, ids)
+        counts = {pk: (members, houses) for pk, members, houses in cursor.fetchall()}
     for h in households:
-        h.member_count = members.get(h.pk, 0)  # type: ignore[attr-defined]  # a page-only attribute the template reads
-        h.house_count = houses.get(h.pk, 0)  # type: ignore[attr-defined]  # a page-only attribute the template reads
+        h.member_count, h.house_count = counts.get(h.pk, (0, 0))  # type: ignore[attr-defined]  # page-only attributes the table reads
     return households
 
 

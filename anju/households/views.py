@@ -16,7 +16,7 @@ from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
-from anju.core.filtering import refuse_invalid
+from anju.core.filtering import refuse_invalid, select_fields
 from anju.core.masking import Kind, mask, may_see
 from anju.core.pages import keyset_page
 from anju.core.scoping import get_visible_or_404
@@ -25,6 +25,7 @@ from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEn
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
+from anju.households.tables import house_table, household_table
 from anju.jobs.exports import export_start, inline_limit
 from anju.kit.forms import apply_errors
 from anju.regions.selectors import region_picker
@@ -37,6 +38,7 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
     return {
         "page": page,
         "filter": filterset,
+        "selects": select_fields(filterset),
         "query": query,
         "regions": region_picker(viewer=request.user, selected=request.GET.get("region", "")),
         "selected_region": request.GET.get("region", ""),
@@ -50,6 +52,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     context = _list_context(request, filterset) | {"page_title": "农户"}
     page = context["page"]
     page.object_list = selectors.with_counts(list(page.object_list))  # the page's own counts only
+    context["table"] = household_table(page.object_list, viewer=request.user)
     return render(request, "households/household_list.html", context)
 
 
@@ -247,10 +250,10 @@ def status_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def house_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
-    context = _list_context(request, filterset) | {
-        "page_title": "房屋",
-        "can_appraise": request.user.is_superuser or request.user.has_role(Role.APPRAISER),  # type: ignore[union-attr]  # django-stubs: request.user may be AnonymousUser; this view requires login
-    }
+    user = signed_in_user(request)
+    context = _list_context(request, filterset) | {"page_title": "房屋"}
+    can_appraise = user.is_superuser or user.has_role(Role.APPRAISER)
+    context["table"] = house_table(context["page"].object_list, can_appraise=can_appraise)
     return render(request, "households/house_list.html", context)
 
 

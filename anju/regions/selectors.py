@@ -32,7 +32,10 @@ def region_picker(*, viewer: Any, selected: str = "", deepest: int = RegionLevel
     or a province), the counties and townships, and the villages of the township ``selected``
     lies in: pick the township, filter, and its villages are offered (works without script)."""
     regions = Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest)
-    if deepest > RegionLevel.TOWNSHIP and regions.count() > REGION_PICKER_CAP:
+    rows = list(regions.order_by("code").values_list("code", "name", "level")[: REGION_PICKER_CAP + 1])
+    if len(rows) <= REGION_PICKER_CAP:  # a county or less: one query, whatever the level (ADR 0054)
+        return [RegionChoice(*row) for row in rows]
+    if deepest > RegionLevel.TOWNSHIP:
         upper = regions.filter(level__lte=RegionLevel.TOWNSHIP)
         try:
             level = level_of(selected)

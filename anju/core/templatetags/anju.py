@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from anju.core.masking import Kind, mask_account, mask_id_number, mask_phone, shown
 from anju.core.numbers import plain_number, yuan
@@ -20,6 +22,22 @@ def personal(context: dict[str, Any], value: str | None, kind: str, empty: str =
     masked otherwise; ``empty`` when there is no value."""
     request = context.get("request")
     return shown(value, Kind(kind), getattr(request, "user", None)) or empty
+
+
+# Indent of a division under its county in a region picker, by level (township, village).
+_INDENT = {4: "\u3000", 5: "\u3000\u3000"}
+
+
+@register.simple_tag
+def region_options(regions: Any, selected: str) -> str:
+    """``{% region_options regions selected_region %}``: a region picker's ``<option>``s, the
+    townships and villages indented under their county. Written here rather than looped in the
+    template: a county's 250 divisions cost the template engine ~15 ms a page (ADR 0054)."""
+    out = []
+    for r in regions:
+        chosen = " selected" if r.code == selected else ""
+        out.append(f'<option value="{escape(r.code)}"{chosen}>{_INDENT.get(r.level, "")}{escape(r.name)}</option>')
+    return mark_safe("".join(out))  # codes and names escaped above
 
 
 # The mask_* filters always mask, whoever looks (they can never show a value whole).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -187,8 +188,11 @@ def test_batch_settings_last_only_for_their_transaction() -> None:
             cursor.execute(f"SHOW {name}")
             return str(cursor.fetchone()[0])
 
-    before = (show("work_mem"), show("jit"))
+    # A web request's queries run without parallel workers (ADR 0054); a batch asks for them.
+    before = (show("work_mem"), show("jit"), show("max_parallel_workers_per_gather"))
+    assert before[2] == str(settings.ANJU_DB_PARALLEL_WORKERS) == "0"
     with transaction.atomic():
         batch_settings()
         assert (show("work_mem"), show("jit")) == ("64MB", "off")
-    assert (show("work_mem"), show("jit")) == before
+        assert show("max_parallel_workers_per_gather") == str(settings.ANJU_BATCH_PARALLEL_WORKERS) == "2"
+    assert (show("work_mem"), show("jit"), show("max_parallel_workers_per_gather")) == before
