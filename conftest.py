@@ -82,8 +82,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterable[None]:
-    """Throttle and login-failure counts live in the cache: each test starts with none."""
+    """Throttle and login-failure counts live in the cache, region pickers in the process (ADR
+    0054): each test starts with none (a rolled-back test's divisions send no signal)."""
+    from anju.regions.selectors import picker_forget
+
     cache.clear()
+    picker_forget()
     yield
 
 

@@ -30,6 +30,38 @@ def _place(row: Household | House) -> str:
     return f"{village} · {text(row.group_name)}" if row.group_name else village
 
 
+# The columns each table reads: a page of the list reads only these (``QuerySet.only``). A cell
+# that reads another field must add it here, or each row would fetch it with a query of its own
+# (tests/test_list_tables.py counts the queries of a full page).
+HOUSEHOLD_FIELDS = (
+    "head_name",
+    "head_id_number",
+    "group_name",
+    "primary_group",
+    "phone",
+    "region_code",
+    "region__name",
+)
+HOUSE_FIELDS = (
+    "household__head_name",
+    "region__name",
+    "region_code",
+    "group_name",
+    "structure",
+    "storeys",
+    "floor_area",
+    "build_year",
+    "is_only_house",
+    "is_occupied",
+    "occupants",
+    "elderly_occupants",
+    "current_grade",
+    "grade_source",
+    "grade_on",
+    "renovated_year",
+)
+
+
 def household_table(households: Iterable[Household], *, viewer: Any) -> Table:
     id_number, phone = _personal(viewer, Kind.ID), _personal(viewer, Kind.PHONE)
 

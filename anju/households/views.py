@@ -25,7 +25,7 @@ from anju.households.forms import HouseForm, HouseholdForm, MemberForm, StatusEn
 from anju.households.models import House, Household, HouseholdStatus, Member
 from anju.households.permissions import can_write_households, can_write_statuses
 from anju.households.safety import support_history
-from anju.households.tables import house_table, household_table
+from anju.households.tables import HOUSE_FIELDS, HOUSEHOLD_FIELDS, house_table, household_table
 from anju.jobs.exports import export_start, inline_limit
 from anju.kit.forms import apply_errors
 from anju.regions.selectors import region_picker
@@ -33,8 +33,9 @@ from anju.regions.selectors import region_picker
 PAGE_SIZE = 25
 
 
-def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
-    page, query = keyset_page(request, filterset.qs, PAGE_SIZE)  # 下一页 by the last row's key (ADR 0048)
+def _list_context(request: HttpRequest, filterset: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    # 下一页 by the last row's key (ADR 0048); only the columns the table shows (ADR 0054).
+    page, query = keyset_page(request, filterset.qs.only(*fields), PAGE_SIZE)
     return {
         "page": page,
         "filter": filterset,
@@ -49,7 +50,7 @@ def _list_context(request: HttpRequest, filterset: Any) -> dict[str, Any]:
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.household_list(viewer=request.user, params=request.GET)
-    context = _list_context(request, filterset) | {"page_title": "农户"}
+    context = _list_context(request, filterset, HOUSEHOLD_FIELDS) | {"page_title": "农户"}
     page = context["page"]
     page.object_list = selectors.with_counts(list(page.object_list))  # the page's own counts only
     context["table"] = household_table(page.object_list, viewer=request.user)
@@ -251,7 +252,7 @@ def status_end(request: HttpRequest, pk: int) -> HttpResponse:
 def house_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.house_list(viewer=request.user, params=request.GET)
     user = signed_in_user(request)
-    context = _list_context(request, filterset) | {"page_title": "房屋"}
+    context = _list_context(request, filterset, HOUSE_FIELDS) | {"page_title": "房屋"}
     can_appraise = user.is_superuser or user.has_role(Role.APPRAISER)
     context["table"] = house_table(context["page"].object_list, can_appraise=can_appraise)
     return render(request, "households/house_list.html", context)

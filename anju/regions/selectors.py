@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from anju.core.divisions import RegionCodeError, level_of, prefix_of
+from anju.core.scoping import user_scope_prefix
 from anju.regions.choices import PREFIX_LENGTH, RegionLevel
 from anju.regions.models import Region, RegionBoundary
 
@@ -26,26 +28,52 @@ class RegionChoice:
     level: int
 
 
+# The pickers already worked out in this process (ADR 0054): every list page of a county officer
+# asked the database for the same 250 divisions. Divisions change only through the regions
+# service, which clears this in its own process (``picker_forget`` on save and delete); other
+# processes see a change after at most ``PICKER_SECONDS``.
+PICKER_SECONDS = 60.0
+_PICKER_MAX = 4096
+_pickers: dict[tuple[str, str, int], tuple[float, tuple[RegionChoice, ...]]] = {}
+
+
+def picker_forget(**_: Any) -> None:
+    _pickers.clear()
+
+
 def region_picker(*, viewer: Any, selected: str = "", deepest: int = RegionLevel.VILLAGE) -> list[RegionChoice]:
     """The divisions a list's region filter offers, in tree order: from the county down to
     ``deepest`` within the viewer's region. When that is more than ``REGION_PICKER_CAP`` (a city
     or a province), the counties and townships, and the villages of the township ``selected``
     lies in: pick the township, filter, and its villages are offered (works without script)."""
+    prefix = user_scope_prefix(viewer)
+    if prefix is None:
+        return []
+    try:
+        township = prefix_of(selected, RegionLevel.TOWNSHIP) if level_of(selected) >= RegionLevel.TOWNSHIP else ""
+    except RegionCodeError:  # none chosen, or a code that is not one: the filter says so
+        township = ""
+    key = (prefix, township, deepest)
+    now = time.monotonic()
+    kept = _pickers.get(key)
+    if kept is not None and now - kept[0] < PICKER_SECONDS:
+        return list(kept[1])
+    choices = _picker_rows(viewer, township, deepest)
+    if len(_pickers) >= _PICKER_MAX:
+        _pickers.clear()
+    _pickers[key] = (now, tuple(choices))
+    return choices
+
+
+def _picker_rows(viewer: Any, township: str, deepest: int) -> list[RegionChoice]:
     regions = Region.objects.visible_to(viewer).filter(level__gte=RegionLevel.COUNTY, level__lte=deepest)
     rows = list(regions.order_by("code").values_list("code", "name", "level")[: REGION_PICKER_CAP + 1])
     if len(rows) <= REGION_PICKER_CAP:  # a county or less: one query, whatever the level (ADR 0054)
         return [RegionChoice(*row) for row in rows]
     if deepest > RegionLevel.TOWNSHIP:
         upper = regions.filter(level__lte=RegionLevel.TOWNSHIP)
-        try:
-            level = level_of(selected)
-        except RegionCodeError:  # none chosen, or a code that is not one: the filter says so
-            level = RegionLevel.PROVINCE
-        if level >= RegionLevel.TOWNSHIP:
-            township = prefix_of(selected, RegionLevel.TOWNSHIP)
-            regions = upper | regions.filter(level__gt=RegionLevel.TOWNSHIP, code__subtree=township)
-        else:
-            regions = upper
+        villages = regions.filter(level__gt=RegionLevel.TOWNSHIP, code__subtree=township)
+        regions = (upper | villages) if township else upper
     return [RegionChoice(*row) for row in regions.order_by("code").values_list("code", "name", "level")]
 
 

@@ -88,6 +88,7 @@ def test_a_region_filter_with_too_many_villages_offers_the_chosen_townships_vill
     everything = ["全部区划", "屯留区", "渔泽镇", "北渔泽村委会", "南渔泽村委会", "余吾镇", "余吾村委会", "潞城区"]
     assert _options(client.get(url).content.decode()) == everything
     monkeypatch.setattr(region_selectors, "REGION_PICKER_CAP", 5)
+    region_selectors.picker_forget()  # pickers are kept per process (ADR 0054); the cap changed
     assert _options(client.get(url).content.decode()) == ["全部区划", "屯留区", "渔泽镇", "余吾镇", "潞城区"]
     # Pick a township and filter: its villages are offered; a village keeps its siblings offered.
     township = _options(client.get(url, {"region": "140405102000"}).content.decode())
@@ -97,6 +98,23 @@ def test_a_region_filter_with_too_many_villages_offers_the_chosen_townships_vill
     assert '<option value="140405102202" selected>' in village
     # A code that is no region: no villages, and the list is empty.
     assert _options(client.get(url, {"region": "14040510"}).content.decode())[-1] == "潞城区"
+
+
+def test_a_division_renamed_or_added_is_offered_on_the_next_page(
+    client: Client, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
+    officer = make_user("ps_officer2", "140405000000", Role.COUNTY_OFFICER)
+    client.force_login(officer)
+    url = reverse("households:household_list")
+    assert "北渔泽村委会" in _options(client.get(url).content.decode())
+
+    village = regions["140405102201"]
+    village.name = "北渔泽村"
+    village.save(update_fields=["name"])
+    Region.objects.create(code="140405102203", name="新村委会", level=5, parent=regions["140405102000"])
+
+    offered = _options(client.get(url).content.decode())
+    assert "北渔泽村" in offered and "北渔泽村委会" not in offered and "新村委会" in offered
 
 
 def _named(regions: dict[str, Region], names: list[str]) -> None:

@@ -131,3 +131,23 @@ def test_the_household_list_reads_a_page_in_a_fixed_number_of_queries(
 def test_an_objects_address_is_the_one_the_urlconf_gives() -> None:
     assert object_url("households:household_detail", 7) == reverse("households:household_detail", args=[7])
     assert object_url("appraisals:appraisal_new", 12345678) == reverse("appraisals:appraisal_new", args=[12345678])
+
+
+def test_the_house_list_reads_a_page_in_a_fixed_number_of_queries(
+    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    from anju.households.choices import GradeSource
+    from anju.households.models import House
+
+    for i in range(30):
+        household = household_create(
+            acting_user=tl_clerk, region=regions["140405102201"], head_name=f"房{i}", head_id_number=make_id(500 + i)
+        )
+        house_create(acting_user=tl_clerk, household=household, structure=StructureType.BRICK_WOOD, storeys=1 + i % 3)
+    House.objects.filter(storeys=2).update(current_grade="D", grade_source=GradeSource.INSPECTION, renovated_year=2019)
+    client.force_login(tl_clerk)
+    # Every cell reads the columns the page fetched (tables.HOUSE_FIELDS): no query per row.
+    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 7):
+        response = client.get(reverse("households:house_list"))
+    rows = _cells(response.content.decode(), "house-table")
+    assert len(rows) == 25 and any("D 级" in row[8] and "2019 已改造" in row[8] for row in rows)
