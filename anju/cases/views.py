@@ -37,8 +37,9 @@ from anju.cases.forms import (
 )
 from anju.cases.models import RenovationCase
 from anju.cases.photos import STEP_STAGES
+from anju.cases.tables import CASE_FIELDS, case_table
 from anju.core.exporting import table_response
-from anju.core.filtering import refuse_invalid
+from anju.core.filtering import refuse_invalid, select_fields
 from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, form_error_text, paginate, run_action
 from anju.core.scoping import get_visible_or_404
@@ -193,16 +194,18 @@ def _watch_table(tab: str, listing: Any, viewer: Any) -> tuple[str, list[str], A
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.case_list(request.user, request.GET)
-    page, query = paginate(request, filterset.qs)
+    page, query = paginate(request, filterset.qs.only(*CASE_FIELDS))  # the table's columns only (ADR 0054)
     return render(
         request,
         "cases/case_list.html",
         {
             "page_title": "改造案件",
             "page": page,
+            "table": case_table(page.object_list),
             "query": query,
             "filter": filterset,
             "form": filterset.form,
+            "selects": {select.name: select for select in select_fields(filterset)},
             "counts": selectors.stage_counts(request.user),
         },
     )

@@ -62,7 +62,7 @@ class Column:
 
     def td_attrs(self, stacked: bool) -> str:
         classes = " ".join(
-            c for c in (self.css, "text-end" if self.numeric else "", "text-nowrap" if self.nowrap else "") if c
+            c for c in ("text-end" if self.numeric else "", self.css, "text-nowrap" if self.nowrap else "") if c
         )
         attrs = f' class="{classes}"' if classes else ""
         # A stacked table (phones) labels each cell with its header (anju.css, .table-stack).

@@ -7,8 +7,11 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from anju.accounts.choices import Role
 from anju.accounts.models import User
@@ -217,3 +220,26 @@ def test_a_patrol_form_without_findings_or_photo_names_both(
     client.force_login(officers["township"])
     page = client.post(reverse("cases:patrol_add", args=[case.pk]), {"on": ago(30).isoformat()}).content.decode()
     assert "请至少上传一张现场照片。" in page and "巡查情况" in page
+
+
+def test_a_case_row_shows_what_the_officer_acts_on_in_a_fixed_number_of_queries(
+    client: Client,
+    case: RenovationCase,
+    officers: Officers,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    walk(case, officers, Stage.FILED)
+    RenovationCase.objects.filter(pk=case.pk).update(
+        method_name="原址<重建>", area_problem='超出 "120㎡"', subsidy_amount=21000
+    )
+    login(client, officers["county"])
+    # Session, user (with roles on PostgreSQL), roles elsewhere, the stage counts, the capped count,
+    # the page with the table's columns (tables.CASE_FIELDS): no query per row (ADR 0054).
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 6):
+        page = client.get(reverse("cases:case_list")).content.decode()
+    row = page[page.index('data-testid="case-table"') :].split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert f'<a href="{reverse("cases:case_detail", args=[case.pk])}">' in row
+    assert "原址&lt;重建&gt;" in row and 'title="超出 &quot;120㎡&quot;">面积</span>' in row
+    assert ">已建档</span>" in row and '<td class="text-end small">21,000</td>' in row
+    days = (timezone.localdate() - RenovationCase.objects.get(pk=case.pk).stage_since).days
+    assert f'<td class="text-end small">{days}</td>' in row
