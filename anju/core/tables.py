@@ -80,7 +80,9 @@ class Table:
         testid: str,
         empty: str,
         stacked: bool = False,
+        classes: str = "table table-sm table-hover align-middle",
     ) -> None:
+        self.classes = classes
         self.rows = rows
         self.columns = tuple(columns)
         self.testid = testid
@@ -89,7 +91,7 @@ class Table:
 
     def __html__(self) -> SafeString:
         stack = " table-stack" if self.stacked else ""
-        out = [f'<table class="table table-sm table-hover align-middle{stack}" data-testid="{self.testid}"><thead><tr>']
+        out = [f'<table class="{self.classes}{stack}" data-testid="{self.testid}"><thead><tr>']
         for column in self.columns:
             th = ' class="text-end"' if column.numeric else ""
             out.append(f"<th{th}>{conditional_escape(column.header)}</th>")

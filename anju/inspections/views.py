@@ -19,7 +19,7 @@ from anju.accounts.actors import signed_in_user
 from anju.accounts.choices import Role
 from anju.audit.services import log_export
 from anju.core.exporting import table_response
-from anju.core.filtering import refuse_invalid
+from anju.core.filtering import refuse_invalid, select_fields
 from anju.core.masking import Kind, shown
 from anju.core.pages import error_text, form_error_text, paginate
 from anju.core.scoping import get_visible_or_404
@@ -57,6 +57,7 @@ from anju.inspections.models import (
     VillageList,
 )
 from anju.inspections.pdf import village_list_pdf
+from anju.inspections.tables import INSPECTION_FIELDS, inspection_table
 from anju.kit.forms import apply_errors
 
 
@@ -295,13 +296,21 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    qs = Inspection.objects.visible_to(request.user).select_related("house__household", "inspector", "campaign")
+    qs = Inspection.objects.visible_to(request.user).select_related("house__household", "inspector")
     filterset = InspectionFilter(request.GET, queryset=qs, request=request)
-    page, query = paginate(request, filterset.qs)
+    page, query = paginate(request, filterset.qs.only(*INSPECTION_FIELDS))  # the table's columns only (ADR 0054)
     return render(
         request,
         "inspections/inspection_list.html",
-        {"page_title": "排查记录", "page": page, "query": query, "filter": filterset, "form": filterset.form},
+        {
+            "page_title": "排查记录",
+            "page": page,
+            "table": inspection_table(page.object_list),
+            "query": query,
+            "filter": filterset,
+            "form": filterset.form,
+            "selects": {select.name: select for select in select_fields(filterset)},
+        },
     )
 
 
