@@ -197,7 +197,8 @@ DATABASE_ROUTERS = ["anju.core.replica.ReplicaRouter"]
 # Parallel query on PostgreSQL (ADR 0054). A web request's query runs in one process: under many
 # users a parallel plan only multiplies the CPU one request takes (a county's filtered count took
 # 27 ms on three processes instead of 21 ms on one), and the other users wait for those cores.
-# Batches (the nightly refresh, the monthly list, exports) ask for workers in their own
+# Batches that read whole tables (the nightly refresh, the key-flag repair, the monthly list)
+# ask for workers in their own
 # transaction (anju.core.dbops.batch_settings).
 ANJU_DB_PARALLEL_WORKERS = int(os.environ.get("ANJU_DB_PARALLEL_WORKERS", "0"))
 ANJU_BATCH_PARALLEL_WORKERS = int(os.environ.get("ANJU_BATCH_PARALLEL_WORKERS", "2"))

@@ -37,7 +37,7 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]  # django-stubs: Pa
         if hasattr(rows, "order_by"):  # a queryset: count at most cap + 1 rows, unordered
             keys = rows.order_by().values_list("pk")[: self.cap + 1]
             try:
-                sql, params = keys.query.sql_with_params()
+                sql, params = keys.query.get_compiler(using=keys.db).as_sql()
             except EmptyResultSet:
                 return 0
             # COUNT(*) over the keys' own SQL: the ORM's count() of a sliced query built the same

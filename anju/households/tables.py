@@ -111,7 +111,7 @@ def house_table(houses: Iterable[House], *, can_appraise: bool) -> Table:
                 if can_appraise:
                     url = object_url("appraisals:appraisal_new", house.pk)
                     out.append(
-                        f' <a class="btn btn-sm btn-primary" href="{url}" data-testid="appraise-new">新建鉴定</a>'
+                        f' <a class="btn btn-sm btn-primary" href="{text(url)}" data-testid="appraise-new">新建鉴定</a>'
                     )
         if house.renovated_year:
             out.append(f' <span class="badge text-bg-info">{house.renovated_year} 已改造</span>')

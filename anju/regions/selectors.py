@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
 
@@ -29,9 +30,10 @@ class RegionChoice:
 
 
 # The pickers already worked out in this process (ADR 0054): every list page of a county officer
-# asked the database for the same 250 divisions. Divisions change only through the regions
-# service, which clears this in its own process (``picker_forget`` on save and delete); other
-# processes see a change after at most ``PICKER_SECONDS``.
+# asked the database for the same 250 divisions. A division saved or deleted in this process
+# clears them once its transaction commits (``picker_forget_on_commit``); every other process —
+# the web workers, when the job worker imports divisions — sees the change after at most
+# ``PICKER_SECONDS``.
 PICKER_SECONDS = 60.0
 _PICKER_MAX = 4096
 _pickers: dict[tuple[str, str, int], tuple[float, tuple[RegionChoice, ...]]] = {}
@@ -39,6 +41,12 @@ _pickers: dict[tuple[str, str, int], tuple[float, tuple[RegionChoice, ...]]] = {
 
 def picker_forget(**_: Any) -> None:
     _pickers.clear()
+
+
+def picker_forget_on_commit(**_: Any) -> None:
+    """A division changed: forget the pickers when the change is committed (cleared before, a
+    request in between would keep the old rows for another ``PICKER_SECONDS``)."""
+    transaction.on_commit(picker_forget)
 
 
 def region_picker(*, viewer: Any, selected: str = "", deepest: int = RegionLevel.VILLAGE) -> list[RegionChoice]:

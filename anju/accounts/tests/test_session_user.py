@@ -3,9 +3,12 @@ region and roles in one query, and never older than the request."""
 
 from collections.abc import Callable
 
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from anju.accounts.backends import RegionModelBackend
 from anju.accounts.models import User
 from anju.accounts.services import user_update
 from anju.core.roles import Role
@@ -56,12 +59,23 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-def test_the_users_region_comes_with_them(client: Client, make_user: Callable[..., User]) -> None:
-    clerk = make_user("clerk_region", "140405102201", Role.VILLAGE_CLERK)
-    client.force_login(clerk)
+def test_the_session_user_comes_with_region_and_roles_in_one_query(
+    make_user: Callable[..., User], django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    clerk = make_user("clerk_region", "140405102201", Role.VILLAGE_CLERK, Role.VILLAGE_HEAD)
 
-    user = client.get("/healthz").wsgi_request.user
+    with django_assert_num_queries(1):
+        user = RegionModelBackend().get_user(clerk.pk)
+        assert user.region.code == "140405102201"  # no query for the scope of every list
+        if connection.vendor == "postgresql":  # the roles as an array in the same query
+            assert user.has_role(Role.VILLAGE_HEAD) and user.role_codes == {Role.VILLAGE_CLERK, Role.VILLAGE_HEAD}
+    assert user.role_codes == {Role.VILLAGE_CLERK, Role.VILLAGE_HEAD}
 
-    # Read in the same query as the user: no further query for the scope of every list.
-    assert isinstance(user, User) and User.region.is_cached(user)
-    assert user.region is not None and user.region.code == "140405102201"
+
+def test_a_user_without_roles_or_region_is_still_read(make_user: Callable[..., User]) -> None:
+    root = make_user("root_norole", None, superuser=True)
+
+    user = RegionModelBackend().get_user(root.pk)
+
+    assert user is not None and user.region is None and user.role_codes == set()
+    assert RegionModelBackend().get_user(999_999) is None

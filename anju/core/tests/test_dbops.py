@@ -190,9 +190,9 @@ def test_batch_settings_last_only_for_their_transaction() -> None:
 
     # A web request's queries run without parallel workers (ADR 0054); a batch asks for them.
     before = (show("work_mem"), show("jit"), show("max_parallel_workers_per_gather"))
-    assert before[2] == str(settings.ANJU_DB_PARALLEL_WORKERS) == "0"
+    assert before[2] == str(settings.ANJU_DB_PARALLEL_WORKERS)
     with transaction.atomic():
         batch_settings()
         assert (show("work_mem"), show("jit")) == ("64MB", "off")
-        assert show("max_parallel_workers_per_gather") == str(settings.ANJU_BATCH_PARALLEL_WORKERS) == "2"
+        assert show("max_parallel_workers_per_gather") == str(settings.ANJU_BATCH_PARALLEL_WORKERS)
     assert (show("work_mem"), show("jit"), show("max_parallel_workers_per_gather")) == before

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -101,7 +102,10 @@ def test_a_region_filter_with_too_many_villages_offers_the_chosen_townships_vill
 
 
 def test_a_division_renamed_or_added_is_offered_on_the_next_page(
-    client: Client, make_user: Callable[..., User], regions: dict[str, Region]
+    client: Client,
+    make_user: Callable[..., User],
+    regions: dict[str, Region],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     officer = make_user("ps_officer2", "140405000000", Role.COUNTY_OFFICER)
     client.force_login(officer)
@@ -109,12 +113,26 @@ def test_a_division_renamed_or_added_is_offered_on_the_next_page(
     assert "北渔泽村委会" in _options(client.get(url).content.decode())
 
     village = regions["140405102201"]
-    village.name = "北渔泽村"
-    village.save(update_fields=["name"])
-    Region.objects.create(code="140405102203", name="新村委会", level=5, parent=regions["140405102000"])
+    with django_capture_on_commit_callbacks(execute=True):  # the pickers are forgotten on commit
+        village.name = "北渔泽村"
+        village.save(update_fields=["name"])
+        Region.objects.create(code="140405102203", name="新村委会", level=5, parent=regions["140405102000"])
 
     offered = _options(client.get(url).content.decode())
     assert "北渔泽村" in offered and "北渔泽村委会" not in offered and "新村委会" in offered
+
+
+def test_two_counties_officers_never_share_a_region_picker(
+    client: Client, make_user: Callable[..., User], regions: dict[str, Region]
+) -> None:
+    url = reverse("households:household_list")
+    client.force_login(make_user("tl_picker", "140405000000", Role.COUNTY_OFFICER))
+    assert _options(client.get(url).content.decode())[1] == "屯留区"
+
+    client.force_login(make_user("lc_picker", "140406000000", Role.COUNTY_OFFICER))
+    offered = _options(client.get(url).content.decode())
+
+    assert offered == ["全部区划", "潞城区"]  # kept per scope: none of 屯留区's divisions
 
 
 def _named(regions: dict[str, Region], names: list[str]) -> None:

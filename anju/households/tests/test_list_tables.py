@@ -114,7 +114,7 @@ def test_only_an_appraiser_is_offered_to_appraise_a_house_awaiting_appraisal(
 
 
 def test_the_household_list_reads_a_page_in_a_fixed_number_of_queries(
-    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_max_num_queries: DjangoAssertNumQueries
+    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(30):
         household_create(
@@ -123,7 +123,7 @@ def test_the_household_list_reads_a_page_in_a_fixed_number_of_queries(
     client.force_login(tl_clerk)
     # Session, user with region (and roles on PostgreSQL), roles elsewhere, the capped count,
     # the page, the region picker, the page's members and houses (ADR 0054).
-    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 7):
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
         response = client.get(reverse("households:household_list"))
     assert len(_cells(response.content.decode(), "household-table")) == 25
 
@@ -134,7 +134,7 @@ def test_an_objects_address_is_the_one_the_urlconf_gives() -> None:
 
 
 def test_the_house_list_reads_a_page_in_a_fixed_number_of_queries(
-    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_max_num_queries: DjangoAssertNumQueries
+    client: Client, tl_clerk: User, regions: dict[str, Region], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     from anju.households.choices import GradeSource
     from anju.households.models import House
@@ -146,8 +146,24 @@ def test_the_house_list_reads_a_page_in_a_fixed_number_of_queries(
         house_create(acting_user=tl_clerk, household=household, structure=StructureType.BRICK_WOOD, storeys=1 + i % 3)
     House.objects.filter(storeys=2).update(current_grade="D", grade_source=GradeSource.INSPECTION, renovated_year=2019)
     client.force_login(tl_clerk)
-    # Every cell reads the columns the page fetched (tables.HOUSE_FIELDS): no query per row.
-    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 7):
+    # Every cell reads the columns the page fetched (tables.HOUSE_FIELDS): no query per row; the
+    # household list's queries less the page's member and house counts.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
         response = client.get(reverse("households:house_list"))
     rows = _cells(response.content.decode(), "house-table")
     assert len(rows) == 25 and any("D 级" in row[8] and "2019 已改造" in row[8] for row in rows)
+
+
+def test_the_chosen_filter_stays_selected_and_the_others_show_all(client: Client, tl_clerk: User) -> None:
+    client.force_login(tl_clerk)
+
+    html = client.get(
+        reverse("households:household_list"), {"structure": "brick_wood", "group": "key"}
+    ).content.decode()
+
+    start = html.index('data-testid="filters"')
+    form = html[start : html.index("</form>", start)]
+    assert '<option value="brick_wood" selected>' in form and '<option value="key" selected>' in form
+    assert '<option value="" selected>有无老人：全部</option>' in form  # a filter left alone
+    # group and structure as chosen; only-house, elderly and sort at their 全部 / default.
+    assert form.count(" selected>") == 5
