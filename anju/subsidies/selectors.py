@@ -191,7 +191,9 @@ def due_filter(user: Viewer, params: Any) -> DueCaseFilter:
             stage__in=[Stage.FILED, Stage.AGREEMENT_SIGNED, Stage.UNDER_WAY, Stage.COMPLETED, Stage.ACCEPTED],
             subsidy_amount__isnull=False,
         )
-        .select_related("household", "policy")
+        .select_related("household")
+        # The policy versions are few: read once each, not decoded again with every row (ADR 0054).
+        .prefetch_related("policy")
     ).filter(Q(paid_sum__lt=F("subsidy_amount")))
     return DueCaseFilter(params, queryset=qs.order_by(F("accepted_on").asc(nulls_last=True), "region_code", "pk"))
 

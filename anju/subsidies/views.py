@@ -61,15 +61,31 @@ def pay(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
+# The columns of a case the 待拨付 table and its deadline read (``QuerySet.only``; the scenario
+# test of 10 vs 200 rows fails if a cell reads another).
+DUE_FIELDS = (
+    "household__head_name",
+    "archive_no",
+    "year",
+    "stage",
+    "subsidy_amount",
+    "accepted_on",
+    "policy",
+    "region_code",
+)
+
+
 @login_required
 def payment_list(request: HttpRequest) -> HttpResponse:
     view = "due" if request.GET.get("view") == "due" else "payments"
     filterset: Any
     if view == "due":
         filterset = selectors.due_filter(request.user, request.GET)
+        rows_qs = filterset.qs.only(*DUE_FIELDS)  # what the table and the deadline read (ADR 0054)
     else:
         filterset = selectors.payment_filter(request.user, request.GET)
-    page, query = paginate(request, filterset.qs)
+        rows_qs = filterset.qs
+    page, query = paginate(request, rows_qs)
     today = timezone.localdate()
     if view == "due":
         rows = [

@@ -26,7 +26,7 @@ LISTS = [
     (reverse_name, params)
     for reverse_name in ("cases:case_list", "inspections:inspection_list", "subsidies:payment_list")
     for params in ({}, {"q": "王户"})
-]
+] + [("subsidies:payment_list", {"view": "due"})]  # the cases still owed money
 APIS = ["/api/cases/", "/api/payments/"]
 
 
@@ -105,6 +105,7 @@ def test_the_case_inspection_and_payment_lists_cost_the_same_for_10_and_200_rows
             page = client.get(reverse(name), params)
         assert page.status_code == 200
     assert "共 200 条" in client.get(reverse("cases:case_list")).content.decode()
+    assert "共 200 条" in client.get(reverse("subsidies:payment_list"), {"view": "due"}).content.decode()
     for url in APIS:
         with django_assert_max_num_queries(small_api[url]):
             assert client.get(url).json()["count"] == 200
