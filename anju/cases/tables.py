@@ -8,10 +8,7 @@ from anju.cases.choices import Stage
 from anju.cases.models import RenovationCase
 from anju.core.numbers import yuan
 from anju.core.tables import Column, Table, link, object_url, text
-from anju.eligibility.choices import Programme
 
-_STAGES = {choice.value: str(choice.label) for choice in Stage}
-_PROGRAMMES = {choice.value: str(choice.label) for choice in Programme}
 _STAGE_TONES = {Stage.CLOSED: "text-bg-success", Stage.ENDED: "text-bg-secondary", Stage.RECTIFYING: "text-bg-danger"}
 _GRADE_TONES = {"D": "text-bg-danger", "N": "text-bg-danger", "C": "text-bg-warning"}
 
@@ -40,7 +37,7 @@ def _head(case: RenovationCase) -> str:
 
 def _stage(case: RenovationCase) -> str:
     tone = _STAGE_TONES.get(case.stage, "text-bg-primary")  # type: ignore[call-overload]  # a stage's value is a str
-    return f'<span class="badge {tone}">{text(_STAGES.get(case.stage, case.stage))}</span>'
+    return f'<span class="badge {tone}">{text(case.get_stage_display())}</span>'
 
 
 def _method(case: RenovationCase) -> str:
@@ -61,7 +58,7 @@ def case_table(cases: Iterable[RenovationCase]) -> Table:
             "等级",
             lambda c: f'<span class="badge {_GRADE_TONES.get(c.grade, "text-bg-secondary")}">{text(c.grade)}</span>',
         ),
-        Column("项目 · 年度", lambda c: f"{text(_PROGRAMMES.get(c.programme, c.programme))} · {c.year}", css="small"),
+        Column("项目 · 年度", lambda c: f"{text(c.get_programme_display())} · {c.year}", css="small"),
         Column("改造方式", _method, css="small"),
         Column("本阶段天数", lambda c: str(c.days_at_stage) if c.is_open else "—", numeric=True, css="small"),
         Column("档案编号", lambda c: text(c.archive_no, "—"), css="small"),

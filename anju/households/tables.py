@@ -9,12 +9,7 @@ from django.utils.html import format_html
 
 from anju.core.masking import Kind, mask, may_see
 from anju.core.tables import Column, Table, link, object_url, text
-from anju.households.choices import GENERAL_LABEL, GradeSource, KeyGroup, StructureType
 from anju.households.models import House, Household
-
-_GROUPS = {choice.value: str(choice.label) for choice in KeyGroup}
-_STRUCTURES = {choice.value: str(choice.label) for choice in StructureType}
-_SOURCES = {choice.value: str(choice.label) for choice in GradeSource}
 
 
 def _personal(viewer: Any, kind: Kind) -> Any:
@@ -66,9 +61,8 @@ def household_table(households: Iterable[Household], *, viewer: Any) -> Table:
     id_number, phone = _personal(viewer, Kind.ID), _personal(viewer, Kind.PHONE)
 
     def group(h: Household) -> str:
-        if h.primary_group:
-            return f'<span class="badge text-bg-warning">{text(_GROUPS.get(h.primary_group, h.primary_group))}</span>'
-        return f'<span class="badge text-bg-light">{GENERAL_LABEL}</span>'
+        tone = "text-bg-warning" if h.primary_group else "text-bg-light"
+        return f'<span class="badge {tone}">{text(h.group_label)}</span>'
 
     columns = (
         Column("户主", lambda h: link(object_url("households:household_detail", h.pk), h.head_name)),
@@ -97,7 +91,7 @@ def house_table(houses: Iterable[House], *, can_appraise: bool) -> Table:
         out = ['<span class="text-muted">—</span>']
         if house.current_grade:
             tone = "text-bg-danger" if house.is_dangerous else "text-bg-success"
-            source = _SOURCES.get(house.grade_source, "")
+            source = house.get_grade_source_display()
             on = f"{house.grade_on:%Y-%m-%d}" if house.grade_on else ""
             out = [
                 str(
@@ -120,7 +114,7 @@ def house_table(houses: Iterable[House], *, can_appraise: bool) -> Table:
     columns = (
         Column("户主", lambda h: link(object_url("households:house_detail", h.pk), h.household.head_name)),
         Column("所在村", _place),
-        Column("结构", lambda h: text(_STRUCTURES.get(h.structure, h.structure))),
+        Column("结构", lambda h: text(h.get_structure_display())),
         Column("层数", storeys, numeric=True),
         Column("面积㎡", lambda h: text(h.floor_area, "—"), numeric=True),
         Column("建造年份", lambda h: text(h.build_year, "—")),

@@ -7,10 +7,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from anju.core.tables import Column, Table, link, object_url, text
-from anju.inspections.choices import InspectionKind
 from anju.inspections.models import Inspection
-
-_KINDS = {choice.value: str(choice.label) for choice in InspectionKind}
 
 # The columns the table reads (``QuerySet.only``); a cell reading another field adds it here.
 INSPECTION_FIELDS = (
@@ -41,7 +38,7 @@ def inspection_table(inspections: Iterable[Inspection]) -> Table:
             ),
         ),
         Column("户主", lambda i: text(i.house.household.head_name)),
-        Column("类型", lambda i: text(_KINDS.get(i.kind, i.kind))),
+        Column("类型", lambda i: text(i.get_kind_display())),
         Column("初判", _grade),
         Column("住人", lambda i: f"{i.occupants} 人" if i.is_occupied else "否"),
         Column("排查人", lambda i: text(i.inspector.display_name())),

@@ -14,6 +14,20 @@ from anju.accounts.services import user_update
 from anju.core.roles import Role
 
 
+def _admin_sets(user: User, *, by: User, roles: list[str], active: bool) -> None:
+    """What the user page's 保存 does: the user's roles and active flag, the rest unchanged."""
+    user_update(
+        acting_user=by,
+        user=user,
+        region=user.region,
+        roles=roles,
+        full_name=user.full_name,
+        phone=user.phone,
+        organization=user.organization,
+        is_active=active,
+    )
+
+
 def test_a_role_taken_away_is_gone_from_the_very_next_page(
     client: Client, tl_admin: User, make_user: Callable[..., User]
 ) -> None:
@@ -21,16 +35,7 @@ def test_a_role_taken_away_is_gone_from_the_very_next_page(
     client.force_login(clerk)
     assert client.get(reverse("households:household_list")).context["can_write"]
 
-    user_update(
-        acting_user=tl_admin,
-        user=clerk,
-        region=clerk.region,
-        roles=[Role.VILLAGE_HEAD],
-        full_name=clerk.full_name,
-        phone=clerk.phone,
-        organization=clerk.organization,
-        is_active=True,
-    )
+    _admin_sets(clerk, by=tl_admin, roles=[Role.VILLAGE_HEAD], active=True)
 
     response = client.get(reverse("households:household_list"))
     user = response.wsgi_request.user
@@ -43,16 +48,7 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(
 ) -> None:
     clerk = make_user("clerk_off", "140405102201", Role.VILLAGE_CLERK)
     client.force_login(clerk)
-    user_update(
-        acting_user=tl_admin,
-        user=clerk,
-        region=clerk.region,
-        roles=[Role.VILLAGE_CLERK],
-        full_name=clerk.full_name,
-        phone=clerk.phone,
-        organization=clerk.organization,
-        is_active=False,
-    )
+    _admin_sets(clerk, by=tl_admin, roles=[Role.VILLAGE_CLERK], active=False)
 
     response = client.get(reverse("households:household_list"))
 
